@@ -1,0 +1,2 @@
+DROP TABLE notice_tries;
+DROP TABLE notices;

@@ -1,0 +1,218 @@
+//! Accounts: registration, staff accounts, sign-in with throttling, sessions
+//! and profiles. Plain functions over `&mut DbConn`; the handlers call them in
+//! blocking tasks.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::models::{NewSession, NewUser, ProfileRow, Role, User, UserRow};
+use super::tokens;
+use super::validate::{check_full_name, check_password, EmailAddress, ProfileInput};
+use crate::audit::{self, Event};
+use crate::db::schema::{candidate_profiles, login_failures, sessions, users};
+use crate::db::{DbConn, UserId};
+use crate::error::{AppError, AppResult, ErrorDetail};
+
+pub const MAX_FAILED_SIGN_INS: i64 = 5;
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+
+/// A new account's details, checked field by field.
+pub struct NewAccount {
+    pub email: EmailAddress,
+    pub full_name: String,
+    pub password: String,
+}
+
+impl NewAccount {
+    pub fn parse(email: &str, full_name: &str, password: &str) -> AppResult<NewAccount> {
+        let mut errors = Vec::new();
+        let email = EmailAddress::parse(email).map_err(|m| errors.push(ErrorDetail::field("email", m))).ok();
+        let full_name = check_full_name(full_name).map_err(|m| errors.push(ErrorDetail::field("full_name", m))).ok();
+        if let Err(m) = check_password(password) {
+            errors.push(ErrorDetail::field("password", m));
+        }
+        match (email, full_name, errors.is_empty()) {
+            (Some(email), Some(full_name), true) => {
+                Ok(NewAccount { email, full_name, password: password.to_string() })
+            }
+            _ => Err(AppError::invalid("Some fields need fixing; each is listed.", errors)),
+        }
+    }
+}
+
+fn email_taken(email: &EmailAddress) -> AppError {
+    AppError::invalid_field(
+        "email",
+        format!("An account with {} already exists; sign in instead, or use another email.", email.as_str()),
+    )
+}
+
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> AppResult<Option<UserRow>> {
+    Ok(users::table
+        .filter(users::email.eq(email.trim().to_lowercase()))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_user(conn: &mut DbConn, id: UserId) -> AppResult<User> {
+    users::table.find(id).select(UserRow::as_select()).first(conn)?.try_into()
+}
+
+/// Creates an account whose password is already hashed. With `profile`, the
+/// candidate's profile is written in the same transaction.
+pub fn create_user(
+    conn: &mut DbConn,
+    account: &NewAccount,
+    password_hash: &str,
+    role: Role,
+    actor: Option<UserId>,
+    now: NaiveDateTime,
+) -> AppResult<User> {
+    conn.transaction(|conn| {
+        if find_by_email(conn, account.email.as_str())?.is_some() {
+            return Err(email_taken(&account.email));
+        }
+        let inserted = diesel::insert_into(users::table)
+            .values(NewUser {
+                email: account.email.as_str(),
+                full_name: &account.full_name,
+                role: role.as_str(),
+                password_hash,
+                active: true,
+                accommodation_factor: 1.0,
+                created_at: now,
+            })
+            .returning(users::id)
+            .get_result::<UserId>(conn);
+        let id = match inserted {
+            Ok(id) => id,
+            // Two registrations racing for one address: the index decides.
+            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+                return Err(email_taken(&account.email))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let detail = format!("created {} account {}", role.as_str(), account.email.as_str());
+        audit::record(
+            conn,
+            Event { actor: actor.or(Some(id)), action: "user.create", entity: "user", entity_id: Some(id.0), detail: &detail },
+            now,
+        )?;
+        Ok(User { id, email: account.email.as_str().to_string(), full_name: account.full_name.clone(), role })
+    })
+}
+
+/// Refuses a sign-in while the email has too many recent failures, saying how
+/// long to wait.
+pub fn check_throttle(conn: &mut DbConn, email: &str, now: NaiveDateTime) -> AppResult<()> {
+    let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let recent: Vec<NaiveDateTime> = login_failures::table
+        .filter(login_failures::email.eq(email.trim().to_lowercase()))
+        .filter(login_failures::failed_at.gt(since))
+        .select(login_failures::failed_at)
+        .order(login_failures::failed_at.desc())
+        .limit(MAX_FAILED_SIGN_INS)
+        .load(conn)?;
+    if (recent.len() as i64) < MAX_FAILED_SIGN_INS {
+        return Ok(());
+    }
+    // The window frees up when the oldest of the last five failures ages out.
+    let oldest = recent.iter().min().copied().unwrap_or(now);
+    let wait = (oldest + Duration::minutes(THROTTLE_WINDOW_MINUTES) - now).num_seconds().max(1);
+    let minutes = (wait + 59) / 60;
+    Err(AppError::Throttled {
+        message: format!(
+            "Too many failed sign-ins for this email. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        ),
+        retry_after_secs: wait as u64,
+    })
+}
+
+pub fn record_failure(conn: &mut DbConn, email: &str, now: NaiveDateTime) -> AppResult<()> {
+    diesel::insert_into(login_failures::table)
+        .values((login_failures::email.eq(email.trim().to_lowercase()), login_failures::failed_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn clear_failures(conn: &mut DbConn, email: &str) -> AppResult<()> {
+    diesel::delete(login_failures::table.filter(login_failures::email.eq(email.trim().to_lowercase())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Starts a session and returns its token; only the token's hash is kept.
+pub fn create_session(conn: &mut DbConn, user_id: UserId, hours: i64, now: NaiveDateTime) -> AppResult<String> {
+    let token = tokens::random_token();
+    let hash = tokens::token_hash(&token);
+    diesel::insert_into(sessions::table)
+        .values(NewSession { user_id, token_hash: &hash, created_at: now, expires_at: now + Duration::hours(hours) })
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// The person a token signs in, if the session is live and the account active.
+pub fn session_user(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> AppResult<Option<User>> {
+    let row = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(tokens::token_hash(token)))
+        .filter(sessions::expires_at.gt(now))
+        .filter(users::active.eq(true))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(User::try_from).transpose()
+}
+
+pub fn end_session(conn: &mut DbConn, token: &str) -> AppResult<()> {
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(tokens::token_hash(token)))).execute(conn)?;
+    Ok(())
+}
+
+pub fn get_profile(conn: &mut DbConn, user_id: UserId) -> AppResult<Option<ProfileRow>> {
+    Ok(candidate_profiles::table.find(user_id).select(ProfileRow::as_select()).first(conn).optional()?)
+}
+
+/// Replaces the profile (a PUT): fields left out are cleared.
+pub fn put_profile(conn: &mut DbConn, user_id: UserId, input: &ProfileInput, now: NaiveDateTime) -> AppResult<ProfileRow> {
+    let row = input.validate(user_id, now)?;
+    conn.transaction(|conn| {
+        let updated = diesel::update(candidate_profiles::table.find(user_id)).set(&row).execute(conn)?;
+        if updated == 0 {
+            diesel::insert_into(candidate_profiles::table).values(&row).execute(conn)?;
+        }
+        Ok(row)
+    })
+}
+
+/// Sets a staff or demo account's password, creating the account if needed.
+pub fn upsert_with_password(
+    conn: &mut DbConn,
+    account: &NewAccount,
+    password_hash: &str,
+    role: Role,
+    now: NaiveDateTime,
+) -> AppResult<User> {
+    match find_by_email(conn, account.email.as_str())? {
+        Some(row) => {
+            diesel::update(users::table.find(row.id))
+                .set((users::password_hash.eq(password_hash), users::role.eq(role.as_str()), users::active.eq(true)))
+                .execute(conn)?;
+            find_user(conn, row.id)
+        }
+        None => create_user(conn, account, password_hash, role, None, now),
+    }
+}
+
+pub fn list_users(conn: &mut DbConn, role: Option<Role>, after: Option<UserId>, limit: i64) -> AppResult<Vec<User>> {
+    let mut query = users::table.select(UserRow::as_select()).order(users::id.asc()).limit(limit).into_boxed();
+    if let Some(role) = role {
+        query = query.filter(users::role.eq(role.as_str()));
+    }
+    if let Some(after) = after {
+        query = query.filter(users::id.gt(after));
+    }
+    query.load(conn)?.into_iter().map(User::try_from).collect()
+}

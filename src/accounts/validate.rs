@@ -1,0 +1,163 @@
+//! Validating newtypes and the profile's field rules. Each failure names the
+//! field and says what would be accepted.
+
+use chrono::Datelike;
+use serde::Deserialize;
+
+use super::models::ProfileRow;
+use crate::db::UserId;
+use crate::error::{AppError, ErrorDetail};
+
+pub const MIN_PASSWORD_LEN: usize = 10;
+pub const DOMAINS: [&str; 7] = ["engineering", "finance", "law", "medicine", "pharmacy", "analytics", "other"];
+pub const DEGREE_CLASSES: [&str; 4] = ["distinction", "first", "second", "pass"];
+pub const TRACKS: [&str; 2] = ["kpo", "bpo"];
+
+/// A syntactically plausible email, lower-cased so uniqueness ignores case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(raw: &str) -> Result<EmailAddress, String> {
+        let email = raw.trim().to_lowercase();
+        let valid = email.len() <= 254
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
+            && match email.split_once('@') {
+                Some((local, domain)) => {
+                    !local.is_empty()
+                        && local.len() <= 64
+                        && !domain.contains('@')
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
+                        && !domain.contains("..")
+                }
+                None => false,
+            };
+        if valid {
+            Ok(EmailAddress(email))
+        } else {
+            Err(format!("'{}' is not an email address; write it as name@example.com", raw.trim()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+pub fn check_password(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        Err(format!("The password must be at least {MIN_PASSWORD_LEN} characters long."))
+    } else if password.len() > 1024 {
+        Err("The password must be at most 1024 bytes long.".into())
+    } else {
+        Ok(())
+    }
+}
+
+pub fn check_full_name(name: &str) -> Result<String, String> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        Err("Please give your full name.".into())
+    } else if name.chars().count() > 200 {
+        Err("The name must be at most 200 characters long.".into())
+    } else {
+        Ok(name)
+    }
+}
+
+/// The profile as sent by the API or a form, before validation.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct ProfileInput {
+    pub degree: Option<String>,
+    pub institute: Option<String>,
+    pub graduation_year: Option<i32>,
+    pub score_percent: Option<f64>,
+    pub degree_class: Option<String>,
+    pub domain: Option<String>,
+    pub experience_years: Option<i32>,
+    pub preferred_track: Option<String>,
+}
+
+fn text(value: &Option<String>, field: &str, max: usize, errors: &mut Vec<ErrorDetail>) -> Option<String> {
+    let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+    if value.chars().count() > max {
+        errors.push(ErrorDetail::field(field, format!("At most {max} characters, please.")));
+        return None;
+    }
+    Some(value.to_string())
+}
+
+fn one_of(value: &Option<String>, field: &str, allowed: &[&str], errors: &mut Vec<ErrorDetail>) -> Option<String> {
+    let value = value.as_deref().map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty())?;
+    if allowed.contains(&value.as_str()) {
+        Some(value)
+    } else {
+        errors.push(ErrorDetail::field(field, format!("'{value}' is not one of: {}.", allowed.join(", "))));
+        None
+    }
+}
+
+impl ProfileInput {
+    pub fn validate(&self, user_id: UserId, now: chrono::NaiveDateTime) -> Result<ProfileRow, AppError> {
+        let mut errors = Vec::new();
+        let latest_year = now.year() + 6;
+        let graduation_year = match self.graduation_year {
+            Some(y) if !(1950..=latest_year).contains(&y) => {
+                errors.push(ErrorDetail::field(
+                    "graduation_year",
+                    format!("The graduation year must be between 1950 and {latest_year}."),
+                ));
+                None
+            }
+            other => other,
+        };
+        let score_percent = match self.score_percent {
+            Some(p) if !(0.0..=100.0).contains(&p) || p.is_nan() => {
+                errors.push(ErrorDetail::field("score_percent", "The score must be a percentage from 0 to 100."));
+                None
+            }
+            other => other,
+        };
+        let experience_years = match self.experience_years {
+            Some(y) if !(0..=50).contains(&y) => {
+                errors.push(ErrorDetail::field("experience_years", "Years of experience must be from 0 to 50."));
+                None
+            }
+            other => other,
+        };
+        let row = ProfileRow {
+            user_id,
+            degree: text(&self.degree, "degree", 200, &mut errors),
+            institute: text(&self.institute, "institute", 200, &mut errors),
+            graduation_year,
+            score_percent,
+            degree_class: one_of(&self.degree_class, "degree_class", &DEGREE_CLASSES, &mut errors),
+            domain: one_of(&self.domain, "domain", &DOMAINS, &mut errors),
+            experience_years,
+            preferred_track: one_of(&self.preferred_track, "preferred_track", &TRACKS, &mut errors),
+            updated_at: now,
+        };
+        if errors.is_empty() {
+            Ok(row)
+        } else {
+            Err(AppError::invalid("Some profile fields need fixing; each is listed with what is accepted.", errors))
+        }
+    }
+}
+
+impl From<&ProfileRow> for ProfileInput {
+    fn from(row: &ProfileRow) -> Self {
+        ProfileInput {
+            degree: row.degree.clone(),
+            institute: row.institute.clone(),
+            graduation_year: row.graduation_year,
+            score_percent: row.score_percent,
+            degree_class: row.degree_class.clone(),
+            domain: row.domain.clone(),
+            experience_years: row.experience_years,
+            preferred_track: row.preferred_track.clone(),
+        }
+    }
+}

@@ -1,0 +1,418 @@
+//! The accounts pages: sign in, register, profile, and the admin's users and
+//! audit log.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::api::{clear_session_cookie, session_cookie};
+use super::flows;
+use super::models::{Role, User};
+use super::service::{self, NewAccount};
+use super::validate::{ProfileInput, DEGREE_CLASSES, DOMAINS, TRACKS};
+use crate::audit;
+use crate::db::UserId;
+use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::web::auth::{session_token, AdminUser, CandidateUser};
+use crate::web::csrf::CsrfForm;
+use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
+use crate::web::AppState;
+
+/// Field errors for a form, looked up by name in the template.
+#[derive(Default)]
+pub struct FieldErrors(Vec<ErrorDetail>);
+
+impl FieldErrors {
+    pub fn from_error(err: &AppError) -> FieldErrors {
+        FieldErrors(err.details().to_vec())
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|d| d.field.as_deref() == Some(field)).map(|d| d.message.as_str())
+    }
+}
+
+/// Only same-site paths: `next` must not send anyone to another host.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "accounts/signin.html")]
+struct SignInPage {
+    chrome: Chrome,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn sign_in_page(ctx: PageCtx, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+    let next = safe_next(query.next.as_deref());
+    if ctx.user.is_some() {
+        return Ok(redirect(&next));
+    }
+    render(&SignInPage { chrome: ctx.chrome("Sign in"), email: String::new(), next, error: None })
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn sign_in(state: web::Data<AppState>, ctx: PageCtx, CsrfForm(form): CsrfForm<SignInForm>) -> AppResult<HttpResponse> {
+    let next = safe_next(form.next.as_deref());
+    match flows::sign_in(&state, &form.email, &form.password).await {
+        Ok((_, token)) => Ok(HttpResponse::SeeOther()
+            .cookie(session_cookie(&state, token))
+            .insert_header(("Location", next))
+            .finish()),
+        Err(e @ (AppError::InvalidCredentials | AppError::Throttled { .. })) => {
+            let status = if matches!(e, AppError::Throttled { .. }) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            let page =
+                SignInPage { chrome: ctx.chrome("Sign in"), email: form.email, next, error: Some(e.public_message()) };
+            render_status(status, &page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn sign_out(state: web::Data<AppState>, req: HttpRequest, CsrfForm(_): CsrfForm<Empty>) -> AppResult<HttpResponse> {
+    if let Some((token, _)) = session_token(&req) {
+        state.db(move |conn| service::end_session(conn, &token)).await?;
+    }
+    Ok(HttpResponse::SeeOther().cookie(clear_session_cookie()).insert_header(("Location", "/")).finish())
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+#[derive(Template)]
+#[template(path = "accounts/register.html")]
+struct RegisterPage {
+    chrome: Chrome,
+    email: String,
+    full_name: String,
+    errors: FieldErrors,
+}
+
+async fn register_page(ctx: PageCtx) -> AppResult<HttpResponse> {
+    if ctx.user.is_some() {
+        return Ok(redirect("/"));
+    }
+    render(&RegisterPage {
+        chrome: ctx.chrome("Register"),
+        email: String::new(),
+        full_name: String::new(),
+        errors: FieldErrors::default(),
+    })
+}
+
+#[derive(Deserialize)]
+struct RegisterForm {
+    email: String,
+    full_name: String,
+    password: String,
+}
+
+async fn register(state: web::Data<AppState>, ctx: PageCtx, CsrfForm(form): CsrfForm<RegisterForm>) -> AppResult<HttpResponse> {
+    let outcome = match NewAccount::parse(&form.email, &form.full_name, &form.password) {
+        Ok(account) => flows::register(&state, account, None).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok((_, token)) => Ok(HttpResponse::SeeOther()
+            .cookie(session_cookie(&state, token))
+            .insert_header(("Location", "/profile?welcome=1"))
+            .finish()),
+        Err(e @ AppError::Invalid { .. }) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &RegisterPage {
+                chrome: ctx.chrome("Register"),
+                email: form.email,
+                full_name: form.full_name,
+                errors: FieldErrors::from_error(&e),
+            },
+        ),
+        Err(e) => Err(e),
+    }
+}
+
+/// Form values as typed, so a rejected form comes back as the person left it.
+#[derive(Deserialize, Default)]
+struct ProfileForm {
+    degree: Option<String>,
+    institute: Option<String>,
+    graduation_year: Option<String>,
+    score_percent: Option<String>,
+    degree_class: Option<String>,
+    domain: Option<String>,
+    experience_years: Option<String>,
+    preferred_track: Option<String>,
+}
+
+fn number<T: std::str::FromStr>(raw: &Option<String>, field: &str, what: &str, errors: &mut Vec<ErrorDetail>) -> Option<T> {
+    let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    match raw.parse() {
+        Ok(v) => Some(v),
+        Err(_) => {
+            errors.push(ErrorDetail::field(field, format!("'{raw}' is not {what}.")));
+            None
+        }
+    }
+}
+
+impl ProfileForm {
+    fn to_input(&self) -> Result<ProfileInput, AppError> {
+        let mut errors = Vec::new();
+        let input = ProfileInput {
+            degree: self.degree.clone(),
+            institute: self.institute.clone(),
+            graduation_year: number(&self.graduation_year, "graduation_year", "a year", &mut errors),
+            score_percent: number(&self.score_percent, "score_percent", "a number", &mut errors),
+            degree_class: self.degree_class.clone(),
+            domain: self.domain.clone(),
+            experience_years: number(&self.experience_years, "experience_years", "a whole number", &mut errors),
+            preferred_track: self.preferred_track.clone(),
+        };
+        if errors.is_empty() {
+            Ok(input)
+        } else {
+            Err(AppError::invalid("Some profile fields need fixing.", errors))
+        }
+    }
+
+    fn from_input(p: &ProfileInput) -> ProfileForm {
+        let s = |v: Option<String>| v;
+        ProfileForm {
+            degree: s(p.degree.clone()),
+            institute: s(p.institute.clone()),
+            graduation_year: p.graduation_year.map(|v| v.to_string()),
+            score_percent: p.score_percent.map(|v| v.to_string()),
+            degree_class: s(p.degree_class.clone()),
+            domain: s(p.domain.clone()),
+            experience_years: p.experience_years.map(|v| v.to_string()),
+            preferred_track: s(p.preferred_track.clone()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "accounts/profile.html")]
+struct ProfilePage {
+    chrome: Chrome,
+    form: ProfileForm,
+    errors: FieldErrors,
+    saved: bool,
+    welcome: bool,
+    domains: &'static [&'static str],
+    degree_classes: &'static [&'static str],
+    tracks: &'static [&'static str],
+}
+
+impl ProfilePage {
+    fn value<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+#[derive(Deserialize)]
+struct ProfileQuery {
+    welcome: Option<String>,
+    saved: Option<String>,
+}
+
+async fn profile_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    CandidateUser(user): CandidateUser,
+    query: web::Query<ProfileQuery>,
+) -> AppResult<HttpResponse> {
+    let row = state.db(move |conn| service::get_profile(conn, user.id)).await?;
+    let input = row.as_ref().map(ProfileInput::from).unwrap_or_default();
+    render(&ProfilePage {
+        chrome: ctx.chrome("Your profile"),
+        form: ProfileForm::from_input(&input),
+        errors: FieldErrors::default(),
+        saved: query.saved.is_some(),
+        welcome: query.welcome.is_some(),
+        domains: &DOMAINS,
+        degree_classes: &DEGREE_CLASSES,
+        tracks: &TRACKS,
+    })
+}
+
+async fn save_profile(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    CandidateUser(user): CandidateUser,
+    CsrfForm(form): CsrfForm<ProfileForm>,
+) -> AppResult<HttpResponse> {
+    let now = state.clock.now();
+    let saved = match form.to_input() {
+        Ok(input) => state.db(move |conn| service::put_profile(conn, user.id, &input, now)).await,
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => Ok(redirect("/profile?saved=1")),
+        Err(e @ AppError::Invalid { .. }) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ProfilePage {
+                chrome: ctx.chrome("Your profile"),
+                form,
+                errors: FieldErrors::from_error(&e),
+                saved: false,
+                welcome: false,
+                domains: &DOMAINS,
+                degree_classes: &DEGREE_CLASSES,
+                tracks: &TRACKS,
+            },
+        ),
+        Err(e) => Err(e),
+    }
+}
+
+const USERS_PER_PAGE: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "accounts/users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    users: Vec<User>,
+    next_after: Option<UserId>,
+    role_filter: String,
+    created: Option<String>,
+    errors: FieldErrors,
+    staff_roles: [Role; 3],
+}
+
+#[derive(Deserialize)]
+struct UsersQuery {
+    role: Option<String>,
+    after: Option<i32>,
+    created: Option<String>,
+}
+
+async fn users_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    _admin: AdminUser,
+    query: web::Query<UsersQuery>,
+) -> AppResult<HttpResponse> {
+    let role = query.role.as_deref().and_then(Role::parse);
+    let after = query.after.map(UserId);
+    let mut users = state.db(move |conn| service::list_users(conn, role, after, USERS_PER_PAGE + 1)).await?;
+    let next_after = (users.len() as i64 > USERS_PER_PAGE).then(|| {
+        users.truncate(USERS_PER_PAGE as usize);
+        users.last().map(|u| u.id)
+    });
+    render(&UsersPage {
+        chrome: ctx.chrome("Users"),
+        users,
+        next_after: next_after.flatten(),
+        role_filter: role.map(|r| r.as_str().to_string()).unwrap_or_default(),
+        created: query.created.clone(),
+        errors: FieldErrors::default(),
+        staff_roles: [Role::Recruiter, Role::Trainer, Role::Admin],
+    })
+}
+
+#[derive(Deserialize)]
+struct NewStaffForm {
+    email: String,
+    full_name: String,
+    role: String,
+    password: String,
+}
+
+async fn add_staff(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    AdminUser(admin): AdminUser,
+    CsrfForm(form): CsrfForm<NewStaffForm>,
+) -> AppResult<HttpResponse> {
+    let role = Role::parse(&form.role)
+        .filter(|r| *r != Role::Candidate)
+        .ok_or_else(|| AppError::invalid_field("role", "Choose recruiter, trainer or admin."));
+    let outcome = match (role, NewAccount::parse(&form.email, &form.full_name, &form.password)) {
+        (Ok(role), Ok(account)) => flows::add_staff(&state, account, role, Some(admin.id)).await,
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    match outcome {
+        Ok(user) => {
+            let query = serde_urlencoded::to_string([("created", user.email.as_str())]).unwrap_or_default();
+            Ok(redirect(&format!("/admin/users?{query}")))
+        }
+        Err(e @ AppError::Invalid { .. }) => {
+            let users = state.db(move |conn| service::list_users(conn, None, None, USERS_PER_PAGE)).await?;
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &UsersPage {
+                    chrome: ctx.chrome("Users"),
+                    users,
+                    next_after: None,
+                    role_filter: String::new(),
+                    created: None,
+                    errors: FieldErrors::from_error(&e),
+                    staff_roles: [Role::Recruiter, Role::Trainer, Role::Admin],
+                },
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "accounts/audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    entries: Vec<audit::Entry>,
+    next_before: Option<i32>,
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    before: Option<i32>,
+}
+
+async fn audit_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    _admin: AdminUser,
+    query: web::Query<AuditQuery>,
+) -> AppResult<HttpResponse> {
+    let before = query.before;
+    let mut entries = state.db(move |conn| audit::page(conn, before, 101)).await?;
+    let next_before = (entries.len() > 100).then(|| {
+        entries.truncate(100);
+        entries.last().map(|e| e.id)
+    });
+    render(&AuditPage { chrome: ctx.chrome("Audit log"), entries, next_before: next_before.flatten() })
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/signin", web::get().to(sign_in_page))
+        .route("/signin", web::post().to(sign_in))
+        .route("/signout", web::post().to(sign_out))
+        .route("/register", web::get().to(register_page))
+        .route("/register", web::post().to(register))
+        .route("/profile", web::get().to(profile_page))
+        .route("/profile", web::post().to(save_profile))
+        .route("/admin/users", web::get().to(users_page))
+        .route("/admin/users", web::post().to(add_staff))
+        .route("/admin/audit", web::get().to(audit_page));
+}

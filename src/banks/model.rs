@@ -1,0 +1,218 @@
+//! The format-neutral shape of a question as the readers produce it and the
+//! writers consume it. Nothing here touches the database: `crate::banks::store`
+//! turns these into rows, and the readers in `crate::banks::formats` are pure
+//! functions from text to `ParseOutcome`.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionType {
+    SingleChoice,
+    MultipleResponse,
+    TrueFalse,
+    Numeric,
+    ShortText,
+    Essay,
+}
+
+impl QuestionType {
+    pub const ALL: [QuestionType; 6] = [
+        QuestionType::SingleChoice,
+        QuestionType::MultipleResponse,
+        QuestionType::TrueFalse,
+        QuestionType::Numeric,
+        QuestionType::ShortText,
+        QuestionType::Essay,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionType::SingleChoice => "single_choice",
+            QuestionType::MultipleResponse => "multiple_response",
+            QuestionType::TrueFalse => "true_false",
+            QuestionType::Numeric => "numeric",
+            QuestionType::ShortText => "short_text",
+            QuestionType::Essay => "essay",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<QuestionType> {
+        QuestionType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Difficulty {
+    Easy,
+    #[default]
+    Medium,
+    Hard,
+}
+
+impl Difficulty {
+    pub const ALL: [Difficulty; 3] = [Difficulty::Easy, Difficulty::Medium, Difficulty::Hard];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Difficulty::Easy => "easy",
+            Difficulty::Medium => "medium",
+            Difficulty::Hard => "hard",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Difficulty> {
+        Difficulty::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+/// One option of a choice question. `credit` is the fraction of the
+/// question's points this option earns when chosen: 1.0 for a key, 0.0 for a
+/// distractor, and anything between -1.0 and 1.0 for weighted options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub text: String,
+    pub credit: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
+}
+
+/// A numeric answer: right when |given - value| <= tolerance, earning `credit`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumericAnswer {
+    pub value: f64,
+    pub tolerance: f64,
+    pub credit: f64,
+}
+
+/// An accepted short-text answer, matched after trimming, case folding and
+/// collapsing runs of white space.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextAnswer {
+    pub text: String,
+    pub credit: f64,
+}
+
+/// The part of a question that differs by type: its options and its key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum QuestionBody {
+    SingleChoice { options: Vec<ChoiceOption> },
+    MultipleResponse { options: Vec<ChoiceOption> },
+    TrueFalse { answer: bool },
+    Numeric { answers: Vec<NumericAnswer> },
+    ShortText { answers: Vec<TextAnswer> },
+    Essay,
+}
+
+impl QuestionBody {
+    pub fn question_type(&self) -> QuestionType {
+        match self {
+            QuestionBody::SingleChoice { .. } => QuestionType::SingleChoice,
+            QuestionBody::MultipleResponse { .. } => QuestionType::MultipleResponse,
+            QuestionBody::TrueFalse { .. } => QuestionType::TrueFalse,
+            QuestionBody::Numeric { .. } => QuestionType::Numeric,
+            QuestionBody::ShortText { .. } => QuestionType::ShortText,
+            QuestionBody::Essay => QuestionType::Essay,
+        }
+    }
+
+    pub fn options(&self) -> &[ChoiceOption] {
+        match self {
+            QuestionBody::SingleChoice { options } | QuestionBody::MultipleResponse { options } => {
+                options
+            }
+            _ => &[],
+        }
+    }
+}
+
+/// How a stem is written. Stems keep their markup; the web layer sanitises
+/// HTML on display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TextFormat {
+    #[default]
+    Plain,
+    Html,
+    Markdown,
+}
+
+/// A question as read from a file, before it meets the database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParsedQuestion {
+    /// 1-based line where the question starts in the source file.
+    pub line: usize,
+    /// Stable key across re-imports (`id` in TOML/CSV, `<idnumber>` in Moodle XML).
+    pub external_id: Option<String>,
+    /// A short title (`::name::` in GIFT, `<name>` in Moodle XML).
+    pub name: Option<String>,
+    /// Category path with `/` separators, e.g. `Aptitude/Quantitative`.
+    pub category: Option<String>,
+    pub difficulty: Difficulty,
+    pub points: f64,
+    pub tags: Vec<String>,
+    pub stem: String,
+    pub stem_format: TextFormat,
+    pub body: QuestionBody,
+    /// General feedback: a one-line explanation of the key.
+    pub explanation: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in a file, with where it is and a sentence a trainer can
+/// act on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    pub severity: Severity,
+    pub message: String,
+    /// True when the problem is a question type Assay cannot hold (GIFT
+    /// matching, Moodle cloze): `--skip-unsupported` turns these into warnings.
+    #[serde(default)]
+    pub unsupported: bool,
+}
+
+impl Diagnostic {
+    pub fn error(line: usize, message: impl Into<String>) -> Self {
+        Diagnostic { line, column: None, severity: Severity::Error, message: message.into(), unsupported: false }
+    }
+
+    pub fn warning(line: usize, message: impl Into<String>) -> Self {
+        Diagnostic { line, column: None, severity: Severity::Warning, message: message.into(), unsupported: false }
+    }
+
+    pub fn unsupported(line: usize, message: impl Into<String>) -> Self {
+        Diagnostic { line, column: None, severity: Severity::Error, message: message.into(), unsupported: true }
+    }
+
+    pub fn at_column(mut self, column: usize) -> Self {
+        self.column = Some(column);
+        self
+    }
+}
+
+/// What a reader returns: every question it could read and every problem it
+/// found. The import writes nothing while any `Severity::Error` stands.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParseOutcome {
+    /// The bank's name when the file names it (native TOML `[bank] name`).
+    pub bank_name: Option<String>,
+    pub questions: Vec<ParsedQuestion>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ParseOutcome {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}

@@ -1,0 +1,170 @@
+//! The `assay` command line: serve, migrate, manage users and banks, drain
+//! the outbox. Flags override environment variables, which override defaults.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::accounts::models::Role;
+use crate::accounts::service::NewAccount;
+use crate::accounts::{flows, tokens};
+use crate::config::{Config, ConfigArgs};
+use crate::error::{AppError, AppResult};
+use crate::web::{self, AppState};
+
+#[derive(Parser)]
+#[command(name = "assay", version, about = "Recruitment, assessment and routing for KPO firms")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the platform (applies pending migrations first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Create one account per role (passwords printed) and import the shipped question banks.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a staff (or candidate) account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// candidate, recruiter, trainer or admin.
+        #[arg(long)]
+        role: String,
+        /// Full name; defaults to the part of the email before the @.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", describe(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn describe(e: &AppError) -> String {
+    match e {
+        AppError::Invalid { message, details } if !details.is_empty() => {
+            let lines: Vec<String> = details
+                .iter()
+                .map(|d| match (&d.field, d.line) {
+                    (Some(f), _) => format!("  {f}: {}", d.message),
+                    (None, Some(l)) => format!("  line {l}: {}", d.message),
+                    _ => format!("  {}", d.message),
+                })
+                .collect();
+            format!("{message}\n{}", lines.join("\n"))
+        }
+        other => other.to_string(),
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn run(cli: Cli) -> AppResult<()> {
+    let config = Config::from_args(&cli.config)?;
+    match cli.command {
+        Command::Migrate => {
+            let pool = crate::db::open_pool(&config.database_url, 1)?;
+            let mut conn = pool.get()?;
+            let applied = crate::db::migrate(&mut conn)?;
+            println!("{} migration(s) applied", applied.len());
+            Ok(())
+        }
+        Command::Serve { bind, demo } => actix_web::rt::System::new().block_on(serve(config, bind, demo)),
+        Command::User { command: UserCommand::Add { email, role, name } } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                AppError::invalid_field("role", format!("'{role}' is not a role; use candidate, recruiter, trainer or admin"))
+            })?;
+            let password = read_password()?;
+            let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
+            let account = NewAccount::parse(&email, &name, &password)?;
+            let state = web::open_state(config)?;
+            let user = actix_web::rt::System::new().block_on(flows::add_staff(&state, account, role, None))?;
+            println!("created {} account {} (id {})", user.role.as_str(), user.email, user.id);
+            Ok(())
+        }
+    }
+}
+
+fn read_password() -> AppResult<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password (at least 10 characters): ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).map_err(|e| AppError::BadRequest(format!("cannot read the password: {e}")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn serve(config: Config, bind: String, demo: bool) -> AppResult<()> {
+    let state = web::open_state(config)?;
+    if demo {
+        set_up_demo(&state).await?;
+    }
+    let listener = TcpListener::bind(&bind).map_err(|e| AppError::Config(format!("cannot listen on {bind}: {e}")))?;
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let server = web::start(listener, state.clone(), workers)
+        .map_err(|e| AppError::Config(format!("cannot start the server: {e}")))?;
+    println!("Assay is running at http://{bind}/ (database {:?})", state.config.database_url);
+    server.await.map_err(|e| AppError::Internal(format!("server stopped: {e}")))
+}
+
+/// One account per role with fresh passwords, printed once.
+async fn set_up_demo(state: &AppState) -> AppResult<()> {
+    let mut rows = Vec::new();
+    for role in Role::ALL {
+        let email = format!("{}@demo.assay.example", role.as_str());
+        let password = tokens::random_token()[..16].to_string();
+        let name = format!("Demo {}", role.label());
+        let account = NewAccount::parse(&email, &name, &password)?;
+        let hash = actix_web::web::block({
+            let password = password.clone();
+            move || crate::accounts::password::hash(&password)
+        })
+        .await??;
+        let now = state.clock.now();
+        state
+            .db(move |conn| crate::accounts::service::upsert_with_password(conn, &account, &hash, role, now))
+            .await?;
+        rows.push((role, email, password));
+    }
+    println!("Demo accounts (passwords are new on every --demo start):");
+    for (role, email, password) in rows {
+        println!("  {:<10} {:<32} {}", role.as_str(), email, password);
+    }
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! Connections, the pool and migrations for both backends.
+//!
+//! The backend is chosen from the URL's scheme, never guessed: diesel's
+//! derived `MultiConnection::establish` tries each backend in turn, which
+//! would happily open a SQLite file named `postgres://…`. So the pool uses a
+//! small manager of its own that knows which backend it serves.
+
+pub mod schema;
+mod ids;
+
+pub use ids::*;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::AppError;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(diesel::SqliteConnection),
+    Postgres(diesel::PgConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A parsed `DATABASE_URL`: which backend, and what to hand its driver.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    pub backend: Backend,
+    target: String,
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A PostgreSQL URL may carry a password.
+        match self.backend {
+            Backend::Sqlite => write!(f, "sqlite://{}", self.target),
+            Backend::Postgres => write!(f, "postgres://[redacted]"),
+        }
+    }
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<DatabaseUrl, AppError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(AppError::Config(
+                    "DATABASE_URL sqlite:// needs a file path, for example sqlite://assay.db".into(),
+                ));
+            }
+            return Ok(DatabaseUrl { backend: Backend::Sqlite, target: path.to_string() });
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl { backend: Backend::Postgres, target: url.to_string() });
+        }
+        let scheme = url.split("://").next().filter(|_| url.contains("://")).unwrap_or(url);
+        Err(AppError::Config(format!(
+            "DATABASE_URL scheme '{scheme}' is not supported; use sqlite://PATH or postgres://USER@HOST/DB"
+        )))
+    }
+
+    pub fn sqlite_path(&self) -> Option<&str> {
+        (self.backend == Backend::Sqlite).then_some(self.target.as_str())
+    }
+}
+
+/// An r2d2 manager that opens connections of one known backend and applies
+/// SQLite's per-connection settings.
+#[derive(Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+/// One statement each: SQLite runs only the first statement of a prepared
+/// string, and `batch_execute` hides which one failed.
+const SQLITE_PRAGMAS: [&str; 4] = [
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 10000",
+    "PRAGMA synchronous = NORMAL",
+];
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        match self.url.backend {
+            Backend::Sqlite => {
+                let mut conn = diesel::SqliteConnection::establish(&self.url.target)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                for pragma in SQLITE_PRAGMAS {
+                    conn.batch_execute(pragma).map_err(r2d2::Error::QueryError)?;
+                }
+                Ok(DbConn::Sqlite(conn))
+            }
+            Backend::Postgres => diesel::PgConnection::establish(&self.url.target)
+                .map(DbConn::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
+
+pub fn open_pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool, AppError> {
+    let manager = Manager { url: url.clone() };
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(manager)
+        .map_err(|e| AppError::Config(format!("cannot open the database {url:?}: {e}")))
+}
+
+/// Applies every pending migration of the connection's backend.
+pub fn migrate(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
+    let applied = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+    }
+    .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
+    Ok(applied.into_iter().map(|v| v.to_string()).collect())
+}
+
+impl DbConn {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConn::Sqlite(_) => Backend::Sqlite,
+            DbConn::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Runs `f` inside one transaction: every write in it lands, or none does.
+pub fn transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+{
+    conn.transaction(f)
+}
+
+/// Runs the same diesel expression on the concrete connection, for the few
+/// statements (upserts, row locks) that only the concrete backends offer.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $body,
+            $crate::db::DbConn::Postgres($c) => $body,
+        }
+    };
+}

@@ -1,0 +1,12 @@
+//! Assay: recruitment, assessment and routing for knowledge process
+//! outsourcing firms. The binary in `main.rs` is a thin CLI over this library.
+
+pub mod accounts;
+pub mod audit;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod notices;
+pub mod web;

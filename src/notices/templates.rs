@@ -1,0 +1,147 @@
+//! Every email Assay sends: a plain-text and an HTML twin per kind, rendered
+//! by askama from `templates/email/<kind>.txt` and `.html`, which extend a
+//! shared layout. Rendered when queued, so the outbox holds exactly what the
+//! person will read.
+
+use askama::Template;
+
+use crate::config::Config;
+use crate::error::AppResult;
+
+/// What every email needs from configuration.
+#[derive(Debug, Clone)]
+pub struct MailContext {
+    pub firm: String,
+    pub base_url: String,
+}
+
+impl From<&Config> for MailContext {
+    fn from(config: &Config) -> Self {
+        MailContext { firm: config.firm_name.clone(), base_url: config.base_url.clone() }
+    }
+}
+
+/// An email ready for the outbox.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub kind: &'static str,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub trait Mail {
+    fn render_mail(&self) -> AppResult<Rendered>;
+}
+
+/// Declares one kind of email: its fields, its subject and its two
+/// templates. The same data renders both parts, so they cannot drift apart.
+macro_rules! email {
+    ($(#[$doc:meta])* $name:ident, $kind:literal, $txt:literal, $html:literal,
+     { $($field:ident : $ty:ty),* $(,)? }, |$s:ident| $subject:expr) => {
+        $(#[$doc])*
+        pub struct $name<'a> {
+            pub ctx: &'a MailContext,
+            $(pub $field: $ty,)*
+        }
+
+        const _: () = {
+            #[derive(Template)]
+            #[template(path = $txt, escape = "none")]
+            struct Text<'b, 'a> {
+                m: &'b $name<'a>,
+            }
+
+            #[derive(Template)]
+            #[template(path = $html)]
+            struct Html<'b, 'a> {
+                m: &'b $name<'a>,
+            }
+
+            impl Mail for $name<'_> {
+                fn render_mail(&self) -> AppResult<Rendered> {
+                    let $s = self;
+                    Ok(Rendered {
+                        kind: $kind,
+                        subject: $subject,
+                        text: Text { m: self }.render()?,
+                        html: Html { m: self }.render()?,
+                    })
+                }
+            }
+        };
+    };
+}
+
+email!(
+    /// After registration.
+    Welcome, "welcome", "email/welcome.txt", "email/welcome.html",
+    { name: &'a str },
+    |m| format!("Welcome to {}", m.ctx.firm)
+);
+
+email!(
+    /// An application was received, eligible or not (with the reason).
+    ApplicationReceived, "application_received", "email/application_received.txt", "email/application_received.html",
+    { name: &'a str, drive: &'a str, eligible: bool, reason: &'a str, link: String },
+    |m| format!("Your application to {}", m.drive)
+);
+
+email!(
+    /// A test was graded: the score, or "we will be in touch".
+    TestResult, "test_result", "email/test_result.txt", "email/test_result.html",
+    { name: &'a str, assessment: &'a str, show_score: bool, percent: f64, passed: bool, link: String },
+    |m| format!("Your result for {}", m.assessment)
+);
+
+email!(
+    /// Shortlisted for a KPO interview.
+    Shortlisted, "shortlisted", "email/shortlisted.txt", "email/shortlisted.html",
+    { name: &'a str, drive: &'a str, note: &'a str },
+    |m| format!("Shortlisted for interview: {}", m.drive)
+);
+
+email!(
+    /// Offered a BPO role instead.
+    OfferedBpo, "offered_bpo", "email/offered_bpo.txt", "email/offered_bpo.html",
+    { name: &'a str, drive: &'a str, note: &'a str },
+    |m| format!("An offer from {}", m.ctx.firm)
+);
+
+email!(
+    /// Not selected, said with respect.
+    NotSelected, "not_selected", "email/not_selected.txt", "email/not_selected.html",
+    { name: &'a str, drive: &'a str },
+    |m| format!("Your application to {}", m.drive)
+);
+
+email!(
+    /// Hired into a training cohort.
+    Hired, "hired", "email/hired.txt", "email/hired.html",
+    { name: &'a str, cohort: &'a str, starts_on: String },
+    |m| format!("Welcome aboard: training starts {}", m.starts_on)
+);
+
+email!(
+    /// A post-training exam was graded.
+    ExamResult, "exam_result", "email/exam_result.txt", "email/exam_result.html",
+    { name: &'a str, exam: &'a str, percent: f64, passed: bool, link: String },
+    |m| format!("Your result for {}", m.exam)
+);
+
+email!(
+    /// Where the routing run placed the trainee, and why.
+    RoutingDecision, "routing_decision", "email/routing_decision.txt", "email/routing_decision.html",
+    { name: &'a str, process: Option<&'a str>, tier: Option<&'a str>, status: &'a str, explanation: &'a str },
+    |m| match m.process {
+        Some(p) => format!("Your placement: {p}"),
+        None => "Your post-training result: a re-exam is due".to_string(),
+    }
+);
+
+email!(
+    /// A result changed after a question was corrected.
+    CorrectedResult, "corrected_result", "email/corrected_result.txt", "email/corrected_result.html",
+    { name: &'a str, assessment: &'a str, old_percent: f64, new_percent: f64, passed: bool, link: String },
+    |m| format!("Corrected result for {}", m.assessment)
+);

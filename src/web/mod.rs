@@ -1,0 +1,88 @@
+//! What every area shares: the app's state, its wiring, authentication
+//! extractors, CSRF, error pages and static files.
+
+pub mod auth;
+pub mod csrf;
+pub mod errors;
+pub mod openapi;
+pub mod pages;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, DefaultHeaders};
+use actix_web::{web, App, HttpServer};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::{DbConn, Pool};
+use crate::error::{AppError, AppResult};
+
+/// Everything a request handler may need, built once at start.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+}
+
+impl AppState {
+    /// Runs blocking database work on the blocking pool.
+    pub async fn db<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+}
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+     script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Binds the whole application to a listener. Background workers are started
+/// by the caller (`assay serve`), so tests can drive them by hand.
+pub fn start(listener: TcpListener, state: AppState, workers: usize) -> std::io::Result<Server> {
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let limit = data.config.max_body_bytes;
+        App::new()
+            .app_data(data.clone())
+            .app_data(errors::json_config(limit))
+            .app_data(errors::query_config())
+            .app_data(errors::path_config())
+            .app_data(web::PayloadConfig::new(limit))
+            .configure(crate::accounts::configure)
+            .configure(pages::configure)
+            .default_service(web::to(errors::not_found))
+            .wrap(from_fn(csrf::middleware))
+            .wrap(from_fn(errors::html_errors))
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("Referrer-Policy", "same-origin")),
+            )
+    })
+    .workers(workers.max(1))
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// Opens the pool and applies pending migrations: the shared start of every
+/// command.
+pub fn open_state(config: Config) -> AppResult<AppState> {
+    let pool = crate::db::open_pool(&config.database_url, config.pool_size)?;
+    let mut conn = pool.get().map_err(|e| AppError::Config(format!("cannot connect to the database: {e}")))?;
+    crate::db::migrate(&mut conn)?;
+    drop(conn);
+    Ok(AppState { pool, config: Arc::new(config), clock: Clock::default() })
+}

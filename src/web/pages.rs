@@ -1,0 +1,146 @@
+//! Page chrome shared by every HTML page, the home page, static files and
+//! health checks.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use askama::Template;
+use serde_json::json;
+
+use super::auth::current_user;
+use super::csrf::CsrfToken;
+use super::AppState;
+use crate::accounts::models::{Role, User};
+use crate::error::{AppError, AppResult};
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+/// What the layout needs: title, who is signed in, the CSRF token for forms.
+pub struct Chrome {
+    pub title: String,
+    pub user: Option<User>,
+    pub csrf: String,
+    pub firm: String,
+    pub nav: Vec<NavLink>,
+}
+
+/// The links a role sees in the top bar: its main places.
+pub fn nav_for(role: Option<Role>) -> Vec<NavLink> {
+    let link = |href, label| NavLink { href, label };
+    match role {
+        None => vec![],
+        Some(Role::Candidate) => vec![link("/", "Home"), link("/profile", "Profile")],
+        Some(Role::Recruiter) => vec![link("/", "Home")],
+        Some(Role::Trainer) => vec![link("/", "Home")],
+        Some(Role::Admin) => vec![link("/", "Home"), link("/admin/users", "Users"), link("/admin/audit", "Audit log")],
+    }
+}
+
+impl Chrome {
+    /// Chrome from what earlier extractors left on the request; used by error
+    /// pages, which cannot look anything up.
+    pub fn bare(req: &HttpRequest, title: &str) -> Chrome {
+        let ext = req.extensions();
+        let csrf = ext.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+        let firm = req.app_data::<web::Data<AppState>>().map(|s| s.config.firm_name.clone()).unwrap_or_default();
+        Chrome { title: title.to_string(), user: None, csrf, firm, nav: nav_for(None) }
+    }
+}
+
+/// The extractor every page handler takes: the viewer and the CSRF token.
+pub struct PageCtx {
+    pub user: Option<User>,
+    pub csrf: String,
+    pub firm: String,
+}
+
+impl PageCtx {
+    pub fn chrome(&self, title: impl Into<String>) -> Chrome {
+        Chrome {
+            title: title.into(),
+            user: self.user.clone(),
+            csrf: self.csrf.clone(),
+            firm: self.firm.clone(),
+            nav: nav_for(self.user.as_ref().map(|u| u.role)),
+        }
+    }
+}
+
+impl FromRequest for PageCtx {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = current_user(&req).await?;
+            let csrf = req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+            let firm = req.app_data::<web::Data<AppState>>().map(|s| s.config.firm_name.clone()).unwrap_or_default();
+            Ok(PageCtx { user, csrf, firm })
+        })
+    }
+}
+
+pub fn render(template: &impl Template) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(template.render()?))
+}
+
+pub fn render_status(status: actix_web::http::StatusCode, template: &impl Template) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(template.render()?))
+}
+
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header(("Location", to)).finish()
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+}
+
+async fn home(ctx: PageCtx) -> AppResult<HttpResponse> {
+    render(&HomePage { chrome: ctx.chrome("Home") })
+}
+
+const APP_CSS: &str = include_str!("../../templates/static/app.css");
+
+async fn app_css() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(APP_CSS)
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok"}))
+}
+
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let ping = state
+        .db(|conn| {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("SELECT 1").map_err(AppError::from)
+        })
+        .await;
+    match ping {
+        Ok(()) => HttpResponse::Ok().json(json!({"status": "ready"})),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable"}))
+        }
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home))
+        .route("/static/app.css", web::get().to(app_css))
+        .route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz))
+        .route("/api/openapi.json", web::get().to(super::openapi::document));
+}
