@@ -57,7 +57,11 @@ pub fn record(conn: &mut DbConn, event: Event<'_>, at: NaiveDateTime) -> AppResu
 
 /// The newest entries first, `limit` at a time, before the entry id `before`.
 pub fn page(conn: &mut DbConn, before: Option<i32>, limit: i64) -> AppResult<Vec<Entry>> {
-    let mut query = audit_log::table.select(Entry::as_select()).order(audit_log::id.desc()).limit(limit).into_boxed();
+    let mut query = audit_log::table
+        .select(Entry::as_select())
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .into_boxed();
     if let Some(before) = before {
         query = query.filter(audit_log::id.lt(before));
     }

@@ -90,7 +90,10 @@ fn describe(e: &AppError) -> String {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn run(cli: Cli) -> AppResult<()> {
@@ -104,9 +107,14 @@ fn run(cli: Cli) -> AppResult<()> {
             Ok(())
         }
         Command::Serve { bind, demo } => actix_web::rt::System::new().block_on(serve(config, bind, demo)),
-        Command::User { command: UserCommand::Add { email, role, name } } => {
+        Command::User {
+            command: UserCommand::Add { email, role, name },
+        } => {
             let role = Role::parse(&role).ok_or_else(|| {
-                AppError::invalid_field("role", format!("'{role}' is not a role; use candidate, recruiter, trainer or admin"))
+                AppError::invalid_field(
+                    "role",
+                    format!("'{role}' is not a role; use candidate, recruiter, trainer or admin"),
+                )
             })?;
             let password = read_password()?;
             let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
@@ -126,7 +134,10 @@ fn read_password() -> AppResult<String> {
         let _ = std::io::stderr().flush();
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).map_err(|e| AppError::BadRequest(format!("cannot read the password: {e}")))?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| AppError::BadRequest(format!("cannot read the password: {e}")))?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
@@ -139,8 +150,13 @@ async fn serve(config: Config, bind: String, demo: bool) -> AppResult<()> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let server = web::start(listener, state.clone(), workers)
         .map_err(|e| AppError::Config(format!("cannot start the server: {e}")))?;
-    println!("Assay is running at http://{bind}/ (database {:?})", state.config.database_url);
-    server.await.map_err(|e| AppError::Internal(format!("server stopped: {e}")))
+    println!(
+        "Assay is running at http://{bind}/ (database {:?})",
+        state.config.database_url
+    );
+    server
+        .await
+        .map_err(|e| AppError::Internal(format!("server stopped: {e}")))
 }
 
 /// One account per role with fresh passwords, printed once.

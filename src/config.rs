@@ -17,7 +17,12 @@ pub struct ConfigArgs {
     #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true)]
     pub smtp_url: Option<String>,
     /// The From: address of every notice.
-    #[arg(long, env = "MAIL_FROM", default_value = "Assay <no-reply@assay.localhost>", global = true)]
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Assay <no-reply@assay.localhost>",
+        global = true
+    )]
     pub mail_from: String,
     /// Folder for .eml files when no SMTP_URL is set.
     #[arg(long, env = "MAIL_DIR", default_value = "./outbox", global = true)]
@@ -82,7 +87,9 @@ impl Config {
     pub fn from_args(args: &ConfigArgs) -> Result<Config, AppError> {
         let secret_key = match &args.secret_key {
             Some(key) if key.len() < 32 => {
-                return Err(AppError::Config("SECRET_KEY must be at least 32 characters long".into()))
+                return Err(AppError::Config(
+                    "SECRET_KEY must be at least 32 characters long".into(),
+                ))
             }
             Some(key) => key.as_bytes().to_vec(),
             None => {

@@ -20,11 +20,21 @@ pub struct ErrorDetail {
 
 impl ErrorDetail {
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        ErrorDetail { field: Some(field.to_string()), line: None, column: None, message: message.into() }
+        ErrorDetail {
+            field: Some(field.to_string()),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
     }
 
     pub fn line(line: usize, column: Option<usize>, message: impl Into<String>) -> Self {
-        ErrorDetail { field: None, line: Some(line), column, message: message.into() }
+        ErrorDetail {
+            field: None,
+            line: Some(line),
+            column,
+            message: message.into(),
+        }
     }
 }
 
@@ -60,16 +70,25 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(message: impl Into<String>, details: Vec<ErrorDetail>) -> Self {
-        AppError::Invalid { message: message.into(), details }
+        AppError::Invalid {
+            message: message.into(),
+            details,
+        }
     }
 
     pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
-        AppError::Invalid { message: message.clone(), details: vec![ErrorDetail::field(field, message)] }
+        AppError::Invalid {
+            message: message.clone(),
+            details: vec![ErrorDetail::field(field, message)],
+        }
     }
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::Conflict { code, message: message.into() }
+        AppError::Conflict {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn code(&self) -> &'static str {
@@ -95,9 +114,7 @@ impl AppError {
             AppError::Config(_) | AppError::Internal(_) => {
                 "Something went wrong on our side; it has been logged. Please try again.".into()
             }
-            AppError::Unavailable(_) => {
-                "The database is not reachable right now. Please try again in a minute.".into()
-            }
+            AppError::Unavailable(_) => "The database is not reachable right now. Please try again in a minute.".into(),
             other => other.to_string(),
         }
     }

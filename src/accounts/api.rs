@@ -82,7 +82,9 @@ pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterReques
     responses((status = 200, body = SignInResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn sign_in(state: web::Data<AppState>, body: web::Json<SignInRequest>) -> AppResult<HttpResponse> {
     let (user, token) = flows::sign_in(&state, &body.email, &body.password).await?;
-    Ok(HttpResponse::Ok().cookie(session_cookie(&state, token.clone())).json(SignInResponse { token, user }))
+    Ok(HttpResponse::Ok()
+        .cookie(session_cookie(&state, token.clone()))
+        .json(SignInResponse { token, user }))
 }
 
 /// Sign out: the token stops working at once.
@@ -112,7 +114,9 @@ pub async fn put_profile(
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let input = body.into_inner();
-    let row = state.db(move |conn| service::put_profile(conn, user.id, &input, now)).await?;
+    let row = state
+        .db(move |conn| service::put_profile(conn, user.id, &input, now))
+        .await?;
     Ok(HttpResponse::Ok().json(ProfileInput::from(&row)))
 }
 

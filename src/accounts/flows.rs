@@ -4,9 +4,9 @@
 use diesel::Connection;
 
 use super::models::{Role, User};
+use super::password;
 use super::service::{self, NewAccount};
 use super::validate::ProfileInput;
-use super::password;
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 
@@ -23,7 +23,10 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str) -> AppResult
         })
         .await?;
     let row = row.filter(|r| r.active);
-    let phc = row.as_ref().map(|r| r.password_hash.clone()).unwrap_or_else(|| password::dummy_hash().to_string());
+    let phc = row
+        .as_ref()
+        .map(|r| r.password_hash.clone())
+        .unwrap_or_else(|| password::dummy_hash().to_string());
     let given = password.to_string();
     let verified = actix_web::web::block(move || password::verify(&given, &phc)).await?;
     let hours = state.config.session_hours;
@@ -77,9 +80,16 @@ pub async fn register(
 }
 
 /// Creates a staff account (admin page and `assay user add`).
-pub async fn add_staff(state: &AppState, account: NewAccount, role: Role, actor: Option<crate::db::UserId>) -> AppResult<User> {
+pub async fn add_staff(
+    state: &AppState,
+    account: NewAccount,
+    role: Role,
+    actor: Option<crate::db::UserId>,
+) -> AppResult<User> {
     let now = state.clock.now();
     let plain = account.password.clone();
     let hash = actix_web::web::block(move || password::hash(&plain)).await??;
-    state.db(move |conn| service::create_user(conn, &account, &hash, role, actor, now)).await
+    state
+        .db(move |conn| service::create_user(conn, &account, &hash, role, actor, now))
+        .await
 }

@@ -74,7 +74,12 @@ impl TryFrom<UserRow> for User {
     fn try_from(row: UserRow) -> Result<Self, Self::Error> {
         let role = Role::parse(&row.role)
             .ok_or_else(|| crate::error::AppError::Internal(format!("unknown role {:?}", row.role)))?;
-        Ok(User { id: row.id, email: row.email, full_name: row.full_name, role })
+        Ok(User {
+            id: row.id,
+            email: row.email,
+            full_name: row.full_name,
+            role,
+        })
     }
 }
 

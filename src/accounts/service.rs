@@ -26,15 +26,21 @@ pub struct NewAccount {
 impl NewAccount {
     pub fn parse(email: &str, full_name: &str, password: &str) -> AppResult<NewAccount> {
         let mut errors = Vec::new();
-        let email = EmailAddress::parse(email).map_err(|m| errors.push(ErrorDetail::field("email", m))).ok();
-        let full_name = check_full_name(full_name).map_err(|m| errors.push(ErrorDetail::field("full_name", m))).ok();
+        let email = EmailAddress::parse(email)
+            .map_err(|m| errors.push(ErrorDetail::field("email", m)))
+            .ok();
+        let full_name = check_full_name(full_name)
+            .map_err(|m| errors.push(ErrorDetail::field("full_name", m)))
+            .ok();
         if let Err(m) = check_password(password) {
             errors.push(ErrorDetail::field("password", m));
         }
         match (email, full_name, errors.is_empty()) {
-            (Some(email), Some(full_name), true) => {
-                Ok(NewAccount { email, full_name, password: password.to_string() })
-            }
+            (Some(email), Some(full_name), true) => Ok(NewAccount {
+                email,
+                full_name,
+                password: password.to_string(),
+            }),
             _ => Err(AppError::invalid("Some fields need fixing; each is listed.", errors)),
         }
     }
@@ -43,7 +49,10 @@ impl NewAccount {
 fn email_taken(email: &EmailAddress) -> AppError {
     AppError::invalid_field(
         "email",
-        format!("An account with {} already exists; sign in instead, or use another email.", email.as_str()),
+        format!(
+            "An account with {} already exists; sign in instead, or use another email.",
+            email.as_str()
+        ),
     )
 }
 
@@ -56,7 +65,11 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> AppResult<Option<UserRow
 }
 
 pub fn find_user(conn: &mut DbConn, id: UserId) -> AppResult<User> {
-    users::table.find(id).select(UserRow::as_select()).first(conn)?.try_into()
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)?
+        .try_into()
 }
 
 /// Creates an account whose password is already hashed. With `profile`, the
@@ -96,10 +109,21 @@ pub fn create_user(
         let detail = format!("created {} account {}", role.as_str(), account.email.as_str());
         audit::record(
             conn,
-            Event { actor: actor.or(Some(id)), action: "user.create", entity: "user", entity_id: Some(id.0), detail: &detail },
+            Event {
+                actor: actor.or(Some(id)),
+                action: "user.create",
+                entity: "user",
+                entity_id: Some(id.0),
+                detail: &detail,
+            },
             now,
         )?;
-        Ok(User { id, email: account.email.as_str().to_string(), full_name: account.full_name.clone(), role })
+        Ok(User {
+            id,
+            email: account.email.as_str().to_string(),
+            full_name: account.full_name.clone(),
+            role,
+        })
     })
 }
 
@@ -119,7 +143,9 @@ pub fn check_throttle(conn: &mut DbConn, email: &str, now: NaiveDateTime) -> App
     }
     // The window frees up when the oldest of the last five failures ages out.
     let oldest = recent.iter().min().copied().unwrap_or(now);
-    let wait = (oldest + Duration::minutes(THROTTLE_WINDOW_MINUTES) - now).num_seconds().max(1);
+    let wait = (oldest + Duration::minutes(THROTTLE_WINDOW_MINUTES) - now)
+        .num_seconds()
+        .max(1);
     let minutes = (wait + 59) / 60;
     Err(AppError::Throttled {
         message: format!(
@@ -132,7 +158,10 @@ pub fn check_throttle(conn: &mut DbConn, email: &str, now: NaiveDateTime) -> App
 
 pub fn record_failure(conn: &mut DbConn, email: &str, now: NaiveDateTime) -> AppResult<()> {
     diesel::insert_into(login_failures::table)
-        .values((login_failures::email.eq(email.trim().to_lowercase()), login_failures::failed_at.eq(now)))
+        .values((
+            login_failures::email.eq(email.trim().to_lowercase()),
+            login_failures::failed_at.eq(now),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -148,7 +177,12 @@ pub fn create_session(conn: &mut DbConn, user_id: UserId, hours: i64, now: Naive
     let token = tokens::random_token();
     let hash = tokens::token_hash(&token);
     diesel::insert_into(sessions::table)
-        .values(NewSession { user_id, token_hash: &hash, created_at: now, expires_at: now + Duration::hours(hours) })
+        .values(NewSession {
+            user_id,
+            token_hash: &hash,
+            created_at: now,
+            expires_at: now + Duration::hours(hours),
+        })
         .execute(conn)?;
     Ok(token)
 }
@@ -172,16 +206,29 @@ pub fn end_session(conn: &mut DbConn, token: &str) -> AppResult<()> {
 }
 
 pub fn get_profile(conn: &mut DbConn, user_id: UserId) -> AppResult<Option<ProfileRow>> {
-    Ok(candidate_profiles::table.find(user_id).select(ProfileRow::as_select()).first(conn).optional()?)
+    Ok(candidate_profiles::table
+        .find(user_id)
+        .select(ProfileRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// Replaces the profile (a PUT): fields left out are cleared.
-pub fn put_profile(conn: &mut DbConn, user_id: UserId, input: &ProfileInput, now: NaiveDateTime) -> AppResult<ProfileRow> {
+pub fn put_profile(
+    conn: &mut DbConn,
+    user_id: UserId,
+    input: &ProfileInput,
+    now: NaiveDateTime,
+) -> AppResult<ProfileRow> {
     let row = input.validate(user_id, now)?;
     conn.transaction(|conn| {
-        let updated = diesel::update(candidate_profiles::table.find(user_id)).set(&row).execute(conn)?;
+        let updated = diesel::update(candidate_profiles::table.find(user_id))
+            .set(&row)
+            .execute(conn)?;
         if updated == 0 {
-            diesel::insert_into(candidate_profiles::table).values(&row).execute(conn)?;
+            diesel::insert_into(candidate_profiles::table)
+                .values(&row)
+                .execute(conn)?;
         }
         Ok(row)
     })
@@ -198,7 +245,11 @@ pub fn upsert_with_password(
     match find_by_email(conn, account.email.as_str())? {
         Some(row) => {
             diesel::update(users::table.find(row.id))
-                .set((users::password_hash.eq(password_hash), users::role.eq(role.as_str()), users::active.eq(true)))
+                .set((
+                    users::password_hash.eq(password_hash),
+                    users::role.eq(role.as_str()),
+                    users::active.eq(true),
+                ))
                 .execute(conn)?;
             find_user(conn, row.id)
         }
@@ -207,7 +258,11 @@ pub fn upsert_with_password(
 }
 
 pub fn list_users(conn: &mut DbConn, role: Option<Role>, after: Option<UserId>, limit: i64) -> AppResult<Vec<User>> {
-    let mut query = users::table.select(UserRow::as_select()).order(users::id.asc()).limit(limit).into_boxed();
+    let mut query = users::table
+        .select(UserRow::as_select())
+        .order(users::id.asc())
+        .limit(limit)
+        .into_boxed();
     if let Some(role) = role {
         query = query.filter(users::role.eq(role.as_str()));
     }

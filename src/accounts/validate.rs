@@ -9,7 +9,15 @@ use crate::db::UserId;
 use crate::error::{AppError, ErrorDetail};
 
 pub const MIN_PASSWORD_LEN: usize = 10;
-pub const DOMAINS: [&str; 7] = ["engineering", "finance", "law", "medicine", "pharmacy", "analytics", "other"];
+pub const DOMAINS: [&str; 7] = [
+    "engineering",
+    "finance",
+    "law",
+    "medicine",
+    "pharmacy",
+    "analytics",
+    "other",
+];
 pub const DEGREE_CLASSES: [&str; 4] = ["distinction", "first", "second", "pass"];
 pub const TRACKS: [&str; 2] = ["kpo", "bpo"];
 
@@ -21,7 +29,9 @@ impl EmailAddress {
     pub fn parse(raw: &str) -> Result<EmailAddress, String> {
         let email = raw.trim().to_lowercase();
         let valid = email.len() <= 254
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
             && match email.split_once('@') {
                 Some((local, domain)) => {
                     !local.is_empty()
@@ -37,7 +47,10 @@ impl EmailAddress {
         if valid {
             Ok(EmailAddress(email))
         } else {
-            Err(format!("'{}' is not an email address; write it as name@example.com", raw.trim()))
+            Err(format!(
+                "'{}' is not an email address; write it as name@example.com",
+                raw.trim()
+            ))
         }
     }
 
@@ -48,7 +61,9 @@ impl EmailAddress {
 
 pub fn check_password(password: &str) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_LEN {
-        Err(format!("The password must be at least {MIN_PASSWORD_LEN} characters long."))
+        Err(format!(
+            "The password must be at least {MIN_PASSWORD_LEN} characters long."
+        ))
     } else if password.len() > 1024 {
         Err("The password must be at most 1024 bytes long.".into())
     } else {
@@ -90,11 +105,17 @@ fn text(value: &Option<String>, field: &str, max: usize, errors: &mut Vec<ErrorD
 }
 
 fn one_of(value: &Option<String>, field: &str, allowed: &[&str], errors: &mut Vec<ErrorDetail>) -> Option<String> {
-    let value = value.as_deref().map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty())?;
+    let value = value
+        .as_deref()
+        .map(|v| v.trim().to_lowercase())
+        .filter(|v| !v.is_empty())?;
     if allowed.contains(&value.as_str()) {
         Some(value)
     } else {
-        errors.push(ErrorDetail::field(field, format!("'{value}' is not one of: {}.", allowed.join(", "))));
+        errors.push(ErrorDetail::field(
+            field,
+            format!("'{value}' is not one of: {}.", allowed.join(", ")),
+        ));
         None
     }
 }
@@ -115,14 +136,20 @@ impl ProfileInput {
         };
         let score_percent = match self.score_percent {
             Some(p) if !(0.0..=100.0).contains(&p) || p.is_nan() => {
-                errors.push(ErrorDetail::field("score_percent", "The score must be a percentage from 0 to 100."));
+                errors.push(ErrorDetail::field(
+                    "score_percent",
+                    "The score must be a percentage from 0 to 100.",
+                ));
                 None
             }
             other => other,
         };
         let experience_years = match self.experience_years {
             Some(y) if !(0..=50).contains(&y) => {
-                errors.push(ErrorDetail::field("experience_years", "Years of experience must be from 0 to 50."));
+                errors.push(ErrorDetail::field(
+                    "experience_years",
+                    "Years of experience must be from 0 to 50.",
+                ));
                 None
             }
             other => other,
@@ -142,7 +169,10 @@ impl ProfileInput {
         if errors.is_empty() {
             Ok(row)
         } else {
-            Err(AppError::invalid("Some profile fields need fixing; each is listed with what is accepted.", errors))
+            Err(AppError::invalid(
+                "Some profile fields need fixing; each is listed with what is accepted.",
+                errors,
+            ))
         }
     }
 }

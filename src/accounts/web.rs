@@ -29,7 +29,10 @@ impl FieldErrors {
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|d| d.field.as_deref() == Some(field)).map(|d| d.message.as_str())
+        self.0
+            .iter()
+            .find(|d| d.field.as_deref() == Some(field))
+            .map(|d| d.message.as_str())
     }
 }
 
@@ -60,7 +63,12 @@ async fn sign_in_page(ctx: PageCtx, query: web::Query<NextQuery>) -> AppResult<H
     if ctx.user.is_some() {
         return Ok(redirect(&next));
     }
-    render(&SignInPage { chrome: ctx.chrome("Sign in"), email: String::new(), next, error: None })
+    render(&SignInPage {
+        chrome: ctx.chrome("Sign in"),
+        email: String::new(),
+        next,
+        error: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -70,7 +78,11 @@ struct SignInForm {
     next: Option<String>,
 }
 
-async fn sign_in(state: web::Data<AppState>, ctx: PageCtx, CsrfForm(form): CsrfForm<SignInForm>) -> AppResult<HttpResponse> {
+async fn sign_in(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<SignInForm>,
+) -> AppResult<HttpResponse> {
     let next = safe_next(form.next.as_deref());
     match flows::sign_in(&state, &form.email, &form.password).await {
         Ok((_, token)) => Ok(HttpResponse::SeeOther()
@@ -83,19 +95,30 @@ async fn sign_in(state: web::Data<AppState>, ctx: PageCtx, CsrfForm(form): CsrfF
             } else {
                 StatusCode::UNAUTHORIZED
             };
-            let page =
-                SignInPage { chrome: ctx.chrome("Sign in"), email: form.email, next, error: Some(e.public_message()) };
+            let page = SignInPage {
+                chrome: ctx.chrome("Sign in"),
+                email: form.email,
+                next,
+                error: Some(e.public_message()),
+            };
             render_status(status, &page)
         }
         Err(e) => Err(e),
     }
 }
 
-async fn sign_out(state: web::Data<AppState>, req: HttpRequest, CsrfForm(_): CsrfForm<Empty>) -> AppResult<HttpResponse> {
+async fn sign_out(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<HttpResponse> {
     if let Some((token, _)) = session_token(&req) {
         state.db(move |conn| service::end_session(conn, &token)).await?;
     }
-    Ok(HttpResponse::SeeOther().cookie(clear_session_cookie()).insert_header(("Location", "/")).finish())
+    Ok(HttpResponse::SeeOther()
+        .cookie(clear_session_cookie())
+        .insert_header(("Location", "/"))
+        .finish())
 }
 
 #[derive(Deserialize)]
@@ -129,7 +152,11 @@ struct RegisterForm {
     password: String,
 }
 
-async fn register(state: web::Data<AppState>, ctx: PageCtx, CsrfForm(form): CsrfForm<RegisterForm>) -> AppResult<HttpResponse> {
+async fn register(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<RegisterForm>,
+) -> AppResult<HttpResponse> {
     let outcome = match NewAccount::parse(&form.email, &form.full_name, &form.password) {
         Ok(account) => flows::register(&state, account, None).await,
         Err(e) => Err(e),
@@ -165,7 +192,12 @@ struct ProfileForm {
     preferred_track: Option<String>,
 }
 
-fn number<T: std::str::FromStr>(raw: &Option<String>, field: &str, what: &str, errors: &mut Vec<ErrorDetail>) -> Option<T> {
+fn number<T: std::str::FromStr>(
+    raw: &Option<String>,
+    field: &str,
+    what: &str,
+    errors: &mut Vec<ErrorDetail>,
+) -> Option<T> {
     let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
     match raw.parse() {
         Ok(v) => Some(v),
@@ -186,7 +218,12 @@ impl ProfileForm {
             score_percent: number(&self.score_percent, "score_percent", "a number", &mut errors),
             degree_class: self.degree_class.clone(),
             domain: self.domain.clone(),
-            experience_years: number(&self.experience_years, "experience_years", "a whole number", &mut errors),
+            experience_years: number(
+                &self.experience_years,
+                "experience_years",
+                "a whole number",
+                &mut errors,
+            ),
             preferred_track: self.preferred_track.clone(),
         };
         if errors.is_empty() {
@@ -264,7 +301,11 @@ async fn save_profile(
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let saved = match form.to_input() {
-        Ok(input) => state.db(move |conn| service::put_profile(conn, user.id, &input, now)).await,
+        Ok(input) => {
+            state
+                .db(move |conn| service::put_profile(conn, user.id, &input, now))
+                .await
+        }
         Err(e) => Err(e),
     };
     match saved {
@@ -315,7 +356,9 @@ async fn users_page(
 ) -> AppResult<HttpResponse> {
     let role = query.role.as_deref().and_then(Role::parse);
     let after = query.after.map(UserId);
-    let mut users = state.db(move |conn| service::list_users(conn, role, after, USERS_PER_PAGE + 1)).await?;
+    let mut users = state
+        .db(move |conn| service::list_users(conn, role, after, USERS_PER_PAGE + 1))
+        .await?;
     let next_after = (users.len() as i64 > USERS_PER_PAGE).then(|| {
         users.truncate(USERS_PER_PAGE as usize);
         users.last().map(|u| u.id)
@@ -358,7 +401,9 @@ async fn add_staff(
             Ok(redirect(&format!("/admin/users?{query}")))
         }
         Err(e @ AppError::Invalid { .. }) => {
-            let users = state.db(move |conn| service::list_users(conn, None, None, USERS_PER_PAGE)).await?;
+            let users = state
+                .db(move |conn| service::list_users(conn, None, None, USERS_PER_PAGE))
+                .await?;
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &UsersPage {
@@ -401,7 +446,11 @@ async fn audit_page(
         entries.truncate(100);
         entries.last().map(|e| e.id)
     });
-    render(&AuditPage { chrome: ctx.chrome("Audit log"), entries, next_before: next_before.flatten() })
+    render(&AuditPage {
+        chrome: ctx.chrome("Audit log"),
+        entries,
+        next_before: next_before.flatten(),
+    })
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

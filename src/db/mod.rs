@@ -5,8 +5,8 @@
 //! would happily open a SQLite file named `postgres://…`. So the pool uses a
 //! small manager of its own that knows which backend it serves.
 
-pub mod schema;
 mod ids;
+pub mod schema;
 
 pub use ids::*;
 
@@ -62,10 +62,16 @@ impl DatabaseUrl {
                     "DATABASE_URL sqlite:// needs a file path, for example sqlite://assay.db".into(),
                 ));
             }
-            return Ok(DatabaseUrl { backend: Backend::Sqlite, target: path.to_string() });
+            return Ok(DatabaseUrl {
+                backend: Backend::Sqlite,
+                target: path.to_string(),
+            });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(DatabaseUrl { backend: Backend::Postgres, target: url.to_string() });
+            return Ok(DatabaseUrl {
+                backend: Backend::Postgres,
+                target: url.to_string(),
+            });
         }
         let scheme = url.split("://").next().filter(|_| url.contains("://")).unwrap_or(url);
         Err(AppError::Config(format!(
@@ -101,8 +107,8 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
         match self.url.backend {
             Backend::Sqlite => {
-                let mut conn = diesel::SqliteConnection::establish(&self.url.target)
-                    .map_err(r2d2::Error::ConnectionError)?;
+                let mut conn =
+                    diesel::SqliteConnection::establish(&self.url.target).map_err(r2d2::Error::ConnectionError)?;
                 for pragma in SQLITE_PRAGMAS {
                     conn.batch_execute(pragma).map_err(r2d2::Error::QueryError)?;
                 }

@@ -61,13 +61,7 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(candidate_profiles -> users (user_id));
 
-diesel::allow_tables_to_appear_in_same_query!(
-    users,
-    sessions,
-    login_failures,
-    candidate_profiles,
-    audit_log,
-);
+diesel::allow_tables_to_appear_in_same_query!(users, sessions, login_failures, candidate_profiles, audit_log,);
 
 diesel::table! {
     notices (id) {

@@ -13,8 +13,8 @@ use crate::db::{DbConn, UserId};
 use crate::error::{AppError, AppResult};
 use crate::on_backend;
 
-pub use templates::{MailContext, Rendered};
 use templates::Mail;
+pub use templates::{MailContext, Rendered};
 
 #[derive(Insertable)]
 #[diesel(table_name = notices)]
@@ -43,14 +43,23 @@ pub struct Recipient {
 
 impl From<&User> for Recipient {
     fn from(user: &User) -> Self {
-        Recipient { id: Some(user.id), email: user.email.clone(), name: user.full_name.clone() }
+        Recipient {
+            id: Some(user.id),
+            email: user.email.clone(),
+            name: user.full_name.clone(),
+        }
     }
 }
 
 /// Keeps a header value on one line: a name or subject cannot smuggle in a
 /// header of its own.
 pub fn header_safe(value: &str) -> String {
-    value.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string()
+    value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 /// Queues one rendered notice. `event_key` names the event (for example
@@ -92,6 +101,10 @@ pub fn queue(
 
 /// The welcome email after registration.
 pub fn queue_welcome(conn: &mut DbConn, ctx: &MailContext, user: &User, now: NaiveDateTime) -> AppResult<bool> {
-    let mail = templates::Welcome { ctx, name: &user.full_name }.render_mail()?;
+    let mail = templates::Welcome {
+        ctx,
+        name: &user.full_name,
+    }
+    .render_mail()?;
     queue(conn, &format!("welcome:user:{}", user.id), &user.into(), &mail, now)
 }

@@ -17,7 +17,10 @@ pub struct MailContext {
 
 impl From<&Config> for MailContext {
     fn from(config: &Config) -> Self {
-        MailContext { firm: config.firm_name.clone(), base_url: config.base_url.clone() }
+        MailContext {
+            firm: config.firm_name.clone(),
+            base_url: config.base_url.clone(),
+        }
     }
 }
 

@@ -40,7 +40,9 @@ pub async fn current_user(req: &HttpRequest) -> Result<Option<User>, AppError> {
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| AppError::Internal("application state missing".into()))?;
             let now = state.clock.now();
-            state.db(move |conn| crate::accounts::service::session_user(conn, &token, now)).await?
+            state
+                .db(move |conn| crate::accounts::service::session_user(conn, &token, now))
+                .await?
         }
         _ => None,
     };
@@ -102,8 +104,16 @@ role_guard!(
     /// A candidate (or trainee: the same account).
     CandidateUser, [Candidate], "This is for candidates; staff accounts cannot take part in drives."
 );
-role_guard!(RecruiterUser, [Recruiter, Admin], "Only recruiters and administrators can do this.");
-role_guard!(TrainerUser, [Trainer, Admin], "Only trainers and administrators can do this.");
+role_guard!(
+    RecruiterUser,
+    [Recruiter, Admin],
+    "Only recruiters and administrators can do this."
+);
+role_guard!(
+    TrainerUser,
+    [Trainer, Admin],
+    "Only trainers and administrators can do this."
+);
 role_guard!(
     /// Builds assessments: trainers and recruiters both do.
     AssessorUser, [Trainer, Recruiter, Admin], "Only trainers, recruiters and administrators can do this."

@@ -34,12 +34,16 @@ fn refused() -> AppError {
 }
 
 fn secret(req: &HttpRequest) -> Vec<u8> {
-    req.app_data::<web::Data<AppState>>().map(|s| s.config.secret_key.clone()).unwrap_or_default()
+    req.app_data::<web::Data<AppState>>()
+        .map(|s| s.config.secret_key.clone())
+        .unwrap_or_default()
 }
 
 fn valid_cookie(req: &HttpRequest) -> Option<String> {
     let secret = secret(req);
-    req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|t| tokens::csrf_token_is_valid(&secret, t))
+    req.cookie(CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|t| tokens::csrf_token_is_valid(&secret, t))
 }
 
 fn matches_cookie(req: &HttpRequest, sent: Option<&str>) -> bool {
@@ -56,7 +60,9 @@ pub async fn middleware(
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     // Only borrow the request before `next`: the router needs it unshared.
     let existing = valid_cookie(req.request());
-    let token = existing.clone().unwrap_or_else(|| tokens::new_csrf_token(&secret(req.request())));
+    let token = existing
+        .clone()
+        .unwrap_or_else(|| tokens::new_csrf_token(&secret(req.request())));
     req.extensions_mut().insert(CsrfToken(token.clone()));
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -70,7 +76,10 @@ pub async fn middleware(
 
     let mut res = next.call(req).await?;
     if existing.is_none() {
-        let secure = res.request().app_data::<web::Data<AppState>>().is_some_and(|s| s.config.secure_cookies());
+        let secure = res
+            .request()
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|s| s.config.secure_cookies());
         let cookie = Cookie::build(CSRF_COOKIE, token)
             .path("/")
             .http_only(true)

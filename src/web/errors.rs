@@ -38,9 +38,7 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
                 format!("The JSON has the wrong shape: {e}."),
                 vec![ErrorDetail::line(e.line(), Some(e.column()), e.to_string())],
             ),
-            JsonPayloadError::Deserialize(e) => {
-                AppError::BadRequest(format!("The body is not valid JSON: {e}."))
-            }
+            JsonPayloadError::Deserialize(e) => AppError::BadRequest(format!("The body is not valid JSON: {e}.")),
             other => AppError::BadRequest(format!("The body could not be read: {other}.")),
         };
         app.into()
@@ -54,9 +52,8 @@ pub fn query_config() -> web::QueryConfig {
 }
 
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|_err: PathError, req| {
-        AppError::NotFound(format!("There is nothing at {}.", req.path())).into()
-    })
+    web::PathConfig::default()
+        .error_handler(|_err: PathError, req| AppError::NotFound(format!("There is nothing at {}.", req.path())).into())
 }
 
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
@@ -78,7 +75,11 @@ pub async fn html_errors(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let api = is_api_path(req.path());
-    let target = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
+    let target = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| "/".into());
     let res = next.call(req).await?;
     if api || !(res.status().is_client_error() || res.status().is_server_error()) {
         return Ok(res.map_into_left_body());
@@ -93,7 +94,9 @@ pub async fn html_errors(
 fn page_for(req: &HttpRequest, err: Option<&AppError>, status: StatusCode, target: &str) -> HttpResponse {
     if status == StatusCode::UNAUTHORIZED && !matches!(err, Some(AppError::InvalidCredentials)) {
         let next = serde_urlencoded::to_string([("next", target)]).unwrap_or_default();
-        return HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/signin?{next}"))).finish();
+        return HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/signin?{next}")))
+            .finish();
     }
     let message = match err {
         Some(e) => e.public_message(),
@@ -101,9 +104,17 @@ fn page_for(req: &HttpRequest, err: Option<&AppError>, status: StatusCode, targe
         None => status.canonical_reason().unwrap_or("Something went wrong").to_string(),
     };
     let title = status.canonical_reason().unwrap_or("Error").to_string();
-    let page = ErrorPage { chrome: Chrome::bare(req, &title), status: status.as_u16(), message };
+    let page = ErrorPage {
+        chrome: Chrome::bare(req, &title),
+        status: status.as_u16(),
+        message,
+    };
     match page.render() {
-        Ok(html) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html),
-        Err(_) => HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(title),
+        Ok(html) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(html),
+        Err(_) => HttpResponse::build(status)
+            .content_type("text/plain; charset=utf-8")
+            .body(title),
     }
 }

@@ -81,8 +81,14 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> std::io:
 /// command.
 pub fn open_state(config: Config) -> AppResult<AppState> {
     let pool = crate::db::open_pool(&config.database_url, config.pool_size)?;
-    let mut conn = pool.get().map_err(|e| AppError::Config(format!("cannot connect to the database: {e}")))?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| AppError::Config(format!("cannot connect to the database: {e}")))?;
     crate::db::migrate(&mut conn)?;
     drop(conn);
-    Ok(AppState { pool, config: Arc::new(config), clock: Clock::default() })
+    Ok(AppState {
+        pool,
+        config: Arc::new(config),
+        clock: Clock::default(),
+    })
 }

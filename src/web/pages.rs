@@ -37,7 +37,11 @@ pub fn nav_for(role: Option<Role>) -> Vec<NavLink> {
         Some(Role::Candidate) => vec![link("/", "Home"), link("/profile", "Profile")],
         Some(Role::Recruiter) => vec![link("/", "Home")],
         Some(Role::Trainer) => vec![link("/", "Home")],
-        Some(Role::Admin) => vec![link("/", "Home"), link("/admin/users", "Users"), link("/admin/audit", "Audit log")],
+        Some(Role::Admin) => vec![
+            link("/", "Home"),
+            link("/admin/users", "Users"),
+            link("/admin/audit", "Audit log"),
+        ],
     }
 }
 
@@ -47,8 +51,17 @@ impl Chrome {
     pub fn bare(req: &HttpRequest, title: &str) -> Chrome {
         let ext = req.extensions();
         let csrf = ext.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
-        let firm = req.app_data::<web::Data<AppState>>().map(|s| s.config.firm_name.clone()).unwrap_or_default();
-        Chrome { title: title.to_string(), user: None, csrf, firm, nav: nav_for(None) }
+        let firm = req
+            .app_data::<web::Data<AppState>>()
+            .map(|s| s.config.firm_name.clone())
+            .unwrap_or_default();
+        Chrome {
+            title: title.to_string(),
+            user: None,
+            csrf,
+            firm,
+            nav: nav_for(None),
+        }
     }
 }
 
@@ -79,19 +92,30 @@ impl FromRequest for PageCtx {
         let req = req.clone();
         Box::pin(async move {
             let user = current_user(&req).await?;
-            let csrf = req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
-            let firm = req.app_data::<web::Data<AppState>>().map(|s| s.config.firm_name.clone()).unwrap_or_default();
+            let csrf = req
+                .extensions()
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default();
+            let firm = req
+                .app_data::<web::Data<AppState>>()
+                .map(|s| s.config.firm_name.clone())
+                .unwrap_or_default();
             Ok(PageCtx { user, csrf, firm })
         })
     }
 }
 
 pub fn render(template: &impl Template) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(template.render()?))
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(template.render()?))
 }
 
 pub fn render_status(status: actix_web::http::StatusCode, template: &impl Template) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(template.render()?))
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(template.render()?))
 }
 
 pub fn redirect(to: &str) -> HttpResponse {
@@ -105,7 +129,9 @@ struct HomePage {
 }
 
 async fn home(ctx: PageCtx) -> AppResult<HttpResponse> {
-    render(&HomePage { chrome: ctx.chrome("Home") })
+    render(&HomePage {
+        chrome: ctx.chrome("Home"),
+    })
 }
 
 const APP_CSS: &str = include_str!("../../templates/static/app.css");

@@ -1,0 +1,3 @@
+//! Reports for trainers: score and item statistics and what they suggest.
+
+pub mod stats;

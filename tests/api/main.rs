@@ -1,0 +1,7 @@
+//! One integration-test binary: each test starts the real app on its own
+//! database and drives it over HTTP. Set ASSAY_TEST_POSTGRES_URL to run the
+//! whole suite against PostgreSQL.
+
+mod accounts;
+mod helpers;
+mod platform;
