@@ -41,6 +41,23 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Import and export question banks.
+    Bank {
+        #[command(subcommand)]
+        command: crate::banks::cli::BankCommand,
+    },
+    /// Email notices in the outbox.
+    Notices {
+        #[command(subcommand)]
+        command: NoticesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum NoticesCommand {
+    /// Send every notice that is due now, once, and exit. Exits non-zero
+    /// only when the database cannot be used; failed sends are retried later.
+    Send,
 }
 
 #[derive(Subcommand)]
@@ -107,6 +124,10 @@ fn run(cli: Cli) -> AppResult<()> {
             Ok(())
         }
         Command::Serve { bind, demo } => actix_web::rt::System::new().block_on(serve(config, bind, demo)),
+        Command::Bank { command } => {
+            let state = web::open_state(config)?;
+            crate::banks::cli::run(&state, command)
+        }
         Command::User {
             command: UserCommand::Add { email, role, name },
         } => {
@@ -122,6 +143,20 @@ fn run(cli: Cli) -> AppResult<()> {
             let state = web::open_state(config)?;
             let user = actix_web::rt::System::new().block_on(flows::add_staff(&state, account, role, None))?;
             println!("created {} account {} (id {})", user.role.as_str(), user.email, user.id);
+            Ok(())
+        }
+        Command::Notices {
+            command: NoticesCommand::Send,
+        } => {
+            let state = web::open_state(config)?;
+            let summary = actix_web::rt::System::new().block_on(crate::notices::outbox::drain_once(&state))?;
+            println!(
+                "{} sent, {} to be retried, {} failed for good (mail goes to {})",
+                summary.sent,
+                summary.retrying,
+                summary.failed,
+                state.mailer.describe()
+            );
             Ok(())
         }
     }
@@ -150,6 +185,7 @@ async fn serve(config: Config, bind: String, demo: bool) -> AppResult<()> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let server = web::start(listener, state.clone(), workers)
         .map_err(|e| AppError::Config(format!("cannot start the server: {e}")))?;
+    crate::notices::outbox::spawn_worker(state.clone());
     println!(
         "Assay is running at http://{bind}/ (database {:?})",
         state.config.database_url
@@ -177,6 +213,14 @@ async fn set_up_demo(state: &AppState) -> AppResult<()> {
             .db(move |conn| crate::accounts::service::upsert_with_password(conn, &account, &hash, role, now))
             .await?;
         rows.push((role, email, password));
+    }
+    let banks = std::path::Path::new("question_banks");
+    if banks.is_dir() {
+        let shipped = state.clone();
+        let dir = banks.to_path_buf();
+        let reports = actix_web::web::block(move || crate::banks::cli::import_shipped(&shipped, &dir)).await??;
+        let total: usize = reports.iter().map(|r| r.created + r.updated + r.unchanged).sum();
+        println!("Imported {} shipped question banks ({total} questions).", reports.len());
     }
     println!("Demo accounts (passwords are new on every --demo start):");
     for (role, email, password) in rows {

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod banks;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -10,4 +11,5 @@ pub mod db;
 pub mod error;
 pub mod notices;
 pub mod reports;
+pub mod routing;
 pub mod web;

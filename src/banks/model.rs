@@ -120,9 +120,7 @@ impl QuestionBody {
 
     pub fn options(&self) -> &[ChoiceOption] {
         match self {
-            QuestionBody::SingleChoice { options } | QuestionBody::MultipleResponse { options } => {
-                options
-            }
+            QuestionBody::SingleChoice { options } | QuestionBody::MultipleResponse { options } => options,
             _ => &[],
         }
     }
@@ -184,15 +182,33 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(line: usize, message: impl Into<String>) -> Self {
-        Diagnostic { line, column: None, severity: Severity::Error, message: message.into(), unsupported: false }
+        Diagnostic {
+            line,
+            column: None,
+            severity: Severity::Error,
+            message: message.into(),
+            unsupported: false,
+        }
     }
 
     pub fn warning(line: usize, message: impl Into<String>) -> Self {
-        Diagnostic { line, column: None, severity: Severity::Warning, message: message.into(), unsupported: false }
+        Diagnostic {
+            line,
+            column: None,
+            severity: Severity::Warning,
+            message: message.into(),
+            unsupported: false,
+        }
     }
 
     pub fn unsupported(line: usize, message: impl Into<String>) -> Self {
-        Diagnostic { line, column: None, severity: Severity::Error, message: message.into(), unsupported: true }
+        Diagnostic {
+            line,
+            column: None,
+            severity: Severity::Error,
+            message: message.into(),
+            unsupported: true,
+        }
     }
 
     pub fn at_column(mut self, column: usize) -> Self {

@@ -96,3 +96,74 @@ diesel::table! {
 
 diesel::joinable!(notice_tries -> notices (notice_id));
 diesel::allow_tables_to_appear_in_same_query!(notices, notice_tries, users);
+
+diesel::table! {
+    banks (id) {
+        id -> Integer,
+        name -> Text,
+        category -> Nullable<Text>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    questions (id) {
+        id -> Integer,
+        bank_id -> Integer,
+        external_id -> Nullable<Text>,
+        category -> Text,
+        stem_key -> Text,
+        current_version -> Integer,
+        retired -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    question_versions (id) {
+        id -> Integer,
+        question_id -> Integer,
+        version -> Integer,
+        qtype -> Text,
+        difficulty -> Text,
+        points -> Double,
+        name -> Nullable<Text>,
+        stem -> Text,
+        stem_format -> Text,
+        body -> Text,
+        tags -> Text,
+        explanation -> Nullable<Text>,
+        content_hash -> Text,
+        quarantined -> Bool,
+        quarantine_reason -> Nullable<Text>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bank_imports (id) {
+        id -> Integer,
+        bank_id -> Nullable<Integer>,
+        bank_name -> Text,
+        user_id -> Nullable<Integer>,
+        file_name -> Text,
+        format -> Text,
+        status -> Text,
+        skip_unsupported -> Bool,
+        content -> Text,
+        created -> Integer,
+        updated -> Integer,
+        unchanged -> Integer,
+        warnings -> Integer,
+        created_at -> Timestamp,
+        applied_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(questions -> banks (bank_id));
+diesel::joinable!(question_versions -> questions (question_id));
+diesel::joinable!(bank_imports -> banks (bank_id));
+diesel::allow_tables_to_appear_in_same_query!(banks, questions, question_versions, bank_imports, users);

@@ -1,8 +1,14 @@
 //! Email notices through a durable outbox. Other areas call `queue` inside
 //! the transaction of the event that causes the email, so no notice is lost
-//! and none exists for an event that rolled back.
+//! and none exists for an event that rolled back. The outbox worker
+//! (`outbox`) sends them through `delivery`; admins watch them in `web`/`api`.
 
+pub mod api;
+pub mod delivery;
+pub mod outbox;
+pub mod store;
 pub mod templates;
+pub mod web;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -31,6 +37,11 @@ struct NewNotice<'a> {
     tries: i32,
     next_try_at: NaiveDateTime,
     created_at: NaiveDateTime,
+}
+
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    api::configure(cfg);
+    web::configure(cfg);
 }
 
 /// Who a notice goes to.

@@ -14,7 +14,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 
-use super::auth::{session_token, SESSION_COOKIE};
+use super::auth::session_token;
 use super::AppState;
 use crate::accounts::tokens;
 use crate::error::AppError;
@@ -117,7 +117,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
     }
 }
 
-/// Whether the request came with a session cookie (as opposed to a token).
-pub fn has_session_cookie(req: &HttpRequest) -> bool {
-    req.cookie(SESSION_COOKIE).is_some()
+/// Checks a token sent in a form the extractor cannot read (multipart).
+pub fn verify(req: &HttpRequest, sent: Option<&str>) -> Result<(), AppError> {
+    if matches_cookie(req, sent) {
+        Ok(())
+    } else {
+        Err(refused())
+    }
 }

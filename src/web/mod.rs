@@ -18,6 +18,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{DbConn, Pool};
 use crate::error::{AppError, AppResult};
+use crate::notices::delivery::Mailer;
 
 /// Everything a request handler may need, built once at start.
 #[derive(Clone)]
@@ -25,6 +26,7 @@ pub struct AppState {
     pub pool: Pool,
     pub config: Arc<Config>,
     pub clock: Clock,
+    pub mailer: Arc<Mailer>,
 }
 
 impl AppState {
@@ -59,6 +61,8 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             .app_data(errors::path_config())
             .app_data(web::PayloadConfig::new(limit))
             .configure(crate::accounts::configure)
+            .configure(crate::notices::configure)
+            .configure(crate::banks::configure)
             .configure(pages::configure)
             .default_service(web::to(errors::not_found))
             .wrap(from_fn(csrf::middleware))
@@ -80,6 +84,7 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> std::io:
 /// Opens the pool and applies pending migrations: the shared start of every
 /// command.
 pub fn open_state(config: Config) -> AppResult<AppState> {
+    let mailer = Mailer::from_config(&config)?;
     let pool = crate::db::open_pool(&config.database_url, config.pool_size)?;
     let mut conn = pool
         .get()
@@ -90,5 +95,6 @@ pub fn open_state(config: Config) -> AppResult<AppState> {
         pool,
         config: Arc::new(config),
         clock: Clock::default(),
+        mailer: Arc::new(mailer),
     })
 }

@@ -13,6 +13,7 @@ use utoipa::OpenApi;
         crate::accounts::api::sign_out,
         crate::accounts::api::get_profile,
         crate::accounts::api::put_profile,
+        crate::notices::api::list_notices,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorPayload, crate::error::ErrorDetail)),
     modifiers(&BearerAuth)

@@ -41,6 +41,7 @@ pub fn nav_for(role: Option<Role>) -> Vec<NavLink> {
             link("/", "Home"),
             link("/admin/users", "Users"),
             link("/admin/audit", "Audit log"),
+            link("/admin/notices", "Notices"),
         ],
     }
 }

@@ -3,5 +3,7 @@
 //! whole suite against PostgreSQL.
 
 mod accounts;
+mod banks;
 mod helpers;
+mod notices;
 mod platform;

@@ -1,0 +1,167 @@
+//! The banks part of the JSON API.
+
+use actix_web::{web, HttpResponse};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::formats::Format;
+use super::model::QuestionBody;
+use super::service::{self, BankSummary, ImportReport, ImportRequest, QuestionFilter};
+use crate::db::{BankId, QuestionId, VersionId};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::web::auth::TrainerUser;
+use crate::web::AppState;
+
+/// Reads a request body up to `limit` bytes, refusing more with 413 before
+/// holding it all.
+pub async fn read_limited(mut payload: web::Payload, limit: usize) -> AppResult<Vec<u8>> {
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| crate::web::errors::payload_error(&e.to_string()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+pub fn too_large(limit: usize) -> AppError {
+    AppError::PayloadTooLarge(format!(
+        "The file is larger than the upload limit of {:.1} MiB; split it into smaller files.",
+        limit as f64 / (1024.0 * 1024.0)
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ImportQuery {
+    /// toml, csv, gift, aiken or moodle_xml; detected from the content when left out.
+    pub format: Option<String>,
+    /// The bank to import into; created when new.
+    pub bank: Option<String>,
+    /// Report what would change without writing anything.
+    pub dry_run: Option<bool>,
+    /// Import the rest when some questions have a type Assay cannot hold.
+    pub skip_unsupported: Option<bool>,
+    /// The file's name, for the import log and format detection.
+    pub file_name: Option<String>,
+}
+
+pub fn parse_format(name: Option<&str>) -> AppResult<Option<Format>> {
+    match name.map(str::trim).filter(|f| !f.is_empty() && *f != "auto") {
+        None => Ok(None),
+        Some(f) => Format::parse(f).map(Some).ok_or_else(|| {
+            AppError::invalid_field(
+                "format",
+                format!("'{f}' is not a format; use toml, csv, gift, aiken or moodle_xml."),
+            )
+        }),
+    }
+}
+
+/// Import a question bank file (the request body).
+#[utoipa::path(post, path = "/api/v1/banks/import", tag = "banks", params(ImportQuery),
+    request_body(content = String, description = "the file", content_type = "application/octet-stream"),
+    responses((status = 200, body = ImportReport), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn import(
+    state: web::Data<AppState>,
+    TrainerUser(user): TrainerUser,
+    query: web::Query<ImportQuery>,
+    payload: web::Payload,
+) -> AppResult<HttpResponse> {
+    let limit = state.config.max_upload_bytes;
+    let bytes = read_limited(payload, limit).await?;
+    let req = ImportRequest {
+        file_name: query.file_name.clone().unwrap_or_else(|| "upload".into()),
+        format: parse_format(query.format.as_deref())?,
+        bank_name: query.bank.clone(),
+        skip_unsupported: query.skip_unsupported.unwrap_or(false),
+        dry_run: query.dry_run.unwrap_or(false),
+        preview_id: None,
+    };
+    let now = state.clock.now();
+    let report = state
+        .db(move |conn| {
+            let file = service::read_file(&bytes, &req)?;
+            let content = String::from_utf8_lossy(&bytes);
+            service::import(conn, &file, &req, &content, Some(user.id), now, &|_| {})
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// List banks.
+#[utoipa::path(get, path = "/api/v1/banks", tag = "banks", responses((status = 200, body = Vec<BankSummary>)))]
+pub async fn list(state: web::Data<AppState>, _user: TrainerUser) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(state.db(service::list_banks).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuestionOut {
+    pub id: QuestionId,
+    pub version_id: VersionId,
+    pub version: i32,
+    pub external_id: Option<String>,
+    pub category: String,
+    #[serde(rename = "type")]
+    pub qtype: String,
+    pub difficulty: String,
+    pub points: f64,
+    pub tags: Vec<String>,
+    pub stem: String,
+    /// The options and the answer key.
+    #[schema(value_type = Object)]
+    pub key: QuestionBody,
+    pub explanation: Option<String>,
+    pub quarantined: bool,
+    pub retired: bool,
+}
+
+/// A bank's current questions with their answer keys (trainers only).
+#[utoipa::path(get, path = "/api/v1/banks/{id}/questions", tag = "banks", params(("id" = i32, Path), QuestionFilter),
+    responses((status = 200, body = Vec<QuestionOut>), (status = 404, body = ErrorBody)))]
+pub async fn questions(
+    state: web::Data<AppState>,
+    _user: TrainerUser,
+    path: web::Path<BankId>,
+    filter: web::Query<QuestionFilter>,
+) -> AppResult<HttpResponse> {
+    let bank_id = path.into_inner();
+    let filter = filter.into_inner();
+    let rows = state
+        .db(move |conn| {
+            service::find_bank(conn, bank_id)?;
+            service::current_questions(conn, bank_id, &filter)
+        })
+        .await?;
+    let out: AppResult<Vec<QuestionOut>> = rows
+        .into_iter()
+        .map(|(q, v)| {
+            let parsed = v.to_parsed(&q)?;
+            Ok(QuestionOut {
+                id: q.id,
+                version_id: v.id,
+                version: v.version,
+                external_id: q.external_id,
+                category: q.category,
+                qtype: v.qtype,
+                difficulty: v.difficulty,
+                points: v.points,
+                tags: parsed.tags,
+                stem: v.stem,
+                key: parsed.body,
+                explanation: v.explanation,
+                quarantined: v.quarantined,
+                retired: q.retired,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(out?))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/banks/import", web::post().to(import))
+        .route("/api/v1/banks", web::get().to(list))
+        .route("/api/v1/banks/{id}/questions", web::get().to(questions));
+}

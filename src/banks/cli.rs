@@ -1,0 +1,159 @@
+//! `assay bank import` and `assay bank export`.
+
+use std::path::Path;
+
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::formats::{self, Format};
+use super::service::{self, ImportRequest};
+use crate::error::{AppError, AppResult};
+use crate::web::AppState;
+
+#[derive(Subcommand)]
+pub enum BankCommand {
+    /// Import a bank file; errors go to stderr as FILE:LINE: message.
+    Import {
+        file: std::path::PathBuf,
+        /// toml, csv, gift, aiken or moodle_xml (detected when left out).
+        #[arg(long)]
+        format: Option<String>,
+        /// The bank to import into (default: the file's bank name or file name).
+        #[arg(long)]
+        bank: Option<String>,
+        /// Show what would change and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the rest when some questions have a type Assay cannot hold.
+        #[arg(long)]
+        skip_unsupported: bool,
+    },
+    /// Write a bank to standard output.
+    Export {
+        /// The bank's name.
+        bank: String,
+        /// toml or gift.
+        #[arg(long, default_value = "toml")]
+        format: String,
+    },
+}
+
+/// Progress bars only for files big enough to wait on.
+const PROGRESS_THRESHOLD: usize = 2_000;
+
+pub fn run(state: &AppState, command: BankCommand) -> AppResult<()> {
+    match command {
+        BankCommand::Import {
+            file,
+            format,
+            bank,
+            dry_run,
+            skip_unsupported,
+        } => {
+            let req = ImportRequest {
+                file_name: file.display().to_string(),
+                format: super::api::parse_format(format.as_deref())?,
+                bank_name: bank,
+                skip_unsupported,
+                dry_run,
+                preview_id: None,
+            };
+            let report = import_file(state, &file, &req, true)?;
+            let verb = if dry_run { "would import" } else { "imported" };
+            println!(
+                "{}: {verb} into \"{}\": {} created, {} updated, {} unchanged, {} warning(s)",
+                file.display(),
+                report.bank_name,
+                report.created,
+                report.updated,
+                report.unchanged,
+                report.warnings.len()
+            );
+            for w in &report.warnings {
+                eprintln!("{}:{}: warning: {}", file.display(), w.line, w.message);
+            }
+            Ok(())
+        }
+        BankCommand::Export { bank, format } => {
+            let mut conn = state.pool.get()?;
+            let found = service::find_bank_by_name(&mut conn, &bank)?;
+            let questions = service::export(&mut conn, found.id)?;
+            let text = match Format::parse(&format) {
+                Some(Format::Toml) => formats::write_toml(&found.name, &questions),
+                Some(Format::Gift) => formats::write_gift(&questions),
+                _ => return Err(AppError::invalid_field("format", "Export writes toml or gift.")),
+            };
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+/// Imports one file, printing `FILE:LINE: message` for each problem.
+pub fn import_file(
+    state: &AppState,
+    path: &Path,
+    req: &ImportRequest,
+    show_progress: bool,
+) -> AppResult<service::ImportReport> {
+    let bytes =
+        std::fs::read(path).map_err(|e| AppError::BadRequest(format!("cannot read {}: {e}", path.display())))?;
+    if bytes.len() > state.config.max_upload_bytes {
+        return Err(super::api::too_large(state.config.max_upload_bytes));
+    }
+    let file = match service::read_file(&bytes, req) {
+        Ok(file) => file,
+        Err(e) => {
+            for d in e.details() {
+                match (d.line, d.column) {
+                    (Some(l), Some(c)) => eprintln!("{}:{l}:{c}: {}", path.display(), d.message),
+                    (Some(l), None) => eprintln!("{}:{l}: {}", path.display(), d.message),
+                    _ => eprintln!("{}: {}", path.display(), d.message),
+                }
+            }
+            return Err(e);
+        }
+    };
+    let total = file.outcome.questions.len();
+    let bar = (show_progress && total >= PROGRESS_THRESHOLD && !req.dry_run).then(|| {
+        let bar = ProgressBar::new(total as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} questions ({eta} left)")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message("importing");
+        bar
+    });
+    let content = String::from_utf8_lossy(&bytes);
+    let mut conn = state.pool.get()?;
+    let now = state.clock.now();
+    let report = service::import(&mut conn, &file, req, &content, None, now, &|done| {
+        if let Some(bar) = &bar {
+            bar.set_position(done as u64);
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(report)
+}
+
+/// Imports every shipped bank in `question_banks/` (for `serve --demo`).
+pub fn import_shipped(state: &AppState, dir: &Path) -> AppResult<Vec<service::ImportReport>> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| AppError::Config(format!("cannot read {}: {e}", dir.display())))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|path| {
+            let req = ImportRequest {
+                file_name: path.display().to_string(),
+                ..ImportRequest::default()
+            };
+            import_file(state, path, &req, false)
+        })
+        .collect()
+}

@@ -1,0 +1,200 @@
+//! Moodle XML. The document is first read into a small tree of elements
+//! that remember where they start; `moodle_question` then maps the tree onto
+//! questions. DTDs are refused outright: Assay never needs one, and entity
+//! declarations are how XML files attack the servers that read them.
+
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use super::moodle_question;
+use super::position::LineIndex;
+use crate::banks::model::{Diagnostic, ParseOutcome};
+
+/// Deeper than any Moodle export nests; the limit keeps hostile input from
+/// building a tree too deep to drop.
+const MAX_DEPTH: usize = 32;
+
+#[derive(Debug, Default)]
+pub(super) struct Element {
+    pub(super) name: String,
+    pub(super) attributes: Vec<(String, String)>,
+    /// The element's own text, CDATA and references, in order.
+    pub(super) text: String,
+    pub(super) children: Vec<Element>,
+    /// Byte offset of the element's `<`.
+    pub(super) offset: usize,
+}
+
+impl Element {
+    pub(super) fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    pub(super) fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    pub(super) fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The element at a path of child names, such as `["name", "text"]`.
+    pub(super) fn path(&self, names: &[&str]) -> Option<&Element> {
+        names.iter().try_fold(self, |element, name| element.child(name))
+    }
+}
+
+pub(crate) fn read(input: &str) -> ParseOutcome {
+    let index = LineIndex::new(input);
+    let mut outcome = ParseOutcome::default();
+    match tree(input, &index) {
+        Ok(root) => moodle_question::read_quiz(&root, &index, &mut outcome),
+        Err(diagnostic) => outcome.diagnostics.push(diagnostic),
+    }
+    outcome
+}
+
+fn tree(input: &str, index: &LineIndex<'_>) -> Result<Element, Diagnostic> {
+    let at = |offset: u64, message: String| {
+        let (line, column) = index.line_col(usize::try_from(offset).unwrap_or(usize::MAX));
+        Diagnostic::error(line, message).at_column(column)
+    };
+    let mut reader = Reader::from_str(input);
+    reader.config_mut().check_end_names = true;
+    let mut open: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let offset = reader.buffer_position();
+        let event = reader
+            .read_event()
+            .map_err(|error| at(reader.error_position(), format!("the XML is not well-formed: {error}")))?;
+        let mut attach = |element: Element, open: &mut Vec<Element>| match open.last_mut() {
+            Some(parent) => {
+                parent.children.push(element);
+                Ok(())
+            }
+            None if root.is_none() => {
+                root = Some(element);
+                Ok(())
+            }
+            None => Err(at(
+                offset,
+                "a second top-level element; everything belongs inside one <quiz>".to_owned(),
+            )),
+        };
+        match event {
+            Event::DocType(_) => {
+                return Err(at(
+                    offset,
+                    "the file declares a document type (<!DOCTYPE …>); Assay refuses DTDs and entity \
+                     declarations for safety, so remove that part and import again"
+                        .to_owned(),
+                ))
+            }
+            Event::Start(start) => {
+                if open.len() >= MAX_DEPTH {
+                    return Err(at(
+                        offset,
+                        format!("elements nest more than {MAX_DEPTH} deep; this is not a Moodle export"),
+                    ));
+                }
+                open.push(element(&start, &reader, offset).map_err(|m| at(offset, m))?);
+            }
+            Event::Empty(start) => {
+                let element = element(&start, &reader, offset).map_err(|m| at(offset, m))?;
+                attach(element, &mut open)?;
+            }
+            Event::End(_) => {
+                if let Some(element) = open.pop() {
+                    attach(element, &mut open)?;
+                }
+            }
+            Event::Text(text) => {
+                let text = text.decode().map_err(|e| at(offset, format!("unreadable text: {e}")))?;
+                push_text(&mut open, &text).map_err(|m| at(offset, m))?;
+            }
+            Event::CData(data) => {
+                let text = data
+                    .decode()
+                    .map_err(|e| at(offset, format!("unreadable CDATA: {e}")))?;
+                push_text(&mut open, &text).map_err(|m| at(offset, m))?;
+            }
+            Event::GeneralRef(reference) => {
+                let name = reference
+                    .decode()
+                    .map_err(|e| at(offset, format!("unreadable reference: {e}")))?;
+                let resolved = match reference.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    Ok(None) => match resolve_predefined_entity(&name) {
+                        Some(text) => text.to_owned(),
+                        None => {
+                            return Err(at(
+                                offset,
+                                format!(
+                                    "&{name}; is not an entity XML defines; write &amp;, &lt;, &gt;, \
+                                     &quot;, &apos; or a character reference such as &#233;"
+                                ),
+                            ))
+                        }
+                    },
+                    Err(error) => {
+                        return Err(at(
+                            offset,
+                            format!("&{name}; is not a valid character reference: {error}"),
+                        ))
+                    }
+                };
+                push_text(&mut open, &resolved).map_err(|m| at(offset, m))?;
+            }
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if let Some(unclosed) = open.last() {
+        return Err(at(
+            u64::try_from(unclosed.offset).unwrap_or(u64::MAX),
+            format!("the element <{}> opened here is never closed", unclosed.name),
+        ));
+    }
+    root.ok_or_else(|| {
+        Diagnostic::error(
+            1,
+            "the file holds no XML elements; a Moodle XML file starts with <quiz>",
+        )
+    })
+}
+
+fn element(start: &BytesStart<'_>, reader: &Reader<&[u8]>, offset: u64) -> Result<Element, String> {
+    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+    let mut attributes = Vec::new();
+    for attribute in start.attributes() {
+        let attribute = attribute.map_err(|e| format!("a broken attribute in <{name}>: {e}"))?;
+        let key = String::from_utf8_lossy(attribute.key.local_name().as_ref()).into_owned();
+        let value = attribute
+            .decode_and_unescape_value(reader.decoder())
+            .map_err(|e| format!("the attribute {key} of <{name}> cannot be read: {e}"))?;
+        attributes.push((key, value.into_owned()));
+    }
+    Ok(Element {
+        name,
+        attributes,
+        text: String::new(),
+        children: Vec::new(),
+        offset: usize::try_from(offset).unwrap_or(usize::MAX),
+    })
+}
+
+fn push_text(open: &mut [Element], text: &str) -> Result<(), String> {
+    match open.last_mut() {
+        Some(element) => {
+            element.text.push_str(text);
+            Ok(())
+        }
+        None if text.trim().is_empty() => Ok(()),
+        None => Err("text outside the <quiz> element".to_owned()),
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests;

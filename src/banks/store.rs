@@ -1,0 +1,253 @@
+//! Writing banks: the import plan (what a file would create, update or leave
+//! unchanged) and applying it in one transaction, so a bad file writes
+//! nothing.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::model::ParsedQuestion;
+use super::models::{NewVersion, QuestionRow};
+use crate::accounts::tokens::to_hex;
+use crate::db::schema::{banks, question_versions, questions};
+use crate::db::{BankId, DbConn, QuestionId, UserId};
+use crate::error::{AppError, AppResult};
+
+/// Trimmed, case-folded, white space collapsed: how stems without an
+/// external id are recognised again on re-import.
+pub fn normalise_stem(stem: &str) -> String {
+    stem.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// A fingerprint of everything a version holds, so an unchanged re-import
+/// makes no version. The external id and category identify the question and
+/// are not part of it.
+pub fn content_hash(q: &ParsedQuestion) -> String {
+    let canonical = serde_json::json!({
+        "name": q.name,
+        "difficulty": q.difficulty,
+        "points": q.points,
+        "tags": q.tags,
+        "stem": q.stem,
+        "stem_format": q.stem_format,
+        "body": q.body,
+        "explanation": q.explanation,
+    });
+    to_hex(&Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    Create,
+    Update,
+    Unchanged,
+}
+
+/// What importing a file would do, question by question.
+#[derive(Debug, Default, Serialize)]
+pub struct Plan {
+    pub bank_id: Option<BankId>,
+    pub steps: Vec<(Change, Option<QuestionId>, i32)>,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+struct Existing {
+    id: QuestionId,
+    version: i32,
+    hash: String,
+}
+
+fn category_of(q: &ParsedQuestion, bank_category: Option<&str>) -> String {
+    q.category
+        .clone()
+        .or_else(|| bank_category.map(String::from))
+        .unwrap_or_default()
+}
+
+/// Compares a file's questions with what the bank holds. Reads only.
+pub fn plan(
+    conn: &mut DbConn,
+    bank_name: &str,
+    bank_category: Option<&str>,
+    parsed: &[ParsedQuestion],
+) -> AppResult<Plan> {
+    let bank_id: Option<BankId> = banks::table
+        .filter(banks::name.eq(bank_name))
+        .select(banks::id)
+        .first(conn)
+        .optional()?;
+    let mut by_external: HashMap<String, Existing> = HashMap::new();
+    let mut by_stem: HashMap<(String, String), Existing> = HashMap::new();
+    if let Some(bank_id) = bank_id {
+        let rows: Vec<(QuestionRow, String)> = questions::table
+            .inner_join(question_versions::table)
+            .filter(questions::bank_id.eq(bank_id))
+            .filter(question_versions::version.eq(questions::current_version))
+            .select((QuestionRow::as_select(), question_versions::content_hash))
+            .load(conn)?;
+        for (q, hash) in rows {
+            let existing = Existing {
+                id: q.id,
+                version: q.current_version,
+                hash,
+            };
+            match q.external_id {
+                Some(ext) => {
+                    by_external.insert(ext, existing);
+                }
+                None => {
+                    by_stem.insert((q.category, q.stem_key), existing);
+                }
+            }
+        }
+    }
+    let mut plan = Plan {
+        bank_id,
+        ..Plan::default()
+    };
+    for q in parsed {
+        let found = match &q.external_id {
+            Some(ext) => by_external.get(ext),
+            None => by_stem.get(&(category_of(q, bank_category), normalise_stem(&q.stem))),
+        };
+        let step = match found {
+            None => (Change::Create, None, 1),
+            Some(e) if e.hash == content_hash(q) => (Change::Unchanged, Some(e.id), e.version),
+            Some(e) => (Change::Update, Some(e.id), e.version + 1),
+        };
+        match step.0 {
+            Change::Create => plan.created += 1,
+            Change::Update => plan.updated += 1,
+            Change::Unchanged => plan.unchanged += 1,
+        }
+        plan.steps.push(step);
+    }
+    Ok(plan)
+}
+
+/// Finds questions that appear twice in one file: the second would silently
+/// overwrite the first.
+pub fn duplicates_in_file(parsed: &[ParsedQuestion], bank_category: Option<&str>) -> Vec<(usize, String)> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut problems = Vec::new();
+    for q in parsed {
+        let key = match &q.external_id {
+            Some(ext) => format!("id {ext}"),
+            None => format!("stem {}|{}", category_of(q, bank_category), normalise_stem(&q.stem)),
+        };
+        if let Some(first) = seen.get(&key) {
+            let what = match &q.external_id {
+                Some(ext) => format!("the id '{ext}'"),
+                None => "the same text in the same category".to_string(),
+            };
+            problems.push((
+                q.line,
+                format!("this question repeats {what} first seen on line {first}; keep one"),
+            ));
+        } else {
+            seen.insert(key, q.line);
+        }
+    }
+    problems
+}
+
+pub fn find_or_create_bank(
+    conn: &mut DbConn,
+    name: &str,
+    category: Option<&str>,
+    actor: Option<UserId>,
+    now: NaiveDateTime,
+) -> AppResult<BankId> {
+    if let Some(id) = banks::table
+        .filter(banks::name.eq(name))
+        .select(banks::id)
+        .first(conn)
+        .optional()?
+    {
+        diesel::update(banks::table.find(id))
+            .set(banks::updated_at.eq(now))
+            .execute(conn)?;
+        return Ok(id);
+    }
+    Ok(diesel::insert_into(banks::table)
+        .values((
+            banks::name.eq(name),
+            banks::category.eq(category),
+            banks::created_by.eq(actor),
+            banks::created_at.eq(now),
+            banks::updated_at.eq(now),
+        ))
+        .returning(banks::id)
+        .get_result(conn)?)
+}
+
+/// Writes a plan. Call inside a transaction with the plan just computed.
+pub fn apply(
+    conn: &mut DbConn,
+    bank_id: BankId,
+    bank_category: Option<&str>,
+    parsed: &[ParsedQuestion],
+    plan: &Plan,
+    actor: Option<UserId>,
+    now: NaiveDateTime,
+    progress: &dyn Fn(usize),
+) -> AppResult<()> {
+    for (i, (q, (change, existing, version))) in parsed.iter().zip(&plan.steps).enumerate() {
+        match (change, existing) {
+            (Change::Unchanged, _) => {}
+            (Change::Create, _) => {
+                let id: QuestionId = diesel::insert_into(questions::table)
+                    .values((
+                        questions::bank_id.eq(bank_id),
+                        questions::external_id.eq(q.external_id.as_deref()),
+                        questions::category.eq(category_of(q, bank_category)),
+                        questions::stem_key.eq(normalise_stem(&q.stem)),
+                        questions::current_version.eq(1),
+                        questions::retired.eq(false),
+                        questions::created_at.eq(now),
+                    ))
+                    .returning(questions::id)
+                    .get_result(conn)?;
+                diesel::insert_into(question_versions::table)
+                    .values(NewVersion::from_parsed(q, id, 1, actor, now)?)
+                    .execute(conn)?;
+            }
+            (Change::Update, Some(id)) => add_version(conn, *id, *version, q, bank_category, actor, now)?,
+            (Change::Update, None) => return Err(AppError::Internal("an update step without a question".into())),
+        }
+        if i % 1000 == 999 {
+            progress(i + 1);
+        }
+    }
+    progress(parsed.len());
+    Ok(())
+}
+
+/// Adds version `version` of a question and makes it current.
+pub fn add_version(
+    conn: &mut DbConn,
+    id: QuestionId,
+    version: i32,
+    q: &ParsedQuestion,
+    bank_category: Option<&str>,
+    actor: Option<UserId>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    diesel::insert_into(question_versions::table)
+        .values(NewVersion::from_parsed(q, id, version, actor, now)?)
+        .execute(conn)?;
+    diesel::update(questions::table.find(id))
+        .set((
+            questions::current_version.eq(version),
+            questions::category.eq(category_of(q, bank_category)),
+            questions::stem_key.eq(normalise_stem(&q.stem)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! The notices part of the JSON API: the outbox as administrators see it.
+
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::store::{self, Summary};
+use crate::db::NoticeId;
+use crate::error::{AppResult, ErrorBody};
+use crate::web::auth::AdminUser;
+use crate::web::AppState;
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+
+#[derive(Deserialize, IntoParams)]
+pub struct NoticesQuery {
+    /// Only notices in this state: `queued`, `sending`, `sent` or `failed`.
+    pub status: Option<String>,
+    /// Rows per page, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// The last id of the previous page: the next page holds older notices.
+    pub after: Option<i32>,
+}
+
+/// One outbox row, without its bodies.
+#[derive(Serialize, ToSchema)]
+pub struct NoticeRow {
+    pub id: NoticeId,
+    pub kind: String,
+    pub recipient_email: String,
+    pub subject: String,
+    /// `queued`, `sending`, `sent` or `failed`.
+    pub status: String,
+    pub tries: i32,
+    pub last_error: Option<String>,
+    pub next_try_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+impl From<Summary> for NoticeRow {
+    fn from(s: Summary) -> Self {
+        NoticeRow {
+            id: s.id,
+            kind: s.kind,
+            recipient_email: s.recipient_email,
+            subject: s.subject,
+            status: s.status,
+            tries: s.tries,
+            last_error: s.last_error,
+            next_try_at: utc(s.next_try_at),
+            created_at: utc(s.created_at),
+            sent_at: s.sent_at.map(utc),
+        }
+    }
+}
+
+/// A page of notices, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct NoticesPage {
+    pub notices: Vec<NoticeRow>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next_after: Option<NoticeId>,
+}
+
+/// The outbox: each notice's status, tries and last error, newest first.
+#[utoipa::path(get, path = "/api/v1/notices", tag = "notices", params(NoticesQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = NoticesPage), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_notices(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    query: web::Query<NoticesQuery>,
+) -> AppResult<HttpResponse> {
+    let status = store::parse_status(query.status.as_deref())?;
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let after = query.after.map(NoticeId);
+    let (rows, next_after) = state.db(move |conn| store::page(conn, status, after, limit)).await?;
+    Ok(HttpResponse::Ok().json(NoticesPage {
+        notices: rows.into_iter().map(NoticeRow::from).collect(),
+        next_after,
+    }))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/notices", web::get().to(list_notices));
+}

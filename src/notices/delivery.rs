@@ -1,0 +1,179 @@
+//! Turning a stored notice into an email and handing it over: to an SMTP
+//! server when `SMTP_URL` is set, otherwise to a `.eml` file in `MAIL_DIR`,
+//! so the default set-up needs no mail server.
+//!
+//! Headers are built from lettre's typed values (`Mailbox`, `Subject`), never
+//! from strings pasted together, so a name or subject cannot add a header.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use chrono::NaiveDateTime;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::AsyncSmtpTransportBuilder;
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use super::header_safe;
+use crate::config::Config;
+use crate::db::NoticeId;
+use crate::error::{AppError, AppResult};
+
+/// How long one SMTP conversation may stall before the try counts as failed.
+pub const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What delivery needs from a notice row.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub id: NoticeId,
+    pub recipient_email: String,
+    pub recipient_name: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Where emails go, decided once from configuration.
+#[derive(Debug)]
+pub struct Mailer {
+    from: Mailbox,
+    route: Route,
+}
+
+#[derive(Debug)]
+enum Route {
+    /// The builder, not the transport: lettre's connection pool starts a
+    /// task on the current runtime when built and another when dropped, so
+    /// each drain builds (and closes) its own inside the runtime it runs on.
+    Smtp(Box<AsyncSmtpTransportBuilder>),
+    Files(PathBuf),
+}
+
+impl Mailer {
+    /// Checks `MAIL_FROM` and `SMTP_URL` at start, so a typo fails loudly
+    /// instead of on the first email.
+    pub fn from_config(config: &Config) -> AppResult<Mailer> {
+        let from: Mailbox = config.mail_from.parse().map_err(|e| {
+            AppError::Config(format!(
+                "MAIL_FROM '{}' is not a mailbox such as 'Assay <no-reply@example.com>': {e}",
+                config.mail_from
+            ))
+        })?;
+        let route = match &config.smtp_url {
+            Some(url) => {
+                let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| AppError::Config(format!("SMTP_URL is not a usable SMTP URL: {e}")))?
+                    .timeout(Some(SMTP_TIMEOUT));
+                Route::Smtp(Box::new(builder))
+            }
+            None => Route::Files(config.mail_dir.clone()),
+        };
+        Ok(Mailer { from, route })
+    }
+
+    /// The From: of every email.
+    pub fn sender(&self) -> &Mailbox {
+        &self.from
+    }
+
+    /// Where mail goes, for operators' messages (never the SMTP credentials).
+    pub fn describe(&self) -> String {
+        match &self.route {
+            Route::Smtp(_) => "the SMTP server in SMTP_URL".to_string(),
+            Route::Files(dir) => format!(".eml files in {}", dir.display()),
+        }
+    }
+
+    /// Opens a sending session; SMTP connections are reused within it.
+    pub fn session(&self) -> Session<'_> {
+        let transport = match &self.route {
+            Route::Smtp(builder) => Transport::Smtp(builder.as_ref().clone().build()),
+            Route::Files(dir) => Transport::Files(dir.clone()),
+        };
+        Session {
+            mailer: self,
+            transport,
+        }
+    }
+
+    /// The email exactly as it is sent: a multipart/alternative message with
+    /// the stored text and HTML bodies.
+    pub fn message(&self, notice: &Outgoing, date: SystemTime) -> Result<Message, String> {
+        let address: Address = notice
+            .recipient_email
+            .parse()
+            .map_err(|e| format!("the recipient address '{}' is not valid: {e}", notice.recipient_email))?;
+        let name = header_safe(&notice.recipient_name);
+        let to = Mailbox::new((!name.is_empty()).then_some(name), address);
+        Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(header_safe(&notice.subject))
+            .message_id(Some(self.message_id(notice)))
+            .date(date)
+            .multipart(MultiPart::alternative_plain_html(
+                notice.body_text.clone(),
+                notice.body_html.clone(),
+            ))
+            .map_err(|e| format!("the email could not be built: {e}"))
+    }
+
+    /// The same id on every try, so a receiving server can drop a duplicate
+    /// if a crashed sender's notice goes out twice.
+    fn message_id(&self, notice: &Outgoing) -> String {
+        format!(
+            "<assay.notice.{}.{}@{}>",
+            notice.id,
+            notice.created_at.and_utc().timestamp(),
+            self.from.email.domain()
+        )
+    }
+}
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(PathBuf),
+}
+
+/// One drain's worth of sending.
+pub struct Session<'m> {
+    mailer: &'m Mailer,
+    transport: Transport,
+}
+
+impl Session<'_> {
+    /// Sends one notice. The error is the sentence kept as the notice's
+    /// `last_error`.
+    pub async fn send(&self, notice: &Outgoing, date: SystemTime) -> Result<(), String> {
+        let message = self.mailer.message(notice, date)?;
+        match &self.transport {
+            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| format!("SMTP: {e}")),
+            Transport::Files(dir) => {
+                let dir = dir.clone();
+                let id = notice.id;
+                let bytes = message.formatted();
+                actix_web::web::block(move || write_eml(&dir, id, &bytes))
+                    .await
+                    .map_err(|e| format!("writing the .eml file: {e}"))?
+            }
+        }
+    }
+
+    /// Says goodbye to the SMTP server instead of dropping the connections.
+    pub async fn close(self) {
+        if let Transport::Smtp(smtp) = &self.transport {
+            smtp.shutdown().await;
+        }
+    }
+}
+
+/// Writes `notice-<id>.eml` whole or not at all: a reader never sees half a
+/// file, and a retry replaces the earlier copy.
+fn write_eml(dir: &Path, id: NoticeId, bytes: &[u8]) -> Result<(), String> {
+    let fail = |what: &str, path: &Path, e: std::io::Error| format!("{what} {}: {e}", path.display());
+    std::fs::create_dir_all(dir).map_err(|e| fail("cannot create the mail folder", dir, e))?;
+    let path = dir.join(format!("notice-{id}.eml"));
+    let partial = dir.join(format!(".notice-{id}.eml.partial"));
+    std::fs::write(&partial, bytes).map_err(|e| fail("cannot write", &partial, e))?;
+    std::fs::rename(&partial, &path).map_err(|e| fail("cannot write", &path, e))
+}

@@ -1,0 +1,243 @@
+//! Sending what is due: claim a batch, send each, record every try.
+//!
+//! A claim marks notices `sending` with a lease (`claimed_until`), in one
+//! statement. On PostgreSQL the rows are picked `FOR UPDATE SKIP LOCKED`, so
+//! several servers draining one outbox never pick the same notice; on SQLite
+//! the single writer gives the same guarantee. A sender that dies mid-batch
+//! leaves its notices `sending` until the lease lapses, then they are due
+//! again.
+
+use std::time::{Duration as StdDuration, SystemTime};
+
+use chrono::{Duration, NaiveDateTime, SubsecRound};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Timestamp};
+
+use super::store::{self, Notice};
+use crate::db::schema::{notice_tries, notices};
+use crate::db::{Backend, DbConn, NoticeId};
+use crate::error::AppResult;
+use crate::on_backend;
+use crate::web::AppState;
+
+/// Delays before the 2nd, 3rd, … try: about 1 min, 5 min, 30 min, 2 h, 6 h.
+const BACKOFF_MINUTES: [i64; 5] = [1, 5, 30, 120, 360];
+
+/// The first try plus one retry per backoff step; after the last, `failed`.
+pub const MAX_TRIES: i32 = BACKOFF_MINUTES.len() as i32 + 1;
+
+/// Notices claimed at once: small enough that a batch is sent well within
+/// the lease even when every try runs into the SMTP timeout.
+const BATCH: i64 = 10;
+
+/// How long a claim holds. Longer than a batch can take to send.
+const LEASE_MINUTES: i64 = 10;
+
+/// How often the worker in `assay serve` looks for due notices.
+pub const WORKER_INTERVAL: StdDuration = StdDuration::from_secs(2);
+
+/// What one drain did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DrainSummary {
+    pub sent: usize,
+    pub failed: usize,
+    pub retrying: usize,
+}
+
+impl DrainSummary {
+    pub fn is_empty(&self) -> bool {
+        self.sent + self.failed + self.retrying == 0
+    }
+}
+
+/// When the next try is due after `tries` failed ones, or `None` when that
+/// was the last.
+pub fn backoff_after(tries: i32) -> Option<Duration> {
+    let step = usize::try_from(tries).ok()?.checked_sub(1)?;
+    BACKOFF_MINUTES.get(step).map(|m| Duration::minutes(*m))
+}
+
+#[derive(QueryableByName)]
+struct Claimed {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+}
+
+/// `$1` lease end, `$2` now, `$3` batch size. SQLite numbers parameters in
+/// order of first appearance, so they appear here in numeric order.
+const CLAIM_POSTGRES: &str = "UPDATE notices SET status = 'sending', claimed_until = $1 \
+     WHERE id IN (SELECT id FROM notices \
+        WHERE (status = 'queued' AND next_try_at <= $2) OR (status = 'sending' AND claimed_until < $2) \
+        ORDER BY next_try_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+     RETURNING id";
+
+const CLAIM_SQLITE: &str = "UPDATE notices SET status = 'sending', claimed_until = $1 \
+     WHERE id IN (SELECT id FROM notices \
+        WHERE (status = 'queued' AND next_try_at <= $2) OR (status = 'sending' AND claimed_until < $2) \
+        ORDER BY next_try_at, id LIMIT $3) \
+     RETURNING id";
+
+/// A claimed notice and the lease it was claimed under.
+pub struct Claim {
+    pub notice: Notice,
+    pub lease: NaiveDateTime,
+}
+
+/// Claims up to `limit` due notices for this sender.
+pub fn claim_due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> AppResult<Vec<Claim>> {
+    // Whole milliseconds: PostgreSQL keeps microseconds, and `record_try`
+    // finds its claim by comparing this value.
+    let lease = (now + Duration::minutes(LEASE_MINUTES)).trunc_subsecs(3);
+    let sql = match conn.backend() {
+        Backend::Postgres => CLAIM_POSTGRES,
+        Backend::Sqlite => CLAIM_SQLITE,
+    };
+    let claimed: Vec<Claimed> = on_backend!(conn, c => diesel::sql_query(sql)
+        .bind::<Timestamp, _>(lease)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(c))?;
+    let mut ids: Vec<NoticeId> = claimed.into_iter().map(|c| NoticeId(c.id)).collect();
+    ids.sort();
+    ids.into_iter()
+        .map(|id| {
+            Ok(Claim {
+                notice: store::find(conn, id)?,
+                lease,
+            })
+        })
+        .collect()
+}
+
+/// How one try ended, as recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    Retrying,
+    Failed,
+    /// Another sender took the notice over after this one's lease lapsed;
+    /// the try is recorded, the notice left to that sender.
+    LeaseLost,
+}
+
+/// Records one try and moves the notice on: sent, queued again after the
+/// backoff, or failed after the last try.
+pub fn record_try(
+    conn: &mut DbConn,
+    claim: &Claim,
+    result: Result<(), String>,
+    now: NaiveDateTime,
+) -> AppResult<Outcome> {
+    let id = claim.notice.id;
+    let tries = claim.notice.tries.saturating_add(1);
+    crate::db::transaction(conn, |conn| {
+        diesel::insert_into(notice_tries::table)
+            .values((
+                notice_tries::notice_id.eq(id),
+                notice_tries::tried_at.eq(now),
+                notice_tries::succeeded.eq(result.is_ok()),
+                notice_tries::error.eq(result.as_ref().err()),
+            ))
+            .execute(conn)?;
+        let mine = notices::table
+            .find(id)
+            .filter(notices::status.eq("sending"))
+            .filter(notices::claimed_until.eq(claim.lease));
+        let (changed, outcome) = match &result {
+            Ok(()) => {
+                let changed = diesel::update(mine)
+                    .set((
+                        notices::status.eq("sent"),
+                        notices::tries.eq(tries),
+                        notices::sent_at.eq(Some(now)),
+                        notices::claimed_until.eq(None::<NaiveDateTime>),
+                        notices::last_error.eq(None::<String>),
+                    ))
+                    .execute(conn)?;
+                (changed, Outcome::Sent)
+            }
+            Err(error) => {
+                let error = shorten(error);
+                let (status, next, outcome) = match backoff_after(tries).filter(|_| tries < MAX_TRIES) {
+                    Some(delay) => ("queued", now + delay, Outcome::Retrying),
+                    None => ("failed", claim.notice.next_try_at, Outcome::Failed),
+                };
+                let changed = diesel::update(mine)
+                    .set((
+                        notices::status.eq(status),
+                        notices::tries.eq(tries),
+                        notices::next_try_at.eq(next),
+                        notices::claimed_until.eq(None::<NaiveDateTime>),
+                        notices::last_error.eq(Some(error)),
+                    ))
+                    .execute(conn)?;
+                (changed, outcome)
+            }
+        };
+        Ok(if changed == 1 { outcome } else { Outcome::LeaseLost })
+    })
+}
+
+/// An SMTP server's answer can be long; the admin page needs the gist.
+fn shorten(error: &str) -> String {
+    const MAX: usize = 1000;
+    match error.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &error[..cut]),
+        None => error.to_string(),
+    }
+}
+
+/// Sends everything due now, batch after batch, and says what happened.
+/// Errs only when the database fails; a failed send is a recorded try.
+pub async fn drain_once(state: &AppState) -> AppResult<DrainSummary> {
+    let mut summary = DrainSummary::default();
+    let mut session = None;
+    loop {
+        let now = state.clock.now();
+        let batch = state.db(move |conn| claim_due(conn, now, BATCH)).await?;
+        if batch.is_empty() {
+            break;
+        }
+        let session = session.get_or_insert_with(|| state.mailer.session());
+        for claim in batch {
+            let date = SystemTime::from(state.clock.now().and_utc());
+            let result = session.send(&claim.notice.outgoing(), date).await;
+            if let Err(e) = &result {
+                tracing::warn!(notice = %claim.notice.id, error = %e, "a notice could not be sent");
+            }
+            let now = state.clock.now();
+            let outcome = state.db(move |conn| record_try(conn, &claim, result, now)).await?;
+            match outcome {
+                Outcome::Sent => summary.sent += 1,
+                Outcome::Retrying => summary.retrying += 1,
+                Outcome::Failed => summary.failed += 1,
+                Outcome::LeaseLost => tracing::warn!("a notice's claim lapsed while it was being sent"),
+            }
+        }
+    }
+    if let Some(session) = session {
+        session.close().await;
+    }
+    Ok(summary)
+}
+
+/// Drains the outbox every couple of seconds for as long as the server runs.
+/// Each round runs as its own task, so even a panic costs one round, not the
+/// worker.
+pub fn spawn_worker(state: AppState) -> actix_web::rt::task::JoinHandle<()> {
+    actix_web::rt::spawn(async move {
+        let mut ticks = actix_web::rt::time::interval(WORKER_INTERVAL);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let round = state.clone();
+            let finished = actix_web::rt::spawn(async move { drain_once(&round).await }).await;
+            match finished {
+                Ok(Ok(summary)) if summary.is_empty() => {}
+                Ok(Ok(s)) => tracing::info!(sent = s.sent, retrying = s.retrying, failed = s.failed, "notices sent"),
+                Ok(Err(e)) => tracing::error!(error = %e, "sending notices failed; trying again shortly"),
+                Err(e) => tracing::error!(error = %e, "the notice sender stopped unexpectedly; restarting it"),
+            }
+        }
+    })
+}

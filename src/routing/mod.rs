@@ -1,0 +1,3 @@
+//! The grading module: routing trainees to processes by score, tier and seats.
+
+pub mod engine;
