@@ -22,3 +22,28 @@ impl Clock {
         self.offset_ms.fetch_add(by.num_milliseconds(), Ordering::Relaxed);
     }
 }
+
+/// Serialises stored (UTC) times as RFC 3339 with a `Z`, as the API promises.
+pub mod rfc3339 {
+    use chrono::{NaiveDateTime, SecondsFormat};
+    use serde::Serializer;
+
+    pub fn format(t: &NaiveDateTime) -> String {
+        t.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+
+    pub fn serialize<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(t))
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_str(&format(t)),
+                None => s.serialize_none(),
+            }
+        }
+    }
+}

@@ -51,4 +51,16 @@ macro_rules! typed_id {
     )+};
 }
 
-typed_id!(UserId, SessionId, NoticeId, BankId, QuestionId, VersionId, ImportId);
+typed_id!(
+    UserId,
+    SessionId,
+    NoticeId,
+    BankId,
+    QuestionId,
+    VersionId,
+    ImportId,
+    AssessmentId,
+    DriveId,
+    AttemptId,
+    ApplicationId,
+);

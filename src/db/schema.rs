@@ -61,7 +61,6 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(candidate_profiles -> users (user_id));
 
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, login_failures, candidate_profiles, audit_log,);
 
 diesel::table! {
     notices (id) {
@@ -95,7 +94,6 @@ diesel::table! {
 }
 
 diesel::joinable!(notice_tries -> notices (notice_id));
-diesel::allow_tables_to_appear_in_same_query!(notices, notice_tries, users);
 
 diesel::table! {
     banks (id) {
@@ -166,4 +164,196 @@ diesel::table! {
 diesel::joinable!(questions -> banks (bank_id));
 diesel::joinable!(question_versions -> questions (question_id));
 diesel::joinable!(bank_imports -> banks (bank_id));
-diesel::allow_tables_to_appear_in_same_query!(banks, questions, question_versions, bank_imports, users);
+
+diesel::table! {
+    assessments (id) {
+        id -> Integer,
+        title -> Text,
+        kind -> Text,
+        sections -> Text,
+        time_limit_minutes -> Integer,
+        pass_percent -> Double,
+        negative_marking -> Double,
+        shuffle_questions -> Bool,
+        shuffle_options -> Bool,
+        max_attempts -> Integer,
+        grace_seconds -> Integer,
+        opens_at -> Nullable<Timestamp>,
+        closes_at -> Nullable<Timestamp>,
+        show_score -> Bool,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    drives (id) {
+        id -> Integer,
+        name -> Text,
+        description -> Text,
+        assessment_id -> Integer,
+        min_score_percent -> Nullable<Double>,
+        min_degree_class -> Nullable<Text>,
+        degrees -> Text,
+        domains -> Text,
+        tie_break_sections -> Text,
+        opens_at -> Nullable<Timestamp>,
+        closes_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attempts (id) {
+        id -> Integer,
+        assessment_id -> Integer,
+        user_id -> Integer,
+        attempt_no -> Integer,
+        status -> Text,
+        seed -> BigInt,
+        started_at -> Timestamp,
+        deadline -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        graded_at -> Nullable<Timestamp>,
+        score -> Nullable<Double>,
+        max_score -> Double,
+        percent -> Nullable<Double>,
+        passed -> Nullable<Bool>,
+        focus_losses -> Integer,
+        pastes -> Integer,
+        counting -> Bool,
+    }
+}
+
+diesel::table! {
+    attempt_items (id) {
+        id -> Integer,
+        attempt_id -> Integer,
+        position -> Integer,
+        section -> Text,
+        slot -> Integer,
+        question_id -> Integer,
+        version_id -> Integer,
+        qtype -> Text,
+        points -> Double,
+        option_order -> Text,
+        score -> Nullable<Double>,
+        marked_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    responses (attempt_id, question_id) {
+        attempt_id -> Integer,
+        question_id -> Integer,
+        answer -> Text,
+        seq -> BigInt,
+        saved_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attempt_signals (id) {
+        id -> Integer,
+        attempt_id -> Integer,
+        kind -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> Integer,
+        drive_id -> Integer,
+        candidate_id -> Integer,
+        status -> Text,
+        eligible -> Bool,
+        reason -> Text,
+        attempt_id -> Nullable<Integer>,
+        percent -> Nullable<Double>,
+        tie_break -> Nullable<Double>,
+        submitted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    application_events (id) {
+        id -> Integer,
+        application_id -> Integer,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_id -> Nullable<Integer>,
+        note -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(drives -> assessments (assessment_id));
+diesel::joinable!(attempts -> assessments (assessment_id));
+diesel::joinable!(attempts -> users (user_id));
+diesel::joinable!(attempt_items -> attempts (attempt_id));
+diesel::joinable!(attempt_items -> question_versions (version_id));
+diesel::joinable!(responses -> attempts (attempt_id));
+diesel::joinable!(applications -> drives (drive_id));
+diesel::joinable!(applications -> users (candidate_id));
+diesel::joinable!(application_events -> applications (application_id));
+
+diesel::table! {
+    cohorts (id) {
+        id -> Integer,
+        name -> Text,
+        starts_on -> Timestamp,
+        ends_on -> Timestamp,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cohort_trainees (cohort_id, user_id) {
+        cohort_id -> Integer,
+        user_id -> Integer,
+        application_id -> Nullable<Integer>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cohort_exams (cohort_id, assessment_id) {
+        cohort_id -> Integer,
+        assessment_id -> Integer,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(cohort_trainees -> cohorts (cohort_id));
+diesel::joinable!(cohort_exams -> cohorts (cohort_id));
+
+// Every table may meet every other in a query.
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    login_failures,
+    candidate_profiles,
+    audit_log,
+    notices,
+    notice_tries,
+    banks,
+    questions,
+    question_versions,
+    bank_imports,
+    assessments,
+    drives,
+    attempts,
+    attempt_items,
+    responses,
+    attempt_signals,
+    applications,
+    application_events,
+    cohorts,
+    cohort_trainees,
+    cohort_exams,
+);

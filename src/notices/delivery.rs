@@ -34,13 +34,11 @@ pub struct Outgoing {
 }
 
 /// Where emails go, decided once from configuration.
-#[derive(Debug)]
 pub struct Mailer {
     from: Mailbox,
     route: Route,
 }
 
-#[derive(Debug)]
 enum Route {
     /// The builder, not the transport: lettre's connection pool starts a
     /// task on the current runtime when built and another when dropped, so
@@ -130,6 +128,16 @@ impl Mailer {
     }
 }
 
+/// Shows where mail goes, never the SMTP URL: it may hold a password.
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer")
+            .field("from", &self.from.to_string())
+            .field("route", &self.describe())
+            .finish()
+    }
+}
+
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Files(PathBuf),
@@ -176,4 +184,69 @@ fn write_eml(dir: &Path, id: NoticeId, bytes: &[u8]) -> Result<(), String> {
     let partial = dir.join(format!(".notice-{id}.eml.partial"));
     std::fs::write(&partial, bytes).map_err(|e| fail("cannot write", &partial, e))?;
     std::fs::rename(&partial, &path).map_err(|e| fail("cannot write", &path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::DatabaseUrl;
+
+    fn config(smtp_url: Option<&str>, mail_from: &str) -> Config {
+        Config {
+            database_url: DatabaseUrl::parse("sqlite://unused.db").expect("url"),
+            smtp_url: smtp_url.map(String::from),
+            mail_from: mail_from.into(),
+            mail_dir: PathBuf::from("outbox"),
+            base_url: "http://assay.test".into(),
+            secret_key: vec![0; 32],
+            firm_name: "Test Firm".into(),
+            max_body_bytes: 1024,
+            max_upload_bytes: 1024,
+            session_hours: 1,
+            pool_size: 1,
+        }
+    }
+
+    #[test]
+    fn smtp_urls_in_lettres_forms_are_accepted_and_their_passwords_never_shown() {
+        for url in [
+            "smtp://127.0.0.1:2525",
+            "smtp://user:s3cret-pass@mail.example.com:587?tls=required",
+            "smtp://mail.example.com?tls=opportunistic",
+            "smtps://user:s3cret-pass@mail.example.com",
+        ] {
+            let mailer = Mailer::from_config(&config(Some(url), "Assay <no-reply@example.com>")).expect(url);
+            let shown = format!("{mailer:?} {}", mailer.describe());
+            assert!(!shown.contains("s3cret"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn a_bad_smtp_url_or_sender_is_refused_at_start() {
+        let bad_url = Mailer::from_config(&config(Some("mail.example.com"), "Assay <a@example.com>"));
+        assert!(matches!(bad_url, Err(AppError::Config(m)) if m.contains("SMTP_URL")));
+        let bad_from = Mailer::from_config(&config(None, "Assay no-reply"));
+        assert!(matches!(bad_from, Err(AppError::Config(m)) if m.contains("MAIL_FROM")));
+    }
+
+    #[test]
+    fn the_message_id_is_the_same_on_every_try() {
+        let mailer = Mailer::from_config(&config(None, "Assay <no-reply@example.com>")).expect("mailer");
+        let notice = Outgoing {
+            id: NoticeId(7),
+            recipient_email: "a@example.com".into(),
+            recipient_name: "A".into(),
+            subject: "S".into(),
+            body_text: "t".into(),
+            body_html: "<p>h</p>".into(),
+            created_at: chrono::DateTime::from_timestamp(1_800_000_000, 0)
+                .expect("time")
+                .naive_utc(),
+        };
+        assert_eq!(mailer.message_id(&notice), "<assay.notice.7.1800000000@example.com>");
+        let first = mailer.message(&notice, SystemTime::UNIX_EPOCH).expect("message");
+        let again = mailer.message(&notice, SystemTime::now()).expect("message");
+        let id = |m: &Message| m.headers().get_raw("Message-ID").map(String::from);
+        assert_eq!(id(&first), id(&again));
+    }
 }

@@ -130,21 +130,22 @@ pub fn record_try(
 ) -> AppResult<Outcome> {
     let id = claim.notice.id;
     let tries = claim.notice.tries.saturating_add(1);
+    let error = result.err().map(|e| shorten(&e));
     crate::db::transaction(conn, |conn| {
         diesel::insert_into(notice_tries::table)
             .values((
                 notice_tries::notice_id.eq(id),
                 notice_tries::tried_at.eq(now),
-                notice_tries::succeeded.eq(result.is_ok()),
-                notice_tries::error.eq(result.as_ref().err()),
+                notice_tries::succeeded.eq(error.is_none()),
+                notice_tries::error.eq(&error),
             ))
             .execute(conn)?;
         let mine = notices::table
             .find(id)
             .filter(notices::status.eq("sending"))
             .filter(notices::claimed_until.eq(claim.lease));
-        let (changed, outcome) = match &result {
-            Ok(()) => {
+        let (changed, outcome) = match &error {
+            None => {
                 let changed = diesel::update(mine)
                     .set((
                         notices::status.eq("sent"),
@@ -156,9 +157,8 @@ pub fn record_try(
                     .execute(conn)?;
                 (changed, Outcome::Sent)
             }
-            Err(error) => {
-                let error = shorten(error);
-                let (status, next, outcome) = match backoff_after(tries).filter(|_| tries < MAX_TRIES) {
+            Some(error) => {
+                let (status, next, outcome) = match backoff_after(tries) {
                     Some(delay) => ("queued", now + delay, Outcome::Retrying),
                     None => ("failed", claim.notice.next_try_at, Outcome::Failed),
                 };

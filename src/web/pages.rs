@@ -36,7 +36,7 @@ pub fn nav_for(role: Option<Role>) -> Vec<NavLink> {
         None => vec![],
         Some(Role::Candidate) => vec![link("/", "Home"), link("/profile", "Profile")],
         Some(Role::Recruiter) => vec![link("/", "Home")],
-        Some(Role::Trainer) => vec![link("/", "Home")],
+        Some(Role::Trainer) => vec![link("/", "Home"), link("/banks", "Question banks")],
         Some(Role::Admin) => vec![
             link("/", "Home"),
             link("/admin/users", "Users"),

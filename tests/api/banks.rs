@@ -56,9 +56,23 @@ async fn importing_the_same_file_twice_changes_nothing_the_second_time() {
     let (_, token) = app.staff("t@example.com", Role::Trainer).await;
     let (status, first) = import(&app, &token, "format=toml", SMALL_TOML).await;
     assert_eq!(status, StatusCode::OK, "{first}");
-    assert_eq!((first["created"].as_u64(), first["updated"].as_u64(), first["unchanged"].as_u64()), (Some(2), Some(0), Some(0)));
+    assert_eq!(
+        (
+            first["created"].as_u64(),
+            first["updated"].as_u64(),
+            first["unchanged"].as_u64()
+        ),
+        (Some(2), Some(0), Some(0))
+    );
     let (_, second) = import(&app, &token, "format=toml", SMALL_TOML).await;
-    assert_eq!((second["created"].as_u64(), second["updated"].as_u64(), second["unchanged"].as_u64()), (Some(0), Some(0), Some(2)));
+    assert_eq!(
+        (
+            second["created"].as_u64(),
+            second["updated"].as_u64(),
+            second["unchanged"].as_u64()
+        ),
+        (Some(0), Some(0), Some(2))
+    );
     assert_eq!(second["bank_id"], first["bank_id"]);
     assert_eq!(counts(&app), (2, 2));
 }
@@ -71,11 +85,23 @@ async fn a_changed_question_makes_exactly_one_new_version_and_keeps_the_old() {
     let changed = SMALL_TOML.replace("300 / 1,200 = 25%.", "The rise is 300 on 1,200: 25%.");
     let (status, report) = import(&app, &token, "format=toml", &changed).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!((report["created"].as_u64(), report["updated"].as_u64(), report["unchanged"].as_u64()), (Some(0), Some(1), Some(1)));
+    assert_eq!(
+        (
+            report["created"].as_u64(),
+            report["updated"].as_u64(),
+            report["unchanged"].as_u64()
+        ),
+        (Some(0), Some(1), Some(1))
+    );
     assert_eq!(counts(&app), (2, 3));
     let bank_id = report["bank_id"].as_i64().expect("bank");
-    let (_, listed) = app.get_json(&format!("/api/v1/banks/{bank_id}/questions"), Some(&token)).await;
-    let q1 = listed.as_array().and_then(|a| a.iter().find(|q| q["external_id"] == "q-1").cloned()).expect("q-1");
+    let (_, listed) = app
+        .get_json(&format!("/api/v1/banks/{bank_id}/questions"), Some(&token))
+        .await;
+    let q1 = listed
+        .as_array()
+        .and_then(|a| a.iter().find(|q| q["external_id"] == "q-1").cloned())
+        .expect("q-1");
     assert_eq!(q1["version"], 2);
     assert_eq!(q1["explanation"], "The rise is 300 on 1,200: 25%.");
 }
@@ -87,7 +113,11 @@ async fn one_bad_question_among_a_hundred_writes_nothing_and_names_its_line() {
     let mut file = String::new();
     for i in 0..100 {
         let answer = if i == 57 { "E" } else { "A" };
-        file.push_str(&format!("What is {i} plus one?\nA. {}\nB. {}\nANSWER: {answer}\n\n", i + 1, i + 2));
+        file.push_str(&format!(
+            "What is {i} plus one?\nA. {}\nB. {}\nANSWER: {answer}\n\n",
+            i + 1,
+            i + 2
+        ));
     }
     let (status, body) = import(&app, &token, "format=aiken&bank=Sums", &file).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -143,10 +173,25 @@ async fn only_trainers_and_admins_reach_banks() {
     let (_, recruiter) = app.staff("r@example.com", Role::Recruiter).await;
     let (_, admin) = app.staff("a@example.com", Role::Admin).await;
     for token in [&candidate, &recruiter] {
-        assert_eq!(import(&app, token, "format=toml", SMALL_TOML).await.0, StatusCode::FORBIDDEN);
-        assert_eq!(app.get_json("/api/v1/banks", Some(token)).await.0, StatusCode::FORBIDDEN);
-        assert_eq!(app.get_json("/api/v1/banks/1/questions", Some(token)).await.0, StatusCode::FORBIDDEN);
-        let page = app.client.get(app.url("/banks")).bearer_auth(token).send().await.expect("get");
+        assert_eq!(
+            import(&app, token, "format=toml", SMALL_TOML).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.get_json("/api/v1/banks", Some(token)).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.get_json("/api/v1/banks/1/questions", Some(token)).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let page = app
+            .client
+            .get(app.url("/banks"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("get");
         assert_eq!(page.status(), StatusCode::FORBIDDEN);
     }
     assert_eq!(import(&app, &admin, "format=toml", SMALL_TOML).await.0, StatusCode::OK);
@@ -214,11 +259,20 @@ async fn every_shipped_bank_imports_clean_with_at_least_forty_questions() {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
-    assert!(files.len() >= 7, "expected the seven required banks, found {}", files.len());
+    assert!(
+        files.len() >= 7,
+        "expected the seven required banks, found {}",
+        files.len()
+    );
     let reports = assay::banks::cli::import_shipped(&app.state, std::path::Path::new("question_banks"))
         .unwrap_or_else(|e| panic!("shipped banks must import clean: {e:?}"));
     for (path, report) in files.iter().zip(&reports) {
-        assert!(report.created >= 40, "{} has {} questions", path.display(), report.created);
+        assert!(
+            report.created >= 40,
+            "{} has {} questions",
+            path.display(),
+            report.created
+        );
         assert!(report.warnings.is_empty(), "{}: {:?}", path.display(), report.warnings);
     }
 }
@@ -258,4 +312,134 @@ async fn the_cli_reports_errors_as_file_and_line_and_exits_non_zero() {
     assert!(export.status.success());
     assert!(String::from_utf8_lossy(&export.stdout).contains("What is 2+2?"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, String) {
+    let boundary = "assay-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n{}\r\n--{boundary}--\r\n",
+        file.0, file.1
+    ));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[actix_web::test]
+async fn a_trainer_previews_an_upload_confirms_it_edits_a_question_and_retires_it() {
+    let app = spawn_app().await;
+    app.staff("t@example.com", Role::Trainer).await;
+    let mut browser = app.browser();
+    let signin = browser.get("/signin").await;
+    browser
+        .post_form(
+            "/signin",
+            &[
+                ("csrf_token", &signin.csrf()),
+                ("email", "t@example.com"),
+                ("password", crate::helpers::PASSWORD),
+            ],
+        )
+        .await;
+    let list = browser.get("/banks").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("No banks yet"));
+
+    let cookie = browser
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let (content_type, body) = multipart(
+        &[("csrf_token", &list.csrf()), ("format", "auto")],
+        ("quant.toml", SMALL_TOML),
+    );
+    let mut res = app
+        .client
+        .post(app.url("/banks/upload"))
+        .insert_header(("Cookie", cookie.clone()))
+        .insert_header(("Content-Type", content_type.clone()))
+        .send_body(body)
+        .await
+        .expect("upload");
+    assert_eq!(res.status(), StatusCode::OK);
+    let preview = String::from_utf8_lossy(&res.body().await.expect("body")).to_string();
+    assert!(preview.contains("New questions</th><td>2"), "{preview}");
+    assert_eq!(counts(&app), (0, 0), "a preview writes no question");
+    let start = preview.find("/banks/imports/").expect("confirm form") + "/banks/imports/".len();
+    let id: String = preview[start..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    let applied = browser
+        .post_form(&format!("/banks/imports/{id}/apply"), &[("csrf_token", &list.csrf())])
+        .await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+    assert_eq!(counts(&app), (2, 2));
+    let again = browser
+        .post_form(&format!("/banks/imports/{id}/apply"), &[("csrf_token", &list.csrf())])
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "a preview applies once");
+
+    let bank_page = browser.get(applied.location.as_deref().expect("location")).await;
+    let start = bank_page.body.find("/questions/").expect("question link") + "/questions/".len();
+    let qid: String = bank_page.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let bank_path = applied
+        .location
+        .as_deref()
+        .and_then(|l| l.split('?').next())
+        .expect("bank path")
+        .to_string();
+    let question = browser.get(&format!("{bank_path}/questions/{qid}")).await;
+    assert_eq!(question.status, StatusCode::OK);
+    let marker = "spellcheck=\"false\">";
+    let start = question.body.find(marker).expect("edit box") + marker.len();
+    let end = question.body[start..].find("</textarea>").expect("end") + start;
+    let toml = question.body[start..end]
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    let edited = toml.replace("difficulty = \"easy\"", "difficulty = \"hard\"");
+    assert_ne!(edited, toml, "the edit box holds the question's TOML: {toml}");
+    let saved = browser
+        .post_form(
+            &format!("{bank_path}/questions/{qid}/edit"),
+            &[("csrf_token", &list.csrf()), ("toml", &edited)],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(counts(&app), (2, 3), "an edit makes one new version");
+    let unchanged = browser
+        .post_form(
+            &format!("{bank_path}/questions/{qid}/edit"),
+            &[("csrf_token", &list.csrf()), ("toml", &edited)],
+        )
+        .await;
+    assert_eq!(
+        unchanged.location.as_deref(),
+        Some(format!("{bank_path}/questions/{qid}?saved=0").as_str())
+    );
+    assert_eq!(counts(&app), (2, 3));
+
+    let retired = browser
+        .post_form(
+            &format!("{bank_path}/questions/{qid}/retire"),
+            &[("csrf_token", &list.csrf()), ("retired", "1")],
+        )
+        .await;
+    assert_eq!(retired.status, StatusCode::SEE_OTHER);
+    let after = browser.get(&bank_path).await;
+    assert!(
+        !after.body.contains(&format!("/questions/{qid}\"")),
+        "a retired question leaves the list"
+    );
+    assert_eq!(counts(&app), (2, 3), "retiring keeps every version");
 }

@@ -3,6 +3,7 @@
 //! whole suite against PostgreSQL.
 
 mod accounts;
+mod attempts;
 mod banks;
 mod helpers;
 mod notices;

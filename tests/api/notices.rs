@@ -12,22 +12,27 @@ use assay::db::NoticeId;
 use assay::notices::store::{self, Notice, Try};
 use assay::notices::templates::{Mail, Welcome};
 use assay::notices::{MailContext, Recipient};
+use assay::web::AppState;
 use diesel::prelude::*;
 
 use crate::helpers::{Browser, TestApp, PASSWORD};
 
 /// Queues a real welcome email to `name <email>` and returns its id.
 pub fn queue_welcome(app: &TestApp, email: &str, name: &str) -> NoticeId {
-    let ctx = MailContext::from(app.state.config.as_ref());
+    queue_welcome_in(&app.state, email, name)
+}
+
+pub fn queue_welcome_in(state: &AppState, email: &str, name: &str) -> NoticeId {
+    let ctx = MailContext::from(state.config.as_ref());
     let mail = Welcome { ctx: &ctx, name }.render_mail().expect("render");
     let to = Recipient {
         id: None,
         email: email.to_string(),
         name: name.to_string(),
     };
-    let mut conn = app.state.pool.get().expect("conn");
+    let mut conn = state.pool.get().expect("conn");
     let key = format!("test:{email}");
-    let new = assay::notices::queue(&mut conn, &key, &to, &mail, app.state.clock.now()).expect("queue");
+    let new = assay::notices::queue(&mut conn, &key, &to, &mail, state.clock.now()).expect("queue");
     assert!(new, "queued once");
     notices::table
         .filter(notices::event_key.eq(format!("{key}:to:{}", email.to_lowercase())))
@@ -65,6 +70,7 @@ pub fn part_text(message: &mail_parser::Message<'_>, subtype: &str) -> Option<St
     use mail_parser::MimeHeaders;
     message.parts.iter().find_map(|part| {
         let ct = part.content_type()?;
-        (ct.ctype() == "text" && ct.subtype() == Some(subtype)).then(|| part.text_contents().unwrap_or_default().to_string())
+        (ct.ctype() == "text" && ct.subtype() == Some(subtype))
+            .then(|| part.text_contents().unwrap_or_default().to_string())
     })
 }

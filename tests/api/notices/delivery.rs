@@ -7,6 +7,7 @@ use assay::notices::templates::Rendered;
 use assay::notices::Recipient;
 use chrono::Duration;
 use diesel::prelude::*;
+use mail_parser::MimeHeaders;
 
 use super::sink::{free_port, header_lines, smtp_url, SmtpSink};
 use super::{notice, part_text, queue_welcome, tries};
@@ -19,7 +20,14 @@ async fn a_queued_notice_arrives_over_smtp_with_its_recipient_subject_and_both_p
     let id = queue_welcome(&app, "asha@example.com", "Asha Rao");
 
     let summary = drain_once(&app.state).await.expect("drain");
-    assert_eq!(summary, DrainSummary { sent: 1, failed: 0, retrying: 0 });
+    assert_eq!(
+        summary,
+        DrainSummary {
+            sent: 1,
+            failed: 0,
+            retrying: 0
+        }
+    );
 
     let received = sink.received();
     assert_eq!(received.len(), 1);
@@ -33,9 +41,14 @@ async fn a_queued_notice_arrives_over_smtp_with_its_recipient_subject_and_both_p
     assert_eq!(to.name(), Some("Asha Rao"));
     let from = parsed.from().and_then(|a| a.first()).expect("From");
     assert_eq!(from.address(), Some("assay@test.example"));
-    assert!(parsed.message_id().is_some_and(|m| m.contains(&format!("notice.{id}."))));
+    assert!(parsed
+        .message_id()
+        .is_some_and(|m| m.contains(&format!("notice.{id}."))));
     let content_type = parsed.content_type().expect("Content-Type");
-    assert_eq!((content_type.ctype(), content_type.subtype()), ("multipart", Some("alternative")));
+    assert_eq!(
+        (content_type.ctype(), content_type.subtype()),
+        ("multipart", Some("alternative"))
+    );
 
     let stored = notice(&app, id);
     let text = part_text(&parsed, "plain").expect("a text/plain part");
@@ -62,7 +75,14 @@ async fn with_the_smtp_server_down_notices_stay_queued_and_each_arrives_once_whe
     let ids: Vec<_> = emails.iter().map(|e| queue_welcome(&app, e, "Someone")).collect();
 
     let down = drain_once(&app.state).await.expect("drain while down");
-    assert_eq!(down, DrainSummary { sent: 0, failed: 0, retrying: 3 });
+    assert_eq!(
+        down,
+        DrainSummary {
+            sent: 0,
+            failed: 0,
+            retrying: 3
+        }
+    );
     for id in &ids {
         let n = notice(&app, *id);
         assert_eq!(n.status, "queued");
@@ -82,7 +102,14 @@ async fn with_the_smtp_server_down_notices_stay_queued_and_each_arrives_once_whe
 
     app.state.clock.advance(Duration::seconds(61));
     let back = drain_once(&app.state).await.expect("drain when back");
-    assert_eq!(back, DrainSummary { sent: 3, failed: 0, retrying: 0 });
+    assert_eq!(
+        back,
+        DrainSummary {
+            sent: 3,
+            failed: 0,
+            retrying: 0
+        }
+    );
     app.state.clock.advance(Duration::days(1));
     assert!(drain_once(&app.state).await.expect("drain again").is_empty());
 
@@ -110,13 +137,28 @@ async fn a_notice_the_server_keeps_refusing_is_retried_on_the_backoff_schedule_t
     for (i, delay) in schedule.iter().enumerate() {
         let try_no = i as i32 + 1;
         let summary = drain_once(&app.state).await.expect("drain");
-        assert_eq!(summary, DrainSummary { sent: 0, failed: 0, retrying: 1 }, "try {try_no}");
+        assert_eq!(
+            summary,
+            DrainSummary {
+                sent: 0,
+                failed: 0,
+                retrying: 1
+            },
+            "try {try_no}"
+        );
         let n = notice(&app, id);
         assert_eq!((n.status.as_str(), n.tries), ("queued", try_no));
-        assert!(n.last_error.as_deref().is_some_and(|e| e.contains("451")), "{:?}", n.last_error);
+        assert!(
+            n.last_error.as_deref().is_some_and(|e| e.contains("451")),
+            "{:?}",
+            n.last_error
+        );
         let last_try = tries(&app, id).last().expect("a try").tried_at;
         let waited = n.next_try_at - last_try;
-        assert!((waited - *delay).num_milliseconds().abs() <= 1, "after try {try_no}: {waited}");
+        assert!(
+            (waited - *delay).num_milliseconds().abs() <= 1,
+            "after try {try_no}: {waited}"
+        );
         assert_eq!(backoff_after(try_no), Some(*delay));
 
         assert!(drain_once(&app.state).await.expect("drain").is_empty(), "not due yet");
@@ -124,13 +166,26 @@ async fn a_notice_the_server_keeps_refusing_is_retried_on_the_backoff_schedule_t
     }
 
     let last = drain_once(&app.state).await.expect("last try");
-    assert_eq!(last, DrainSummary { sent: 0, failed: 1, retrying: 0 });
+    assert_eq!(
+        last,
+        DrainSummary {
+            sent: 0,
+            failed: 1,
+            retrying: 0
+        }
+    );
     let n = notice(&app, id);
     assert_eq!((n.status.as_str(), n.tries), ("failed", MAX_TRIES));
-    assert!(n.last_error.as_deref().is_some_and(|e| e.contains("451")), "the error is kept");
+    assert!(
+        n.last_error.as_deref().is_some_and(|e| e.contains("451")),
+        "the error is kept"
+    );
 
     app.state.clock.advance(Duration::days(7));
-    assert!(drain_once(&app.state).await.expect("drain").is_empty(), "failed notices are not retried");
+    assert!(
+        drain_once(&app.state).await.expect("drain").is_empty(),
+        "failed notices are not retried"
+    );
     let tried = tries(&app, id);
     assert_eq!(tried.len(), MAX_TRIES as usize);
     assert!(tried.iter().all(|t| !t.succeeded));
@@ -153,12 +208,21 @@ async fn without_smtp_url_a_notice_is_written_as_a_parseable_eml_file() {
         .expect("mail dir")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .collect();
-    assert_eq!(names, vec![format!("notice-{id}.eml")], "one whole file, no partial leftovers");
+    assert_eq!(
+        names,
+        vec![format!("notice-{id}.eml")],
+        "one whole file, no partial leftovers"
+    );
 
-    let parsed = mail_parser::MessageParser::default().parse(&raw).expect("the .eml parses");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&raw)
+        .expect("the .eml parses");
     assert_eq!(parsed.subject(), Some("Welcome to Test Firm"));
     let to = parsed.to().and_then(|a| a.first()).expect("To");
-    assert_eq!((to.name(), to.address()), (Some("Farah Khan"), Some("file@example.com")));
+    assert_eq!(
+        (to.name(), to.address()),
+        (Some("Farah Khan"), Some("file@example.com"))
+    );
     assert!(parsed.from().is_some() && parsed.message_id().is_some() && parsed.date().is_some());
     assert!(part_text(&parsed, "plain").is_some_and(|t| t.contains("Farah Khan")));
     assert!(part_text(&parsed, "html").is_some_and(|h| h.contains("Farah Khan")));
@@ -223,7 +287,11 @@ async fn a_header_injection_attempt_in_a_name_or_subject_adds_no_header() {
             .map(|l| l.split(':').next().unwrap_or_default().to_ascii_lowercase())
             .collect();
         for single in ["to", "from", "subject"] {
-            assert_eq!(names.iter().filter(|n| *n == single).count(), 1, "{single} in {lines:?}");
+            assert_eq!(
+                names.iter().filter(|n| *n == single).count(),
+                1,
+                "{single} in {lines:?}"
+            );
         }
         let parsed = mail.parsed();
         assert!(parsed.bcc().is_none());

@@ -31,14 +31,10 @@ impl Received {
             .parse(&self.raw)
             .expect("the received message parses as MIME")
     }
-
-    /// The header section exactly as sent, one header per line (folded
-    /// continuation lines joined to their header).
-    pub fn header_lines(&self) -> Vec<String> {
-        header_lines(&self.raw)
-    }
 }
 
+/// The header section exactly as sent, one header per line (folded
+/// continuation lines joined to their header).
 pub fn header_lines(raw: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(raw);
     let head = text.split("\r\n\r\n").next().unwrap_or_default();
@@ -100,7 +96,11 @@ impl SmtpSink {
                 }
                 panic!("the SMTP sink exited ({status}): {err}");
             }
-            assert!(Instant::now() < deadline, "the SMTP sink did not listen on {}", self.port);
+            assert!(
+                Instant::now() < deadline,
+                "the SMTP sink did not listen on {}",
+                self.port
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -116,7 +116,12 @@ impl SmtpSink {
         };
         let mut names: Vec<String> = entries
             .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".json")).map(String::from))
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(".json"))
+                    .map(String::from)
+            })
             .collect();
         names.sort();
         names

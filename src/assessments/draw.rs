@@ -1,0 +1,162 @@
+//! Drawing a form: which question versions an attempt gets, in which order,
+//! with which option order. Pure and seeded, so a form can be reproduced.
+
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+
+use super::blueprint::Section;
+use crate::banks::model::Difficulty;
+use crate::db::{QuestionId, VersionId};
+
+/// A question a section may draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub question_id: QuestionId,
+    pub version_id: VersionId,
+    pub difficulty: Difficulty,
+    pub qtype: String,
+    pub points: f64,
+    pub option_count: usize,
+}
+
+/// One slot of a drawn form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub section: String,
+    pub slot: i32,
+    pub question_id: QuestionId,
+    pub version_id: VersionId,
+    pub qtype: String,
+    pub points: f64,
+    /// Displayed position i shows the question's option `option_order[i]`.
+    pub option_order: Vec<usize>,
+}
+
+/// How many questions each difficulty needs, and how many the pool has.
+pub fn shortfalls(section: &Section, pool: &[Candidate]) -> Vec<(Option<Difficulty>, u32, usize)> {
+    match section.difficulty_mix {
+        Some(mix) => Difficulty::ALL
+            .into_iter()
+            .filter(|d| mix.of(*d) > 0)
+            .map(|d| (Some(d), mix.of(d), pool.iter().filter(|c| c.difficulty == d).count()))
+            .filter(|(_, need, have)| *have < *need as usize)
+            .collect(),
+        None if pool.len() < section.count as usize => vec![(None, section.count, pool.len())],
+        None => vec![],
+    }
+}
+
+/// Draws one form. `pools[i]` holds section i's candidates in a stable order
+/// (by question id), so the same seed gives the same form.
+pub fn draw(
+    sections: &[Section],
+    pools: &[Vec<Candidate>],
+    seed: u64,
+    shuffle_questions: bool,
+    shuffle_options: bool,
+) -> Vec<Item> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut items = Vec::new();
+    for (section, pool) in sections.iter().zip(pools) {
+        let mut chosen: Vec<&Candidate> = Vec::new();
+        match section.difficulty_mix {
+            Some(mix) => {
+                for d in Difficulty::ALL {
+                    let mut of_d: Vec<&Candidate> = pool.iter().filter(|c| c.difficulty == d).collect();
+                    of_d.shuffle(&mut rng);
+                    chosen.extend(of_d.into_iter().take(mix.of(d) as usize));
+                }
+            }
+            None => {
+                let mut all: Vec<&Candidate> = pool.iter().collect();
+                all.shuffle(&mut rng);
+                chosen.extend(all.into_iter().take(section.count as usize));
+            }
+        }
+        // A drawn set is shown in bank order unless shuffling is asked for.
+        if shuffle_questions {
+            chosen.shuffle(&mut rng);
+        } else {
+            chosen.sort_by_key(|c| c.question_id);
+        }
+        for (slot, c) in chosen.into_iter().enumerate() {
+            let mut option_order: Vec<usize> = (0..c.option_count).collect();
+            // True/false keeps its order: shuffling "True, False" only confuses.
+            if shuffle_options && c.qtype != "true_false" {
+                option_order.shuffle(&mut rng);
+            }
+            items.push(Item {
+                section: section.name.clone(),
+                slot: slot as i32,
+                question_id: c.question_id,
+                version_id: c.version_id,
+                qtype: c.qtype.clone(),
+                points: section.points_each.unwrap_or(c.points),
+                option_order,
+            });
+        }
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assessments::blueprint::DifficultyMix;
+    use crate::db::BankId;
+
+    fn pool(n: i32) -> Vec<Candidate> {
+        (1..=n)
+            .map(|i| Candidate {
+                question_id: QuestionId(i),
+                version_id: VersionId(i * 10),
+                difficulty: Difficulty::ALL[(i % 3) as usize],
+                qtype: "single_choice".into(),
+                points: 1.0,
+                option_count: 4,
+            })
+            .collect()
+    }
+
+    fn section(count: u32, mix: Option<DifficultyMix>) -> Section {
+        Section { name: "S".into(), bank_id: BankId(1), category: None, count, difficulty_mix: mix, points_each: None }
+    }
+
+    #[test]
+    fn the_same_seed_draws_the_same_form_and_another_seed_usually_does_not() {
+        let sections = vec![section(10, None)];
+        let pools = vec![pool(40)];
+        let a = draw(&sections, &pools, 7, true, true);
+        assert_eq!(a, draw(&sections, &pools, 7, true, true));
+        assert_ne!(a, draw(&sections, &pools, 8, true, true));
+        assert_eq!(a.len(), 10);
+        let mut ids: Vec<_> = a.iter().map(|i| i.question_id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 10, "no question twice");
+    }
+
+    #[test]
+    fn a_difficulty_mix_is_drawn_exactly() {
+        let mix = DifficultyMix { easy: 2, medium: 3, hard: 4 };
+        let items = draw(&[section(9, Some(mix))], &[pool(30)], 1, false, false);
+        let pool = pool(30);
+        let count = |d| items.iter().filter(|i| pool.iter().any(|c| c.question_id == i.question_id && c.difficulty == d)).count();
+        assert_eq!((count(Difficulty::Easy), count(Difficulty::Medium), count(Difficulty::Hard)), (2, 3, 4));
+    }
+
+    #[test]
+    fn shortfalls_name_the_difficulty_and_the_numbers() {
+        let mix = DifficultyMix { easy: 0, medium: 0, hard: 20 };
+        let short = shortfalls(&section(20, Some(mix)), &pool(30));
+        assert_eq!(short, vec![(Some(Difficulty::Hard), 20, 10)]);
+        assert!(shortfalls(&section(5, None), &pool(30)).is_empty());
+    }
+
+    #[test]
+    fn options_keep_their_order_unless_shuffled() {
+        let items = draw(&[section(3, None)], &[pool(3)], 3, false, false);
+        assert!(items.iter().all(|i| i.option_order == vec![0, 1, 2, 3]));
+    }
+}

@@ -1,0 +1,95 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::blueprint::{Kind, Section};
+use crate::db::schema::assessments;
+use crate::db::{AssessmentId, UserId};
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = assessments)]
+pub struct AssessmentRow {
+    pub id: AssessmentId,
+    pub title: String,
+    pub kind: String,
+    pub sections: String,
+    pub time_limit_minutes: i32,
+    pub pass_percent: f64,
+    pub negative_marking: f64,
+    pub shuffle_questions: bool,
+    pub shuffle_options: bool,
+    pub max_attempts: i32,
+    pub grace_seconds: i32,
+    pub opens_at: Option<NaiveDateTime>,
+    pub closes_at: Option<NaiveDateTime>,
+    pub show_score: bool,
+    pub created_by: Option<UserId>,
+    pub created_at: NaiveDateTime,
+}
+
+impl AssessmentRow {
+    pub fn kind(&self) -> Kind {
+        Kind::parse(&self.kind).unwrap_or(Kind::Aptitude)
+    }
+
+    pub fn sections(&self) -> AppResult<Vec<Section>> {
+        serde_json::from_str(&self.sections)
+            .map_err(|e| AppError::Internal(format!("sections of assessment {}: {e}", self.id)))
+    }
+
+    /// Whether the window is open at `now`, and if not, why.
+    pub fn window_refusal(&self, now: NaiveDateTime) -> Option<String> {
+        if let Some(open) = self.opens_at.filter(|o| now < *o) {
+            return Some(format!("This test opens at {} UTC.", open.format("%Y-%m-%d %H:%M")));
+        }
+        if let Some(close) = self.closes_at.filter(|c| now >= *c) {
+            return Some(format!("This test closed at {} UTC.", close.format("%Y-%m-%d %H:%M")));
+        }
+        None
+    }
+}
+
+/// What anyone signed in may read about an assessment: never its questions.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicAssessment {
+    pub id: AssessmentId,
+    pub title: String,
+    pub kind: Kind,
+    pub time_limit_minutes: i32,
+    pub pass_percent: f64,
+    pub negative_marking: f64,
+    pub max_attempts: i32,
+    pub opens_at: Option<NaiveDateTime>,
+    pub closes_at: Option<NaiveDateTime>,
+    pub sections: Vec<PublicSection>,
+    pub question_count: u32,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicSection {
+    pub name: String,
+    pub count: u32,
+}
+
+impl TryFrom<&AssessmentRow> for PublicAssessment {
+    type Error = AppError;
+
+    fn try_from(row: &AssessmentRow) -> AppResult<Self> {
+        let sections: Vec<PublicSection> =
+            row.sections()?.into_iter().map(|s| PublicSection { name: s.name, count: s.count }).collect();
+        Ok(PublicAssessment {
+            id: row.id,
+            title: row.title.clone(),
+            kind: row.kind(),
+            time_limit_minutes: row.time_limit_minutes,
+            pass_percent: row.pass_percent,
+            negative_marking: row.negative_marking,
+            max_attempts: row.max_attempts,
+            opens_at: row.opens_at,
+            closes_at: row.closes_at,
+            question_count: sections.iter().map(|s| s.count).sum(),
+            sections,
+        })
+    }
+}

@@ -1,0 +1,145 @@
+//! Creating assessments and finding what their sections may draw.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::blueprint::{Blueprint, Section};
+use super::draw::{shortfalls, Candidate};
+use super::models::AssessmentRow;
+use crate::audit::{self, Event};
+use crate::banks::model::{Difficulty, QuestionBody};
+use crate::db::schema::{assessments, banks, question_versions, questions};
+use crate::db::{AssessmentId, BankId, DbConn, UserId};
+use crate::error::{AppError, AppResult, ErrorDetail};
+
+/// The current, live questions a section may draw, in question-id order.
+pub fn pool(conn: &mut DbConn, section: &Section) -> AppResult<Vec<Candidate>> {
+    let mut query = questions::table
+        .inner_join(question_versions::table)
+        .filter(questions::bank_id.eq(section.bank_id))
+        .filter(questions::retired.eq(false))
+        .filter(question_versions::version.eq(questions::current_version))
+        .filter(question_versions::quarantined.eq(false))
+        .select((
+            questions::id,
+            question_versions::id,
+            question_versions::difficulty,
+            question_versions::qtype,
+            question_versions::points,
+            question_versions::body,
+        ))
+        .order(questions::id.asc())
+        .into_boxed();
+    if let Some(category) = section.category.as_deref().map(|c| c.trim_matches('/')).filter(|c| !c.is_empty()) {
+        query = query
+            .filter(questions::category.eq(category.to_string()).or(questions::category.like(format!("{category}/%"))));
+    }
+    let rows: Vec<(crate::db::QuestionId, crate::db::VersionId, String, String, f64, String)> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(question_id, version_id, difficulty, qtype, points, body)| {
+            let option_count = match serde_json::from_str::<QuestionBody>(&body) {
+                Ok(QuestionBody::TrueFalse { .. }) => 2,
+                Ok(b) => b.options().len(),
+                Err(_) => 0,
+            };
+            Candidate {
+                question_id,
+                version_id,
+                difficulty: Difficulty::parse(&difficulty).unwrap_or_default(),
+                qtype,
+                points,
+                option_count,
+            }
+        })
+        .collect())
+}
+
+/// Every section's pool, refusing a blueprint the banks cannot fill with a
+/// message naming the section and the shortfall.
+pub fn pools(conn: &mut DbConn, sections: &[Section]) -> AppResult<Vec<Vec<Candidate>>> {
+    let mut pools = Vec::with_capacity(sections.len());
+    let mut errors = Vec::new();
+    for (i, section) in sections.iter().enumerate() {
+        let field = format!("sections[{i}]");
+        let bank: Option<String> =
+            banks::table.find(section.bank_id).select(banks::name).first(conn).optional()?;
+        let Some(bank) = bank else {
+            errors.push(ErrorDetail::field(&field, format!("Section '{}': there is no bank {}.", section.name, section.bank_id)));
+            pools.push(vec![]);
+            continue;
+        };
+        let pool = pool(conn, section)?;
+        let scope = section.category.as_deref().map(|c| format!(" in {c}")).unwrap_or_default();
+        for (difficulty, need, have) in shortfalls(section, &pool) {
+            let what = difficulty.map(|d| format!("{} ", d.as_str())).unwrap_or_default();
+            errors.push(ErrorDetail::field(
+                &field,
+                format!(
+                    "Section '{}' needs {need} {what}questions but '{bank}'{scope} has only {have}: {} short.",
+                    section.name,
+                    need as usize - have
+                ),
+            ));
+        }
+        pools.push(pool);
+    }
+    if errors.is_empty() {
+        Ok(pools)
+    } else {
+        Err(AppError::invalid("The banks cannot fill this blueprint; each shortfall is listed.", errors))
+    }
+}
+
+pub fn create(conn: &mut DbConn, blueprint: &Blueprint, actor: UserId, now: NaiveDateTime) -> AppResult<AssessmentId> {
+    blueprint.check()?;
+    conn.transaction(|conn| {
+        pools(conn, &blueprint.sections)?;
+        let sections = serde_json::to_string(&blueprint.sections)
+            .map_err(|e| AppError::Internal(format!("sections: {e}")))?;
+        let id: AssessmentId = diesel::insert_into(assessments::table)
+            .values((
+                assessments::title.eq(blueprint.title.trim()),
+                assessments::kind.eq(blueprint.kind.as_str()),
+                assessments::sections.eq(sections),
+                assessments::time_limit_minutes.eq(blueprint.time_limit_minutes),
+                assessments::pass_percent.eq(blueprint.pass_percent),
+                assessments::negative_marking.eq(blueprint.negative_marking),
+                assessments::shuffle_questions.eq(blueprint.shuffle_questions),
+                assessments::shuffle_options.eq(blueprint.shuffle_options),
+                assessments::max_attempts.eq(blueprint.max_attempts),
+                assessments::grace_seconds.eq(blueprint.grace_seconds),
+                assessments::opens_at.eq(blueprint.opens_at.map(|t| t.naive_utc())),
+                assessments::closes_at.eq(blueprint.closes_at.map(|t| t.naive_utc())),
+                assessments::show_score.eq(blueprint.show_score),
+                assessments::created_by.eq(Some(actor)),
+                assessments::created_at.eq(now),
+            ))
+            .returning(assessments::id)
+            .get_result(conn)?;
+        let detail = format!("created {} '{}'", blueprint.kind.as_str(), blueprint.title.trim());
+        audit::record(
+            conn,
+            Event { actor: Some(actor), action: "assessment.create", entity: "assessment", entity_id: Some(id.0), detail: &detail },
+            now,
+        )?;
+        Ok(id)
+    })
+}
+
+pub fn find(conn: &mut DbConn, id: AssessmentId) -> AppResult<AssessmentRow> {
+    assessments::table
+        .find(id)
+        .select(AssessmentRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("There is no assessment {id}.")))
+}
+
+pub fn list(conn: &mut DbConn) -> AppResult<Vec<AssessmentRow>> {
+    Ok(assessments::table.select(AssessmentRow::as_select()).order(assessments::id.desc()).load(conn)?)
+}
+
+pub fn bank_names(conn: &mut DbConn) -> AppResult<Vec<(BankId, String)>> {
+    Ok(banks::table.select((banks::id, banks::name)).order(banks::name.asc()).load(conn)?)
+}

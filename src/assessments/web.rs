@@ -1,0 +1,3 @@
+//! Assessment pages.
+
+pub fn configure(_cfg: &mut actix_web::web::ServiceConfig) {}

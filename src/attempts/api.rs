@@ -1,0 +1,267 @@
+//! Taking tests over the API: start or resume, save answers, submit, read.
+
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::grade::{self, AttemptResult};
+use super::models::AttemptStatus;
+use super::service::{self, QuestionView};
+use crate::db::{AssessmentId, AttemptId, QuestionId, UserId};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::notices::MailContext;
+use crate::web::auth::{AuthUser, CandidateUser, StaffUser, TrainerUser};
+use crate::web::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Started {
+    pub attempt_id: AttemptId,
+    #[serde(with = "crate::clock::rfc3339")]
+    #[schema(value_type = String)]
+    pub deadline: NaiveDateTime,
+    #[serde(with = "crate::clock::rfc3339")]
+    #[schema(value_type = String)]
+    pub server_now: NaiveDateTime,
+    pub questions: Vec<QuestionView>,
+}
+
+/// Start the assessment, or resume the open attempt.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/attempts", tag = "attempts", params(("id" = i32, Path)),
+    responses((status = 201, body = Started), (status = 200, body = Started), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn start(state: web::Data<AppState>, CandidateUser(user): CandidateUser, path: web::Path<AssessmentId>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let now = state.clock.now();
+    let (attempt, questions, new) = state
+        .db(move |conn| {
+            let (attempt, new) = service::start_or_resume(conn, id, &user, now)?;
+            let questions = service::question_views(conn, attempt.id)?;
+            Ok((attempt, questions, new))
+        })
+        .await?;
+    let body = Started { attempt_id: attempt.id, deadline: attempt.deadline, server_now: now, questions };
+    Ok(if new { HttpResponse::Created().json(body) } else { HttpResponse::Ok().json(body) })
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SaveRequest {
+    /// An option id, a list of option ids, a number, a string, a boolean, or null to clear.
+    #[schema(value_type = Object)]
+    pub answer: Value,
+    pub seq: i64,
+}
+
+/// Save one answer. A lower `seq` than the stored one is ignored.
+#[utoipa::path(put, path = "/api/v1/attempts/{id}/responses/{question_id}", tag = "attempts",
+    params(("id" = i32, Path), ("question_id" = i32, Path)), request_body = SaveRequest,
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn save(
+    state: web::Data<AppState>,
+    AuthUser(user): AuthUser,
+    path: web::Path<(AttemptId, QuestionId)>,
+    body: web::Json<SaveRequest>,
+) -> AppResult<HttpResponse> {
+    let (attempt_id, question_id) = path.into_inner();
+    let now = state.clock.now();
+    let SaveRequest { answer, seq } = body.into_inner();
+    state.db(move |conn| service::save_response(conn, attempt_id, user.id, question_id, &answer, seq, now)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Submit and grade now; a second submit returns the same result.
+#[utoipa::path(post, path = "/api/v1/attempts/{id}/submit", tag = "attempts", params(("id" = i32, Path)),
+    responses((status = 200, body = AttemptResult), (status = 404, body = ErrorBody)))]
+pub async fn submit(state: web::Data<AppState>, AuthUser(user): AuthUser, path: web::Path<AttemptId>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let now = state.clock.now();
+    let mail = MailContext::from(state.config.as_ref());
+    let result = state
+        .db(move |conn| {
+            let attempt = service::find_for(conn, id, &user)?;
+            if attempt.user_id != user.id {
+                return Err(AppError::Forbidden("Only the person taking a test can submit it.".into()));
+            }
+            grade::grade(conn, id, now, &mail)?;
+            let attempt = service::find_for(conn, id, &user)?;
+            grade::result(conn, &attempt)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SavedResponse {
+    pub question_id: QuestionId,
+    #[schema(value_type = Object)]
+    pub answer: Value,
+    pub seq: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttemptView {
+    pub attempt_id: AttemptId,
+    pub status: AttemptStatus,
+    #[serde(with = "crate::clock::rfc3339")]
+    #[schema(value_type = String)]
+    pub deadline: NaiveDateTime,
+    #[serde(with = "crate::clock::rfc3339")]
+    #[schema(value_type = String)]
+    pub server_now: NaiveDateTime,
+    pub questions: Vec<QuestionView>,
+    pub responses: Vec<SavedResponse>,
+    pub result: Option<AttemptResult>,
+    pub focus_losses: i32,
+    pub pastes: i32,
+}
+
+/// An attempt: status, deadline, saved answers and, once graded, the result.
+#[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i32, Path)),
+    responses((status = 200, body = AttemptView), (status = 404, body = ErrorBody)))]
+pub async fn get(state: web::Data<AppState>, AuthUser(user): AuthUser, path: web::Path<AttemptId>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let now = state.clock.now();
+    let view = state
+        .db(move |conn| {
+            let attempt = service::find_for(conn, id, &user)?;
+            let questions = service::question_views(conn, id)?;
+            let responses = service::saved_answers(conn, id)?
+                .into_iter()
+                .map(|(question_id, answer, seq)| SavedResponse { question_id, answer, seq })
+                .collect();
+            let result = match attempt.status() {
+                AttemptStatus::Open => None,
+                _ => Some(grade::result(conn, &attempt)?),
+            };
+            Ok(AttemptView {
+                attempt_id: id,
+                status: attempt.status(),
+                deadline: attempt.deadline,
+                server_now: now,
+                questions,
+                responses,
+                result,
+                focus_losses: attempt.focus_losses,
+                pastes: attempt.pastes,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SignalRequest {
+    /// focus_loss or paste
+    pub kind: String,
+}
+
+/// Report a focus loss or a paste during an attempt.
+#[utoipa::path(post, path = "/api/v1/attempts/{id}/signals", tag = "attempts", params(("id" = i32, Path)), request_body = SignalRequest,
+    responses((status = 204)))]
+pub async fn signal(
+    state: web::Data<AppState>,
+    AuthUser(user): AuthUser,
+    path: web::Path<AttemptId>,
+    body: web::Json<SignalRequest>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let now = state.clock.now();
+    state.db(move |conn| service::record_signal(conn, id, user.id, &body.kind, now)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MarkRequest {
+    pub score: f64,
+}
+
+/// Mark one essay answer (trainers).
+#[utoipa::path(post, path = "/api/v1/attempts/{id}/essays/{question_id}", tag = "attempts",
+    params(("id" = i32, Path), ("question_id" = i32, Path)), request_body = MarkRequest, responses((status = 204)))]
+pub async fn mark(
+    state: web::Data<AppState>,
+    TrainerUser(user): TrainerUser,
+    path: web::Path<(AttemptId, QuestionId)>,
+    body: web::Json<MarkRequest>,
+) -> AppResult<HttpResponse> {
+    let (id, question_id) = path.into_inner();
+    let now = state.clock.now();
+    let mail = MailContext::from(state.config.as_ref());
+    let score = body.score;
+    state.db(move |conn| grade::mark_essay(conn, id, question_id, score, user.id, now, &mail)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ExtendRequest {
+    pub minutes: i64,
+    pub reason: String,
+}
+
+/// Give one open attempt more time (staff).
+#[utoipa::path(post, path = "/api/v1/attempts/{id}/extend", tag = "attempts", params(("id" = i32, Path)), request_body = ExtendRequest,
+    responses((status = 200)))]
+pub async fn extend(
+    state: web::Data<AppState>,
+    StaffUser(user): StaffUser,
+    path: web::Path<AttemptId>,
+    body: web::Json<ExtendRequest>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let now = state.clock.now();
+    let ExtendRequest { minutes, reason } = body.into_inner();
+    let deadline = state.db(move |conn| grade::extend(conn, id, minutes, &reason, user.id, now)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"deadline": crate::clock::rfc3339::format(&deadline)})))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AccommodationRequest {
+    /// Multiplies every time limit, for example 1.25.
+    pub factor: f64,
+    pub reason: String,
+}
+
+/// Set a person's accommodation factor (staff).
+#[utoipa::path(put, path = "/api/v1/users/{id}/accommodation", tag = "attempts", params(("id" = i32, Path)),
+    request_body = AccommodationRequest, responses((status = 204)))]
+pub async fn accommodation(
+    state: web::Data<AppState>,
+    StaffUser(user): StaffUser,
+    path: web::Path<UserId>,
+    body: web::Json<AccommodationRequest>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let now = state.clock.now();
+    let AccommodationRequest { factor, reason } = body.into_inner();
+    state.db(move |conn| grade::set_accommodation(conn, id, factor, &reason, user.id, now)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/assessments/{id}/attempts", web::post().to(start))
+        .route("/api/v1/attempts/{id}/responses/{question_id}", web::put().to(save))
+        .route("/api/v1/attempts/{id}/submit", web::post().to(submit))
+        .route("/api/v1/attempts/{id}", web::get().to(get))
+        .route("/api/v1/attempts/{id}/signals", web::post().to(signal))
+        .route("/api/v1/attempts/{id}/essays/{question_id}", web::post().to(mark))
+        .route("/api/v1/attempts/{id}/extend", web::post().to(extend))
+        .route("/api/v1/users/{id}/accommodation", web::put().to(accommodation));
+}
+
+/// The sweeper inside `assay serve`: grades expired attempts every few
+/// seconds.
+pub fn spawn_sweeper(state: AppState) {
+    actix_web::rt::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            let now = state.clock.now();
+            let mail = MailContext::from(state.config.as_ref());
+            match state.db(move |conn| grade::sweep(conn, now, &mail)).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(graded = n, "graded expired attempts"),
+                Err(e) => tracing::error!(error = %e, "deadline sweeper failed"),
+            }
+        }
+    });
+}

@@ -1,0 +1,383 @@
+//! Grading attempts: on submit, when the sweeper finds a deadline passed, and
+//! when a trainer marks the last essay. Results, percentiles and the notice
+//! that tells the person.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::grading::{self, Answer, ItemScore};
+use super::models::{AttemptRow, AttemptStatus};
+use super::service::{items_with_bodies, saved_answers};
+use crate::accounts::models::User;
+use crate::assessments::blueprint::Kind;
+use crate::assessments::service as assessments;
+use crate::banks::model::QuestionType;
+use crate::db::schema::{application_events, applications, attempt_items, attempts, drives, users};
+use crate::db::{AttemptId, DbConn, QuestionId, UserId};
+use crate::error::{AppError, AppResult};
+use crate::notices::templates::{ExamResult, Mail, TestResult};
+use crate::notices::{self, MailContext, Recipient};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SectionResult {
+    pub name: String,
+    pub score: f64,
+    pub max_score: f64,
+    pub percent: f64,
+}
+
+/// API.md's result shape.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AttemptResult {
+    pub attempt_id: AttemptId,
+    pub status: AttemptStatus,
+    pub score: Option<f64>,
+    pub max_score: f64,
+    pub percent: Option<f64>,
+    pub passed: Option<bool>,
+    pub percentile: Option<f64>,
+    pub sections: Vec<SectionResult>,
+    #[serde(with = "crate::clock::rfc3339::option")]
+    #[schema(value_type = Option<String>)]
+    pub graded_at: Option<NaiveDateTime>,
+}
+
+fn percent(score: f64, max: f64) -> f64 {
+    if max > 0.0 {
+        (100.0 * score / max * 1e6).round() / 1e6
+    } else {
+        0.0
+    }
+}
+
+/// Claims an open attempt for grading; false when another request or server
+/// got there first.
+fn claim(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime) -> AppResult<bool> {
+    let claimed = diesel::update(attempts::table.find(id).filter(attempts::status.eq("open")))
+        .set((attempts::status.eq("awaiting_marking"), attempts::submitted_at.eq(now)))
+        .execute(conn)?;
+    Ok(claimed == 1)
+}
+
+/// Grades an open attempt: scores every item it can, and finishes the result
+/// unless essays wait for a trainer. Does nothing to an attempt already
+/// submitted, so it is safe to call twice.
+pub fn grade(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime, mail: &MailContext) -> AppResult<()> {
+    conn.transaction(|conn| {
+        if !claim(conn, id, now)? {
+            return Ok(());
+        }
+        let attempt: AttemptRow = attempts::table.find(id).select(AttemptRow::as_select()).first(conn)?;
+        let assessment = assessments::find(conn, attempt.assessment_id)?;
+        let answers: HashMap<QuestionId, serde_json::Value> =
+            saved_answers(conn, id)?.into_iter().map(|(q, a, _)| (q, a)).collect();
+        let mut waiting = false;
+        for (item, _, body) in items_with_bodies(conn, id)? {
+            let order = item.option_order();
+            let qtype = QuestionType::parse(&item.qtype).unwrap_or(QuestionType::Essay);
+            let answer = answers
+                .get(&item.question_id)
+                .and_then(|v| Answer::parse(qtype, v, order.len()).ok().flatten());
+            let score = match grading::score(&body, &order, answer.as_ref(), item.points, assessment.negative_marking) {
+                ItemScore::Scored(s) => Some(s),
+                // A blank essay needs no reading: it earns nothing.
+                ItemScore::Manual if answer.as_ref().is_none_or(Answer::is_blank) => Some(0.0),
+                ItemScore::Manual => {
+                    waiting = true;
+                    None
+                }
+            };
+            diesel::update(attempt_items::table.find(item.id)).set(attempt_items::score.eq(score)).execute(conn)?;
+        }
+        if waiting {
+            Ok(())
+        } else {
+            finish(conn, &attempt, now, mail)
+        }
+    })
+}
+
+/// Totals the item scores and publishes the result: the attempt, the drive
+/// application, the percentile population and the notice.
+fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &MailContext) -> AppResult<()> {
+    let assessment = assessments::find(conn, attempt.assessment_id)?;
+    let scores: Vec<(String, Option<f64>, f64)> = attempt_items::table
+        .filter(attempt_items::attempt_id.eq(attempt.id))
+        .select((attempt_items::section, attempt_items::score, attempt_items::points))
+        .load(conn)?;
+    let total: f64 = scores.iter().filter_map(|(_, s, _)| *s).sum();
+    let max: f64 = scores.iter().map(|(_, _, p)| p).sum();
+    let pct = percent(total, max);
+    let passed = pct + 1e-9 >= assessment.pass_percent;
+    // The person's latest graded attempt is the one that counts.
+    diesel::update(
+        attempts::table
+            .filter(attempts::assessment_id.eq(attempt.assessment_id))
+            .filter(attempts::user_id.eq(attempt.user_id)),
+    )
+    .set(attempts::counting.eq(false))
+    .execute(conn)?;
+    diesel::update(attempts::table.find(attempt.id))
+        .set((
+            attempts::status.eq("graded"),
+            attempts::graded_at.eq(Some(now)),
+            attempts::score.eq(Some(total)),
+            attempts::max_score.eq(max),
+            attempts::percent.eq(Some(pct)),
+            attempts::passed.eq(Some(passed)),
+            attempts::counting.eq(true),
+        ))
+        .execute(conn)?;
+    let user: User = crate::accounts::service::find_user(conn, attempt.user_id)?;
+    let link = format!("{}/attempts/{}", mail.base_url, attempt.id);
+    let rendered = match assessment.kind() {
+        Kind::Aptitude => {
+            update_applications(conn, attempt, &scores, pct, now)?;
+            TestResult {
+                ctx: mail,
+                name: &user.full_name,
+                assessment: &assessment.title,
+                show_score: assessment.show_score,
+                percent: pct,
+                passed,
+                link,
+            }
+            .render_mail()?
+        }
+        Kind::PostTraining => {
+            ExamResult { ctx: mail, name: &user.full_name, exam: &assessment.title, percent: pct, passed, link }
+                .render_mail()?
+        }
+    };
+    notices::queue(conn, &format!("result:attempt:{}", attempt.id), &Recipient::from(&user), &rendered, now)?;
+    Ok(())
+}
+
+/// Moves the person's applications in drives using this test to `tested`,
+/// with the score the rankings sort by.
+fn update_applications(
+    conn: &mut DbConn,
+    attempt: &AttemptRow,
+    scores: &[(String, Option<f64>, f64)],
+    pct: f64,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let apps: Vec<(i32, String, String)> = applications::table
+        .inner_join(drives::table)
+        .filter(drives::assessment_id.eq(attempt.assessment_id))
+        .filter(applications::candidate_id.eq(attempt.user_id))
+        .filter(applications::eligible.eq(true))
+        .select((applications::id, applications::status, drives::tie_break_sections))
+        .load(conn)?;
+    for (app_id, status, tie_sections) in apps {
+        let tie_sections: Vec<String> = serde_json::from_str(&tie_sections).unwrap_or_default();
+        let tie_break: f64 =
+            scores.iter().filter(|(s, _, _)| tie_sections.contains(s)).filter_map(|(_, score, _)| *score).sum();
+        let next = if status == "applied" { "tested" } else { status.as_str() };
+        diesel::update(applications::table.find(app_id))
+            .set((
+                applications::status.eq(next),
+                applications::attempt_id.eq(Some(attempt.id)),
+                applications::percent.eq(Some(pct)),
+                applications::tie_break.eq(Some(tie_break)),
+                applications::submitted_at.eq(attempt.submitted_at.or(Some(now))),
+                applications::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if next != status {
+            diesel::insert_into(application_events::table)
+                .values((
+                    application_events::application_id.eq(app_id),
+                    application_events::from_status.eq(Some(status.as_str())),
+                    application_events::to_status.eq(next),
+                    application_events::actor_id.eq(None::<UserId>),
+                    application_events::note.eq(format!("graded at {pct:.1}%")),
+                    application_events::at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Grades every open attempt whose deadline and grace have passed. Returns
+/// how many it graded.
+pub fn sweep(conn: &mut DbConn, now: NaiveDateTime, mail: &MailContext) -> AppResult<usize> {
+    let candidates: Vec<(AttemptId, NaiveDateTime, i32)> = attempts::table
+        .inner_join(crate::db::schema::assessments::table)
+        .filter(attempts::status.eq("open"))
+        .filter(attempts::deadline.lt(now))
+        .select((attempts::id, attempts::deadline, crate::db::schema::assessments::grace_seconds))
+        .order(attempts::deadline.asc())
+        .limit(500)
+        .load(conn)?;
+    let mut graded = 0;
+    for (id, deadline, grace) in candidates {
+        if deadline + Duration::seconds(i64::from(grace)) < now {
+            grade(conn, id, now, mail)?;
+            graded += 1;
+        }
+    }
+    Ok(graded)
+}
+
+/// The result as API.md shapes it; sections and percentile once graded.
+pub fn result(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<AttemptResult> {
+    let graded = attempt.status() == AttemptStatus::Graded;
+    let rows: Vec<(String, Option<f64>, f64)> = attempt_items::table
+        .filter(attempt_items::attempt_id.eq(attempt.id))
+        .select((attempt_items::section, attempt_items::score, attempt_items::points))
+        .order(attempt_items::position.asc())
+        .load(conn)?;
+    let mut sections: Vec<SectionResult> = Vec::new();
+    for (name, score, points) in rows {
+        let index = match sections.iter().position(|s| s.name == name) {
+            Some(i) => i,
+            None => {
+                sections.push(SectionResult { name, score: 0.0, max_score: 0.0, percent: 0.0 });
+                sections.len() - 1
+            }
+        };
+        sections[index].score += score.unwrap_or(0.0);
+        sections[index].max_score += points;
+    }
+    for s in &mut sections {
+        s.percent = percent(s.score, s.max_score);
+    }
+    let percentile = match (graded, attempt.percent) {
+        (true, Some(p)) => Some(percentile_rank(conn, attempt, p)?),
+        _ => None,
+    };
+    Ok(AttemptResult {
+        attempt_id: attempt.id,
+        status: attempt.status(),
+        score: attempt.score.filter(|_| graded),
+        max_score: attempt.max_score,
+        percent: attempt.percent.filter(|_| graded),
+        passed: attempt.passed.filter(|_| graded),
+        percentile,
+        sections: if graded { sections } else { vec![] },
+        graded_at: attempt.graded_at,
+    })
+}
+
+/// (count below + half the count equal) / N × 100 over each person's counting
+/// attempt.
+fn percentile_rank(conn: &mut DbConn, attempt: &AttemptRow, p: f64) -> AppResult<f64> {
+    let population = attempts::table
+        .filter(attempts::assessment_id.eq(attempt.assessment_id))
+        .filter(attempts::counting.eq(true));
+    let n: i64 = population.count().get_result(conn)?;
+    let below: i64 = population.filter(attempts::percent.lt(p - 1e-9)).count().get_result(conn)?;
+    let equal: i64 = population
+        .filter(attempts::percent.ge(p - 1e-9))
+        .filter(attempts::percent.le(p + 1e-9))
+        .count()
+        .get_result(conn)?;
+    Ok(if n == 0 { 0.0 } else { 100.0 * (below as f64 + 0.5 * equal as f64) / n as f64 })
+}
+
+/// A trainer's mark for one essay; the result is final with the last one.
+pub fn mark_essay(
+    conn: &mut DbConn,
+    attempt_id: AttemptId,
+    question_id: QuestionId,
+    score: f64,
+    marker: UserId,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<()> {
+    conn.transaction(|conn| {
+        let attempt: AttemptRow = attempts::table
+            .find(attempt_id)
+            .select(AttemptRow::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::NotFound(format!("There is no attempt {attempt_id}.")))?;
+        if attempt.status() != AttemptStatus::AwaitingMarking {
+            return Err(AppError::conflict("not_awaiting_marking", "This attempt is not waiting for marks."));
+        }
+        let (item_id, points, qtype): (i32, f64, String) = attempt_items::table
+            .filter(attempt_items::attempt_id.eq(attempt_id))
+            .filter(attempt_items::question_id.eq(question_id))
+            .select((attempt_items::id, attempt_items::points, attempt_items::qtype))
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::NotFound(format!("Attempt {attempt_id} has no question {question_id}.")))?;
+        if qtype != "essay" {
+            return Err(AppError::conflict("not_an_essay", "Only essays are marked by hand."));
+        }
+        if !(0.0..=points).contains(&score) {
+            return Err(AppError::invalid_field("score", format!("The mark must be from 0 to {points}.")));
+        }
+        diesel::update(attempt_items::table.find(item_id))
+            .set((attempt_items::score.eq(Some(score)), attempt_items::marked_by.eq(Some(marker))))
+            .execute(conn)?;
+        let unmarked: i64 = attempt_items::table
+            .filter(attempt_items::attempt_id.eq(attempt_id))
+            .filter(attempt_items::score.is_null())
+            .count()
+            .get_result(conn)?;
+        if unmarked == 0 {
+            finish(conn, &attempt, now, mail)?;
+        }
+        Ok(())
+    })
+}
+
+/// Sets a person's accommodation factor (for example 1.25) with a reason.
+pub fn set_accommodation(
+    conn: &mut DbConn,
+    user_id: UserId,
+    factor: f64,
+    reason: &str,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    if !(1.0..=3.0).contains(&factor) {
+        return Err(AppError::invalid_field("factor", "The factor must be from 1.0 to 3.0."));
+    }
+    if reason.trim().is_empty() {
+        return Err(AppError::invalid_field("reason", "Say why the accommodation is given."));
+    }
+    conn.transaction(|conn| {
+        let n = diesel::update(users::table.find(user_id)).set(users::accommodation_factor.eq(factor)).execute(conn)?;
+        if n == 0 {
+            return Err(AppError::NotFound(format!("There is no user {user_id}.")));
+        }
+        let detail = format!("accommodation factor {factor}: {}", reason.trim());
+        crate::audit::record(
+            conn,
+            crate::audit::Event { actor: Some(actor), action: "user.accommodation", entity: "user", entity_id: Some(user_id.0), detail: &detail },
+            now,
+        )
+    })
+}
+
+/// Gives one open attempt more time, with a reason.
+pub fn extend(conn: &mut DbConn, id: AttemptId, minutes: i64, reason: &str, actor: UserId, now: NaiveDateTime) -> AppResult<NaiveDateTime> {
+    if !(1..=600).contains(&minutes) {
+        return Err(AppError::invalid_field("minutes", "Extend by 1 to 600 minutes."));
+    }
+    if reason.trim().is_empty() {
+        return Err(AppError::invalid_field("reason", "Say why the attempt is extended."));
+    }
+    conn.transaction(|conn| {
+        let attempt: AttemptRow = attempts::table.find(id).select(AttemptRow::as_select()).first(conn)?;
+        if attempt.status() != AttemptStatus::Open {
+            return Err(AppError::conflict("already_submitted", "Only an open attempt can be extended."));
+        }
+        let deadline = attempt.deadline + Duration::minutes(minutes);
+        diesel::update(attempts::table.find(id)).set(attempts::deadline.eq(deadline)).execute(conn)?;
+        let detail = format!("extended by {minutes} min: {}", reason.trim());
+        crate::audit::record(
+            conn,
+            crate::audit::Event { actor: Some(actor), action: "attempt.extend", entity: "attempt", entity_id: Some(id.0), detail: &detail },
+            now,
+        )?;
+        Ok(deadline)
+    })
+}

@@ -1,0 +1,83 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{attempt_items, attempts};
+use crate::db::{AssessmentId, AttemptId, QuestionId, UserId, VersionId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptStatus {
+    Open,
+    AwaitingMarking,
+    Graded,
+}
+
+impl AttemptStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptStatus::Open => "open",
+            AttemptStatus::AwaitingMarking => "awaiting_marking",
+            AttemptStatus::Graded => "graded",
+        }
+    }
+
+    pub fn parse(s: &str) -> AttemptStatus {
+        match s {
+            "graded" => AttemptStatus::Graded,
+            "awaiting_marking" => AttemptStatus::AwaitingMarking,
+            _ => AttemptStatus::Open,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = attempts)]
+pub struct AttemptRow {
+    pub id: AttemptId,
+    pub assessment_id: AssessmentId,
+    pub user_id: UserId,
+    pub attempt_no: i32,
+    pub status: String,
+    pub seed: i64,
+    pub started_at: NaiveDateTime,
+    pub deadline: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub graded_at: Option<NaiveDateTime>,
+    pub score: Option<f64>,
+    pub max_score: f64,
+    pub percent: Option<f64>,
+    pub passed: Option<bool>,
+    pub focus_losses: i32,
+    pub pastes: i32,
+    pub counting: bool,
+}
+
+impl AttemptRow {
+    pub fn status(&self) -> AttemptStatus {
+        AttemptStatus::parse(&self.status)
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = attempt_items)]
+pub struct ItemRow {
+    pub id: i32,
+    pub attempt_id: AttemptId,
+    pub position: i32,
+    pub section: String,
+    pub slot: i32,
+    pub question_id: QuestionId,
+    pub version_id: VersionId,
+    pub qtype: String,
+    pub points: f64,
+    pub option_order: String,
+    pub score: Option<f64>,
+    pub marked_by: Option<UserId>,
+}
+
+impl ItemRow {
+    pub fn option_order(&self) -> Vec<usize> {
+        serde_json::from_str(&self.option_order).unwrap_or_default()
+    }
+}

@@ -1,0 +1,319 @@
+//! Starting, resuming and answering attempts. The server owns the clock:
+//! every deadline is computed and enforced here.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::grading::Answer;
+use super::models::{AttemptRow, AttemptStatus, ItemRow};
+use crate::accounts::models::{Role, User};
+use crate::assessments::blueprint::Kind;
+use crate::assessments::models::AssessmentRow;
+use crate::assessments::{draw, service as assessments};
+use crate::banks::model::{QuestionBody, QuestionType};
+use crate::db::schema::{applications, attempt_items, attempts, drives, question_versions, responses, users};
+use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, UserId};
+use crate::error::{AppError, AppResult};
+
+/// Why this person may not take this assessment, if they may not.
+pub fn refusal(conn: &mut DbConn, user: &User, assessment: &AssessmentRow) -> AppResult<Option<String>> {
+    if user.role != Role::Candidate {
+        return Ok(Some("Staff accounts cannot take tests; sign in as a candidate.".into()));
+    }
+    match assessment.kind() {
+        Kind::Aptitude => {
+            let eligible: i64 = applications::table
+                .inner_join(drives::table)
+                .filter(drives::assessment_id.eq(assessment.id))
+                .filter(applications::candidate_id.eq(user.id))
+                .filter(applications::eligible.eq(true))
+                .filter(applications::status.ne("withdrawn"))
+                .count()
+                .get_result(conn)?;
+            Ok((eligible == 0).then(|| "Apply to a drive that uses this test first; eligible applicants may take it.".into()))
+        }
+        Kind::PostTraining => {
+            if crate::training::exam_assigned(conn, user.id, assessment.id)? {
+                Ok(None)
+            } else {
+                Ok(Some("This exam is not assigned to any cohort you belong to.".into()))
+            }
+        }
+    }
+}
+
+fn open_attempt(conn: &mut DbConn, assessment_id: AssessmentId, user_id: UserId) -> AppResult<Option<AttemptRow>> {
+    Ok(attempts::table
+        .filter(attempts::assessment_id.eq(assessment_id))
+        .filter(attempts::user_id.eq(user_id))
+        .filter(attempts::status.eq("open"))
+        .select(AttemptRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Resumes the open attempt, or starts a new one within the attempts allowed
+/// and the window. Returns the attempt and whether it is new.
+pub fn start_or_resume(
+    conn: &mut DbConn,
+    assessment_id: AssessmentId,
+    user: &User,
+    now: NaiveDateTime,
+) -> AppResult<(AttemptRow, bool)> {
+    let first = conn.transaction(|conn| start_in(conn, assessment_id, user, now));
+    match first {
+        // Two tabs starting at once: the unique index lets one win; the other resumes it.
+        Err(AppError::Conflict { code: "attempt_race", .. }) => conn.transaction(|conn| start_in(conn, assessment_id, user, now)),
+        other => other,
+    }
+}
+
+fn start_in(conn: &mut DbConn, assessment_id: AssessmentId, user: &User, now: NaiveDateTime) -> AppResult<(AttemptRow, bool)> {
+    let assessment = assessments::find(conn, assessment_id)?;
+    if let Some(open) = open_attempt(conn, assessment_id, user.id)? {
+        return Ok((open, false));
+    }
+    if let Some(why) = refusal(conn, user, &assessment)? {
+        return Err(AppError::Forbidden(why));
+    }
+    if let Some(why) = assessment.window_refusal(now) {
+        return Err(AppError::conflict("window_closed", why));
+    }
+    let used: i64 = attempts::table
+        .filter(attempts::assessment_id.eq(assessment_id))
+        .filter(attempts::user_id.eq(user.id))
+        .count()
+        .get_result(conn)?;
+    if used >= i64::from(assessment.max_attempts) {
+        return Err(AppError::conflict(
+            "attempts_used",
+            format!("You have used all {} attempt(s) this test allows.", assessment.max_attempts),
+        ));
+    }
+    let sections = assessment.sections()?;
+    let pools = assessments::pools(conn, &sections)?;
+    let seed = rand::random::<u32>() as i64;
+    let items = draw::draw(&sections, &pools, seed as u64, assessment.shuffle_questions, assessment.shuffle_options);
+    let factor: f64 = users::table.find(user.id).select(users::accommodation_factor).first(conn)?;
+    let seconds = (f64::from(assessment.time_limit_minutes) * 60.0 * factor).round() as i64;
+    let max_score: f64 = items.iter().map(|i| i.points).sum();
+    let inserted = diesel::insert_into(attempts::table)
+        .values((
+            attempts::assessment_id.eq(assessment_id),
+            attempts::user_id.eq(user.id),
+            attempts::attempt_no.eq(used as i32 + 1),
+            attempts::status.eq("open"),
+            attempts::seed.eq(seed),
+            attempts::started_at.eq(now),
+            attempts::deadline.eq(now + Duration::seconds(seconds)),
+            attempts::max_score.eq(max_score),
+        ))
+        .returning(attempts::id)
+        .get_result::<AttemptId>(conn);
+    let id = match inserted {
+        Ok(id) => id,
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            return Err(AppError::conflict("attempt_race", "This test was started twice at once; reload the page."))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let rows: Vec<_> = items
+        .iter()
+        .enumerate()
+        .map(|(position, item)| {
+            (
+                attempt_items::attempt_id.eq(id),
+                attempt_items::position.eq(position as i32),
+                attempt_items::section.eq(item.section.clone()),
+                attempt_items::slot.eq(item.slot),
+                attempt_items::question_id.eq(item.question_id),
+                attempt_items::version_id.eq(item.version_id),
+                attempt_items::qtype.eq(item.qtype.clone()),
+                attempt_items::points.eq(item.points),
+                attempt_items::option_order.eq(serde_json::to_string(&item.option_order).unwrap_or_default()),
+            )
+        })
+        .collect();
+    for row in rows {
+        diesel::insert_into(attempt_items::table).values(row).execute(conn)?;
+    }
+    let attempt = attempts::table.find(id).select(AttemptRow::as_select()).first(conn)?;
+    Ok((attempt, true))
+}
+
+/// Loads an attempt for its owner or staff; anyone else gets 404, so attempt
+/// ids reveal nothing.
+pub fn find_for(conn: &mut DbConn, id: AttemptId, user: &User) -> AppResult<AttemptRow> {
+    let attempt = attempts::table.find(id).select(AttemptRow::as_select()).first(conn).optional()?;
+    match attempt {
+        Some(a) if a.user_id == user.id || user.is_staff() => Ok(a),
+        _ => Err(AppError::NotFound(format!("There is no attempt {id} of yours."))),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OptionView {
+    pub id: usize,
+    pub text: String,
+}
+
+/// A question as the candidate sees it: no key, no credit, no explanation.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct QuestionView {
+    pub id: QuestionId,
+    #[serde(rename = "type")]
+    pub qtype: String,
+    pub section: String,
+    pub stem: String,
+    pub points: f64,
+    pub options: Vec<OptionView>,
+}
+
+pub fn items(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<ItemRow>> {
+    Ok(attempt_items::table
+        .filter(attempt_items::attempt_id.eq(attempt_id))
+        .select(ItemRow::as_select())
+        .order(attempt_items::position.asc())
+        .load(conn)?)
+}
+
+/// The form's items with their question bodies.
+pub fn items_with_bodies(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<(ItemRow, String, QuestionBody)>> {
+    let rows: Vec<(ItemRow, String, String)> = attempt_items::table
+        .inner_join(question_versions::table)
+        .filter(attempt_items::attempt_id.eq(attempt_id))
+        .select((ItemRow::as_select(), question_versions::stem, question_versions::body))
+        .order(attempt_items::position.asc())
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(item, stem, body)| {
+            let body: QuestionBody = serde_json::from_str(&body)
+                .map_err(|e| AppError::Internal(format!("body of version {}: {e}", item.version_id)))?;
+            Ok((item, stem, body))
+        })
+        .collect()
+}
+
+pub fn question_views(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<QuestionView>> {
+    Ok(items_with_bodies(conn, attempt_id)?
+        .into_iter()
+        .map(|(item, stem, body)| {
+            let options = match &body {
+                QuestionBody::TrueFalse { .. } => {
+                    vec![OptionView { id: 0, text: "True".into() }, OptionView { id: 1, text: "False".into() }]
+                }
+                other => item
+                    .option_order()
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(id, original)| other.options().get(*original).map(|o| OptionView { id, text: o.text.clone() }))
+                    .collect(),
+            };
+            QuestionView { id: item.question_id, qtype: item.qtype, section: item.section, stem, points: item.points, options }
+        })
+        .collect())
+}
+
+/// Saved answers by question, for resuming.
+pub fn saved_answers(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<(QuestionId, Value, i64)>> {
+    let rows: Vec<(QuestionId, String, i64)> = responses::table
+        .filter(responses::attempt_id.eq(attempt_id))
+        .select((responses::question_id, responses::answer, responses::seq))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(q, a, s)| (q, serde_json::from_str(&a).unwrap_or(Value::Null), s)).collect())
+}
+
+#[derive(QueryableByName)]
+struct SaveCheck {
+    #[diesel(sql_type = Integer)]
+    user_id: UserId,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = Timestamp)]
+    deadline: NaiveDateTime,
+    #[diesel(sql_type = Integer)]
+    grace_seconds: i32,
+    #[diesel(sql_type = Text)]
+    qtype: String,
+    #[diesel(sql_type = Text)]
+    option_order: String,
+}
+
+/// Saves one answer: one indexed read to check ownership, state, deadline and
+/// shape, then one guarded upsert that ignores a lower `seq` than the stored
+/// one, so a late, reordered request cannot overwrite a newer answer.
+pub fn save_response(
+    conn: &mut DbConn,
+    attempt_id: AttemptId,
+    user_id: UserId,
+    question_id: QuestionId,
+    answer: &Value,
+    seq: i64,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let check: Option<SaveCheck> = diesel::sql_query(
+        "SELECT a.user_id, a.status, a.deadline, s.grace_seconds, i.qtype, i.option_order \
+         FROM attempts a JOIN assessments s ON s.id = a.assessment_id \
+         JOIN attempt_items i ON i.attempt_id = a.id AND i.question_id = $1 WHERE a.id = $2",
+    )
+    .bind::<Integer, _>(question_id)
+    .bind::<Integer, _>(attempt_id)
+    .get_result(conn)
+    .optional()?;
+    let check = match check {
+        Some(c) if c.user_id == user_id => c,
+        _ => return Err(AppError::NotFound(format!("Attempt {attempt_id} of yours has no question {question_id}."))),
+    };
+    if check.status != AttemptStatus::Open.as_str() {
+        return Err(AppError::conflict("already_submitted", "This test was already submitted; answers can no longer change."));
+    }
+    if now > check.deadline + Duration::seconds(i64::from(check.grace_seconds)) {
+        return Err(AppError::invalid(
+            "Time is up for this test: the answer arrived after the deadline and was not saved.",
+            vec![],
+        ));
+    }
+    let qtype = QuestionType::parse(&check.qtype).ok_or_else(|| AppError::Internal("unknown question type".into()))?;
+    let option_count = serde_json::from_str::<Vec<usize>>(&check.option_order).map(|o| o.len()).unwrap_or(0);
+    Answer::parse(qtype, answer, option_count).map_err(|m| AppError::invalid_field("answer", m))?;
+    let stored = serde_json::to_string(answer).map_err(|e| AppError::Internal(format!("answer: {e}")))?;
+    diesel::sql_query(
+        "INSERT INTO responses (attempt_id, question_id, answer, seq, saved_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (attempt_id, question_id) DO UPDATE SET answer = excluded.answer, seq = excluded.seq, \
+         saved_at = excluded.saved_at WHERE excluded.seq > responses.seq",
+    )
+    .bind::<Integer, _>(attempt_id)
+    .bind::<Integer, _>(question_id)
+    .bind::<Text, _>(stored)
+    .bind::<BigInt, _>(seq)
+    .bind::<Timestamp, _>(now)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Counts a focus loss or a paste: shown to staff, not judged.
+pub fn record_signal(conn: &mut DbConn, attempt_id: AttemptId, user_id: UserId, kind: &str, now: NaiveDateTime) -> AppResult<()> {
+    let column_update = match kind {
+        "focus_loss" => diesel::update(attempts::table.find(attempt_id).filter(attempts::user_id.eq(user_id)))
+            .set(attempts::focus_losses.eq(attempts::focus_losses + 1))
+            .execute(conn)?,
+        "paste" => diesel::update(attempts::table.find(attempt_id).filter(attempts::user_id.eq(user_id)))
+            .set(attempts::pastes.eq(attempts::pastes + 1))
+            .execute(conn)?,
+        _ => return Err(AppError::invalid_field("kind", "A signal is focus_loss or paste.")),
+    };
+    if column_update == 0 {
+        return Err(AppError::NotFound(format!("There is no attempt {attempt_id} of yours.")));
+    }
+    diesel::insert_into(crate::db::schema::attempt_signals::table)
+        .values((
+            crate::db::schema::attempt_signals::attempt_id.eq(attempt_id),
+            crate::db::schema::attempt_signals::kind.eq(kind),
+            crate::db::schema::attempt_signals::at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

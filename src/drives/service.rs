@@ -1,0 +1,263 @@
+//! Drives and applications.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::eligibility::{self, Rules};
+use crate::accounts::models::User;
+use crate::accounts::validate::{DEGREE_CLASSES, DOMAINS};
+use crate::audit::{self, Event};
+use crate::db::schema::{application_events, applications, assessments, drives};
+use crate::db::{ApplicationId, AssessmentId, DbConn, DriveId, UserId};
+use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::notices::templates::{ApplicationReceived, Mail};
+use crate::notices::{self, MailContext, Recipient};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct Eligibility {
+    pub min_score_percent: Option<f64>,
+    pub min_degree_class: Option<String>,
+    #[serde(default)]
+    pub degrees: Vec<String>,
+    #[serde(default)]
+    pub domains: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewDrive {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub assessment_id: AssessmentId,
+    #[serde(default)]
+    pub eligibility: Eligibility,
+    /// Sections whose scores break ties in the rankings, in order.
+    #[serde(default)]
+    pub tie_break_sections: Vec<String>,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = drives)]
+pub struct DriveRow {
+    pub id: DriveId,
+    pub name: String,
+    pub description: String,
+    pub assessment_id: AssessmentId,
+    pub min_score_percent: Option<f64>,
+    pub min_degree_class: Option<String>,
+    #[serde(skip)]
+    pub degrees: String,
+    #[serde(skip)]
+    pub domains: String,
+    #[serde(skip)]
+    pub tie_break_sections: String,
+    pub opens_at: Option<NaiveDateTime>,
+    pub closes_at: Option<NaiveDateTime>,
+    #[serde(skip)]
+    pub created_by: Option<UserId>,
+    pub created_at: NaiveDateTime,
+}
+
+impl DriveRow {
+    pub fn rules(&self) -> Rules {
+        Rules {
+            min_score_percent: self.min_score_percent,
+            min_degree_class: self.min_degree_class.clone(),
+            degrees: serde_json::from_str(&self.degrees).unwrap_or_default(),
+            domains: serde_json::from_str(&self.domains).unwrap_or_default(),
+        }
+    }
+
+    pub fn is_open(&self, now: NaiveDateTime) -> bool {
+        self.opens_at.is_none_or(|o| now >= o) && self.closes_at.is_none_or(|c| now < c)
+    }
+
+    pub fn describe_rules(&self) -> String {
+        let r = self.rules();
+        let mut parts = Vec::new();
+        if let Some(m) = r.min_score_percent {
+            parts.push(format!("at least {m}%"));
+        }
+        if let Some(c) = &r.min_degree_class {
+            parts.push(format!("at least a {c} class degree"));
+        }
+        if !r.degrees.is_empty() {
+            parts.push(format!("degree: {}", r.degrees.join(", ")));
+        }
+        if !r.domains.is_empty() {
+            parts.push(format!("domain: {}", r.domains.join(", ")));
+        }
+        if parts.is_empty() {
+            "open to all graduates".into()
+        } else {
+            parts.join("; ")
+        }
+    }
+}
+
+pub fn create(conn: &mut DbConn, drive: &NewDrive, actor: UserId, now: NaiveDateTime) -> AppResult<DriveId> {
+    let mut errors = Vec::new();
+    let name = drive.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(ErrorDetail::field("name", "Give the drive a name of 1 to 200 characters."));
+    }
+    let e = &drive.eligibility;
+    if let Some(m) = e.min_score_percent.filter(|m| !(0.0..=100.0).contains(m)) {
+        errors.push(ErrorDetail::field("eligibility.min_score_percent", format!("{m} is not a percentage from 0 to 100.")));
+    }
+    if let Some(c) = e.min_degree_class.as_deref().filter(|c| !DEGREE_CLASSES.contains(c)) {
+        errors.push(ErrorDetail::field("eligibility.min_degree_class", format!("'{c}' is not one of {}.", DEGREE_CLASSES.join(", "))));
+    }
+    for d in e.domains.iter().filter(|d| !DOMAINS.contains(&d.as_str())) {
+        errors.push(ErrorDetail::field("eligibility.domains", format!("'{d}' is not one of {}.", DOMAINS.join(", "))));
+    }
+    if let (Some(o), Some(c)) = (drive.opens_at, drive.closes_at) {
+        if c <= o {
+            errors.push(ErrorDetail::field("closes_at", "The drive must close after it opens."));
+        }
+    }
+    conn.transaction(|conn| {
+        let assessment = assessments::table
+            .find(drive.assessment_id)
+            .select((assessments::kind, assessments::sections))
+            .first::<(String, String)>(conn)
+            .optional()?;
+        match assessment {
+            None => errors.push(ErrorDetail::field("assessment_id", format!("There is no assessment {}.", drive.assessment_id))),
+            Some((kind, _)) if kind != "aptitude" => {
+                errors.push(ErrorDetail::field("assessment_id", "A drive's test must be an aptitude test, not a post-training exam."))
+            }
+            Some((_, sections)) => {
+                let sections: Vec<crate::assessments::blueprint::Section> = serde_json::from_str(&sections).unwrap_or_default();
+                for s in drive.tie_break_sections.iter().filter(|s| !sections.iter().any(|x| &x.name == *s)) {
+                    errors.push(ErrorDetail::field("tie_break_sections", format!("The test has no section '{s}'.")));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::invalid("The drive needs fixing; each problem is listed.", std::mem::take(&mut errors)));
+        }
+        let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        let id: DriveId = diesel::insert_into(drives::table)
+            .values((
+                drives::name.eq(name),
+                drives::description.eq(drive.description.trim()),
+                drives::assessment_id.eq(drive.assessment_id),
+                drives::min_score_percent.eq(e.min_score_percent),
+                drives::min_degree_class.eq(e.min_degree_class.as_deref()),
+                drives::degrees.eq(json(&e.degrees)),
+                drives::domains.eq(json(&e.domains)),
+                drives::tie_break_sections.eq(json(&drive.tie_break_sections)),
+                drives::opens_at.eq(drive.opens_at.map(|t| t.naive_utc())),
+                drives::closes_at.eq(drive.closes_at.map(|t| t.naive_utc())),
+                drives::created_by.eq(Some(actor)),
+                drives::created_at.eq(now),
+            ))
+            .returning(drives::id)
+            .get_result(conn)?;
+        let detail = format!("created drive '{name}'");
+        audit::record(conn, Event { actor: Some(actor), action: "drive.create", entity: "drive", entity_id: Some(id.0), detail: &detail }, now)?;
+        Ok(id)
+    })
+}
+
+pub fn find(conn: &mut DbConn, id: DriveId) -> AppResult<DriveRow> {
+    drives::table
+        .find(id)
+        .select(DriveRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("There is no drive {id}.")))
+}
+
+pub fn list(conn: &mut DbConn) -> AppResult<Vec<DriveRow>> {
+    Ok(drives::table.select(DriveRow::as_select()).order(drives::id.desc()).load(conn)?)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = applications)]
+pub struct ApplicationRow {
+    pub id: ApplicationId,
+    pub drive_id: DriveId,
+    pub candidate_id: UserId,
+    pub status: String,
+    pub eligible: bool,
+    pub reason: String,
+    pub attempt_id: Option<crate::db::AttemptId>,
+    pub percent: Option<f64>,
+    pub tie_break: Option<f64>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Applied {
+    pub application_id: ApplicationId,
+    pub eligible: bool,
+    pub reason: String,
+}
+
+/// Applies to a drive: eligibility from the profile, one application per
+/// person, and the notice in the same transaction.
+pub fn apply(conn: &mut DbConn, drive_id: DriveId, user: &User, now: NaiveDateTime, mail: &MailContext) -> AppResult<Applied> {
+    conn.transaction(|conn| {
+        let drive = find(conn, drive_id)?;
+        if !drive.is_open(now) {
+            return Err(AppError::conflict("drive_closed", "This drive is not taking applications now."));
+        }
+        let existing: Option<ApplicationRow> = applications::table
+            .filter(applications::drive_id.eq(drive_id))
+            .filter(applications::candidate_id.eq(user.id))
+            .select(ApplicationRow::as_select())
+            .first(conn)
+            .optional()?;
+        if let Some(app) = existing {
+            return Err(AppError::conflict("already_applied", format!("You applied to this drive already (application {}).", app.id)));
+        }
+        let profile = crate::accounts::service::get_profile(conn, user.id)?;
+        let (eligible, reason) = match eligibility::decide(&drive.rules(), profile.as_ref()) {
+            Ok(r) => (true, r),
+            Err(r) => (false, r),
+        };
+        let id: ApplicationId = diesel::insert_into(applications::table)
+            .values((
+                applications::drive_id.eq(drive_id),
+                applications::candidate_id.eq(user.id),
+                applications::status.eq("applied"),
+                applications::eligible.eq(eligible),
+                applications::reason.eq(&reason),
+                applications::created_at.eq(now),
+                applications::updated_at.eq(now),
+            ))
+            .returning(applications::id)
+            .get_result(conn)?;
+        diesel::insert_into(application_events::table)
+            .values((
+                application_events::application_id.eq(id),
+                application_events::from_status.eq(None::<String>),
+                application_events::to_status.eq("applied"),
+                application_events::actor_id.eq(Some(user.id)),
+                application_events::note.eq(&reason),
+                application_events::at.eq(now),
+            ))
+            .execute(conn)?;
+        let link = format!("{}/drives/{}", mail.base_url, drive_id);
+        let rendered = ApplicationReceived { ctx: mail, name: &user.full_name, drive: &drive.name, eligible, reason: &reason, link }
+            .render_mail()?;
+        notices::queue(conn, &format!("application:{id}:received"), &Recipient::from(user), &rendered, now)?;
+        Ok(Applied { application_id: id, eligible, reason })
+    })
+}
+
+pub fn applications_of(conn: &mut DbConn, user_id: UserId) -> AppResult<Vec<ApplicationRow>> {
+    Ok(applications::table
+        .filter(applications::candidate_id.eq(user_id))
+        .select(ApplicationRow::as_select())
+        .order(applications::id.desc())
+        .load(conn)?)
+}

@@ -1,0 +1,3 @@
+//! Drive pages.
+
+pub fn configure(_cfg: &mut actix_web::web::ServiceConfig) {}
