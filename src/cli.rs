@@ -186,6 +186,7 @@ async fn serve(config: Config, bind: String, demo: bool) -> AppResult<()> {
     let server = web::start(listener, state.clone(), workers)
         .map_err(|e| AppError::Config(format!("cannot start the server: {e}")))?;
     crate::notices::outbox::spawn_worker(state.clone());
+    crate::attempts::api::spawn_sweeper(state.clone());
     println!(
         "Assay is running at http://{bind}/ (database {:?})",
         state.config.database_url

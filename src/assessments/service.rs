@@ -143,3 +143,16 @@ pub fn list(conn: &mut DbConn) -> AppResult<Vec<AssessmentRow>> {
 pub fn bank_names(conn: &mut DbConn) -> AppResult<Vec<(BankId, String)>> {
     Ok(banks::table.select((banks::id, banks::name)).order(banks::name.asc()).load(conn)?)
 }
+
+/// A page of assessments, newest first: those before `before`, at most `limit`.
+pub fn page(conn: &mut DbConn, before: Option<AssessmentId>, limit: i64) -> AppResult<Vec<AssessmentRow>> {
+    let mut query = assessments::table
+        .select(AssessmentRow::as_select())
+        .order(assessments::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(assessments::id.lt(before));
+    }
+    Ok(query.load(conn)?)
+}

@@ -1,3 +1,505 @@
-//! Assessment pages.
+//! Assessment pages for trainers and recruiters: the list, the blueprint
+//! form, and one assessment's staff view. Also the small form helpers the
+//! drive form shares.
 
-pub fn configure(_cfg: &mut actix_web::web::ServiceConfig) {}
+use std::str::FromStr;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Deserialize;
+
+use super::blueprint::{Blueprint, DifficultyMix, Kind, Section};
+use super::models::AssessmentRow;
+use super::service;
+use crate::accounts::models::Role;
+use crate::attempts::marking::{self, StatusCounts};
+use crate::db::{AssessmentId, BankId};
+use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::web::auth::AssessorUser;
+use crate::web::csrf::CsrfForm;
+use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
+use crate::web::AppState;
+
+/// A posted form as its name/value pairs. Unlike a struct it keeps repeated
+/// names (a group of checkboxes), and it hands a refused form back exactly as
+/// it was typed.
+#[derive(Default, Clone)]
+pub struct FormFields(Vec<(String, String)>);
+
+impl FormFields {
+    pub fn new(pairs: Vec<(String, String)>) -> FormFields {
+        FormFields(pairs)
+    }
+
+    pub fn from_pairs(pairs: &[(&str, &str)]) -> FormFields {
+        FormFields(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    /// The first value sent under `name`, trimmed; empty when none was.
+    pub fn value(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    pub fn optional(&self, name: &str) -> Option<&str> {
+        Some(self.value(name)).filter(|v| !v.is_empty())
+    }
+
+    /// Every non-empty value sent under `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim())
+            .collect()
+    }
+
+    /// Whether a checkbox `name` was ticked (or a group holds `value`).
+    pub fn checked(&self, name: &str) -> bool {
+        self.optional(name).is_some()
+    }
+
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.all(name).contains(&value)
+    }
+
+    /// A number, or `None` when left empty; a note in `errors` under `field`
+    /// when it does not read as one.
+    pub fn number<T: FromStr>(&self, name: &str, field: &str, what: &str, errors: &mut Vec<ErrorDetail>) -> Option<T> {
+        let raw = self.optional(name)?;
+        match raw.parse() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                errors.push(ErrorDetail::field(field, format!("'{raw}' is not {what}.")));
+                None
+            }
+        }
+    }
+
+    /// A `datetime-local` value, read as UTC.
+    pub fn when(&self, name: &str, errors: &mut Vec<ErrorDetail>) -> Option<DateTime<Utc>> {
+        let raw = self.optional(name)?;
+        let parsed = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok());
+        match parsed {
+            Some(t) => Some(t.and_utc()),
+            None => {
+                errors.push(ErrorDetail::field(
+                    name,
+                    format!("'{raw}' is not a date and time such as 2026-03-01T09:00."),
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// The problems of a refused form: the summary sentence and each field's
+/// messages.
+#[derive(Default)]
+pub struct FormErrors {
+    pub message: String,
+    pub details: Vec<ErrorDetail>,
+}
+
+impl FormErrors {
+    pub fn from_error(err: AppError) -> FormErrors {
+        match err {
+            AppError::Invalid { message, details } => FormErrors { message, details },
+            other => FormErrors {
+                message: other.public_message(),
+                details: vec![],
+            },
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        !self.message.is_empty() || !self.details.is_empty()
+    }
+
+    /// Every message for `field`, joined into one.
+    pub fn get(&self, field: &str) -> Option<String> {
+        let messages = self.all(field);
+        (!messages.is_empty()).then(|| messages.join(" "))
+    }
+
+    pub fn all(&self, field: &str) -> Vec<&str> {
+        self.details
+            .iter()
+            .filter(|d| d.field.as_deref() == Some(field))
+            .map(|d| d.message.as_str())
+            .collect()
+    }
+}
+
+const PAGE_SIZE: i64 = 25;
+
+struct Listed {
+    row: AssessmentRow,
+    sections: String,
+}
+
+#[derive(Template)]
+#[template(path = "assessments/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    assessments: Vec<Listed>,
+    next_before: Option<AssessmentId>,
+    first_page: bool,
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    before: Option<i32>,
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    _a: AssessorUser,
+    query: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let before = query.before.map(AssessmentId);
+    let mut rows = state.db(move |conn| service::page(conn, before, PAGE_SIZE + 1)).await?;
+    let next_before = (rows.len() as i64 > PAGE_SIZE).then(|| {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().map(|r| r.id)
+    });
+    let assessments = rows
+        .into_iter()
+        .map(|row| {
+            let sections = row
+                .sections()?
+                .iter()
+                .map(|s| format!("{} ({})", s.name, s.count))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Ok(Listed { row, sections })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    render(&ListPage {
+        chrome: ctx.chrome("Assessments"),
+        assessments,
+        next_before: next_before.flatten(),
+        first_page: before.is_none(),
+    })
+}
+
+/// The form shows this many section rows; empty ones are ignored.
+const SECTION_ROWS: usize = 4;
+
+/// One section row of the form, as typed, with its problems.
+struct SectionRow {
+    index: usize,
+    name: String,
+    bank: String,
+    category: String,
+    count: String,
+    easy: String,
+    medium: String,
+    hard: String,
+    points: String,
+    errors: Vec<String>,
+}
+
+impl SectionRow {
+    fn read(form: &FormFields, index: usize, errors: &FormErrors) -> SectionRow {
+        let v = |part: &str| form.value(&format!("s{index}_{part}")).to_string();
+        SectionRow {
+            index,
+            name: v("name"),
+            bank: v("bank"),
+            category: v("category"),
+            count: v("count"),
+            easy: v("easy"),
+            medium: v("medium"),
+            hard: v("hard"),
+            points: v("points"),
+            errors: errors
+                .all(&format!("sections[{index}]"))
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        [
+            &self.name,
+            &self.category,
+            &self.count,
+            &self.easy,
+            &self.medium,
+            &self.hard,
+            &self.points,
+        ]
+        .iter()
+        .all(|v| v.is_empty())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "assessments/new.html")]
+struct NewPage {
+    chrome: Chrome,
+    form: FormFields,
+    errors: FormErrors,
+    rows: Vec<SectionRow>,
+    banks: Vec<(BankId, String)>,
+    kinds: [Kind; 2],
+    can_upload: bool,
+}
+
+impl NewPage {
+    fn build(ctx: &PageCtx, form: FormFields, errors: FormErrors, banks: Vec<(BankId, String)>) -> NewPage {
+        let rows = (0..SECTION_ROWS).map(|i| SectionRow::read(&form, i, &errors)).collect();
+        let can_upload = ctx
+            .user
+            .as_ref()
+            .is_some_and(|u| matches!(u.role, Role::Trainer | Role::Admin));
+        NewPage {
+            chrome: ctx.chrome("New assessment"),
+            form,
+            errors,
+            rows,
+            banks,
+            kinds: [Kind::Aptitude, Kind::PostTraining],
+            can_upload,
+        }
+    }
+
+    fn bank_selected(&self, row: &SectionRow, id: &BankId) -> bool {
+        row.bank == id.to_string()
+    }
+}
+
+async fn new_page(state: web::Data<AppState>, ctx: PageCtx, _a: AssessorUser) -> AppResult<HttpResponse> {
+    let banks = state.db(service::bank_names).await?;
+    let form = FormFields::from_pairs(&[
+        ("kind", "aptitude"),
+        ("time_limit_minutes", "60"),
+        ("pass_percent", "50"),
+        ("negative_marking", "0"),
+        ("max_attempts", "1"),
+        ("grace_seconds", "30"),
+        ("show_score", "1"),
+    ]);
+    render(&NewPage::build(&ctx, form, FormErrors::default(), banks))
+}
+
+/// Reads the form into a blueprint. Returns, beside it, the form row of each
+/// section, so problems the service reports by section number land on the
+/// row that was typed.
+fn read_blueprint(form: &FormFields) -> AppResult<(Blueprint, Vec<usize>)> {
+    let mut errors = Vec::new();
+    let kind = Kind::parse(form.value("kind"));
+    if kind.is_none() {
+        errors.push(ErrorDetail::field("kind", "Choose an aptitude test or a post-training exam."));
+    }
+    let required = |name: &str, what: &str, errors: &mut Vec<ErrorDetail>| {
+        if form.optional(name).is_none() {
+            errors.push(ErrorDetail::field(name, format!("Enter {what}.")));
+        }
+    };
+    required("time_limit_minutes", "the time limit in minutes", &mut errors);
+    required("pass_percent", "the pass mark", &mut errors);
+    let time_limit = form.number("time_limit_minutes", "time_limit_minutes", "a whole number of minutes", &mut errors);
+    let pass_percent = form.number("pass_percent", "pass_percent", "a percentage", &mut errors);
+    let negative_marking = form.number("negative_marking", "negative_marking", "a fraction such as 0.25", &mut errors);
+    let max_attempts = form.number("max_attempts", "max_attempts", "a whole number", &mut errors);
+    let grace_seconds = form.number("grace_seconds", "grace_seconds", "a whole number of seconds", &mut errors);
+    let opens_at = form.when("opens_at", &mut errors);
+    let closes_at = form.when("closes_at", &mut errors);
+
+    let mut sections = Vec::new();
+    let mut rows = Vec::new();
+    let empty = FormErrors::default();
+    for index in 0..SECTION_ROWS {
+        let row = SectionRow::read(form, index, &empty);
+        if row.is_blank() {
+            continue;
+        }
+        let field = format!("sections[{index}]");
+        let n = index + 1;
+        let bank_id = match row.bank.parse::<BankId>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.push(ErrorDetail::field(&field, format!("Choose the bank section {n} draws from.")));
+                None
+            }
+        };
+        let prefix = format!("s{index}_");
+        let count: Option<u32> = form.number(
+            &format!("{prefix}count"),
+            &field,
+            "a whole number of questions",
+            &mut errors,
+        );
+        if row.count.is_empty() {
+            errors.push(ErrorDetail::field(&field, format!("Say how many questions section {n} draws.")));
+        }
+        let mix = if [&row.easy, &row.medium, &row.hard].iter().all(|v| v.is_empty()) {
+            None
+        } else {
+            let mut part =
+                |p: &str| form.number::<u32>(&format!("{prefix}{p}"), &field, "a whole number", &mut errors).unwrap_or(0);
+            Some(DifficultyMix {
+                easy: part("easy"),
+                medium: part("medium"),
+                hard: part("hard"),
+            })
+        };
+        let points_each = form.number(&format!("{prefix}points"), &field, "a number of points", &mut errors);
+        if let (Some(bank_id), Some(count)) = (bank_id, count) {
+            sections.push(Section {
+                name: row.name.clone(),
+                bank_id,
+                category: Some(row.category.clone()).filter(|c| !c.is_empty()),
+                count,
+                difficulty_mix: mix,
+                points_each,
+            });
+            rows.push(index);
+        }
+    }
+    if sections.is_empty() && errors.iter().all(|e| !e.field.as_deref().unwrap_or("").starts_with("sections")) {
+        errors.push(ErrorDetail::field("sections", "Fill in at least one section."));
+    }
+    match (errors.is_empty(), kind, time_limit, pass_percent) {
+        (true, Some(kind), Some(time_limit_minutes), Some(pass_percent)) => Ok((
+            Blueprint {
+                title: form.value("title").to_string(),
+                kind,
+                time_limit_minutes,
+                pass_percent,
+                negative_marking: negative_marking.unwrap_or(0.0),
+                shuffle_questions: form.checked("shuffle_questions"),
+                shuffle_options: form.checked("shuffle_options"),
+                max_attempts: max_attempts.unwrap_or(1),
+                grace_seconds: grace_seconds.unwrap_or(0),
+                opens_at,
+                closes_at,
+                show_score: form.checked("show_score"),
+                sections,
+            },
+            rows,
+        )),
+        _ => Err(AppError::invalid("Some fields need fixing; nothing was saved.", errors)),
+    }
+}
+
+/// The service numbers sections as sent; the page numbers the form's rows.
+fn to_rows(err: AppError, rows: &[usize]) -> AppError {
+    match err {
+        AppError::Invalid { message, mut details } => {
+            for d in &mut details {
+                let k = d
+                    .field
+                    .as_deref()
+                    .and_then(|f| f.strip_prefix("sections["))
+                    .and_then(|f| f.strip_suffix(']'))
+                    .and_then(|k| k.parse::<usize>().ok());
+                if let Some(row) = k.and_then(|k| rows.get(k)) {
+                    d.field = Some(format!("sections[{row}]"));
+                }
+            }
+            AppError::Invalid { message, details }
+        }
+        other => other,
+    }
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    AssessorUser(user): AssessorUser,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let form = FormFields::new(pairs);
+    let now = state.clock.now();
+    let outcome = match read_blueprint(&form) {
+        Ok((blueprint, rows)) => state
+            .db(move |conn| service::create(conn, &blueprint, user.id, now))
+            .await
+            .map_err(|e| to_rows(e, &rows)),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(id) => Ok(redirect(&format!("/assessments/{id}?created=1"))),
+        Err(e @ AppError::Invalid { .. }) => {
+            let banks = state.db(service::bank_names).await?;
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &NewPage::build(&ctx, form, FormErrors::from_error(e), banks),
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "assessments/show.html")]
+struct ShowPage {
+    chrome: Chrome,
+    assessment: AssessmentRow,
+    sections: Vec<Section>,
+    banks: Vec<(BankId, String)>,
+    counts: StatusCounts,
+    created: bool,
+    can_mark: bool,
+}
+
+impl ShowPage {
+    fn bank_name(&self, id: &BankId) -> String {
+        self.banks
+            .iter()
+            .find(|(b, _)| b == id)
+            .map_or_else(|| format!("bank {id}"), |(_, name)| name.clone())
+    }
+}
+
+#[derive(Deserialize)]
+struct ShowQuery {
+    created: Option<String>,
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    AssessorUser(user): AssessorUser,
+    path: web::Path<AssessmentId>,
+    query: web::Query<ShowQuery>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let (assessment, banks, counts) = state
+        .db(move |conn| {
+            Ok((
+                service::find(conn, id)?,
+                service::bank_names(conn)?,
+                marking::status_counts(conn, id)?,
+            ))
+        })
+        .await?;
+    let sections = assessment.sections()?;
+    render(&ShowPage {
+        chrome: ctx.chrome(assessment.title.clone()),
+        assessment,
+        sections,
+        banks,
+        counts,
+        created: query.created.is_some(),
+        can_mark: matches!(user.role, Role::Trainer | Role::Admin),
+    })
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/assessments", web::get().to(list))
+        .route("/assessments", web::post().to(create))
+        .route("/assessments/new", web::get().to(new_page))
+        .route("/assessments/{id}", web::get().to(show));
+}

@@ -16,7 +16,7 @@ use crate::assessments::blueprint::Kind;
 use crate::assessments::service as assessments;
 use crate::banks::model::QuestionType;
 use crate::db::schema::{application_events, applications, attempt_items, attempts, drives, users};
-use crate::db::{AttemptId, DbConn, QuestionId, UserId};
+use crate::db::{ApplicationId, AttemptId, DbConn, DriveId, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::notices::templates::{ExamResult, Mail, TestResult};
 use crate::notices::{self, MailContext, Recipient};
@@ -165,14 +165,34 @@ fn update_applications(
     pct: f64,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    let apps: Vec<(i32, String, String)> = applications::table
+    let apps: Vec<(ApplicationId, DriveId, String, String, Option<f64>, Option<f64>)> = applications::table
         .inner_join(drives::table)
         .filter(drives::assessment_id.eq(attempt.assessment_id))
         .filter(applications::candidate_id.eq(attempt.user_id))
         .filter(applications::eligible.eq(true))
-        .select((applications::id, applications::status, drives::tie_break_sections))
+        .select((
+            applications::id,
+            applications::drive_id,
+            applications::status,
+            drives::tie_break_sections,
+            applications::percent,
+            applications::tie_break,
+        ))
         .load(conn)?;
-    for (app_id, status, tie_sections) in apps {
+    let mut section_totals: Vec<(String, f64, f64)> = Vec::new();
+    for (name, score, points) in scores {
+        match section_totals.iter_mut().find(|(n, _, _)| n == name) {
+            Some(entry) => {
+                entry.1 += score.unwrap_or(0.0);
+                entry.2 += points;
+            }
+            None => section_totals.push((name.clone(), score.unwrap_or(0.0), *points)),
+        }
+    }
+    let section_percents: Vec<(String, f64)> =
+        section_totals.iter().map(|(n, s, m)| (n.clone(), percent(*s, *m))).collect();
+    let submitted_at = attempt.submitted_at.unwrap_or(now);
+    for (app_id, drive_id, status, tie_sections, old_percent, old_tie) in apps {
         let tie_sections: Vec<String> = serde_json::from_str(&tie_sections).unwrap_or_default();
         let tie_break: f64 =
             scores.iter().filter(|(s, _, _)| tie_sections.contains(s)).filter_map(|(_, score, _)| *score).sum();
@@ -183,10 +203,21 @@ fn update_applications(
                 applications::attempt_id.eq(Some(attempt.id)),
                 applications::percent.eq(Some(pct)),
                 applications::tie_break.eq(Some(tie_break)),
-                applications::submitted_at.eq(attempt.submitted_at.or(Some(now))),
+                applications::submitted_at.eq(Some(submitted_at)),
                 applications::updated_at.eq(now),
             ))
             .execute(conn)?;
+        let previous = old_percent.zip(old_tie);
+        crate::drives::rankings::record_result(
+            conn,
+            drive_id,
+            app_id,
+            previous,
+            pct,
+            tie_break,
+            submitted_at,
+            &section_percents,
+        )?;
         if next != status {
             diesel::insert_into(application_events::table)
                 .values((

@@ -276,6 +276,7 @@ diesel::table! {
         submitted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sort_key -> Nullable<Text>,
     }
 }
 
@@ -300,6 +301,7 @@ diesel::joinable!(responses -> attempts (attempt_id));
 diesel::joinable!(applications -> drives (drive_id));
 diesel::joinable!(applications -> users (candidate_id));
 diesel::joinable!(application_events -> applications (application_id));
+diesel::joinable!(application_sections -> applications (application_id));
 
 diesel::table! {
     cohorts (id) {
@@ -332,6 +334,24 @@ diesel::table! {
 diesel::joinable!(cohort_trainees -> cohorts (cohort_id));
 diesel::joinable!(cohort_exams -> cohorts (cohort_id));
 
+diesel::table! {
+    application_sections (application_id, section) {
+        application_id -> Integer,
+        drive_id -> Integer,
+        section -> Text,
+        percent -> Double,
+    }
+}
+
+diesel::table! {
+    drive_score_counts (drive_id, percent, tie_break) {
+        drive_id -> Integer,
+        percent -> Double,
+        tie_break -> Double,
+        n -> Integer,
+    }
+}
+
 // Every table may meet every other in a query.
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -356,4 +376,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     cohorts,
     cohort_trainees,
     cohort_exams,
+    application_sections,
+    drive_score_counts,
 );

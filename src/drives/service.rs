@@ -261,3 +261,23 @@ pub fn applications_of(conn: &mut DbConn, user_id: UserId) -> AppResult<Vec<Appl
         .order(applications::id.desc())
         .load(conn)?)
 }
+
+/// A page of drives, newest first: those before `before`, at most `limit`.
+pub fn page(conn: &mut DbConn, before: Option<DriveId>, limit: i64) -> AppResult<Vec<DriveRow>> {
+    let mut query = drives::table.select(DriveRow::as_select()).order(drives::id.desc()).limit(limit).into_boxed();
+    if let Some(before) = before {
+        query = query.filter(drives::id.lt(before));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Applications by drive and status for the drives whose ids lie in
+/// `first..=last` (a page of the list, or one drive).
+pub fn application_counts(conn: &mut DbConn, first: DriveId, last: DriveId) -> AppResult<Vec<(DriveId, String, i64)>> {
+    Ok(applications::table
+        .filter(applications::drive_id.between(first, last))
+        .group_by((applications::drive_id, applications::status))
+        .select((applications::drive_id, applications::status, diesel::dsl::count_star()))
+        .order((applications::drive_id.asc(), applications::status.asc()))
+        .load(conn)?)
+}

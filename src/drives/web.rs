@@ -1,3 +1,504 @@
-//! Drive pages.
+//! Drive pages: candidates find open drives, apply and reach their test;
+//! recruiters create drives and follow their applications.
 
-pub fn configure(_cfg: &mut actix_web::web::ServiceConfig) {}
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use super::service::{self, ApplicationRow, DriveRow, Eligibility, NewDrive};
+use crate::accounts::models::{Role, User};
+use crate::accounts::validate::{DEGREE_CLASSES, DOMAINS};
+use crate::assessments::blueprint::Kind;
+use crate::assessments::models::AssessmentRow;
+use crate::assessments::service as assessments;
+use crate::assessments::web::{FormErrors, FormFields};
+use crate::attempts::marking;
+use crate::attempts::models::{AttemptRow, AttemptStatus};
+use crate::db::{AssessmentId, AttemptId, DriveId};
+use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::notices::MailContext;
+use crate::web::auth::{AuthUser, CandidateUser, RecruiterUser};
+use crate::web::csrf::CsrfForm;
+use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
+use crate::web::AppState;
+
+const PAGE_SIZE: i64 = 25;
+
+/// The pipeline's statuses in the order the pages list them.
+const STATUSES: [&str; 7] = [
+    "applied",
+    "tested",
+    "shortlisted_kpo",
+    "offered_bpo",
+    "hired",
+    "rejected",
+    "withdrawn",
+];
+
+/// Who is looking at a drive page: each sees a different page, trainers none.
+enum Viewer {
+    Candidate(User),
+    Recruiter,
+}
+
+fn viewer(user: User) -> AppResult<Viewer> {
+    match user.role {
+        Role::Candidate => Ok(Viewer::Candidate(user)),
+        Role::Recruiter | Role::Admin => Ok(Viewer::Recruiter),
+        Role::Trainer => Err(AppError::Forbidden(
+            "Drives are for candidates and recruiters; trainers work with assessments.".into(),
+        )),
+    }
+}
+
+fn stamp(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// When a drive takes applications, in words.
+fn window(drive: &DriveRow) -> String {
+    match (drive.opens_at, drive.closes_at) {
+        (Some(o), Some(c)) => format!("{} to {} UTC", stamp(o), stamp(c)),
+        (Some(o), None) => format!("from {} UTC", stamp(o)),
+        (None, Some(c)) => format!("until {} UTC", stamp(c)),
+        (None, None) => "no closing date".into(),
+    }
+}
+
+fn status_label(status: &str) -> String {
+    match status {
+        "shortlisted_kpo" => "shortlisted for KPO interviews".into(),
+        "offered_bpo" => "offered BPO work".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+struct OpenDrive {
+    drive: DriveRow,
+    rules: String,
+    window: String,
+    application: Option<ApplicationRow>,
+}
+
+#[derive(Template)]
+#[template(path = "drives/candidate_list.html")]
+struct CandidateList {
+    chrome: Chrome,
+    open: Vec<OpenDrive>,
+    /// Applications to drives no longer taking new ones: the test may still be due.
+    earlier: Vec<(DriveRow, ApplicationRow)>,
+}
+
+impl CandidateList {
+    fn status(&self, app: &ApplicationRow) -> String {
+        status_label(&app.status)
+    }
+}
+
+struct DriveSummary {
+    drive: DriveRow,
+    window: String,
+    open_now: bool,
+    total: i64,
+    by_status: String,
+}
+
+#[derive(Template)]
+#[template(path = "drives/list.html")]
+struct StaffList {
+    chrome: Chrome,
+    drives: Vec<DriveSummary>,
+    next_before: Option<DriveId>,
+    first_page: bool,
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    before: Option<i32>,
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    AuthUser(user): AuthUser,
+    query: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let now = state.clock.now();
+    match viewer(user)? {
+        Viewer::Candidate(user) => {
+            let (drives, mut apps) = state
+                .db(move |conn| Ok((service::list(conn)?, service::applications_of(conn, user.id)?)))
+                .await?;
+            let mut open = Vec::new();
+            let mut earlier = Vec::new();
+            for drive in drives {
+                let application = apps
+                    .iter()
+                    .position(|a| a.drive_id == drive.id)
+                    .map(|i| apps.swap_remove(i));
+                if drive.is_open(now) {
+                    open.push(OpenDrive {
+                        rules: drive.describe_rules(),
+                        window: window(&drive),
+                        drive,
+                        application,
+                    });
+                } else if let Some(app) = application {
+                    earlier.push((drive, app));
+                }
+            }
+            render(&CandidateList {
+                chrome: ctx.chrome("Drives"),
+                open,
+                earlier,
+            })
+        }
+        Viewer::Recruiter => {
+            let before = query.before.map(DriveId);
+            let (mut drives, counts) = state
+                .db(move |conn| {
+                    let drives = service::page(conn, before, PAGE_SIZE + 1)?;
+                    let counts = match (drives.last(), drives.first()) {
+                        (Some(first), Some(last)) => service::application_counts(conn, first.id, last.id)?,
+                        _ => vec![],
+                    };
+                    Ok((drives, counts))
+                })
+                .await?;
+            let next_before = (drives.len() as i64 > PAGE_SIZE).then(|| {
+                drives.truncate(PAGE_SIZE as usize);
+                drives.last().map(|d| d.id)
+            });
+            let drives = drives
+                .into_iter()
+                .map(|drive| {
+                    let mine: Vec<&(DriveId, String, i64)> = counts.iter().filter(|(d, _, _)| *d == drive.id).collect();
+                    let by_status = STATUSES
+                        .iter()
+                        .filter_map(|s| mine.iter().find(|(_, st, _)| st == s).map(|(_, _, n)| format!("{n} {}", status_label(s))))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    DriveSummary {
+                        window: window(&drive),
+                        open_now: drive.is_open(now),
+                        total: mine.iter().map(|(_, _, n)| n).sum(),
+                        by_status,
+                        drive,
+                    }
+                })
+                .collect();
+            render(&StaffList {
+                chrome: ctx.chrome("Drives"),
+                drives,
+                next_before: next_before.flatten(),
+                first_page: before.is_none(),
+            })
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "drives/new.html")]
+struct NewPage {
+    chrome: Chrome,
+    form: FormFields,
+    errors: FormErrors,
+    tests: Vec<(AssessmentId, String)>,
+    domains: &'static [&'static str],
+    degree_classes: &'static [&'static str],
+}
+
+impl NewPage {
+    async fn build(state: &AppState, ctx: &PageCtx, form: FormFields, errors: FormErrors) -> AppResult<NewPage> {
+        let all = state.db(assessments::list).await?;
+        let tests = all
+            .into_iter()
+            .filter(|a| a.kind() == Kind::Aptitude)
+            .map(|a| (a.id, a.title))
+            .collect();
+        Ok(NewPage {
+            chrome: ctx.chrome("New drive"),
+            form,
+            errors,
+            tests,
+            domains: &DOMAINS,
+            degree_classes: &DEGREE_CLASSES,
+        })
+    }
+
+    fn test_selected(&self, id: &AssessmentId) -> bool {
+        self.form.value("assessment_id") == id.to_string()
+    }
+}
+
+async fn new_page(state: web::Data<AppState>, ctx: PageCtx, _r: RecruiterUser) -> AppResult<HttpResponse> {
+    render(&NewPage::build(&state, &ctx, FormFields::default(), FormErrors::default()).await?)
+}
+
+fn comma_list(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Reads the form into what the service takes; field names match the
+/// service's, so its errors land on the same inputs.
+fn read_drive(form: &FormFields) -> AppResult<NewDrive> {
+    let mut errors = Vec::new();
+    let assessment_id = match form.optional("assessment_id").map(str::parse::<AssessmentId>) {
+        Some(Ok(id)) => Some(id),
+        _ => {
+            errors.push(ErrorDetail::field("assessment_id", "Choose the drive's aptitude test."));
+            None
+        }
+    };
+    let min_score_percent = form.number(
+        "min_score_percent",
+        "eligibility.min_score_percent",
+        "a percentage",
+        &mut errors,
+    );
+    let opens_at = form.when("opens_at", &mut errors);
+    let closes_at = form.when("closes_at", &mut errors);
+    match assessment_id {
+        Some(assessment_id) if errors.is_empty() => Ok(NewDrive {
+            name: form.value("name").to_string(),
+            description: form.value("description").to_string(),
+            assessment_id,
+            eligibility: Eligibility {
+                min_score_percent,
+                min_degree_class: form.optional("min_degree_class").map(String::from),
+                degrees: comma_list(form.value("degrees")),
+                domains: form.all("domains").into_iter().map(String::from).collect(),
+            },
+            tie_break_sections: comma_list(form.value("tie_break_sections")),
+            opens_at,
+            closes_at,
+        }),
+        _ => Err(AppError::invalid("Some fields need fixing; nothing was saved.", errors)),
+    }
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    RecruiterUser(user): RecruiterUser,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let form = FormFields::new(pairs);
+    let now = state.clock.now();
+    let outcome = match read_drive(&form) {
+        Ok(drive) => state.db(move |conn| service::create(conn, &drive, user.id, now)).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(id) => Ok(redirect(&format!("/drives/{id}?created=1"))),
+        Err(e @ AppError::Invalid { .. }) => {
+            let page = NewPage::build(&state, &ctx, form, FormErrors::from_error(e)).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Where a candidate stands with the drive's test.
+struct TestState {
+    assessment: AssessmentRow,
+    open_attempt: Option<AttemptId>,
+    result: Option<AttemptId>,
+    being_marked: bool,
+    can_start: bool,
+    retake: bool,
+    refusal: Option<String>,
+}
+
+impl TestState {
+    fn new(assessment: AssessmentRow, attempts: &[AttemptRow], status: &str, now: NaiveDateTime) -> TestState {
+        let open_attempt = attempts.iter().find(|a| a.status() == AttemptStatus::Open).map(|a| a.id);
+        let latest_done = attempts.iter().find(|a| a.status() != AttemptStatus::Open);
+        let result = attempts.iter().find(|a| a.status() == AttemptStatus::Graded).map(|a| a.id);
+        let being_marked = latest_done.is_some_and(|a| a.status() == AttemptStatus::AwaitingMarking);
+        let refusal = if open_attempt.is_some() || !matches!(status, "applied" | "tested") {
+            None
+        } else if attempts.len() >= assessment.max_attempts.max(0) as usize {
+            Some(format!(
+                "You have used all {} attempt(s) this test allows.",
+                assessment.max_attempts
+            ))
+        } else {
+            assessment.window_refusal(now)
+        };
+        let can_start = open_attempt.is_none() && refusal.is_none() && matches!(status, "applied" | "tested");
+        TestState {
+            assessment,
+            open_attempt,
+            result,
+            being_marked,
+            can_start,
+            retake: !attempts.is_empty(),
+            refusal,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "drives/candidate_show.html")]
+struct CandidateShow {
+    chrome: Chrome,
+    drive: DriveRow,
+    rules: String,
+    window: String,
+    open_now: bool,
+    application: Option<ApplicationRow>,
+    test: Option<TestState>,
+    notice: Option<String>,
+    applied_now: bool,
+}
+
+impl CandidateShow {
+    fn status(&self, app: &ApplicationRow) -> String {
+        status_label(&app.status)
+    }
+}
+
+async fn candidate_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: User,
+    id: DriveId,
+    notice: Option<String>,
+    applied_now: bool,
+) -> AppResult<CandidateShow> {
+    let now = state.clock.now();
+    let (drive, application, test) = state
+        .db(move |conn| {
+            let drive = service::find(conn, id)?;
+            let application = service::applications_of(conn, user.id)?
+                .into_iter()
+                .find(|a| a.drive_id == id);
+            let test = match &application {
+                Some(app) if app.eligible && app.status != "withdrawn" => {
+                    let assessment = assessments::find(conn, drive.assessment_id)?;
+                    let attempts = marking::attempts_of(conn, drive.assessment_id, user.id)?;
+                    Some(TestState::new(assessment, &attempts, &app.status, now))
+                }
+                _ => None,
+            };
+            Ok((drive, application, test))
+        })
+        .await?;
+    Ok(CandidateShow {
+        chrome: ctx.chrome(drive.name.clone()),
+        rules: drive.describe_rules(),
+        window: window(&drive),
+        open_now: drive.is_open(now),
+        drive,
+        application,
+        test,
+        notice,
+        applied_now,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "drives/staff_show.html")]
+struct StaffShow {
+    chrome: Chrome,
+    drive: DriveRow,
+    rules: String,
+    window: String,
+    open_now: bool,
+    assessment: AssessmentRow,
+    tie_breaks: Vec<String>,
+    counts: Vec<(String, i64)>,
+    total: i64,
+    created: bool,
+}
+
+#[derive(Deserialize)]
+struct ShowQuery {
+    applied: Option<String>,
+    created: Option<String>,
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    AuthUser(user): AuthUser,
+    path: web::Path<DriveId>,
+    query: web::Query<ShowQuery>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    match viewer(user)? {
+        Viewer::Candidate(user) => {
+            render(&candidate_page(&state, &ctx, user, id, None, query.applied.is_some()).await?)
+        }
+        Viewer::Recruiter => {
+            let now = state.clock.now();
+            let (drive, assessment, counts) = state
+                .db(move |conn| {
+                    let drive = service::find(conn, id)?;
+                    let assessment = assessments::find(conn, drive.assessment_id)?;
+                    Ok((drive, assessment, service::application_counts(conn, id, id)?))
+                })
+                .await?;
+            let counts: Vec<(String, i64)> = STATUSES
+                .iter()
+                .map(|s| {
+                    let n = counts.iter().find(|(_, st, _)| st == s).map_or(0, |(_, _, n)| *n);
+                    (status_label(s), n)
+                })
+                .collect();
+            render(&StaffShow {
+                chrome: ctx.chrome(drive.name.clone()),
+                rules: drive.describe_rules(),
+                window: window(&drive),
+                open_now: drive.is_open(now),
+                tie_breaks: serde_json::from_str(&drive.tie_break_sections).unwrap_or_default(),
+                total: counts.iter().map(|(_, n)| n).sum(),
+                counts,
+                drive,
+                assessment,
+                created: query.created.is_some(),
+            })
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn apply(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    CandidateUser(user): CandidateUser,
+    path: web::Path<DriveId>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let now = state.clock.now();
+    let mail = MailContext::from(state.config.as_ref());
+    let applicant = user.clone();
+    match state.db(move |conn| service::apply(conn, id, &applicant, now, &mail)).await {
+        Ok(_) => Ok(redirect(&format!("/drives/{id}?applied=1"))),
+        // Applying twice, or after the drive closed, is not a broken page:
+        // the drive page says what happened.
+        Err(e @ AppError::Conflict { .. }) => {
+            let page = candidate_page(&state, &ctx, user, id, Some(e.public_message()), false).await?;
+            render_status(StatusCode::CONFLICT, &page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/drives", web::get().to(list))
+        .route("/drives", web::post().to(create))
+        .route("/drives/new", web::get().to(new_page))
+        .route("/drives/{id}", web::get().to(show))
+        .route("/drives/{id}/apply", web::post().to(apply));
+}

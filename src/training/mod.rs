@@ -17,3 +17,36 @@ pub fn exam_assigned(conn: &mut DbConn, user_id: UserId, assessment_id: Assessme
         .get_result(conn)?;
     Ok(n > 0)
 }
+
+/// Makes a hired candidate a trainee of a cohort (same account, same id).
+pub fn add_trainee(
+    conn: &mut DbConn,
+    cohort_id: i32,
+    user_id: UserId,
+    application_id: Option<crate::db::ApplicationId>,
+    now: chrono::NaiveDateTime,
+) -> AppResult<()> {
+    use crate::db::schema::cohorts;
+    use crate::error::AppError;
+    let exists: i64 = cohorts::table.find(cohort_id).count().get_result(conn)?;
+    if exists == 0 {
+        return Err(AppError::invalid_field("cohort_id", format!("There is no cohort {cohort_id}.")));
+    }
+    let already: i64 = cohort_trainees::table
+        .filter(cohort_trainees::cohort_id.eq(cohort_id))
+        .filter(cohort_trainees::user_id.eq(user_id))
+        .count()
+        .get_result(conn)?;
+    if already > 0 {
+        return Err(AppError::conflict("already_trainee", "This person is already a trainee of that cohort."));
+    }
+    diesel::insert_into(cohort_trainees::table)
+        .values((
+            cohort_trainees::cohort_id.eq(cohort_id),
+            cohort_trainees::user_id.eq(user_id),
+            cohort_trainees::application_id.eq(application_id),
+            cohort_trainees::added_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -34,11 +34,22 @@ pub fn nav_for(role: Option<Role>) -> Vec<NavLink> {
     let link = |href, label| NavLink { href, label };
     match role {
         None => vec![],
-        Some(Role::Candidate) => vec![link("/", "Home"), link("/profile", "Profile")],
-        Some(Role::Recruiter) => vec![link("/", "Home")],
-        Some(Role::Trainer) => vec![link("/", "Home"), link("/banks", "Question banks")],
+        Some(Role::Candidate) => vec![link("/", "Home"), link("/drives", "Drives"), link("/profile", "Profile")],
+        Some(Role::Recruiter) => vec![
+            link("/", "Home"),
+            link("/drives", "Drives"),
+            link("/assessments", "Assessments"),
+        ],
+        Some(Role::Trainer) => vec![
+            link("/", "Home"),
+            link("/banks", "Question banks"),
+            link("/assessments", "Assessments"),
+            link("/marking", "Marking"),
+        ],
         Some(Role::Admin) => vec![
             link("/", "Home"),
+            link("/drives", "Drives"),
+            link("/assessments", "Assessments"),
             link("/admin/users", "Users"),
             link("/admin/audit", "Audit log"),
             link("/admin/notices", "Notices"),
@@ -144,6 +155,15 @@ async fn app_css() -> HttpResponse {
         .body(APP_CSS)
 }
 
+const TEST_JS: &str = include_str!("../../templates/static/test.js");
+
+async fn test_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(TEST_JS)
+}
+
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
@@ -167,6 +187,7 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/static/app.css", web::get().to(app_css))
+        .route("/static/test.js", web::get().to(test_js))
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz))
         .route("/api/openapi.json", web::get().to(super::openapi::document));

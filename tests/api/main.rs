@@ -5,6 +5,10 @@
 mod accounts;
 mod attempts;
 mod banks;
+mod browser;
 mod helpers;
 mod notices;
+mod pages;
 mod platform;
+mod test_page;
+mod rankings;

@@ -1,0 +1,208 @@
+//! The HTTP side: a real client (awc) speaking the public JSON API.
+
+use std::time::{Duration, Instant};
+
+use awc::http::StatusCode;
+use serde_json::{json, Value};
+
+use crate::report::SaveRun;
+
+/// A failed request, by status (0 when the request itself failed).
+#[derive(Debug)]
+pub struct Failure {
+    pub status: u16,
+    pub message: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status, self.message)
+    }
+}
+
+#[derive(Clone)]
+pub struct Api {
+    client: awc::Client,
+    base: String,
+}
+
+/// A started attempt and the answer this candidate will send to each question.
+pub struct Attempt {
+    pub id: i64,
+    pub token: String,
+    pub answers: Vec<(i64, Value)>,
+}
+
+impl Attempt {
+    pub fn with_token(mut self, token: String) -> Attempt {
+        self.token = token;
+        self
+    }
+}
+
+/// A well-formed answer for a question as the candidate sees it.
+fn answer_for(question: &Value, n: usize) -> Value {
+    let options = question["options"].as_array().map(Vec::len).unwrap_or(0).max(1);
+    match question["type"].as_str().unwrap_or("") {
+        "single_choice" => json!(n % options),
+        "multiple_response" => json!([n % options]),
+        "true_false" => json!(n % 2 == 0),
+        "numeric" => json!(n as f64 * 1.5),
+        _ => json!(format!("answer {n}")),
+    }
+}
+
+impl Api {
+    pub fn new(base: String) -> Api {
+        // No connection limit: every virtual candidate keeps its own connection.
+        let connector = awc::Connector::new().limit(0).timeout(Duration::from_secs(10));
+        let client = awc::Client::builder()
+            .connector(connector)
+            .timeout(Duration::from_secs(120))
+            .disable_redirects()
+            .finish();
+        Api { client, base }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn wait_until_up(&self, within: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + within;
+        loop {
+            if self.client.get(self.url("/")).send().await.is_ok() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("the server at {} did not answer within {within:?}", self.base));
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Result<(StatusCode, Value), Failure> {
+        let url = self.url(path);
+        let mut req = match method {
+            "POST" => self.client.post(url),
+            "PUT" => self.client.put(url),
+            _ => self.client.get(url),
+        };
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let sent = match body {
+            Some(b) => req.send_json(&b).await,
+            None => req.send().await,
+        };
+        let mut res = sent.map_err(|e| Failure { status: 0, message: e.to_string() })?;
+        let status = res.status();
+        let bytes = res
+            .body()
+            .limit(16 * 1024 * 1024)
+            .await
+            .map_err(|e| Failure { status: status.as_u16(), message: e.to_string() })?;
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Ok((status, value))
+    }
+
+    /// Sends and insists on one status.
+    pub async fn expect(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        want: StatusCode,
+    ) -> Result<Value, Failure> {
+        let (status, value) = self.send(method, path, token, body).await?;
+        if status == want {
+            Ok(value)
+        } else {
+            let message = value["error"]["message"].as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+            Err(Failure { status: status.as_u16(), message })
+        }
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<String, Failure> {
+        let body = json!({"email": email, "password": password});
+        let value = self.expect("POST", "/api/v1/session", None, Some(body), StatusCode::OK).await?;
+        value["token"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| Failure { status: 200, message: "no token in the answer".into() })
+    }
+
+    pub async fn import_bank(&self, token: &str, toml: String) -> Result<Value, Failure> {
+        let mut res = self
+            .client
+            .post(self.url("/api/v1/banks/import?format=toml"))
+            .bearer_auth(token)
+            .send_body(toml)
+            .await
+            .map_err(|e| Failure { status: 0, message: e.to_string() })?;
+        let status = res.status();
+        let bytes = res.body().await.map_err(|e| Failure { status: 0, message: e.to_string() })?;
+        let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        if status == StatusCode::OK {
+            Ok(value)
+        } else {
+            Err(Failure { status: status.as_u16(), message: String::from_utf8_lossy(&bytes).into() })
+        }
+    }
+
+    /// Starts (or resumes) the test and picks an answer for every question.
+    pub async fn start(&self, token: &str, assessment_id: i64) -> Result<Attempt, Failure> {
+        let path = format!("/api/v1/assessments/{assessment_id}/attempts");
+        let (status, value) = self.send("POST", &path, Some(token), Some(json!({}))).await?;
+        if status != StatusCode::CREATED && status != StatusCode::OK {
+            let message = value["error"]["message"].as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+            return Err(Failure { status: status.as_u16(), message });
+        }
+        let id = value["attempt_id"].as_i64().ok_or_else(|| Failure { status: 201, message: "no attempt_id".into() })?;
+        let answers = value["questions"]
+            .as_array()
+            .map(|qs| {
+                qs.iter()
+                    .enumerate()
+                    .filter_map(|(n, q)| q["id"].as_i64().map(|qid| (qid, answer_for(q, n))))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Attempt { id, token: String::new(), answers })
+    }
+
+    async fn save(&self, attempt: &Attempt, question_id: i64, answer: &Value, seq: i64) -> Result<(), Failure> {
+        let path = format!("/api/v1/attempts/{}/responses/{question_id}", attempt.id);
+        let body = json!({"answer": answer, "seq": seq});
+        self.expect("PUT", &path, Some(&attempt.token), Some(body), StatusCode::NO_CONTENT).await.map(|_| ())
+    }
+}
+
+/// One candidate answering question after question until `end`; every save
+/// carries a higher `seq`, so each one is a real write.
+pub async fn save_loop(api: &Api, attempt: &Attempt, started: Instant, end: Instant) -> SaveRun {
+    let mut run = SaveRun::default();
+    if attempt.answers.is_empty() {
+        run.errors.add(Failure { status: 0, message: "attempt has no questions".into() });
+        return run;
+    }
+    let mut seq: i64 = 0;
+    while Instant::now() < end {
+        let (question_id, answer) = &attempt.answers[seq as usize % attempt.answers.len()];
+        seq += 1;
+        let t = Instant::now();
+        let result = api.save(attempt, *question_id, answer, seq).await;
+        let done = Instant::now();
+        run.lat.push(done - t);
+        match result {
+            Ok(()) => run.count_ok(done - started),
+            Err(e) => run.errors.add(e),
+        }
+    }
+    run
+}

@@ -1,0 +1,157 @@
+//! Counting and printing: latencies, errors, CPU time, machine load.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::client::Failure;
+
+/// Request latencies in microseconds.
+#[derive(Default)]
+pub struct Latencies(Vec<u32>);
+
+impl Latencies {
+    pub fn push(&mut self, d: Duration) {
+        self.0.push(d.as_micros().min(u128::from(u32::MAX)) as u32);
+    }
+
+    pub fn extend(&mut self, other: Latencies) {
+        self.0.extend(other.0);
+    }
+
+    /// Nearest-rank percentile; sorts in place once.
+    pub fn percentile(&mut self, p: f64) -> Duration {
+        if self.0.is_empty() {
+            return Duration::ZERO;
+        }
+        self.0.sort_unstable();
+        let rank = ((p / 100.0) * self.0.len() as f64).ceil() as usize;
+        Duration::from_micros(u64::from(self.0[rank.clamp(1, self.0.len()) - 1]))
+    }
+
+    pub fn max(&self) -> Duration {
+        Duration::from_micros(u64::from(self.0.iter().copied().max().unwrap_or(0)))
+    }
+}
+
+/// Failures by status code, with one example message each.
+#[derive(Default)]
+pub struct Errors(BTreeMap<u16, (u64, String)>);
+
+impl Errors {
+    pub fn add(&mut self, f: Failure) {
+        let entry = self.0.entry(f.status).or_insert((0, f.message));
+        entry.0 += 1;
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.values().map(|(n, _)| n).sum()
+    }
+
+    pub fn merge(&mut self, other: Errors) {
+        for (status, (n, message)) in other.0 {
+            self.0.entry(status).or_insert((0, message)).0 += n;
+        }
+    }
+
+    /// ` (409 x3: "…"; 0 x1: "…")`, or nothing when there were none.
+    pub fn describe(&self) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(status, (n, message))| {
+                let short: String = message.chars().take(120).collect();
+                format!("{status} x{n}: {short:?}")
+            })
+            .collect();
+        format!(" ({})", parts.join("; "))
+    }
+}
+
+/// What the save loops measured.
+#[derive(Default)]
+pub struct SaveRun {
+    pub ok: u64,
+    pub lat: Latencies,
+    pub errors: Errors,
+    per_second: Vec<u64>,
+}
+
+impl SaveRun {
+    pub fn count_ok(&mut self, at: Duration) {
+        self.ok += 1;
+        let second = at.as_secs() as usize;
+        if self.per_second.len() <= second {
+            self.per_second.resize(second + 1, 0);
+        }
+        self.per_second[second] += 1;
+    }
+
+    pub fn merge(&mut self, other: SaveRun) {
+        self.ok += other.ok;
+        self.lat.extend(other.lat);
+        self.errors.merge(other.errors);
+        if self.per_second.len() < other.per_second.len() {
+            self.per_second.resize(other.per_second.len(), 0);
+        }
+        for (i, n) in other.per_second.into_iter().enumerate() {
+            self.per_second[i] += n;
+        }
+    }
+
+    /// The slowest and fastest whole second, so stalls show.
+    pub fn per_second_summary(&self) -> String {
+        // The last bucket is a partial second.
+        let whole = &self.per_second[..self.per_second.len().saturating_sub(1)];
+        match (whole.iter().min(), whole.iter().max()) {
+            (Some(lo), Some(hi)) => format!(
+                "min {}, max {} ({})",
+                thousands(*lo),
+                thousands(*hi),
+                whole.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" ")
+            ),
+            _ => "too short to tell".into(),
+        }
+    }
+}
+
+pub fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// 112345 as "112,345".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// User plus system CPU seconds of a process (this one when `None`), from /proc.
+pub fn cpu_seconds(pid: Option<u32>) -> f64 {
+    let path = match pid {
+        Some(p) => format!("/proc/{p}/stat"),
+        None => "/proc/self/stat".to_string(),
+    };
+    let Ok(stat) = std::fs::read_to_string(path) else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name; utime and stime are 14 and 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = [11, 12].iter().filter_map(|i| fields.get(*i)?.parse::<f64>().ok()).sum();
+    ticks / 100.0
+}
+
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}

@@ -1,0 +1,247 @@
+//! The application pipeline. The allowed moves are the table below and
+//! nothing else; every decision records who, when and why, and tells the
+//! candidate.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::service::{find, ApplicationRow};
+use crate::audit::{self, Event};
+use crate::db::schema::{application_events, applications, cohorts, users};
+use crate::db::{ApplicationId, DbConn, DriveId, UserId};
+use crate::error::{AppError, AppResult};
+use crate::notices::templates::{Hired, Mail, NotSelected, OfferedBpo, Rendered, Shortlisted};
+use crate::notices::{self, MailContext, Recipient};
+
+/// From each status, where a recruiter may move an application. `tested`
+/// is reached only by grading.
+pub const MOVES: &[(&str, &[&str])] = &[
+    ("applied", &["rejected", "withdrawn"]),
+    ("tested", &["shortlisted_kpo", "offered_bpo", "rejected", "withdrawn"]),
+    ("shortlisted_kpo", &["hired", "offered_bpo", "rejected", "withdrawn"]),
+    ("offered_bpo", &["hired", "rejected", "withdrawn"]),
+    ("hired", &[]),
+    ("rejected", &[]),
+    ("withdrawn", &[]),
+];
+
+pub const STATUSES: [&str; 7] = ["applied", "tested", "shortlisted_kpo", "offered_bpo", "hired", "rejected", "withdrawn"];
+
+pub fn allowed_from(status: &str) -> &'static [&'static str] {
+    MOVES.iter().find(|(from, _)| *from == status).map(|(_, to)| *to).unwrap_or(&[])
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct Decision {
+    /// The next pipeline state.
+    pub status: String,
+    #[serde(default)]
+    pub note: String,
+    /// With `hired`: the training cohort the person joins as a trainee.
+    pub cohort_id: Option<i32>,
+}
+
+fn notice_for(
+    conn: &mut DbConn,
+    to: &str,
+    name: &str,
+    drive: &str,
+    note: &str,
+    cohort_id: Option<i32>,
+    mail: &MailContext,
+) -> AppResult<Option<Rendered>> {
+    Ok(match to {
+        "shortlisted_kpo" => Some(Shortlisted { ctx: mail, name, drive, note }.render_mail()?),
+        "offered_bpo" => Some(OfferedBpo { ctx: mail, name, drive, note }.render_mail()?),
+        "rejected" => Some(NotSelected { ctx: mail, name, drive }.render_mail()?),
+        "hired" => match cohort_id {
+            Some(cohort) => {
+                let (cohort_name, starts_on): (String, NaiveDateTime) =
+                    cohorts::table.find(cohort).select((cohorts::name, cohorts::starts_on)).first(conn)?;
+                let starts_on = starts_on.format("%d %B %Y").to_string();
+                Some(Hired { ctx: mail, name, cohort: &cohort_name, starts_on }.render_mail()?)
+            }
+            None => None,
+        },
+        _ => None,
+    })
+}
+
+/// Moves one application, or refuses with 409 naming the allowed moves.
+pub fn decide(
+    conn: &mut DbConn,
+    id: ApplicationId,
+    decision: &Decision,
+    actor: UserId,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<ApplicationRow> {
+    conn.transaction(|conn| {
+        let app: ApplicationRow = applications::table
+            .find(id)
+            .select(ApplicationRow::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::NotFound(format!("There is no application {id}.")))?;
+        let to = decision.status.trim();
+        let allowed = allowed_from(&app.status);
+        if !allowed.contains(&to) {
+            let options = if allowed.is_empty() { "none: it is final".to_string() } else { allowed.join(", ") };
+            return Err(AppError::conflict(
+                "illegal_move",
+                format!("An application that is {} cannot become {to}; allowed moves: {options}.", app.status),
+            ));
+        }
+        if decision.cohort_id.is_some() && to != "hired" {
+            return Err(AppError::invalid_field("cohort_id", "A cohort goes with a hire only."));
+        }
+        let note = decision.note.trim();
+        diesel::update(applications::table.find(id))
+            .set((applications::status.eq(to), applications::updated_at.eq(now)))
+            .execute(conn)?;
+        diesel::insert_into(application_events::table)
+            .values((
+                application_events::application_id.eq(id),
+                application_events::from_status.eq(Some(app.status.as_str())),
+                application_events::to_status.eq(to),
+                application_events::actor_id.eq(Some(actor)),
+                application_events::note.eq(note),
+                application_events::at.eq(now),
+            ))
+            .execute(conn)?;
+        let detail = format!("{} → {to}{}", app.status, if note.is_empty() { String::new() } else { format!(": {note}") });
+        audit::record(conn, Event { actor: Some(actor), action: "application.decide", entity: "application", entity_id: Some(id.0), detail: &detail }, now)?;
+        if let (Some(cohort), "hired") = (decision.cohort_id, to) {
+            crate::training::add_trainee(conn, cohort, app.candidate_id, Some(id), now)?;
+        }
+        let drive = find(conn, app.drive_id)?;
+        let (email, name): (String, String) =
+            users::table.find(app.candidate_id).select((users::email, users::full_name)).first(conn)?;
+        if let Some(rendered) = notice_for(conn, to, &name, &drive.name, note, decision.cohort_id, mail)? {
+            let to_person = Recipient { id: Some(app.candidate_id), email, name };
+            notices::queue(conn, &format!("application:{id}:{to}"), &to_person, &rendered, now)?;
+        }
+        Ok(ApplicationRow { status: to.to_string(), updated_at: now, ..app })
+    })
+}
+
+/// A bulk action on a drive's ranked applications.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Bulk {
+    /// Shortlist the best `n` eligible tested applicants.
+    ShortlistTop { n: i64 },
+    /// Reject tested applicants below `percent`.
+    RejectBelow { percent: f64 },
+}
+
+impl Bulk {
+    pub fn describe(&self, count: usize) -> String {
+        match self {
+            Bulk::ShortlistTop { n } => {
+                format!("Shortlist for KPO interviews the top {n} eligible tested applicants: {count} people.")
+            }
+            Bulk::RejectBelow { percent } => format!("Reject the tested applicants below {percent}%: {count} people."),
+        }
+    }
+}
+
+/// Exactly the applications a bulk action would touch, in rank order.
+pub fn bulk_targets(conn: &mut DbConn, drive_id: DriveId, action: &Bulk) -> AppResult<Vec<ApplicationId>> {
+    let base = applications::table
+        .filter(applications::drive_id.eq(drive_id))
+        .filter(applications::status.eq("tested"))
+        .filter(applications::sort_key.is_not_null());
+    Ok(match action {
+        Bulk::ShortlistTop { n } => base
+            .filter(applications::eligible.eq(true))
+            .order(applications::sort_key.asc())
+            .limit((*n).clamp(0, 100_000))
+            .select(applications::id)
+            .load(conn)?,
+        Bulk::RejectBelow { percent } => base
+            .filter(applications::percent.lt(*percent))
+            .order(applications::sort_key.asc())
+            .select(applications::id)
+            .load(conn)?,
+    })
+}
+
+/// Applies a bulk action to the applications it was confirmed for; each is
+/// one decision with its event, audit entry and notice.
+pub fn apply_bulk(
+    conn: &mut DbConn,
+    drive_id: DriveId,
+    action: &Bulk,
+    expected: usize,
+    actor: UserId,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<usize> {
+    conn.transaction(|conn| {
+        let targets = bulk_targets(conn, drive_id, action)?;
+        if targets.len() != expected {
+            return Err(AppError::conflict(
+                "bulk_changed",
+                format!(
+                    "The list changed since you confirmed: this now touches {} people, not {expected}. Check again.",
+                    targets.len()
+                ),
+            ));
+        }
+        let status = match action {
+            Bulk::ShortlistTop { .. } => "shortlisted_kpo",
+            Bulk::RejectBelow { .. } => "rejected",
+        };
+        let note = action.describe(expected);
+        for id in &targets {
+            decide(conn, *id, &Decision { status: status.into(), note: note.clone(), cohort_id: None }, actor, now, mail)?;
+        }
+        Ok(targets.len())
+    })
+}
+
+#[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
+pub struct TimelineEvent {
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub actor: Option<String>,
+    pub note: String,
+    #[serde(with = "crate::clock::rfc3339")]
+    #[schema(value_type = String)]
+    pub at: NaiveDateTime,
+}
+
+pub fn timeline(conn: &mut DbConn, id: ApplicationId) -> AppResult<Vec<TimelineEvent>> {
+    Ok(application_events::table
+        .left_join(users::table.on(users::id.nullable().eq(application_events::actor_id)))
+        .filter(application_events::application_id.eq(id))
+        .select((
+            application_events::from_status,
+            application_events::to_status,
+            users::full_name.nullable(),
+            application_events::note,
+            application_events::at,
+        ))
+        .order(application_events::id.asc())
+        .load(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn withdrawn_is_allowed_from_everywhere_before_hired_and_nothing_leaves_a_final_state() {
+        for status in ["applied", "tested", "shortlisted_kpo", "offered_bpo"] {
+            assert!(allowed_from(status).contains(&"withdrawn"), "{status}");
+        }
+        for status in ["hired", "rejected", "withdrawn"] {
+            assert!(allowed_from(status).is_empty(), "{status}");
+        }
+        assert!(!allowed_from("applied").contains(&"tested"), "grading alone moves to tested");
+        assert_eq!(MOVES.len(), STATUSES.len());
+    }
+}

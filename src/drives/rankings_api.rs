@@ -1,0 +1,116 @@
+//! Rankings and decisions over the API, and the streamed CSV export.
+
+use actix_web::{web, HttpResponse};
+use futures_util::stream;
+
+use super::pipeline::{self, Decision};
+use super::rankings::{self, RankingQuery, RankingRow, Standing};
+use super::service::{self, ApplicationRow};
+use crate::db::{ApplicationId, DriveId};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::notices::MailContext;
+use crate::web::auth::RecruiterUser;
+use crate::web::AppState;
+
+/// A drive's ranked applicants, best first; page with `after` = the last row's application id.
+#[utoipa::path(get, path = "/api/v1/drives/{id}/rankings", tag = "drives", params(("id" = i32, Path), RankingQuery),
+    responses((status = 200, body = Vec<RankingRow>), (status = 403, body = ErrorBody)))]
+pub async fn rankings(
+    state: web::Data<AppState>,
+    _user: RecruiterUser,
+    path: web::Path<DriveId>,
+    query: web::Query<RankingQuery>,
+) -> AppResult<HttpResponse> {
+    let drive_id = path.into_inner();
+    let query = query.into_inner();
+    let page = state
+        .db(move |conn| {
+            service::find(conn, drive_id)?;
+            let standing = Standing::load(conn, drive_id)?;
+            rankings::page(conn, drive_id, &query, &standing)
+        })
+        .await?;
+    let mut response = HttpResponse::Ok();
+    if let Some(next) = page.next_after {
+        response.insert_header(("X-Next-After", next.to_string()));
+    }
+    Ok(response.json(page.rows))
+}
+
+const CSV_BATCH: i64 = 5_000;
+
+/// The same rows as CSV, streamed a batch at a time so memory stays flat.
+#[utoipa::path(get, path = "/api/v1/drives/{id}/rankings.csv", tag = "drives", params(("id" = i32, Path), RankingQuery),
+    responses((status = 200, content_type = "text/csv")))]
+pub async fn rankings_csv(
+    state: web::Data<AppState>,
+    _user: RecruiterUser,
+    path: web::Path<DriveId>,
+    query: web::Query<RankingQuery>,
+) -> AppResult<HttpResponse> {
+    let drive_id = path.into_inner();
+    let mut query = query.into_inner();
+    query.limit = Some(CSV_BATCH);
+    let standing = state
+        .db(move |conn| {
+            service::find(conn, drive_id)?;
+            Standing::load(conn, drive_id)
+        })
+        .await?;
+    let standing = std::sync::Arc::new(standing);
+    // State: the query for the next batch, or None when done.
+    let body = stream::unfold(Some((query, true)), move |next| {
+        let state = state.clone();
+        let standing = standing.clone();
+        async move {
+            let (query, first) = next?;
+            let lookup = query.clone();
+            let batch = state
+                .db(move |conn| {
+                    let page = rankings::page(conn, drive_id, &lookup, &standing)?;
+                    Ok((rankings::csv_chunk(&page.rows, first)?, page.next_after))
+                })
+                .await;
+            match batch {
+                Ok((bytes, next_after)) => {
+                    let next = next_after.map(|after| (RankingQuery { after: Some(after.0), ..query }, false));
+                    Some((Ok::<_, actix_web::Error>(web::Bytes::from(bytes)), next))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "rankings export failed part-way");
+                    Some((Err(e.into()), None))
+                }
+            }
+        }
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"drive-{drive_id}-rankings.csv\"")))
+        .streaming(body))
+}
+
+/// Move an application to its next pipeline state; 409 names the allowed moves.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/decision", tag = "drives", params(("id" = i32, Path)),
+    request_body = Decision, responses((status = 200, body = ApplicationRow), (status = 409, body = ErrorBody)))]
+pub async fn decision(
+    state: web::Data<AppState>,
+    RecruiterUser(user): RecruiterUser,
+    path: web::Path<ApplicationId>,
+    body: web::Json<Decision>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let now = state.clock.now();
+    let mail = MailContext::from(state.config.as_ref());
+    let decision = body.into_inner();
+    if decision.status.trim().is_empty() {
+        return Err(AppError::invalid_field("status", "Say which state the application moves to."));
+    }
+    let row = state.db(move |conn| pipeline::decide(conn, id, &decision, user.id, now, &mail)).await?;
+    Ok(HttpResponse::Ok().json(row))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/drives/{id}/rankings", web::get().to(rankings))
+        .route("/api/v1/drives/{id}/rankings.csv", web::get().to(rankings_csv))
+        .route("/api/v1/applications/{id}/decision", web::post().to(decision));
+}

@@ -1,0 +1,416 @@
+// The test page's script: autosave with retry, the countdown on the server's
+// clock, flags for review, integrity signals and a confirmed submit. The
+// page works without it; this only saves sooner and loses less.
+(function () {
+  'use strict';
+
+  var root = document.getElementById('test');
+  var form = document.getElementById('question');
+  if (!root || !form) return;
+
+  var attempt = root.dataset.attempt;
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = csrfMeta ? csrfMeta.content : '';
+  var api = '/api/v1/attempts/' + attempt;
+
+  // The server's clock: the offset is fixed at load, so a wrong client clock
+  // or a throttled background tab cannot skew the countdown.
+  var deadline = Number(root.dataset.deadline);
+  var offset = Number(root.dataset.serverNow) - Date.now();
+  function serverNow() { return Date.now() + offset; }
+
+  function store(name) {
+    var key = 'assay-' + name + '-' + attempt;
+    return {
+      get: function () {
+        try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) { return null; }
+      },
+      set: function (value) {
+        try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode: memory only */ }
+      }
+    };
+  }
+
+  // ---- answers ---------------------------------------------------------
+
+  var questionId = form.dataset.question;
+  var qtype = form.dataset.type;
+  var stateEl = document.getElementById('save-state');
+  var navLinks = {};
+  Array.prototype.forEach.call(document.querySelectorAll('.navigator a[data-question]'), function (a) {
+    navLinks[a.dataset.question] = a;
+  });
+
+  // Per question: the newest answer not yet acknowledged, kept across
+  // reloads so an answer given offline is sent when the network returns.
+  var pendingStore = store('pending');
+  var pending = pendingStore.get() || {};
+  var lastSeq = {};
+  var inflight = {};
+  var status = {};
+  var failures = 0;
+  var retryTimer = null;
+  var finished = false;
+  var timeIsUp = false;
+  var leaving = false;
+  // Flags for review live only in this browser: they are the person's notes.
+  var flagStore = store('flags');
+  var flags = flagStore.get() || [];
+
+  Object.keys(navLinks).forEach(function (q) { lastSeq[q] = Number(navLinks[q].dataset.seq) || 0; });
+  lastSeq[questionId] = Math.max(lastSeq[questionId] || 0, Number(form.dataset.seq) || 0);
+
+  function nextSeq(q) {
+    var seq = Math.max(Math.floor(serverNow()), (lastSeq[q] || 0) + 1);
+    lastSeq[q] = seq;
+    return seq;
+  }
+
+  function readAnswer() {
+    var inputs = form.querySelectorAll('[name="answer"]');
+    if (qtype === 'single_choice' || qtype === 'true_false') {
+      var chosen = form.querySelector('[name="answer"]:checked');
+      if (!chosen) return null;
+      return qtype === 'true_false' ? chosen.value === 'true' : Number(chosen.value);
+    }
+    if (qtype === 'multiple_response') {
+      var ids = Array.prototype.filter.call(inputs, function (i) { return i.checked; })
+        .map(function (i) { return Number(i.value); });
+      return ids.length ? ids : null;
+    }
+    var field = inputs[0];
+    if (!field) return undefined;
+    if (qtype === 'numeric') {
+      if (field.validity && field.validity.badInput) return undefined;
+      var text = field.value.trim();
+      return text === '' ? null : Number(text);
+    }
+    return field.value.trim() === '' ? null : field.value;
+  }
+
+  function writeAnswer(answer) {
+    var inputs = form.querySelectorAll('[name="answer"]');
+    if (qtype === 'single_choice' || qtype === 'true_false' || qtype === 'multiple_response') {
+      var wanted = Array.isArray(answer) ? answer.map(String) : [String(answer)];
+      Array.prototype.forEach.call(inputs, function (i) { i.checked = answer !== null && wanted.indexOf(i.value) >= 0; });
+    } else if (inputs[0]) {
+      inputs[0].value = answer === null ? '' : String(answer);
+    }
+  }
+
+  function isAnswered(answer) {
+    return answer !== null && answer !== undefined && !(Array.isArray(answer) && answer.length === 0) &&
+      !(typeof answer === 'string' && answer.trim() === '');
+  }
+
+  var answeredCount = document.getElementById('answered-count');
+  function updateNav(q, answered) {
+    var link = navLinks[q];
+    if (!link) return;
+    link.classList.toggle('answered', answered);
+    link.classList.toggle('unanswered', !answered);
+    link.classList.toggle('unsaved', status[q] === 'failed' || status[q] === 'saving');
+    describe(link, q);
+    if (answeredCount) answeredCount.textContent = String(document.querySelectorAll('.navigator a.answered').length);
+  }
+
+  var TEXT = { saving: 'Saving…', saved: 'Saved', failed: 'Not saved — retrying' };
+  function setStatus(q, state, message) {
+    status[q] = state;
+    if (navLinks[q]) navLinks[q].classList.toggle('unsaved', state === 'failed' || state === 'saving');
+    if (q === questionId && stateEl) {
+      stateEl.textContent = message || TEXT[state] || '';
+      stateEl.className = 'save-state ' + state;
+    }
+  }
+
+  function scheduleRetry() {
+    if (retryTimer) return;
+    var delay = Math.min(15000, 1000 * Math.pow(2, Math.min(failures, 4)));
+    retryTimer = setTimeout(function () { retryTimer = null; sendAll(); }, delay);
+  }
+
+  function send(q) {
+    var item = pending[q];
+    if (!item || inflight[q] || finished) return;
+    inflight[q] = true;
+    setStatus(q, 'saving');
+    var body = JSON.stringify({ answer: item.answer, seq: item.seq });
+    fetch(api + '/responses/' + q, {
+      method: 'PUT',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: body,
+      // Only while the page unloads: keepalive bodies share a 64 KiB quota.
+      keepalive: leaving && body.length < 60000
+    }).then(function (res) {
+      inflight[q] = false;
+      if (res.ok) {
+        failures = 0;
+        if (pending[q] === item) {
+          delete pending[q];
+          pendingStore.set(pending);
+          setStatus(q, 'saved');
+        } else {
+          send(q);
+        }
+        return;
+      }
+      if (res.status === 409) { // submitted elsewhere, or graded by the server
+        finished = true;
+        window.location.assign('/attempts/' + attempt + '/result');
+        return;
+      }
+      if (res.status === 422 || res.status === 404) { // refused for good: say why
+        return res.json().catch(function () { return {}; }).then(function (body) {
+          if (pending[q] === item) { delete pending[q]; pendingStore.set(pending); }
+          var message = body && body.error && body.error.message;
+          setStatus(q, 'refused', 'Not saved: ' + (message || 'the answer was refused.'));
+          if (message && message.indexOf('Time is up') === 0) timeUp();
+        });
+      }
+      failures += 1;
+      setStatus(q, 'failed', res.status === 401 || res.status === 403
+        ? 'Not saved — your session has ended; sign in again in another tab' : TEXT.failed);
+      scheduleRetry();
+    }, function () {
+      inflight[q] = false;
+      failures += 1;
+      setStatus(q, 'failed');
+      scheduleRetry();
+    });
+  }
+
+  function sendAll() { Object.keys(pending).forEach(send); }
+
+  function queue(q, answer) {
+    pending[q] = { answer: answer, seq: nextSeq(q) };
+    pendingStore.set(pending);
+    updateNav(q, isAnswered(answer));
+    send(q);
+  }
+
+  var lastQueued = JSON.stringify(readAnswer());
+  function saveCurrent() {
+    var answer = readAnswer();
+    if (answer === undefined) {
+      setStatus(questionId, 'refused', 'Not saved: enter a number.');
+      return;
+    }
+    var text = JSON.stringify(answer);
+    if (text === lastQueued) return;
+    lastQueued = text;
+    queue(questionId, answer);
+  }
+
+  // An answer given offline before a reload is still newer than the server's.
+  Object.keys(pending).forEach(function (q) {
+    if (pending[q].seq <= (Number(navLinks[q] && navLinks[q].dataset.seq) || 0)) {
+      delete pending[q];
+      return;
+    }
+    lastSeq[q] = Math.max(lastSeq[q] || 0, pending[q].seq);
+    updateNav(q, isAnswered(pending[q].answer));
+    if (q === questionId) {
+      writeAnswer(pending[q].answer);
+      lastQueued = JSON.stringify(pending[q].answer);
+    }
+  });
+  pendingStore.set(pending);
+  sendAll();
+
+  var typing = null;
+  form.addEventListener('change', function (e) {
+    if (e.target.name === 'answer') { clearTimeout(typing); saveCurrent(); }
+  });
+  form.addEventListener('input', function (e) {
+    if (e.target.name !== 'answer' || e.target.type === 'radio' || e.target.type === 'checkbox') return;
+    clearTimeout(typing);
+    typing = setTimeout(saveCurrent, 700);
+  });
+
+  window.addEventListener('online', function () { failures = 0; sendAll(); });
+  setInterval(function () { if (!retryTimer) sendAll(); }, 5000);
+  window.addEventListener('pagehide', function () {
+    leaving = true;
+    clearTimeout(typing);
+    saveCurrent();
+  });
+  window.addEventListener('pageshow', function () { leaving = false; });
+
+  // Resolves once nothing for `q` (or anything, when q is null) is waiting,
+  // or after `ms`: a slow network must not trap the person on the page.
+  function settled(q, ms) {
+    return new Promise(function (resolve) {
+      var start = Date.now();
+      (function check() {
+        var waiting = q === null ? Object.keys(pending).length > 0 : Boolean(pending[q]);
+        if (!waiting || Date.now() - start > ms) { resolve(!waiting); return; }
+        setTimeout(check, 100);
+      })();
+    });
+  }
+
+  // ---- flags -----------------------------------------------------------
+
+  var flagButton = document.getElementById('flag');
+  var flagKey = document.getElementById('flag-key');
+
+  function describe(link, q) {
+    var state = link.querySelector('.state');
+    if (!state) return;
+    state.textContent = (link.classList.contains('answered') ? ', answered' : ', not answered') +
+      (flags.indexOf(q) >= 0 ? ', flagged for review' : '');
+  }
+
+  function showFlags() {
+    Object.keys(navLinks).forEach(function (q) {
+      navLinks[q].classList.toggle('flagged', flags.indexOf(q) >= 0);
+      describe(navLinks[q], q);
+    });
+    if (flagButton) {
+      var on = flags.indexOf(questionId) >= 0;
+      flagButton.setAttribute('aria-pressed', String(on));
+      flagButton.textContent = on ? 'Flagged for review' : 'Flag for review';
+    }
+  }
+
+  if (flagButton) {
+    flagButton.hidden = false;
+    if (flagKey) flagKey.hidden = false;
+    flagButton.addEventListener('click', function () {
+      var at = flags.indexOf(questionId);
+      if (at >= 0) flags.splice(at, 1); else flags.push(questionId);
+      flagStore.set(flags);
+      showFlags();
+    });
+  }
+  showFlags();
+
+  // ---- navigation and submit -------------------------------------------
+
+  function go(href) {
+    clearTimeout(typing);
+    saveCurrent();
+    // Waiting answers are kept in localStorage, so leaving after a short
+    // wait loses nothing even offline.
+    settled(questionId, 3000).then(function () { window.location.assign(href); });
+  }
+
+  Object.keys(navLinks).forEach(function (q) {
+    navLinks[q].addEventListener('click', function (e) {
+      if (e.ctrlKey || e.metaKey || e.shiftKey) return;
+      e.preventDefault();
+      go(navLinks[q].getAttribute('href'));
+    });
+  });
+
+  var submitForm = document.getElementById('submit-form');
+  var confirming = false;
+
+  function unansweredCount() {
+    return Object.keys(navLinks).filter(function (q) { return !navLinks[q].classList.contains('answered'); }).length;
+  }
+
+  function finish() {
+    clearTimeout(typing);
+    saveCurrent();
+    settled(null, 5000).then(function (allSaved) {
+      if (!allSaved) {
+        setStatus(questionId, 'failed', 'Some answers are not saved yet — retrying. Submit again when your connection is back.');
+        return;
+      }
+      var n = unansweredCount();
+      var question = (n > 0 ? 'You have ' + n + ' unanswered question(s). ' : 'You have answered every question. ') +
+        'Submit your answers now? They cannot change afterwards.';
+      confirming = true;
+      var ok = window.confirm(question);
+      confirming = false;
+      if (ok && submitForm) { finished = true; submitForm.submit(); }
+    });
+  }
+
+  form.addEventListener('submit', function (e) {
+    var button = e.submitter;
+    if (!button) return;
+    e.preventDefault();
+    if (button.value === 'finish') finish();
+    else if (button.dataset.href) go(button.dataset.href);
+  });
+
+  // ---- countdown ---------------------------------------------------------
+
+  var timer = document.getElementById('timer');
+  var announce = document.getElementById('time-announce');
+  var timeUpNotice = document.getElementById('time-up');
+  var MINUTE = 60000;
+  var announced = {};
+
+  function clockText(ms) {
+    var s = Math.max(0, Math.ceil(ms / 1000));
+    var two = function (n) { return (n < 10 ? '0' : '') + n; };
+    if (s >= 3600) return Math.floor(s / 3600) + ':' + two(Math.floor(s / 60) % 60) + ':' + two(s % 60);
+    return two(Math.floor(s / 60)) + ':' + two(s % 60);
+  }
+
+  // Screen readers hear the time only at five minutes and at one minute;
+  // a page opened later than that does not announce what already passed.
+  [5, 1].forEach(function (m) { if (deadline - serverNow() <= m * MINUTE) announced[m] = true; });
+
+  // Sends what is waiting (the grace period may still take it), then submits.
+  function timeUp() {
+    if (timeIsUp || finished) return;
+    timeIsUp = true;
+    clearTimeout(typing);
+    saveCurrent();
+    if (timeUpNotice) timeUpNotice.hidden = false;
+    Array.prototype.forEach.call(form.elements, function (el) { el.disabled = true; });
+    settled(null, 3000).then(function () {
+      finished = true;
+      if (submitForm) submitForm.submit();
+    });
+  }
+
+  function tick() {
+    var left = deadline - serverNow();
+    if (timer) {
+      timer.textContent = clockText(left);
+      timer.classList.toggle('low', left <= 5 * MINUTE);
+    }
+    [5, 1].forEach(function (m) {
+      if (!announced[m] && left <= m * MINUTE && left > 0) {
+        announced[m] = true;
+        if (announce) announce.textContent = m === 1 ? 'One minute left.' : m + ' minutes left.';
+      }
+    });
+    if (left <= 0) timeUp();
+  }
+  tick();
+  setInterval(tick, 1000);
+
+  // ---- integrity signals (shown to staff, not judged) -------------------
+
+  var lastFocusLoss = 0;
+  function signal(kind) {
+    fetch(api + '/signals', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ kind: kind }),
+      keepalive: true
+    }).catch(function () { /* a lost signal is not worth a retry */ });
+  }
+  function focusLoss() {
+    // Switching tabs fires both blur and visibilitychange: count it once.
+    if (confirming || finished || Date.now() - lastFocusLoss < 1000) return;
+    lastFocusLoss = Date.now();
+    signal('focus_loss');
+  }
+  window.addEventListener('blur', focusLoss);
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'hidden') focusLoss(); else tick();
+  });
+  form.addEventListener('paste', function (e) {
+    if (e.target.name === 'answer') signal('paste');
+  });
+})();

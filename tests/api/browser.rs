@@ -1,0 +1,284 @@
+//! The candidate's whole path in a real browser: headless Chromium driven
+//! over WebDriver (Debian's `chromium` and `chromium-driver`). Without them
+//! the test says so and passes, unless CI is set: CI installs them, so there
+//! a missing browser is a failure.
+
+use std::future::Future;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+use crate::attempts::{drive_with, Drive};
+use crate::helpers::{spawn_app, PASSWORD};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Set to a file path to keep a screenshot of the test page.
+const SCREENSHOT_ENV: &str = "ASSAY_BROWSER_SCREENSHOT";
+
+/// A chromedriver child process with its own browser profile; both go when
+/// it is dropped.
+struct ChromeDriver {
+    child: Child,
+    port: u16,
+    profile: PathBuf,
+}
+
+impl ChromeDriver {
+    /// Starts chromedriver on a free port, or `None` when it is not installed.
+    async fn start() -> Option<ChromeDriver> {
+        if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let profile = std::env::temp_dir().join(format!("assay-chromium-{}", &assay::accounts::tokens::random_token()[..12]));
+        std::fs::create_dir_all(&profile).expect("profile dir");
+        let driver = ChromeDriver { child, port, profile };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not listen on port {port}");
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+        Some(driver)
+    }
+
+    async fn session(&self) -> Client {
+        let mut caps = serde_json::Map::new();
+        let args = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,960",
+        ]
+        .map(String::from)
+        .into_iter()
+        .chain([format!("--user-data-dir={}", self.profile.display())])
+        .collect::<Vec<_>>();
+        caps.insert("goog:chromeOptions".into(), json!({"binary": CHROMIUM, "args": args}));
+        ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// Polls `check` until it holds, for up to ten seconds.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    match c.find(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn path(c: &Client) -> String {
+    c.current_url().await.map(|u| u.path().to_string()).unwrap_or_default()
+}
+
+async fn fill(c: &Client, css: &str, value: &str) {
+    c.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("no {css}")).send_keys(value).await.expect("type");
+}
+
+async fn click(c: &Client, locator: Locator<'_>) {
+    c.wait().at_most(Duration::from_secs(10)).for_element(locator).await.expect("element to click").click().await.expect("click");
+}
+
+/// The number of the question on show, once a page has loaded.
+async fn shown(c: &Client) -> usize {
+    match c.find(Locator::Css("#question input[name='q']")).await {
+        Ok(e) => e.prop("value").await.ok().flatten().and_then(|v| v.parse().ok()).unwrap_or(0),
+        Err(_) => 0,
+    }
+}
+
+async fn go_to_question(c: &Client, n: usize) {
+    click(c, Locator::Css(&format!(".navigator a[href='?q={n}']"))).await;
+    eventually(&format!("question {n}"), || async move { shown(c).await == n }).await;
+}
+
+fn choice(text: &str) -> String {
+    format!("//label[contains(@class,'choice')][normalize-space(span)='{text}']")
+}
+
+async fn chosen(c: &Client, text: &str) -> bool {
+    let input = format!("{}/input", choice(text));
+    match c.find(Locator::XPath(&input)).await {
+        Ok(e) => e.is_selected().await.unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+async fn field_value(c: &Client) -> String {
+    let answer = c.find(Locator::Css("#answer")).await.expect("an answer field");
+    answer.prop("value").await.ok().flatten().unwrap_or_default()
+}
+
+/// Applies on the drive page, then starts the test from the same page.
+async fn apply_and_start(c: &Client, base: &str, drive: &Drive) {
+    c.goto(&format!("{base}/drives/{}", drive.drive_id)).await.expect("drive page");
+    click(c, Locator::Css(&format!("form[action='/drives/{}/apply'] button", drive.drive_id))).await;
+    eventually("the application", || async move { text(c, "main").await.contains("You are eligible.") }).await;
+    click(c, Locator::XPath("//form//button[normalize-space(.)='Start the test']")).await;
+}
+
+#[actix_web::test]
+async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_browser() {
+    let Some(driver) = ChromeDriver::start().await else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but {CHROMIUM} or {CHROMEDRIVER} is missing: install chromium and chromium-driver"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "browser test skipped: {CHROMIUM} or {CHROMEDRIVER} is missing; \
+             run `apt-get install -y chromium chromium-driver` to enable it"
+        );
+        return;
+    };
+    let began = Instant::now();
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    let c = driver.session().await;
+    let c = &c;
+    let base = app.address.clone();
+
+    // Register, then the profile that makes this candidate eligible.
+    c.goto(&format!("{base}/register")).await.expect("register page");
+    fill(c, "#full_name", "Priya Nair").await;
+    fill(c, "#email", "priya@example.com").await;
+    fill(c, "#password", PASSWORD).await;
+    click(c, Locator::Css("form[action='/register'] button[type='submit']")).await;
+    eventually("the profile page", || async move { path(c).await == "/profile" }).await;
+    fill(c, "#degree", "B.Com").await;
+    fill(c, "#score_percent", "80").await;
+    c.find(Locator::Css("#domain")).await.expect("domain").select_by_value("finance").await.expect("finance");
+    click(c, Locator::Css("form[action='/profile'] button[type='submit']")).await;
+    eventually("the profile to save", || async move { text(c, "main").await.contains("Profile saved.") }).await;
+
+    apply_and_start(c, &base, &drive).await;
+    eventually("the test page", || async move { shown(c).await == 1 }).await;
+    let attempt_path = path(c).await;
+    assert!(attempt_path.starts_with("/attempts/"), "{attempt_path}");
+    assert_eq!(text(c, ".q-meta").await.split_whitespace().take(4).collect::<Vec<_>>(), ["Question", "1", "of", "6"]);
+
+    // Answer four questions of four kinds; each says "Saved" on its own.
+    let mut answered = Vec::new();
+    for n in 1..=6 {
+        if n > 1 {
+            go_to_question(c, n).await;
+        }
+        let kind = c.find(Locator::Css("#question")).await.expect("form").attr("data-type").await.ok().flatten();
+        match kind.as_deref().unwrap_or_default() {
+            "single_choice" => click(c, Locator::XPath(&choice("25%"))).await,
+            "true_false" => click(c, Locator::XPath(&choice("True"))).await,
+            "numeric" => fill(c, "#answer", "25").await,
+            "short_text" => fill(c, "#answer", "NPV").await,
+            _ => continue,
+        }
+        eventually(&format!("question {n} to save"), || async move { text(c, "#save-state").await == "Saved" }).await;
+        answered.push((n, kind.unwrap_or_default()));
+    }
+    assert_eq!(answered.len(), 4, "{answered:?}");
+    let place = |kind: &str| answered.iter().find(|(_, k)| k == kind).map(|(n, _)| *n).expect("answered kind");
+    let numeric = place("numeric");
+
+    // A flag for review is the person's own note: it survives the reload too.
+    go_to_question(c, numeric).await;
+    click(c, Locator::Id("flag")).await;
+    let flagged = format!(".navigator a.flagged[href='?q={numeric}']");
+
+    // Reload: every answer comes back from the server.
+    c.refresh().await.expect("reload");
+    eventually("the reloaded page", || async move { shown(c).await == numeric }).await;
+    assert_eq!(field_value(c).await, "25");
+    assert!(c.find(Locator::Css(&flagged)).await.is_ok(), "the flag survives a reload");
+    assert_eq!(c.find(Locator::Id("flag")).await.expect("flag").attr("aria-pressed").await.ok().flatten().as_deref(), Some("true"));
+    assert_eq!(c.find_all(Locator::Css(".navigator a.answered")).await.expect("navigator").len(), 4);
+    assert_eq!(text(c, "#answered-count").await, "4");
+    go_to_question(c, place("short_text")).await;
+    assert_eq!(field_value(c).await, "NPV");
+    go_to_question(c, place("true_false")).await;
+    assert!(chosen(c, "True").await && !chosen(c, "False").await);
+    go_to_question(c, place("single_choice")).await;
+    assert!(chosen(c, "25%").await, "the saved choice is selected after the reload");
+    let current = format!(".navigator a[aria-current='page'][href='?q={}']", place("single_choice"));
+    assert!(c.find(Locator::Css(&current)).await.is_ok(), "the navigator marks the current question");
+
+    if let Some(file) = std::env::var_os(SCREENSHOT_ENV) {
+        std::fs::write(&file, c.screenshot().await.expect("screenshot")).expect("write the screenshot");
+    }
+
+    // A paste in an answer is reported, for staff to see.
+    go_to_question(c, place("short_text")).await;
+    c.execute("document.getElementById('answer').dispatchEvent(new Event('paste', {bubbles: true}))", vec![])
+        .await
+        .expect("paste");
+    let token = app.sign_in("priya@example.com", PASSWORD).await;
+    let api_path = format!("/api/v1{attempt_path}");
+    let (app_ref, token_ref, api_ref) = (&app, &token, &api_path);
+    eventually("the paste signal", || async move {
+        app_ref.get_json(api_ref, Some(token_ref)).await.1["pastes"] == 1
+    })
+    .await;
+
+    // Submit: the confirmation counts the unanswered questions.
+    click(c, Locator::Css("button[value='finish']")).await;
+    let mut question = String::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while question.is_empty() {
+        question = c.get_alert_text().await.unwrap_or_default();
+        assert!(Instant::now() < deadline, "no confirmation was asked");
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(question.contains("You have 2 unanswered question(s)."), "{question}");
+    c.accept_alert().await.expect("confirm");
+    let result_path = format!("{attempt_path}/result");
+    let result_path = &result_path;
+    eventually("the result page", || async move { path(c).await == *result_path }).await;
+    let page = text(c, "main").await;
+    assert!(page.contains("You passed.") && page.contains("4 of 7") && page.contains("57.1%"), "{page}");
+
+    let (_, view) = app.get_json(&api_path, Some(&token)).await;
+    assert_eq!(view["status"], "graded", "{view}");
+    let kept: Vec<&Value> = view["responses"].as_array().expect("responses").iter().map(|r| &r["answer"]).collect();
+    assert!(kept.contains(&&json!(25)) && kept.contains(&&json!("NPV")) && kept.contains(&&json!(true)), "{view}");
+
+    let _ = c.clone().close().await;
+    let _ = writeln!(std::io::stderr(), "browser test took {:.1}s", began.elapsed().as_secs_f64());
+}
