@@ -24,6 +24,7 @@ impl std::fmt::Display for Failure {
 pub struct Api {
     client: awc::Client,
     base: String,
+    retries: std::rc::Rc<std::cell::Cell<u64>>,
 }
 
 /// A started attempt and the answer this candidate will send to each question.
@@ -55,13 +56,18 @@ fn answer_for(question: &Value, n: usize) -> Value {
 impl Api {
     pub fn new(base: String) -> Api {
         // No connection limit: every virtual candidate keeps its own connection.
-        let connector = awc::Connector::new().limit(0).timeout(Duration::from_secs(10));
+        // Idle connections are dropped before the server's 5 s keep-alive
+        // closes them under us.
+        let connector = awc::Connector::new()
+            .limit(0)
+            .timeout(Duration::from_secs(10))
+            .conn_keep_alive(Duration::from_secs(3));
         let client = awc::Client::builder()
             .connector(connector)
             .timeout(Duration::from_secs(120))
             .disable_redirects()
             .finish();
-        Api { client, base }
+        Api { client, base, retries: Default::default() }
     }
 
     fn url(&self, path: &str) -> String {
@@ -128,9 +134,39 @@ impl Api {
         }
     }
 
+    /// For setting up only (never for measured requests): like `expect`, but
+    /// tries again, up to five times, when a kept-alive connection was closed
+    /// under it or the server failed (on SQLite, "database is locked"); the
+    /// retries are counted and reported.
+    pub async fn set_up(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        want: StatusCode,
+    ) -> Result<Value, Failure> {
+        let mut tries = 0;
+        loop {
+            match self.expect(method, path, token, body.clone(), want).await {
+                Err(Failure { status, .. }) if (status == 0 || status >= 500) && tries < 5 => {
+                    tries += 1;
+                    self.retries.set(self.retries.get() + 1);
+                    actix_web::rt::time::sleep(Duration::from_millis(20 * tries)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Setting-up requests that had to be tried again so far.
+    pub fn retries(&self) -> u64 {
+        self.retries.get()
+    }
+
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<String, Failure> {
         let body = json!({"email": email, "password": password});
-        let value = self.expect("POST", "/api/v1/session", None, Some(body), StatusCode::OK).await?;
+        let value = self.set_up("POST", "/api/v1/session", None, Some(body), StatusCode::OK).await?;
         value["token"]
             .as_str()
             .map(str::to_string)

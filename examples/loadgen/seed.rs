@@ -144,7 +144,7 @@ pub async fn register_over_http(api: &Api, args: &Args) -> Result<Vec<String>, S
             body["email"] = json!(email);
             body["password"] = json!(PASSWORD);
             body["full_name"] = json!(format!("Candidate {i}"));
-            api.expect("POST", "/api/v1/candidates", None, Some(body), StatusCode::CREATED).await
+            api.set_up("POST", "/api/v1/candidates", None, Some(body), StatusCode::CREATED).await
         }
     })
     .await;
@@ -226,7 +226,7 @@ pub async fn apply_all(api: &Api, tokens: &[String], drive_id: i64, limit: usize
         let (api, token) = (api.clone(), tokens[i].clone());
         async move {
             let path = format!("/api/v1/drives/{drive_id}/applications");
-            let applied = api.expect("POST", &path, Some(&token), Some(json!({})), StatusCode::CREATED).await?;
+            let applied = api.set_up("POST", &path, Some(&token), Some(json!({})), StatusCode::CREATED).await?;
             match applied["eligible"].as_bool() {
                 Some(true) => Ok(()),
                 _ => Err(Failure { status: 201, message: format!("not eligible: {applied}") }),

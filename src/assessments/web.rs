@@ -1,15 +1,14 @@
 //! Assessment pages for trainers and recruiters: the list, the blueprint
-//! form, and one assessment's staff view. Also the small form helpers the
-//! drive form shares.
+//! form, and one assessment's staff view.
 
-use std::str::FromStr;
+mod form;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 
+pub use self::form::{FormErrors, FormFields};
 use super::blueprint::{Blueprint, DifficultyMix, Kind, Section};
 use super::models::AssessmentRow;
 use super::service;
@@ -21,121 +20,6 @@ use crate::web::auth::AssessorUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
-
-/// A posted form as its name/value pairs. Unlike a struct it keeps repeated
-/// names (a group of checkboxes), and it hands a refused form back exactly as
-/// it was typed.
-#[derive(Default, Clone)]
-pub struct FormFields(Vec<(String, String)>);
-
-impl FormFields {
-    pub fn new(pairs: Vec<(String, String)>) -> FormFields {
-        FormFields(pairs)
-    }
-
-    pub fn from_pairs(pairs: &[(&str, &str)]) -> FormFields {
-        FormFields(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
-    }
-
-    /// The first value sent under `name`, trimmed; empty when none was.
-    pub fn value(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.trim())
-    }
-
-    pub fn optional(&self, name: &str) -> Option<&str> {
-        Some(self.value(name)).filter(|v| !v.is_empty())
-    }
-
-    /// Every non-empty value sent under `name`.
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, v)| k == name && !v.trim().is_empty())
-            .map(|(_, v)| v.trim())
-            .collect()
-    }
-
-    /// Whether a checkbox `name` was ticked (or a group holds `value`).
-    pub fn checked(&self, name: &str) -> bool {
-        self.optional(name).is_some()
-    }
-
-    pub fn has(&self, name: &str, value: &str) -> bool {
-        self.all(name).contains(&value)
-    }
-
-    /// A number, or `None` when left empty; a note in `errors` under `field`
-    /// when it does not read as one.
-    pub fn number<T: FromStr>(&self, name: &str, field: &str, what: &str, errors: &mut Vec<ErrorDetail>) -> Option<T> {
-        let raw = self.optional(name)?;
-        match raw.parse() {
-            Ok(v) => Some(v),
-            Err(_) => {
-                errors.push(ErrorDetail::field(field, format!("'{raw}' is not {what}.")));
-                None
-            }
-        }
-    }
-
-    /// A `datetime-local` value, read as UTC.
-    pub fn when(&self, name: &str, errors: &mut Vec<ErrorDetail>) -> Option<DateTime<Utc>> {
-        let raw = self.optional(name)?;
-        let parsed = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok());
-        match parsed {
-            Some(t) => Some(t.and_utc()),
-            None => {
-                errors.push(ErrorDetail::field(
-                    name,
-                    format!("'{raw}' is not a date and time such as 2026-03-01T09:00."),
-                ));
-                None
-            }
-        }
-    }
-}
-
-/// The problems of a refused form: the summary sentence and each field's
-/// messages.
-#[derive(Default)]
-pub struct FormErrors {
-    pub message: String,
-    pub details: Vec<ErrorDetail>,
-}
-
-impl FormErrors {
-    pub fn from_error(err: AppError) -> FormErrors {
-        match err {
-            AppError::Invalid { message, details } => FormErrors { message, details },
-            other => FormErrors {
-                message: other.public_message(),
-                details: vec![],
-            },
-        }
-    }
-
-    pub fn any(&self) -> bool {
-        !self.message.is_empty() || !self.details.is_empty()
-    }
-
-    /// Every message for `field`, joined into one.
-    pub fn get(&self, field: &str) -> Option<String> {
-        let messages = self.all(field);
-        (!messages.is_empty()).then(|| messages.join(" "))
-    }
-
-    pub fn all(&self, field: &str) -> Vec<&str> {
-        self.details
-            .iter()
-            .filter(|d| d.field.as_deref() == Some(field))
-            .map(|d| d.message.as_str())
-            .collect()
-    }
-}
 
 const PAGE_SIZE: i64 = 25;
 
@@ -299,7 +183,10 @@ fn read_blueprint(form: &FormFields) -> AppResult<(Blueprint, Vec<usize>)> {
     let mut errors = Vec::new();
     let kind = Kind::parse(form.value("kind"));
     if kind.is_none() {
-        errors.push(ErrorDetail::field("kind", "Choose an aptitude test or a post-training exam."));
+        errors.push(ErrorDetail::field(
+            "kind",
+            "Choose an aptitude test or a post-training exam.",
+        ));
     }
     let required = |name: &str, what: &str, errors: &mut Vec<ErrorDetail>| {
         if form.optional(name).is_none() {
@@ -308,11 +195,26 @@ fn read_blueprint(form: &FormFields) -> AppResult<(Blueprint, Vec<usize>)> {
     };
     required("time_limit_minutes", "the time limit in minutes", &mut errors);
     required("pass_percent", "the pass mark", &mut errors);
-    let time_limit = form.number("time_limit_minutes", "time_limit_minutes", "a whole number of minutes", &mut errors);
+    let time_limit = form.number(
+        "time_limit_minutes",
+        "time_limit_minutes",
+        "a whole number of minutes",
+        &mut errors,
+    );
     let pass_percent = form.number("pass_percent", "pass_percent", "a percentage", &mut errors);
-    let negative_marking = form.number("negative_marking", "negative_marking", "a fraction such as 0.25", &mut errors);
+    let negative_marking = form.number(
+        "negative_marking",
+        "negative_marking",
+        "a fraction such as 0.25",
+        &mut errors,
+    );
     let max_attempts = form.number("max_attempts", "max_attempts", "a whole number", &mut errors);
-    let grace_seconds = form.number("grace_seconds", "grace_seconds", "a whole number of seconds", &mut errors);
+    let grace_seconds = form.number(
+        "grace_seconds",
+        "grace_seconds",
+        "a whole number of seconds",
+        &mut errors,
+    );
     let opens_at = form.when("opens_at", &mut errors);
     let closes_at = form.when("closes_at", &mut errors);
 
@@ -329,7 +231,10 @@ fn read_blueprint(form: &FormFields) -> AppResult<(Blueprint, Vec<usize>)> {
         let bank_id = match row.bank.parse::<BankId>() {
             Ok(id) => Some(id),
             Err(_) => {
-                errors.push(ErrorDetail::field(&field, format!("Choose the bank section {n} draws from.")));
+                errors.push(ErrorDetail::field(
+                    &field,
+                    format!("Choose the bank section {n} draws from."),
+                ));
                 None
             }
         };
@@ -341,13 +246,18 @@ fn read_blueprint(form: &FormFields) -> AppResult<(Blueprint, Vec<usize>)> {
             &mut errors,
         );
         if row.count.is_empty() {
-            errors.push(ErrorDetail::field(&field, format!("Say how many questions section {n} draws.")));
+            errors.push(ErrorDetail::field(
+                &field,
+                format!("Say how many questions section {n} draws."),
+            ));
         }
         let mix = if [&row.easy, &row.medium, &row.hard].iter().all(|v| v.is_empty()) {
             None
         } else {
-            let mut part =
-                |p: &str| form.number::<u32>(&format!("{prefix}{p}"), &field, "a whole number", &mut errors).unwrap_or(0);
+            let mut part = |p: &str| {
+                form.number::<u32>(&format!("{prefix}{p}"), &field, "a whole number", &mut errors)
+                    .unwrap_or(0)
+            };
             Some(DifficultyMix {
                 easy: part("easy"),
                 medium: part("medium"),
@@ -367,7 +277,11 @@ fn read_blueprint(form: &FormFields) -> AppResult<(Blueprint, Vec<usize>)> {
             rows.push(index);
         }
     }
-    if sections.is_empty() && errors.iter().all(|e| !e.field.as_deref().unwrap_or("").starts_with("sections")) {
+    if sections.is_empty()
+        && errors
+            .iter()
+            .all(|e| !e.field.as_deref().unwrap_or("").starts_with("sections"))
+    {
         errors.push(ErrorDetail::field("sections", "Fill in at least one section."));
     }
     match (errors.is_empty(), kind, time_limit, pass_percent) {

@@ -55,13 +55,15 @@ pub fn awaiting(conn: &mut DbConn, after: Option<AttemptId>, limit: i64) -> AppR
     let rows: Vec<(AttemptId, AssessmentId, String, String, Option<NaiveDateTime>)> = query.load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(attempt_id, assessment_id, assessment, person, submitted_at)| Waiting {
-            attempt_id,
-            assessment_id,
-            assessment,
-            person,
-            submitted_at,
-        })
+        .map(
+            |(attempt_id, assessment_id, assessment, person, submitted_at)| Waiting {
+                attempt_id,
+                assessment_id,
+                assessment,
+                person,
+                submitted_at,
+            },
+        )
         .collect())
 }
 
@@ -107,8 +109,10 @@ pub fn sheet(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Sheet> {
         .ok_or_else(|| AppError::NotFound(format!("There is no attempt {attempt_id}.")))?;
     let assessment = crate::assessments::service::find(conn, attempt.assessment_id)?.title;
     let person = crate::accounts::service::find_user(conn, attempt.user_id)?.full_name;
-    let answers: HashMap<QuestionId, Value> =
-        saved_answers(conn, attempt_id)?.into_iter().map(|(q, a, _)| (q, a)).collect();
+    let answers: HashMap<QuestionId, Value> = saved_answers(conn, attempt_id)?
+        .into_iter()
+        .map(|(q, a, _)| (q, a))
+        .collect();
     let essays = items_with_bodies(conn, attempt_id)?
         .into_iter()
         .filter(|(item, _, _)| item.qtype == "essay")
@@ -287,12 +291,18 @@ async fn mark(
                 .db(move |conn| grade::mark_essay(conn, id, question_id, score, user.id, now, &mail))
                 .await
         }
-        _ => Err(AppError::invalid_field("score", "Enter the mark as a number, such as 1.5.")),
+        _ => Err(AppError::invalid_field(
+            "score",
+            "Enter the mark as a number, such as 1.5.",
+        )),
     };
     let (status, notice, refused) = match outcome {
         Ok(()) => return Ok(redirect(&format!("/marking/{id}?saved=1"))),
         Err(e @ AppError::Invalid { .. }) => {
-            let message = e.details().first().map_or_else(|| e.public_message(), |d| d.message.clone());
+            let message = e
+                .details()
+                .first()
+                .map_or_else(|| e.public_message(), |d| d.message.clone());
             let refused = Refused {
                 question_id,
                 typed,

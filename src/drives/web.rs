@@ -1,5 +1,7 @@
-//! Drive pages: candidates find open drives, apply and reach their test;
-//! recruiters create drives and follow their applications.
+//! Drive pages: candidates find open drives, apply and reach their test
+//! (see `candidate`); recruiters create drives and follow their applications.
+
+mod candidate;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -7,35 +9,22 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::service::{self, ApplicationRow, DriveRow, Eligibility, NewDrive};
+use super::pipeline::STATUSES;
+use super::service::{self, DriveRow, Eligibility, NewDrive};
 use crate::accounts::models::{Role, User};
 use crate::accounts::validate::{DEGREE_CLASSES, DOMAINS};
 use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::assessments::web::{FormErrors, FormFields};
-use crate::attempts::marking;
-use crate::attempts::models::{AttemptRow, AttemptStatus};
-use crate::db::{AssessmentId, AttemptId, DriveId};
+use crate::db::{AssessmentId, DriveId};
 use crate::error::{AppError, AppResult, ErrorDetail};
-use crate::notices::MailContext;
-use crate::web::auth::{AuthUser, CandidateUser, RecruiterUser};
+use crate::web::auth::{AuthUser, RecruiterUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
 
 const PAGE_SIZE: i64 = 25;
-
-/// The pipeline's statuses in the order the pages list them.
-const STATUSES: [&str; 7] = [
-    "applied",
-    "tested",
-    "shortlisted_kpo",
-    "offered_bpo",
-    "hired",
-    "rejected",
-    "withdrawn",
-];
 
 /// Who is looking at a drive page: each sees a different page, trainers none.
 enum Viewer {
@@ -75,28 +64,6 @@ fn status_label(status: &str) -> String {
     }
 }
 
-struct OpenDrive {
-    drive: DriveRow,
-    rules: String,
-    window: String,
-    application: Option<ApplicationRow>,
-}
-
-#[derive(Template)]
-#[template(path = "drives/candidate_list.html")]
-struct CandidateList {
-    chrome: Chrome,
-    open: Vec<OpenDrive>,
-    /// Applications to drives no longer taking new ones: the test may still be due.
-    earlier: Vec<(DriveRow, ApplicationRow)>,
-}
-
-impl CandidateList {
-    fn status(&self, app: &ApplicationRow) -> String {
-        status_label(&app.status)
-    }
-}
-
 struct DriveSummary {
     drive: DriveRow,
     window: String,
@@ -125,78 +92,57 @@ async fn list(
     AuthUser(user): AuthUser,
     query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
-    let now = state.clock.now();
     match viewer(user)? {
-        Viewer::Candidate(user) => {
-            let (drives, mut apps) = state
-                .db(move |conn| Ok((service::list(conn)?, service::applications_of(conn, user.id)?)))
-                .await?;
-            let mut open = Vec::new();
-            let mut earlier = Vec::new();
-            for drive in drives {
-                let application = apps
-                    .iter()
-                    .position(|a| a.drive_id == drive.id)
-                    .map(|i| apps.swap_remove(i));
-                if drive.is_open(now) {
-                    open.push(OpenDrive {
-                        rules: drive.describe_rules(),
-                        window: window(&drive),
-                        drive,
-                        application,
-                    });
-                } else if let Some(app) = application {
-                    earlier.push((drive, app));
-                }
-            }
-            render(&CandidateList {
-                chrome: ctx.chrome("Drives"),
-                open,
-                earlier,
-            })
-        }
-        Viewer::Recruiter => {
-            let before = query.before.map(DriveId);
-            let (mut drives, counts) = state
-                .db(move |conn| {
-                    let drives = service::page(conn, before, PAGE_SIZE + 1)?;
-                    let counts = match (drives.last(), drives.first()) {
-                        (Some(first), Some(last)) => service::application_counts(conn, first.id, last.id)?,
-                        _ => vec![],
-                    };
-                    Ok((drives, counts))
-                })
-                .await?;
-            let next_before = (drives.len() as i64 > PAGE_SIZE).then(|| {
-                drives.truncate(PAGE_SIZE as usize);
-                drives.last().map(|d| d.id)
-            });
-            let drives = drives
-                .into_iter()
-                .map(|drive| {
-                    let mine: Vec<&(DriveId, String, i64)> = counts.iter().filter(|(d, _, _)| *d == drive.id).collect();
-                    let by_status = STATUSES
-                        .iter()
-                        .filter_map(|s| mine.iter().find(|(_, st, _)| st == s).map(|(_, _, n)| format!("{n} {}", status_label(s))))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    DriveSummary {
-                        window: window(&drive),
-                        open_now: drive.is_open(now),
-                        total: mine.iter().map(|(_, _, n)| n).sum(),
-                        by_status,
-                        drive,
-                    }
-                })
-                .collect();
-            render(&StaffList {
-                chrome: ctx.chrome("Drives"),
-                drives,
-                next_before: next_before.flatten(),
-                first_page: before.is_none(),
-            })
-        }
+        Viewer::Candidate(user) => candidate::list(&state, &ctx, user).await,
+        Viewer::Recruiter => staff_list(&state, &ctx, query.before.map(DriveId)).await,
     }
+}
+
+/// Every drive, newest first, with its applications counted by status.
+async fn staff_list(state: &AppState, ctx: &PageCtx, before: Option<DriveId>) -> AppResult<HttpResponse> {
+    let now = state.clock.now();
+    let (mut drives, counts) = state
+        .db(move |conn| {
+            let drives = service::page(conn, before, PAGE_SIZE + 1)?;
+            let counts = match (drives.last(), drives.first()) {
+                (Some(oldest), Some(newest)) => service::application_counts(conn, oldest.id, newest.id)?,
+                _ => vec![],
+            };
+            Ok((drives, counts))
+        })
+        .await?;
+    let next_before = (drives.len() as i64 > PAGE_SIZE).then(|| {
+        drives.truncate(PAGE_SIZE as usize);
+        drives.last().map(|d| d.id)
+    });
+    let drives = drives
+        .into_iter()
+        .map(|drive| {
+            let mine: Vec<&(DriveId, String, i64)> = counts.iter().filter(|(d, _, _)| *d == drive.id).collect();
+            let by_status = STATUSES
+                .iter()
+                .filter_map(|s| {
+                    mine.iter()
+                        .find(|(_, st, _)| st == s)
+                        .map(|(_, _, n)| format!("{n} {}", status_label(s)))
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            DriveSummary {
+                window: window(&drive),
+                open_now: drive.is_open(now),
+                total: mine.iter().map(|(_, _, n)| n).sum(),
+                by_status,
+                drive,
+            }
+        })
+        .collect();
+    render(&StaffList {
+        chrome: ctx.chrome("Drives"),
+        drives,
+        next_before: next_before.flatten(),
+        first_page: before.is_none(),
+    })
 }
 
 #[derive(Template)]
@@ -305,105 +251,6 @@ async fn create(
     }
 }
 
-/// Where a candidate stands with the drive's test.
-struct TestState {
-    assessment: AssessmentRow,
-    open_attempt: Option<AttemptId>,
-    result: Option<AttemptId>,
-    being_marked: bool,
-    can_start: bool,
-    retake: bool,
-    refusal: Option<String>,
-}
-
-impl TestState {
-    fn new(assessment: AssessmentRow, attempts: &[AttemptRow], status: &str, now: NaiveDateTime) -> TestState {
-        let open_attempt = attempts.iter().find(|a| a.status() == AttemptStatus::Open).map(|a| a.id);
-        let latest_done = attempts.iter().find(|a| a.status() != AttemptStatus::Open);
-        let result = attempts.iter().find(|a| a.status() == AttemptStatus::Graded).map(|a| a.id);
-        let being_marked = latest_done.is_some_and(|a| a.status() == AttemptStatus::AwaitingMarking);
-        let refusal = if open_attempt.is_some() || !matches!(status, "applied" | "tested") {
-            None
-        } else if attempts.len() >= assessment.max_attempts.max(0) as usize {
-            Some(format!(
-                "You have used all {} attempt(s) this test allows.",
-                assessment.max_attempts
-            ))
-        } else {
-            assessment.window_refusal(now)
-        };
-        let can_start = open_attempt.is_none() && refusal.is_none() && matches!(status, "applied" | "tested");
-        TestState {
-            assessment,
-            open_attempt,
-            result,
-            being_marked,
-            can_start,
-            retake: !attempts.is_empty(),
-            refusal,
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "drives/candidate_show.html")]
-struct CandidateShow {
-    chrome: Chrome,
-    drive: DriveRow,
-    rules: String,
-    window: String,
-    open_now: bool,
-    application: Option<ApplicationRow>,
-    test: Option<TestState>,
-    notice: Option<String>,
-    applied_now: bool,
-}
-
-impl CandidateShow {
-    fn status(&self, app: &ApplicationRow) -> String {
-        status_label(&app.status)
-    }
-}
-
-async fn candidate_page(
-    state: &AppState,
-    ctx: &PageCtx,
-    user: User,
-    id: DriveId,
-    notice: Option<String>,
-    applied_now: bool,
-) -> AppResult<CandidateShow> {
-    let now = state.clock.now();
-    let (drive, application, test) = state
-        .db(move |conn| {
-            let drive = service::find(conn, id)?;
-            let application = service::applications_of(conn, user.id)?
-                .into_iter()
-                .find(|a| a.drive_id == id);
-            let test = match &application {
-                Some(app) if app.eligible && app.status != "withdrawn" => {
-                    let assessment = assessments::find(conn, drive.assessment_id)?;
-                    let attempts = marking::attempts_of(conn, drive.assessment_id, user.id)?;
-                    Some(TestState::new(assessment, &attempts, &app.status, now))
-                }
-                _ => None,
-            };
-            Ok((drive, application, test))
-        })
-        .await?;
-    Ok(CandidateShow {
-        chrome: ctx.chrome(drive.name.clone()),
-        rules: drive.describe_rules(),
-        window: window(&drive),
-        open_now: drive.is_open(now),
-        drive,
-        application,
-        test,
-        notice,
-        applied_now,
-    })
-}
-
 #[derive(Template)]
 #[template(path = "drives/staff_show.html")]
 struct StaffShow {
@@ -435,7 +282,7 @@ async fn show(
     let id = path.into_inner();
     match viewer(user)? {
         Viewer::Candidate(user) => {
-            render(&candidate_page(&state, &ctx, user, id, None, query.applied.is_some()).await?)
+            render(&candidate::show_page(&state, &ctx, user, id, None, query.applied.is_some()).await?)
         }
         Viewer::Recruiter => {
             let now = state.clock.now();
@@ -469,36 +316,10 @@ async fn show(
     }
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
-async fn apply(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    CandidateUser(user): CandidateUser,
-    path: web::Path<DriveId>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
-    let now = state.clock.now();
-    let mail = MailContext::from(state.config.as_ref());
-    let applicant = user.clone();
-    match state.db(move |conn| service::apply(conn, id, &applicant, now, &mail)).await {
-        Ok(_) => Ok(redirect(&format!("/drives/{id}?applied=1"))),
-        // Applying twice, or after the drive closed, is not a broken page:
-        // the drive page says what happened.
-        Err(e @ AppError::Conflict { .. }) => {
-            let page = candidate_page(&state, &ctx, user, id, Some(e.public_message()), false).await?;
-            render_status(StatusCode::CONFLICT, &page)
-        }
-        Err(e) => Err(e),
-    }
-}
-
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/drives", web::get().to(list))
         .route("/drives", web::post().to(create))
         .route("/drives/new", web::get().to(new_page))
         .route("/drives/{id}", web::get().to(show))
-        .route("/drives/{id}/apply", web::post().to(apply));
+        .route("/drives/{id}/apply", web::post().to(candidate::apply));
 }

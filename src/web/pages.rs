@@ -34,7 +34,11 @@ pub fn nav_for(role: Option<Role>) -> Vec<NavLink> {
     let link = |href, label| NavLink { href, label };
     match role {
         None => vec![],
-        Some(Role::Candidate) => vec![link("/", "Home"), link("/drives", "Drives"), link("/profile", "Profile")],
+        Some(Role::Candidate) => vec![
+            link("/", "Home"),
+            link("/drives", "Drives"),
+            link("/profile", "Profile"),
+        ],
         Some(Role::Recruiter) => vec![
             link("/", "Home"),
             link("/drives", "Drives"),

@@ -109,7 +109,7 @@
     if (!link) return;
     link.classList.toggle('answered', answered);
     link.classList.toggle('unanswered', !answered);
-    link.classList.toggle('unsaved', status[q] === 'failed' || status[q] === 'saving');
+    link.classList.toggle('unsaved', status[q] === 'failed');
     describe(link, q);
     if (answeredCount) answeredCount.textContent = String(document.querySelectorAll('.navigator a.answered').length);
   }
@@ -117,7 +117,7 @@
   var TEXT = { saving: 'Saving…', saved: 'Saved', failed: 'Not saved — retrying' };
   function setStatus(q, state, message) {
     status[q] = state;
-    if (navLinks[q]) navLinks[q].classList.toggle('unsaved', state === 'failed' || state === 'saving');
+    if (navLinks[q]) navLinks[q].classList.toggle('unsaved', state === 'failed');
     if (q === questionId && stateEl) {
       stateEl.textContent = message || TEXT[state] || '';
       stateEl.className = 'save-state ' + state;
@@ -161,7 +161,7 @@
         window.location.assign('/attempts/' + attempt + '/result');
         return;
       }
-      if (res.status === 422 || res.status === 404) { // refused for good: say why
+      if ([400, 404, 413, 422].indexOf(res.status) >= 0) { // refused for good: say why
         return res.json().catch(function () { return {}; }).then(function (body) {
           if (pending[q] === item) { delete pending[q]; pendingStore.set(pending); }
           var message = body && body.error && body.error.message;

@@ -12,13 +12,13 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
-use crate::attempts::{drive_with, Drive};
+use crate::attempts::{applicant, drive_with, Drive};
 use crate::helpers::{spawn_app, PASSWORD};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// Set to a file path to keep a screenshot of the test page.
-const SCREENSHOT_ENV: &str = "ASSAY_BROWSER_SCREENSHOT";
+/// Set to a folder to keep screenshots of the test page and the result page.
+const SCREENSHOT_ENV: &str = "ASSAY_BROWSER_SCREENSHOTS";
 
 /// A chromedriver child process with its own browser profile; both go when
 /// it is dropped.
@@ -115,6 +115,12 @@ async fn fill(c: &Client, css: &str, value: &str) {
     c.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("no {css}")).send_keys(value).await.expect("type");
 }
 
+async fn retype(c: &Client, value: &str) {
+    let field = c.find(Locator::Css("#answer")).await.expect("an answer field");
+    field.clear().await.expect("clear");
+    field.send_keys(value).await.expect("type");
+}
+
 async fn click(c: &Client, locator: Locator<'_>) {
     c.wait().at_most(Duration::from_secs(10)).for_element(locator).await.expect("element to click").click().await.expect("click");
 }
@@ -149,6 +155,13 @@ async fn field_value(c: &Client) -> String {
     answer.prop("value").await.ok().flatten().unwrap_or_default()
 }
 
+async fn screenshot(c: &Client, name: &str) {
+    if let Some(folder) = std::env::var_os(SCREENSHOT_ENV) {
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::write(Path::new(&folder).join(name), png).expect("write the screenshot");
+    }
+}
+
 /// Applies on the drive page, then starts the test from the same page.
 async fn apply_and_start(c: &Client, base: &str, drive: &Drive) {
     c.goto(&format!("{base}/drives/{}", drive.drive_id)).await.expect("drive page");
@@ -157,18 +170,27 @@ async fn apply_and_start(c: &Client, base: &str, drive: &Drive) {
     click(c, Locator::XPath("//form//button[normalize-space(.)='Start the test']")).await;
 }
 
-#[actix_web::test]
-async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_browser() {
-    let Some(driver) = ChromeDriver::start().await else {
+/// The driver, or `None` after saying why the test is skipped; under CI a
+/// missing browser fails instead.
+async fn driver_or_skip(test: &str) -> Option<ChromeDriver> {
+    let driver = ChromeDriver::start().await;
+    if driver.is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI is set but {CHROMIUM} or {CHROMEDRIVER} is missing: install chromium and chromium-driver"
         );
         let _ = writeln!(
             std::io::stderr(),
-            "browser test skipped: {CHROMIUM} or {CHROMEDRIVER} is missing; \
+            "browser test {test} skipped: {CHROMIUM} or {CHROMEDRIVER} is missing; \
              run `apt-get install -y chromium chromium-driver` to enable it"
         );
+    }
+    driver
+}
+
+#[actix_web::test]
+async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_browser() {
+    let Some(driver) = driver_or_skip("registers_applies_answers_reloads_and_submits").await else {
         return;
     };
     let began = Instant::now();
@@ -240,9 +262,7 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     let current = format!(".navigator a[aria-current='page'][href='?q={}']", place("single_choice"));
     assert!(c.find(Locator::Css(&current)).await.is_ok(), "the navigator marks the current question");
 
-    if let Some(file) = std::env::var_os(SCREENSHOT_ENV) {
-        std::fs::write(&file, c.screenshot().await.expect("screenshot")).expect("write the screenshot");
-    }
+    screenshot(c, "test-page.png").await;
 
     // A paste in an answer is reported, for staff to see.
     go_to_question(c, place("short_text")).await;
@@ -254,6 +274,27 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     let (app_ref, token_ref, api_ref) = (&app, &token, &api_path);
     eventually("the paste signal", || async move {
         app_ref.get_json(api_ref, Some(token_ref)).await.1["pastes"] == 1
+    })
+    .await;
+
+    // The network drops: the answer waits, says so, and goes when it is back.
+    let offline = "window.realFetch = window.realFetch || window.fetch;
+        window.fetch = () => Promise.reject(new TypeError('offline'));";
+    c.execute(offline, vec![]).await.expect("go offline");
+    retype(c, "npv").await;
+    eventually("the failed save", || async move { text(c, "#save-state").await == "Not saved — retrying" }).await;
+    let unsaved = format!(".navigator a.unsaved[href='?q={}']", place("short_text"));
+    assert!(c.find(Locator::Css(&unsaved)).await.is_ok(), "the navigator shows the unsaved answer");
+    c.execute("window.fetch = window.realFetch; window.dispatchEvent(new Event('online'));", vec![]).await.expect("online");
+    eventually("the retried save", || async move { text(c, "#save-state").await == "Saved" }).await;
+
+    // Offline again, then a reload: the answer kept in the browser is sent.
+    c.execute(offline, vec![]).await.expect("go offline");
+    retype(c, "Npv").await;
+    eventually("the failed save", || async move { text(c, "#save-state").await == "Not saved — retrying" }).await;
+    c.refresh().await.expect("reload");
+    eventually("the kept answer to be sent", || async move {
+        text(c, "#save-state").await == "Saved" && field_value(c).await == "Npv"
     })
     .await;
 
@@ -271,14 +312,60 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     let result_path = format!("{attempt_path}/result");
     let result_path = &result_path;
     eventually("the result page", || async move { path(c).await == *result_path }).await;
+    screenshot(c, "result.png").await;
     let page = text(c, "main").await;
     assert!(page.contains("You passed.") && page.contains("4 of 7") && page.contains("57.1%"), "{page}");
 
     let (_, view) = app.get_json(&api_path, Some(&token)).await;
     assert_eq!(view["status"], "graded", "{view}");
     let kept: Vec<&Value> = view["responses"].as_array().expect("responses").iter().map(|r| &r["answer"]).collect();
-    assert!(kept.contains(&&json!(25)) && kept.contains(&&json!("NPV")) && kept.contains(&&json!(true)), "{view}");
+    assert!(kept.contains(&&json!(25)) && kept.contains(&&json!("Npv")) && kept.contains(&&json!(true)), "{view}");
 
     let _ = c.clone().close().await;
-    let _ = writeln!(std::io::stderr(), "browser test took {:.1}s", began.elapsed().as_secs_f64());
+    let _ = writeln!(std::io::stderr(), "browser test of the whole path took {:.1}s", began.elapsed().as_secs_f64());
+}
+
+#[actix_web::test]
+async fn the_countdown_speaks_at_five_minutes_and_at_one_and_submits_when_time_is_up() {
+    let Some(driver) = driver_or_skip("countdown").await else {
+        return;
+    };
+    let began = Instant::now();
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({"time_limit_minutes": 30})).await;
+    applicant(&app, "clock@example.com", &drive, 80.0).await;
+    let c = driver.session().await;
+    let c = &c;
+    let base = app.address.clone();
+    c.goto(&format!("{base}/signin")).await.expect("sign-in page");
+    fill(c, "#email", "clock@example.com").await;
+    fill(c, "#password", PASSWORD).await;
+    click(c, Locator::Css("form[action='/signin'] button[type='submit']")).await;
+    eventually("the home page", || async move { path(c).await == "/" }).await;
+    c.goto(&format!("{base}/drives/{}", drive.drive_id)).await.expect("drive page");
+    click(c, Locator::XPath("//form//button[normalize-space(.)='Start the test']")).await;
+    eventually("the test page", || async move { shown(c).await == 1 }).await;
+    assert!(text(c, "#timer").await.starts_with("29:5") || text(c, "#timer").await == "30:00");
+
+    // The server's clock moves on; a reload learns it from server_now.
+    let announced = || async move { text(c, "#time-announce").await };
+    app.state.clock.advance(chrono::Duration::minutes(25) - chrono::Duration::seconds(3));
+    c.refresh().await.expect("reload");
+    eventually("the reloaded page", || async move { text(c, "#timer").await.starts_with("05:0") }).await;
+    assert_eq!(announced().await, "", "nothing is announced before five minutes are left");
+    eventually("five minutes left", || async move { announced().await == "5 minutes left." }).await;
+    // Five minutes are left now: skip to three seconds over one minute.
+    app.state.clock.advance(chrono::Duration::minutes(4) - chrono::Duration::seconds(3));
+    c.refresh().await.expect("reload");
+    eventually("one minute left", || async move { announced().await == "One minute left." }).await;
+    let timer = c.find(Locator::Id("timer")).await.expect("timer");
+    assert!(timer.attr("class").await.ok().flatten().unwrap_or_default().contains("low"));
+
+    // Time runs out with the page open: it submits by itself.
+    app.state.clock.advance(chrono::Duration::seconds(57));
+    c.refresh().await.expect("reload");
+    eventually("the result page", || async move { path(c).await.ends_with("/result") }).await;
+    assert!(text(c, "main").await.contains("0 of 7"));
+    let _ = c.clone().close().await;
+    let _ = writeln!(std::io::stderr(), "browser test of the countdown took {:.1}s", began.elapsed().as_secs_f64());
 }

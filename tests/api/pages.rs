@@ -25,9 +25,15 @@ async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
 /// The text of the element with this id, up to its closing tag.
 fn element<'b>(body: &'b str, id: &str) -> &'b str {
     let marker = format!("id=\"{id}\"");
-    let start = body.find(&marker).unwrap_or_else(|| panic!("no element {id} in\n{body}"));
+    let start = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no element {id} in\n{body}"));
     let rest = &body[start..];
-    let end = ["</div>", "</p>"].iter().filter_map(|t| rest.find(t)).min().unwrap_or(rest.len());
+    let end = ["</div>", "</p>"]
+        .iter()
+        .filter_map(|t| rest.find(t))
+        .min()
+        .unwrap_or(rest.len());
     &rest[..end]
 }
 
@@ -71,7 +77,11 @@ async fn a_recruiter_creates_a_drive_through_the_form_and_a_bad_minimum_comes_ba
     let mut browser = signed_in(&app, "recruiter@example.com").await;
     let form = browser.get("/drives/new").await;
     assert_eq!(form.status, StatusCode::OK);
-    assert!(form.body.contains("Aptitude 2026"), "the aptitude test is offered: {}", form.body);
+    assert!(
+        form.body.contains("Aptitude 2026"),
+        "the aptitude test is offered: {}",
+        form.body
+    );
     let test = fixture.assessment_id.to_string();
     let pairs = drive_form(&form.csrf(), &test, "150");
     let refused = browser.post_form("/drives", &as_refs(&pairs)).await;
@@ -82,8 +92,14 @@ async fn a_recruiter_creates_a_drive_through_the_form_and_a_bad_minimum_comes_ba
         refused.body
     );
     assert!(element(&refused.body, "min_score_percent-error").contains("150 is not a percentage from 0 to 100."));
-    assert!(refused.body.contains(r#"value="Underwriting 2026""#), "what was typed is kept");
-    assert!(refused.body.contains(r#"value="analytics" checked"#), "ticked domains stay ticked");
+    assert!(
+        refused.body.contains(r#"value="Underwriting 2026""#),
+        "what was typed is kept"
+    );
+    assert!(
+        refused.body.contains(r#"value="analytics" checked"#),
+        "ticked domains stay ticked"
+    );
 
     let pairs = drive_form(&refused.csrf(), &test, "60");
     let created = browser.post_form("/drives", &as_refs(&pairs)).await;
@@ -93,7 +109,9 @@ async fn a_recruiter_creates_a_drive_through_the_form_and_a_bad_minimum_comes_ba
     let page = browser.get(&location).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Underwriting 2026"));
-    assert!(page.body.contains("at least 60%; at least a first class degree; degree: B.Com, BBA; domain: finance, analytics"));
+    assert!(page
+        .body
+        .contains("at least 60%; at least a first class degree; degree: B.Com, BBA; domain: finance, analytics"));
     assert!(page.body.contains(&format!("href=\"/drives/{id}/rankings\"")));
     let list = browser.get("/drives").await;
     assert!(list.body.contains(&format!("href=\"/drives/{id}\"")), "{}", list.body);
@@ -118,9 +136,16 @@ async fn a_candidate_sees_open_drives_applies_through_the_form_and_the_drive_pag
     let drives = browser.get("/drives").await;
     assert_eq!(drives.status, StatusCode::OK);
     assert!(drives.body.contains("Finance drive"));
-    assert!(drives.body.contains("at least 60%; domain: finance"), "the rules are shown");
+    assert!(
+        drives.body.contains("at least 60%; domain: finance"),
+        "the rules are shown"
+    );
     let apply = format!("/drives/{}/apply", fixture.drive_id);
-    assert!(drives.body.contains(&format!("action=\"{apply}\"")), "an Apply form: {}", drives.body);
+    assert!(
+        drives.body.contains(&format!("action=\"{apply}\"")),
+        "an Apply form: {}",
+        drives.body
+    );
 
     let applied = browser.post_form(&apply, &[("csrf_token", &drives.csrf())]).await;
     assert_eq!(applied.status, StatusCode::SEE_OTHER);
@@ -129,15 +154,28 @@ async fn a_candidate_sees_open_drives_applies_through_the_form_and_the_drive_pag
     let page = browser.get(&location).await;
     assert!(page.body.contains("Your application is in."));
     assert!(page.body.contains("You are not eligible for this drive."));
-    assert!(page.body.contains("Your 58% is below this drive&#39;s minimum of 60%."), "{}", page.body);
+    assert!(
+        page.body.contains("Your 58% is below this drive&#39;s minimum of 60%."),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("/start\""), "no test for an ineligible applicant");
 
     let again = browser.post_form(&apply, &[("csrf_token", &page.csrf())]).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
-    assert!(again.body.contains("<h1>Finance drive</h1>"), "still the drive page, not an error page");
+    assert!(
+        again.body.contains("<h1>Finance drive</h1>"),
+        "still the drive page, not an error page"
+    );
     assert!(again.body.contains("You applied to this drive already"));
     let listed = browser.get("/drives").await;
-    assert!(listed.body.contains("You applied: applied."), "{}", listed.body);
+    assert!(
+        listed
+            .body
+            .contains("You applied, but are not eligible</strong> (status: applied)."),
+        "{}",
+        listed.body
+    );
 }
 
 #[actix_web::test]
@@ -151,7 +189,11 @@ async fn an_eligible_applicant_can_start_then_resume_the_test_and_then_reach_the
 
     let page = browser.get(&drive).await;
     assert!(page.body.contains("You meet this drive&#39;s academic guidelines."));
-    assert!(page.body.contains(&start_form) && page.body.contains("Start the test"), "{}", page.body);
+    assert!(
+        page.body.contains(&start_form) && page.body.contains("Start the test"),
+        "{}",
+        page.body
+    );
 
     let (status, started) = start(&app, &token, fixture.assessment_id).await;
     assert_eq!(status, StatusCode::CREATED);
@@ -165,7 +207,11 @@ async fn an_eligible_applicant_can_start_then_resume_the_test_and_then_reach_the
     assert_eq!(status, StatusCode::OK);
     assert_eq!(result["status"], "graded", "a blank essay needs no marking");
     let page = browser.get(&drive).await;
-    assert!(page.body.contains(&format!("href=\"/attempts/{attempt}/result\"")), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("href=\"/attempts/{attempt}/result\"")),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("Resume the test"));
     assert!(page.body.contains("You have used all 1 attempt(s) this test allows."));
 }
@@ -209,7 +255,9 @@ async fn a_trainer_builds_an_assessment_through_the_form_and_a_too_large_section
     let mut browser = signed_in(&app, "trainer@example.com").await;
     let form = browser.get("/assessments/new").await;
     assert_eq!(form.status, StatusCode::OK);
-    assert!(form.body.contains(&format!("<option value=\"{bank_id}\">Every type</option>")));
+    assert!(form
+        .body
+        .contains(&format!("<option value=\"{bank_id}\">Every type</option>")));
     assert!(form.body.contains("name=\"s3_count\""), "four section rows");
 
     let pairs = blueprint_form(&form.csrf(), &bank_id, "10");
@@ -217,12 +265,19 @@ async fn a_trainer_builds_an_assessment_through_the_form_and_a_too_large_section
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let row = element(&refused.body, "s1-error");
     assert!(
-        row.contains("Section &#39;Mixed&#39; needs 10 questions but &#39;Every type&#39; in Aptitude has only 6: 4 short."),
+        row.contains(
+            "Section &#39;Mixed&#39; needs 10 questions but &#39;Every type&#39; in Aptitude has only 6: 4 short."
+        ),
         "the shortfall sits beside the second row, where it was typed: {}",
         refused.body
     );
-    assert!(!refused.body.contains("id=\"s0-error\""), "the empty first row is ignored");
-    assert!(refused.body.contains(r#"id="s1_count" name="s1_count" type="number" min="1" max="500" value="10""#));
+    assert!(
+        !refused.body.contains("id=\"s0-error\""),
+        "the empty first row is ignored"
+    );
+    assert!(refused
+        .body
+        .contains(r#"id="s1_count" name="s1_count" type="number" min="1" max="500" value="10""#));
 
     let pairs = blueprint_form(&refused.csrf(), &bank_id, "6");
     let created = browser.post_form("/assessments", &as_refs(&pairs)).await;
@@ -286,17 +341,28 @@ async fn a_trainer_marks_an_essay_through_the_marking_pages_and_the_result_becom
     assert!(sheet.body.contains("0 of 1 essay(s) marked"));
     let action = format!("/marking/{attempt}/{essay}");
     assert!(sheet.body.contains(&format!("action=\"{action}\"")));
-    assert!(!sheet.body.contains("Behaviour changes once insured."), "no explanation on the sheet");
+    assert!(
+        !sheet.body.contains("Behaviour changes once insured."),
+        "no explanation on the sheet"
+    );
 
-    let too_high = browser.post_form(&action, &[("csrf_token", &sheet.csrf()), ("score", "9")]).await;
+    let too_high = browser
+        .post_form(&action, &[("csrf_token", &sheet.csrf()), ("score", "9")])
+        .await;
     assert_eq!(too_high.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(element(&too_high.body, &format!("score-{essay}-error")).contains("The mark must be from 0 to 2."));
     assert!(too_high.body.contains("value=\"9\" aria-invalid=\"true\""));
 
-    let marked = browser.post_form(&action, &[("csrf_token", &sheet.csrf()), ("score", "1.5")]).await;
+    let marked = browser
+        .post_form(&action, &[("csrf_token", &sheet.csrf()), ("score", "1.5")])
+        .await;
     assert_eq!(marked.status, StatusCode::SEE_OTHER);
     let page = browser.get(&marked.location.expect("location")).await;
-    assert!(page.body.contains("Every essay is marked: the result is final"), "{}", page.body);
+    assert!(
+        page.body.contains("Every essay is marked: the result is final"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Mark:</strong> 1.5 of 2"));
 
     let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
@@ -315,7 +381,11 @@ async fn each_role_is_kept_to_its_own_pages() {
 
     let mut candidate = signed_in(&app, "cand@example.com").await;
     for path in ["/assessments", "/assessments/new", "/marking", "/drives/new"] {
-        assert_eq!(candidate.get(path).await.status, StatusCode::FORBIDDEN, "candidate on {path}");
+        assert_eq!(
+            candidate.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "candidate on {path}"
+        );
     }
     let drives = candidate.get("/drives").await;
     assert_eq!(drives.status, StatusCode::OK);
@@ -323,7 +393,11 @@ async fn each_role_is_kept_to_its_own_pages() {
 
     let mut trainer = signed_in(&app, "trainer@example.com").await;
     for path in ["/drives/new", "/drives"] {
-        assert_eq!(trainer.get(path).await.status, StatusCode::FORBIDDEN, "trainer on {path}");
+        assert_eq!(
+            trainer.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "trainer on {path}"
+        );
     }
     let assessments = trainer.get("/assessments").await;
     assert_eq!(assessments.status, StatusCode::OK);
@@ -339,5 +413,9 @@ async fn each_role_is_kept_to_its_own_pages() {
     assert!(new.body.contains("there is none yet"));
 
     let anonymous = app.browser().get("/drives").await;
-    assert_eq!(anonymous.status, StatusCode::SEE_OTHER, "signed-out visitors are sent to sign in");
+    assert_eq!(
+        anonymous.status,
+        StatusCode::SEE_OTHER,
+        "signed-out visitors are sent to sign in"
+    );
 }
