@@ -50,6 +50,7 @@ fn main() {
         max_upload_bytes: 256 << 20,
         session_hours: 1,
         pool_size: 2,
+        review_band_points: 3.0,
     };
     let state = assay::web::open_state(Config::from_args(&args).expect("config")).expect("state");
     let req = ImportRequest {

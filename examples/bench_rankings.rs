@@ -145,6 +145,7 @@ async fn main() {
         max_upload_bytes: 16 << 20,
         session_hours: 1,
         pool_size: 4,
+        review_band_points: 3.0,
     };
     let state = assay::web::open_state(Config::from_args(&args).expect("config")).expect("state");
 

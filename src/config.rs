@@ -45,6 +45,10 @@ pub struct ConfigArgs {
     /// How long a sign-in lasts, in hours.
     #[arg(long, env = "SESSION_HOURS", default_value_t = 12, global = true)]
     pub session_hours: i64,
+    /// Review band, in percentage points, when an exam has too few graded
+    /// attempts (under 20) for a standard error of measurement.
+    #[arg(long, env = "REVIEW_BAND_POINTS", default_value_t = 3.0, global = true)]
+    pub review_band_points: f64,
     /// Database connections per server process.
     #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 16, global = true)]
     pub pool_size: u32,
@@ -63,6 +67,7 @@ pub struct Config {
     pub max_upload_bytes: usize,
     pub session_hours: i64,
     pub pool_size: u32,
+    pub review_band_points: f64,
 }
 
 impl std::fmt::Debug for Config {
@@ -79,6 +84,7 @@ impl std::fmt::Debug for Config {
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("session_hours", &self.session_hours)
             .field("pool_size", &self.pool_size)
+            .field("review_band_points", &self.review_band_points)
             .finish()
     }
 }
@@ -112,6 +118,7 @@ impl Config {
             max_upload_bytes: args.max_upload_bytes,
             session_hours: args.session_hours.max(1),
             pool_size: args.pool_size.max(1),
+            review_band_points: if args.review_band_points.is_finite() { args.review_band_points.max(0.0) } else { 3.0 },
         })
     }
 

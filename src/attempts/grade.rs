@@ -100,10 +100,21 @@ pub fn grade(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime, mail: &MailCo
     })
 }
 
-/// Totals the item scores and publishes the result: the attempt, the drive
-/// application, the percentile population and the notice.
-fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &MailContext) -> AppResult<()> {
-    let assessment = assessments::find(conn, attempt.assessment_id)?;
+/// An attempt's result as its item scores add up.
+#[derive(Debug, Clone)]
+pub struct Totals {
+    /// (section, item score, item points) for every item of the form.
+    pub scores: Vec<(String, Option<f64>, f64)>,
+    pub total: f64,
+    pub max: f64,
+    pub percent: f64,
+    pub passed: bool,
+}
+
+/// Adds up an attempt's item scores as they stand, against the pass mark.
+/// Shared by `finish` and by re-grading after a key correction
+/// (`crate::reports::correction`), so both total alike.
+pub fn retotal(conn: &mut DbConn, attempt: &AttemptRow, pass_percent: f64) -> AppResult<Totals> {
     let scores: Vec<(String, Option<f64>, f64)> = attempt_items::table
         .filter(attempt_items::attempt_id.eq(attempt.id))
         .select((attempt_items::section, attempt_items::score, attempt_items::points))
@@ -111,7 +122,15 @@ fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &Ma
     let total: f64 = scores.iter().filter_map(|(_, s, _)| *s).sum();
     let max: f64 = scores.iter().map(|(_, _, p)| p).sum();
     let pct = percent(total, max);
-    let passed = pct + 1e-9 >= assessment.pass_percent;
+    let passed = pct + 1e-9 >= pass_percent;
+    Ok(Totals { scores, total, max, percent: pct, passed })
+}
+
+/// Totals the item scores and publishes the result: the attempt, the drive
+/// application, the percentile population and the notice.
+fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &MailContext) -> AppResult<()> {
+    let assessment = assessments::find(conn, attempt.assessment_id)?;
+    let Totals { scores, total, max, percent: pct, passed } = retotal(conn, attempt, assessment.pass_percent)?;
     // The person's latest graded attempt is the one that counts.
     diesel::update(
         attempts::table
@@ -157,8 +176,10 @@ fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &Ma
 }
 
 /// Moves the person's applications in drives using this test to `tested`,
-/// with the score the rankings sort by.
-fn update_applications(
+/// with the score the rankings sort by. Also used after a re-grade: an
+/// application already past `tested` keeps its status, and the rankings'
+/// score counts move from its previous score to the new one.
+pub fn update_applications(
     conn: &mut DbConn,
     attempt: &AttemptRow,
     scores: &[(String, Option<f64>, f64)],

@@ -63,4 +63,7 @@ typed_id!(
     DriveId,
     AttemptId,
     ApplicationId,
+    CohortId,
+    ProcessId,
+    RunId,
 );

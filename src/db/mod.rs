@@ -12,7 +12,7 @@ pub use ids::*;
 
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -153,6 +153,48 @@ impl DbConn {
         match self {
             DbConn::Sqlite(_) => Backend::Sqlite,
             DbConn::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Runs `f` in a transaction, as `diesel::Connection::transaction` does
+    /// (this inherent method is the one `conn.transaction(…)` calls), except
+    /// that an outermost transaction on SQLite begins `IMMEDIATE`.
+    ///
+    /// Why: diesel's plain `BEGIN` is deferred. A deferred transaction that
+    /// reads and then writes (start a test, apply to a drive, register) asks
+    /// for the write lock only at its first write, and when another
+    /// connection holds it or has committed since the read, SQLite answers
+    /// "database is locked" at once, without waiting out `busy_timeout`:
+    /// under load most concurrent starts failed that way. `BEGIN IMMEDIATE`
+    /// takes the write lock up front, waiting for it (busy_timeout), so such
+    /// transactions queue instead of failing. Nested calls are savepoints as
+    /// before; PostgreSQL is unchanged.
+    pub fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        type Multi = <DbConn as Connection>::TransactionManager;
+        let DbConn::Sqlite(c) = self else {
+            return Connection::transaction(self, f);
+        };
+        let outermost = matches!(
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth(),
+            Ok(None)
+        );
+        if !outermost {
+            return Connection::transaction(self, f);
+        }
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(value) => {
+                Multi::commit_transaction(self)?;
+                Ok(value)
+            }
+            Err(e) => match Multi::rollback_transaction(self) {
+                Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
+                Err(rollback) => Err(rollback.into()),
+            },
         }
     }
 }

@@ -352,6 +352,77 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    processes (id) {
+        id -> Integer,
+        name -> Text,
+        client -> Text,
+        track -> Text,
+        tier -> Text,
+        min_percent -> Double,
+        section_minimums -> Text,
+        seats -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    routing_runs (id) {
+        id -> Integer,
+        cohort_id -> Integer,
+        assessment_id -> Integer,
+        status -> Text,
+        band_points -> Double,
+        band_note -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    routing_lines (id) {
+        id -> Integer,
+        run_id -> Integer,
+        trainee_id -> Integer,
+        rank -> Integer,
+        percent -> Double,
+        status -> Text,
+        process_id -> Nullable<Integer>,
+        review_process_id -> Nullable<Integer>,
+        previous_process_id -> Nullable<Integer>,
+        explanation -> Text,
+        override_reason -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    placements (trainee_id) {
+        trainee_id -> Integer,
+        process_id -> Integer,
+        run_id -> Integer,
+        since -> Timestamp,
+    }
+}
+
+diesel::table! {
+    regrades (id) {
+        id -> Integer,
+        attempt_id -> Integer,
+        version_id -> Integer,
+        corrected_version_id -> Integer,
+        old_score -> Nullable<Double>,
+        new_score -> Double,
+        old_percent -> Nullable<Double>,
+        new_percent -> Nullable<Double>,
+        at -> Timestamp,
+        actor -> Nullable<Integer>,
+    }
+}
+
+diesel::joinable!(regrades -> attempts (attempt_id));
+
 // Every table may meet every other in a query.
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -378,4 +449,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     cohort_exams,
     application_sections,
     drive_score_counts,
+    processes,
+    routing_runs,
+    routing_lines,
+    placements,
+    regrades,
 );

@@ -9,10 +9,10 @@ use utoipa::ToSchema;
 
 use super::service::{find, ApplicationRow};
 use crate::audit::{self, Event};
-use crate::db::schema::{application_events, applications, cohorts, users};
+use crate::db::schema::{application_events, applications, users};
 use crate::db::{ApplicationId, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult};
-use crate::notices::templates::{Hired, Mail, NotSelected, OfferedBpo, Rendered, Shortlisted};
+use crate::notices::templates::{Mail, NotSelected, OfferedBpo, Rendered, Shortlisted};
 use crate::notices::{self, MailContext, Recipient};
 
 /// From each status, where a recruiter may move an application. `tested`
@@ -43,28 +43,12 @@ pub struct Decision {
     pub cohort_id: Option<i32>,
 }
 
-fn notice_for(
-    conn: &mut DbConn,
-    to: &str,
-    name: &str,
-    drive: &str,
-    note: &str,
-    cohort_id: Option<i32>,
-    mail: &MailContext,
-) -> AppResult<Option<Rendered>> {
+fn notice_for(to: &str, name: &str, drive: &str, note: &str, mail: &MailContext) -> AppResult<Option<Rendered>> {
     Ok(match to {
         "shortlisted_kpo" => Some(Shortlisted { ctx: mail, name, drive, note }.render_mail()?),
         "offered_bpo" => Some(OfferedBpo { ctx: mail, name, drive, note }.render_mail()?),
         "rejected" => Some(NotSelected { ctx: mail, name, drive }.render_mail()?),
-        "hired" => match cohort_id {
-            Some(cohort) => {
-                let (cohort_name, starts_on): (String, NaiveDateTime) =
-                    cohorts::table.find(cohort).select((cohorts::name, cohorts::starts_on)).first(conn)?;
-                let starts_on = starts_on.format("%d %B %Y").to_string();
-                Some(Hired { ctx: mail, name, cohort: &cohort_name, starts_on }.render_mail()?)
-            }
-            None => None,
-        },
+        // Joining a cohort queues the "hired" notice (training::add_trainee).
         _ => None,
     })
 }
@@ -114,12 +98,12 @@ pub fn decide(
         let detail = format!("{} → {to}{}", app.status, if note.is_empty() { String::new() } else { format!(": {note}") });
         audit::record(conn, Event { actor: Some(actor), action: "application.decide", entity: "application", entity_id: Some(id.0), detail: &detail }, now)?;
         if let (Some(cohort), "hired") = (decision.cohort_id, to) {
-            crate::training::add_trainee(conn, cohort, app.candidate_id, Some(id), now)?;
+            crate::training::add_trainee(conn, cohort, app.candidate_id, Some(id), now, mail)?;
         }
         let drive = find(conn, app.drive_id)?;
         let (email, name): (String, String) =
             users::table.find(app.candidate_id).select((users::email, users::full_name)).first(conn)?;
-        if let Some(rendered) = notice_for(conn, to, &name, &drive.name, note, decision.cohort_id, mail)? {
+        if let Some(rendered) = notice_for(to, &name, &drive.name, note, mail)? {
             let to_person = Recipient { id: Some(app.candidate_id), email, name };
             notices::queue(conn, &format!("application:{id}:{to}"), &to_person, &rendered, now)?;
         }

@@ -1,3 +1,10 @@
 //! The grading module: routing trainees to processes by score, tier and seats.
 
+pub mod api;
 pub mod engine;
+pub mod runs;
+pub mod service;
+
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    api::configure(cfg);
+}

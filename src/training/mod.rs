@@ -1,6 +1,13 @@
 //! Training cohorts: hired candidates become trainees and take the
 //! post-training exams assigned to their cohort.
 
+pub mod api;
+pub mod service;
+
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    api::configure(cfg);
+}
+
 use diesel::prelude::*;
 
 use crate::db::schema::{cohort_exams, cohort_trainees};
@@ -18,20 +25,24 @@ pub fn exam_assigned(conn: &mut DbConn, user_id: UserId, assessment_id: Assessme
     Ok(n > 0)
 }
 
-/// Makes a hired candidate a trainee of a cohort (same account, same id).
+/// Makes a hired candidate a trainee of a cohort (same account, same id) and
+/// queues the "hired" notice.
 pub fn add_trainee(
     conn: &mut DbConn,
     cohort_id: i32,
     user_id: UserId,
     application_id: Option<crate::db::ApplicationId>,
     now: chrono::NaiveDateTime,
+    mail: &crate::notices::MailContext,
 ) -> AppResult<()> {
-    use crate::db::schema::cohorts;
+    use crate::db::schema::{cohorts, users};
     use crate::error::AppError;
-    let exists: i64 = cohorts::table.find(cohort_id).count().get_result(conn)?;
-    if exists == 0 {
+    use crate::notices::templates::{Hired, Mail};
+    let cohort: Option<(String, chrono::NaiveDateTime)> =
+        cohorts::table.find(cohort_id).select((cohorts::name, cohorts::starts_on)).first(conn).optional()?;
+    let Some((cohort_name, starts_on)) = cohort else {
         return Err(AppError::invalid_field("cohort_id", format!("There is no cohort {cohort_id}.")));
-    }
+    };
     let already: i64 = cohort_trainees::table
         .filter(cohort_trainees::cohort_id.eq(cohort_id))
         .filter(cohort_trainees::user_id.eq(user_id))
@@ -48,5 +59,10 @@ pub fn add_trainee(
             cohort_trainees::added_at.eq(now),
         ))
         .execute(conn)?;
+    let (email, name): (String, String) = users::table.find(user_id).select((users::email, users::full_name)).first(conn)?;
+    let starts_on = starts_on.format("%d %B %Y").to_string();
+    let rendered = Hired { ctx: mail, name: &name, cohort: &cohort_name, starts_on }.render_mail()?;
+    let to = crate::notices::Recipient { id: Some(user_id), email, name };
+    crate::notices::queue(conn, &format!("cohort:{cohort_id}:trainee:{user_id}:hired"), &to, &rendered, now)?;
     Ok(())
 }

@@ -66,6 +66,8 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             .configure(crate::assessments::configure)
             .configure(crate::attempts::configure)
             .configure(crate::drives::configure)
+            .configure(crate::training::configure)
+            .configure(crate::routing::configure)
             .configure(pages::configure)
             .default_service(web::to(errors::not_found))
             .wrap(from_fn(csrf::middleware))

@@ -34,14 +34,20 @@ impl ChromeDriver {
         if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
             return None;
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
         let child = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        let profile = std::env::temp_dir().join(format!("assay-chromium-{}", &assay::accounts::tokens::random_token()[..12]));
+        let profile = std::env::temp_dir().join(format!(
+            "assay-chromium-{}",
+            &assay::accounts::tokens::random_token()[..12]
+        ));
         std::fs::create_dir_all(&profile).expect("profile dir");
         let driver = ChromeDriver { child, port, profile };
         let deadline = Instant::now() + Duration::from_secs(15);
@@ -112,7 +118,12 @@ async fn path(c: &Client) -> String {
 }
 
 async fn fill(c: &Client, css: &str, value: &str) {
-    c.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("no {css}")).send_keys(value).await.expect("type");
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"))
+        .send_keys(value)
+        .await
+        .expect("type");
 }
 
 async fn retype(c: &Client, value: &str) {
@@ -122,13 +133,26 @@ async fn retype(c: &Client, value: &str) {
 }
 
 async fn click(c: &Client, locator: Locator<'_>) {
-    c.wait().at_most(Duration::from_secs(10)).for_element(locator).await.expect("element to click").click().await.expect("click");
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(locator)
+        .await
+        .expect("element to click")
+        .click()
+        .await
+        .expect("click");
 }
 
 /// The number of the question on show, once a page has loaded.
 async fn shown(c: &Client) -> usize {
     match c.find(Locator::Css("#question input[name='q']")).await {
-        Ok(e) => e.prop("value").await.ok().flatten().and_then(|v| v.parse().ok()).unwrap_or(0),
+        Ok(e) => e
+            .prop("value")
+            .await
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
         Err(_) => 0,
     }
 }
@@ -164,9 +188,18 @@ async fn screenshot(c: &Client, name: &str) {
 
 /// Applies on the drive page, then starts the test from the same page.
 async fn apply_and_start(c: &Client, base: &str, drive: &Drive) {
-    c.goto(&format!("{base}/drives/{}", drive.drive_id)).await.expect("drive page");
-    click(c, Locator::Css(&format!("form[action='/drives/{}/apply'] button", drive.drive_id))).await;
-    eventually("the application", || async move { text(c, "main").await.contains("You are eligible.") }).await;
+    c.goto(&format!("{base}/drives/{}", drive.drive_id))
+        .await
+        .expect("drive page");
+    click(
+        c,
+        Locator::Css(&format!("form[action='/drives/{}/apply'] button", drive.drive_id)),
+    )
+    .await;
+    eventually("the application", || async move {
+        text(c, "main").await.contains("You are eligible.")
+    })
+    .await;
     click(c, Locator::XPath("//form//button[normalize-space(.)='Start the test']")).await;
 }
 
@@ -209,15 +242,26 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     eventually("the profile page", || async move { path(c).await == "/profile" }).await;
     fill(c, "#degree", "B.Com").await;
     fill(c, "#score_percent", "80").await;
-    c.find(Locator::Css("#domain")).await.expect("domain").select_by_value("finance").await.expect("finance");
+    c.find(Locator::Css("#domain"))
+        .await
+        .expect("domain")
+        .select_by_value("finance")
+        .await
+        .expect("finance");
     click(c, Locator::Css("form[action='/profile'] button[type='submit']")).await;
-    eventually("the profile to save", || async move { text(c, "main").await.contains("Profile saved.") }).await;
+    eventually("the profile to save", || async move {
+        text(c, "main").await.contains("Profile saved.")
+    })
+    .await;
 
     apply_and_start(c, &base, &drive).await;
     eventually("the test page", || async move { shown(c).await == 1 }).await;
     let attempt_path = path(c).await;
     assert!(attempt_path.starts_with("/attempts/"), "{attempt_path}");
-    assert_eq!(text(c, ".q-meta").await.split_whitespace().take(4).collect::<Vec<_>>(), ["Question", "1", "of", "6"]);
+    assert_eq!(
+        text(c, ".q-meta").await.split_whitespace().take(4).collect::<Vec<_>>(),
+        ["Question", "1", "of", "6"]
+    );
 
     // Answer four questions of four kinds; each says "Saved" on its own.
     let mut answered = Vec::new();
@@ -225,7 +269,14 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
         if n > 1 {
             go_to_question(c, n).await;
         }
-        let kind = c.find(Locator::Css("#question")).await.expect("form").attr("data-type").await.ok().flatten();
+        let kind = c
+            .find(Locator::Css("#question"))
+            .await
+            .expect("form")
+            .attr("data-type")
+            .await
+            .ok()
+            .flatten();
         match kind.as_deref().unwrap_or_default() {
             "single_choice" => click(c, Locator::XPath(&choice("25%"))).await,
             "true_false" => click(c, Locator::XPath(&choice("True"))).await,
@@ -233,11 +284,20 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
             "short_text" => fill(c, "#answer", "NPV").await,
             _ => continue,
         }
-        eventually(&format!("question {n} to save"), || async move { text(c, "#save-state").await == "Saved" }).await;
+        eventually(&format!("question {n} to save"), || async move {
+            text(c, "#save-state").await == "Saved"
+        })
+        .await;
         answered.push((n, kind.unwrap_or_default()));
     }
     assert_eq!(answered.len(), 4, "{answered:?}");
-    let place = |kind: &str| answered.iter().find(|(_, k)| k == kind).map(|(n, _)| *n).expect("answered kind");
+    let place = |kind: &str| {
+        answered
+            .iter()
+            .find(|(_, k)| k == kind)
+            .map(|(n, _)| *n)
+            .expect("answered kind")
+    };
     let numeric = place("numeric");
 
     // A flag for review is the person's own note: it survives the reload too.
@@ -249,9 +309,28 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     c.refresh().await.expect("reload");
     eventually("the reloaded page", || async move { shown(c).await == numeric }).await;
     assert_eq!(field_value(c).await, "25");
-    assert!(c.find(Locator::Css(&flagged)).await.is_ok(), "the flag survives a reload");
-    assert_eq!(c.find(Locator::Id("flag")).await.expect("flag").attr("aria-pressed").await.ok().flatten().as_deref(), Some("true"));
-    assert_eq!(c.find_all(Locator::Css(".navigator a.answered")).await.expect("navigator").len(), 4);
+    assert!(
+        c.find(Locator::Css(&flagged)).await.is_ok(),
+        "the flag survives a reload"
+    );
+    assert_eq!(
+        c.find(Locator::Id("flag"))
+            .await
+            .expect("flag")
+            .attr("aria-pressed")
+            .await
+            .ok()
+            .flatten()
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        c.find_all(Locator::Css(".navigator a.answered"))
+            .await
+            .expect("navigator")
+            .len(),
+        4
+    );
     assert_eq!(text(c, "#answered-count").await, "4");
     go_to_question(c, place("short_text")).await;
     assert_eq!(field_value(c).await, "NPV");
@@ -259,16 +338,25 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     assert!(chosen(c, "True").await && !chosen(c, "False").await);
     go_to_question(c, place("single_choice")).await;
     assert!(chosen(c, "25%").await, "the saved choice is selected after the reload");
-    let current = format!(".navigator a[aria-current='page'][href='?q={}']", place("single_choice"));
-    assert!(c.find(Locator::Css(&current)).await.is_ok(), "the navigator marks the current question");
+    let current = format!(
+        ".navigator a[aria-current='page'][href='?q={}']",
+        place("single_choice")
+    );
+    assert!(
+        c.find(Locator::Css(&current)).await.is_ok(),
+        "the navigator marks the current question"
+    );
 
     screenshot(c, "test-page.png").await;
 
     // A paste in an answer is reported, for staff to see.
     go_to_question(c, place("short_text")).await;
-    c.execute("document.getElementById('answer').dispatchEvent(new Event('paste', {bubbles: true}))", vec![])
-        .await
-        .expect("paste");
+    c.execute(
+        "document.getElementById('answer').dispatchEvent(new Event('paste', {bubbles: true}))",
+        vec![],
+    )
+    .await
+    .expect("paste");
     let token = app.sign_in("priya@example.com", PASSWORD).await;
     let api_path = format!("/api/v1{attempt_path}");
     let (app_ref, token_ref, api_ref) = (&app, &token, &api_path);
@@ -282,16 +370,34 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
         window.fetch = () => Promise.reject(new TypeError('offline'));";
     c.execute(offline, vec![]).await.expect("go offline");
     retype(c, "npv").await;
-    eventually("the failed save", || async move { text(c, "#save-state").await == "Not saved — retrying" }).await;
+    eventually("the failed save", || async move {
+        text(c, "#save-state").await == "Not saved — retrying"
+    })
+    .await;
     let unsaved = format!(".navigator a.unsaved[href='?q={}']", place("short_text"));
-    assert!(c.find(Locator::Css(&unsaved)).await.is_ok(), "the navigator shows the unsaved answer");
-    c.execute("window.fetch = window.realFetch; window.dispatchEvent(new Event('online'));", vec![]).await.expect("online");
-    eventually("the retried save", || async move { text(c, "#save-state").await == "Saved" }).await;
+    assert!(
+        c.find(Locator::Css(&unsaved)).await.is_ok(),
+        "the navigator shows the unsaved answer"
+    );
+    c.execute(
+        "window.fetch = window.realFetch; window.dispatchEvent(new Event('online'));",
+        vec![],
+    )
+    .await
+    .expect("online");
+    eventually(
+        "the retried save",
+        || async move { text(c, "#save-state").await == "Saved" },
+    )
+    .await;
 
     // Offline again, then a reload: the answer kept in the browser is sent.
     c.execute(offline, vec![]).await.expect("go offline");
     retype(c, "Npv").await;
-    eventually("the failed save", || async move { text(c, "#save-state").await == "Not saved — retrying" }).await;
+    eventually("the failed save", || async move {
+        text(c, "#save-state").await == "Not saved — retrying"
+    })
+    .await;
     c.refresh().await.expect("reload");
     eventually("the kept answer to be sent", || async move {
         text(c, "#save-state").await == "Saved" && field_value(c).await == "Npv"
@@ -314,15 +420,30 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     eventually("the result page", || async move { path(c).await == *result_path }).await;
     screenshot(c, "result.png").await;
     let page = text(c, "main").await;
-    assert!(page.contains("You passed.") && page.contains("4 of 7") && page.contains("57.1%"), "{page}");
+    assert!(
+        page.contains("You passed.") && page.contains("4 of 7") && page.contains("57.1%"),
+        "{page}"
+    );
 
     let (_, view) = app.get_json(&api_path, Some(&token)).await;
     assert_eq!(view["status"], "graded", "{view}");
-    let kept: Vec<&Value> = view["responses"].as_array().expect("responses").iter().map(|r| &r["answer"]).collect();
-    assert!(kept.contains(&&json!(25)) && kept.contains(&&json!("Npv")) && kept.contains(&&json!(true)), "{view}");
+    let kept: Vec<&Value> = view["responses"]
+        .as_array()
+        .expect("responses")
+        .iter()
+        .map(|r| &r["answer"])
+        .collect();
+    assert!(
+        kept.contains(&&json!(25)) && kept.contains(&&json!("Npv")) && kept.contains(&&json!(true)),
+        "{view}"
+    );
 
     let _ = c.clone().close().await;
-    let _ = writeln!(std::io::stderr(), "browser test of the whole path took {:.1}s", began.elapsed().as_secs_f64());
+    let _ = writeln!(
+        std::io::stderr(),
+        "browser test of the whole path took {:.1}s",
+        began.elapsed().as_secs_f64()
+    );
 }
 
 #[actix_web::test]
@@ -342,24 +463,51 @@ async fn the_countdown_speaks_at_five_minutes_and_at_one_and_submits_when_time_i
     fill(c, "#password", PASSWORD).await;
     click(c, Locator::Css("form[action='/signin'] button[type='submit']")).await;
     eventually("the home page", || async move { path(c).await == "/" }).await;
-    c.goto(&format!("{base}/drives/{}", drive.drive_id)).await.expect("drive page");
+    c.goto(&format!("{base}/drives/{}", drive.drive_id))
+        .await
+        .expect("drive page");
     click(c, Locator::XPath("//form//button[normalize-space(.)='Start the test']")).await;
     eventually("the test page", || async move { shown(c).await == 1 }).await;
     assert!(text(c, "#timer").await.starts_with("29:5") || text(c, "#timer").await == "30:00");
 
     // The server's clock moves on; a reload learns it from server_now.
     let announced = || async move { text(c, "#time-announce").await };
-    app.state.clock.advance(chrono::Duration::minutes(25) - chrono::Duration::seconds(3));
+    app.state
+        .clock
+        .advance(chrono::Duration::minutes(25) - chrono::Duration::seconds(3));
     c.refresh().await.expect("reload");
-    eventually("the reloaded page", || async move { text(c, "#timer").await.starts_with("05:0") }).await;
-    assert_eq!(announced().await, "", "nothing is announced before five minutes are left");
-    eventually("five minutes left", || async move { announced().await == "5 minutes left." }).await;
+    eventually("the reloaded page", || async move {
+        text(c, "#timer").await.starts_with("05:0")
+    })
+    .await;
+    assert_eq!(
+        announced().await,
+        "",
+        "nothing is announced before five minutes are left"
+    );
+    eventually(
+        "five minutes left",
+        || async move { announced().await == "5 minutes left." },
+    )
+    .await;
     // Five minutes are left now: skip to three seconds over one minute.
-    app.state.clock.advance(chrono::Duration::minutes(4) - chrono::Duration::seconds(3));
+    app.state
+        .clock
+        .advance(chrono::Duration::minutes(4) - chrono::Duration::seconds(3));
     c.refresh().await.expect("reload");
-    eventually("one minute left", || async move { announced().await == "One minute left." }).await;
+    eventually(
+        "one minute left",
+        || async move { announced().await == "One minute left." },
+    )
+    .await;
     let timer = c.find(Locator::Id("timer")).await.expect("timer");
-    assert!(timer.attr("class").await.ok().flatten().unwrap_or_default().contains("low"));
+    assert!(timer
+        .attr("class")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+        .contains("low"));
 
     // Time runs out with the page open: it submits by itself.
     app.state.clock.advance(chrono::Duration::seconds(57));
@@ -367,5 +515,9 @@ async fn the_countdown_speaks_at_five_minutes_and_at_one_and_submits_when_time_i
     eventually("the result page", || async move { path(c).await.ends_with("/result") }).await;
     assert!(text(c, "main").await.contains("0 of 7"));
     let _ = c.clone().close().await;
-    let _ = writeln!(std::io::stderr(), "browser test of the countdown took {:.1}s", began.elapsed().as_secs_f64());
+    let _ = writeln!(
+        std::io::stderr(),
+        "browser test of the countdown took {:.1}s",
+        began.elapsed().as_secs_f64()
+    );
 }

@@ -84,6 +84,7 @@ pub fn test_config(database_url: &str, mail_dir: PathBuf) -> Config {
         max_upload_bytes: 256 * 1024,
         session_hours: 12,
         pool_size: 4,
+        review_band_points: 3.0,
     }
 }
 

@@ -10,5 +10,6 @@ mod helpers;
 mod notices;
 mod pages;
 mod platform;
-mod test_page;
 mod rankings;
+mod routing;
+mod test_page;

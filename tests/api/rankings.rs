@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use crate::helpers::{spawn_app, TestApp};
 
 /// Eight true/false questions, all "true": four in Quant, four in Verbal.
-fn rank_bank() -> String {
+pub fn rank_bank() -> String {
     let mut toml = String::from("[bank]\nname = \"Rank bank\"\ncategory = \"Rank\"\n");
     for (section, n) in [("Quant", 4), ("Verbal", 4)] {
         for i in 1..=n {

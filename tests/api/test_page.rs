@@ -21,7 +21,10 @@ async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
     let mut browser = app.browser();
     let page = browser.get("/signin").await;
     let signed_in = browser
-        .post_form("/signin", &[("csrf_token", &page.csrf()), ("email", email), ("password", PASSWORD)])
+        .post_form(
+            "/signin",
+            &[("csrf_token", &page.csrf()), ("email", email), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{}", signed_in.body);
     browser
@@ -31,7 +34,12 @@ async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
 /// returns the attempt's path.
 async fn start_page(browser: &mut Browser<'_>, drive: &Drive) -> String {
     let csrf = browser.get("/").await.csrf();
-    let started = browser.post_form(&format!("/assessments/{}/start", drive.assessment_id), &[("csrf_token", &csrf)]).await;
+    let started = browser
+        .post_form(
+            &format!("/assessments/{}/start", drive.assessment_id),
+            &[("csrf_token", &csrf)],
+        )
+        .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
     started.location.expect("the attempt's address")
 }
@@ -40,11 +48,20 @@ async fn start_page(browser: &mut Browser<'_>, drive: &Drive) -> String {
 async fn questions(app: &TestApp, token: &str, attempt_path: &str) -> Vec<(usize, Value)> {
     let (status, view) = app.get_json(&format!("/api/v1{attempt_path}"), Some(token)).await;
     assert_eq!(status, StatusCode::OK, "{view}");
-    view["questions"].as_array().expect("questions").iter().cloned().enumerate().map(|(i, q)| (i + 1, q)).collect()
+    view["questions"]
+        .as_array()
+        .expect("questions")
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, q)| (i + 1, q))
+        .collect()
 }
 
 fn find<'a>(qs: &'a [(usize, Value)], qtype: &str) -> &'a (usize, Value) {
-    qs.iter().find(|(_, q)| q["type"] == qtype).unwrap_or_else(|| panic!("no {qtype} question"))
+    qs.iter()
+        .find(|(_, q)| q["type"] == qtype)
+        .unwrap_or_else(|| panic!("no {qtype} question"))
 }
 
 fn option_id(q: &Value, text: &str) -> String {
@@ -65,7 +82,13 @@ async fn answer(
 ) -> crate::helpers::Page {
     let question_id = q["id"].to_string();
     let number = number.to_string();
-    let mut fields = vec![("csrf_token", csrf), ("question_id", &question_id), ("q", &number), ("seq", "1"), ("go", go)];
+    let mut fields = vec![
+        ("csrf_token", csrf),
+        ("question_id", &question_id),
+        ("q", &number),
+        ("seq", "1"),
+        ("go", go),
+    ];
     fields.extend(answers.iter().map(|a| ("answer", *a)));
     browser.post_form(&format!("{attempt_path}/answer"), &fields).await
 }
@@ -82,7 +105,10 @@ async fn the_test_page_works_without_javascript_from_start_to_result() {
 
     let page = browser.get(&attempt).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Question 1 of 6"), "with nothing answered the first question shows");
+    assert!(
+        page.body.contains("Question 1 of 6"),
+        "with nothing answered the first question shows"
+    );
     assert!(page.body.contains(r#"<a href="?q=1" "#) && page.body.contains(r#"aria-current="page""#));
     assert!(page.body.contains(r#"<meta name="csrf-token""#));
     let csrf = page.csrf();
@@ -94,42 +120,89 @@ async fn the_test_page_works_without_javascript_from_start_to_result() {
     let mr = find(&qs, "multiple_response");
     let both = [option_id(&mr.1, "Loan payable"), option_id(&mr.1, "Creditors")];
     answer(&mut browser, &attempt, &csrf, mr, &[&both[0], &both[1]], "prev").await;
-    answer(&mut browser, &attempt, &csrf, find(&qs, "true_false"), &["true"], "next").await;
+    answer(
+        &mut browser,
+        &attempt,
+        &csrf,
+        find(&qs, "true_false"),
+        &["true"],
+        "next",
+    )
+    .await;
     let num = find(&qs, "numeric");
     let refused = answer(&mut browser, &attempt, &csrf, num, &["twenty"], "next").await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("This question takes a number."), "{}", refused.body);
-    assert!(refused.body.contains(r#"value="twenty""#), "the refused answer comes back as typed");
+    assert!(
+        refused.body.contains("This question takes a number."),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains(r#"value="twenty""#),
+        "the refused answer comes back as typed"
+    );
     answer(&mut browser, &attempt, &csrf, num, &["25"], "next").await;
 
     let (_, view) = app.get_json(&format!("/api/v1{attempt}"), Some(&token)).await;
-    let saved: Vec<&Value> = view["responses"].as_array().expect("responses").iter().map(|r| &r["answer"]).collect();
+    let saved: Vec<&Value> = view["responses"]
+        .as_array()
+        .expect("responses")
+        .iter()
+        .map(|r| &r["answer"])
+        .collect();
     assert_eq!(saved.len(), 4, "{view}");
     assert!(saved.contains(&&json!(25.0)) && saved.contains(&&json!(true)), "{view}");
 
     let page = browser.get(&format!("{attempt}?q={}", sc.0)).await;
-    assert!(page.body.contains(&format!(r#"value="{}" checked>"#, option_id(&sc.1, "25%"))), "the saved choice is checked again");
+    assert!(
+        page.body
+            .contains(&format!(r#"value="{}" checked>"#, option_id(&sc.1, "25%"))),
+        "the saved choice is checked again"
+    );
     let page = browser.get(&format!("{attempt}?q={}", mr.0)).await;
     assert_eq!(page.body.matches(" checked>").count(), 2);
     let page = browser.get(&format!("{attempt}?q={}", num.0)).await;
-    assert!(page.body.contains(r#"type="number" step="any" inputmode="decimal" autocomplete="off" class="short" value="25""#));
+    assert!(page
+        .body
+        .contains(r#"type="number" step="any" inputmode="decimal" autocomplete="off" class="short" value="25""#));
     assert!(page.body.contains("4</span> of 6 answered"));
     let page = browser.get(&attempt).await;
-    let first_open = qs.iter().find(|(_, q)| q["type"] == "short_text" || q["type"] == "essay").map(|(n, _)| *n);
-    assert!(page.body.contains(&format!("Question {} of 6", first_open.unwrap_or(0))), "the first unanswered question shows");
+    let first_open = qs
+        .iter()
+        .find(|(_, q)| q["type"] == "short_text" || q["type"] == "essay")
+        .map(|(n, _)| *n);
+    assert!(
+        page.body
+            .contains(&format!("Question {} of 6", first_open.unwrap_or(0))),
+        "the first unanswered question shows"
+    );
 
     let confirm = browser.get(&format!("{attempt}/confirm")).await;
     assert_eq!(confirm.status, StatusCode::OK);
-    assert!(confirm.body.contains("You have 2 unanswered question(s)"), "{}", confirm.body);
-    let submitted = browser.post_form(&format!("{attempt}/submit"), &[("csrf_token", &csrf)]).await;
+    assert!(
+        confirm.body.contains("You have 2 unanswered question(s)"),
+        "{}",
+        confirm.body
+    );
+    let submitted = browser
+        .post_form(&format!("{attempt}/submit"), &[("csrf_token", &csrf)])
+        .await;
     assert_eq!(submitted.status, StatusCode::SEE_OTHER);
     assert_eq!(submitted.location, Some(format!("{attempt}/result")));
 
     let result = browser.get(&format!("{attempt}/result")).await;
     assert_eq!(result.status, StatusCode::OK);
-    assert!(result.body.contains("4 of 7") && result.body.contains("57.1%"), "{}", result.body);
+    assert!(
+        result.body.contains("4 of 7") && result.body.contains("57.1%"),
+        "{}",
+        result.body
+    );
     assert!(result.body.contains("You passed."));
-    assert_eq!(browser.get(&attempt).await.location, Some(format!("{attempt}/result")), "a submitted test is over");
+    assert_eq!(
+        browser.get(&attempt).await.location,
+        Some(format!("{attempt}/result")),
+        "a submitted test is over"
+    );
     let late = answer(&mut browser, &attempt, &csrf, num, &["26"], "next").await;
     assert_eq!(late.location, Some(format!("{attempt}/result")));
 }
@@ -144,14 +217,29 @@ async fn another_candidate_gets_404_for_every_page_of_an_attempt() {
     let attempt = start_page(&mut owner, &drive).await;
     let mut other = signed_in(&app, "other@example.com").await;
     let csrf = other.get("/").await.csrf();
-    for path in [attempt.clone(), format!("{attempt}/confirm"), format!("{attempt}/result")] {
+    for path in [
+        attempt.clone(),
+        format!("{attempt}/confirm"),
+        format!("{attempt}/result"),
+    ] {
         assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
-    let post = other.post_form(&format!("{attempt}/answer"), &[("csrf_token", &csrf), ("question_id", "1"), ("answer", "0")]).await;
+    let post = other
+        .post_form(
+            &format!("{attempt}/answer"),
+            &[("csrf_token", &csrf), ("question_id", "1"), ("answer", "0")],
+        )
+        .await;
     assert_eq!(post.status, StatusCode::NOT_FOUND);
-    let submit = other.post_form(&format!("{attempt}/submit"), &[("csrf_token", &csrf)]).await;
+    let submit = other
+        .post_form(&format!("{attempt}/submit"), &[("csrf_token", &csrf)])
+        .await;
     assert_eq!(submit.status, StatusCode::NOT_FOUND);
-    assert_eq!(owner.get(&attempt).await.status, StatusCode::OK, "the owner's test is untouched and open");
+    assert_eq!(
+        owner.get(&attempt).await.status,
+        StatusCode::OK,
+        "the owner's test is untouched and open"
+    );
     let signed_out = app.browser().get(&attempt).await;
     assert_eq!(signed_out.status, StatusCode::SEE_OTHER, "signing in comes first");
 }
@@ -173,13 +261,22 @@ async fn no_page_or_script_a_candidate_sees_carries_a_key_or_an_explanation() {
     }
     pages.push(browser.get(&format!("{attempt}/confirm")).await.body);
     pages.push(browser.get("/static/test.js").await.body);
-    browser.post_form(&format!("{attempt}/submit"), &[("csrf_token", &csrf)]).await;
+    browser
+        .post_form(&format!("{attempt}/submit"), &[("csrf_token", &csrf)])
+        .await;
     pages.push(browser.get(&format!("{attempt}/result")).await.body);
     for body in &pages {
-        for leak in EXPLANATIONS.iter().copied().chain(["credit", "explanation", "tolerance", "is_key", "feedback"]) {
+        for leak in EXPLANATIONS
+            .iter()
+            .copied()
+            .chain(["credit", "explanation", "tolerance", "is_key", "feedback"])
+        {
             assert!(!body.contains(leak), "{leak} leaked in {body}");
         }
-        assert!(!body.contains("<script>") && !body.contains(" style="), "the CSP allows no inline script or style");
+        assert!(
+            !body.contains("<script>") && !body.contains(" style="),
+            "the CSP allows no inline script or style"
+        );
     }
     assert!(pages[0].contains(r#"<script src="/static/test.js" defer></script>"#));
 }
@@ -191,19 +288,38 @@ async fn refusals_to_start_are_pages_with_the_reason() {
     applicant(&app, "low@example.com", &drive, 58.0).await;
     let mut low = signed_in(&app, "low@example.com").await;
     let csrf = low.get("/").await.csrf();
-    let refused = low.post_form(&format!("/assessments/{}/start", drive.assessment_id), &[("csrf_token", &csrf)]).await;
+    let refused = low
+        .post_form(
+            &format!("/assessments/{}/start", drive.assessment_id),
+            &[("csrf_token", &csrf)],
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.body.contains("Apply to a drive that uses this test first"), "{}", refused.body);
+    assert!(
+        refused.body.contains("Apply to a drive that uses this test first"),
+        "{}",
+        refused.body
+    );
 
     applicant(&app, "once@example.com", &drive, 80.0).await;
     let mut once = signed_in(&app, "once@example.com").await;
     let attempt = start_page(&mut once, &drive).await;
     assert_eq!(start_page(&mut once, &drive).await, attempt, "starting again resumes");
     let csrf = once.get("/").await.csrf();
-    once.post_form(&format!("{attempt}/submit"), &[("csrf_token", &csrf)]).await;
-    let used = once.post_form(&format!("/assessments/{}/start", drive.assessment_id), &[("csrf_token", &csrf)]).await;
+    once.post_form(&format!("{attempt}/submit"), &[("csrf_token", &csrf)])
+        .await;
+    let used = once
+        .post_form(
+            &format!("/assessments/{}/start", drive.assessment_id),
+            &[("csrf_token", &csrf)],
+        )
+        .await;
     assert_eq!(used.status, StatusCode::CONFLICT);
-    assert!(used.body.contains("You have used all 1 attempt(s) this test allows."), "{}", used.body);
+    assert!(
+        used.body.contains("You have used all 1 attempt(s) this test allows."),
+        "{}",
+        used.body
+    );
 }
 
 #[actix_web::test]
@@ -216,16 +332,39 @@ async fn the_result_page_waits_for_marking_and_keeps_the_score_when_asked_to() {
     let qs = questions(&app, &token, &attempt).await;
     let csrf = browser.get(&attempt).await.csrf();
     let essay = find(&qs, "essay");
-    answer(&mut browser, &attempt, &csrf, essay, &["Insured people take\nmore risk."], "finish").await;
-    browser.post_form(&format!("{attempt}/submit"), &[("csrf_token", &csrf)]).await;
+    answer(
+        &mut browser,
+        &attempt,
+        &csrf,
+        essay,
+        &["Insured people take\nmore risk."],
+        "finish",
+    )
+    .await;
+    browser
+        .post_form(&format!("{attempt}/submit"), &[("csrf_token", &csrf)])
+        .await;
     let marking = browser.get(&format!("{attempt}/result")).await;
-    assert!(marking.body.contains("Your answers are being marked"), "{}", marking.body);
+    assert!(
+        marking.body.contains("Your answers are being marked"),
+        "{}",
+        marking.body
+    );
 
     let path = format!("/api/v1{attempt}/essays/{}", essay.1["id"]);
-    assert_eq!(app.post_json(&path, &json!({"score": 2.0}), Some(&drive.trainer)).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.post_json(&path, &json!({"score": 2.0}), Some(&drive.trainer))
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
     let result = browser.get(&format!("{attempt}/result")).await;
     assert!(result.body.contains("We will be in touch."), "{}", result.body);
-    assert!(!result.body.contains('%'), "show_score false hides the score: {}", result.body);
+    assert!(
+        !result.body.contains('%'),
+        "show_score false hides the score: {}",
+        result.body
+    );
 }
 
 #[actix_web::test]
@@ -236,7 +375,10 @@ async fn a_test_page_opened_after_the_time_is_up_is_graded_and_shows_the_result(
     let mut browser = signed_in(&app, "late@example.com").await;
     let attempt = start_page(&mut browser, &drive).await;
     let page = browser.get(&attempt).await;
-    assert!(page.body.contains(">10:00</span>"), "the time left is on the page before any script runs");
+    assert!(
+        page.body.contains(">10:00</span>"),
+        "the time left is on the page before any script runs"
+    );
     app.state.clock.advance(chrono::Duration::minutes(11));
     let late = browser.get(&attempt).await;
     assert_eq!(late.location, Some(format!("{attempt}/result")));

@@ -1,0 +1,18 @@
+-- One row per attempt item re-scored after a miskeyed question was
+-- corrected: the attempt keeps the version it was shown (version_id), its
+-- score comes from the corrected version (corrected_version_id). Percents are
+-- null for an attempt not yet graded (an essay still waiting for marks).
+CREATE TABLE regrades (
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    attempt_id INTEGER NOT NULL REFERENCES attempts (id),
+    version_id INTEGER NOT NULL REFERENCES question_versions (id),
+    corrected_version_id INTEGER NOT NULL REFERENCES question_versions (id),
+    old_score DOUBLE,
+    new_score DOUBLE NOT NULL,
+    old_percent DOUBLE,
+    new_percent DOUBLE,
+    at TIMESTAMP NOT NULL,
+    actor INTEGER REFERENCES users (id)
+);
+CREATE INDEX regrades_attempt_idx ON regrades (attempt_id);
+CREATE INDEX regrades_version_idx ON regrades (version_id);

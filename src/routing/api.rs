@@ -1,0 +1,90 @@
+//! Processes and routing runs over the API.
+
+use actix_web::{web, HttpResponse};
+
+use super::runs::{self, NewRun, OverrideRequest, RunView};
+use super::service::{self, NewProcess, ProcessRow};
+use crate::accounts::api::Created;
+use crate::db::{CohortId, RunId};
+use crate::error::{AppResult, ErrorBody};
+use crate::notices::MailContext;
+use crate::web::auth::{AdminUser, StaffUser, TrainerUser};
+use crate::web::AppState;
+
+/// Create a client process with its tier, cut-offs and seats.
+#[utoipa::path(post, path = "/api/v1/processes", tag = "routing", request_body = NewProcess,
+    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+pub async fn create_process(state: web::Data<AppState>, AdminUser(user): AdminUser, body: web::Json<NewProcess>) -> AppResult<HttpResponse> {
+    let now = state.clock.now();
+    let process = body.into_inner();
+    let id = state.db(move |conn| service::create_process(conn, &process, user.id, now)).await?;
+    Ok(HttpResponse::Created().json(Created { id: id.0 }))
+}
+
+/// List processes.
+#[utoipa::path(get, path = "/api/v1/processes", tag = "routing", responses((status = 200, body = Vec<ProcessRow>)))]
+pub async fn list_processes(state: web::Data<AppState>, _user: StaffUser) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(state.db(service::list_processes).await?))
+}
+
+/// Draft a routing run of the cohort on one exam.
+#[utoipa::path(post, path = "/api/v1/cohorts/{id}/routing-runs", tag = "routing", params(("id" = i32, Path)), request_body = NewRun,
+    responses((status = 201, body = RunView), (status = 422, body = ErrorBody)))]
+pub async fn create_run(
+    state: web::Data<AppState>,
+    TrainerUser(user): TrainerUser,
+    path: web::Path<CohortId>,
+    body: web::Json<NewRun>,
+) -> AppResult<HttpResponse> {
+    let cohort = path.into_inner();
+    let now = state.clock.now();
+    let band = state.config.review_band_points;
+    let run = body.into_inner();
+    let view = state.db(move |conn| runs::create(conn, cohort, &run, band, user.id, now)).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// A routing run with every line and its explanation.
+#[utoipa::path(get, path = "/api/v1/routing-runs/{id}", tag = "routing", params(("id" = i32, Path)),
+    responses((status = 200, body = RunView)))]
+pub async fn get_run(state: web::Data<AppState>, _user: StaffUser, path: web::Path<RunId>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    Ok(HttpResponse::Ok().json(state.db(move |conn| runs::view(conn, id)).await?))
+}
+
+/// Override one line with a reason (kept in the audit log).
+#[utoipa::path(post, path = "/api/v1/routing-runs/{id}/overrides", tag = "routing", params(("id" = i32, Path)),
+    request_body = OverrideRequest, responses((status = 200, body = RunView), (status = 409, body = ErrorBody)))]
+pub async fn override_line(
+    state: web::Data<AppState>,
+    TrainerUser(user): TrainerUser,
+    path: web::Path<RunId>,
+    body: web::Json<OverrideRequest>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let now = state.clock.now();
+    let req = body.into_inner();
+    if req.reason.trim().is_empty() {
+        return Err(crate::error::AppError::invalid_field("reason", "Say why the line is overridden."));
+    }
+    Ok(HttpResponse::Ok().json(state.db(move |conn| runs::override_line(conn, id, &req, user.id, now)).await?))
+}
+
+/// Freeze the run, set placements and queue every trainee's notice.
+#[utoipa::path(post, path = "/api/v1/routing-runs/{id}/publish", tag = "routing", params(("id" = i32, Path)),
+    responses((status = 200, body = RunView), (status = 409, body = ErrorBody)))]
+pub async fn publish(state: web::Data<AppState>, TrainerUser(user): TrainerUser, path: web::Path<RunId>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let now = state.clock.now();
+    let mail = MailContext::from(state.config.as_ref());
+    Ok(HttpResponse::Ok().json(state.db(move |conn| runs::publish(conn, id, user.id, now, &mail)).await?))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/processes", web::post().to(create_process))
+        .route("/api/v1/processes", web::get().to(list_processes))
+        .route("/api/v1/cohorts/{id}/routing-runs", web::post().to(create_run))
+        .route("/api/v1/routing-runs/{id}", web::get().to(get_run))
+        .route("/api/v1/routing-runs/{id}/overrides", web::post().to(override_line))
+        .route("/api/v1/routing-runs/{id}/publish", web::post().to(publish));
+}

@@ -1,0 +1,290 @@
+//! A routing run's life: drafted by the engine, overridden by people with
+//! reasons, published (frozen, placements set, notices queued).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::engine::{self, Band, Decision, Override, RoutingInput, Status};
+use super::service::{process_inputs, reliability, trainee_inputs_for};
+use crate::audit::{self, Event};
+use crate::db::schema::{cohort_exams, placements, processes, routing_lines, routing_runs, users};
+use crate::db::{AssessmentId, CohortId, DbConn, ProcessId, RunId, UserId};
+use crate::error::{AppError, AppResult};
+use crate::notices::templates::{Mail, RoutingDecision};
+use crate::notices::{self, MailContext, Recipient};
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Line {
+    pub trainee_id: UserId,
+    pub full_name: String,
+    pub rank: i32,
+    pub percent: f64,
+    /// assigned, review or retrain
+    pub status: String,
+    pub process_id: Option<ProcessId>,
+    pub review_process_id: Option<ProcessId>,
+    pub previous_process_id: Option<ProcessId>,
+    pub explanation: String,
+    pub override_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RunView {
+    pub run_id: RunId,
+    pub cohort_id: CohortId,
+    pub assessment_id: AssessmentId,
+    /// draft or published
+    pub status: String,
+    pub band_points: f64,
+    pub band_note: String,
+    pub assignments: Vec<Line>,
+    /// Trainees with no graded attempt on the exam yet: not routed.
+    pub not_examined: Vec<UserId>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewRun {
+    pub assessment_id: AssessmentId,
+    /// Sections whose scores break ties, in order.
+    #[serde(default)]
+    pub tie_break_sections: Vec<String>,
+}
+
+fn decision_of(line: &Line) -> Decision {
+    Decision {
+        trainee_id: line.trainee_id.0,
+        rank: line.rank.max(0) as u32,
+        percent: line.percent,
+        status: Status::parse(&line.status).unwrap_or(Status::Retrain),
+        process_id: line.process_id.map(|p| p.0),
+        review_process_id: line.review_process_id.map(|p| p.0),
+        previous_process_id: line.previous_process_id.map(|p| p.0),
+        explanation: line.explanation.clone(),
+    }
+}
+
+/// Drafts a run: the engine decides every line.
+pub fn create(
+    conn: &mut DbConn,
+    cohort_id: CohortId,
+    run: &NewRun,
+    default_band: f64,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<RunView> {
+    conn.transaction(|conn| {
+        let assigned: i64 = cohort_exams::table
+            .filter(cohort_exams::cohort_id.eq(cohort_id.0))
+            .filter(cohort_exams::assessment_id.eq(run.assessment_id))
+            .count()
+            .get_result(conn)?;
+        if assigned == 0 {
+            return Err(AppError::invalid_field(
+                "assessment_id",
+                format!("Exam {} is not assigned to cohort {cohort_id}; assign it first.", run.assessment_id),
+            ));
+        }
+        let (trainees, not_examined) = trainee_inputs_for(conn, cohort_id, run.assessment_id, &run.tie_break_sections)?;
+        let (_, processes) = process_inputs(conn)?;
+        let (n, sd, alpha) = reliability(conn, run.assessment_id)?;
+        let band = Band::for_exam(n, sd, alpha, default_band);
+        let band_note = match &band {
+            Band::Sem { points } => format!("standard error of measurement, {points:.1} points over {n} graded attempts"),
+            Band::Default { points, reason } => format!("configured default band of {points:.1} points: {reason}"),
+        };
+        let decisions = engine::route(&RoutingInput { trainees, processes, band: band.clone() })
+            .map_err(|e| AppError::conflict("routing_refused", format!("The run cannot be made: {e}.")))?;
+        let id: RunId = diesel::insert_into(routing_runs::table)
+            .values((
+                routing_runs::cohort_id.eq(cohort_id.0),
+                routing_runs::assessment_id.eq(run.assessment_id),
+                routing_runs::status.eq("draft"),
+                routing_runs::band_points.eq(band.points()),
+                routing_runs::band_note.eq(&band_note),
+                routing_runs::created_by.eq(Some(actor)),
+                routing_runs::created_at.eq(now),
+            ))
+            .returning(routing_runs::id)
+            .get_result(conn)?;
+        for d in &decisions {
+            diesel::insert_into(routing_lines::table)
+                .values((
+                    routing_lines::run_id.eq(id),
+                    routing_lines::trainee_id.eq(UserId(d.trainee_id)),
+                    routing_lines::rank.eq(d.rank as i32),
+                    routing_lines::percent.eq(d.percent),
+                    routing_lines::status.eq(d.status.as_str()),
+                    routing_lines::process_id.eq(d.process_id.map(ProcessId)),
+                    routing_lines::review_process_id.eq(d.review_process_id.map(ProcessId)),
+                    routing_lines::previous_process_id.eq(d.previous_process_id.map(ProcessId)),
+                    routing_lines::explanation.eq(&d.explanation),
+                    routing_lines::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        let detail = format!("drafted routing of cohort {cohort_id} on exam {}: {} lines", run.assessment_id, decisions.len());
+        audit::record(conn, Event { actor: Some(actor), action: "routing.draft", entity: "routing_run", entity_id: Some(id.0), detail: &detail }, now)?;
+        let mut view = view(conn, id)?;
+        view.not_examined = not_examined;
+        Ok(view)
+    })
+}
+
+pub fn view(conn: &mut DbConn, id: RunId) -> AppResult<RunView> {
+    let run: (RunId, i32, AssessmentId, String, f64, String) = routing_runs::table
+        .find(id)
+        .select((
+            routing_runs::id,
+            routing_runs::cohort_id,
+            routing_runs::assessment_id,
+            routing_runs::status,
+            routing_runs::band_points,
+            routing_runs::band_note,
+        ))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("There is no routing run {id}.")))?;
+    type Row = (UserId, String, i32, f64, String, Option<ProcessId>, Option<ProcessId>, Option<ProcessId>, String, Option<String>);
+    let rows: Vec<Row> = routing_lines::table
+        .inner_join(users::table.on(users::id.eq(routing_lines::trainee_id)))
+        .filter(routing_lines::run_id.eq(id))
+        .select((
+            routing_lines::trainee_id,
+            users::full_name,
+            routing_lines::rank,
+            routing_lines::percent,
+            routing_lines::status,
+            routing_lines::process_id,
+            routing_lines::review_process_id,
+            routing_lines::previous_process_id,
+            routing_lines::explanation,
+            routing_lines::override_reason,
+        ))
+        .order(routing_lines::rank.asc())
+        .load(conn)?;
+    let assignments = rows
+        .into_iter()
+        .map(|r| Line {
+            trainee_id: r.0,
+            full_name: r.1,
+            rank: r.2,
+            percent: r.3,
+            status: r.4,
+            process_id: r.5,
+            review_process_id: r.6,
+            previous_process_id: r.7,
+            explanation: r.8,
+            override_reason: r.9,
+        })
+        .collect();
+    Ok(RunView {
+        run_id: run.0,
+        cohort_id: CohortId(run.1),
+        assessment_id: run.2,
+        status: run.3,
+        band_points: run.4,
+        band_note: run.5,
+        assignments,
+        not_examined: vec![],
+    })
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct OverrideRequest {
+    pub trainee_id: UserId,
+    /// The process to place them in, or null for retrain.
+    pub process_id: Option<ProcessId>,
+    pub reason: String,
+}
+
+/// A person's decision on one line, with a reason kept in the audit log.
+pub fn override_line(conn: &mut DbConn, id: RunId, req: &OverrideRequest, actor: UserId, now: NaiveDateTime) -> AppResult<RunView> {
+    conn.transaction(|conn| {
+        let current = view(conn, id)?;
+        if current.status != "draft" {
+            return Err(AppError::conflict("published", "This run is published and frozen; start a new run to change it."));
+        }
+        let decisions: Vec<Decision> = current.assignments.iter().map(decision_of).collect();
+        let (_, processes) = process_inputs(conn)?;
+        let change = Override { trainee_id: req.trainee_id.0, process_id: req.process_id.map(|p| p.0), reason: req.reason.clone() };
+        let updated = engine::apply_override(&decisions, &processes, &change)
+            .map_err(|m| AppError::conflict("override_refused", m))?;
+        let line = updated
+            .iter()
+            .find(|d| d.trainee_id == req.trainee_id.0)
+            .ok_or_else(|| AppError::NotFound(format!("Trainee {} is not in run {id}.", req.trainee_id)))?;
+        diesel::update(routing_lines::table.filter(routing_lines::run_id.eq(id)).filter(routing_lines::trainee_id.eq(req.trainee_id)))
+            .set((
+                routing_lines::status.eq(line.status.as_str()),
+                routing_lines::process_id.eq(line.process_id.map(ProcessId)),
+                routing_lines::review_process_id.eq(line.review_process_id.map(ProcessId)),
+                routing_lines::explanation.eq(&line.explanation),
+                routing_lines::override_reason.eq(Some(req.reason.trim())),
+                routing_lines::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let detail = format!(
+            "trainee {} → {}: {}",
+            req.trainee_id,
+            req.process_id.map(|p| format!("process {p}")).unwrap_or_else(|| "retrain".into()),
+            req.reason.trim()
+        );
+        audit::record(conn, Event { actor: Some(actor), action: "routing.override", entity: "routing_run", entity_id: Some(id.0), detail: &detail }, now)?;
+        view(conn, id)
+    })
+}
+
+/// Freezes the run, sets every placement and queues each trainee's notice.
+pub fn publish(conn: &mut DbConn, id: RunId, actor: UserId, now: NaiveDateTime, mail: &MailContext) -> AppResult<RunView> {
+    conn.transaction(|conn| {
+        let run = view(conn, id)?;
+        if run.status != "draft" {
+            return Err(AppError::conflict("published", "This run is already published."));
+        }
+        let reviews = run.assignments.iter().filter(|l| l.status == "review").count();
+        if reviews > 0 {
+            return Err(AppError::conflict(
+                "reviews_open",
+                format!("Resolve the {reviews} review line(s) first: keep the seat or move the trainee up, with a reason."),
+            ));
+        }
+        let published = diesel::update(routing_runs::table.find(id).filter(routing_runs::status.eq("draft")))
+            .set((routing_runs::status.eq("published"), routing_runs::published_at.eq(Some(now))))
+            .execute(conn)?;
+        if published == 0 {
+            return Err(AppError::conflict("published", "This run is already published."));
+        }
+        for line in &run.assignments {
+            if let Some(process) = line.process_id {
+                diesel::delete(placements::table.find(line.trainee_id)).execute(conn)?;
+                diesel::insert_into(placements::table)
+                    .values((
+                        placements::trainee_id.eq(line.trainee_id),
+                        placements::process_id.eq(process),
+                        placements::run_id.eq(id),
+                        placements::since.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+            let (email, name): (String, String) = users::table.find(line.trainee_id).select((users::email, users::full_name)).first(conn)?;
+            let process: Option<(String, String)> = match line.process_id {
+                Some(p) => Some(processes::table.find(p).select((processes::name, processes::tier)).first(conn)?),
+                None => None,
+            };
+            let rendered = RoutingDecision {
+                ctx: mail,
+                name: &name,
+                process: process.as_ref().map(|p| p.0.as_str()),
+                tier: process.as_ref().map(|p| p.1.as_str()),
+                status: &line.status,
+                explanation: &line.explanation,
+            }
+            .render_mail()?;
+            notices::queue(conn, &format!("routing:run:{id}:trainee:{}", line.trainee_id), &Recipient { id: Some(line.trainee_id), email, name }, &rendered, now)?;
+        }
+        audit::record(conn, Event { actor: Some(actor), action: "routing.publish", entity: "routing_run", entity_id: Some(id.0), detail: "published" }, now)?;
+        view(conn, id)
+    })
+}

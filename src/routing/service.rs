@@ -1,0 +1,211 @@
+//! Routing runs: the engine's input built from the database, drafts,
+//! overrides and publishing. The decisions themselves are `engine::route`'s.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::engine::{self, ProcessInput, Tier, TraineeInput};
+use crate::audit::{self, Event};
+use crate::db::schema::{attempt_items, attempts, cohort_trainees, placements, processes};
+use crate::db::{AssessmentId, AttemptId, CohortId, DbConn, ProcessId, UserId};
+use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::reports::stats::{test_statistics, MarksMatrix};
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewProcess {
+    pub name: String,
+    pub client: String,
+    /// kpo or bpo
+    pub track: String,
+    /// critical, complex, standard or basic
+    pub tier: String,
+    pub min_percent: f64,
+    #[serde(default)]
+    pub section_minimums: BTreeMap<String, f64>,
+    pub seats: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = processes)]
+pub struct ProcessRow {
+    pub id: ProcessId,
+    pub name: String,
+    pub client: String,
+    pub track: String,
+    pub tier: String,
+    pub min_percent: f64,
+    #[serde(skip)]
+    pub section_minimums: String,
+    pub seats: i32,
+    #[serde(skip)]
+    pub created_at: NaiveDateTime,
+}
+
+impl ProcessRow {
+    pub fn minimums(&self) -> BTreeMap<String, f64> {
+        serde_json::from_str(&self.section_minimums).unwrap_or_default()
+    }
+}
+
+pub fn create_process(conn: &mut DbConn, p: &NewProcess, actor: UserId, now: NaiveDateTime) -> AppResult<ProcessId> {
+    let mut errors = Vec::new();
+    let name = p.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(ErrorDetail::field("name", "Give the process a name of 1 to 200 characters."));
+    }
+    if p.client.trim().is_empty() {
+        errors.push(ErrorDetail::field("client", "Name the client the process serves."));
+    }
+    if engine::Track::parse(&p.track).is_none() {
+        errors.push(ErrorDetail::field("track", "The track is kpo or bpo."));
+    }
+    if Tier::parse(&p.tier).is_none() {
+        errors.push(ErrorDetail::field("tier", "The tier is critical, complex, standard or basic."));
+    }
+    if !(0.0..=100.0).contains(&p.min_percent) {
+        errors.push(ErrorDetail::field("min_percent", "The cut-off is a percentage from 0 to 100."));
+    }
+    for (section, m) in &p.section_minimums {
+        if !(0.0..=100.0).contains(m) {
+            errors.push(ErrorDetail::field("section_minimums", format!("The minimum for {section} must be from 0 to 100.")));
+        }
+    }
+    if !(0..=100_000).contains(&p.seats) {
+        errors.push(ErrorDetail::field("seats", "Seats must be from 0 to 100,000."));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid("The process needs fixing; each problem is listed.", errors));
+    }
+    conn.transaction(|conn| {
+        let taken: i64 = processes::table.filter(processes::name.eq(name)).count().get_result(conn)?;
+        if taken > 0 {
+            return Err(AppError::invalid_field("name", format!("A process called '{name}' exists already.")));
+        }
+        let id: ProcessId = diesel::insert_into(processes::table)
+            .values((
+                processes::name.eq(name),
+                processes::client.eq(p.client.trim()),
+                processes::track.eq(&p.track),
+                processes::tier.eq(&p.tier),
+                processes::min_percent.eq(p.min_percent),
+                processes::section_minimums.eq(serde_json::to_string(&p.section_minimums).unwrap_or_else(|_| "{}".into())),
+                processes::seats.eq(p.seats),
+                processes::created_at.eq(now),
+            ))
+            .returning(processes::id)
+            .get_result(conn)?;
+        let detail = format!("created process '{name}' ({}, {} seats)", p.tier, p.seats);
+        audit::record(conn, Event { actor: Some(actor), action: "process.create", entity: "process", entity_id: Some(id.0), detail: &detail }, now)?;
+        Ok(id)
+    })
+}
+
+pub fn list_processes(conn: &mut DbConn) -> AppResult<Vec<ProcessRow>> {
+    Ok(processes::table.select(ProcessRow::as_select()).order(processes::name.asc()).load(conn)?)
+}
+
+/// Every process as the engine sees it, with seats held by published placements.
+pub fn process_inputs(conn: &mut DbConn) -> AppResult<(Vec<ProcessRow>, Vec<ProcessInput>)> {
+    let rows = list_processes(conn)?;
+    let taken: Vec<(ProcessId, i64)> = placements::table
+        .group_by(placements::process_id)
+        .select((placements::process_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let inputs = rows
+        .iter()
+        .map(|p| ProcessInput {
+            id: p.id.0,
+            name: p.name.clone(),
+            tier: Tier::parse(&p.tier).unwrap_or(Tier::Basic),
+            min_percent: p.min_percent,
+            section_minimums: p.minimums(),
+            seats_total: p.seats.max(0) as u32,
+            seats_taken: taken.iter().find(|(id, _)| *id == p.id).map(|(_, n)| *n as u32).unwrap_or(0),
+        })
+        .collect();
+    Ok((rows, inputs))
+}
+
+/// How reliable the exam is over its graded attempts: (attempts, SD % and
+/// Cronbach's alpha) from the same statistics the item analysis reports.
+pub fn reliability(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<(usize, Option<f64>, Option<f64>)> {
+    let rows: Vec<(AttemptId, i32, Option<f64>, f64)> = attempt_items::table
+        .inner_join(attempts::table)
+        .filter(attempts::assessment_id.eq(assessment_id))
+        .filter(attempts::counting.eq(true))
+        .select((attempt_items::attempt_id, attempt_items::position, attempt_items::score, attempt_items::points))
+        .order((attempt_items::attempt_id.asc(), attempt_items::position.asc()))
+        .load(conn)?;
+    let mut by_attempt: BTreeMap<AttemptId, Vec<(f64, f64)>> = BTreeMap::new();
+    for (attempt, _, score, points) in rows {
+        by_attempt.entry(attempt).or_default().push((score.unwrap_or(0.0), points));
+    }
+    let k = by_attempt.values().map(Vec::len).max().unwrap_or(0);
+    // Forms of one exam have the same slots; an odd one out is left out.
+    let complete: Vec<(&AttemptId, &Vec<(f64, f64)>)> = by_attempt.iter().filter(|(_, v)| v.len() == k).collect();
+    if complete.is_empty() || k == 0 {
+        return Ok((0, None, None));
+    }
+    let max_marks: Vec<f64> = (0..k).map(|j| complete.iter().map(|(_, v)| v[j].1).fold(0.0, f64::max).max(1e-9)).collect();
+    let marks: Vec<f64> = complete.iter().flat_map(|(_, v)| v.iter().map(|(s, _)| *s)).collect();
+    let ids: Vec<i64> = complete.iter().map(|(id, _)| i64::from(id.0)).collect();
+    let n = ids.len();
+    match MarksMatrix::from_rows(ids, max_marks, &marks) {
+        Ok(matrix) => {
+            let stats = test_statistics(&matrix);
+            Ok((n, stats.sd_percent, stats.cronbach_alpha))
+        }
+        Err(e) => Err(AppError::Internal(format!("exam statistics: {e}"))),
+    }
+}
+
+/// Each trainee's counting result on the exam, as the engine wants it.
+pub fn trainee_inputs_for(
+    conn: &mut DbConn,
+    cohort_id: CohortId,
+    assessment_id: AssessmentId,
+    tie_break_sections: &[String],
+) -> AppResult<(Vec<TraineeInput>, Vec<UserId>)> {
+    let trainees: Vec<UserId> =
+        cohort_trainees::table.filter(cohort_trainees::cohort_id.eq(cohort_id.0)).select(cohort_trainees::user_id).load(conn)?;
+    let results: Vec<(AttemptId, UserId, Option<f64>, Option<bool>, Option<NaiveDateTime>)> = attempts::table
+        .filter(attempts::assessment_id.eq(assessment_id))
+        .filter(attempts::counting.eq(true))
+        .filter(attempts::user_id.eq_any(&trainees))
+        .select((attempts::id, attempts::user_id, attempts::percent, attempts::passed, attempts::submitted_at))
+        .load(conn)?;
+    let attempt_ids: Vec<AttemptId> = results.iter().map(|r| r.0).collect();
+    let items: Vec<(AttemptId, String, Option<f64>, f64)> = attempt_items::table
+        .filter(attempt_items::attempt_id.eq_any(&attempt_ids))
+        .select((attempt_items::attempt_id, attempt_items::section, attempt_items::score, attempt_items::points))
+        .load(conn)?;
+    let current: HashMap<UserId, ProcessId> =
+        placements::table.select((placements::trainee_id, placements::process_id)).load::<(UserId, ProcessId)>(conn)?.into_iter().collect();
+    let mut inputs = Vec::new();
+    let mut examined = Vec::new();
+    for (attempt, user, percent, passed, submitted) in results {
+        let mut sections: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+        for (_, section, score, points) in items.iter().filter(|i| i.0 == attempt) {
+            let e = sections.entry(section.clone()).or_default();
+            e.0 += score.unwrap_or(0.0);
+            e.1 += points;
+        }
+        let tie_break_score = sections.iter().filter(|(s, _)| tie_break_sections.contains(s)).map(|(_, (s, _))| s).sum();
+        inputs.push(TraineeInput {
+            id: user.0,
+            percent: percent.unwrap_or(0.0),
+            passed: passed.unwrap_or(false),
+            sections: sections.into_iter().map(|(s, (score, max))| (s, if max > 0.0 { 100.0 * score / max } else { 0.0 })).collect(),
+            tie_break_score,
+            submitted_at: submitted.map(|t| t.and_utc().timestamp_millis()).unwrap_or(0),
+            current_process_id: current.get(&user).map(|p| p.0),
+        });
+        examined.push(user);
+    }
+    let not_examined = trainees.into_iter().filter(|t| !examined.contains(t)).collect();
+    Ok((inputs, not_examined))
+}

@@ -1,0 +1,75 @@
+//! Cohorts over the API.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::service::{self, NewCohort};
+use crate::accounts::api::Created;
+use crate::db::{AssessmentId, CohortId, UserId};
+use crate::error::{AppResult, ErrorBody};
+use crate::notices::MailContext;
+use crate::web::auth::{StaffUser, TrainerUser};
+use crate::web::AppState;
+
+/// Create a training cohort.
+#[utoipa::path(post, path = "/api/v1/cohorts", tag = "training", request_body = NewCohort,
+    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+pub async fn create(state: web::Data<AppState>, TrainerUser(user): TrainerUser, body: web::Json<NewCohort>) -> AppResult<HttpResponse> {
+    let now = state.clock.now();
+    let cohort = body.into_inner();
+    let id = state.db(move |conn| service::create(conn, &cohort, user.id, now)).await?;
+    Ok(HttpResponse::Created().json(Created { id: id.0 }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AddTrainee {
+    pub candidate_id: UserId,
+}
+
+/// Add a hired candidate to the cohort (409 when already in it).
+#[utoipa::path(post, path = "/api/v1/cohorts/{id}/trainees", tag = "training", params(("id" = i32, Path)), request_body = AddTrainee,
+    responses((status = 201), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_trainee(
+    state: web::Data<AppState>,
+    StaffUser(user): StaffUser,
+    path: web::Path<CohortId>,
+    body: web::Json<AddTrainee>,
+) -> AppResult<HttpResponse> {
+    let cohort = path.into_inner();
+    if user.role == crate::accounts::models::Role::Candidate {
+        return Err(crate::error::AppError::Forbidden("Only staff add trainees.".into()));
+    }
+    let now = state.clock.now();
+    let mail = MailContext::from(state.config.as_ref());
+    let candidate = body.candidate_id;
+    state.db(move |conn| service::add_hired(conn, cohort, candidate, user.id, now, &mail)).await?;
+    Ok(HttpResponse::Created().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AssignExam {
+    pub assessment_id: AssessmentId,
+}
+
+/// Let the cohort's trainees take a post-training exam.
+#[utoipa::path(post, path = "/api/v1/cohorts/{id}/exams", tag = "training", params(("id" = i32, Path)), request_body = AssignExam,
+    responses((status = 201), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn assign_exam(
+    state: web::Data<AppState>,
+    TrainerUser(user): TrainerUser,
+    path: web::Path<CohortId>,
+    body: web::Json<AssignExam>,
+) -> AppResult<HttpResponse> {
+    let cohort = path.into_inner();
+    let now = state.clock.now();
+    let assessment = body.assessment_id;
+    state.db(move |conn| service::assign_exam(conn, cohort, assessment, user.id, now)).await?;
+    Ok(HttpResponse::Created().finish())
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/cohorts", web::post().to(create))
+        .route("/api/v1/cohorts/{id}/trainees", web::post().to(add_trainee))
+        .route("/api/v1/cohorts/{id}/exams", web::post().to(assign_exam));
+}

@@ -1,0 +1,153 @@
+//! Cohorts, their trainees and their post-training exams.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::audit::{self, Event};
+use crate::db::schema::{applications, assessments, cohort_exams, cohort_trainees, cohorts, users};
+use crate::db::{AssessmentId, CohortId, DbConn, UserId};
+use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::notices::MailContext;
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewCohort {
+    pub name: String,
+    /// YYYY-MM-DD
+    #[schema(value_type = String)]
+    pub starts_on: NaiveDate,
+    /// YYYY-MM-DD; training lasts up to six months.
+    #[schema(value_type = String)]
+    pub ends_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = cohorts)]
+pub struct CohortRow {
+    pub id: CohortId,
+    pub name: String,
+    #[schema(value_type = String)]
+    pub starts_on: NaiveDateTime,
+    #[schema(value_type = String)]
+    pub ends_on: NaiveDateTime,
+    #[serde(skip)]
+    pub created_by: Option<UserId>,
+    #[serde(skip)]
+    pub created_at: NaiveDateTime,
+}
+
+pub fn create(conn: &mut DbConn, c: &NewCohort, actor: UserId, now: NaiveDateTime) -> AppResult<CohortId> {
+    let mut errors = Vec::new();
+    let name = c.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(ErrorDetail::field("name", "Give the cohort a name of 1 to 200 characters."));
+    }
+    if c.ends_on <= c.starts_on {
+        errors.push(ErrorDetail::field("ends_on", "Training must end after it starts."));
+    } else if c.starts_on.checked_add_months(chrono::Months::new(6)).is_some_and(|limit| c.ends_on > limit) {
+        errors.push(ErrorDetail::field("ends_on", "Training lasts up to six months; choose an earlier end date."));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid("The cohort needs fixing; each problem is listed.", errors));
+    }
+    conn.transaction(|conn| {
+        let id: CohortId = diesel::insert_into(cohorts::table)
+            .values((
+                cohorts::name.eq(name),
+                cohorts::starts_on.eq(c.starts_on.and_time(chrono::NaiveTime::MIN)),
+                cohorts::ends_on.eq(c.ends_on.and_time(chrono::NaiveTime::MIN)),
+                cohorts::created_by.eq(Some(actor)),
+                cohorts::created_at.eq(now),
+            ))
+            .returning(cohorts::id)
+            .get_result(conn)?;
+        let detail = format!("created cohort '{name}'");
+        audit::record(conn, Event { actor: Some(actor), action: "cohort.create", entity: "cohort", entity_id: Some(id.0), detail: &detail }, now)?;
+        Ok(id)
+    })
+}
+
+pub fn find(conn: &mut DbConn, id: CohortId) -> AppResult<CohortRow> {
+    cohorts::table
+        .find(id)
+        .select(CohortRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("There is no cohort {id}.")))
+}
+
+pub fn list(conn: &mut DbConn) -> AppResult<Vec<CohortRow>> {
+    Ok(cohorts::table.select(CohortRow::as_select()).order(cohorts::id.desc()).load(conn)?)
+}
+
+/// Adds a hired candidate to a cohort; 409 when already in it.
+pub fn add_hired(
+    conn: &mut DbConn,
+    cohort: CohortId,
+    candidate: UserId,
+    actor: UserId,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<()> {
+    conn.transaction(|conn| {
+        find(conn, cohort)?;
+        let hired: Option<crate::db::ApplicationId> = applications::table
+            .filter(applications::candidate_id.eq(candidate))
+            .filter(applications::status.eq("hired"))
+            .select(applications::id)
+            .first(conn)
+            .optional()?;
+        let Some(application) = hired else {
+            return Err(AppError::invalid_field("candidate_id", format!("Candidate {candidate} has not been hired; hire them from a drive first.")));
+        };
+        super::add_trainee(conn, cohort.0, candidate, Some(application), now, mail)?;
+        let detail = format!("added trainee {candidate}");
+        audit::record(conn, Event { actor: Some(actor), action: "cohort.trainee", entity: "cohort", entity_id: Some(cohort.0), detail: &detail }, now)
+    })
+}
+
+/// Lets the cohort's trainees take a post-training exam.
+pub fn assign_exam(conn: &mut DbConn, cohort: CohortId, assessment: AssessmentId, actor: UserId, now: NaiveDateTime) -> AppResult<()> {
+    conn.transaction(|conn| {
+        find(conn, cohort)?;
+        let kind: Option<String> = assessments::table.find(assessment).select(assessments::kind).first(conn).optional()?;
+        match kind.as_deref() {
+            None => return Err(AppError::invalid_field("assessment_id", format!("There is no assessment {assessment}."))),
+            Some("post_training") => {}
+            Some(_) => {
+                return Err(AppError::invalid_field("assessment_id", "Only a post-training exam can be assigned to a cohort."))
+            }
+        }
+        let already: i64 = cohort_exams::table
+            .filter(cohort_exams::cohort_id.eq(cohort.0))
+            .filter(cohort_exams::assessment_id.eq(assessment))
+            .count()
+            .get_result(conn)?;
+        if already > 0 {
+            return Err(AppError::conflict("already_assigned", "That exam is already assigned to this cohort."));
+        }
+        diesel::insert_into(cohort_exams::table)
+            .values((cohort_exams::cohort_id.eq(cohort.0), cohort_exams::assessment_id.eq(assessment), cohort_exams::added_at.eq(now)))
+            .execute(conn)?;
+        let detail = format!("assigned exam {assessment}");
+        audit::record(conn, Event { actor: Some(actor), action: "cohort.exam", entity: "cohort", entity_id: Some(cohort.0), detail: &detail }, now)
+    })
+}
+
+pub fn trainees(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<(UserId, String, String)>> {
+    Ok(cohort_trainees::table
+        .inner_join(users::table.on(users::id.eq(cohort_trainees::user_id)))
+        .filter(cohort_trainees::cohort_id.eq(cohort.0))
+        .select((users::id, users::full_name, users::email))
+        .order(users::full_name.asc())
+        .load(conn)?)
+}
+
+pub fn exams(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<(AssessmentId, String)>> {
+    Ok(cohort_exams::table
+        .inner_join(assessments::table.on(assessments::id.eq(cohort_exams::assessment_id)))
+        .filter(cohort_exams::cohort_id.eq(cohort.0))
+        .select((assessments::id, assessments::title))
+        .load(conn)?)
+}
