@@ -188,6 +188,11 @@ pub fn create_session(conn: &mut DbConn, user_id: UserId, hours: i64, now: Naive
 }
 
 /// The person a token signs in, if the session is live and the account active.
+///
+/// Runs on every request, so it avoids `.first()`: SQLite (3.46+) re-prepares
+/// a statement whose `LIMIT` is a bound parameter each time it is bound again,
+/// which made this lookup cost more than the answer save it guards. The token
+/// hash is unique, so there is at most one row anyway.
 pub fn session_user(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> AppResult<Option<User>> {
     let row = sessions::table
         .inner_join(users::table)
@@ -195,8 +200,9 @@ pub fn session_user(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> AppRe
         .filter(sessions::expires_at.gt(now))
         .filter(users::active.eq(true))
         .select(UserRow::as_select())
-        .first(conn)
-        .optional()?;
+        .load(conn)?
+        .into_iter()
+        .next();
     row.map(User::try_from).transpose()
 }
 

@@ -175,6 +175,9 @@ fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &Ma
     Ok(())
 }
 
+/// An application's id, drive, status, tie-break sections and previous score.
+type ApplicationScore = (ApplicationId, DriveId, String, String, Option<f64>, Option<f64>);
+
 /// Moves the person's applications in drives using this test to `tested`,
 /// with the score the rankings sort by. Also used after a re-grade: an
 /// application already past `tested` keeps its status, and the rankings'
@@ -186,7 +189,7 @@ pub fn update_applications(
     pct: f64,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    let apps: Vec<(ApplicationId, DriveId, String, String, Option<f64>, Option<f64>)> = applications::table
+    let apps: Vec<ApplicationScore> = applications::table
         .inner_join(drives::table)
         .filter(drives::assessment_id.eq(attempt.assessment_id))
         .filter(applications::candidate_id.eq(attempt.user_id))

@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+use diesel::upsert::excluded;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -17,6 +17,7 @@ use crate::banks::model::{QuestionBody, QuestionType};
 use crate::db::schema::{applications, attempt_items, attempts, drives, question_versions, responses, users};
 use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
+use crate::on_backend;
 
 /// Why this person may not take this assessment, if they may not.
 pub fn refusal(conn: &mut DbConn, user: &User, assessment: &AssessmentRow) -> AppResult<Option<String>> {
@@ -226,25 +227,19 @@ pub fn saved_answers(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<
     Ok(rows.into_iter().map(|(q, a, s)| (q, serde_json::from_str(&a).unwrap_or(Value::Null), s)).collect())
 }
 
-#[derive(QueryableByName)]
-struct SaveCheck {
-    #[diesel(sql_type = Integer)]
-    user_id: UserId,
-    #[diesel(sql_type = Text)]
-    status: String,
-    #[diesel(sql_type = Timestamp)]
-    deadline: NaiveDateTime,
-    #[diesel(sql_type = Integer)]
-    grace_seconds: i32,
-    #[diesel(sql_type = Text)]
-    qtype: String,
-    #[diesel(sql_type = Text)]
-    option_order: String,
-}
+/// What a save checks: owner, status, deadline, grace, and the item's type
+/// and displayed option order.
+type SaveCheck = (UserId, String, NaiveDateTime, i32, String, String);
 
 /// Saves one answer: one indexed read to check ownership, state, deadline and
 /// shape, then one guarded upsert that ignores a lower `seq` than the stored
 /// one, so a late, reordered request cannot overwrite a newer answer.
+///
+/// Both statements are diesel DSL rather than `sql_query`, so each connection
+/// prepares them once and reuses them (diesel never caches `sql_query`), and
+/// the read has no `LIMIT`: SQLite (3.46+) re-prepares a statement whose
+/// `LIMIT` is a bound parameter every time it is bound again. The join on the
+/// attempt's unique (attempt_id, question_id) item yields at most one row.
 pub fn save_response(
     conn: &mut DbConn,
     attempt_id: AttemptId,
@@ -254,43 +249,63 @@ pub fn save_response(
     seq: i64,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    let check: Option<SaveCheck> = diesel::sql_query(
-        "SELECT a.user_id, a.status, a.deadline, s.grace_seconds, i.qtype, i.option_order \
-         FROM attempts a JOIN assessments s ON s.id = a.assessment_id \
-         JOIN attempt_items i ON i.attempt_id = a.id AND i.question_id = $1 WHERE a.id = $2",
-    )
-    .bind::<Integer, _>(question_id)
-    .bind::<Integer, _>(attempt_id)
-    .get_result(conn)
-    .optional()?;
-    let check = match check {
-        Some(c) if c.user_id == user_id => c,
+    use crate::db::schema::assessments as assessment_rows;
+    let check: Option<SaveCheck> = attempts::table
+        .inner_join(assessment_rows::table)
+        .inner_join(
+            attempt_items::table.on(attempt_items::attempt_id
+                .eq(attempts::id)
+                .and(attempt_items::question_id.eq(question_id))),
+        )
+        .filter(attempts::id.eq(attempt_id))
+        .select((
+            attempts::user_id,
+            attempts::status,
+            attempts::deadline,
+            assessment_rows::grace_seconds,
+            attempt_items::qtype,
+            attempt_items::option_order,
+        ))
+        .load(conn)?
+        .into_iter()
+        .next();
+    let (status, deadline, grace_seconds, qtype, option_order) = match check {
+        Some((owner, status, deadline, grace, qtype, order)) if owner == user_id => (status, deadline, grace, qtype, order),
         _ => return Err(AppError::NotFound(format!("Attempt {attempt_id} of yours has no question {question_id}."))),
     };
-    if check.status != AttemptStatus::Open.as_str() {
+    if status != AttemptStatus::Open.as_str() {
         return Err(AppError::conflict("already_submitted", "This test was already submitted; answers can no longer change."));
     }
-    if now > check.deadline + Duration::seconds(i64::from(check.grace_seconds)) {
+    if now > deadline + Duration::seconds(i64::from(grace_seconds)) {
         return Err(AppError::invalid(
             "Time is up for this test: the answer arrived after the deadline and was not saved.",
             vec![],
         ));
     }
-    let qtype = QuestionType::parse(&check.qtype).ok_or_else(|| AppError::Internal("unknown question type".into()))?;
-    let option_count = serde_json::from_str::<Vec<usize>>(&check.option_order).map(|o| o.len()).unwrap_or(0);
+    let qtype = QuestionType::parse(&qtype).ok_or_else(|| AppError::Internal("unknown question type".into()))?;
+    let option_count = serde_json::from_str::<Vec<usize>>(&option_order).map(|o| o.len()).unwrap_or(0);
     Answer::parse(qtype, answer, option_count).map_err(|m| AppError::invalid_field("answer", m))?;
     let stored = serde_json::to_string(answer).map_err(|e| AppError::Internal(format!("answer: {e}")))?;
-    diesel::sql_query(
-        "INSERT INTO responses (attempt_id, question_id, answer, seq, saved_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (attempt_id, question_id) DO UPDATE SET answer = excluded.answer, seq = excluded.seq, \
-         saved_at = excluded.saved_at WHERE excluded.seq > responses.seq",
-    )
-    .bind::<Integer, _>(attempt_id)
-    .bind::<Integer, _>(question_id)
-    .bind::<Text, _>(stored)
-    .bind::<BigInt, _>(seq)
-    .bind::<Timestamp, _>(now)
-    .execute(conn)?;
+    // INSERT … ON CONFLICT (attempt_id, question_id) DO UPDATE SET … WHERE
+    // excluded.seq > responses.seq, on the concrete connection (upserts exist
+    // only there).
+    on_backend!(conn, c => diesel::insert_into(responses::table)
+        .values((
+            responses::attempt_id.eq(attempt_id),
+            responses::question_id.eq(question_id),
+            responses::answer.eq(&stored),
+            responses::seq.eq(seq),
+            responses::saved_at.eq(now),
+        ))
+        .on_conflict((responses::attempt_id, responses::question_id))
+        .do_update()
+        .set((
+            responses::answer.eq(excluded(responses::answer)),
+            responses::seq.eq(excluded(responses::seq)),
+            responses::saved_at.eq(excluded(responses::saved_at)),
+        ))
+        .filter(excluded(responses::seq).gt(responses::seq))
+        .execute(c))?;
     Ok(())
 }
 

@@ -187,17 +187,23 @@ pub fn find_or_create_bank(
         .get_result(conn)?)
 }
 
+/// Where and by whom a plan is written.
+pub struct Target<'a> {
+    pub bank_id: BankId,
+    pub bank_category: Option<&'a str>,
+    pub actor: Option<UserId>,
+    pub now: NaiveDateTime,
+}
+
 /// Writes a plan. Call inside a transaction with the plan just computed.
 pub fn apply(
     conn: &mut DbConn,
-    bank_id: BankId,
-    bank_category: Option<&str>,
+    target: &Target<'_>,
     parsed: &[ParsedQuestion],
     plan: &Plan,
-    actor: Option<UserId>,
-    now: NaiveDateTime,
     progress: &dyn Fn(usize),
 ) -> AppResult<()> {
+    let Target { bank_id, bank_category, actor, now } = *target;
     for (i, (q, (change, existing, version))) in parsed.iter().zip(&plan.steps).enumerate() {
         match (change, existing) {
             (Change::Unchanged, _) => {}

@@ -420,7 +420,7 @@ mod tests {
     fn sort_keys_order_by_percent_then_tie_break_then_time_then_id() {
         let t0 = chrono::DateTime::from_timestamp(1_700_000_000, 0).map(|d| d.naive_utc()).unwrap_or_default();
         let t1 = t0 + chrono::Duration::seconds(1);
-        let mut keys = vec![
+        let mut keys = [
             (sort_key(80.0, 5.0, t1, ApplicationId(4)), "80/5 late"),
             (sort_key(80.0, 5.0, t0, ApplicationId(9)), "80/5 early id 9"),
             (sort_key(92.5, 0.0, t1, ApplicationId(1)), "92.5"),

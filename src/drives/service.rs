@@ -216,14 +216,22 @@ pub fn apply(conn: &mut DbConn, drive_id: DriveId, user: &User, now: NaiveDateTi
             .select(ApplicationRow::as_select())
             .first(conn)
             .optional()?;
-        if let Some(app) = existing {
-            return Err(AppError::conflict("already_applied", format!("You applied to this drive already (application {}).", app.id)));
-        }
         let profile = crate::accounts::service::get_profile(conn, user.id)?;
         let (eligible, reason) = match eligibility::decide(&drive.rules(), profile.as_ref()) {
             Ok(r) => (true, r),
             Err(r) => (false, r),
         };
+        if let Some(app) = existing {
+            // An ineligible application is checked again against the updated
+            // profile, as its refusal invited; anything else stands.
+            if app.eligible || app.status != "applied" {
+                return Err(AppError::conflict(
+                    "already_applied",
+                    format!("You applied to this drive already (application {}).", app.id),
+                ));
+            }
+            return recheck(conn, &drive, app, user, eligible, &reason, now, mail);
+        }
         let id: ApplicationId = diesel::insert_into(applications::table)
             .values((
                 applications::drive_id.eq(drive_id),
@@ -252,6 +260,43 @@ pub fn apply(conn: &mut DbConn, drive_id: DriveId, user: &User, now: NaiveDateTi
         notices::queue(conn, &format!("application:{id}:received"), &Recipient::from(user), &rendered, now)?;
         Ok(Applied { application_id: id, eligible, reason })
     })
+}
+
+/// Re-decides an ineligible application after the person updated their
+/// profile, with its event and a notice of the new decision.
+#[allow(clippy::too_many_arguments)]
+fn recheck(
+    conn: &mut DbConn,
+    drive: &DriveRow,
+    app: ApplicationRow,
+    user: &User,
+    eligible: bool,
+    reason: &str,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<Applied> {
+    diesel::update(applications::table.find(app.id))
+        .set((applications::eligible.eq(eligible), applications::reason.eq(reason), applications::updated_at.eq(now)))
+        .execute(conn)?;
+    let checks: i64 = application_events::table
+        .filter(application_events::application_id.eq(app.id))
+        .count()
+        .get_result(conn)?;
+    diesel::insert_into(application_events::table)
+        .values((
+            application_events::application_id.eq(app.id),
+            application_events::from_status.eq(Some("applied")),
+            application_events::to_status.eq("applied"),
+            application_events::actor_id.eq(Some(user.id)),
+            application_events::note.eq(format!("checked again: {reason}")),
+            application_events::at.eq(now),
+        ))
+        .execute(conn)?;
+    let link = format!("{}/drives/{}", mail.base_url, drive.id);
+    let rendered =
+        ApplicationReceived { ctx: mail, name: &user.full_name, drive: &drive.name, eligible, reason, link }.render_mail()?;
+    notices::queue(conn, &format!("application:{}:recheck:{checks}", app.id), &Recipient::from(user), &rendered, now)?;
+    Ok(Applied { application_id: app.id, eligible, reason: reason.to_string() })
 }
 
 pub fn applications_of(conn: &mut DbConn, user_id: UserId) -> AppResult<Vec<ApplicationRow>> {

@@ -204,6 +204,7 @@ mod tests {
             max_upload_bytes: 1024,
             session_hours: 1,
             pool_size: 1,
+            review_band_points: 3.0,
         }
     }
 

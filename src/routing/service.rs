@@ -163,6 +163,9 @@ pub fn reliability(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<
     }
 }
 
+/// A counting attempt: id, person, percent, passed, submitted.
+type CountingResult = (AttemptId, UserId, Option<f64>, Option<bool>, Option<NaiveDateTime>);
+
 /// Each trainee's counting result on the exam, as the engine wants it.
 pub fn trainee_inputs_for(
     conn: &mut DbConn,
@@ -172,7 +175,7 @@ pub fn trainee_inputs_for(
 ) -> AppResult<(Vec<TraineeInput>, Vec<UserId>)> {
     let trainees: Vec<UserId> =
         cohort_trainees::table.filter(cohort_trainees::cohort_id.eq(cohort_id.0)).select(cohort_trainees::user_id).load(conn)?;
-    let results: Vec<(AttemptId, UserId, Option<f64>, Option<bool>, Option<NaiveDateTime>)> = attempts::table
+    let results: Vec<CountingResult> = attempts::table
         .filter(attempts::assessment_id.eq(assessment_id))
         .filter(attempts::counting.eq(true))
         .filter(attempts::user_id.eq_any(&trainees))
@@ -208,4 +211,27 @@ pub fn trainee_inputs_for(
     }
     let not_examined = trainees.into_iter().filter(|t| !examined.contains(t)).collect();
     Ok((inputs, not_examined))
+}
+
+/// One person working in a process, as published routing placed them.
+#[derive(Debug, Clone)]
+pub struct PlacedPerson {
+    pub process_id: ProcessId,
+    pub trainee_id: UserId,
+    pub full_name: String,
+    pub since: NaiveDateTime,
+}
+
+/// Everyone placed in a process, by process and then name.
+pub fn placed_people(conn: &mut DbConn) -> AppResult<Vec<PlacedPerson>> {
+    use crate::db::schema::users;
+    let rows: Vec<(ProcessId, UserId, String, NaiveDateTime)> = placements::table
+        .inner_join(users::table.on(users::id.eq(placements::trainee_id)))
+        .select((placements::process_id, placements::trainee_id, users::full_name, placements::since))
+        .order((placements::process_id.asc(), users::full_name.asc(), placements::trainee_id.asc()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(process_id, trainee_id, full_name, since)| PlacedPerson { process_id, trainee_id, full_name, since })
+        .collect())
 }

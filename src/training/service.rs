@@ -151,3 +151,24 @@ pub fn exams(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<(AssessmentId
         .select((assessments::id, assessments::title))
         .load(conn)?)
 }
+
+/// The cohorts a person is a trainee of, newest first.
+pub fn cohorts_of(conn: &mut DbConn, user: UserId) -> AppResult<Vec<CohortRow>> {
+    Ok(cohorts::table
+        .inner_join(cohort_trainees::table)
+        .filter(cohort_trainees::user_id.eq(user))
+        .select(CohortRow::as_select())
+        .order(cohorts::id.desc())
+        .load(conn)?)
+}
+
+/// How many trainees each cohort has; cohorts with none are left out.
+pub fn trainee_counts(conn: &mut DbConn) -> AppResult<Vec<(CohortId, i64)>> {
+    Ok(cohort_trainees::table
+        .group_by(cohort_trainees::cohort_id)
+        .select((cohort_trainees::cohort_id, diesel::dsl::count_star()))
+        .load::<(i32, i64)>(conn)?
+        .into_iter()
+        .map(|(id, n)| (CohortId(id), n))
+        .collect())
+}

@@ -321,9 +321,16 @@ async fn eligibility_is_decided_from_the_profile_with_a_plain_reason() {
     assert_eq!(applied["reason"], "Your 58% is below this drive's minimum of 60%.");
     let (status, body) = start(&app, &token, drive.assessment_id).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "an ineligible applicant cannot take the test: {body}");
+    // After raising the profile score, applying again checks the same application anew.
+    app.put_json("/api/v1/me/profile", &json!({"score_percent": 64.0, "domain": "finance", "degree": "B.Com"}), Some(&token)).await;
+    let (status, again) =
+        app.post_json(&format!("/api/v1/drives/{}/applications", drive.drive_id), &json!({}), Some(&token)).await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(again["application_id"], applied["application_id"]);
+    assert_eq!(again["eligible"], true);
     let (status, _) =
         app.post_json(&format!("/api/v1/drives/{}/applications", drive.drive_id), &json!({}), Some(&token)).await;
-    assert_eq!(status, StatusCode::CONFLICT, "one application per person");
+    assert_eq!(status, StatusCode::CONFLICT, "an eligible application is not made twice");
 }
 
 #[actix_web::test]

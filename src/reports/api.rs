@@ -1,0 +1,115 @@
+//! The reports part of the JSON API: item analysis, quarantine and key
+//! correction. Trainers and administrators only.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::analysis;
+use super::correction::{self, Correction};
+use super::keys::Fix;
+use super::quarantine::{self, VersionState};
+use super::view::ItemAnalysisView;
+use crate::banks::model::QuestionBody;
+use crate::db::{AssessmentId, VersionId};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::notices::MailContext;
+use crate::web::auth::TrainerUser;
+use crate::web::AppState;
+
+/// The item analysis of an assessment's counting attempts.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/item-analysis", tag = "reports", params(("id" = i32, Path)),
+    responses((status = 200, body = ItemAnalysisView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn item_analysis(
+    state: web::Data<AppState>,
+    _t: TrainerUser,
+    path: web::Path<AssessmentId>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let analysis = state.db(move |conn| analysis::analyse(conn, id)).await?;
+    Ok(HttpResponse::Ok().json(ItemAnalysisView::from(&analysis)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct QuarantineRequest {
+    /// Why; kept in the audit log and shown on the report.
+    pub reason: String,
+}
+
+/// Quarantine a question version: it is drawn into no new form; attempts
+/// that show it keep it. Quarantining it again changes nothing.
+#[utoipa::path(post, path = "/api/v1/question-versions/{id}/quarantine", tag = "reports", params(("id" = i32, Path)),
+    request_body = QuarantineRequest,
+    responses((status = 200, body = VersionState), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn quarantine_version(
+    state: web::Data<AppState>,
+    TrainerUser(user): TrainerUser,
+    path: web::Path<VersionId>,
+    body: web::Json<QuarantineRequest>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let now = state.clock.now();
+    let reason = body.into_inner().reason;
+    let version = state.db(move |conn| quarantine::quarantine(conn, id, &reason, user.id, now)).await?;
+    Ok(HttpResponse::Ok().json(version))
+}
+
+/// Either `key` or `body`, with a reason.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectKeyRequest {
+    /// Why; kept in the audit log.
+    pub reason: String,
+    /// For choice questions: the right options as original indices (the
+    /// report's `option_id`, 0 = A). Single choice: each earns full credit;
+    /// multiple response: they share it; true/false: `[0]` True, `[1]` False.
+    pub key: Option<Vec<usize>>,
+    /// Or the whole corrected body (a question body as banks store it:
+    /// `{"type": "numeric", "answers": [...]}`); the only way for numeric and
+    /// short text. Choice options must keep their wording and order.
+    #[schema(value_type = Option<Object>)]
+    pub body: Option<Value>,
+}
+
+impl CorrectKeyRequest {
+    fn fix(self) -> AppResult<(Fix, String)> {
+        let fix = match (self.key, self.body) {
+            (Some(key), None) => Fix::Key(key),
+            (None, Some(body)) => Fix::Body(
+                serde_json::from_value::<QuestionBody>(body)
+                    .map_err(|e| AppError::invalid_field("body", format!("The body could not be read: {e}.")))?,
+            ),
+            _ => return Err(AppError::invalid_field("key", "Send either `key` or `body`, not both and not neither.")),
+        };
+        Ok((fix, self.reason))
+    }
+}
+
+/// Correct a miskeyed version: a new version with the right key becomes
+/// current, every submitted attempt that saw the old one is re-scored (and
+/// recorded), changed results move the rankings and are told by email.
+#[utoipa::path(post, path = "/api/v1/question-versions/{id}/correct-key", tag = "reports", params(("id" = i32, Path)),
+    request_body = CorrectKeyRequest,
+    responses((status = 200, body = Correction), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn correct_key(
+    state: web::Data<AppState>,
+    TrainerUser(user): TrainerUser,
+    path: web::Path<VersionId>,
+    body: web::Json<CorrectKeyRequest>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let now = state.clock.now();
+    let mail = MailContext::from(state.config.as_ref());
+    let (fix, reason) = body.into_inner().fix()?;
+    let done = state.db(move |conn| correction::correct_key(conn, id, &fix, &reason, user.id, now, &mail)).await?;
+    Ok(HttpResponse::Ok().json(done))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/assessments/{id}/item-analysis", web::get().to(item_analysis))
+        .route("/api/v1/question-versions/{id}/quarantine", web::post().to(quarantine_version))
+        .route("/api/v1/question-versions/{id}/correct-key", web::post().to(correct_key));
+}

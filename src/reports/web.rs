@@ -1,0 +1,383 @@
+//! The trainer's report page, its CSV export and the forms that act on it.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::analysis::{self, AnalysedItem, Analysis, FORMS_DIFFER_NOTE};
+use super::charts::{self, option_letter, shorten, Histogram, OptionBars, Scatter};
+use super::correction;
+use super::keys::Fix;
+use super::quarantine;
+use super::view::ItemView;
+use crate::banks::model::QuestionType;
+use crate::db::{AssessmentId, VersionId};
+use crate::drives::rankings::neutralise;
+use crate::error::{AppError, AppResult};
+use crate::notices::MailContext;
+use crate::web::auth::TrainerUser;
+use crate::web::csrf::CsrfForm;
+use crate::web::pages::{redirect, render, Chrome, PageCtx};
+use crate::web::AppState;
+
+/// A statistic as the page prints it: one decimal, or a dash for null.
+fn one(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}"))
+}
+
+fn two(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_owned(), |v| format!("{v:.2}"))
+}
+
+fn share(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_owned(), |v| format!("{:.0}%", 100.0 * v))
+}
+
+struct TestLine {
+    name: &'static str,
+    value: String,
+    meaning: &'static str,
+}
+
+struct FlagLine {
+    name: &'static str,
+    message: String,
+}
+
+struct OptionLine {
+    index: usize,
+    label: String,
+    text: String,
+    is_key: bool,
+    all: String,
+    upper: String,
+    lower: String,
+}
+
+/// One item as the page shows it.
+struct ItemLine {
+    number: usize,
+    anchor: String,
+    version_id: VersionId,
+    version: i32,
+    section: String,
+    stem: String,
+    stem_short: String,
+    kind: &'static str,
+    n: usize,
+    facility: String,
+    sd: String,
+    guess: String,
+    intended: String,
+    effective: String,
+    discrimination: String,
+    efficiency: String,
+    point_biserial: String,
+    upper_lower: String,
+    flags: Vec<FlagLine>,
+    quarantined: bool,
+    quarantine_reason: String,
+    options: Vec<OptionLine>,
+    blank: Option<OptionLine>,
+    bars: Option<OptionBars>,
+    /// The correct-key form: choice questions only (other keys by API).
+    correctable: bool,
+    multiple: bool,
+}
+
+fn kind_label(qtype: QuestionType) -> &'static str {
+    match qtype {
+        QuestionType::SingleChoice => "single choice",
+        QuestionType::MultipleResponse => "multiple response",
+        QuestionType::TrueFalse => "true/false",
+        QuestionType::Numeric => "numeric",
+        QuestionType::ShortText => "short text",
+        QuestionType::Essay => "essay",
+    }
+}
+
+impl ItemLine {
+    fn new(number: usize, item: &AnalysedItem) -> ItemLine {
+        let s = &item.stats;
+        let options = s
+            .distractors
+            .iter()
+            .map(|d| OptionLine {
+                index: d.option,
+                label: option_letter(d.option),
+                text: item.options.get(d.option).cloned().unwrap_or_default(),
+                is_key: d.is_key,
+                all: share(d.share_all),
+                upper: share(d.share_upper),
+                lower: share(d.share_lower),
+            })
+            .collect();
+        ItemLine {
+            number,
+            anchor: format!("item-{}", item.version_id),
+            version_id: item.version_id,
+            version: item.version,
+            section: item.section.clone(),
+            stem: item.stem.clone(),
+            stem_short: shorten(&item.stem, 90),
+            kind: kind_label(item.qtype),
+            n: s.n,
+            facility: one(s.facility_percent),
+            sd: one(s.sd_percent),
+            guess: one(s.random_guess_percent),
+            intended: one(Some(s.intended_weight_percent)),
+            effective: one(s.effective_weight_percent),
+            discrimination: one(s.discrimination_index),
+            efficiency: one(s.discriminative_efficiency),
+            point_biserial: two(s.point_biserial),
+            upper_lower: two(s.upper_lower_index),
+            flags: s.flags.iter().map(|f| FlagLine { name: f.name(), message: f.message() }).collect(),
+            quarantined: item.quarantined,
+            quarantine_reason: item.quarantine_reason.clone().unwrap_or_default(),
+            options,
+            blank: s.blank.as_ref().map(|b| OptionLine {
+                index: usize::MAX,
+                label: "—".into(),
+                text: "(blank)".into(),
+                is_key: false,
+                all: share(b.share_all),
+                upper: share(b.share_upper),
+                lower: share(b.share_lower),
+            }),
+            bars: OptionBars::new(item),
+            correctable: matches!(
+                item.qtype,
+                QuestionType::SingleChoice | QuestionType::MultipleResponse | QuestionType::TrueFalse
+            ),
+            multiple: item.qtype == QuestionType::MultipleResponse,
+        }
+    }
+}
+
+fn test_lines(a: &Analysis) -> Vec<TestLine> {
+    let t = &a.test;
+    let line = |name, value, meaning| TestLine { name, value, meaning };
+    vec![
+        line("Attempts (n)", t.n.to_string(), "each person's counting attempt: their latest graded one"),
+        line("Items (k)", a.slots.to_string(), "slots: a section and a draw index"),
+        line("Mean", format!("{} %", one(t.mean_percent)), "of the maximum total"),
+        line("Median", format!("{} %", one(t.median_percent)), ""),
+        line("Standard deviation", format!("{} %", one(t.sd_percent)), "sample SD of the totals"),
+        line("Skewness", two(t.skewness), "negative: most scored high; positive: most scored low"),
+        line("Kurtosis", two(t.kurtosis), "excess; 0 for a normal distribution"),
+        line("Cronbach's alpha", two(t.cronbach_alpha), "reliability; 0.7 or more is usual for a selection test"),
+        line("KR-20", two(t.kr20), "alpha, when every item is all-or-nothing"),
+        line("Error ratio", format!("{} %", one(t.error_ratio_percent)), "√(1 − alpha)"),
+        line(
+            "Standard error",
+            format!("{} %", one(t.standard_error_percent)),
+            "of measurement: a retest would land within about this of the score",
+        ),
+    ]
+}
+
+#[derive(Template)]
+#[template(path = "reports/report.html")]
+struct ReportPage {
+    chrome: Chrome,
+    id: AssessmentId,
+    title: String,
+    pass_percent: f64,
+    note: Option<&'static str>,
+    tie_break: &'static str,
+    group_size: usize,
+    test: Vec<TestLine>,
+    items: Vec<ItemLine>,
+    distribution: Histogram,
+    scatter: Scatter,
+    has_scores: bool,
+    flagged: usize,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ReportQuery {
+    quarantined: Option<i32>,
+    corrected: Option<i32>,
+    changed: Option<usize>,
+}
+
+async fn report(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    _t: TrainerUser,
+    path: web::Path<AssessmentId>,
+    query: web::Query<ReportQuery>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let a = state.db(move |conn| analysis::analyse(conn, id)).await?;
+    let message = match query.into_inner() {
+        ReportQuery { quarantined: Some(v), .. } => {
+            Some(format!("Version {v} is quarantined: no new form will draw it; attempts that showed it keep it."))
+        }
+        ReportQuery { corrected: Some(v), changed, .. } => Some(format!(
+            "The key is corrected as version {v}; submitted attempts were re-graded and {} result(s) changed.",
+            changed.unwrap_or(0)
+        )),
+        _ => None,
+    };
+    let items: Vec<ItemLine> = a.items.iter().enumerate().map(|(i, item)| ItemLine::new(i + 1, item)).collect();
+    render(&ReportPage {
+        chrome: ctx.chrome(format!("Report: {}", a.assessment.title)),
+        id,
+        title: a.assessment.title.clone(),
+        pass_percent: a.assessment.pass_percent,
+        note: a.forms_differ.then_some(FORMS_DIFFER_NOTE),
+        tie_break: a.groups.tie_break,
+        group_size: a.groups.size,
+        test: test_lines(&a),
+        flagged: items.iter().filter(|i| !i.flags.is_empty()).count(),
+        distribution: charts::distribution(&a.percents, a.assessment.pass_percent),
+        scatter: Scatter::new(&a.items),
+        has_scores: !a.percents.is_empty(),
+        items,
+        message,
+    })
+}
+
+const CSV_HEADER: [&str; 22] = [
+    "question_id", "version_id", "version", "section", "slot", "type", "stem", "n", "max_mark", "facility_percent",
+    "sd_percent", "random_guess_percent", "intended_weight_percent", "effective_weight_percent",
+    "discrimination_index", "discriminative_efficiency", "point_biserial", "upper_lower_index", "group_size",
+    "distractors", "flags", "quarantined",
+];
+
+/// The item table as CSV: one row per question version, the API's fields
+/// and values. Text cells are neutralised so a spreadsheet never runs them.
+pub fn csv(a: &Analysis) -> AppResult<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+    writer.write_record(CSV_HEADER).map_err(err)?;
+    let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for item in a.items.iter().map(ItemView::from) {
+        let distractors = item
+            .distractors
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}{} all {} upper {} lower {}",
+                    option_letter(d.option_id),
+                    if d.is_key { " (key)" } else { "" },
+                    share(d.share_all),
+                    share(d.share_upper),
+                    share(d.share_lower)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let flags = item.flags.iter().map(|f| f.name).collect::<Vec<_>>().join("; ");
+        writer
+            .write_record([
+                item.question_id.to_string(),
+                item.version_id.to_string(),
+                item.version.to_string(),
+                neutralise(&item.section),
+                item.slot.to_string(),
+                item.qtype.to_string(),
+                neutralise(&item.stem),
+                item.n.to_string(),
+                item.max_mark.to_string(),
+                num(item.facility_percent),
+                num(item.sd_percent),
+                num(item.random_guess_percent),
+                item.intended_weight_percent.to_string(),
+                num(item.effective_weight_percent),
+                num(item.discrimination_index),
+                num(item.discriminative_efficiency),
+                num(item.point_biserial),
+                num(item.upper_lower_index),
+                item.group_size.to_string(),
+                neutralise(&distractors),
+                neutralise(&flags),
+                item.quarantined.to_string(),
+            ])
+            .map_err(err)?;
+    }
+    writer.into_inner().map_err(|e| AppError::Internal(format!("csv: {e}")))
+}
+
+async fn report_csv(state: web::Data<AppState>, _t: TrainerUser, path: web::Path<AssessmentId>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let body = state.db(move |conn| csv(&analysis::analyse(conn, id)?)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"item-analysis-{id}.csv\"")))
+        .body(body))
+}
+
+#[derive(Deserialize)]
+struct QuarantineForm {
+    reason: String,
+}
+
+async fn quarantine_item(
+    state: web::Data<AppState>,
+    TrainerUser(user): TrainerUser,
+    path: web::Path<(AssessmentId, VersionId)>,
+    CsrfForm(form): CsrfForm<QuarantineForm>,
+) -> AppResult<HttpResponse> {
+    let (id, version_id) = path.into_inner();
+    let now = state.clock.now();
+    state
+        .db(move |conn| {
+            if !quarantine::shown_in(conn, id, version_id)? {
+                return Err(AppError::NotFound(format!("Assessment {id} never showed question version {version_id}.")));
+            }
+            quarantine::quarantine(conn, version_id, &form.reason, user.id, now)
+        })
+        .await?;
+    Ok(redirect(&format!("/assessments/{id}/report?quarantined={version_id}#item-{version_id}")))
+}
+
+/// The correct-key form: `reason` and one `key` per ticked option (a form
+/// repeats the name, so the fields are read as pairs).
+async fn correct_item(
+    state: web::Data<AppState>,
+    TrainerUser(user): TrainerUser,
+    path: web::Path<(AssessmentId, VersionId)>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let (id, version_id) = path.into_inner();
+    let now = state.clock.now();
+    let mail = MailContext::from(state.config.as_ref());
+    let reason = fields.iter().find(|(k, _)| k == "reason").map(|(_, v)| v.clone()).unwrap_or_default();
+    let key = fields
+        .iter()
+        .filter(|(k, _)| k == "key")
+        .map(|(_, v)| v.parse::<usize>().map_err(|_| AppError::invalid_field("key", "Tick the right option(s).")))
+        .collect::<AppResult<Vec<usize>>>()?;
+    let done = state
+        .db(move |conn| {
+            if !quarantine::shown_in(conn, id, version_id)? {
+                return Err(AppError::NotFound(format!("Assessment {id} never showed question version {version_id}.")));
+            }
+            correction::correct_key(conn, version_id, &Fix::Key(key), &reason, user.id, now, &mail)
+        })
+        .await?;
+    Ok(redirect(&format!(
+        "/assessments/{id}/report?corrected={}&changed={}#item-{version_id}",
+        done.new_version, done.results_changed
+    )))
+}
+
+const REPORT_CSS: &str = include_str!("../../templates/reports/report.css");
+
+async fn report_css() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(REPORT_CSS)
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/assessments/{id}/report", web::get().to(report))
+        .route("/assessments/{id}/report.csv", web::get().to(report_csv))
+        .route("/assessments/{id}/items/{version_id}/quarantine", web::post().to(quarantine_item))
+        .route("/assessments/{id}/items/{version_id}/correct-key", web::post().to(correct_item))
+        .route("/static/reports.css", web::get().to(report_css));
+}
