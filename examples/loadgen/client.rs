@@ -219,25 +219,52 @@ impl Api {
     }
 }
 
+/// How one candidate paces its saves.
+#[derive(Clone, Copy)]
+pub enum Pace {
+    /// The next save as soon as the last one is answered (a closed loop: it
+    /// measures the most the server can take).
+    BackToBack,
+    /// One save every `interval`, starting at `offset` (an open loop at a
+    /// fixed rate). Latency counts from when the save was due, not from when
+    /// it could be sent, so a stalled server cannot hide its queue.
+    Every { interval: Duration, offset: Duration },
+}
+
 /// One candidate answering question after question until `end`; every save
 /// carries a higher `seq`, so each one is a real write.
-pub async fn save_loop(api: &Api, attempt: &Attempt, started: Instant, end: Instant) -> SaveRun {
+pub async fn save_loop(api: &Api, attempt: &Attempt, pace: Pace, started: Instant, end: Instant) -> SaveRun {
     let mut run = SaveRun::default();
     if attempt.answers.is_empty() {
         run.errors.add(Failure { status: 0, message: "attempt has no questions".into() });
         return run;
     }
     let mut seq: i64 = 0;
-    while Instant::now() < end {
+    let mut due = match pace {
+        Pace::Every { offset, .. } => started + offset,
+        Pace::BackToBack => started,
+    };
+    loop {
+        let now = Instant::now();
+        match pace {
+            Pace::BackToBack => due = now,
+            Pace::Every { .. } if due > now => actix_web::rt::time::sleep_until(due.into()).await,
+            Pace::Every { .. } => {}
+        }
+        if due >= end {
+            break;
+        }
         let (question_id, answer) = &attempt.answers[seq as usize % attempt.answers.len()];
         seq += 1;
-        let t = Instant::now();
         let result = api.save(attempt, *question_id, answer, seq).await;
         let done = Instant::now();
-        run.lat.push(done - t);
+        run.lat.push(done - due);
         match result {
             Ok(()) => run.count_ok(done - started),
             Err(e) => run.errors.add(e),
+        }
+        if let Pace::Every { interval, .. } = pace {
+            due += interval;
         }
     }
     run

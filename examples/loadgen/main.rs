@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 
-use client::Api;
+use client::{Api, Pace};
 use report::{cpu_seconds, Latencies};
 
 #[derive(Parser, Clone)]
@@ -40,6 +40,11 @@ pub struct Args {
     /// How long the save phase runs.
     #[arg(long, default_value_t = 20.0)]
     seconds: f64,
+    /// Saves per second offered by all candidates together, each candidate
+    /// saving at an even pace; 0 saves back to back (a closed loop, to find
+    /// the most the server can take).
+    #[arg(long, default_value_t = 0.0)]
+    rate: f64,
     /// Sign-ins (argon2 verifies) in flight at once; each holds 19 MiB on the server.
     #[arg(long, default_value_t = 64)]
     signin_concurrency: usize,
@@ -210,12 +215,22 @@ async fn phase_save(api: &Api, attempts: Vec<client::Attempt>, args: &Args, serv
     let cpu_before = (cpu_seconds(None), server_pid.map(|p| cpu_seconds(Some(p))));
     let started = Instant::now();
     let end = started + duration;
+    let c = args.concurrency as u32;
     let handles: Vec<_> = attempts
         .into_iter()
         .take(args.concurrency)
-        .map(|attempt| {
+        .enumerate()
+        .map(|(i, attempt)| {
             let api = api.clone();
-            actix_web::rt::spawn(async move { client::save_loop(&api, &attempt, started, end).await })
+            // Spread the candidates evenly over one interval.
+            let pace = match args.rate {
+                r if r > 0.0 => {
+                    let interval = Duration::from_secs_f64(f64::from(c) / r);
+                    Pace::Every { interval, offset: interval * i as u32 / c }
+                }
+                _ => Pace::BackToBack,
+            };
+            actix_web::rt::spawn(async move { client::save_loop(&api, &attempt, pace, started, end).await })
         })
         .collect();
     let mut total = report::SaveRun::default();
@@ -225,10 +240,17 @@ async fn phase_save(api: &Api, attempts: Vec<client::Attempt>, args: &Args, serv
     let wall = started.elapsed().as_secs_f64();
     let own_cpu = cpu_seconds(None) - cpu_before.0;
     let server_cpu = server_pid.zip(cpu_before.1).map(|(p, before)| cpu_seconds(Some(p)) - before);
-    let rate = total.ok as f64 / wall;
+    // Paced, the saves due in the window are the work offered; the last ones
+    // finish just after it.
+    let rate = total.ok as f64 / if args.rate > 0.0 { args.seconds } else { wall };
+    let mode = match args.rate {
+        r if r > 0.0 => format!("paced at {}/s offered, latency from when each save was due", report::thousands(r as u64)),
+        _ => "back to back (closed loop)".to_string(),
+    };
     println!(
-        "saves: {} concurrent, {} in {:.1} s = {}/s, p50 {}, p95 {}, p99 {}, max {}, errors {}{}",
+        "saves: {} concurrent, {}, {} in {:.1} s = {}/s, p50 {}, p95 {}, p99 {}, max {}, errors {}{}",
         args.concurrency,
+        mode,
         report::thousands(total.ok),
         wall,
         report::thousands(rate.round() as u64),

@@ -286,14 +286,28 @@ pub fn save_response(
     let option_count = serde_json::from_str::<Vec<usize>>(&option_order).map(|o| o.len()).unwrap_or(0);
     Answer::parse(qtype, answer, option_count).map_err(|m| AppError::invalid_field("answer", m))?;
     let stored = serde_json::to_string(answer).map_err(|e| AppError::Internal(format!("answer: {e}")))?;
-    // INSERT … ON CONFLICT (attempt_id, question_id) DO UPDATE SET … WHERE
-    // excluded.seq > responses.seq, on the concrete connection (upserts exist
-    // only there).
+    write_response(conn, attempt_id, question_id, &stored, seq, now)
+}
+
+/// INSERT … ON CONFLICT (attempt_id, question_id) DO UPDATE SET … WHERE
+/// excluded.seq > responses.seq, on the concrete connection (upserts exist
+/// only there).
+fn write_response(
+    conn: &mut DbConn,
+    attempt_id: AttemptId,
+    question_id: QuestionId,
+    stored: &str,
+    seq: i64,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    // The WHERE of an upsert is `FilterDsl::filter`, not `QueryDsl::filter`.
+    use diesel::query_dsl::methods::FilterDsl;
+    let _writer = crate::db::SqliteWriter::for_conn(conn);
     on_backend!(conn, c => diesel::insert_into(responses::table)
         .values((
             responses::attempt_id.eq(attempt_id),
             responses::question_id.eq(question_id),
-            responses::answer.eq(&stored),
+            responses::answer.eq(stored),
             responses::seq.eq(seq),
             responses::saved_at.eq(now),
         ))

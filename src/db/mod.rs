@@ -197,6 +197,7 @@ impl DbConn {
         if !outermost {
             return Connection::transaction(self, f);
         }
+        let _writer = SqliteWriter::acquire();
         AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
         match f(self) {
             Ok(value) => {
@@ -207,6 +208,58 @@ impl DbConn {
                 Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
                 Err(rollback) => Err(rollback.into()),
             },
+        }
+    }
+}
+
+/// This process's turn at SQLite's single write lock.
+///
+/// SQLite lets one connection write at a time; the others retry on its busy
+/// handler, which sleeps 1, 2, 5, 10, … up to 100 ms between tries. Under a
+/// stream of answer saves from many connections those sleeps, not the
+/// writes, made the slow tail (p99 in the hundreds of milliseconds). So the
+/// hot writers of this process (every outermost transaction and the answer
+/// save) first queue here, on a mutex that wakes the next writer the moment
+/// the last one is done; SQLite's lock then is nearly always free, and
+/// busy_timeout still arbitrates with other processes and other writers.
+///
+/// One per process: a server has one database. (Test processes hold many
+/// databases; their writes just take turns.) Re-entrant on one thread, so a
+/// save inside a transaction cannot deadlock on itself. Hold it only around
+/// work on one connection, never while waiting for another.
+pub struct SqliteWriter(Option<std::sync::MutexGuard<'static, ()>>);
+
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+thread_local! {
+    static HOLDS_SQLITE_WRITER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl SqliteWriter {
+    fn acquire() -> SqliteWriter {
+        if HOLDS_SQLITE_WRITER.get() {
+            return SqliteWriter(None);
+        }
+        // A panic while holding it leaves nothing to repair: the mutex guards no data.
+        let guard = SQLITE_WRITER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        HOLDS_SQLITE_WRITER.set(true);
+        SqliteWriter(Some(guard))
+    }
+
+    /// Waits for this process's turn to write when `conn` is SQLite; does
+    /// nothing on PostgreSQL, whose row locks need no help.
+    pub fn for_conn(conn: &DbConn) -> SqliteWriter {
+        match conn {
+            DbConn::Sqlite(_) => SqliteWriter::acquire(),
+            DbConn::Postgres(_) => SqliteWriter(None),
+        }
+    }
+}
+
+impl Drop for SqliteWriter {
+    fn drop(&mut self) {
+        if self.0.take().is_some() {
+            HOLDS_SQLITE_WRITER.set(false);
         }
     }
 }

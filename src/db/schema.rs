@@ -423,6 +423,16 @@ diesel::table! {
 
 diesel::joinable!(regrades -> attempts (attempt_id));
 
+diesel::table! {
+    key_corrections (version_id) {
+        version_id -> Integer,
+        corrected_version_id -> Integer,
+        reason -> Text,
+        actor -> Nullable<Integer>,
+        at -> Timestamp,
+    }
+}
+
 // Every table may meet every other in a query.
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -454,4 +464,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     routing_lines,
     placements,
     regrades,
+    key_corrections,
 );

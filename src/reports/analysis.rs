@@ -39,6 +39,9 @@ pub struct AnalysedItem {
     pub qtype: QuestionType,
     pub quarantined: bool,
     pub quarantine_reason: Option<String>,
+    /// The version (id, number) whose key scores this one, when its key was
+    /// corrected; its options and keys are reported from that version.
+    pub key_version: Option<(VersionId, i32)>,
     /// Option texts in the question's own order: `stats.distractors[i]` is
     /// about `options[i]`.
     pub options: Vec<String>,
@@ -86,7 +89,16 @@ fn versions(conn: &mut DbConn, ids: Vec<VersionId>) -> AppResult<HashMap<Version
             .load(conn)?;
         for (id, version, stem, body, quarantined, quarantine_reason) in rows {
             let body = serde_json::from_str(&body).ok();
-            found.insert(id, Version { version, stem, body, quarantined, quarantine_reason });
+            found.insert(
+                id,
+                Version {
+                    version,
+                    stem,
+                    body,
+                    quarantined,
+                    quarantine_reason,
+                },
+            );
         }
     }
     Ok(found)
@@ -94,7 +106,12 @@ fn versions(conn: &mut DbConn, ids: Vec<VersionId>) -> AppResult<HashMap<Version
 
 /// The statistics' view of one column: its kind and, for a choice question,
 /// its options and what every attempt chose (blank where it was not seen).
-fn item_info(cohort: &Cohort, column_items: &[usize], qtype: QuestionType, options: Option<&[ChoiceOption]>) -> ItemInfo {
+fn item_info(
+    cohort: &Cohort,
+    column_items: &[usize],
+    qtype: QuestionType,
+    options: Option<&[ChoiceOption]>,
+) -> ItemInfo {
     let kind = item_kind(qtype);
     let Some(options) = options else {
         return ItemInfo::new(kind);
@@ -117,7 +134,11 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
     let mut analysis = Analysis {
         test: stats::test_statistics(&empty_matrix()?),
         slots: 0,
-        groups: GroupRule { size: 0, fraction: 0.27, tie_break: stats::TIE_BREAK },
+        groups: GroupRule {
+            size: 0,
+            fraction: 0.27,
+            tie_break: stats::TIE_BREAK,
+        },
         forms_differ: false,
         items: Vec::new(),
         percents: cohort.percents.clone(),
@@ -131,7 +152,14 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
     let mut ids: Vec<VersionId> = cohort.items.iter().map(|i| i.version_id).collect();
     ids.sort_unstable();
     ids.dedup();
-    let versions = versions(conn, ids)?;
+    // A corrected version is scored, so reported, with its correction's key.
+    let keys = super::correction::current_keys(conn, &ids)?;
+    let mut wanted = ids.clone();
+    wanted.extend(keys.values().copied());
+    wanted.sort_unstable();
+    wanted.dedup();
+    let versions = versions(conn, wanted)?;
+    let key_of = |v: &VersionId| *keys.get(v).unwrap_or(v);
     let stats_error = |e: stats::StatsError| AppError::Internal(format!("item analysis: {e}"));
 
     // Without differing forms the slot matrix is the version matrix.
@@ -148,7 +176,7 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
         .iter()
         .map(|column| {
             let first = &cohort.items[column.items[0]];
-            let version = column.versions.first().and_then(|v| versions.get(v));
+            let version = column.versions.first().and_then(|v| versions.get(&key_of(v)));
             let choice = version.and_then(|v| v.body.as_ref()).and_then(choice_options);
             let info = item_info(&cohort, &column.items, first.qtype, choice.as_deref());
             options.push(choice);
@@ -160,7 +188,11 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
     if forms_differ {
         reweigh(&cohort, &slots, columns, &mut items);
     }
-    analysis.test = if forms_differ { stats::test_statistics(&slots.matrix) } else { report.test };
+    analysis.test = if forms_differ {
+        stats::test_statistics(&slots.matrix)
+    } else {
+        report.test
+    };
     analysis.groups = report.groups;
     analysis.slots = slots.columns.len();
     analysis.forms_differ = forms_differ;
@@ -182,6 +214,9 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
                 qtype: first.qtype,
                 quarantined: version.is_some_and(|v| v.quarantined),
                 quarantine_reason: version.and_then(|v| v.quarantine_reason.clone()),
+                key_version: keys
+                    .get(&first.version_id)
+                    .map(|k| (*k, versions.get(k).map_or(0, |v| v.version))),
                 options: options.unwrap_or_default().into_iter().map(|o| o.text).collect(),
                 stats,
             }
@@ -192,12 +227,15 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
 
 /// A one-item matrix with no attempts: the test statistics of nobody.
 fn empty_matrix() -> AppResult<stats::MarksMatrix> {
-    stats::MarksMatrix::from_rows(Vec::new(), vec![1.0], &[]).map_err(|e| AppError::Internal(format!("item analysis: {e}")))
+    stats::MarksMatrix::from_rows(Vec::new(), vec![1.0], &[])
+        .map_err(|e| AppError::Internal(format!("item analysis: {e}")))
 }
 
 /// Sample covariance of paired values; `None` under two pairs.
 fn covariance(pairs: impl Iterator<Item = (f64, f64)> + Clone) -> Option<f64> {
-    let (n, sx, sy) = pairs.clone().fold((0usize, 0.0, 0.0), |(n, sx, sy), (x, y)| (n + 1, sx + x, sy + y));
+    let (n, sx, sy) = pairs
+        .clone()
+        .fold((0usize, 0.0, 0.0), |(n, sx, sy), (x, y)| (n + 1, sx + x, sy + y));
     if n < 2 {
         return None;
     }
@@ -218,7 +256,10 @@ fn reweigh(cohort: &Cohort, slots: &Matrix, versions: &Matrix, items: &mut [Item
         .sum();
     for (column, stats) in versions.columns.iter().zip(items) {
         stats.intended_weight_percent = 100.0 * stats.max_mark / max_total;
-        let pairs = column.items.iter().map(|&i| (cohort.items[i].score, totals[cohort.items[i].row]));
+        let pairs = column
+            .items
+            .iter()
+            .map(|&i| (cohort.items[i].score, totals[cohort.items[i].row]));
         stats.effective_weight_percent = match covariance(pairs) {
             Some(c) if c >= 0.0 && root_sum > 0.0 => Some(100.0 * c.sqrt() / root_sum),
             _ => None,
@@ -226,21 +267,27 @@ fn reweigh(cohort: &Cohort, slots: &Matrix, versions: &Matrix, items: &mut [Item
     }
 }
 
+/// `(graded attempts, SEM percent, alpha, SD percent)`, as
+/// [`standard_error_percent`] returns it.
+pub type Reliability = (usize, Option<f64>, Option<f64>, Option<f64>);
+
 /// For routing's review band: over an assessment's counting attempts, with
 /// the form's slots as the items, returns
 /// `(graded attempts, standard error of measurement in percent of the maximum
 /// total, Cronbach's alpha, SD of the totals in percent)`. The SEM, alpha and
 /// SD are `None` where STATISTICS.md says they are undefined (fewer than 3
 /// attempts, fewer than 2 slots, or no spread). Reads marks only.
-pub fn standard_error_percent(
-    conn: &mut DbConn,
-    assessment_id: AssessmentId,
-) -> AppResult<(usize, Option<f64>, Option<f64>, Option<f64>)> {
+pub fn standard_error_percent(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Reliability> {
     let assessment = assessments::find(conn, assessment_id)?;
     let cohort = super::forms::load(conn, &assessment, false)?;
     if cohort.items.is_empty() {
         return Ok((0, None, None, None));
     }
     let test = stats::test_statistics(&cohort.slot_matrix()?.matrix);
-    Ok((test.n, test.standard_error_percent, test.cronbach_alpha, test.sd_percent))
+    Ok((
+        test.n,
+        test.standard_error_percent,
+        test.cronbach_alpha,
+        test.sd_percent,
+    ))
 }

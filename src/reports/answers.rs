@@ -47,19 +47,31 @@ pub fn choice_options(body: &QuestionBody) -> Option<Vec<ChoiceOption>> {
                 .iter()
                 .map(|o| ChoiceOption {
                     text: o.text.clone(),
-                    info: OptionInfo { credit: o.credit, is_key: best > 0.0 && o.credit >= best - 1e-9 },
+                    info: OptionInfo {
+                        credit: o.credit,
+                        is_key: best > 0.0 && o.credit >= best - 1e-9,
+                    },
                 })
                 .collect()
         }
         QuestionBody::MultipleResponse { options } => options
             .iter()
-            .map(|o| ChoiceOption { text: o.text.clone(), info: OptionInfo { credit: o.credit, is_key: o.credit > 0.0 } })
+            .map(|o| ChoiceOption {
+                text: o.text.clone(),
+                info: OptionInfo {
+                    credit: o.credit,
+                    is_key: o.credit > 0.0,
+                },
+            })
             .collect(),
         QuestionBody::TrueFalse { answer } => [("True", *answer), ("False", !*answer)]
             .into_iter()
             .map(|(text, is_key)| ChoiceOption {
                 text: text.to_owned(),
-                info: OptionInfo { credit: f64::from(u8::from(is_key)), is_key },
+                info: OptionInfo {
+                    credit: f64::from(u8::from(is_key)),
+                    is_key,
+                },
             })
             .collect(),
         _ => return None,
@@ -79,9 +91,10 @@ pub fn chosen_options(qtype: QuestionType, answer: Option<&Value>, option_order:
     let original = |displayed: usize| option_order.get(displayed).copied();
     let set = match Answer::parse(qtype, value, option_order.len()) {
         Ok(Some(Answer::Option(d))) => original(d).and_then(OptionSet::single),
-        Ok(Some(Answer::Options(ds))) => {
-            ds.into_iter().filter_map(original).try_fold(OptionSet::BLANK, |set, i| set.with(i))
-        }
+        Ok(Some(Answer::Options(ds))) => ds
+            .into_iter()
+            .filter_map(original)
+            .try_fold(OptionSet::BLANK, |set, i| set.with(i)),
         // True and False are not shuffled: True is option 0, False option 1.
         Ok(Some(Answer::Bool(b))) => OptionSet::single(usize::from(!b)),
         _ => None,
@@ -96,15 +109,25 @@ mod tests {
     use serde_json::json;
 
     fn opt(text: &str, credit: f64) -> BankOption {
-        BankOption { text: text.into(), credit, feedback: None }
+        BankOption {
+            text: text.into(),
+            credit,
+            feedback: None,
+        }
     }
 
     #[test]
     fn a_displayed_choice_maps_back_to_the_original_option() {
         // Displayed [C, A, D, B]: the person clicked the first, which is C.
         let order = [2, 0, 3, 1];
-        assert_eq!(chosen_options(QuestionType::SingleChoice, Some(&json!(0)), &order), OptionSet::single(2).unwrap());
-        assert_eq!(chosen_options(QuestionType::SingleChoice, Some(&json!(3)), &order), OptionSet::single(1).unwrap());
+        assert_eq!(
+            chosen_options(QuestionType::SingleChoice, Some(&json!(0)), &order),
+            OptionSet::single(2).unwrap()
+        );
+        assert_eq!(
+            chosen_options(QuestionType::SingleChoice, Some(&json!(3)), &order),
+            OptionSet::single(1).unwrap()
+        );
     }
 
     #[test]
@@ -118,30 +141,49 @@ mod tests {
     #[test]
     fn true_false_counts_true_as_option_zero_however_it_was_saved() {
         let order = [0, 1];
-        assert_eq!(chosen_options(QuestionType::TrueFalse, Some(&json!(true)), &order), OptionSet::single(0).unwrap());
-        assert_eq!(chosen_options(QuestionType::TrueFalse, Some(&json!(false)), &order), OptionSet::single(1).unwrap());
-        assert_eq!(chosen_options(QuestionType::TrueFalse, Some(&json!(1)), &order), OptionSet::single(1).unwrap());
+        assert_eq!(
+            chosen_options(QuestionType::TrueFalse, Some(&json!(true)), &order),
+            OptionSet::single(0).unwrap()
+        );
+        assert_eq!(
+            chosen_options(QuestionType::TrueFalse, Some(&json!(false)), &order),
+            OptionSet::single(1).unwrap()
+        );
+        assert_eq!(
+            chosen_options(QuestionType::TrueFalse, Some(&json!(1)), &order),
+            OptionSet::single(1).unwrap()
+        );
     }
 
     #[test]
     fn no_answer_a_cleared_answer_or_a_bad_one_is_blank() {
         let order = [1, 0];
         for answer in [None, Some(json!(null)), Some(json!(7)), Some(json!("b"))] {
-            assert!(chosen_options(QuestionType::SingleChoice, answer.as_ref(), &order).is_blank(), "{answer:?}");
+            assert!(
+                chosen_options(QuestionType::SingleChoice, answer.as_ref(), &order).is_blank(),
+                "{answer:?}"
+            );
         }
         assert!(chosen_options(QuestionType::Numeric, Some(&json!(3.5)), &[]).is_blank());
     }
 
     #[test]
     fn keys_are_the_best_paid_single_choice_options_and_every_paid_multiple_response_one() {
-        let single = QuestionBody::SingleChoice { options: vec![opt("a", 0.5), opt("b", 1.0), opt("c", 0.0)] };
+        let single = QuestionBody::SingleChoice {
+            options: vec![opt("a", 0.5), opt("b", 1.0), opt("c", 0.0)],
+        };
         let keys: Vec<bool> = choice_options(&single).unwrap().iter().map(|o| o.info.is_key).collect();
         assert_eq!(keys, [false, true, false]);
-        let multi = QuestionBody::MultipleResponse { options: vec![opt("a", 0.5), opt("b", -0.5), opt("c", 0.5)] };
+        let multi = QuestionBody::MultipleResponse {
+            options: vec![opt("a", 0.5), opt("b", -0.5), opt("c", 0.5)],
+        };
         let keys: Vec<bool> = choice_options(&multi).unwrap().iter().map(|o| o.info.is_key).collect();
         assert_eq!(keys, [true, false, true]);
         let tf = choice_options(&QuestionBody::TrueFalse { answer: false }).unwrap();
-        assert_eq!((tf[0].text.as_str(), tf[0].info.is_key, tf[1].info.is_key), ("True", false, true));
+        assert_eq!(
+            (tf[0].text.as_str(), tf[0].info.is_key, tf[1].info.is_key),
+            ("True", false, true)
+        );
         assert_eq!(choice_options(&QuestionBody::Essay), None);
     }
 }

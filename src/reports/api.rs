@@ -52,7 +52,9 @@ pub async fn quarantine_version(
     let id = path.into_inner();
     let now = state.clock.now();
     let reason = body.into_inner().reason;
-    let version = state.db(move |conn| quarantine::quarantine(conn, id, &reason, user.id, now)).await?;
+    let version = state
+        .db(move |conn| quarantine::quarantine(conn, id, &reason, user.id, now))
+        .await?;
     Ok(HttpResponse::Ok().json(version))
 }
 
@@ -81,7 +83,12 @@ impl CorrectKeyRequest {
                 serde_json::from_value::<QuestionBody>(body)
                     .map_err(|e| AppError::invalid_field("body", format!("The body could not be read: {e}.")))?,
             ),
-            _ => return Err(AppError::invalid_field("key", "Send either `key` or `body`, not both and not neither.")),
+            _ => {
+                return Err(AppError::invalid_field(
+                    "key",
+                    "Send either `key` or `body`, not both and not neither.",
+                ))
+            }
         };
         Ok((fix, self.reason))
     }
@@ -104,12 +111,20 @@ pub async fn correct_key(
     let now = state.clock.now();
     let mail = MailContext::from(state.config.as_ref());
     let (fix, reason) = body.into_inner().fix()?;
-    let done = state.db(move |conn| correction::correct_key(conn, id, &fix, &reason, user.id, now, &mail)).await?;
+    let done = state
+        .db(move |conn| correction::correct_key(conn, id, &fix, &reason, user.id, now, &mail))
+        .await?;
     Ok(HttpResponse::Ok().json(done))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/assessments/{id}/item-analysis", web::get().to(item_analysis))
-        .route("/api/v1/question-versions/{id}/quarantine", web::post().to(quarantine_version))
-        .route("/api/v1/question-versions/{id}/correct-key", web::post().to(correct_key));
+        .route(
+            "/api/v1/question-versions/{id}/quarantine",
+            web::post().to(quarantine_version),
+        )
+        .route(
+            "/api/v1/question-versions/{id}/correct-key",
+            web::post().to(correct_key),
+        );
 }

@@ -87,7 +87,11 @@ impl Scatter {
                     title: format!(
                         "Item {}: facility {f:.1}%, discrimination {d:.1}{}",
                         i + 1,
-                        if item.stats.flags.is_empty() { String::new() } else { format!(", {} flag(s)", item.stats.flags.len()) }
+                        if item.stats.flags.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {} flag(s)", item.stats.flags.len())
+                        }
                     ),
                     flagged: !item.stats.flags.is_empty(),
                     anchor: format!("item-{}", item.version_id),
@@ -97,12 +101,20 @@ impl Scatter {
         let mut y_ticks = Vec::new();
         let mut at = y_min;
         while at <= 100.0 {
-            y_ticks.push(Tick { at: y(at), label: format!("{at:.0}") });
+            y_ticks.push(Tick {
+                at: y(at),
+                label: format!("{at:.0}"),
+            });
             at += 25.0;
         }
         Scatter {
             dots,
-            x_ticks: (0..=10).map(|i| Tick { at: x(i as f64 * 10.0), label: format!("{}", i * 10) }).collect(),
+            x_ticks: (0..=10)
+                .map(|i| Tick {
+                    at: x(i as f64 * 10.0),
+                    label: format!("{}", i * 10),
+                })
+                .collect(),
             y_ticks,
             zero_y: y(0.0),
             low_y: y(LOW_DISCRIMINATION_BELOW),
@@ -159,11 +171,21 @@ impl OptionBars {
             .iter()
             .map(|d| {
                 let text = item.options.get(d.option).map(String::as_str).unwrap_or_default();
-                (format!("{}. {}", option_letter(d.option), shorten(text, 30)), d.is_key, share(d.share_upper), share(d.share_lower))
+                (
+                    format!("{}. {}", option_letter(d.option), shorten(text, 30)),
+                    d.is_key,
+                    share(d.share_upper),
+                    share(d.share_lower),
+                )
             })
             .collect();
         if let Some(blank) = &s.blank {
-            entries.push(("(blank)".to_owned(), false, share(blank.share_upper), share(blank.share_lower)));
+            entries.push((
+                "(blank)".to_owned(),
+                false,
+                share(blank.share_upper),
+                share(blank.share_lower),
+            ));
         }
         let rows = entries
             .into_iter()
@@ -218,7 +240,10 @@ mod tests {
 
     #[test]
     fn a_hundred_percent_joins_the_top_band_and_bands_count_attempts() {
-        assert_eq!(bands(&[0.0, 9.99, 10.0, 55.0, 100.0, 95.0]), [2, 1, 0, 0, 0, 1, 0, 0, 0, 2]);
+        assert_eq!(
+            bands(&[0.0, 9.99, 10.0, 55.0, 100.0, 95.0]),
+            [2, 1, 0, 0, 0, 1, 0, 0, 0, 2]
+        );
     }
 
     #[test]

@@ -11,7 +11,12 @@
 //! and a corrected-result notice is queued. An attempt still open is moved to
 //! the corrected version, which shows the same stem and options, so it is
 //! graded right when submitted. All of it is one transaction.
+//!
+//! `key_corrections` links each corrected version to its correction. A
+//! correction of a correction re-scores the attempts of the whole chain, and
+//! the report reads every version's key at the end of its chain.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
@@ -31,7 +36,9 @@ use crate::audit::{self, Event};
 use crate::banks::model::QuestionBody;
 use crate::banks::models::{QuestionRow, VersionRow};
 use crate::banks::store;
-use crate::db::schema::{assessments, attempt_items, attempts, question_versions, questions, regrades, responses};
+use crate::db::schema::{
+    assessments, attempt_items, attempts, key_corrections, question_versions, questions, regrades, responses,
+};
 use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};
 use crate::notices::templates::{CorrectedResult, Mail};
@@ -41,6 +48,9 @@ use crate::notices::{self, MailContext, Recipient};
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Regrade {
     pub attempt_id: AttemptId,
+    /// The version the attempt showed (the corrected one, or an earlier
+    /// version corrected into it).
+    pub version_id: VersionId,
     pub user_id: UserId,
     pub status: AttemptStatus,
     pub old_score: Option<f64>,
@@ -89,11 +99,18 @@ pub fn correct_key(
             .set(question_versions::quarantined.eq(question_versions::quarantined))
             .execute(conn)?;
         if locked == 0 {
-            return Err(AppError::NotFound(format!("There is no question version {version_id}.")));
+            return Err(AppError::NotFound(format!(
+                "There is no question version {version_id}."
+            )));
         }
-        let old: VersionRow = question_versions::table.find(version_id).select(VersionRow::as_select()).first(conn)?;
-        let question: QuestionRow =
-            questions::table.find(old.question_id).select(QuestionRow::as_select()).first(conn)?;
+        let old: VersionRow = question_versions::table
+            .find(version_id)
+            .select(VersionRow::as_select())
+            .first(conn)?;
+        let question: QuestionRow = questions::table
+            .find(old.question_id)
+            .select(QuestionRow::as_select())
+            .first(conn)?;
         if question.current_version != old.version {
             return Err(AppError::conflict(
                 "not_current",
@@ -104,7 +121,8 @@ pub fn correct_key(
             ));
         }
         let mut parsed = old.to_parsed(&question)?;
-        let body = corrected_body(&parsed.body, fix).map_err(|(field, message)| AppError::invalid_field(field, message))?;
+        let body =
+            corrected_body(&parsed.body, fix).map_err(|(field, message)| AppError::invalid_field(field, message))?;
         parsed.body = body.clone();
         let next: i32 = question_versions::table
             .filter(question_versions::question_id.eq(question.id))
@@ -118,20 +136,46 @@ pub fn correct_key(
             .filter(question_versions::version.eq(next))
             .select(question_versions::id)
             .first(conn)?;
-        lock_attempts(conn, version_id)?;
+        let sources = corrected_into(conn, version_id)?;
+        diesel::insert_into(key_corrections::table)
+            .values((
+                key_corrections::version_id.eq(version_id),
+                key_corrections::corrected_version_id.eq(new_version_id),
+                key_corrections::reason.eq(&reason),
+                key_corrections::actor.eq(Some(actor)),
+                key_corrections::at.eq(now),
+            ))
+            .execute(conn)?;
+        lock_attempts(conn, &sources)?;
 
         let moved_open_attempts = diesel::update(
-            attempt_items::table.filter(attempt_items::version_id.eq(version_id)).filter(
-                attempt_items::attempt_id
-                    .eq_any(attempts::table.filter(attempts::status.eq(AttemptStatus::Open.as_str())).select(attempts::id)),
-            ),
+            attempt_items::table
+                .filter(attempt_items::version_id.eq(version_id))
+                .filter(
+                    attempt_items::attempt_id.eq_any(
+                        attempts::table
+                            .filter(attempts::status.eq(AttemptStatus::Open.as_str()))
+                            .select(attempts::id),
+                    ),
+                ),
         )
         .set(attempt_items::version_id.eq(new_version_id))
         .execute(conn)?;
 
-        let ctx = Regrading { question_id: question.id, old: version_id, new: new_version_id, body: &body, actor, now, mail };
+        let ctx = Regrading {
+            question_id: question.id,
+            sources: &sources,
+            new: new_version_id,
+            body: &body,
+            actor,
+            now,
+            mail,
+        };
         let regrades = ctx.rescore_all(conn)?;
-        let results_changed = regrades.iter().filter(|r| r.status == AttemptStatus::Graded && r.old_percent != r.new_percent).count();
+        let results_changed = regrades
+            .iter()
+            .filter(|r| r.status == AttemptStatus::Graded && r.old_percent != r.new_percent)
+            .count();
         let notices_queued = regrades.iter().filter(|r| r.notified).count();
         let detail = format!(
             "corrected version {} of question {} as version {next}: {reason}; {} submitted attempt(s) re-scored, \
@@ -164,23 +208,70 @@ pub fn correct_key(
     })
 }
 
-/// On PostgreSQL, locks every attempt that shows the version, so grading
+/// The version and every version corrected into it, however many
+/// corrections ago: the attempts to re-score.
+fn corrected_into(conn: &mut DbConn, version_id: VersionId) -> AppResult<Vec<VersionId>> {
+    let mut all = vec![version_id];
+    let mut frontier = vec![version_id];
+    while !frontier.is_empty() {
+        frontier = key_corrections::table
+            .filter(key_corrections::corrected_version_id.eq_any(&frontier))
+            .select(key_corrections::version_id)
+            .load(conn)?;
+        frontier.retain(|v| !all.contains(v));
+        all.extend(&frontier);
+    }
+    Ok(all)
+}
+
+/// Each of `versions` mapped to the version whose key now scores it: the end
+/// of its chain of corrections. Versions never corrected are left out.
+pub fn current_keys(conn: &mut DbConn, versions: &[VersionId]) -> AppResult<HashMap<VersionId, VersionId>> {
+    // Corrections are rare, deliberate acts: all of them fit in memory.
+    let links: HashMap<VersionId, VersionId> = key_corrections::table
+        .select((key_corrections::version_id, key_corrections::corrected_version_id))
+        .load::<(VersionId, VersionId)>(conn)?
+        .into_iter()
+        .collect();
+    let mut keys = HashMap::new();
+    for &start in versions {
+        let mut at = start;
+        let mut steps = 0;
+        while let Some(&next) = links.get(&at) {
+            at = next;
+            steps += 1;
+            if steps > links.len() {
+                return Err(AppError::Internal(format!("key corrections of version {start} loop")));
+            }
+        }
+        if at != start {
+            keys.insert(start, at);
+        }
+    }
+    Ok(keys)
+}
+
+/// On PostgreSQL, locks every attempt that shows the versions, so grading
 /// one at the same moment either finishes first (and is re-scored here) or
 /// waits and then reads the moved version. SQLite has one writer at a time.
-fn lock_attempts(conn: &mut DbConn, version_id: VersionId) -> AppResult<()> {
+fn lock_attempts(conn: &mut DbConn, versions: &[VersionId]) -> AppResult<()> {
     if let DbConn::Postgres(c) = conn {
-        diesel::sql_query(
-            "SELECT id FROM attempts WHERE id IN (SELECT attempt_id FROM attempt_items WHERE version_id = $1) FOR UPDATE",
-        )
-        .bind::<Integer, _>(version_id)
-        .execute(c)?;
+        for version_id in versions {
+            diesel::sql_query(
+                "SELECT id FROM attempts WHERE id IN (SELECT attempt_id FROM attempt_items WHERE version_id = $1) \
+                 FOR UPDATE",
+            )
+            .bind::<Integer, _>(*version_id)
+            .execute(c)?;
+        }
     }
     Ok(())
 }
 
 struct Regrading<'a> {
     question_id: QuestionId,
-    old: VersionId,
+    /// The corrected version and every version corrected into it.
+    sources: &'a [VersionId],
     new: VersionId,
     body: &'a QuestionBody,
     actor: UserId,
@@ -189,22 +280,26 @@ struct Regrading<'a> {
 }
 
 impl Regrading<'_> {
-    /// Re-scores every submitted attempt's item of the old version, then
+    /// Re-scores every submitted attempt's item of the source versions, then
     /// re-totals the graded attempts whose score moved.
     fn rescore_all(&self, conn: &mut DbConn) -> AppResult<Vec<Regrade>> {
         let submitted = [AttemptStatus::AwaitingMarking.as_str(), AttemptStatus::Graded.as_str()];
         let rows: Vec<(ItemRow, AttemptRow)> = attempt_items::table
             .inner_join(attempts::table)
-            .filter(attempt_items::version_id.eq(self.old))
+            .filter(attempt_items::version_id.eq_any(self.sources))
             .filter(attempts::status.eq_any(submitted))
             .select((ItemRow::as_select(), AttemptRow::as_select()))
             .order(attempts::id.asc())
             .load(conn)?;
         let answers: HashMap<AttemptId, Value> = responses::table
             .filter(responses::question_id.eq(self.question_id))
-            .filter(responses::attempt_id.eq_any(
-                attempt_items::table.filter(attempt_items::version_id.eq(self.old)).select(attempt_items::attempt_id),
-            ))
+            .filter(
+                responses::attempt_id.eq_any(
+                    attempt_items::table
+                        .filter(attempt_items::version_id.eq_any(self.sources))
+                        .select(attempt_items::attempt_id),
+                ),
+            )
             .select((responses::attempt_id, responses::answer))
             .load::<(AttemptId, String)>(conn)?
             .into_iter()
@@ -213,14 +308,15 @@ impl Regrading<'_> {
         let mut assessments_by_id: BTreeMap<AssessmentId, AssessmentRow> = BTreeMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for (item, attempt) in rows {
-            if !assessments_by_id.contains_key(&attempt.assessment_id) {
-                let row = assessments::table
-                    .find(attempt.assessment_id)
-                    .select(AssessmentRow::as_select())
-                    .first(conn)?;
-                assessments_by_id.insert(attempt.assessment_id, row);
-            }
-            let assessment = &assessments_by_id[&attempt.assessment_id];
+            let assessment = match assessments_by_id.entry(attempt.assessment_id) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => slot.insert(
+                    assessments::table
+                        .find(attempt.assessment_id)
+                        .select(AssessmentRow::as_select())
+                        .first(conn)?,
+                ),
+            };
             out.push(self.rescore(conn, &item, &attempt, assessment, answers.get(&attempt.id))?);
         }
         Ok(out)
@@ -237,15 +333,24 @@ impl Regrading<'_> {
         let order = item.option_order();
         let qtype = self.body.question_type();
         let answer = answer.and_then(|v| Answer::parse(qtype, v, order.len()).ok().flatten());
-        let new_score = match grading::score(self.body, &order, answer.as_ref(), item.points, assessment.negative_marking) {
+        let new_score = match grading::score(
+            self.body,
+            &order,
+            answer.as_ref(),
+            item.points,
+            assessment.negative_marking,
+        ) {
             ItemScore::Scored(s) => s,
             // Essays are refused before this; a blank one would earn nothing.
             ItemScore::Manual => item.score.unwrap_or(0.0),
         };
-        diesel::update(attempt_items::table.find(item.id)).set(attempt_items::score.eq(Some(new_score))).execute(conn)?;
+        diesel::update(attempt_items::table.find(item.id))
+            .set(attempt_items::score.eq(Some(new_score)))
+            .execute(conn)?;
         let moved = item.score.is_none_or(|old| (old - new_score).abs() > 1e-9);
         let mut regrade = Regrade {
             attempt_id: attempt.id,
+            version_id: item.version_id,
             user_id: attempt.user_id,
             status: attempt.status(),
             old_score: item.score,
@@ -264,7 +369,7 @@ impl Regrading<'_> {
         diesel::insert_into(regrades::table)
             .values((
                 regrades::attempt_id.eq(attempt.id),
-                regrades::version_id.eq(self.old),
+                regrades::version_id.eq(item.version_id),
                 regrades::corrected_version_id.eq(self.new),
                 regrades::old_score.eq(regrade.old_score),
                 regrades::new_score.eq(new_score),

@@ -58,10 +58,23 @@ pub(super) struct Cohort {
 }
 
 fn is_choice(qtype: QuestionType) -> bool {
-    matches!(qtype, QuestionType::SingleChoice | QuestionType::MultipleResponse | QuestionType::TrueFalse)
+    matches!(
+        qtype,
+        QuestionType::SingleChoice | QuestionType::MultipleResponse | QuestionType::TrueFalse
+    )
 }
 
-type ItemTuple = (AttemptId, Option<f64>, String, QuestionId, VersionId, String, f64, String, Option<f64>);
+type ItemTuple = (
+    AttemptId,
+    Option<f64>,
+    String,
+    QuestionId,
+    VersionId,
+    String,
+    f64,
+    String,
+    Option<f64>,
+);
 
 /// Reads the counting forms; with `answers`, also what each choice item's
 /// answer chose. One pass over each table, in (attempt, question) order.
@@ -88,8 +101,12 @@ pub(super) fn load(conn: &mut DbConn, assessment: &AssessmentRow, answers: bool)
         ))
         .order((attempt_items::attempt_id.asc(), attempt_items::question_id.asc()))
         .load(conn)?;
-    let mut section_index: HashMap<String, usize> =
-        cohort.sections.iter().enumerate().map(|(i, name)| (name.clone(), i)).collect();
+    let mut section_index: HashMap<String, usize> = cohort
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.clone(), i))
+        .collect();
     let mut next_slot: Vec<usize> = Vec::new();
     cohort.items.reserve(rows.len());
     for (attempt_id, percent, section, question_id, version_id, qtype, points, option_order, score) in rows {
@@ -110,7 +127,9 @@ pub(super) fn load(conn: &mut DbConn, assessment: &AssessmentRow, answers: bool)
         let qtype = QuestionType::parse(&qtype)
             .ok_or_else(|| AppError::Internal(format!("attempt {attempt_id} has an item of unknown type {qtype:?}")))?;
         let option_order: Box<[u8]> = if answers && is_choice(qtype) {
-            serde_json::from_str::<Vec<u8>>(&option_order).unwrap_or_default().into()
+            serde_json::from_str::<Vec<u8>>(&option_order)
+                .unwrap_or_default()
+                .into()
         } else {
             Box::default()
         };
@@ -234,7 +253,10 @@ impl Cohort {
         }
         let ids: Vec<i64> = self.attempts.iter().map(|a| i64::from(a.0)).collect();
         // A zero-point item has no statistics; count it as out of 1 mark.
-        let max_marks: Vec<f64> = columns.iter().map(|c| if c.max_mark > 0.0 { c.max_mark } else { 1.0 }).collect();
+        let max_marks: Vec<f64> = columns
+            .iter()
+            .map(|c| if c.max_mark > 0.0 { c.max_mark } else { 1.0 })
+            .collect();
         let matrix = if marks.iter().all(Option::is_some) {
             let full: Vec<f64> = marks.into_iter().flatten().collect();
             MarksMatrix::from_rows(ids, max_marks, &full)

@@ -1,10 +1,27 @@
 //! Reports for trainers: score and item statistics, what they suggest, and
 //! acting on them (quarantining a question version, correcting a miskey).
+//!
+//! `stats` is the pure statistics module; `answers` and `keys` are the pure
+//! pieces around it; `forms` and `analysis` read an assessment's counting
+//! attempts into it; `quarantine` and `correction` act on what it shows;
+//! `api`, `web` and `charts` present it.
 
 pub mod analysis;
 pub mod answers;
+pub mod api;
+pub mod charts;
+pub mod correction;
 mod forms;
 pub mod keys;
+pub mod quarantine;
 pub mod stats;
+pub mod view;
+pub mod web;
 
+/// For routing's review band; see [`analysis::standard_error_percent`].
 pub use analysis::standard_error_percent;
+
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    api::configure(cfg);
+    web::configure(cfg);
+}

@@ -28,10 +28,16 @@ pub struct VersionState {
 pub fn reason(text: &str) -> AppResult<String> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(AppError::invalid_field("reason", "Say why; the reason is kept in the audit log."));
+        return Err(AppError::invalid_field(
+            "reason",
+            "Say why; the reason is kept in the audit log.",
+        ));
     }
     if text.chars().count() > REASON_MAX {
-        return Err(AppError::invalid_field("reason", format!("Keep the reason under {REASON_MAX} characters.")));
+        return Err(AppError::invalid_field(
+            "reason",
+            format!("Keep the reason under {REASON_MAX} characters."),
+        ));
     }
     Ok(text.to_owned())
 }
@@ -48,13 +54,21 @@ pub fn quarantine(
     let why = reason(why)?;
     conn.transaction(|conn| {
         let changed = diesel::update(
-            question_versions::table.find(version_id).filter(question_versions::quarantined.eq(false)),
+            question_versions::table
+                .find(version_id)
+                .filter(question_versions::quarantined.eq(false)),
         )
-        .set((question_versions::quarantined.eq(true), question_versions::quarantine_reason.eq(Some(&why))))
+        .set((
+            question_versions::quarantined.eq(true),
+            question_versions::quarantine_reason.eq(Some(&why)),
+        ))
         .execute(conn)?;
         let state = state(conn, version_id)?;
         if changed == 1 {
-            let detail = format!("quarantined version {} of question {}: {why}", state.version, state.question_id);
+            let detail = format!(
+                "quarantined version {} of question {}: {why}",
+                state.version, state.question_id
+            );
             audit::record(
                 conn,
                 Event {
@@ -83,7 +97,13 @@ pub fn state(conn: &mut DbConn, version_id: VersionId) -> AppResult<VersionState
         .first(conn)
         .optional()?
         .ok_or_else(|| AppError::NotFound(format!("There is no question version {version_id}.")))?;
-    Ok(VersionState { version_id, question_id, version, quarantined, quarantine_reason })
+    Ok(VersionState {
+        version_id,
+        question_id,
+        version,
+        quarantined,
+        quarantine_reason,
+    })
 }
 
 /// Whether any attempt at the assessment was shown the version: the report's

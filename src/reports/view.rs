@@ -5,7 +5,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::analysis::{Analysis, AnalysedItem, FORMS_DIFFER_NOTE};
+use super::analysis::{AnalysedItem, Analysis, FORMS_DIFFER_NOTE};
 use super::stats::Flag;
 use crate::db::{AssessmentId, QuestionId, VersionId};
 
@@ -64,7 +64,11 @@ pub struct FlagView {
 
 impl From<Flag> for FlagView {
     fn from(flag: Flag) -> Self {
-        FlagView { name: flag.name(), option: flag.option(), message: flag.message() }
+        FlagView {
+            name: flag.name(),
+            option: flag.option(),
+            message: flag.message(),
+        }
     }
 }
 
@@ -103,6 +107,9 @@ pub struct ItemView {
     pub blank: Option<BlankView>,
     pub quarantined: bool,
     pub quarantine_reason: Option<String>,
+    /// When this version's key was corrected: the version whose key now
+    /// scores it (and whose keys the distractors show).
+    pub corrected_version_id: Option<VersionId>,
 }
 
 impl From<&AnalysedItem> for ItemView {
@@ -148,6 +155,7 @@ impl From<&AnalysedItem> for ItemView {
             }),
             quarantined: item.quarantined,
             quarantine_reason: item.quarantine_reason.clone(),
+            corrected_version_id: item.key_version.map(|(id, _)| id),
         }
     }
 }
@@ -198,7 +206,11 @@ impl From<&Analysis> for ItemAnalysisView {
                 standard_error: t.standard_error,
             },
             items: a.items.iter().map(ItemView::from).collect(),
-            groups: GroupsView { size: a.groups.size, fraction: a.groups.fraction, tie_break: a.groups.tie_break },
+            groups: GroupsView {
+                size: a.groups.size,
+                fraction: a.groups.fraction,
+                tie_break: a.groups.tie_break,
+            },
             forms_differ: a.forms_differ,
             note: a.forms_differ.then_some(FORMS_DIFFER_NOTE),
         }

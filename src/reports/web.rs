@@ -77,6 +77,8 @@ struct ItemLine {
     flags: Vec<FlagLine>,
     quarantined: bool,
     quarantine_reason: String,
+    /// The number of the version whose key now scores this one.
+    corrected_in: Option<i32>,
     options: Vec<OptionLine>,
     blank: Option<OptionLine>,
     bars: Option<OptionBars>,
@@ -131,9 +133,17 @@ impl ItemLine {
             efficiency: one(s.discriminative_efficiency),
             point_biserial: two(s.point_biserial),
             upper_lower: two(s.upper_lower_index),
-            flags: s.flags.iter().map(|f| FlagLine { name: f.name(), message: f.message() }).collect(),
+            flags: s
+                .flags
+                .iter()
+                .map(|f| FlagLine {
+                    name: f.name(),
+                    message: f.message(),
+                })
+                .collect(),
             quarantined: item.quarantined,
             quarantine_reason: item.quarantine_reason.clone().unwrap_or_default(),
+            corrected_in: item.key_version.map(|(_, n)| n),
             options,
             blank: s.blank.as_ref().map(|b| OptionLine {
                 index: usize::MAX,
@@ -145,10 +155,11 @@ impl ItemLine {
                 lower: share(b.share_lower),
             }),
             bars: OptionBars::new(item),
-            correctable: matches!(
-                item.qtype,
-                QuestionType::SingleChoice | QuestionType::MultipleResponse | QuestionType::TrueFalse
-            ),
+            correctable: item.key_version.is_none()
+                && matches!(
+                    item.qtype,
+                    QuestionType::SingleChoice | QuestionType::MultipleResponse | QuestionType::TrueFalse
+                ),
             multiple: item.qtype == QuestionType::MultipleResponse,
         }
     }
@@ -158,16 +169,36 @@ fn test_lines(a: &Analysis) -> Vec<TestLine> {
     let t = &a.test;
     let line = |name, value, meaning| TestLine { name, value, meaning };
     vec![
-        line("Attempts (n)", t.n.to_string(), "each person's counting attempt: their latest graded one"),
+        line(
+            "Attempts (n)",
+            t.n.to_string(),
+            "each person's counting attempt: their latest graded one",
+        ),
         line("Items (k)", a.slots.to_string(), "slots: a section and a draw index"),
         line("Mean", format!("{} %", one(t.mean_percent)), "of the maximum total"),
         line("Median", format!("{} %", one(t.median_percent)), ""),
-        line("Standard deviation", format!("{} %", one(t.sd_percent)), "sample SD of the totals"),
-        line("Skewness", two(t.skewness), "negative: most scored high; positive: most scored low"),
+        line(
+            "Standard deviation",
+            format!("{} %", one(t.sd_percent)),
+            "sample SD of the totals",
+        ),
+        line(
+            "Skewness",
+            two(t.skewness),
+            "negative: most scored high; positive: most scored low",
+        ),
         line("Kurtosis", two(t.kurtosis), "excess; 0 for a normal distribution"),
-        line("Cronbach's alpha", two(t.cronbach_alpha), "reliability; 0.7 or more is usual for a selection test"),
+        line(
+            "Cronbach's alpha",
+            two(t.cronbach_alpha),
+            "reliability; 0.7 or more is usual for a selection test",
+        ),
         line("KR-20", two(t.kr20), "alpha, when every item is all-or-nothing"),
-        line("Error ratio", format!("{} %", one(t.error_ratio_percent)), "√(1 − alpha)"),
+        line(
+            "Error ratio",
+            format!("{} %", one(t.error_ratio_percent)),
+            "√(1 − alpha)",
+        ),
         line(
             "Standard error",
             format!("{} %", one(t.standard_error_percent)),
@@ -212,16 +243,27 @@ async fn report(
     let id = path.into_inner();
     let a = state.db(move |conn| analysis::analyse(conn, id)).await?;
     let message = match query.into_inner() {
-        ReportQuery { quarantined: Some(v), .. } => {
-            Some(format!("Version {v} is quarantined: no new form will draw it; attempts that showed it keep it."))
-        }
-        ReportQuery { corrected: Some(v), changed, .. } => Some(format!(
+        ReportQuery {
+            quarantined: Some(v), ..
+        } => Some(format!(
+            "Version {v} is quarantined: no new form will draw it; attempts that showed it keep it."
+        )),
+        ReportQuery {
+            corrected: Some(v),
+            changed,
+            ..
+        } => Some(format!(
             "The key is corrected as version {v}; submitted attempts were re-graded and {} result(s) changed.",
             changed.unwrap_or(0)
         )),
         _ => None,
     };
-    let items: Vec<ItemLine> = a.items.iter().enumerate().map(|(i, item)| ItemLine::new(i + 1, item)).collect();
+    let items: Vec<ItemLine> = a
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| ItemLine::new(i + 1, item))
+        .collect();
     render(&ReportPage {
         chrome: ctx.chrome(format!("Report: {}", a.assessment.title)),
         id,
@@ -241,10 +283,28 @@ async fn report(
 }
 
 const CSV_HEADER: [&str; 22] = [
-    "question_id", "version_id", "version", "section", "slot", "type", "stem", "n", "max_mark", "facility_percent",
-    "sd_percent", "random_guess_percent", "intended_weight_percent", "effective_weight_percent",
-    "discrimination_index", "discriminative_efficiency", "point_biserial", "upper_lower_index", "group_size",
-    "distractors", "flags", "quarantined",
+    "question_id",
+    "version_id",
+    "version",
+    "section",
+    "slot",
+    "type",
+    "stem",
+    "n",
+    "max_mark",
+    "facility_percent",
+    "sd_percent",
+    "random_guess_percent",
+    "intended_weight_percent",
+    "effective_weight_percent",
+    "discrimination_index",
+    "discriminative_efficiency",
+    "point_biserial",
+    "upper_lower_index",
+    "group_size",
+    "distractors",
+    "flags",
+    "quarantined",
 ];
 
 /// The item table as CSV: one row per question version, the API's fields
@@ -301,12 +361,19 @@ pub fn csv(a: &Analysis) -> AppResult<Vec<u8>> {
     writer.into_inner().map_err(|e| AppError::Internal(format!("csv: {e}")))
 }
 
-async fn report_csv(state: web::Data<AppState>, _t: TrainerUser, path: web::Path<AssessmentId>) -> AppResult<HttpResponse> {
+async fn report_csv(
+    state: web::Data<AppState>,
+    _t: TrainerUser,
+    path: web::Path<AssessmentId>,
+) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let body = state.db(move |conn| csv(&analysis::analyse(conn, id)?)).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"item-analysis-{id}.csv\"")))
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"item-analysis-{id}.csv\""),
+        ))
         .body(body))
 }
 
@@ -326,12 +393,16 @@ async fn quarantine_item(
     state
         .db(move |conn| {
             if !quarantine::shown_in(conn, id, version_id)? {
-                return Err(AppError::NotFound(format!("Assessment {id} never showed question version {version_id}.")));
+                return Err(AppError::NotFound(format!(
+                    "Assessment {id} never showed question version {version_id}."
+                )));
             }
             quarantine::quarantine(conn, version_id, &form.reason, user.id, now)
         })
         .await?;
-    Ok(redirect(&format!("/assessments/{id}/report?quarantined={version_id}#item-{version_id}")))
+    Ok(redirect(&format!(
+        "/assessments/{id}/report?quarantined={version_id}#item-{version_id}"
+    )))
 }
 
 /// The correct-key form: `reason` and one `key` per ticked option (a form
@@ -345,16 +416,25 @@ async fn correct_item(
     let (id, version_id) = path.into_inner();
     let now = state.clock.now();
     let mail = MailContext::from(state.config.as_ref());
-    let reason = fields.iter().find(|(k, _)| k == "reason").map(|(_, v)| v.clone()).unwrap_or_default();
+    let reason = fields
+        .iter()
+        .find(|(k, _)| k == "reason")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     let key = fields
         .iter()
         .filter(|(k, _)| k == "key")
-        .map(|(_, v)| v.parse::<usize>().map_err(|_| AppError::invalid_field("key", "Tick the right option(s).")))
+        .map(|(_, v)| {
+            v.parse::<usize>()
+                .map_err(|_| AppError::invalid_field("key", "Tick the right option(s)."))
+        })
         .collect::<AppResult<Vec<usize>>>()?;
     let done = state
         .db(move |conn| {
             if !quarantine::shown_in(conn, id, version_id)? {
-                return Err(AppError::NotFound(format!("Assessment {id} never showed question version {version_id}.")));
+                return Err(AppError::NotFound(format!(
+                    "Assessment {id} never showed question version {version_id}."
+                )));
             }
             correction::correct_key(conn, version_id, &Fix::Key(key), &reason, user.id, now, &mail)
         })
@@ -377,7 +457,13 @@ async fn report_css() -> HttpResponse {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/assessments/{id}/report", web::get().to(report))
         .route("/assessments/{id}/report.csv", web::get().to(report_csv))
-        .route("/assessments/{id}/items/{version_id}/quarantine", web::post().to(quarantine_item))
-        .route("/assessments/{id}/items/{version_id}/correct-key", web::post().to(correct_item))
+        .route(
+            "/assessments/{id}/items/{version_id}/quarantine",
+            web::post().to(quarantine_item),
+        )
+        .route(
+            "/assessments/{id}/items/{version_id}/correct-key",
+            web::post().to(correct_item),
+        )
         .route("/static/reports.css", web::get().to(report_css));
 }

@@ -3,9 +3,11 @@
 
 pub mod api;
 pub mod service;
+pub mod web;
 
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     api::configure(cfg);
+    web::configure(cfg);
 }
 
 use diesel::prelude::*;

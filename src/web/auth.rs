@@ -2,13 +2,17 @@
 //! and the role guards built on it. A wrong role is 403; no session is 401,
 //! which browser routes turn into a redirect to the sign-in page.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
+use chrono::{Duration, NaiveDateTime};
 
 use super::AppState;
 use crate::accounts::models::{Role, User};
+use crate::accounts::tokens::token_hash;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "assay_session";
@@ -40,14 +44,95 @@ pub async fn current_user(req: &HttpRequest) -> Result<Option<User>, AppError> {
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| AppError::Internal("application state missing".into()))?;
             let now = state.clock.now();
-            state
-                .db(move |conn| crate::accounts::service::session_user(conn, &token, now))
-                .await?
+            let hash = token_hash(&token);
+            match recent_session(&hash, now) {
+                Some(user) => Some(user),
+                None => {
+                    let user = state
+                        .db(move |conn| crate::accounts::service::session_user(conn, &token, now))
+                        .await?;
+                    if let Some(user) = &user {
+                        remember_session(hash, user, now);
+                    }
+                    user
+                }
+            }
         }
         _ => None,
     };
     req.extensions_mut().insert(Resolved(user.clone()));
     Ok(user)
+}
+
+/// How long a looked-up session is trusted without asking the database again.
+///
+/// An answer save is a few tens of microseconds of SQLite; the session lookup
+/// before it cost as much again, plus a hop to the blocking pool and a
+/// connection checkout, which on two cores was a third of the server's time
+/// per save. Remembering a session for two seconds makes that one lookup per
+/// candidate per two seconds. What it costs, and only within those seconds:
+/// signing out takes effect at once on the server that signed the person
+/// out (`forget_session` drops the token there), but other servers sharing
+/// the database may still accept the token for up to this long; a
+/// deactivated account, a changed role or an expired session are noticed
+/// within it on every server. Times are on the app's clock, so a test that
+/// moves the clock on moves past this too.
+pub const SESSION_CACHE_TTL: Duration = Duration::seconds(2);
+
+/// Past this, stale entries are swept before another is added.
+const SESSION_CACHE_MAX: usize = 100_000;
+
+enum Cached {
+    Live { user: User, checked_at: NaiveDateTime },
+    /// Signed out here: not to be remembered again by a lookup that was
+    /// already under way when the session ended.
+    Ended { at: NaiveDateTime },
+}
+
+impl Cached {
+    fn fresh(&self, now: NaiveDateTime) -> bool {
+        let since = match self {
+            Cached::Live { checked_at, .. } => *checked_at,
+            Cached::Ended { at } => *at,
+        };
+        now >= since && now < since + SESSION_CACHE_TTL
+    }
+}
+
+/// Sessions by token hash (never the token itself), shared by every worker
+/// of this process.
+static SESSIONS: LazyLock<Mutex<HashMap<String, Cached>>> = LazyLock::new(Default::default);
+
+fn sessions() -> std::sync::MutexGuard<'static, HashMap<String, Cached>> {
+    // A panic mid-update leaves at worst a stale entry, which expires.
+    SESSIONS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn recent_session(hash: &str, now: NaiveDateTime) -> Option<User> {
+    match sessions().get(hash) {
+        Some(entry @ Cached::Live { user, .. }) if entry.fresh(now) => Some(user.clone()),
+        _ => None,
+    }
+}
+
+fn remember_session(hash: String, user: &User, now: NaiveDateTime) {
+    let mut sessions = sessions();
+    if matches!(sessions.get(&hash), Some(ended @ Cached::Ended { .. }) if ended.fresh(now)) {
+        return;
+    }
+    if sessions.len() >= SESSION_CACHE_MAX {
+        sessions.retain(|_, entry| entry.fresh(now));
+        if sessions.len() >= SESSION_CACHE_MAX {
+            sessions.clear();
+        }
+    }
+    sessions.insert(hash, Cached::Live { user: user.clone(), checked_at: now });
+}
+
+/// Makes this server stop trusting a token at once; call it when a session
+/// ends (sign-out).
+pub fn forget_session(token: &str, now: NaiveDateTime) {
+    sessions().insert(token_hash(token), Cached::Ended { at: now });
 }
 
 /// The signed-in person, whoever they are.

@@ -66,6 +66,7 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             .configure(crate::assessments::configure)
             .configure(crate::attempts::configure)
             .configure(crate::drives::configure)
+            .configure(crate::reports::configure)
             .configure(crate::training::configure)
             .configure(crate::routing::configure)
             .configure(pages::configure)

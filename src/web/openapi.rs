@@ -14,6 +14,9 @@ use utoipa::OpenApi;
         crate::accounts::api::get_profile,
         crate::accounts::api::put_profile,
         crate::notices::api::list_notices,
+        crate::reports::api::item_analysis,
+        crate::reports::api::quarantine_version,
+        crate::reports::api::correct_key,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorPayload, crate::error::ErrorDetail)),
     modifiers(&BearerAuth)

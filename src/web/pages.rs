@@ -37,6 +37,7 @@ pub fn nav_for(role: Option<Role>) -> Vec<NavLink> {
         Some(Role::Candidate) => vec![
             link("/", "Home"),
             link("/drives", "Drives"),
+            link("/training", "Training"),
             link("/profile", "Profile"),
         ],
         Some(Role::Recruiter) => vec![
@@ -49,11 +50,14 @@ pub fn nav_for(role: Option<Role>) -> Vec<NavLink> {
             link("/banks", "Question banks"),
             link("/assessments", "Assessments"),
             link("/marking", "Marking"),
+            link("/cohorts", "Cohorts"),
         ],
         Some(Role::Admin) => vec![
             link("/", "Home"),
             link("/drives", "Drives"),
             link("/assessments", "Assessments"),
+            link("/cohorts", "Cohorts"),
+            link("/processes", "Processes"),
             link("/admin/users", "Users"),
             link("/admin/audit", "Audit log"),
             link("/admin/notices", "Notices"),

@@ -11,5 +11,7 @@ mod notices;
 mod pages;
 mod platform;
 mod rankings;
+mod reports;
 mod routing;
+mod routing_pages;
 mod test_page;

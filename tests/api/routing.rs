@@ -5,15 +5,15 @@ use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, TestApp};
 
-struct Scene {
-    trainer: String,
-    admin: String,
-    cohort: i64,
-    exam: i64,
-    processes: Vec<i64>,
+pub struct Scene {
+    pub trainer: String,
+    pub admin: String,
+    pub cohort: i64,
+    pub exam: i64,
+    pub processes: Vec<i64>,
 }
 
-async fn scene(app: &TestApp, max_attempts: i32) -> Scene {
+pub async fn scene(app: &TestApp, max_attempts: i32) -> Scene {
     let (_, trainer) = app.staff("exam.trainer@example.com", Role::Trainer).await;
     let (_, admin) = app.staff("admin@example.com", Role::Admin).await;
     let bank = crate::attempts::bank(app, &trainer, &crate::rankings::rank_bank()).await;
@@ -54,7 +54,7 @@ async fn scene(app: &TestApp, max_attempts: i32) -> Scene {
 }
 
 /// A trainee of the cohort who takes the exam with `quant` and `verbal` right.
-async fn trainee(app: &TestApp, s: &Scene, name: &str, quant: usize, verbal: usize) -> (i64, String) {
+pub async fn trainee(app: &TestApp, s: &Scene, name: &str, quant: usize, verbal: usize) -> (i64, String) {
     let email = format!("{}@example.com", name.to_lowercase());
     let (id, token) = app.candidate(&email).await;
     let mail = assay::notices::MailContext::from(app.state.config.as_ref());
@@ -85,7 +85,7 @@ async fn sit(app: &TestApp, s: &Scene, token: &str, quant: usize, verbal: usize)
     app.state.clock.advance(chrono::Duration::seconds(30));
 }
 
-async fn run(app: &TestApp, s: &Scene) -> Value {
+pub async fn run(app: &TestApp, s: &Scene) -> Value {
     let (status, body) = app
         .post_json(&format!("/api/v1/cohorts/{}/routing-runs", s.cohort), &json!({"assessment_id": s.exam, "tie_break_sections": ["Quant"]}), Some(&s.trainer))
         .await;

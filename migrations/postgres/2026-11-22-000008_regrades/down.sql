@@ -1,1 +1,2 @@
 DROP TABLE regrades;
+DROP TABLE key_corrections;

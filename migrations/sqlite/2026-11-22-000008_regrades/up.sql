@@ -1,3 +1,15 @@
+-- A miskeyed version corrected: the new version with the right key. Attempts
+-- that saw the old version are scored with the key at the end of its chain
+-- of corrections.
+CREATE TABLE key_corrections (
+    version_id INTEGER PRIMARY KEY NOT NULL REFERENCES question_versions (id),
+    corrected_version_id INTEGER NOT NULL REFERENCES question_versions (id),
+    reason TEXT NOT NULL,
+    actor INTEGER REFERENCES users (id),
+    at TIMESTAMP NOT NULL
+);
+CREATE INDEX key_corrections_corrected_idx ON key_corrections (corrected_version_id);
+
 -- One row per attempt item re-scored after a miskeyed question was
 -- corrected: the attempt keeps the version it was shown (version_id), its
 -- score comes from the corrected version (corrected_version_id). Percents are

@@ -5,15 +5,16 @@
 use crate::routing::runs::Line;
 use crate::routing::service::ProcessRow;
 
-pub const WIDTH: f64 = 720.0;
-pub const HEIGHT: f64 = 300.0;
-pub const LEFT: f64 = 40.0;
-pub const RIGHT: f64 = 490.0;
-pub const TOP: f64 = 12.0;
-pub const BOTTOM: f64 = 262.0;
+const WIDTH: f64 = 720.0;
+const HEIGHT: f64 = 300.0;
+const LEFT: f64 = 40.0;
+const RIGHT: f64 = 490.0;
+const TOP: f64 = 12.0;
+const BOTTOM: f64 = 262.0;
 /// Where the cut-off labels start, right of the plot.
-pub const LABEL_X: f64 = RIGHT + 14.0;
+const LABEL_X: f64 = RIGHT + 14.0;
 const LABEL_GAP: f64 = 13.0;
+const MAX_BAR: f64 = 48.0;
 const LABEL_CHARS: usize = 34;
 
 pub struct ScoreBar {
@@ -42,6 +43,12 @@ pub struct GridLine {
 }
 
 pub struct RunChart {
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    pub right: f64,
+    pub bottom: f64,
+    pub label_x: f64,
     pub bars: Vec<ScoreBar>,
     pub cutoffs: Vec<CutoffLine>,
     pub grid: Vec<GridLine>,
@@ -71,16 +78,18 @@ impl RunChart {
     pub fn new(lines: &[Line], processes: &[ProcessRow]) -> RunChart {
         let n = lines.len().max(1) as f64;
         let slot = (RIGHT - LEFT) / n;
-        let gap = if slot >= 6.0 { (slot * 0.2).min(6.0) } else { 0.0 };
+        // Bars no wider than this, centred in their slot, so a small cohort
+        // does not draw slabs.
+        let width = if slot >= 6.0 { (slot * 0.8).min(MAX_BAR) } else { slot };
         let bars = lines
             .iter()
             .enumerate()
             .map(|(i, l)| {
                 let y = y_of(l.percent);
                 ScoreBar {
-                    x: LEFT + slot * i as f64 + gap / 2.0,
+                    x: LEFT + slot * i as f64 + (slot - width) / 2.0,
                     y,
-                    width: (slot - gap).max(0.5),
+                    width: width.max(0.5),
                     // A zero score still shows as a sliver, so nobody disappears.
                     height: (BOTTOM - y).max(1.5),
                     status: l.status.clone(),
@@ -90,11 +99,20 @@ impl RunChart {
             })
             .collect();
         RunChart {
+            width: WIDTH,
+            height: HEIGHT,
+            left: LEFT,
+            right: RIGHT,
+            bottom: BOTTOM,
+            label_x: LABEL_X,
             bars,
             cutoffs: cutoff_lines(processes),
             grid: [0.0, 25.0, 50.0, 75.0, 100.0]
                 .into_iter()
-                .map(|p| GridLine { y: y_of(p), label: format!("{p:.0}%") })
+                .map(|p| GridLine {
+                    y: y_of(p),
+                    label: format!("{p:.0}%"),
+                })
                 .collect(),
             empty: lines.is_empty(),
         }
@@ -115,7 +133,11 @@ fn cutoff_lines(processes: &[ProcessRow]) -> Vec<CutoffLine> {
     let mut lines: Vec<CutoffLine> = levels
         .into_iter()
         .map(|(min, ps)| {
-            let names = ps.iter().map(|p| format!("{} ({})", p.name, p.tier)).collect::<Vec<_>>().join(", ");
+            let names = ps
+                .iter()
+                .map(|p| format!("{} ({})", p.name, p.tier))
+                .collect::<Vec<_>>()
+                .join(", ");
             let tiers = {
                 let mut t: Vec<&str> = ps.iter().map(|p| p.tier.as_str()).collect();
                 t.sort_unstable();
@@ -123,7 +145,11 @@ fn cutoff_lines(processes: &[ProcessRow]) -> Vec<CutoffLine> {
                 t.join("/")
             };
             let first = ps.first().map(|p| p.name.as_str()).unwrap_or_default();
-            let more = if ps.len() > 1 { format!(" +{}", ps.len() - 1) } else { String::new() };
+            let more = if ps.len() > 1 {
+                format!(" +{}", ps.len() - 1)
+            } else {
+                String::new()
+            };
             let y = y_of(min);
             CutoffLine {
                 y,
