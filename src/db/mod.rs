@@ -94,17 +94,15 @@ pub struct Manager {
 /// One statement each: SQLite runs only the first statement of a prepared
 /// string, and `batch_execute` hides which one failed.
 ///
-/// `mmap_size` lets readers take database pages straight from the OS page
-/// cache instead of a `read()` each: in WAL mode a connection drops its own
-/// page cache whenever another connection has written, which under a steady
-/// stream of answer saves is before nearly every statement. `temp_store`
-/// keeps sorter and temporary b-trees in memory.
-const SQLITE_PRAGMAS: [&str; 6] = [
+/// `temp_store` keeps sorters and temporary b-trees in memory. (Not
+/// `mmap_size`: in WAL mode a connection drops its pages whenever another
+/// has written, which with a memory map means an munmap before nearly every
+/// read under a stream of saves; measured, it cost more than it saved.)
+const SQLITE_PRAGMAS: [&str; 5] = [
     "PRAGMA journal_mode = WAL",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 10000",
     "PRAGMA synchronous = NORMAL",
-    "PRAGMA mmap_size = 268435456",
     "PRAGMA temp_store = MEMORY",
 ];
 

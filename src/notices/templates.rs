@@ -145,6 +145,6 @@ email!(
 email!(
     /// A result changed after a question was corrected.
     CorrectedResult, "corrected_result", "email/corrected_result.txt", "email/corrected_result.html",
-    { name: &'a str, assessment: &'a str, old_percent: f64, new_percent: f64, passed: bool, link: String },
+    { name: &'a str, assessment: &'a str, show_score: bool, old_percent: f64, new_percent: f64, passed: bool, link: String },
     |m| format!("Corrected result for {}", m.assessment)
 );

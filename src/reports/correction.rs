@@ -415,6 +415,7 @@ impl Regrading<'_> {
             ctx: self.mail,
             name: &user.full_name,
             assessment: &assessment.title,
+            show_score: assessment.show_score,
             old_percent,
             new_percent: totals.percent,
             passed: totals.passed,

@@ -4,13 +4,14 @@
 //! `stats` is the pure statistics module; `answers` and `keys` are the pure
 //! pieces around it; `forms` and `analysis` read an assessment's counting
 //! attempts into it; `quarantine` and `correction` act on what it shows;
-//! `api`, `web` and `charts` present it.
+//! `api`, `view`, `web`, `charts` and `export` present it.
 
 pub mod analysis;
 pub mod answers;
 pub mod api;
 pub mod charts;
 pub mod correction;
+pub mod export;
 mod forms;
 pub mod keys;
 pub mod quarantine;

@@ -1,4 +1,4 @@
-//! The trainer's report page, its CSV export and the forms that act on it.
+//! The trainer's report page and the forms that act on it.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -9,10 +9,8 @@ use super::charts::{self, option_letter, shorten, Histogram, OptionBars, Scatter
 use super::correction;
 use super::keys::Fix;
 use super::quarantine;
-use super::view::ItemView;
 use crate::banks::model::QuestionType;
 use crate::db::{AssessmentId, VersionId};
-use crate::drives::rankings::neutralise;
 use crate::error::{AppError, AppResult};
 use crate::notices::MailContext;
 use crate::web::auth::TrainerUser;
@@ -282,101 +280,6 @@ async fn report(
     })
 }
 
-const CSV_HEADER: [&str; 22] = [
-    "question_id",
-    "version_id",
-    "version",
-    "section",
-    "slot",
-    "type",
-    "stem",
-    "n",
-    "max_mark",
-    "facility_percent",
-    "sd_percent",
-    "random_guess_percent",
-    "intended_weight_percent",
-    "effective_weight_percent",
-    "discrimination_index",
-    "discriminative_efficiency",
-    "point_biserial",
-    "upper_lower_index",
-    "group_size",
-    "distractors",
-    "flags",
-    "quarantined",
-];
-
-/// The item table as CSV: one row per question version, the API's fields
-/// and values. Text cells are neutralised so a spreadsheet never runs them.
-pub fn csv(a: &Analysis) -> AppResult<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
-    writer.write_record(CSV_HEADER).map_err(err)?;
-    let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    for item in a.items.iter().map(ItemView::from) {
-        let distractors = item
-            .distractors
-            .iter()
-            .map(|d| {
-                format!(
-                    "{}{} all {} upper {} lower {}",
-                    option_letter(d.option_id),
-                    if d.is_key { " (key)" } else { "" },
-                    share(d.share_all),
-                    share(d.share_upper),
-                    share(d.share_lower)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        let flags = item.flags.iter().map(|f| f.name).collect::<Vec<_>>().join("; ");
-        writer
-            .write_record([
-                item.question_id.to_string(),
-                item.version_id.to_string(),
-                item.version.to_string(),
-                neutralise(&item.section),
-                item.slot.to_string(),
-                item.qtype.to_string(),
-                neutralise(&item.stem),
-                item.n.to_string(),
-                item.max_mark.to_string(),
-                num(item.facility_percent),
-                num(item.sd_percent),
-                num(item.random_guess_percent),
-                item.intended_weight_percent.to_string(),
-                num(item.effective_weight_percent),
-                num(item.discrimination_index),
-                num(item.discriminative_efficiency),
-                num(item.point_biserial),
-                num(item.upper_lower_index),
-                item.group_size.to_string(),
-                neutralise(&distractors),
-                neutralise(&flags),
-                item.quarantined.to_string(),
-            ])
-            .map_err(err)?;
-    }
-    writer.into_inner().map_err(|e| AppError::Internal(format!("csv: {e}")))
-}
-
-async fn report_csv(
-    state: web::Data<AppState>,
-    _t: TrainerUser,
-    path: web::Path<AssessmentId>,
-) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
-    let body = state.db(move |conn| csv(&analysis::analyse(conn, id)?)).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"item-analysis-{id}.csv\""),
-        ))
-        .body(body))
-}
-
 #[derive(Deserialize)]
 struct QuarantineForm {
     reason: String,
@@ -456,7 +359,7 @@ async fn report_css() -> HttpResponse {
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/assessments/{id}/report", web::get().to(report))
-        .route("/assessments/{id}/report.csv", web::get().to(report_csv))
+        .route("/assessments/{id}/report.csv", web::get().to(super::export::report_csv))
         .route(
             "/assessments/{id}/items/{version_id}/quarantine",
             web::post().to(quarantine_item),

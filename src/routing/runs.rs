@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::engine::{self, Band, Decision, Override, RoutingInput, Status};
-use super::service::{process_inputs, reliability, trainee_inputs_for};
+use super::service::{process_inputs, trainee_inputs_for};
 use crate::audit::{self, Event};
 use crate::db::schema::{cohort_exams, placements, processes, routing_lines, routing_runs, users};
 use crate::db::{AssessmentId, CohortId, DbConn, ProcessId, RunId, UserId};
@@ -88,7 +88,8 @@ pub fn create(
         }
         let (trainees, not_examined) = trainee_inputs_for(conn, cohort_id, run.assessment_id, &run.tie_break_sections)?;
         let (_, processes) = process_inputs(conn)?;
-        let (n, sd, alpha) = reliability(conn, run.assessment_id)?;
+        // The same statistics the item analysis reports, over the exam's slots.
+        let (n, _, alpha, sd) = crate::reports::standard_error_percent(conn, run.assessment_id)?;
         let band = Band::for_exam(n, sd, alpha, default_band);
         let band_note = match &band {
             Band::Sem { points } => format!("standard error of measurement, {points:.1} points over {n} graded attempts"),

@@ -13,7 +13,6 @@ use crate::audit::{self, Event};
 use crate::db::schema::{attempt_items, attempts, cohort_trainees, placements, processes};
 use crate::db::{AssessmentId, AttemptId, CohortId, DbConn, ProcessId, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
-use crate::reports::stats::{test_statistics, MarksMatrix};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewProcess {
@@ -128,39 +127,6 @@ pub fn process_inputs(conn: &mut DbConn) -> AppResult<(Vec<ProcessRow>, Vec<Proc
         })
         .collect();
     Ok((rows, inputs))
-}
-
-/// How reliable the exam is over its graded attempts: (attempts, SD % and
-/// Cronbach's alpha) from the same statistics the item analysis reports.
-pub fn reliability(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<(usize, Option<f64>, Option<f64>)> {
-    let rows: Vec<(AttemptId, i32, Option<f64>, f64)> = attempt_items::table
-        .inner_join(attempts::table)
-        .filter(attempts::assessment_id.eq(assessment_id))
-        .filter(attempts::counting.eq(true))
-        .select((attempt_items::attempt_id, attempt_items::position, attempt_items::score, attempt_items::points))
-        .order((attempt_items::attempt_id.asc(), attempt_items::position.asc()))
-        .load(conn)?;
-    let mut by_attempt: BTreeMap<AttemptId, Vec<(f64, f64)>> = BTreeMap::new();
-    for (attempt, _, score, points) in rows {
-        by_attempt.entry(attempt).or_default().push((score.unwrap_or(0.0), points));
-    }
-    let k = by_attempt.values().map(Vec::len).max().unwrap_or(0);
-    // Forms of one exam have the same slots; an odd one out is left out.
-    let complete: Vec<(&AttemptId, &Vec<(f64, f64)>)> = by_attempt.iter().filter(|(_, v)| v.len() == k).collect();
-    if complete.is_empty() || k == 0 {
-        return Ok((0, None, None));
-    }
-    let max_marks: Vec<f64> = (0..k).map(|j| complete.iter().map(|(_, v)| v[j].1).fold(0.0, f64::max).max(1e-9)).collect();
-    let marks: Vec<f64> = complete.iter().flat_map(|(_, v)| v.iter().map(|(s, _)| *s)).collect();
-    let ids: Vec<i64> = complete.iter().map(|(id, _)| i64::from(id.0)).collect();
-    let n = ids.len();
-    match MarksMatrix::from_rows(ids, max_marks, &marks) {
-        Ok(matrix) => {
-            let stats = test_statistics(&matrix);
-            Ok((n, stats.sd_percent, stats.cronbach_alpha))
-        }
-        Err(e) => Err(AppError::Internal(format!("exam statistics: {e}"))),
-    }
 }
 
 /// A counting attempt: id, person, percent, passed, submitted.

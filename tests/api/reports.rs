@@ -939,6 +939,17 @@ async fn the_report_page_draws_its_charts_prints_on_a4_and_quarantines_by_form()
         "{capital}"
     );
 
+    let nobody = test_of(&app, &s, "Nobody yet", "Report/Other", 2).await;
+    let empty = browser
+        .get(&format!("/assessments/{}/report", nobody.assessment_id))
+        .await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
+    assert!(empty.body.contains("No graded attempts yet"));
+    assert_eq!(
+        browser.get("/assessments/9999/report").await.status,
+        StatusCode::NOT_FOUND
+    );
+
     let recruiter = crate::notices::signed_in(&app, "recruiter@example.com")
         .await
         .get(&format!("/assessments/{}/report", t.assessment_id))

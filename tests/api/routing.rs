@@ -93,7 +93,7 @@ pub async fn run(app: &TestApp, s: &Scene) -> Value {
     body
 }
 
-fn line<'a>(run: &'a Value, trainee: i64) -> &'a Value {
+fn line(run: &Value, trainee: i64) -> &Value {
     run["assignments"].as_array().and_then(|a| a.iter().find(|l| l["trainee_id"] == trainee)).unwrap_or_else(|| panic!("no line for {trainee}"))
 }
 

@@ -179,7 +179,7 @@ async fn a_trainer_creates_a_cohort_through_the_form_and_a_too_long_training_com
 async fn the_run_page_groups_lines_by_process_with_seats_used_and_resolving_a_review_there_records_the_reason() {
     let app = spawn_app().await;
     let r = review_scene(&app).await;
-    let [_, claims, ..] = [r.s.processes[0], r.s.processes[1]];
+    let claims = r.s.processes[1];
     let mut browser = signed_in(&app, "exam.trainer@example.com").await;
 
     // The run is started from the cohort page's form.
@@ -331,7 +331,6 @@ async fn the_run_page_groups_lines_by_process_with_seats_used_and_resolving_a_re
         "{l}"
     );
     assert_eq!(l["override_reason"], reason);
-    let _ = r.tara;
 }
 
 #[actix_web::test]
@@ -561,6 +560,15 @@ async fn each_role_is_kept_to_its_own_routing_pages() {
     assert!(
         home.body.contains("href=\"/training\""),
         "candidates always find Training"
+    );
+    app.candidate("applicant@example.com").await;
+    let mut applicant = signed_in(&app, "applicant@example.com").await;
+    let empty = applicant.get("/training").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(
+        empty.body.contains("You are not in a training cohort"),
+        "{}",
+        empty.body
     );
 
     let mut trainer = signed_in(&app, "exam.trainer@example.com").await;
