@@ -258,8 +258,10 @@ pub fn publish(conn: &mut DbConn, id: RunId, actor: UserId, now: NaiveDateTime, 
             return Err(AppError::conflict("published", "This run is already published."));
         }
         for line in &run.assignments {
+            // A line without a process is retrain: the engine never takes a
+            // seat away, so only a person's override gets here with one held.
+            diesel::delete(placements::table.find(line.trainee_id)).execute(conn)?;
             if let Some(process) = line.process_id {
-                diesel::delete(placements::table.find(line.trainee_id)).execute(conn)?;
                 diesel::insert_into(placements::table)
                     .values((
                         placements::trainee_id.eq(line.trainee_id),

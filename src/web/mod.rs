@@ -82,7 +82,6 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             )
     })
     .workers(workers.max(1))
-    .worker_max_blocking_threads(4)
     .listen(listener)?
     .run();
     Ok(server)

@@ -17,6 +17,16 @@ use serde_json::{json, Value};
 pub const POSTGRES_ENV: &str = "ASSAY_TEST_POSTGRES_URL";
 pub const PASSWORD: &str = "correct horse battery";
 
+fn with_sslmode(url: &str) -> String {
+    if url.contains("sslmode") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&sslmode=disable")
+    } else {
+        format!("{url}?sslmode=disable")
+    }
+}
+
 enum TestDb {
     Sqlite(PathBuf),
     Postgres { admin_url: String, name: String },
@@ -28,13 +38,18 @@ impl TestDb {
         match std::env::var(POSTGRES_ENV) {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("assay_test_{id}");
-                let mut admin = PgConnection::establish(&admin_url)
+                let mut admin = PgConnection::establish(&with_sslmode(&admin_url))
                     .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but PostgreSQL is unreachable: {e}"));
                 diesel::sql_query(format!("CREATE DATABASE {name}"))
                     .execute(&mut admin)
                     .expect("create database");
-                let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-                let url = format!("{base}/{name}");
+                // Keep the admin URL's query, and skip TLS on this local test
+                // server unless asked: libpq's OpenSSL clean-up at exit can
+                // race the server threads still alive then.
+                let (path, query) = admin_url.split_once('?').unwrap_or((&admin_url, ""));
+                let base = path.rsplit_once('/').map(|(b, _)| b).unwrap_or(path);
+                let query = if query.contains("sslmode") { query.to_string() } else { format!("sslmode=disable&{query}") };
+                let url = format!("{base}/{name}?{}", query.trim_end_matches('&'));
                 (TestDb::Postgres { admin_url, name }, url)
             }
             _ => {
@@ -55,7 +70,7 @@ impl Drop for TestDb {
                 }
             }
             TestDb::Postgres { admin_url, name } => {
-                if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                if let Ok(mut admin) = PgConnection::establish(&with_sslmode(admin_url)) {
                     let _ =
                         diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
                 }
