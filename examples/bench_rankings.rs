@@ -21,7 +21,11 @@ const DOMAINS: [&str; 4] = ["finance", "law", "engineering", "analytics"];
 fn rss_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -29,15 +33,28 @@ fn rss_kib(field: &str) -> u64 {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
 
 fn seed(conn: &mut DbConn, drive_id: i32, n: usize) {
-    let DbConn::Sqlite(c) = conn else { panic!("the benchmark seeds SQLite") };
-    let base = chrono::DateTime::from_timestamp(1_790_000_000, 0).map(|d| d.naive_utc()).unwrap_or_default();
-    let first_user: i32 = users::table.select(diesel::dsl::max(users::id)).first::<Option<i32>>(c).ok().flatten().unwrap_or(0) + 1;
+    let DbConn::Sqlite(c) = conn else {
+        panic!("the benchmark seeds SQLite")
+    };
+    let base = chrono::DateTime::from_timestamp(1_790_000_000, 0)
+        .map(|d| d.naive_utc())
+        .unwrap_or_default();
+    let first_user: i32 = users::table
+        .select(diesel::dsl::max(users::id))
+        .first::<Option<i32>>(c)
+        .ok()
+        .flatten()
+        .unwrap_or(0)
+        + 1;
     let mut rng = Lcg(42);
     let mut counts: std::collections::BTreeMap<(i64, i64), i32> = Default::default();
     let started = Instant::now();
@@ -98,10 +115,14 @@ fn seed(conn: &mut DbConn, drive_id: i32, n: usize) {
                 }
             }
             diesel::insert_into(users::table).values(&user_rows).execute(c)?;
-            diesel::insert_into(candidate_profiles::table).values(&profile_rows).execute(c)?;
+            diesel::insert_into(candidate_profiles::table)
+                .values(&profile_rows)
+                .execute(c)?;
             diesel::insert_into(applications::table).values(&app_rows).execute(c)?;
             for part in section_rows.chunks(BATCH) {
-                diesel::insert_into(application_sections::table).values(part).execute(c)?;
+                diesel::insert_into(application_sections::table)
+                    .values(part)
+                    .execute(c)?;
             }
             Ok(())
         })
@@ -118,9 +139,15 @@ fn seed(conn: &mut DbConn, drive_id: i32, n: usize) {
             )
         })
         .collect();
-    diesel::insert_into(drive_score_counts::table).values(&count_rows).execute(c).expect("counts");
+    diesel::insert_into(drive_score_counts::table)
+        .values(&count_rows)
+        .execute(c)
+        .expect("counts");
     diesel::sql_query("ANALYZE").execute(c).expect("analyze");
-    println!("seeded {n} graded applications in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "seeded {n} graded applications in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn median(mut xs: Vec<Duration>) -> Duration {
@@ -130,7 +157,10 @@ fn median(mut xs: Vec<Duration>) -> Duration {
 
 #[actix_web::main]
 async fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let dir = std::env::temp_dir().join(format!("assay-bench-rankings-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let args = ConfigArgs {
@@ -150,25 +180,36 @@ async fn main() {
     let state = assay::web::open_state(Config::from_args(&args).expect("config")).expect("state");
 
     // A real drive: a bank, an aptitude test with two sections, a recruiter.
-    let recruiter = assay::accounts::service::NewAccount::parse("r@bench.example", "Recruiter", "bench-password-1").expect("account");
-    assay::accounts::flows::add_staff(&state, recruiter, Role::Recruiter, None).await.expect("recruiter");
+    let recruiter = assay::accounts::service::NewAccount::parse("r@bench.example", "Recruiter", "bench-password-1")
+        .expect("account");
+    assay::accounts::flows::add_staff(&state, recruiter, Role::Recruiter, None)
+        .await
+        .expect("recruiter");
     let bank = std::fs::read("question_banks/quantitative_aptitude.toml").expect("run from the repository root");
     let mut conn = state.pool.get().expect("conn");
-    let req = assay::banks::service::ImportRequest { file_name: "quant.toml".into(), ..Default::default() };
+    let req = assay::banks::service::ImportRequest {
+        file_name: "quant.toml".into(),
+        ..Default::default()
+    };
     let file = assay::banks::service::read_file(&bank, &req).expect("bank");
-    let report = assay::banks::service::import(&mut conn, &file, &req, "", None, state.clock.now(), &|_| {}).expect("import");
+    let report =
+        assay::banks::service::import(&mut conn, &file, &req, "", None, state.clock.now(), &|_| {}).expect("import");
     let bank_id = report.bank_id.expect("bank id");
     let blueprint: assay::assessments::blueprint::Blueprint = serde_json::from_value(serde_json::json!({
         "title": "Bench test", "kind": "aptitude", "time_limit_minutes": 30, "pass_percent": 50,
         "sections": [{"name": "Quant", "bank_id": bank_id, "count": 5}, {"name": "Verbal", "bank_id": bank_id, "count": 5}]
     }))
     .expect("blueprint");
-    let assessment_id = assay::assessments::service::create(&mut conn, &blueprint, assay::db::UserId(1), state.clock.now()).expect("assessment");
+    let assessment_id =
+        assay::assessments::service::create(&mut conn, &blueprint, assay::db::UserId(1), state.clock.now())
+            .expect("assessment");
     let drive: assay::drives::service::NewDrive = serde_json::from_value(serde_json::json!({
         "name": "Bench drive", "assessment_id": assessment_id, "tie_break_sections": ["Quant"]
     }))
     .expect("drive");
-    let drive_id = assay::drives::service::create(&mut conn, &drive, assay::db::UserId(1), state.clock.now()).expect("drive").0;
+    let drive_id = assay::drives::service::create(&mut conn, &drive, assay::db::UserId(1), state.clock.now())
+        .expect("drive")
+        .0;
     seed(&mut conn, drive_id, n);
     let page_1000_after: i32 = applications::table
         .filter(applications::drive_id.eq(drive_id))
@@ -189,7 +230,10 @@ async fn main() {
         .send_json(&serde_json::json!({"email": "r@bench.example", "password": "bench-password-1"}))
         .await
         .expect("sign in");
-    let token = res.json::<serde_json::Value>().await.expect("json")["token"].as_str().expect("token").to_string();
+    let token = res.json::<serde_json::Value>().await.expect("json")["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
 
     let time_page = |label: &'static str, query: String| {
         let client = client.clone();
@@ -205,19 +249,31 @@ async fn main() {
                 times.push(started.elapsed());
                 rows = body.len();
             }
-            println!("{label}: median {:.1} ms ({rows} rows, 21 runs)", median(times).as_secs_f64() * 1000.0);
+            println!(
+                "{label}: median {:.1} ms ({rows} rows, 21 runs)",
+                median(times).as_secs_f64() * 1000.0
+            );
         }
     };
     time_page("rankings page 1", "limit=50".into()).await;
     time_page("rankings page 1,000", format!("limit=50&after={page_1000_after}")).await;
-    time_page("filtered page (domain=law, min_percent=60, status=tested)", "limit=50&domain=law&min_percent=60&status=tested".into()).await;
+    time_page(
+        "filtered page (domain=law, min_percent=60, status=tested)",
+        "limit=50&domain=law&min_percent=60&status=tested".into(),
+    )
+    .await;
     time_page("section-sorted page 1 (Verbal)", "limit=50&sort=section:Verbal".into()).await;
 
     // Reset the peak so it measures the export alone.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let before = rss_kib("VmRSS:");
     let started = Instant::now();
-    let mut res = client.get(format!("{base}/api/v1/drives/{drive_id}/rankings.csv")).bearer_auth(&token).send().await.expect("csv");
+    let mut res = client
+        .get(format!("{base}/api/v1/drives/{drive_id}/rankings.csv"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("csv");
     let (mut bytes, mut lines) = (0usize, 0usize);
     while let Some(chunk) = res.next().await {
         let chunk = chunk.expect("chunk");

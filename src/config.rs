@@ -118,7 +118,11 @@ impl Config {
             max_upload_bytes: args.max_upload_bytes,
             session_hours: args.session_hours.max(1),
             pool_size: args.pool_size.max(1),
-            review_band_points: if args.review_band_points.is_finite() { args.review_band_points.max(0.0) } else { 3.0 },
+            review_band_points: if args.review_band_points.is_finite() {
+                args.review_band_points.max(0.0)
+            } else {
+                3.0
+            },
         })
     }
 

@@ -47,7 +47,7 @@ fn answer_for(question: &Value, n: usize) -> Value {
     match question["type"].as_str().unwrap_or("") {
         "single_choice" => json!(n % options),
         "multiple_response" => json!([n % options]),
-        "true_false" => json!(n % 2 == 0),
+        "true_false" => json!(n.is_multiple_of(2)),
         "numeric" => json!(n as f64 * 1.5),
         _ => json!(format!("answer {n}")),
     }
@@ -67,7 +67,11 @@ impl Api {
             .timeout(Duration::from_secs(120))
             .disable_redirects()
             .finish();
-        Api { client, base, retries: Default::default() }
+        Api {
+            client,
+            base,
+            retries: Default::default(),
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -87,7 +91,13 @@ impl Api {
         }
     }
 
-    async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Result<(StatusCode, Value), Failure> {
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Result<(StatusCode, Value), Failure> {
         let url = self.url(path);
         let mut req = match method {
             "POST" => self.client.post(url),
@@ -101,13 +111,15 @@ impl Api {
             Some(b) => req.send_json(&b).await,
             None => req.send().await,
         };
-        let mut res = sent.map_err(|e| Failure { status: 0, message: e.to_string() })?;
+        let mut res = sent.map_err(|e| Failure {
+            status: 0,
+            message: e.to_string(),
+        })?;
         let status = res.status();
-        let bytes = res
-            .body()
-            .limit(16 * 1024 * 1024)
-            .await
-            .map_err(|e| Failure { status: status.as_u16(), message: e.to_string() })?;
+        let bytes = res.body().limit(16 * 1024 * 1024).await.map_err(|e| Failure {
+            status: status.as_u16(),
+            message: e.to_string(),
+        })?;
         let value = if bytes.is_empty() {
             Value::Null
         } else {
@@ -129,8 +141,14 @@ impl Api {
         if status == want {
             Ok(value)
         } else {
-            let message = value["error"]["message"].as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
-            Err(Failure { status: status.as_u16(), message })
+            let message = value["error"]["message"]
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| value.to_string());
+            Err(Failure {
+                status: status.as_u16(),
+                message,
+            })
         }
     }
 
@@ -166,11 +184,13 @@ impl Api {
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<String, Failure> {
         let body = json!({"email": email, "password": password});
-        let value = self.set_up("POST", "/api/v1/session", None, Some(body), StatusCode::OK).await?;
-        value["token"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| Failure { status: 200, message: "no token in the answer".into() })
+        let value = self
+            .set_up("POST", "/api/v1/session", None, Some(body), StatusCode::OK)
+            .await?;
+        value["token"].as_str().map(str::to_string).ok_or_else(|| Failure {
+            status: 200,
+            message: "no token in the answer".into(),
+        })
     }
 
     pub async fn import_bank(&self, token: &str, toml: String) -> Result<Value, Failure> {
@@ -180,14 +200,23 @@ impl Api {
             .bearer_auth(token)
             .send_body(toml)
             .await
-            .map_err(|e| Failure { status: 0, message: e.to_string() })?;
+            .map_err(|e| Failure {
+                status: 0,
+                message: e.to_string(),
+            })?;
         let status = res.status();
-        let bytes = res.body().await.map_err(|e| Failure { status: 0, message: e.to_string() })?;
+        let bytes = res.body().await.map_err(|e| Failure {
+            status: 0,
+            message: e.to_string(),
+        })?;
         let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         if status == StatusCode::OK {
             Ok(value)
         } else {
-            Err(Failure { status: status.as_u16(), message: String::from_utf8_lossy(&bytes).into() })
+            Err(Failure {
+                status: status.as_u16(),
+                message: String::from_utf8_lossy(&bytes).into(),
+            })
         }
     }
 
@@ -196,10 +225,19 @@ impl Api {
         let path = format!("/api/v1/assessments/{assessment_id}/attempts");
         let (status, value) = self.send("POST", &path, Some(token), Some(json!({}))).await?;
         if status != StatusCode::CREATED && status != StatusCode::OK {
-            let message = value["error"]["message"].as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
-            return Err(Failure { status: status.as_u16(), message });
+            let message = value["error"]["message"]
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| value.to_string());
+            return Err(Failure {
+                status: status.as_u16(),
+                message,
+            });
         }
-        let id = value["attempt_id"].as_i64().ok_or_else(|| Failure { status: 201, message: "no attempt_id".into() })?;
+        let id = value["attempt_id"].as_i64().ok_or_else(|| Failure {
+            status: 201,
+            message: "no attempt_id".into(),
+        })?;
         let answers = value["questions"]
             .as_array()
             .map(|qs| {
@@ -209,13 +247,19 @@ impl Api {
                     .collect()
             })
             .unwrap_or_default();
-        Ok(Attempt { id, token: String::new(), answers })
+        Ok(Attempt {
+            id,
+            token: String::new(),
+            answers,
+        })
     }
 
     async fn save(&self, attempt: &Attempt, question_id: i64, answer: &Value, seq: i64) -> Result<(), Failure> {
         let path = format!("/api/v1/attempts/{}/responses/{question_id}", attempt.id);
         let body = json!({"answer": answer, "seq": seq});
-        self.expect("PUT", &path, Some(&attempt.token), Some(body), StatusCode::NO_CONTENT).await.map(|_| ())
+        self.expect("PUT", &path, Some(&attempt.token), Some(body), StatusCode::NO_CONTENT)
+            .await
+            .map(|_| ())
     }
 }
 
@@ -236,7 +280,10 @@ pub enum Pace {
 pub async fn save_loop(api: &Api, attempt: &Attempt, pace: Pace, started: Instant, end: Instant) -> SaveRun {
     let mut run = SaveRun::default();
     if attempt.answers.is_empty() {
-        run.errors.add(Failure { status: 0, message: "attempt has no questions".into() });
+        run.errors.add(Failure {
+            status: 0,
+            message: "attempt has no questions".into(),
+        });
         return run;
     }
     let mut seq: i64 = 0;

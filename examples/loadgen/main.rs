@@ -111,7 +111,10 @@ async fn run(args: Args) -> Result<(), String> {
         Some(_) => seed::admin_credentials(&args)?,
         None => (seed::ADMIN_EMAIL.to_string(), seed::PASSWORD.to_string()),
     };
-    let admin_token = api.sign_in(&admin.0, &admin.1).await.map_err(|e| format!("admin sign-in: {e}"))?;
+    let admin_token = api
+        .sign_in(&admin.0, &admin.1)
+        .await
+        .map_err(|e| format!("admin sign-in: {e}"))?;
     let fixture = seed::test_fixture(&api, &admin_token, &args).await?;
     println!(
         "fixture: bank {} ({} questions), assessment {} ({} questions), drive {}",
@@ -201,15 +204,28 @@ async fn phase_start(api: &Api, tokens: &[String], assessment_id: i64) -> Result
     );
     println!(
         "target start: 1000 candidates within 5 s -> {}",
-        if tokens.len() >= 1000 && wall <= 5.0 && errors.total() == 0 { "MET" } else { "NOT MET" }
+        if tokens.len() >= 1000 && wall <= 5.0 && errors.total() == 0 {
+            "MET"
+        } else {
+            "NOT MET"
+        }
     );
     Ok(attempts.into_iter().map(|(token, a)| a.with_token(token)).collect())
 }
 
 /// Phase 2: C candidates save answers back to back for a fixed time.
-async fn phase_save(api: &Api, attempts: Vec<client::Attempt>, args: &Args, server_pid: Option<u32>) -> Result<(), String> {
+async fn phase_save(
+    api: &Api,
+    attempts: Vec<client::Attempt>,
+    args: &Args,
+    server_pid: Option<u32>,
+) -> Result<(), String> {
     if attempts.len() < args.concurrency {
-        return Err(format!("only {} attempts started; need {}", attempts.len(), args.concurrency));
+        return Err(format!(
+            "only {} attempts started; need {}",
+            attempts.len(),
+            args.concurrency
+        ));
     }
     let duration = Duration::from_secs_f64(args.seconds);
     let cpu_before = (cpu_seconds(None), server_pid.map(|p| cpu_seconds(Some(p))));
@@ -226,7 +242,10 @@ async fn phase_save(api: &Api, attempts: Vec<client::Attempt>, args: &Args, serv
             let pace = match args.rate {
                 r if r > 0.0 => {
                     let interval = Duration::from_secs_f64(f64::from(c) / r);
-                    Pace::Every { interval, offset: interval * i as u32 / c }
+                    Pace::Every {
+                        interval,
+                        offset: interval * i as u32 / c,
+                    }
                 }
                 _ => Pace::BackToBack,
             };
@@ -239,12 +258,17 @@ async fn phase_save(api: &Api, attempts: Vec<client::Attempt>, args: &Args, serv
     }
     let wall = started.elapsed().as_secs_f64();
     let own_cpu = cpu_seconds(None) - cpu_before.0;
-    let server_cpu = server_pid.zip(cpu_before.1).map(|(p, before)| cpu_seconds(Some(p)) - before);
+    let server_cpu = server_pid
+        .zip(cpu_before.1)
+        .map(|(p, before)| cpu_seconds(Some(p)) - before);
     // Paced, the saves due in the window are the work offered; the last ones
     // finish just after it.
     let rate = total.ok as f64 / if args.rate > 0.0 { args.seconds } else { wall };
     let mode = match args.rate {
-        r if r > 0.0 => format!("paced at {}/s offered, latency from when each save was due", report::thousands(r as u64)),
+        r if r > 0.0 => format!(
+            "paced at {}/s offered, latency from when each save was due",
+            report::thousands(r as u64)
+        ),
         _ => "back to back (closed loop)".to_string(),
     };
     println!(

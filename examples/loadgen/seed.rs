@@ -79,7 +79,10 @@ pub fn seed_database(args: &Args) -> Result<(PathBuf, Vec<String>), String> {
 }
 
 pub fn admin_credentials(args: &Args) -> Result<(String, String), String> {
-    let email = args.admin_email.clone().ok_or("--url needs --admin-email (an administrator's account)")?;
+    let email = args
+        .admin_email
+        .clone()
+        .ok_or("--url needs --admin-email (an administrator's account)")?;
     let password = std::env::var("LOADGEN_ADMIN_PASSWORD")
         .map_err(|_| "--url needs the administrator's password in LOADGEN_ADMIN_PASSWORD")?;
     Ok((email, password))
@@ -87,15 +90,17 @@ pub fn admin_credentials(args: &Args) -> Result<(String, String), String> {
 
 /// Runs `f(0..n)` with at most `limit` in flight; results in order, with
 /// each one's latency.
-async fn bounded<T, F, Fut>(n: usize, limit: usize, f: F) -> Vec<(Duration, Result<T, Failure>)>
+/// How long one request took, and what it gave.
+type Timed<T> = (Duration, Result<T, Failure>);
+
+async fn bounded<T, F, Fut>(n: usize, limit: usize, f: F) -> Vec<Timed<T>>
 where
     T: 'static,
     F: Fn(usize) -> Fut + 'static,
     Fut: Future<Output = Result<T, Failure>> + 'static,
 {
     let next = Rc::new(Cell::new(0usize));
-    let results: Rc<RefCell<Vec<Option<(Duration, Result<T, Failure>)>>>> =
-        Rc::new(RefCell::new((0..n).map(|_| None).collect()));
+    let results: Rc<RefCell<Vec<Option<Timed<T>>>>> = Rc::new(RefCell::new((0..n).map(|_| None).collect()));
     let f = Rc::new(f);
     let workers: Vec<_> = (0..limit.clamp(1, n.max(1)))
         .map(|_| {
@@ -144,7 +149,8 @@ pub async fn register_over_http(api: &Api, args: &Args) -> Result<Vec<String>, S
             body["email"] = json!(email);
             body["password"] = json!(PASSWORD);
             body["full_name"] = json!(format!("Candidate {i}"));
-            api.set_up("POST", "/api/v1/candidates", None, Some(body), StatusCode::CREATED).await
+            api.set_up("POST", "/api/v1/candidates", None, Some(body), StatusCode::CREATED)
+                .await
         }
     })
     .await;
@@ -173,9 +179,15 @@ fn profile_json() -> serde_json::Value {
 pub async fn test_fixture(api: &Api, admin: &str, args: &Args) -> Result<Fixture, String> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BANK);
     let toml = std::fs::read_to_string(&path).map_err(|e| format!("read {}: {e}", path.display()))?;
-    let report = api.import_bank(admin, toml).await.map_err(|e| format!("bank import: {e}"))?;
+    let report = api
+        .import_bank(admin, toml)
+        .await
+        .map_err(|e| format!("bank import: {e}"))?;
     let bank_id = report["bank_id"].as_i64().ok_or("bank import returned no bank_id")?;
-    let bank_questions = ["created", "updated", "unchanged"].iter().filter_map(|k| report[k].as_u64()).sum();
+    let bank_questions = ["created", "updated", "unchanged"]
+        .iter()
+        .filter_map(|k| report[k].as_u64())
+        .sum();
     let blueprint = json!({
         "title": format!("Load test {}", &assay::accounts::tokens::random_token()[..6]),
         "kind": "aptitude", "time_limit_minutes": 180, "pass_percent": 50.0,
@@ -183,7 +195,13 @@ pub async fn test_fixture(api: &Api, admin: &str, args: &Args) -> Result<Fixture
         "sections": [{"name": "Quantitative", "bank_id": bank_id, "count": args.questions}]
     });
     let created = api
-        .expect("POST", "/api/v1/assessments", Some(admin), Some(blueprint), StatusCode::CREATED)
+        .expect(
+            "POST",
+            "/api/v1/assessments",
+            Some(admin),
+            Some(blueprint),
+            StatusCode::CREATED,
+        )
         .await
         .map_err(|e| format!("assessment: {e}"))?;
     let assessment_id = created["id"].as_i64().ok_or("assessment without id")?;
@@ -194,7 +212,12 @@ pub async fn test_fixture(api: &Api, admin: &str, args: &Args) -> Result<Fixture
         .await
         .map_err(|e| format!("drive: {e}"))?;
     let drive_id = created["id"].as_i64().ok_or("drive without id")?;
-    Ok(Fixture { bank_id, bank_questions, assessment_id, drive_id })
+    Ok(Fixture {
+        bank_id,
+        bank_questions,
+        assessment_id,
+        drive_id,
+    })
 }
 
 /// Signs every candidate in, `limit` at a time; returns tokens in order.
@@ -226,10 +249,15 @@ pub async fn apply_all(api: &Api, tokens: &[String], drive_id: i64, limit: usize
         let (api, token) = (api.clone(), tokens[i].clone());
         async move {
             let path = format!("/api/v1/drives/{drive_id}/applications");
-            let applied = api.set_up("POST", &path, Some(&token), Some(json!({})), StatusCode::CREATED).await?;
+            let applied = api
+                .set_up("POST", &path, Some(&token), Some(json!({})), StatusCode::CREATED)
+                .await?;
             match applied["eligible"].as_bool() {
                 Some(true) => Ok(()),
-                _ => Err(Failure { status: 201, message: format!("not eligible: {applied}") }),
+                _ => Err(Failure {
+                    status: 201,
+                    message: format!("not eligible: {applied}"),
+                }),
             }
         }
     })

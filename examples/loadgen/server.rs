@@ -20,7 +20,9 @@ pub fn loopback_only(url: &str) -> Result<String, String> {
     if matches!(host, "127.0.0.1" | "localhost") {
         Ok(url.to_string())
     } else {
-        Err(format!("--url must be http://127.0.0.1:PORT or http://localhost:PORT, not {url}"))
+        Err(format!(
+            "--url must be http://127.0.0.1:PORT or http://localhost:PORT, not {url}"
+        ))
     }
 }
 
@@ -80,7 +82,11 @@ impl Child {
             database_path(&dir).display(),
             dir.join("server.log").display()
         );
-        Ok(Child { process, url: format!("http://{bind}"), dir })
+        Ok(Child {
+            process,
+            url: format!("http://{bind}"),
+            dir,
+        })
     }
 
     pub fn pid(&self) -> u32 {

@@ -1,7 +1,6 @@
 //! The async steps shared by the web pages and the API: both sign in and
 //! register through here, so they cannot disagree.
 
-
 use super::models::{Role, User};
 use super::password;
 use super::service::{self, NewAccount};

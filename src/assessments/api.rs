@@ -14,22 +14,33 @@ use crate::web::AppState;
 /// Create an assessment from a blueprint.
 #[utoipa::path(post, path = "/api/v1/assessments", tag = "assessments", request_body = Blueprint,
     responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
-pub async fn create(state: web::Data<AppState>, AssessorUser(user): AssessorUser, body: web::Json<Blueprint>) -> AppResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    AssessorUser(user): AssessorUser,
+    body: web::Json<Blueprint>,
+) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let blueprint = body.into_inner();
-    let id = state.db(move |conn| service::create(conn, &blueprint, user.id, now)).await?;
+    let id = state
+        .db(move |conn| service::create(conn, &blueprint, user.id, now))
+        .await?;
     Ok(HttpResponse::Created().json(Created { id: id.0 }))
 }
 
 /// The assessment's public description: never its questions or keys.
 #[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assessments", params(("id" = i32, Path)),
     responses((status = 200, body = PublicAssessment), (status = 404, body = ErrorBody)))]
-pub async fn get(state: web::Data<AppState>, _user: AuthUser, path: web::Path<AssessmentId>) -> AppResult<HttpResponse> {
+pub async fn get(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    path: web::Path<AssessmentId>,
+) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let row = state.db(move |conn| service::find(conn, id)).await?;
     Ok(HttpResponse::Ok().json(PublicAssessment::try_from(&row)?))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/assessments", web::post().to(create)).route("/api/v1/assessments/{id}", web::get().to(get));
+    cfg.route("/api/v1/assessments", web::post().to(create))
+        .route("/api/v1/assessments/{id}", web::get().to(get));
 }

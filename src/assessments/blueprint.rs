@@ -123,13 +123,22 @@ impl Blueprint {
             bad("title", "Give the assessment a title of 1 to 200 characters.".into());
         }
         if !(1..=600).contains(&self.time_limit_minutes) {
-            bad("time_limit_minutes", "The time limit must be from 1 to 600 minutes.".into());
+            bad(
+                "time_limit_minutes",
+                "The time limit must be from 1 to 600 minutes.".into(),
+            );
         }
         if !(0.0..=100.0).contains(&self.pass_percent) {
-            bad("pass_percent", "The pass mark must be a percentage from 0 to 100.".into());
+            bad(
+                "pass_percent",
+                "The pass mark must be a percentage from 0 to 100.".into(),
+            );
         }
         if !(0.0..=1.0).contains(&self.negative_marking) {
-            bad("negative_marking", "Negative marking is a fraction of a question's points, from 0 to 1.".into());
+            bad(
+                "negative_marking",
+                "Negative marking is a fraction of a question's points, from 0 to 1.".into(),
+            );
         }
         if !(1..=20).contains(&self.max_attempts) {
             bad("max_attempts", "Allow from 1 to 20 attempts.".into());
@@ -151,10 +160,16 @@ impl Blueprint {
                 bad(&field, format!("Section {} needs a name.", i + 1));
             }
             if self.sections[..i].iter().any(|o| o.name.trim() == s.name.trim()) {
-                bad(&field, format!("Two sections are called '{}'; names must differ.", s.name.trim()));
+                bad(
+                    &field,
+                    format!("Two sections are called '{}'; names must differ.", s.name.trim()),
+                );
             }
             if !(1..=500).contains(&s.count) {
-                bad(&field, format!("Section '{}' must draw from 1 to 500 questions.", s.name));
+                bad(
+                    &field,
+                    format!("Section '{}' must draw from 1 to 500 questions.", s.name),
+                );
             }
             if let Some(mix) = s.difficulty_mix {
                 if mix.total() != s.count {
@@ -171,14 +186,23 @@ impl Blueprint {
             }
             if let Some(p) = s.points_each {
                 if !(p > 0.0 && p <= 100.0) {
-                    bad(&field, format!("Section '{}': points for each question must be from above 0 to 100.", s.name));
+                    bad(
+                        &field,
+                        format!(
+                            "Section '{}': points for each question must be from above 0 to 100.",
+                            s.name
+                        ),
+                    );
                 }
             }
         }
         if errors.is_empty() {
             Ok(())
         } else {
-            Err(AppError::invalid("The blueprint needs fixing; each problem is listed.", errors))
+            Err(AppError::invalid(
+                "The blueprint needs fixing; each problem is listed.",
+                errors,
+            ))
         }
     }
 }

@@ -120,7 +120,14 @@ mod tests {
     }
 
     fn section(count: u32, mix: Option<DifficultyMix>) -> Section {
-        Section { name: "S".into(), bank_id: BankId(1), category: None, count, difficulty_mix: mix, points_each: None }
+        Section {
+            name: "S".into(),
+            bank_id: BankId(1),
+            category: None,
+            count,
+            difficulty_mix: mix,
+            points_each: None,
+        }
     }
 
     #[test]
@@ -139,16 +146,36 @@ mod tests {
 
     #[test]
     fn a_difficulty_mix_is_drawn_exactly() {
-        let mix = DifficultyMix { easy: 2, medium: 3, hard: 4 };
+        let mix = DifficultyMix {
+            easy: 2,
+            medium: 3,
+            hard: 4,
+        };
         let items = draw(&[section(9, Some(mix))], &[pool(30)], 1, false, false);
         let pool = pool(30);
-        let count = |d| items.iter().filter(|i| pool.iter().any(|c| c.question_id == i.question_id && c.difficulty == d)).count();
-        assert_eq!((count(Difficulty::Easy), count(Difficulty::Medium), count(Difficulty::Hard)), (2, 3, 4));
+        let count = |d| {
+            items
+                .iter()
+                .filter(|i| pool.iter().any(|c| c.question_id == i.question_id && c.difficulty == d))
+                .count()
+        };
+        assert_eq!(
+            (
+                count(Difficulty::Easy),
+                count(Difficulty::Medium),
+                count(Difficulty::Hard)
+            ),
+            (2, 3, 4)
+        );
     }
 
     #[test]
     fn shortfalls_name_the_difficulty_and_the_numbers() {
-        let mix = DifficultyMix { easy: 0, medium: 0, hard: 20 };
+        let mix = DifficultyMix {
+            easy: 0,
+            medium: 0,
+            hard: 20,
+        };
         let short = shortfalls(&section(20, Some(mix)), &pool(30));
         assert_eq!(short, vec![(Some(Difficulty::Hard), 20, 10)]);
         assert!(shortfalls(&section(5, None), &pool(30)).is_empty());

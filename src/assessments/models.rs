@@ -76,8 +76,14 @@ impl TryFrom<&AssessmentRow> for PublicAssessment {
     type Error = AppError;
 
     fn try_from(row: &AssessmentRow) -> AppResult<Self> {
-        let sections: Vec<PublicSection> =
-            row.sections()?.into_iter().map(|s| PublicSection { name: s.name, count: s.count }).collect();
+        let sections: Vec<PublicSection> = row
+            .sections()?
+            .into_iter()
+            .map(|s| PublicSection {
+                name: s.name,
+                count: s.count,
+            })
+            .collect();
         Ok(PublicAssessment {
             id: row.id,
             title: row.title.clone(),

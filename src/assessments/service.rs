@@ -30,9 +30,17 @@ pub fn pool(conn: &mut DbConn, section: &Section) -> AppResult<Vec<Candidate>> {
         ))
         .order(questions::id.asc())
         .into_boxed();
-    if let Some(category) = section.category.as_deref().map(|c| c.trim_matches('/')).filter(|c| !c.is_empty()) {
-        query = query
-            .filter(questions::category.eq(category.to_string()).or(questions::category.like(format!("{category}/%"))));
+    if let Some(category) = section
+        .category
+        .as_deref()
+        .map(|c| c.trim_matches('/'))
+        .filter(|c| !c.is_empty())
+    {
+        query = query.filter(
+            questions::category
+                .eq(category.to_string())
+                .or(questions::category.like(format!("{category}/%"))),
+        );
     }
     let rows: Vec<(crate::db::QuestionId, crate::db::VersionId, String, String, f64, String)> = query.load(conn)?;
     Ok(rows
@@ -62,15 +70,25 @@ pub fn pools(conn: &mut DbConn, sections: &[Section]) -> AppResult<Vec<Vec<Candi
     let mut errors = Vec::new();
     for (i, section) in sections.iter().enumerate() {
         let field = format!("sections[{i}]");
-        let bank: Option<String> =
-            banks::table.find(section.bank_id).select(banks::name).first(conn).optional()?;
+        let bank: Option<String> = banks::table
+            .find(section.bank_id)
+            .select(banks::name)
+            .first(conn)
+            .optional()?;
         let Some(bank) = bank else {
-            errors.push(ErrorDetail::field(&field, format!("Section '{}': there is no bank {}.", section.name, section.bank_id)));
+            errors.push(ErrorDetail::field(
+                &field,
+                format!("Section '{}': there is no bank {}.", section.name, section.bank_id),
+            ));
             pools.push(vec![]);
             continue;
         };
         let pool = pool(conn, section)?;
-        let scope = section.category.as_deref().map(|c| format!(" in {c}")).unwrap_or_default();
+        let scope = section
+            .category
+            .as_deref()
+            .map(|c| format!(" in {c}"))
+            .unwrap_or_default();
         for (difficulty, need, have) in shortfalls(section, &pool) {
             let what = difficulty.map(|d| format!("{} ", d.as_str())).unwrap_or_default();
             errors.push(ErrorDetail::field(
@@ -87,7 +105,10 @@ pub fn pools(conn: &mut DbConn, sections: &[Section]) -> AppResult<Vec<Vec<Candi
     if errors.is_empty() {
         Ok(pools)
     } else {
-        Err(AppError::invalid("The banks cannot fill this blueprint; each shortfall is listed.", errors))
+        Err(AppError::invalid(
+            "The banks cannot fill this blueprint; each shortfall is listed.",
+            errors,
+        ))
     }
 }
 
@@ -95,8 +116,8 @@ pub fn create(conn: &mut DbConn, blueprint: &Blueprint, actor: UserId, now: Naiv
     blueprint.check()?;
     conn.transaction(|conn| {
         pools(conn, &blueprint.sections)?;
-        let sections = serde_json::to_string(&blueprint.sections)
-            .map_err(|e| AppError::Internal(format!("sections: {e}")))?;
+        let sections =
+            serde_json::to_string(&blueprint.sections).map_err(|e| AppError::Internal(format!("sections: {e}")))?;
         let id: AssessmentId = diesel::insert_into(assessments::table)
             .values((
                 assessments::title.eq(blueprint.title.trim()),
@@ -120,7 +141,13 @@ pub fn create(conn: &mut DbConn, blueprint: &Blueprint, actor: UserId, now: Naiv
         let detail = format!("created {} '{}'", blueprint.kind.as_str(), blueprint.title.trim());
         audit::record(
             conn,
-            Event { actor: Some(actor), action: "assessment.create", entity: "assessment", entity_id: Some(id.0), detail: &detail },
+            Event {
+                actor: Some(actor),
+                action: "assessment.create",
+                entity: "assessment",
+                entity_id: Some(id.0),
+                detail: &detail,
+            },
             now,
         )?;
         Ok(id)
@@ -137,11 +164,17 @@ pub fn find(conn: &mut DbConn, id: AssessmentId) -> AppResult<AssessmentRow> {
 }
 
 pub fn list(conn: &mut DbConn) -> AppResult<Vec<AssessmentRow>> {
-    Ok(assessments::table.select(AssessmentRow::as_select()).order(assessments::id.desc()).load(conn)?)
+    Ok(assessments::table
+        .select(AssessmentRow::as_select())
+        .order(assessments::id.desc())
+        .load(conn)?)
 }
 
 pub fn bank_names(conn: &mut DbConn) -> AppResult<Vec<(BankId, String)>> {
-    Ok(banks::table.select((banks::id, banks::name)).order(banks::name.asc()).load(conn)?)
+    Ok(banks::table
+        .select((banks::id, banks::name))
+        .order(banks::name.asc())
+        .load(conn)?)
 }
 
 /// A page of assessments, newest first: those before `before`, at most `limit`.

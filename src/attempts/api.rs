@@ -30,7 +30,11 @@ pub struct Started {
 /// Start the assessment, or resume the open attempt.
 #[utoipa::path(post, path = "/api/v1/assessments/{id}/attempts", tag = "attempts", params(("id" = i32, Path)),
     responses((status = 201, body = Started), (status = 200, body = Started), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn start(state: web::Data<AppState>, CandidateUser(user): CandidateUser, path: web::Path<AssessmentId>) -> AppResult<HttpResponse> {
+pub async fn start(
+    state: web::Data<AppState>,
+    CandidateUser(user): CandidateUser,
+    path: web::Path<AssessmentId>,
+) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
     let (attempt, questions, new) = state
@@ -40,8 +44,17 @@ pub async fn start(state: web::Data<AppState>, CandidateUser(user): CandidateUse
             Ok((attempt, questions, new))
         })
         .await?;
-    let body = Started { attempt_id: attempt.id, deadline: attempt.deadline, server_now: now, questions };
-    Ok(if new { HttpResponse::Created().json(body) } else { HttpResponse::Ok().json(body) })
+    let body = Started {
+        attempt_id: attempt.id,
+        deadline: attempt.deadline,
+        server_now: now,
+        questions,
+    };
+    Ok(if new {
+        HttpResponse::Created().json(body)
+    } else {
+        HttpResponse::Ok().json(body)
+    })
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -65,14 +78,20 @@ pub async fn save(
     let (attempt_id, question_id) = path.into_inner();
     let now = state.clock.now();
     let SaveRequest { answer, seq } = body.into_inner();
-    state.db(move |conn| service::save_response(conn, attempt_id, user.id, question_id, &answer, seq, now)).await?;
+    state
+        .db(move |conn| service::save_response(conn, attempt_id, user.id, question_id, &answer, seq, now))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Submit and grade now; a second submit returns the same result.
 #[utoipa::path(post, path = "/api/v1/attempts/{id}/submit", tag = "attempts", params(("id" = i32, Path)),
     responses((status = 200, body = AttemptResult), (status = 404, body = ErrorBody)))]
-pub async fn submit(state: web::Data<AppState>, AuthUser(user): AuthUser, path: web::Path<AttemptId>) -> AppResult<HttpResponse> {
+pub async fn submit(
+    state: web::Data<AppState>,
+    AuthUser(user): AuthUser,
+    path: web::Path<AttemptId>,
+) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
     let mail = MailContext::from(state.config.as_ref());
@@ -80,7 +99,9 @@ pub async fn submit(state: web::Data<AppState>, AuthUser(user): AuthUser, path: 
         .db(move |conn| {
             let attempt = service::find_for(conn, id, &user)?;
             if attempt.user_id != user.id {
-                return Err(AppError::Forbidden("Only the person taking a test can submit it.".into()));
+                return Err(AppError::Forbidden(
+                    "Only the person taking a test can submit it.".into(),
+                ));
             }
             grade::grade(conn, id, now, &mail)?;
             let attempt = service::find_for(conn, id, &user)?;
@@ -118,7 +139,11 @@ pub struct AttemptView {
 /// An attempt: status, deadline, saved answers and, once graded, the result.
 #[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i32, Path)),
     responses((status = 200, body = AttemptView), (status = 404, body = ErrorBody)))]
-pub async fn get(state: web::Data<AppState>, AuthUser(user): AuthUser, path: web::Path<AttemptId>) -> AppResult<HttpResponse> {
+pub async fn get(
+    state: web::Data<AppState>,
+    AuthUser(user): AuthUser,
+    path: web::Path<AttemptId>,
+) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
     let view = state
@@ -127,7 +152,11 @@ pub async fn get(state: web::Data<AppState>, AuthUser(user): AuthUser, path: web
             let questions = service::question_views(conn, id)?;
             let responses = service::saved_answers(conn, id)?
                 .into_iter()
-                .map(|(question_id, answer, seq)| SavedResponse { question_id, answer, seq })
+                .map(|(question_id, answer, seq)| SavedResponse {
+                    question_id,
+                    answer,
+                    seq,
+                })
                 .collect();
             let result = match attempt.status() {
                 AttemptStatus::Open => None,
@@ -166,7 +195,9 @@ pub async fn signal(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
-    state.db(move |conn| service::record_signal(conn, id, user.id, &body.kind, now)).await?;
+    state
+        .db(move |conn| service::record_signal(conn, id, user.id, &body.kind, now))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -188,7 +219,9 @@ pub async fn mark(
     let now = state.clock.now();
     let mail = MailContext::from(state.config.as_ref());
     let score = body.score;
-    state.db(move |conn| grade::mark_essay(conn, id, question_id, score, user.id, now, &mail)).await?;
+    state
+        .db(move |conn| grade::mark_essay(conn, id, question_id, score, user.id, now, &mail))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -210,7 +243,9 @@ pub async fn extend(
     let id = path.into_inner();
     let now = state.clock.now();
     let ExtendRequest { minutes, reason } = body.into_inner();
-    let deadline = state.db(move |conn| grade::extend(conn, id, minutes, &reason, user.id, now)).await?;
+    let deadline = state
+        .db(move |conn| grade::extend(conn, id, minutes, &reason, user.id, now))
+        .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"deadline": crate::clock::rfc3339::format(&deadline)})))
 }
 
@@ -233,7 +268,9 @@ pub async fn accommodation(
     let id = path.into_inner();
     let now = state.clock.now();
     let AccommodationRequest { factor, reason } = body.into_inner();
-    state.db(move |conn| grade::set_accommodation(conn, id, factor, &reason, user.id, now)).await?;
+    state
+        .db(move |conn| grade::set_accommodation(conn, id, factor, &reason, user.id, now))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

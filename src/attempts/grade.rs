@@ -90,7 +90,9 @@ pub fn grade(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime, mail: &MailCo
                     None
                 }
             };
-            diesel::update(attempt_items::table.find(item.id)).set(attempt_items::score.eq(score)).execute(conn)?;
+            diesel::update(attempt_items::table.find(item.id))
+                .set(attempt_items::score.eq(score))
+                .execute(conn)?;
         }
         if waiting {
             Ok(())
@@ -123,14 +125,26 @@ pub fn retotal(conn: &mut DbConn, attempt: &AttemptRow, pass_percent: f64) -> Ap
     let max: f64 = scores.iter().map(|(_, _, p)| p).sum();
     let pct = percent(total, max);
     let passed = pct + 1e-9 >= pass_percent;
-    Ok(Totals { scores, total, max, percent: pct, passed })
+    Ok(Totals {
+        scores,
+        total,
+        max,
+        percent: pct,
+        passed,
+    })
 }
 
 /// Totals the item scores and publishes the result: the attempt, the drive
 /// application, the percentile population and the notice.
 fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &MailContext) -> AppResult<()> {
     let assessment = assessments::find(conn, attempt.assessment_id)?;
-    let Totals { scores, total, max, percent: pct, passed } = retotal(conn, attempt, assessment.pass_percent)?;
+    let Totals {
+        scores,
+        total,
+        max,
+        percent: pct,
+        passed,
+    } = retotal(conn, attempt, assessment.pass_percent)?;
     // The person's latest graded attempt is the one that counts.
     diesel::update(
         attempts::table
@@ -166,12 +180,23 @@ fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &Ma
             }
             .render_mail()?
         }
-        Kind::PostTraining => {
-            ExamResult { ctx: mail, name: &user.full_name, exam: &assessment.title, percent: pct, passed, link }
-                .render_mail()?
+        Kind::PostTraining => ExamResult {
+            ctx: mail,
+            name: &user.full_name,
+            exam: &assessment.title,
+            percent: pct,
+            passed,
+            link,
         }
+        .render_mail()?,
     };
-    notices::queue(conn, &format!("result:attempt:{}", attempt.id), &Recipient::from(&user), &rendered, now)?;
+    notices::queue(
+        conn,
+        &format!("result:attempt:{}", attempt.id),
+        &Recipient::from(&user),
+        &rendered,
+        now,
+    )?;
     Ok(())
 }
 
@@ -213,13 +238,18 @@ pub fn update_applications(
             None => section_totals.push((name.clone(), score.unwrap_or(0.0), *points)),
         }
     }
-    let section_percents: Vec<(String, f64)> =
-        section_totals.iter().map(|(n, s, m)| (n.clone(), percent(*s, *m))).collect();
+    let section_percents: Vec<(String, f64)> = section_totals
+        .iter()
+        .map(|(n, s, m)| (n.clone(), percent(*s, *m)))
+        .collect();
     let submitted_at = attempt.submitted_at.unwrap_or(now);
     for (app_id, drive_id, status, tie_sections, old_percent, old_tie) in apps {
         let tie_sections: Vec<String> = serde_json::from_str(&tie_sections).unwrap_or_default();
-        let tie_break: f64 =
-            scores.iter().filter(|(s, _, _)| tie_sections.contains(s)).filter_map(|(_, score, _)| *score).sum();
+        let tie_break: f64 = scores
+            .iter()
+            .filter(|(s, _, _)| tie_sections.contains(s))
+            .filter_map(|(_, score, _)| *score)
+            .sum();
         let next = if status == "applied" { "tested" } else { status.as_str() };
         diesel::update(applications::table.find(app_id))
             .set((
@@ -265,7 +295,11 @@ pub fn sweep(conn: &mut DbConn, now: NaiveDateTime, mail: &MailContext) -> AppRe
         .inner_join(crate::db::schema::assessments::table)
         .filter(attempts::status.eq("open"))
         .filter(attempts::deadline.lt(now))
-        .select((attempts::id, attempts::deadline, crate::db::schema::assessments::grace_seconds))
+        .select((
+            attempts::id,
+            attempts::deadline,
+            crate::db::schema::assessments::grace_seconds,
+        ))
         .order(attempts::deadline.asc())
         .limit(500)
         .load(conn)?;
@@ -292,7 +326,12 @@ pub fn result(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<AttemptResul
         let index = match sections.iter().position(|s| s.name == name) {
             Some(i) => i,
             None => {
-                sections.push(SectionResult { name, score: 0.0, max_score: 0.0, percent: 0.0 });
+                sections.push(SectionResult {
+                    name,
+                    score: 0.0,
+                    max_score: 0.0,
+                    percent: 0.0,
+                });
                 sections.len() - 1
             }
         };
@@ -326,13 +365,20 @@ fn percentile_rank(conn: &mut DbConn, attempt: &AttemptRow, p: f64) -> AppResult
         .filter(attempts::assessment_id.eq(attempt.assessment_id))
         .filter(attempts::counting.eq(true));
     let n: i64 = population.count().get_result(conn)?;
-    let below: i64 = population.filter(attempts::percent.lt(p - 1e-9)).count().get_result(conn)?;
+    let below: i64 = population
+        .filter(attempts::percent.lt(p - 1e-9))
+        .count()
+        .get_result(conn)?;
     let equal: i64 = population
         .filter(attempts::percent.ge(p - 1e-9))
         .filter(attempts::percent.le(p + 1e-9))
         .count()
         .get_result(conn)?;
-    Ok(if n == 0 { 0.0 } else { 100.0 * (below as f64 + 0.5 * equal as f64) / n as f64 })
+    Ok(if n == 0 {
+        0.0
+    } else {
+        100.0 * (below as f64 + 0.5 * equal as f64) / n as f64
+    })
 }
 
 /// A trainer's mark for one essay; the result is final with the last one.
@@ -353,7 +399,10 @@ pub fn mark_essay(
             .optional()?
             .ok_or_else(|| AppError::NotFound(format!("There is no attempt {attempt_id}.")))?;
         if attempt.status() != AttemptStatus::AwaitingMarking {
-            return Err(AppError::conflict("not_awaiting_marking", "This attempt is not waiting for marks."));
+            return Err(AppError::conflict(
+                "not_awaiting_marking",
+                "This attempt is not waiting for marks.",
+            ));
         }
         let (item_id, points, qtype): (i32, f64, String) = attempt_items::table
             .filter(attempt_items::attempt_id.eq(attempt_id))
@@ -366,10 +415,16 @@ pub fn mark_essay(
             return Err(AppError::conflict("not_an_essay", "Only essays are marked by hand."));
         }
         if !(0.0..=points).contains(&score) {
-            return Err(AppError::invalid_field("score", format!("The mark must be from 0 to {points}.")));
+            return Err(AppError::invalid_field(
+                "score",
+                format!("The mark must be from 0 to {points}."),
+            ));
         }
         diesel::update(attempt_items::table.find(item_id))
-            .set((attempt_items::score.eq(Some(score)), attempt_items::marked_by.eq(Some(marker))))
+            .set((
+                attempt_items::score.eq(Some(score)),
+                attempt_items::marked_by.eq(Some(marker)),
+            ))
             .execute(conn)?;
         let unmarked: i64 = attempt_items::table
             .filter(attempt_items::attempt_id.eq(attempt_id))
@@ -399,21 +454,36 @@ pub fn set_accommodation(
         return Err(AppError::invalid_field("reason", "Say why the accommodation is given."));
     }
     conn.transaction(|conn| {
-        let n = diesel::update(users::table.find(user_id)).set(users::accommodation_factor.eq(factor)).execute(conn)?;
+        let n = diesel::update(users::table.find(user_id))
+            .set(users::accommodation_factor.eq(factor))
+            .execute(conn)?;
         if n == 0 {
             return Err(AppError::NotFound(format!("There is no user {user_id}.")));
         }
         let detail = format!("accommodation factor {factor}: {}", reason.trim());
         crate::audit::record(
             conn,
-            crate::audit::Event { actor: Some(actor), action: "user.accommodation", entity: "user", entity_id: Some(user_id.0), detail: &detail },
+            crate::audit::Event {
+                actor: Some(actor),
+                action: "user.accommodation",
+                entity: "user",
+                entity_id: Some(user_id.0),
+                detail: &detail,
+            },
             now,
         )
     })
 }
 
 /// Gives one open attempt more time, with a reason.
-pub fn extend(conn: &mut DbConn, id: AttemptId, minutes: i64, reason: &str, actor: UserId, now: NaiveDateTime) -> AppResult<NaiveDateTime> {
+pub fn extend(
+    conn: &mut DbConn,
+    id: AttemptId,
+    minutes: i64,
+    reason: &str,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<NaiveDateTime> {
     if !(1..=600).contains(&minutes) {
         return Err(AppError::invalid_field("minutes", "Extend by 1 to 600 minutes."));
     }
@@ -423,14 +493,25 @@ pub fn extend(conn: &mut DbConn, id: AttemptId, minutes: i64, reason: &str, acto
     conn.transaction(|conn| {
         let attempt: AttemptRow = attempts::table.find(id).select(AttemptRow::as_select()).first(conn)?;
         if attempt.status() != AttemptStatus::Open {
-            return Err(AppError::conflict("already_submitted", "Only an open attempt can be extended."));
+            return Err(AppError::conflict(
+                "already_submitted",
+                "Only an open attempt can be extended.",
+            ));
         }
         let deadline = attempt.deadline + Duration::minutes(minutes);
-        diesel::update(attempts::table.find(id)).set(attempts::deadline.eq(deadline)).execute(conn)?;
+        diesel::update(attempts::table.find(id))
+            .set(attempts::deadline.eq(deadline))
+            .execute(conn)?;
         let detail = format!("extended by {minutes} min: {}", reason.trim());
         crate::audit::record(
             conn,
-            crate::audit::Event { actor: Some(actor), action: "attempt.extend", entity: "attempt", entity_id: Some(id.0), detail: &detail },
+            crate::audit::Event {
+                actor: Some(actor),
+                action: "attempt.extend",
+                entity: "attempt",
+                entity_id: Some(id.0),
+                detail: &detail,
+            },
             now,
         )?;
         Ok(deadline)

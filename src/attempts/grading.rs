@@ -45,10 +45,15 @@ impl Answer {
             QuestionType::TrueFalse => match value {
                 Value::Bool(b) => Ok(Some(Answer::Bool(*b))),
                 // Displayed options are True (0) then False (1).
-                other => option(other).map(|o| Some(Answer::Bool(o == 0))).map_err(|_| "true or false".to_string()),
+                other => option(other)
+                    .map(|o| Some(Answer::Bool(o == 0)))
+                    .map_err(|_| "true or false".to_string()),
             },
             QuestionType::Numeric => match value {
-                Value::Number(n) => n.as_f64().map(|f| Some(Answer::Number(f))).ok_or_else(|| "a number".into()),
+                Value::Number(n) => n
+                    .as_f64()
+                    .map(|f| Some(Answer::Number(f)))
+                    .ok_or_else(|| "a number".into()),
                 Value::String(s) => s
                     .trim()
                     .replace(',', "")
@@ -93,11 +98,17 @@ pub enum ItemScore {
 fn credit(body: &QuestionBody, option_order: &[usize], answer: &Answer) -> f64 {
     let original = |displayed: usize| option_order.get(displayed).copied();
     match (body, answer) {
-        (QuestionBody::SingleChoice { options }, Answer::Option(d)) => {
-            original(*d).and_then(|i| options.get(i)).map(|o| o.credit).unwrap_or(0.0).clamp(-1.0, 1.0)
-        }
+        (QuestionBody::SingleChoice { options }, Answer::Option(d)) => original(*d)
+            .and_then(|i| options.get(i))
+            .map(|o| o.credit)
+            .unwrap_or(0.0)
+            .clamp(-1.0, 1.0),
         (QuestionBody::MultipleResponse { options }, Answer::Options(ds)) => {
-            let sum: f64 = ds.iter().filter_map(|d| original(*d).and_then(|i| options.get(i))).map(|o| o.credit).sum();
+            let sum: f64 = ds
+                .iter()
+                .filter_map(|d| original(*d).and_then(|i| options.get(i)))
+                .map(|o| o.credit)
+                .sum();
             sum.clamp(0.0, 1.0)
         }
         (QuestionBody::TrueFalse { answer: key }, Answer::Bool(b)) => f64::from(u8::from(key == b)),
@@ -108,7 +119,11 @@ fn credit(body: &QuestionBody, option_order: &[usize], answer: &Answer) -> f64 {
             .fold(0.0, f64::max),
         (QuestionBody::ShortText { answers }, Answer::Text(t)) => {
             let given = normalise_text(t);
-            answers.iter().filter(|a| normalise_text(&a.text) == given).map(|a| a.credit).fold(0.0, f64::max)
+            answers
+                .iter()
+                .filter(|a| normalise_text(&a.text) == given)
+                .map(|a| a.credit)
+                .fold(0.0, f64::max)
         }
         _ => 0.0,
     }
@@ -145,25 +160,40 @@ mod tests {
     use serde_json::json;
 
     fn opt(text: &str, credit: f64) -> ChoiceOption {
-        ChoiceOption { text: text.into(), credit, feedback: None }
+        ChoiceOption {
+            text: text.into(),
+            credit,
+            feedback: None,
+        }
     }
 
     fn single() -> QuestionBody {
-        QuestionBody::SingleChoice { options: vec![opt("a", 0.0), opt("b", 1.0), opt("c", 0.0), opt("d", 0.0)] }
+        QuestionBody::SingleChoice {
+            options: vec![opt("a", 0.0), opt("b", 1.0), opt("c", 0.0), opt("d", 0.0)],
+        }
     }
 
     #[test]
     fn single_choice_follows_the_displayed_order_back_to_the_key() {
         // Displayed [c, b, a, d]: the key "b" is displayed second (id 1).
         let order = [2, 1, 0, 3];
-        assert_eq!(score(&single(), &order, Some(&Answer::Option(1)), 2.0, 0.0), ItemScore::Scored(2.0));
-        assert_eq!(score(&single(), &order, Some(&Answer::Option(0)), 2.0, 0.0), ItemScore::Scored(0.0));
+        assert_eq!(
+            score(&single(), &order, Some(&Answer::Option(1)), 2.0, 0.0),
+            ItemScore::Scored(2.0)
+        );
+        assert_eq!(
+            score(&single(), &order, Some(&Answer::Option(0)), 2.0, 0.0),
+            ItemScore::Scored(0.0)
+        );
     }
 
     #[test]
     fn negative_marking_costs_a_wrong_answer_but_not_a_blank_one() {
         let order = [0, 1, 2, 3];
-        assert_eq!(score(&single(), &order, Some(&Answer::Option(0)), 4.0, 0.25), ItemScore::Scored(-1.0));
+        assert_eq!(
+            score(&single(), &order, Some(&Answer::Option(0)), 4.0, 0.25),
+            ItemScore::Scored(-1.0)
+        );
         assert_eq!(score(&single(), &order, None, 4.0, 0.25), ItemScore::Scored(0.0));
     }
 
@@ -173,30 +203,76 @@ mod tests {
             options: vec![opt("a", 0.5), opt("b", -0.5), opt("c", 0.5), opt("d", -0.5)],
         };
         let order = [0, 1, 2, 3];
-        assert_eq!(score(&body, &order, Some(&Answer::Options(vec![0, 2])), 2.0, 0.5), ItemScore::Scored(2.0));
-        assert_eq!(score(&body, &order, Some(&Answer::Options(vec![0, 1, 2])), 2.0, 0.5), ItemScore::Scored(1.0));
-        assert_eq!(score(&body, &order, Some(&Answer::Options(vec![1, 3])), 2.0, 0.5), ItemScore::Scored(0.0));
+        assert_eq!(
+            score(&body, &order, Some(&Answer::Options(vec![0, 2])), 2.0, 0.5),
+            ItemScore::Scored(2.0)
+        );
+        assert_eq!(
+            score(&body, &order, Some(&Answer::Options(vec![0, 1, 2])), 2.0, 0.5),
+            ItemScore::Scored(1.0)
+        );
+        assert_eq!(
+            score(&body, &order, Some(&Answer::Options(vec![1, 3])), 2.0, 0.5),
+            ItemScore::Scored(0.0)
+        );
     }
 
     #[test]
     fn numeric_is_right_within_tolerance_and_short_text_after_normalising() {
-        let num = QuestionBody::Numeric { answers: vec![NumericAnswer { value: 25.0, tolerance: 0.5, credit: 1.0 }] };
-        assert_eq!(score(&num, &[], Some(&Answer::Number(25.4)), 1.0, 0.0), ItemScore::Scored(1.0));
-        assert_eq!(score(&num, &[], Some(&Answer::Number(25.6)), 1.0, 0.0), ItemScore::Scored(0.0));
-        let text = QuestionBody::ShortText { answers: vec![TextAnswer { text: "Net Present  Value".into(), credit: 1.0 }] };
-        assert_eq!(score(&text, &[], Some(&Answer::Text("  net present value ".into())), 1.0, 0.0), ItemScore::Scored(1.0));
-        assert_eq!(score(&QuestionBody::Essay, &[], Some(&Answer::Text("x".into())), 5.0, 0.0), ItemScore::Manual);
+        let num = QuestionBody::Numeric {
+            answers: vec![NumericAnswer {
+                value: 25.0,
+                tolerance: 0.5,
+                credit: 1.0,
+            }],
+        };
+        assert_eq!(
+            score(&num, &[], Some(&Answer::Number(25.4)), 1.0, 0.0),
+            ItemScore::Scored(1.0)
+        );
+        assert_eq!(
+            score(&num, &[], Some(&Answer::Number(25.6)), 1.0, 0.0),
+            ItemScore::Scored(0.0)
+        );
+        let text = QuestionBody::ShortText {
+            answers: vec![TextAnswer {
+                text: "Net Present  Value".into(),
+                credit: 1.0,
+            }],
+        };
+        assert_eq!(
+            score(&text, &[], Some(&Answer::Text("  net present value ".into())), 1.0, 0.0),
+            ItemScore::Scored(1.0)
+        );
+        assert_eq!(
+            score(&QuestionBody::Essay, &[], Some(&Answer::Text("x".into())), 5.0, 0.0),
+            ItemScore::Manual
+        );
         let tf = QuestionBody::TrueFalse { answer: false };
-        assert_eq!(score(&tf, &[0, 1], Some(&Answer::Bool(false)), 1.0, 0.0), ItemScore::Scored(1.0));
+        assert_eq!(
+            score(&tf, &[0, 1], Some(&Answer::Bool(false)), 1.0, 0.0),
+            ItemScore::Scored(1.0)
+        );
     }
 
     #[test]
     fn answers_of_the_wrong_shape_are_refused_with_what_was_expected() {
-        assert!(Answer::parse(QuestionType::SingleChoice, &json!(7), 4).unwrap_err().contains("0 to 3"));
+        assert!(Answer::parse(QuestionType::SingleChoice, &json!(7), 4)
+            .unwrap_err()
+            .contains("0 to 3"));
         assert!(Answer::parse(QuestionType::Numeric, &json!("abc"), 0).is_err());
-        assert_eq!(Answer::parse(QuestionType::Numeric, &json!("1,250"), 0), Ok(Some(Answer::Number(1250.0))));
-        assert_eq!(Answer::parse(QuestionType::TrueFalse, &json!(true), 2), Ok(Some(Answer::Bool(true))));
-        assert_eq!(Answer::parse(QuestionType::MultipleResponse, &json!([2, 0, 2]), 4), Ok(Some(Answer::Options(vec![0, 2]))));
+        assert_eq!(
+            Answer::parse(QuestionType::Numeric, &json!("1,250"), 0),
+            Ok(Some(Answer::Number(1250.0)))
+        );
+        assert_eq!(
+            Answer::parse(QuestionType::TrueFalse, &json!(true), 2),
+            Ok(Some(Answer::Bool(true)))
+        );
+        assert_eq!(
+            Answer::parse(QuestionType::MultipleResponse, &json!([2, 0, 2]), 4),
+            Ok(Some(Answer::Options(vec![0, 2])))
+        );
         assert_eq!(Answer::parse(QuestionType::Essay, &Value::Null, 0), Ok(None));
     }
 }

@@ -34,7 +34,8 @@ pub fn refusal(conn: &mut DbConn, user: &User, assessment: &AssessmentRow) -> Ap
                 .filter(applications::status.ne("withdrawn"))
                 .count()
                 .get_result(conn)?;
-            Ok((eligible == 0).then(|| "Apply to a drive that uses this test first; eligible applicants may take it.".into()))
+            Ok((eligible == 0)
+                .then(|| "Apply to a drive that uses this test first; eligible applicants may take it.".into()))
         }
         Kind::PostTraining => {
             if crate::training::exam_assigned(conn, user.id, assessment.id)? {
@@ -67,12 +68,19 @@ pub fn start_or_resume(
     let first = conn.transaction(|conn| start_in(conn, assessment_id, user, now));
     match first {
         // Two tabs starting at once: the unique index lets one win; the other resumes it.
-        Err(AppError::Conflict { code: "attempt_race", .. }) => conn.transaction(|conn| start_in(conn, assessment_id, user, now)),
+        Err(AppError::Conflict {
+            code: "attempt_race", ..
+        }) => conn.transaction(|conn| start_in(conn, assessment_id, user, now)),
         other => other,
     }
 }
 
-fn start_in(conn: &mut DbConn, assessment_id: AssessmentId, user: &User, now: NaiveDateTime) -> AppResult<(AttemptRow, bool)> {
+fn start_in(
+    conn: &mut DbConn,
+    assessment_id: AssessmentId,
+    user: &User,
+    now: NaiveDateTime,
+) -> AppResult<(AttemptRow, bool)> {
     let assessment = assessments::find(conn, assessment_id)?;
     if let Some(open) = open_attempt(conn, assessment_id, user.id)? {
         return Ok((open, false));
@@ -91,14 +99,26 @@ fn start_in(conn: &mut DbConn, assessment_id: AssessmentId, user: &User, now: Na
     if used >= i64::from(assessment.max_attempts) {
         return Err(AppError::conflict(
             "attempts_used",
-            format!("You have used all {} attempt(s) this test allows.", assessment.max_attempts),
+            format!(
+                "You have used all {} attempt(s) this test allows.",
+                assessment.max_attempts
+            ),
         ));
     }
     let sections = assessment.sections()?;
     let pools = assessments::pools(conn, &sections)?;
     let seed = rand::random::<u32>() as i64;
-    let items = draw::draw(&sections, &pools, seed as u64, assessment.shuffle_questions, assessment.shuffle_options);
-    let factor: f64 = users::table.find(user.id).select(users::accommodation_factor).first(conn)?;
+    let items = draw::draw(
+        &sections,
+        &pools,
+        seed as u64,
+        assessment.shuffle_questions,
+        assessment.shuffle_options,
+    );
+    let factor: f64 = users::table
+        .find(user.id)
+        .select(users::accommodation_factor)
+        .first(conn)?;
     let seconds = (f64::from(assessment.time_limit_minutes) * 60.0 * factor).round() as i64;
     let max_score: f64 = items.iter().map(|i| i.points).sum();
     let inserted = diesel::insert_into(attempts::table)
@@ -117,7 +137,10 @@ fn start_in(conn: &mut DbConn, assessment_id: AssessmentId, user: &User, now: Na
     let id = match inserted {
         Ok(id) => id,
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-            return Err(AppError::conflict("attempt_race", "This test was started twice at once; reload the page."))
+            return Err(AppError::conflict(
+                "attempt_race",
+                "This test was started twice at once; reload the page.",
+            ))
         }
         Err(e) => return Err(e.into()),
     };
@@ -148,7 +171,11 @@ fn start_in(conn: &mut DbConn, assessment_id: AssessmentId, user: &User, now: Na
 /// Loads an attempt for its owner or staff; anyone else gets 404, so attempt
 /// ids reveal nothing.
 pub fn find_for(conn: &mut DbConn, id: AttemptId, user: &User) -> AppResult<AttemptRow> {
-    let attempt = attempts::table.find(id).select(AttemptRow::as_select()).first(conn).optional()?;
+    let attempt = attempts::table
+        .find(id)
+        .select(AttemptRow::as_select())
+        .first(conn)
+        .optional()?;
     match attempt {
         Some(a) if a.user_id == user.id || user.is_staff() => Ok(a),
         _ => Err(AppError::NotFound(format!("There is no attempt {id} of yours."))),
@@ -204,16 +231,37 @@ pub fn question_views(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec
         .map(|(item, stem, body)| {
             let options = match &body {
                 QuestionBody::TrueFalse { .. } => {
-                    vec![OptionView { id: 0, text: "True".into() }, OptionView { id: 1, text: "False".into() }]
+                    vec![
+                        OptionView {
+                            id: 0,
+                            text: "True".into(),
+                        },
+                        OptionView {
+                            id: 1,
+                            text: "False".into(),
+                        },
+                    ]
                 }
                 other => item
                     .option_order()
                     .iter()
                     .enumerate()
-                    .filter_map(|(id, original)| other.options().get(*original).map(|o| OptionView { id, text: o.text.clone() }))
+                    .filter_map(|(id, original)| {
+                        other.options().get(*original).map(|o| OptionView {
+                            id,
+                            text: o.text.clone(),
+                        })
+                    })
                     .collect(),
             };
-            QuestionView { id: item.question_id, qtype: item.qtype, section: item.section, stem, points: item.points, options }
+            QuestionView {
+                id: item.question_id,
+                qtype: item.qtype,
+                section: item.section,
+                stem,
+                points: item.points,
+                options,
+            }
         })
         .collect())
 }
@@ -224,7 +272,10 @@ pub fn saved_answers(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<
         .filter(responses::attempt_id.eq(attempt_id))
         .select((responses::question_id, responses::answer, responses::seq))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(q, a, s)| (q, serde_json::from_str(&a).unwrap_or(Value::Null), s)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(q, a, s)| (q, serde_json::from_str(&a).unwrap_or(Value::Null), s))
+        .collect())
 }
 
 /// What a save checks: owner, status, deadline, grace, and the item's type
@@ -270,11 +321,20 @@ pub fn save_response(
         .into_iter()
         .next();
     let (status, deadline, grace_seconds, qtype, option_order) = match check {
-        Some((owner, status, deadline, grace, qtype, order)) if owner == user_id => (status, deadline, grace, qtype, order),
-        _ => return Err(AppError::NotFound(format!("Attempt {attempt_id} of yours has no question {question_id}."))),
+        Some((owner, status, deadline, grace, qtype, order)) if owner == user_id => {
+            (status, deadline, grace, qtype, order)
+        }
+        _ => {
+            return Err(AppError::NotFound(format!(
+                "Attempt {attempt_id} of yours has no question {question_id}."
+            )))
+        }
     };
     if status != AttemptStatus::Open.as_str() {
-        return Err(AppError::conflict("already_submitted", "This test was already submitted; answers can no longer change."));
+        return Err(AppError::conflict(
+            "already_submitted",
+            "This test was already submitted; answers can no longer change.",
+        ));
     }
     if now > deadline + Duration::seconds(i64::from(grace_seconds)) {
         return Err(AppError::invalid(
@@ -283,7 +343,9 @@ pub fn save_response(
         ));
     }
     let qtype = QuestionType::parse(&qtype).ok_or_else(|| AppError::Internal("unknown question type".into()))?;
-    let option_count = serde_json::from_str::<Vec<usize>>(&option_order).map(|o| o.len()).unwrap_or(0);
+    let option_count = serde_json::from_str::<Vec<usize>>(&option_order)
+        .map(|o| o.len())
+        .unwrap_or(0);
     Answer::parse(qtype, answer, option_count).map_err(|m| AppError::invalid_field("answer", m))?;
     let stored = serde_json::to_string(answer).map_err(|e| AppError::Internal(format!("answer: {e}")))?;
     write_response(conn, attempt_id, question_id, &stored, seq, now)
@@ -324,7 +386,13 @@ fn write_response(
 }
 
 /// Counts a focus loss or a paste: shown to staff, not judged.
-pub fn record_signal(conn: &mut DbConn, attempt_id: AttemptId, user_id: UserId, kind: &str, now: NaiveDateTime) -> AppResult<()> {
+pub fn record_signal(
+    conn: &mut DbConn,
+    attempt_id: AttemptId,
+    user_id: UserId,
+    kind: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     let column_update = match kind {
         "focus_loss" => diesel::update(attempts::table.find(attempt_id).filter(attempts::user_id.eq(user_id)))
             .set(attempts::focus_losses.eq(attempts::focus_losses + 1))
@@ -335,7 +403,9 @@ pub fn record_signal(conn: &mut DbConn, attempt_id: AttemptId, user_id: UserId, 
         _ => return Err(AppError::invalid_field("kind", "A signal is focus_loss or paste.")),
     };
     if column_update == 0 {
-        return Err(AppError::NotFound(format!("There is no attempt {attempt_id} of yours.")));
+        return Err(AppError::NotFound(format!(
+            "There is no attempt {attempt_id} of yours."
+        )));
     }
     diesel::insert_into(crate::db::schema::attempt_signals::table)
         .values((

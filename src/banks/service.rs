@@ -167,7 +167,12 @@ pub fn import(
             return Ok(report);
         }
         let bank_id = store::find_or_create_bank(conn, &file.bank_name, None, actor, now)?;
-        let target = store::Target { bank_id, bank_category: None, actor, now };
+        let target = store::Target {
+            bank_id,
+            bank_category: None,
+            actor,
+            now,
+        };
         store::apply(conn, &target, questions, &plan, progress)?;
         if let Some(preview_id) = req.preview_id {
             diesel::update(bank_imports::table.find(preview_id))

@@ -203,7 +203,12 @@ pub fn apply(
     plan: &Plan,
     progress: &dyn Fn(usize),
 ) -> AppResult<()> {
-    let Target { bank_id, bank_category, actor, now } = *target;
+    let Target {
+        bank_id,
+        bank_category,
+        actor,
+        now,
+    } = *target;
     for (i, (q, (change, existing, version))) in parsed.iter().zip(&plan.steps).enumerate() {
         match (change, existing) {
             (Change::Unchanged, _) => {}

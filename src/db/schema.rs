@@ -61,7 +61,6 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(candidate_profiles -> users (user_id));
 
-
 diesel::table! {
     notices (id) {
         id -> Integer,

@@ -13,10 +13,16 @@ use crate::web::AppState;
 /// Create a drive.
 #[utoipa::path(post, path = "/api/v1/drives", tag = "drives", request_body = NewDrive,
     responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
-pub async fn create(state: web::Data<AppState>, RecruiterUser(user): RecruiterUser, body: web::Json<NewDrive>) -> AppResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    RecruiterUser(user): RecruiterUser,
+    body: web::Json<NewDrive>,
+) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let drive = body.into_inner();
-    let id = state.db(move |conn| service::create(conn, &drive, user.id, now)).await?;
+    let id = state
+        .db(move |conn| service::create(conn, &drive, user.id, now))
+        .await?;
     Ok(HttpResponse::Created().json(Created { id: id.0 }))
 }
 
@@ -25,18 +31,27 @@ pub async fn create(state: web::Data<AppState>, RecruiterUser(user): RecruiterUs
 pub async fn list(state: web::Data<AppState>, AuthUser(user): AuthUser) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let drives = state.db(service::list).await?;
-    let visible: Vec<DriveRow> = drives.into_iter().filter(|d| user.is_staff() || d.is_open(now)).collect();
+    let visible: Vec<DriveRow> = drives
+        .into_iter()
+        .filter(|d| user.is_staff() || d.is_open(now))
+        .collect();
     Ok(HttpResponse::Ok().json(visible))
 }
 
 /// Apply to a drive; eligibility is decided from the profile.
 #[utoipa::path(post, path = "/api/v1/drives/{id}/applications", tag = "drives", params(("id" = i32, Path)),
     responses((status = 201, body = Applied), (status = 409, body = ErrorBody)))]
-pub async fn apply(state: web::Data<AppState>, CandidateUser(user): CandidateUser, path: web::Path<DriveId>) -> AppResult<HttpResponse> {
+pub async fn apply(
+    state: web::Data<AppState>,
+    CandidateUser(user): CandidateUser,
+    path: web::Path<DriveId>,
+) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
     let mail = MailContext::from(state.config.as_ref());
-    let applied = state.db(move |conn| service::apply(conn, id, &user, now, &mail)).await?;
+    let applied = state
+        .db(move |conn| service::apply(conn, id, &user, now, &mail))
+        .await?;
     Ok(HttpResponse::Created().json(applied))
 }
 

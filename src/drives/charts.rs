@@ -72,7 +72,11 @@ pub struct BarChart {
 impl BarChart {
     /// `scale_max` fixes the scale (100 for percents); 0 scales to the data.
     pub fn new(values: Vec<(String, f64)>, scale_max: f64, unit: &str) -> BarChart {
-        let max = if scale_max > 0.0 { scale_max } else { values.iter().map(|v| v.1).fold(0.0, f64::max).max(1.0) };
+        let max = if scale_max > 0.0 {
+            scale_max
+        } else {
+            values.iter().map(|v| v.1).fold(0.0, f64::max).max(1.0)
+        };
         let left = 150.0;
         let row = 28.0;
         let bars = values
@@ -84,10 +88,18 @@ impl BarChart {
                 width: ((WIDTH - left - 60.0) * v.max(0.0) / max).max(1.0),
                 height: row - 8.0,
                 label: label.clone(),
-                value: if unit == "%" { format!("{v:.1}%") } else { format!("{v:.0}") },
+                value: if unit == "%" {
+                    format!("{v:.1}%")
+                } else {
+                    format!("{v:.0}")
+                },
             })
             .collect();
-        BarChart { empty: values.is_empty(), height: 16.0 + row * values.len() as f64, bars }
+        BarChart {
+            empty: values.is_empty(),
+            height: 16.0 + row * values.len() as f64,
+            bars,
+        }
     }
 }
 
@@ -111,6 +123,11 @@ pub fn funnel(conn: &mut DbConn, drive_id: DriveId) -> AppResult<Vec<(String, i6
         .load(conn)?;
     Ok(STATUSES
         .iter()
-        .map(|s| (s.to_string(), counts.iter().find(|(c, _)| c == s).map(|(_, n)| *n).unwrap_or(0)))
+        .map(|s| {
+            (
+                s.to_string(),
+                counts.iter().find(|(c, _)| c == s).map(|(_, n)| *n).unwrap_or(0),
+            )
+        })
         .collect())
 }

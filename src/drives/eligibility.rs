@@ -36,9 +36,18 @@ pub fn decide(rules: &Rules, profile: Option<&ProfileRow>) -> Result<String, Str
     };
     if let Some(min) = rules.min_score_percent {
         match p.score_percent {
-            None => return Err(format!("This drive needs a score of at least {}%; add your score to your profile.", trim_number(min))),
+            None => {
+                return Err(format!(
+                    "This drive needs a score of at least {}%; add your score to your profile.",
+                    trim_number(min)
+                ))
+            }
             Some(s) if s + 1e-9 < min => {
-                return Err(format!("Your {}% is below this drive's minimum of {}%.", trim_number(s), trim_number(min)))
+                return Err(format!(
+                    "Your {}% is below this drive's minimum of {}%.",
+                    trim_number(s),
+                    trim_number(min)
+                ))
             }
             Some(_) => {}
         }
@@ -46,10 +55,16 @@ pub fn decide(rules: &Rules, profile: Option<&ProfileRow>) -> Result<String, Str
     if let Some(min) = rules.min_degree_class.as_deref() {
         let needed = class_rank(min).unwrap_or(0);
         match p.degree_class.as_deref().and_then(class_rank) {
-            None => return Err(format!("This drive needs at least a {min} class degree; add your degree class to your profile.")),
+            None => {
+                return Err(format!(
+                    "This drive needs at least a {min} class degree; add your degree class to your profile."
+                ))
+            }
             Some(have) if have < needed => {
                 let yours = p.degree_class.as_deref().unwrap_or("");
-                return Err(format!("Your {yours} class degree is below this drive's minimum of {min} class."));
+                return Err(format!(
+                    "Your {yours} class degree is below this drive's minimum of {min} class."
+                ));
             }
             Some(_) => {}
         }
@@ -61,14 +76,26 @@ pub fn decide(rules: &Rules, profile: Option<&ProfileRow>) -> Result<String, Str
             !d.is_empty() && (degree == d || degree.replace('.', "") == d.replace('.', ""))
         });
         if !allowed {
-            let shown = if degree.is_empty() { "no degree".to_string() } else { format!("a {}", p.degree.as_deref().unwrap_or("")) };
-            return Err(format!("This drive is for {} graduates; your profile shows {shown}.", rules.degrees.join(", ")));
+            let shown = if degree.is_empty() {
+                "no degree".to_string()
+            } else {
+                format!("a {}", p.degree.as_deref().unwrap_or(""))
+            };
+            return Err(format!(
+                "This drive is for {} graduates; your profile shows {shown}.",
+                rules.degrees.join(", ")
+            ));
         }
     }
     if !rules.domains.is_empty() {
         match p.domain.as_deref() {
             Some(d) if rules.domains.iter().any(|x| x == d) => {}
-            Some(d) => return Err(format!("This drive is for the {} domain(s); your profile says {d}.", rules.domains.join(", "))),
+            Some(d) => {
+                return Err(format!(
+                    "This drive is for the {} domain(s); your profile says {d}.",
+                    rules.domains.join(", ")
+                ))
+            }
             None => return Err("This drive is for particular domains; add your domain to your profile.".into()),
         }
     }
@@ -97,7 +124,10 @@ mod tests {
 
     #[test]
     fn a_low_score_is_refused_with_both_numbers() {
-        let rules = Rules { min_score_percent: Some(60.0), ..Rules::default() };
+        let rules = Rules {
+            min_score_percent: Some(60.0),
+            ..Rules::default()
+        };
         assert_eq!(
             decide(&rules, Some(&profile(Some(58.0), None, "B.Com", "finance"))),
             Err("Your 58% is below this drive's minimum of 60%.".into())
@@ -116,8 +146,12 @@ mod tests {
         assert!(decide(&rules, Some(&profile(None, Some("second"), "B.Com", "finance")))
             .unwrap_err()
             .contains("below this drive's minimum of first class"));
-        assert!(decide(&rules, Some(&profile(None, Some("first"), "LLB", "finance"))).unwrap_err().contains("B.Com, BBA"));
-        assert!(decide(&rules, Some(&profile(None, Some("first"), "BCom", "law"))).unwrap_err().contains("says law"));
+        assert!(decide(&rules, Some(&profile(None, Some("first"), "LLB", "finance")))
+            .unwrap_err()
+            .contains("B.Com, BBA"));
+        assert!(decide(&rules, Some(&profile(None, Some("first"), "BCom", "law")))
+            .unwrap_err()
+            .contains("says law"));
         assert!(decide(&rules, Some(&profile(None, Some("distinction"), "bcom", "finance"))).is_ok());
         assert!(decide(&rules, None).unwrap_err().contains("profile is empty"));
     }

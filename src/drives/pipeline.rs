@@ -27,10 +27,22 @@ pub const MOVES: &[(&str, &[&str])] = &[
     ("withdrawn", &[]),
 ];
 
-pub const STATUSES: [&str; 7] = ["applied", "tested", "shortlisted_kpo", "offered_bpo", "hired", "rejected", "withdrawn"];
+pub const STATUSES: [&str; 7] = [
+    "applied",
+    "tested",
+    "shortlisted_kpo",
+    "offered_bpo",
+    "hired",
+    "rejected",
+    "withdrawn",
+];
 
 pub fn allowed_from(status: &str) -> &'static [&'static str] {
-    MOVES.iter().find(|(from, _)| *from == status).map(|(_, to)| *to).unwrap_or(&[])
+    MOVES
+        .iter()
+        .find(|(from, _)| *from == status)
+        .map(|(_, to)| *to)
+        .unwrap_or(&[])
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -45,8 +57,24 @@ pub struct Decision {
 
 fn notice_for(to: &str, name: &str, drive: &str, note: &str, mail: &MailContext) -> AppResult<Option<Rendered>> {
     Ok(match to {
-        "shortlisted_kpo" => Some(Shortlisted { ctx: mail, name, drive, note }.render_mail()?),
-        "offered_bpo" => Some(OfferedBpo { ctx: mail, name, drive, note }.render_mail()?),
+        "shortlisted_kpo" => Some(
+            Shortlisted {
+                ctx: mail,
+                name,
+                drive,
+                note,
+            }
+            .render_mail()?,
+        ),
+        "offered_bpo" => Some(
+            OfferedBpo {
+                ctx: mail,
+                name,
+                drive,
+                note,
+            }
+            .render_mail()?,
+        ),
         "rejected" => Some(NotSelected { ctx: mail, name, drive }.render_mail()?),
         // Joining a cohort queues the "hired" notice (training::add_trainee).
         _ => None,
@@ -72,10 +100,17 @@ pub fn decide(
         let to = decision.status.trim();
         let allowed = allowed_from(&app.status);
         if !allowed.contains(&to) {
-            let options = if allowed.is_empty() { "none: it is final".to_string() } else { allowed.join(", ") };
+            let options = if allowed.is_empty() {
+                "none: it is final".to_string()
+            } else {
+                allowed.join(", ")
+            };
             return Err(AppError::conflict(
                 "illegal_move",
-                format!("An application that is {} cannot become {to}; allowed moves: {options}.", app.status),
+                format!(
+                    "An application that is {} cannot become {to}; allowed moves: {options}.",
+                    app.status
+                ),
             ));
         }
         if decision.cohort_id.is_some() && to != "hired" {
@@ -95,19 +130,47 @@ pub fn decide(
                 application_events::at.eq(now),
             ))
             .execute(conn)?;
-        let detail = format!("{} → {to}{}", app.status, if note.is_empty() { String::new() } else { format!(": {note}") });
-        audit::record(conn, Event { actor: Some(actor), action: "application.decide", entity: "application", entity_id: Some(id.0), detail: &detail }, now)?;
+        let detail = format!(
+            "{} → {to}{}",
+            app.status,
+            if note.is_empty() {
+                String::new()
+            } else {
+                format!(": {note}")
+            }
+        );
+        audit::record(
+            conn,
+            Event {
+                actor: Some(actor),
+                action: "application.decide",
+                entity: "application",
+                entity_id: Some(id.0),
+                detail: &detail,
+            },
+            now,
+        )?;
         if let (Some(cohort), "hired") = (decision.cohort_id, to) {
             crate::training::add_trainee(conn, cohort, app.candidate_id, Some(id), now, mail)?;
         }
         let drive = find(conn, app.drive_id)?;
-        let (email, name): (String, String) =
-            users::table.find(app.candidate_id).select((users::email, users::full_name)).first(conn)?;
+        let (email, name): (String, String) = users::table
+            .find(app.candidate_id)
+            .select((users::email, users::full_name))
+            .first(conn)?;
         if let Some(rendered) = notice_for(to, &name, &drive.name, note, mail)? {
-            let to_person = Recipient { id: Some(app.candidate_id), email, name };
+            let to_person = Recipient {
+                id: Some(app.candidate_id),
+                email,
+                name,
+            };
             notices::queue(conn, &format!("application:{id}:{to}"), &to_person, &rendered, now)?;
         }
-        Ok(ApplicationRow { status: to.to_string(), updated_at: now, ..app })
+        Ok(ApplicationRow {
+            status: to.to_string(),
+            updated_at: now,
+            ..app
+        })
     })
 }
 
@@ -181,7 +244,18 @@ pub fn apply_bulk(
         };
         let note = action.describe(expected);
         for id in &targets {
-            decide(conn, *id, &Decision { status: status.into(), note: note.clone(), cohort_id: None }, actor, now, mail)?;
+            decide(
+                conn,
+                *id,
+                &Decision {
+                    status: status.into(),
+                    note: note.clone(),
+                    cohort_id: None,
+                },
+                actor,
+                now,
+                mail,
+            )?;
         }
         Ok(targets.len())
     })
@@ -225,7 +299,10 @@ mod tests {
         for status in ["hired", "rejected", "withdrawn"] {
             assert!(allowed_from(status).is_empty(), "{status}");
         }
-        assert!(!allowed_from("applied").contains(&"tested"), "grading alone moves to tested");
+        assert!(
+            !allowed_from("applied").contains(&"tested"),
+            "grading alone moves to tested"
+        );
         assert_eq!(MOVES.len(), STATUSES.len());
     }
 }

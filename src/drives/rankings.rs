@@ -88,7 +88,11 @@ impl Standing {
         let counts: Vec<(f64, f64, i32)> = drive_score_counts::table
             .filter(drive_score_counts::drive_id.eq(drive_id))
             .filter(drive_score_counts::n.gt(0))
-            .select((drive_score_counts::percent, drive_score_counts::tie_break, drive_score_counts::n))
+            .select((
+                drive_score_counts::percent,
+                drive_score_counts::tie_break,
+                drive_score_counts::n,
+            ))
             .order((drive_score_counts::percent.desc(), drive_score_counts::tie_break.desc()))
             .load(conn)?;
         Ok(Standing::from_counts(&counts))
@@ -114,12 +118,20 @@ impl Standing {
             below -= entry.2;
             entry.1 = below;
         }
-        Standing { ranks, by_percent, total }
+        Standing {
+            ranks,
+            by_percent,
+            total,
+        }
     }
 
     /// 1 + how many scored strictly better; ties share it.
     pub fn rank(&self, percent: f64, tie_break: f64) -> i64 {
-        self.ranks.iter().find(|(p, t, _)| *p == percent && *t == tie_break).map(|r| r.2).unwrap_or(self.total + 1)
+        self.ranks
+            .iter()
+            .find(|(p, t, _)| *p == percent && *t == tie_break)
+            .map(|r| r.2)
+            .unwrap_or(self.total + 1)
     }
 
     /// 100 × (count below + half the count equal) / N, by percent.
@@ -234,7 +246,11 @@ pub const MAX_PAGE: i64 = 500;
 /// One page of a drive's rankings.
 pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &Standing) -> AppResult<RankingPage> {
     let limit = q.limit.unwrap_or(50).clamp(1, MAX_PAGE);
-    let section_sort = q.sort.as_deref().and_then(|s| s.strip_prefix("section:")).map(String::from);
+    let section_sort = q
+        .sort
+        .as_deref()
+        .and_then(|s| s.strip_prefix("section:"))
+        .map(String::from);
     let mut query = applications::table
         .inner_join(users::table.on(users::id.eq(applications::candidate_id)))
         .left_join(candidate_profiles::table.on(candidate_profiles::user_id.eq(applications::candidate_id)))
@@ -274,9 +290,14 @@ pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &S
         query = query.filter(applications::eligible.eq(eligible));
     }
     let after = match q.after {
-        Some(id) => Some(cursor(conn, ApplicationId(id), section_sort.as_deref())?.ok_or_else(|| {
-            AppError::invalid_field("after", format!("Application {id} is not in this ranking; start from the first page."))
-        })?),
+        Some(id) => Some(
+            cursor(conn, ApplicationId(id), section_sort.as_deref())?.ok_or_else(|| {
+                AppError::invalid_field(
+                    "after",
+                    format!("Application {id} is not in this ranking; start from the first page."),
+                )
+            })?,
+        ),
         None => None,
     };
     let rows: Vec<Raw> = match &section_sort {
@@ -316,13 +337,16 @@ pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &S
             query = query.filter(application_sections::drive_id.eq(drive_id));
             if let Some(Cursor::Section(p, id)) = after {
                 query = query.filter(
-                    application_sections::percent
-                        .lt(p)
-                        .or(application_sections::percent.eq(p).and(application_sections::application_id.lt(id))),
+                    application_sections::percent.lt(p).or(application_sections::percent
+                        .eq(p)
+                        .and(application_sections::application_id.lt(id))),
                 );
             }
             query
-                .order((application_sections::percent.desc(), application_sections::application_id.desc()))
+                .order((
+                    application_sections::percent.desc(),
+                    application_sections::application_id.desc(),
+                ))
                 .load::<(Raw, f64)>(conn)?
                 .into_iter()
                 .map(|(r, _)| r)
@@ -335,7 +359,11 @@ pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &S
     let ids: Vec<ApplicationId> = rows.iter().map(|r| r.0).collect();
     let sections: Vec<(ApplicationId, String, f64)> = application_sections::table
         .filter(application_sections::application_id.eq_any(&ids))
-        .select((application_sections::application_id, application_sections::section, application_sections::percent))
+        .select((
+            application_sections::application_id,
+            application_sections::section,
+            application_sections::percent,
+        ))
         .load(conn)?;
     let out = rows
         .into_iter()
@@ -353,7 +381,10 @@ pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &S
                 sections: sections
                     .iter()
                     .filter(|(id, _, _)| *id == r.0)
-                    .map(|(_, name, p)| SectionPercent { name: name.clone(), percent: *p })
+                    .map(|(_, name, p)| SectionPercent {
+                        name: name.clone(),
+                        percent: *p,
+                    })
                     .collect(),
                 eligible: r.6,
                 domain: r.9,
@@ -364,7 +395,11 @@ pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &S
             }
         })
         .collect();
-    Ok(RankingPage { rows: out, next_after, ranked: standing.total })
+    Ok(RankingPage {
+        rows: out,
+        next_after,
+        ranked: standing.total,
+    })
 }
 
 /// A spreadsheet must not run a cell: text starting with = + - @ (or a tab
@@ -383,13 +418,29 @@ pub fn csv_chunk(rows: &[RankingRow], header: bool) -> AppResult<Vec<u8>> {
     if header {
         writer
             .write_record([
-                "rank", "application_id", "candidate_id", "full_name", "status", "percent", "percentile", "sections",
-                "eligible", "domain", "degree", "focus_losses", "pastes", "tested_at",
+                "rank",
+                "application_id",
+                "candidate_id",
+                "full_name",
+                "status",
+                "percent",
+                "percentile",
+                "sections",
+                "eligible",
+                "domain",
+                "degree",
+                "focus_losses",
+                "pastes",
+                "tested_at",
             ])
             .map_err(err)?;
     }
     for r in rows {
-        let sections: Vec<String> = r.sections.iter().map(|s| format!("{}: {:.1}", s.name, s.percent)).collect();
+        let sections: Vec<String> = r
+            .sections
+            .iter()
+            .map(|s| format!("{}: {:.1}", s.name, s.percent))
+            .collect();
         writer
             .write_record([
                 r.rank.to_string(),
@@ -405,7 +456,9 @@ pub fn csv_chunk(rows: &[RankingRow], header: bool) -> AppResult<Vec<u8>> {
                 neutralise(r.degree.as_deref().unwrap_or("")),
                 r.focus_losses.to_string(),
                 r.pastes.to_string(),
-                r.tested_at.map(|t| crate::clock::rfc3339::format(&t)).unwrap_or_default(),
+                r.tested_at
+                    .map(|t| crate::clock::rfc3339::format(&t))
+                    .unwrap_or_default(),
             ])
             .map_err(err)?;
     }
@@ -418,7 +471,9 @@ mod tests {
 
     #[test]
     fn sort_keys_order_by_percent_then_tie_break_then_time_then_id() {
-        let t0 = chrono::DateTime::from_timestamp(1_700_000_000, 0).map(|d| d.naive_utc()).unwrap_or_default();
+        let t0 = chrono::DateTime::from_timestamp(1_700_000_000, 0)
+            .map(|d| d.naive_utc())
+            .unwrap_or_default();
         let t1 = t0 + chrono::Duration::seconds(1);
         let mut keys = [
             (sort_key(80.0, 5.0, t1, ApplicationId(4)), "80/5 late"),
@@ -430,7 +485,17 @@ mod tests {
         ];
         keys.sort();
         let order: Vec<&str> = keys.iter().map(|k| k.1).collect();
-        assert_eq!(order, vec!["92.5", "80/6", "80/5 early id 3", "80/5 early id 9", "80/5 late", "negative"]);
+        assert_eq!(
+            order,
+            vec![
+                "92.5",
+                "80/6",
+                "80/5 early id 3",
+                "80/5 early id 9",
+                "80/5 late",
+                "negative"
+            ]
+        );
     }
 
     #[test]

@@ -73,7 +73,15 @@ pub async fn rankings_csv(
                 .await;
             match batch {
                 Ok((bytes, next_after)) => {
-                    let next = next_after.map(|after| (RankingQuery { after: Some(after.0), ..query }, false));
+                    let next = next_after.map(|after| {
+                        (
+                            RankingQuery {
+                                after: Some(after.0),
+                                ..query
+                            },
+                            false,
+                        )
+                    });
                     Some((Ok::<_, actix_web::Error>(web::Bytes::from(bytes)), next))
                 }
                 Err(e) => {
@@ -85,7 +93,10 @@ pub async fn rankings_csv(
     });
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"drive-{drive_id}-rankings.csv\"")))
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"drive-{drive_id}-rankings.csv\""),
+        ))
         .streaming(body))
 }
 
@@ -103,9 +114,14 @@ pub async fn decision(
     let mail = MailContext::from(state.config.as_ref());
     let decision = body.into_inner();
     if decision.status.trim().is_empty() {
-        return Err(AppError::invalid_field("status", "Say which state the application moves to."));
+        return Err(AppError::invalid_field(
+            "status",
+            "Say which state the application moves to.",
+        ));
     }
-    let row = state.db(move |conn| pipeline::decide(conn, id, &decision, user.id, now, &mail)).await?;
+    let row = state
+        .db(move |conn| pipeline::decide(conn, id, &decision, user.id, now, &mail))
+        .await?;
     Ok(HttpResponse::Ok().json(row))
 }
 

@@ -107,7 +107,10 @@ impl BulkForm {
             ("reject_below", _, Some(p)) if (0.0..=100.0).contains(&p) => Ok(Bulk::RejectBelow { percent: p }),
             ("shortlist_top", _, _) => Err(AppError::invalid_field("n", "Say how many to shortlist (1 or more).")),
             ("reject_below", _, _) => Err(AppError::invalid_field("percent", "Give a percentage from 0 to 100.")),
-            _ => Err(AppError::invalid_field("action", "Choose shortlist_top or reject_below.")),
+            _ => Err(AppError::invalid_field(
+                "action",
+                "Choose shortlist_top or reject_below.",
+            )),
         }
     }
 }
@@ -136,7 +139,12 @@ async fn bulk_preview(
     let action = form.to_bulk()?;
     let lookup = action.clone();
     let (drive, targets) = state
-        .db(move |conn| Ok((service::find(conn, drive_id)?, pipeline::bulk_targets(conn, drive_id, &lookup)?)))
+        .db(move |conn| {
+            Ok((
+                service::find(conn, drive_id)?,
+                pipeline::bulk_targets(conn, drive_id, &lookup)?,
+            ))
+        })
         .await?;
     render(&BulkPage {
         chrome: ctx.chrome("Confirm a bulk action"),
@@ -158,10 +166,14 @@ async fn bulk_apply(
 ) -> AppResult<HttpResponse> {
     let drive_id = path.into_inner();
     let action = form.to_bulk()?;
-    let expected = form.expected.ok_or_else(|| AppError::invalid_field("expected", "Confirm from the preview page."))?;
+    let expected = form
+        .expected
+        .ok_or_else(|| AppError::invalid_field("expected", "Confirm from the preview page."))?;
     let now = state.clock.now();
     let mail = MailContext::from(state.config.as_ref());
-    let done = state.db(move |conn| pipeline::apply_bulk(conn, drive_id, &action, expected, user.id, now, &mail)).await?;
+    let done = state
+        .db(move |conn| pipeline::apply_bulk(conn, drive_id, &action, expected, user.id, now, &mail))
+        .await?;
     Ok(redirect(&format!("/drives/{drive_id}/rankings?done={done}")))
 }
 
@@ -205,11 +217,18 @@ async fn load_applicant(state: &AppState, drive_id: DriveId, id: ApplicationId) 
                 None => None,
             };
             let result = attempt.as_ref().map(|a| grading::result(conn, a)).transpose()?;
-            let minutes_taken =
-                attempt.as_ref().and_then(|a| a.submitted_at.map(|s| (s - a.started_at).num_minutes()));
+            let minutes_taken = attempt
+                .as_ref()
+                .and_then(|a| a.submitted_at.map(|s| (s - a.started_at).num_minutes()));
             let timeline = pipeline::timeline(conn, id)?;
             Ok(ApplicantPage {
-                chrome: Chrome { title: String::new(), user: None, csrf: String::new(), firm: String::new(), nav: vec![] },
+                chrome: Chrome {
+                    title: String::new(),
+                    user: None,
+                    csrf: String::new(),
+                    firm: String::new(),
+                    nav: vec![],
+                },
                 moves: pipeline::allowed_from(&app.status),
                 focus_losses: attempt.as_ref().map(|a| a.focus_losses).unwrap_or(0),
                 pastes: attempt.as_ref().map(|a| a.pastes).unwrap_or(0),
@@ -255,13 +274,23 @@ async fn decide(
 ) -> AppResult<HttpResponse> {
     let (drive_id, id) = path.into_inner();
     let cohort_id = match form.cohort_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => Some(c.parse().map_err(|_| AppError::invalid_field("cohort_id", "A cohort id is a number."))?),
+        Some(c) => Some(
+            c.parse()
+                .map_err(|_| AppError::invalid_field("cohort_id", "A cohort id is a number."))?,
+        ),
         None => None,
     };
-    let decision = Decision { status: form.status, note: form.note.unwrap_or_default(), cohort_id };
+    let decision = Decision {
+        status: form.status,
+        note: form.note.unwrap_or_default(),
+        cohort_id,
+    };
     let now = state.clock.now();
     let mail = MailContext::from(state.config.as_ref());
-    match state.db(move |conn| pipeline::decide(conn, id, &decision, user.id, now, &mail)).await {
+    match state
+        .db(move |conn| pipeline::decide(conn, id, &decision, user.id, now, &mail))
+        .await
+    {
         Ok(_) => Ok(redirect(&format!("/drives/{drive_id}/applications/{id}"))),
         Err(e @ (AppError::Conflict { .. } | AppError::Invalid { .. })) => {
             let mut page = load_applicant(&state, drive_id, id).await?;
@@ -296,7 +325,13 @@ async fn charts_page(
             let drive = service::find(conn, drive_id)?;
             let standing = Standing::load(conn, drive_id)?;
             let pass = crate::assessments::service::find(conn, drive.assessment_id)?.pass_percent;
-            Ok((drive, standing, pass, charts::section_averages(conn, drive_id)?, charts::funnel(conn, drive_id)?))
+            Ok((
+                drive,
+                standing,
+                pass,
+                charts::section_averages(conn, drive_id)?,
+                charts::funnel(conn, drive_id)?,
+            ))
         })
         .await?;
     render(&ChartsPage {

@@ -103,17 +103,29 @@ pub fn create(conn: &mut DbConn, drive: &NewDrive, actor: UserId, now: NaiveDate
     let mut errors = Vec::new();
     let name = drive.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        errors.push(ErrorDetail::field("name", "Give the drive a name of 1 to 200 characters."));
+        errors.push(ErrorDetail::field(
+            "name",
+            "Give the drive a name of 1 to 200 characters.",
+        ));
     }
     let e = &drive.eligibility;
     if let Some(m) = e.min_score_percent.filter(|m| !(0.0..=100.0).contains(m)) {
-        errors.push(ErrorDetail::field("eligibility.min_score_percent", format!("{m} is not a percentage from 0 to 100.")));
+        errors.push(ErrorDetail::field(
+            "eligibility.min_score_percent",
+            format!("{m} is not a percentage from 0 to 100."),
+        ));
     }
     if let Some(c) = e.min_degree_class.as_deref().filter(|c| !DEGREE_CLASSES.contains(c)) {
-        errors.push(ErrorDetail::field("eligibility.min_degree_class", format!("'{c}' is not one of {}.", DEGREE_CLASSES.join(", "))));
+        errors.push(ErrorDetail::field(
+            "eligibility.min_degree_class",
+            format!("'{c}' is not one of {}.", DEGREE_CLASSES.join(", ")),
+        ));
     }
     for d in e.domains.iter().filter(|d| !DOMAINS.contains(&d.as_str())) {
-        errors.push(ErrorDetail::field("eligibility.domains", format!("'{d}' is not one of {}.", DOMAINS.join(", "))));
+        errors.push(ErrorDetail::field(
+            "eligibility.domains",
+            format!("'{d}' is not one of {}.", DOMAINS.join(", ")),
+        ));
     }
     if let (Some(o), Some(c)) = (drive.opens_at, drive.closes_at) {
         if c <= o {
@@ -127,19 +139,34 @@ pub fn create(conn: &mut DbConn, drive: &NewDrive, actor: UserId, now: NaiveDate
             .first::<(String, String)>(conn)
             .optional()?;
         match assessment {
-            None => errors.push(ErrorDetail::field("assessment_id", format!("There is no assessment {}.", drive.assessment_id))),
-            Some((kind, _)) if kind != "aptitude" => {
-                errors.push(ErrorDetail::field("assessment_id", "A drive's test must be an aptitude test, not a post-training exam."))
-            }
+            None => errors.push(ErrorDetail::field(
+                "assessment_id",
+                format!("There is no assessment {}.", drive.assessment_id),
+            )),
+            Some((kind, _)) if kind != "aptitude" => errors.push(ErrorDetail::field(
+                "assessment_id",
+                "A drive's test must be an aptitude test, not a post-training exam.",
+            )),
             Some((_, sections)) => {
-                let sections: Vec<crate::assessments::blueprint::Section> = serde_json::from_str(&sections).unwrap_or_default();
-                for s in drive.tie_break_sections.iter().filter(|s| !sections.iter().any(|x| &x.name == *s)) {
-                    errors.push(ErrorDetail::field("tie_break_sections", format!("The test has no section '{s}'.")));
+                let sections: Vec<crate::assessments::blueprint::Section> =
+                    serde_json::from_str(&sections).unwrap_or_default();
+                for s in drive
+                    .tie_break_sections
+                    .iter()
+                    .filter(|s| !sections.iter().any(|x| &x.name == *s))
+                {
+                    errors.push(ErrorDetail::field(
+                        "tie_break_sections",
+                        format!("The test has no section '{s}'."),
+                    ));
                 }
             }
         }
         if !errors.is_empty() {
-            return Err(AppError::invalid("The drive needs fixing; each problem is listed.", std::mem::take(&mut errors)));
+            return Err(AppError::invalid(
+                "The drive needs fixing; each problem is listed.",
+                std::mem::take(&mut errors),
+            ));
         }
         let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
         let id: DriveId = diesel::insert_into(drives::table)
@@ -160,7 +187,17 @@ pub fn create(conn: &mut DbConn, drive: &NewDrive, actor: UserId, now: NaiveDate
             .returning(drives::id)
             .get_result(conn)?;
         let detail = format!("created drive '{name}'");
-        audit::record(conn, Event { actor: Some(actor), action: "drive.create", entity: "drive", entity_id: Some(id.0), detail: &detail }, now)?;
+        audit::record(
+            conn,
+            Event {
+                actor: Some(actor),
+                action: "drive.create",
+                entity: "drive",
+                entity_id: Some(id.0),
+                detail: &detail,
+            },
+            now,
+        )?;
         Ok(id)
     })
 }
@@ -175,7 +212,10 @@ pub fn find(conn: &mut DbConn, id: DriveId) -> AppResult<DriveRow> {
 }
 
 pub fn list(conn: &mut DbConn) -> AppResult<Vec<DriveRow>> {
-    Ok(drives::table.select(DriveRow::as_select()).order(drives::id.desc()).load(conn)?)
+    Ok(drives::table
+        .select(DriveRow::as_select())
+        .order(drives::id.desc())
+        .load(conn)?)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -204,11 +244,20 @@ pub struct Applied {
 
 /// Applies to a drive: eligibility from the profile, one application per
 /// person, and the notice in the same transaction.
-pub fn apply(conn: &mut DbConn, drive_id: DriveId, user: &User, now: NaiveDateTime, mail: &MailContext) -> AppResult<Applied> {
+pub fn apply(
+    conn: &mut DbConn,
+    drive_id: DriveId,
+    user: &User,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<Applied> {
     conn.transaction(|conn| {
         let drive = find(conn, drive_id)?;
         if !drive.is_open(now) {
-            return Err(AppError::conflict("drive_closed", "This drive is not taking applications now."));
+            return Err(AppError::conflict(
+                "drive_closed",
+                "This drive is not taking applications now.",
+            ));
         }
         let existing: Option<ApplicationRow> = applications::table
             .filter(applications::drive_id.eq(drive_id))
@@ -255,10 +304,27 @@ pub fn apply(conn: &mut DbConn, drive_id: DriveId, user: &User, now: NaiveDateTi
             ))
             .execute(conn)?;
         let link = format!("{}/drives/{}", mail.base_url, drive_id);
-        let rendered = ApplicationReceived { ctx: mail, name: &user.full_name, drive: &drive.name, eligible, reason: &reason, link }
-            .render_mail()?;
-        notices::queue(conn, &format!("application:{id}:received"), &Recipient::from(user), &rendered, now)?;
-        Ok(Applied { application_id: id, eligible, reason })
+        let rendered = ApplicationReceived {
+            ctx: mail,
+            name: &user.full_name,
+            drive: &drive.name,
+            eligible,
+            reason: &reason,
+            link,
+        }
+        .render_mail()?;
+        notices::queue(
+            conn,
+            &format!("application:{id}:received"),
+            &Recipient::from(user),
+            &rendered,
+            now,
+        )?;
+        Ok(Applied {
+            application_id: id,
+            eligible,
+            reason,
+        })
     })
 }
 
@@ -276,7 +342,11 @@ fn recheck(
     mail: &MailContext,
 ) -> AppResult<Applied> {
     diesel::update(applications::table.find(app.id))
-        .set((applications::eligible.eq(eligible), applications::reason.eq(reason), applications::updated_at.eq(now)))
+        .set((
+            applications::eligible.eq(eligible),
+            applications::reason.eq(reason),
+            applications::updated_at.eq(now),
+        ))
         .execute(conn)?;
     let checks: i64 = application_events::table
         .filter(application_events::application_id.eq(app.id))
@@ -293,10 +363,27 @@ fn recheck(
         ))
         .execute(conn)?;
     let link = format!("{}/drives/{}", mail.base_url, drive.id);
-    let rendered =
-        ApplicationReceived { ctx: mail, name: &user.full_name, drive: &drive.name, eligible, reason, link }.render_mail()?;
-    notices::queue(conn, &format!("application:{}:recheck:{checks}", app.id), &Recipient::from(user), &rendered, now)?;
-    Ok(Applied { application_id: app.id, eligible, reason: reason.to_string() })
+    let rendered = ApplicationReceived {
+        ctx: mail,
+        name: &user.full_name,
+        drive: &drive.name,
+        eligible,
+        reason,
+        link,
+    }
+    .render_mail()?;
+    notices::queue(
+        conn,
+        &format!("application:{}:recheck:{checks}", app.id),
+        &Recipient::from(user),
+        &rendered,
+        now,
+    )?;
+    Ok(Applied {
+        application_id: app.id,
+        eligible,
+        reason: reason.to_string(),
+    })
 }
 
 pub fn applications_of(conn: &mut DbConn, user_id: UserId) -> AppResult<Vec<ApplicationRow>> {
@@ -309,7 +396,11 @@ pub fn applications_of(conn: &mut DbConn, user_id: UserId) -> AppResult<Vec<Appl
 
 /// A page of drives, newest first: those before `before`, at most `limit`.
 pub fn page(conn: &mut DbConn, before: Option<DriveId>, limit: i64) -> AppResult<Vec<DriveRow>> {
-    let mut query = drives::table.select(DriveRow::as_select()).order(drives::id.desc()).limit(limit).into_boxed();
+    let mut query = drives::table
+        .select(DriveRow::as_select())
+        .order(drives::id.desc())
+        .limit(limit)
+        .into_boxed();
     if let Some(before) = before {
         query = query.filter(drives::id.lt(before));
     }

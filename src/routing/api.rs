@@ -14,10 +14,16 @@ use crate::web::AppState;
 /// Create a client process with its tier, cut-offs and seats.
 #[utoipa::path(post, path = "/api/v1/processes", tag = "routing", request_body = NewProcess,
     responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
-pub async fn create_process(state: web::Data<AppState>, AdminUser(user): AdminUser, body: web::Json<NewProcess>) -> AppResult<HttpResponse> {
+pub async fn create_process(
+    state: web::Data<AppState>,
+    AdminUser(user): AdminUser,
+    body: web::Json<NewProcess>,
+) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let process = body.into_inner();
-    let id = state.db(move |conn| service::create_process(conn, &process, user.id, now)).await?;
+    let id = state
+        .db(move |conn| service::create_process(conn, &process, user.id, now))
+        .await?;
     Ok(HttpResponse::Created().json(Created { id: id.0 }))
 }
 
@@ -40,7 +46,9 @@ pub async fn create_run(
     let now = state.clock.now();
     let band = state.config.review_band_points;
     let run = body.into_inner();
-    let view = state.db(move |conn| runs::create(conn, cohort, &run, band, user.id, now)).await?;
+    let view = state
+        .db(move |conn| runs::create(conn, cohort, &run, band, user.id, now))
+        .await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -65,19 +73,34 @@ pub async fn override_line(
     let now = state.clock.now();
     let req = body.into_inner();
     if req.reason.trim().is_empty() {
-        return Err(crate::error::AppError::invalid_field("reason", "Say why the line is overridden."));
+        return Err(crate::error::AppError::invalid_field(
+            "reason",
+            "Say why the line is overridden.",
+        ));
     }
-    Ok(HttpResponse::Ok().json(state.db(move |conn| runs::override_line(conn, id, &req, user.id, now)).await?))
+    Ok(HttpResponse::Ok().json(
+        state
+            .db(move |conn| runs::override_line(conn, id, &req, user.id, now))
+            .await?,
+    ))
 }
 
 /// Freeze the run, set placements and queue every trainee's notice.
 #[utoipa::path(post, path = "/api/v1/routing-runs/{id}/publish", tag = "routing", params(("id" = i32, Path)),
     responses((status = 200, body = RunView), (status = 409, body = ErrorBody)))]
-pub async fn publish(state: web::Data<AppState>, TrainerUser(user): TrainerUser, path: web::Path<RunId>) -> AppResult<HttpResponse> {
+pub async fn publish(
+    state: web::Data<AppState>,
+    TrainerUser(user): TrainerUser,
+    path: web::Path<RunId>,
+) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
     let mail = MailContext::from(state.config.as_ref());
-    Ok(HttpResponse::Ok().json(state.db(move |conn| runs::publish(conn, id, user.id, now, &mail)).await?))
+    Ok(HttpResponse::Ok().json(
+        state
+            .db(move |conn| runs::publish(conn, id, user.id, now, &mail))
+            .await?,
+    ))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -83,7 +83,10 @@ pub fn create(
         if assigned == 0 {
             return Err(AppError::invalid_field(
                 "assessment_id",
-                format!("Exam {} is not assigned to cohort {cohort_id}; assign it first.", run.assessment_id),
+                format!(
+                    "Exam {} is not assigned to cohort {cohort_id}; assign it first.",
+                    run.assessment_id
+                ),
             ));
         }
         let (trainees, not_examined) = trainee_inputs_for(conn, cohort_id, run.assessment_id, &run.tie_break_sections)?;
@@ -92,11 +95,17 @@ pub fn create(
         let (n, _, alpha, sd) = crate::reports::standard_error_percent(conn, run.assessment_id)?;
         let band = Band::for_exam(n, sd, alpha, default_band);
         let band_note = match &band {
-            Band::Sem { points } => format!("standard error of measurement, {points:.1} points over {n} graded attempts"),
+            Band::Sem { points } => {
+                format!("standard error of measurement, {points:.1} points over {n} graded attempts")
+            }
             Band::Default { points, reason } => format!("configured default band of {points:.1} points: {reason}"),
         };
-        let decisions = engine::route(&RoutingInput { trainees, processes, band: band.clone() })
-            .map_err(|e| AppError::conflict("routing_refused", format!("The run cannot be made: {e}.")))?;
+        let decisions = engine::route(&RoutingInput {
+            trainees,
+            processes,
+            band: band.clone(),
+        })
+        .map_err(|e| AppError::conflict("routing_refused", format!("The run cannot be made: {e}.")))?;
         let id: RunId = diesel::insert_into(routing_runs::table)
             .values((
                 routing_runs::cohort_id.eq(cohort_id.0),
@@ -125,8 +134,22 @@ pub fn create(
                 ))
                 .execute(conn)?;
         }
-        let detail = format!("drafted routing of cohort {cohort_id} on exam {}: {} lines", run.assessment_id, decisions.len());
-        audit::record(conn, Event { actor: Some(actor), action: "routing.draft", entity: "routing_run", entity_id: Some(id.0), detail: &detail }, now)?;
+        let detail = format!(
+            "drafted routing of cohort {cohort_id} on exam {}: {} lines",
+            run.assessment_id,
+            decisions.len()
+        );
+        audit::record(
+            conn,
+            Event {
+                actor: Some(actor),
+                action: "routing.draft",
+                entity: "routing_run",
+                entity_id: Some(id.0),
+                detail: &detail,
+            },
+            now,
+        )?;
         let mut view = view(conn, id)?;
         view.not_examined = not_examined;
         Ok(view)
@@ -147,7 +170,18 @@ pub fn view(conn: &mut DbConn, id: RunId) -> AppResult<RunView> {
         .first(conn)
         .optional()?
         .ok_or_else(|| AppError::NotFound(format!("There is no routing run {id}.")))?;
-    type Row = (UserId, String, i32, f64, String, Option<ProcessId>, Option<ProcessId>, Option<ProcessId>, String, Option<String>);
+    type Row = (
+        UserId,
+        String,
+        i32,
+        f64,
+        String,
+        Option<ProcessId>,
+        Option<ProcessId>,
+        Option<ProcessId>,
+        String,
+        Option<String>,
+    );
     let rows: Vec<Row> = routing_lines::table
         .inner_join(users::table.on(users::id.eq(routing_lines::trainee_id)))
         .filter(routing_lines::run_id.eq(id))
@@ -201,44 +235,79 @@ pub struct OverrideRequest {
 }
 
 /// A person's decision on one line, with a reason kept in the audit log.
-pub fn override_line(conn: &mut DbConn, id: RunId, req: &OverrideRequest, actor: UserId, now: NaiveDateTime) -> AppResult<RunView> {
+pub fn override_line(
+    conn: &mut DbConn,
+    id: RunId,
+    req: &OverrideRequest,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<RunView> {
     conn.transaction(|conn| {
         let current = view(conn, id)?;
         if current.status != "draft" {
-            return Err(AppError::conflict("published", "This run is published and frozen; start a new run to change it."));
+            return Err(AppError::conflict(
+                "published",
+                "This run is published and frozen; start a new run to change it.",
+            ));
         }
         let decisions: Vec<Decision> = current.assignments.iter().map(decision_of).collect();
         let (_, processes) = process_inputs(conn)?;
-        let change = Override { trainee_id: req.trainee_id.0, process_id: req.process_id.map(|p| p.0), reason: req.reason.clone() };
+        let change = Override {
+            trainee_id: req.trainee_id.0,
+            process_id: req.process_id.map(|p| p.0),
+            reason: req.reason.clone(),
+        };
         let updated = engine::apply_override(&decisions, &processes, &change)
             .map_err(|m| AppError::conflict("override_refused", m))?;
         let line = updated
             .iter()
             .find(|d| d.trainee_id == req.trainee_id.0)
             .ok_or_else(|| AppError::NotFound(format!("Trainee {} is not in run {id}.", req.trainee_id)))?;
-        diesel::update(routing_lines::table.filter(routing_lines::run_id.eq(id)).filter(routing_lines::trainee_id.eq(req.trainee_id)))
-            .set((
-                routing_lines::status.eq(line.status.as_str()),
-                routing_lines::process_id.eq(line.process_id.map(ProcessId)),
-                routing_lines::review_process_id.eq(line.review_process_id.map(ProcessId)),
-                routing_lines::explanation.eq(&line.explanation),
-                routing_lines::override_reason.eq(Some(req.reason.trim())),
-                routing_lines::updated_at.eq(now),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            routing_lines::table
+                .filter(routing_lines::run_id.eq(id))
+                .filter(routing_lines::trainee_id.eq(req.trainee_id)),
+        )
+        .set((
+            routing_lines::status.eq(line.status.as_str()),
+            routing_lines::process_id.eq(line.process_id.map(ProcessId)),
+            routing_lines::review_process_id.eq(line.review_process_id.map(ProcessId)),
+            routing_lines::explanation.eq(&line.explanation),
+            routing_lines::override_reason.eq(Some(req.reason.trim())),
+            routing_lines::updated_at.eq(now),
+        ))
+        .execute(conn)?;
         let detail = format!(
             "trainee {} → {}: {}",
             req.trainee_id,
-            req.process_id.map(|p| format!("process {p}")).unwrap_or_else(|| "retrain".into()),
+            req.process_id
+                .map(|p| format!("process {p}"))
+                .unwrap_or_else(|| "retrain".into()),
             req.reason.trim()
         );
-        audit::record(conn, Event { actor: Some(actor), action: "routing.override", entity: "routing_run", entity_id: Some(id.0), detail: &detail }, now)?;
+        audit::record(
+            conn,
+            Event {
+                actor: Some(actor),
+                action: "routing.override",
+                entity: "routing_run",
+                entity_id: Some(id.0),
+                detail: &detail,
+            },
+            now,
+        )?;
         view(conn, id)
     })
 }
 
 /// Freezes the run, sets every placement and queues each trainee's notice.
-pub fn publish(conn: &mut DbConn, id: RunId, actor: UserId, now: NaiveDateTime, mail: &MailContext) -> AppResult<RunView> {
+pub fn publish(
+    conn: &mut DbConn,
+    id: RunId,
+    actor: UserId,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<RunView> {
     conn.transaction(|conn| {
         let run = view(conn, id)?;
         if run.status != "draft" {
@@ -248,11 +317,16 @@ pub fn publish(conn: &mut DbConn, id: RunId, actor: UserId, now: NaiveDateTime, 
         if reviews > 0 {
             return Err(AppError::conflict(
                 "reviews_open",
-                format!("Resolve the {reviews} review line(s) first: keep the seat or move the trainee up, with a reason."),
+                format!(
+                    "Resolve the {reviews} review line(s) first: keep the seat or move the trainee up, with a reason."
+                ),
             ));
         }
         let published = diesel::update(routing_runs::table.find(id).filter(routing_runs::status.eq("draft")))
-            .set((routing_runs::status.eq("published"), routing_runs::published_at.eq(Some(now))))
+            .set((
+                routing_runs::status.eq("published"),
+                routing_runs::published_at.eq(Some(now)),
+            ))
             .execute(conn)?;
         if published == 0 {
             return Err(AppError::conflict("published", "This run is already published."));
@@ -271,9 +345,17 @@ pub fn publish(conn: &mut DbConn, id: RunId, actor: UserId, now: NaiveDateTime, 
                     ))
                     .execute(conn)?;
             }
-            let (email, name): (String, String) = users::table.find(line.trainee_id).select((users::email, users::full_name)).first(conn)?;
+            let (email, name): (String, String) = users::table
+                .find(line.trainee_id)
+                .select((users::email, users::full_name))
+                .first(conn)?;
             let process: Option<(String, String)> = match line.process_id {
-                Some(p) => Some(processes::table.find(p).select((processes::name, processes::tier)).first(conn)?),
+                Some(p) => Some(
+                    processes::table
+                        .find(p)
+                        .select((processes::name, processes::tier))
+                        .first(conn)?,
+                ),
                 None => None,
             };
             let rendered = RoutingDecision {
@@ -285,9 +367,29 @@ pub fn publish(conn: &mut DbConn, id: RunId, actor: UserId, now: NaiveDateTime, 
                 explanation: &line.explanation,
             }
             .render_mail()?;
-            notices::queue(conn, &format!("routing:run:{id}:trainee:{}", line.trainee_id), &Recipient { id: Some(line.trainee_id), email, name }, &rendered, now)?;
+            notices::queue(
+                conn,
+                &format!("routing:run:{id}:trainee:{}", line.trainee_id),
+                &Recipient {
+                    id: Some(line.trainee_id),
+                    email,
+                    name,
+                },
+                &rendered,
+                now,
+            )?;
         }
-        audit::record(conn, Event { actor: Some(actor), action: "routing.publish", entity: "routing_run", entity_id: Some(id.0), detail: "published" }, now)?;
+        audit::record(
+            conn,
+            Event {
+                actor: Some(actor),
+                action: "routing.publish",
+                entity: "routing_run",
+                entity_id: Some(id.0),
+                detail: "published",
+            },
+            now,
+        )?;
         view(conn, id)
     })
 }
@@ -307,7 +409,14 @@ pub struct RunSummary {
 /// A cohort's routing runs, newest first.
 pub fn runs_of_cohort(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<RunSummary>> {
     use crate::db::schema::assessments;
-    type Row = (RunId, AssessmentId, String, String, NaiveDateTime, Option<NaiveDateTime>);
+    type Row = (
+        RunId,
+        AssessmentId,
+        String,
+        String,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+    );
     let runs: Vec<Row> = routing_runs::table
         .inner_join(assessments::table.on(assessments::id.eq(routing_runs::assessment_id)))
         .filter(routing_runs::cohort_id.eq(cohort.0))
@@ -329,15 +438,17 @@ pub fn runs_of_cohort(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<RunS
         .load(conn)?;
     Ok(runs
         .into_iter()
-        .map(|(id, assessment_id, exam, status, created_at, published_at)| RunSummary {
-            lines: counts.iter().find(|(r, _)| *r == id).map_or(0, |(_, n)| *n),
-            id,
-            assessment_id,
-            exam,
-            status,
-            created_at,
-            published_at,
-        })
+        .map(
+            |(id, assessment_id, exam, status, created_at, published_at)| RunSummary {
+                lines: counts.iter().find(|(r, _)| *r == id).map_or(0, |(_, n)| *n),
+                id,
+                assessment_id,
+                exam,
+                status,
+                created_at,
+                published_at,
+            },
+        )
         .collect())
 }
 
@@ -355,7 +466,14 @@ pub struct PublishedLine {
 /// A trainee's lines in published runs, the latest first: the first with a
 /// process is the one that set their placement.
 pub fn published_lines_of(conn: &mut DbConn, trainee: UserId) -> AppResult<Vec<PublishedLine>> {
-    type Row = (RunId, String, Option<ProcessId>, String, Option<String>, Option<NaiveDateTime>);
+    type Row = (
+        RunId,
+        String,
+        Option<ProcessId>,
+        String,
+        Option<String>,
+        Option<NaiveDateTime>,
+    );
     let rows: Vec<Row> = routing_lines::table
         .inner_join(routing_runs::table.on(routing_runs::id.eq(routing_lines::run_id)))
         .filter(routing_lines::trainee_id.eq(trainee))
@@ -372,14 +490,16 @@ pub fn published_lines_of(conn: &mut DbConn, trainee: UserId) -> AppResult<Vec<P
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(run_id, status, process_id, explanation, override_reason, published_at)| PublishedLine {
-            run_id,
-            status,
-            process_id,
-            explanation,
-            override_reason,
-            published_at,
-        })
+        .map(
+            |(run_id, status, process_id, explanation, override_reason, published_at)| PublishedLine {
+                run_id,
+                status,
+                process_id,
+                explanation,
+                override_reason,
+                published_at,
+            },
+        )
         .collect())
 }
 

@@ -54,7 +54,10 @@ pub fn create_process(conn: &mut DbConn, p: &NewProcess, actor: UserId, now: Nai
     let mut errors = Vec::new();
     let name = p.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        errors.push(ErrorDetail::field("name", "Give the process a name of 1 to 200 characters."));
+        errors.push(ErrorDetail::field(
+            "name",
+            "Give the process a name of 1 to 200 characters.",
+        ));
     }
     if p.client.trim().is_empty() {
         errors.push(ErrorDetail::field("client", "Name the client the process serves."));
@@ -63,26 +66,44 @@ pub fn create_process(conn: &mut DbConn, p: &NewProcess, actor: UserId, now: Nai
         errors.push(ErrorDetail::field("track", "The track is kpo or bpo."));
     }
     if Tier::parse(&p.tier).is_none() {
-        errors.push(ErrorDetail::field("tier", "The tier is critical, complex, standard or basic."));
+        errors.push(ErrorDetail::field(
+            "tier",
+            "The tier is critical, complex, standard or basic.",
+        ));
     }
     if !(0.0..=100.0).contains(&p.min_percent) {
-        errors.push(ErrorDetail::field("min_percent", "The cut-off is a percentage from 0 to 100."));
+        errors.push(ErrorDetail::field(
+            "min_percent",
+            "The cut-off is a percentage from 0 to 100.",
+        ));
     }
     for (section, m) in &p.section_minimums {
         if !(0.0..=100.0).contains(m) {
-            errors.push(ErrorDetail::field("section_minimums", format!("The minimum for {section} must be from 0 to 100.")));
+            errors.push(ErrorDetail::field(
+                "section_minimums",
+                format!("The minimum for {section} must be from 0 to 100."),
+            ));
         }
     }
     if !(0..=100_000).contains(&p.seats) {
         errors.push(ErrorDetail::field("seats", "Seats must be from 0 to 100,000."));
     }
     if !errors.is_empty() {
-        return Err(AppError::invalid("The process needs fixing; each problem is listed.", errors));
+        return Err(AppError::invalid(
+            "The process needs fixing; each problem is listed.",
+            errors,
+        ));
     }
     conn.transaction(|conn| {
-        let taken: i64 = processes::table.filter(processes::name.eq(name)).count().get_result(conn)?;
+        let taken: i64 = processes::table
+            .filter(processes::name.eq(name))
+            .count()
+            .get_result(conn)?;
         if taken > 0 {
-            return Err(AppError::invalid_field("name", format!("A process called '{name}' exists already.")));
+            return Err(AppError::invalid_field(
+                "name",
+                format!("A process called '{name}' exists already."),
+            ));
         }
         let id: ProcessId = diesel::insert_into(processes::table)
             .values((
@@ -91,20 +112,34 @@ pub fn create_process(conn: &mut DbConn, p: &NewProcess, actor: UserId, now: Nai
                 processes::track.eq(&p.track),
                 processes::tier.eq(&p.tier),
                 processes::min_percent.eq(p.min_percent),
-                processes::section_minimums.eq(serde_json::to_string(&p.section_minimums).unwrap_or_else(|_| "{}".into())),
+                processes::section_minimums
+                    .eq(serde_json::to_string(&p.section_minimums).unwrap_or_else(|_| "{}".into())),
                 processes::seats.eq(p.seats),
                 processes::created_at.eq(now),
             ))
             .returning(processes::id)
             .get_result(conn)?;
         let detail = format!("created process '{name}' ({}, {} seats)", p.tier, p.seats);
-        audit::record(conn, Event { actor: Some(actor), action: "process.create", entity: "process", entity_id: Some(id.0), detail: &detail }, now)?;
+        audit::record(
+            conn,
+            Event {
+                actor: Some(actor),
+                action: "process.create",
+                entity: "process",
+                entity_id: Some(id.0),
+                detail: &detail,
+            },
+            now,
+        )?;
         Ok(id)
     })
 }
 
 pub fn list_processes(conn: &mut DbConn) -> AppResult<Vec<ProcessRow>> {
-    Ok(processes::table.select(ProcessRow::as_select()).order(processes::name.asc()).load(conn)?)
+    Ok(processes::table
+        .select(ProcessRow::as_select())
+        .order(processes::name.asc())
+        .load(conn)?)
 }
 
 /// Every process as the engine sees it, with seats held by published placements.
@@ -123,7 +158,11 @@ pub fn process_inputs(conn: &mut DbConn) -> AppResult<(Vec<ProcessRow>, Vec<Proc
             min_percent: p.min_percent,
             section_minimums: p.minimums(),
             seats_total: p.seats.max(0) as u32,
-            seats_taken: taken.iter().find(|(id, _)| *id == p.id).map(|(_, n)| *n as u32).unwrap_or(0),
+            seats_taken: taken
+                .iter()
+                .find(|(id, _)| *id == p.id)
+                .map(|(_, n)| *n as u32)
+                .unwrap_or(0),
         })
         .collect();
     Ok((rows, inputs))
@@ -139,21 +178,37 @@ pub fn trainee_inputs_for(
     assessment_id: AssessmentId,
     tie_break_sections: &[String],
 ) -> AppResult<(Vec<TraineeInput>, Vec<UserId>)> {
-    let trainees: Vec<UserId> =
-        cohort_trainees::table.filter(cohort_trainees::cohort_id.eq(cohort_id.0)).select(cohort_trainees::user_id).load(conn)?;
+    let trainees: Vec<UserId> = cohort_trainees::table
+        .filter(cohort_trainees::cohort_id.eq(cohort_id.0))
+        .select(cohort_trainees::user_id)
+        .load(conn)?;
     let results: Vec<CountingResult> = attempts::table
         .filter(attempts::assessment_id.eq(assessment_id))
         .filter(attempts::counting.eq(true))
         .filter(attempts::user_id.eq_any(&trainees))
-        .select((attempts::id, attempts::user_id, attempts::percent, attempts::passed, attempts::submitted_at))
+        .select((
+            attempts::id,
+            attempts::user_id,
+            attempts::percent,
+            attempts::passed,
+            attempts::submitted_at,
+        ))
         .load(conn)?;
     let attempt_ids: Vec<AttemptId> = results.iter().map(|r| r.0).collect();
     let items: Vec<(AttemptId, String, Option<f64>, f64)> = attempt_items::table
         .filter(attempt_items::attempt_id.eq_any(&attempt_ids))
-        .select((attempt_items::attempt_id, attempt_items::section, attempt_items::score, attempt_items::points))
+        .select((
+            attempt_items::attempt_id,
+            attempt_items::section,
+            attempt_items::score,
+            attempt_items::points,
+        ))
         .load(conn)?;
-    let current: HashMap<UserId, ProcessId> =
-        placements::table.select((placements::trainee_id, placements::process_id)).load::<(UserId, ProcessId)>(conn)?.into_iter().collect();
+    let current: HashMap<UserId, ProcessId> = placements::table
+        .select((placements::trainee_id, placements::process_id))
+        .load::<(UserId, ProcessId)>(conn)?
+        .into_iter()
+        .collect();
     let mut inputs = Vec::new();
     let mut examined = Vec::new();
     for (attempt, user, percent, passed, submitted) in results {
@@ -163,12 +218,19 @@ pub fn trainee_inputs_for(
             e.0 += score.unwrap_or(0.0);
             e.1 += points;
         }
-        let tie_break_score = sections.iter().filter(|(s, _)| tie_break_sections.contains(s)).map(|(_, (s, _))| s).sum();
+        let tie_break_score = sections
+            .iter()
+            .filter(|(s, _)| tie_break_sections.contains(s))
+            .map(|(_, (s, _))| s)
+            .sum();
         inputs.push(TraineeInput {
             id: user.0,
             percent: percent.unwrap_or(0.0),
             passed: passed.unwrap_or(false),
-            sections: sections.into_iter().map(|(s, (score, max))| (s, if max > 0.0 { 100.0 * score / max } else { 0.0 })).collect(),
+            sections: sections
+                .into_iter()
+                .map(|(s, (score, max))| (s, if max > 0.0 { 100.0 * score / max } else { 0.0 }))
+                .collect(),
             tie_break_score,
             submitted_at: submitted.map(|t| t.and_utc().timestamp_millis()).unwrap_or(0),
             current_process_id: current.get(&user).map(|p| p.0),
@@ -193,11 +255,25 @@ pub fn placed_people(conn: &mut DbConn) -> AppResult<Vec<PlacedPerson>> {
     use crate::db::schema::users;
     let rows: Vec<(ProcessId, UserId, String, NaiveDateTime)> = placements::table
         .inner_join(users::table.on(users::id.eq(placements::trainee_id)))
-        .select((placements::process_id, placements::trainee_id, users::full_name, placements::since))
-        .order((placements::process_id.asc(), users::full_name.asc(), placements::trainee_id.asc()))
+        .select((
+            placements::process_id,
+            placements::trainee_id,
+            users::full_name,
+            placements::since,
+        ))
+        .order((
+            placements::process_id.asc(),
+            users::full_name.asc(),
+            placements::trainee_id.asc(),
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(process_id, trainee_id, full_name, since)| PlacedPerson { process_id, trainee_id, full_name, since })
+        .map(|(process_id, trainee_id, full_name, since)| PlacedPerson {
+            process_id,
+            trainee_id,
+            full_name,
+            since,
+        })
         .collect())
 }

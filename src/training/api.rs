@@ -15,10 +15,16 @@ use crate::web::AppState;
 /// Create a training cohort.
 #[utoipa::path(post, path = "/api/v1/cohorts", tag = "training", request_body = NewCohort,
     responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
-pub async fn create(state: web::Data<AppState>, TrainerUser(user): TrainerUser, body: web::Json<NewCohort>) -> AppResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    TrainerUser(user): TrainerUser,
+    body: web::Json<NewCohort>,
+) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let cohort = body.into_inner();
-    let id = state.db(move |conn| service::create(conn, &cohort, user.id, now)).await?;
+    let id = state
+        .db(move |conn| service::create(conn, &cohort, user.id, now))
+        .await?;
     Ok(HttpResponse::Created().json(Created { id: id.0 }))
 }
 
@@ -43,7 +49,9 @@ pub async fn add_trainee(
     let now = state.clock.now();
     let mail = MailContext::from(state.config.as_ref());
     let candidate = body.candidate_id;
-    state.db(move |conn| service::add_hired(conn, cohort, candidate, user.id, now, &mail)).await?;
+    state
+        .db(move |conn| service::add_hired(conn, cohort, candidate, user.id, now, &mail))
+        .await?;
     Ok(HttpResponse::Created().finish())
 }
 
@@ -64,7 +72,9 @@ pub async fn assign_exam(
     let cohort = path.into_inner();
     let now = state.clock.now();
     let assessment = body.assessment_id;
-    state.db(move |conn| service::assign_exam(conn, cohort, assessment, user.id, now)).await?;
+    state
+        .db(move |conn| service::assign_exam(conn, cohort, assessment, user.id, now))
+        .await?;
     Ok(HttpResponse::Created().finish())
 }
 

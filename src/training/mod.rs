@@ -40,10 +40,16 @@ pub fn add_trainee(
     use crate::db::schema::{cohorts, users};
     use crate::error::AppError;
     use crate::notices::templates::{Hired, Mail};
-    let cohort: Option<(String, chrono::NaiveDateTime)> =
-        cohorts::table.find(cohort_id).select((cohorts::name, cohorts::starts_on)).first(conn).optional()?;
+    let cohort: Option<(String, chrono::NaiveDateTime)> = cohorts::table
+        .find(cohort_id)
+        .select((cohorts::name, cohorts::starts_on))
+        .first(conn)
+        .optional()?;
     let Some((cohort_name, starts_on)) = cohort else {
-        return Err(AppError::invalid_field("cohort_id", format!("There is no cohort {cohort_id}.")));
+        return Err(AppError::invalid_field(
+            "cohort_id",
+            format!("There is no cohort {cohort_id}."),
+        ));
     };
     let already: i64 = cohort_trainees::table
         .filter(cohort_trainees::cohort_id.eq(cohort_id))
@@ -51,7 +57,10 @@ pub fn add_trainee(
         .count()
         .get_result(conn)?;
     if already > 0 {
-        return Err(AppError::conflict("already_trainee", "This person is already a trainee of that cohort."));
+        return Err(AppError::conflict(
+            "already_trainee",
+            "This person is already a trainee of that cohort.",
+        ));
     }
     diesel::insert_into(cohort_trainees::table)
         .values((
@@ -61,10 +70,29 @@ pub fn add_trainee(
             cohort_trainees::added_at.eq(now),
         ))
         .execute(conn)?;
-    let (email, name): (String, String) = users::table.find(user_id).select((users::email, users::full_name)).first(conn)?;
+    let (email, name): (String, String) = users::table
+        .find(user_id)
+        .select((users::email, users::full_name))
+        .first(conn)?;
     let starts_on = starts_on.format("%d %B %Y").to_string();
-    let rendered = Hired { ctx: mail, name: &name, cohort: &cohort_name, starts_on }.render_mail()?;
-    let to = crate::notices::Recipient { id: Some(user_id), email, name };
-    crate::notices::queue(conn, &format!("cohort:{cohort_id}:trainee:{user_id}:hired"), &to, &rendered, now)?;
+    let rendered = Hired {
+        ctx: mail,
+        name: &name,
+        cohort: &cohort_name,
+        starts_on,
+    }
+    .render_mail()?;
+    let to = crate::notices::Recipient {
+        id: Some(user_id),
+        email,
+        name,
+    };
+    crate::notices::queue(
+        conn,
+        &format!("cohort:{cohort_id}:trainee:{user_id}:hired"),
+        &to,
+        &rendered,
+        now,
+    )?;
     Ok(())
 }

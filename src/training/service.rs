@@ -41,15 +41,28 @@ pub fn create(conn: &mut DbConn, c: &NewCohort, actor: UserId, now: NaiveDateTim
     let mut errors = Vec::new();
     let name = c.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        errors.push(ErrorDetail::field("name", "Give the cohort a name of 1 to 200 characters."));
+        errors.push(ErrorDetail::field(
+            "name",
+            "Give the cohort a name of 1 to 200 characters.",
+        ));
     }
     if c.ends_on <= c.starts_on {
         errors.push(ErrorDetail::field("ends_on", "Training must end after it starts."));
-    } else if c.starts_on.checked_add_months(chrono::Months::new(6)).is_some_and(|limit| c.ends_on > limit) {
-        errors.push(ErrorDetail::field("ends_on", "Training lasts up to six months; choose an earlier end date."));
+    } else if c
+        .starts_on
+        .checked_add_months(chrono::Months::new(6))
+        .is_some_and(|limit| c.ends_on > limit)
+    {
+        errors.push(ErrorDetail::field(
+            "ends_on",
+            "Training lasts up to six months; choose an earlier end date.",
+        ));
     }
     if !errors.is_empty() {
-        return Err(AppError::invalid("The cohort needs fixing; each problem is listed.", errors));
+        return Err(AppError::invalid(
+            "The cohort needs fixing; each problem is listed.",
+            errors,
+        ));
     }
     conn.transaction(|conn| {
         let id: CohortId = diesel::insert_into(cohorts::table)
@@ -63,7 +76,17 @@ pub fn create(conn: &mut DbConn, c: &NewCohort, actor: UserId, now: NaiveDateTim
             .returning(cohorts::id)
             .get_result(conn)?;
         let detail = format!("created cohort '{name}'");
-        audit::record(conn, Event { actor: Some(actor), action: "cohort.create", entity: "cohort", entity_id: Some(id.0), detail: &detail }, now)?;
+        audit::record(
+            conn,
+            Event {
+                actor: Some(actor),
+                action: "cohort.create",
+                entity: "cohort",
+                entity_id: Some(id.0),
+                detail: &detail,
+            },
+            now,
+        )?;
         Ok(id)
     })
 }
@@ -78,7 +101,10 @@ pub fn find(conn: &mut DbConn, id: CohortId) -> AppResult<CohortRow> {
 }
 
 pub fn list(conn: &mut DbConn) -> AppResult<Vec<CohortRow>> {
-    Ok(cohorts::table.select(CohortRow::as_select()).order(cohorts::id.desc()).load(conn)?)
+    Ok(cohorts::table
+        .select(CohortRow::as_select())
+        .order(cohorts::id.desc())
+        .load(conn)?)
 }
 
 /// Adds a hired candidate to a cohort; 409 when already in it.
@@ -99,24 +125,55 @@ pub fn add_hired(
             .first(conn)
             .optional()?;
         let Some(application) = hired else {
-            return Err(AppError::invalid_field("candidate_id", format!("Candidate {candidate} has not been hired; hire them from a drive first.")));
+            return Err(AppError::invalid_field(
+                "candidate_id",
+                format!("Candidate {candidate} has not been hired; hire them from a drive first."),
+            ));
         };
         super::add_trainee(conn, cohort.0, candidate, Some(application), now, mail)?;
         let detail = format!("added trainee {candidate}");
-        audit::record(conn, Event { actor: Some(actor), action: "cohort.trainee", entity: "cohort", entity_id: Some(cohort.0), detail: &detail }, now)
+        audit::record(
+            conn,
+            Event {
+                actor: Some(actor),
+                action: "cohort.trainee",
+                entity: "cohort",
+                entity_id: Some(cohort.0),
+                detail: &detail,
+            },
+            now,
+        )
     })
 }
 
 /// Lets the cohort's trainees take a post-training exam.
-pub fn assign_exam(conn: &mut DbConn, cohort: CohortId, assessment: AssessmentId, actor: UserId, now: NaiveDateTime) -> AppResult<()> {
+pub fn assign_exam(
+    conn: &mut DbConn,
+    cohort: CohortId,
+    assessment: AssessmentId,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     conn.transaction(|conn| {
         find(conn, cohort)?;
-        let kind: Option<String> = assessments::table.find(assessment).select(assessments::kind).first(conn).optional()?;
+        let kind: Option<String> = assessments::table
+            .find(assessment)
+            .select(assessments::kind)
+            .first(conn)
+            .optional()?;
         match kind.as_deref() {
-            None => return Err(AppError::invalid_field("assessment_id", format!("There is no assessment {assessment}."))),
+            None => {
+                return Err(AppError::invalid_field(
+                    "assessment_id",
+                    format!("There is no assessment {assessment}."),
+                ))
+            }
             Some("post_training") => {}
             Some(_) => {
-                return Err(AppError::invalid_field("assessment_id", "Only a post-training exam can be assigned to a cohort."))
+                return Err(AppError::invalid_field(
+                    "assessment_id",
+                    "Only a post-training exam can be assigned to a cohort.",
+                ))
             }
         }
         let already: i64 = cohort_exams::table
@@ -125,13 +182,30 @@ pub fn assign_exam(conn: &mut DbConn, cohort: CohortId, assessment: AssessmentId
             .count()
             .get_result(conn)?;
         if already > 0 {
-            return Err(AppError::conflict("already_assigned", "That exam is already assigned to this cohort."));
+            return Err(AppError::conflict(
+                "already_assigned",
+                "That exam is already assigned to this cohort.",
+            ));
         }
         diesel::insert_into(cohort_exams::table)
-            .values((cohort_exams::cohort_id.eq(cohort.0), cohort_exams::assessment_id.eq(assessment), cohort_exams::added_at.eq(now)))
+            .values((
+                cohort_exams::cohort_id.eq(cohort.0),
+                cohort_exams::assessment_id.eq(assessment),
+                cohort_exams::added_at.eq(now),
+            ))
             .execute(conn)?;
         let detail = format!("assigned exam {assessment}");
-        audit::record(conn, Event { actor: Some(actor), action: "cohort.exam", entity: "cohort", entity_id: Some(cohort.0), detail: &detail }, now)
+        audit::record(
+            conn,
+            Event {
+                actor: Some(actor),
+                action: "cohort.exam",
+                entity: "cohort",
+                entity_id: Some(cohort.0),
+                detail: &detail,
+            },
+            now,
+        )
     })
 }
 

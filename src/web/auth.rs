@@ -83,10 +83,15 @@ pub const SESSION_CACHE_TTL: Duration = Duration::seconds(2);
 const SESSION_CACHE_MAX: usize = 100_000;
 
 enum Cached {
-    Live { user: User, checked_at: NaiveDateTime },
+    Live {
+        user: User,
+        checked_at: NaiveDateTime,
+    },
     /// Signed out here: not to be remembered again by a lookup that was
     /// already under way when the session ended.
-    Ended { at: NaiveDateTime },
+    Ended {
+        at: NaiveDateTime,
+    },
 }
 
 impl Cached {
@@ -126,7 +131,13 @@ fn remember_session(hash: String, user: &User, now: NaiveDateTime) {
             sessions.clear();
         }
     }
-    sessions.insert(hash, Cached::Live { user: user.clone(), checked_at: now });
+    sessions.insert(
+        hash,
+        Cached::Live {
+            user: user.clone(),
+            checked_at: now,
+        },
+    );
 }
 
 /// Makes this server stop trusting a token at once; call it when a session

@@ -109,30 +109,53 @@ pub async fn drive_with(app: &TestApp, extra: Value) -> Drive {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    Drive { trainer, recruiter, assessment_id, drive_id: body["id"].as_i64().expect("id"), bank_id }
+    Drive {
+        trainer,
+        recruiter,
+        assessment_id,
+        drive_id: body["id"].as_i64().expect("id"),
+        bank_id,
+    }
 }
 
 /// A candidate with a finance profile at `score`% who applied to the drive.
 pub async fn applicant(app: &TestApp, email: &str, drive: &Drive, score: f64) -> (i32, String, Value) {
     let (id, token) = app.candidate(email).await;
     let (status, _) = app
-        .put_json("/api/v1/me/profile", &json!({"score_percent": score, "domain": "finance", "degree": "B.Com"}), Some(&token))
+        .put_json(
+            "/api/v1/me/profile",
+            &json!({"score_percent": score, "domain": "finance", "degree": "B.Com"}),
+            Some(&token),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, applied) =
-        app.post_json(&format!("/api/v1/drives/{}/applications", drive.drive_id), &json!({}), Some(&token)).await;
+    let (status, applied) = app
+        .post_json(
+            &format!("/api/v1/drives/{}/applications", drive.drive_id),
+            &json!({}),
+            Some(&token),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{applied}");
     (id, token, applied)
 }
 
 pub async fn start(app: &TestApp, token: &str, assessment_id: i64) -> (StatusCode, Value) {
-    app.post_json(&format!("/api/v1/assessments/{assessment_id}/attempts"), &json!({}), Some(token)).await
+    app.post_json(
+        &format!("/api/v1/assessments/{assessment_id}/attempts"),
+        &json!({}),
+        Some(token),
+    )
+    .await
 }
 
 fn question<'a>(started: &'a Value, stem_start: &str) -> &'a Value {
     started["questions"]
         .as_array()
-        .and_then(|qs| qs.iter().find(|q| q["stem"].as_str().is_some_and(|s| s.starts_with(stem_start))))
+        .and_then(|qs| {
+            qs.iter()
+                .find(|q| q["stem"].as_str().is_some_and(|s| s.starts_with(stem_start)))
+        })
         .unwrap_or_else(|| panic!("no question starting {stem_start}"))
 }
 
@@ -145,9 +168,13 @@ fn option_id(q: &Value, text: &str) -> i64 {
 }
 
 async fn save(app: &TestApp, token: &str, attempt: i64, question: i64, answer: Value, seq: i64) -> StatusCode {
-    app.put_json(&format!("/api/v1/attempts/{attempt}/responses/{question}"), &json!({"answer": answer, "seq": seq}), Some(token))
-        .await
-        .0
+    app.put_json(
+        &format!("/api/v1/attempts/{attempt}/responses/{question}"),
+        &json!({"answer": answer, "seq": seq}),
+        Some(token),
+    )
+    .await
+    .0
 }
 
 /// Answers every auto-graded question right; the essay gets text.
@@ -157,14 +184,23 @@ async fn answer_all_right(app: &TestApp, token: &str, started: &Value) {
     let mr = question(started, "Which are");
     let answers = [
         (sc["id"].as_i64(), json!(option_id(sc, "25%"))),
-        (mr["id"].as_i64(), json!([option_id(mr, "Loan payable"), option_id(mr, "Creditors")])),
+        (
+            mr["id"].as_i64(),
+            json!([option_id(mr, "Loan payable"), option_id(mr, "Creditors")]),
+        ),
         (question(started, "A loss ratio")["id"].as_i64(), json!(true)),
         (question(started, "What is 20")["id"].as_i64(), json!(25.2)),
         (question(started, "Abbreviate")["id"].as_i64(), json!("  npv ")),
-        (question(started, "Explain")["id"].as_i64(), json!("People take more risk once insured.")),
+        (
+            question(started, "Explain")["id"].as_i64(),
+            json!("People take more risk once insured."),
+        ),
     ];
     for (q, answer) in answers {
-        assert_eq!(save(app, token, attempt, q.expect("id"), answer, 1).await, StatusCode::NO_CONTENT);
+        assert_eq!(
+            save(app, token, attempt, q.expect("id"), answer, 1).await,
+            StatusCode::NO_CONTENT
+        );
     }
 }
 
@@ -180,14 +216,23 @@ async fn the_whole_flow_grades_every_question_type_and_waits_for_the_essay() {
     answer_all_right(&app, &token, &started).await;
     let attempt = started["attempt_id"].as_i64().expect("id");
 
-    let (status, result) = app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token)).await;
+    let (status, result) = app
+        .post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token))
+        .await;
     assert_eq!(status, StatusCode::OK, "{result}");
-    assert_eq!(result["status"], "awaiting_marking", "the essay waits for a trainer: {result}");
+    assert_eq!(
+        result["status"], "awaiting_marking",
+        "the essay waits for a trainer: {result}"
+    );
     assert_eq!(result["percent"], Value::Null);
 
     let essay = question(&started, "Explain")["id"].as_i64().expect("id");
     let status = app
-        .post_json(&format!("/api/v1/attempts/{attempt}/essays/{essay}"), &json!({"score": 1.5}), Some(&drive.trainer))
+        .post_json(
+            &format!("/api/v1/attempts/{attempt}/essays/{essay}"),
+            &json!({"score": 1.5}),
+            Some(&drive.trainer),
+        )
         .await
         .0;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -210,10 +255,20 @@ async fn wrong_answers_score_zero_and_negative_marking_takes_its_fraction() {
     let (_, started) = start(&app, &token, drive.assessment_id).await;
     let attempt = started["attempt_id"].as_i64().expect("id");
     let sc = question(&started, "A premium");
-    save(&app, &token, attempt, sc["id"].as_i64().expect("id"), json!(option_id(sc, "30%")), 1).await;
+    save(
+        &app,
+        &token,
+        attempt,
+        sc["id"].as_i64().expect("id"),
+        json!(option_id(sc, "30%")),
+        1,
+    )
+    .await;
     let tf = question(&started, "A loss ratio")["id"].as_i64().expect("id");
     save(&app, &token, attempt, tf, json!(false), 1).await;
-    let (_, result) = app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token)).await;
+    let (_, result) = app
+        .post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token))
+        .await;
     assert_eq!(result["status"], "graded", "a blank essay needs no marking: {result}");
     assert_eq!(result["score"], -0.5, "two wrong answers at a quarter point each");
     assert_eq!(result["passed"], false);
@@ -227,12 +282,21 @@ async fn a_stale_seq_is_ignored_and_a_newer_one_wins() {
     let (_, started) = start(&app, &token, drive.assessment_id).await;
     let attempt = started["attempt_id"].as_i64().expect("id");
     let q = question(&started, "What is 20")["id"].as_i64().expect("id");
-    assert_eq!(save(&app, &token, attempt, q, json!(25), 5).await, StatusCode::NO_CONTENT);
-    assert_eq!(save(&app, &token, attempt, q, json!(99), 3).await, StatusCode::NO_CONTENT);
+    assert_eq!(
+        save(&app, &token, attempt, q, json!(25), 5).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        save(&app, &token, attempt, q, json!(99), 3).await,
+        StatusCode::NO_CONTENT
+    );
     let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
     assert_eq!(view["responses"][0]["answer"], 25);
     assert_eq!(view["responses"][0]["seq"], 5);
-    assert_eq!(save(&app, &token, attempt, q, json!(24), 6).await, StatusCode::NO_CONTENT);
+    assert_eq!(
+        save(&app, &token, attempt, q, json!(24), 6).await,
+        StatusCode::NO_CONTENT
+    );
     let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
     assert_eq!(view["responses"][0]["answer"], 24);
 }
@@ -247,18 +311,35 @@ async fn a_save_after_the_deadline_and_grace_is_refused_and_the_sweeper_grades_t
     let q = question(&started, "What is 20")["id"].as_i64().expect("id");
     save(&app, &token, attempt, q, json!(25), 1).await;
 
-    app.state.clock.advance(chrono::Duration::minutes(10) + chrono::Duration::seconds(20));
-    assert_eq!(save(&app, &token, attempt, q, json!(26), 2).await, StatusCode::NO_CONTENT, "within grace");
+    app.state
+        .clock
+        .advance(chrono::Duration::minutes(10) + chrono::Duration::seconds(20));
+    assert_eq!(
+        save(&app, &token, attempt, q, json!(26), 2).await,
+        StatusCode::NO_CONTENT,
+        "within grace"
+    );
     app.state.clock.advance(chrono::Duration::seconds(20));
     let (status, body) = app
-        .put_json(&format!("/api/v1/attempts/{attempt}/responses/{q}"), &json!({"answer": 27, "seq": 3}), Some(&token))
+        .put_json(
+            &format!("/api/v1/attempts/{attempt}/responses/{q}"),
+            &json!({"answer": 27, "seq": 3}),
+            Some(&token),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["error"]["message"].as_str().unwrap_or_default().contains("Time is up"));
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Time is up"));
 
     let mail = assay::notices::MailContext::from(app.state.config.as_ref());
     let now = app.state.clock.now();
-    let graded = app.state.db(move |conn| assay::attempts::grade::sweep(conn, now, &mail)).await.expect("sweep");
+    let graded = app
+        .state
+        .db(move |conn| assay::attempts::grade::sweep(conn, now, &mail))
+        .await
+        .expect("sweep");
     assert_eq!(graded, 1);
     let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
     assert_eq!(view["status"], "graded", "{view}");
@@ -272,9 +353,13 @@ async fn submitting_twice_gives_one_result_and_later_saves_are_409() {
     let (_, token, _) = applicant(&app, "twice@example.com", &drive, 80.0).await;
     let (_, started) = start(&app, &token, drive.assessment_id).await;
     let attempt = started["attempt_id"].as_i64().expect("id");
-    let (_, first) = app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token)).await;
+    let (_, first) = app
+        .post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token))
+        .await;
     app.state.clock.advance(chrono::Duration::seconds(5));
-    let (status, second) = app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token)).await;
+    let (status, second) = app
+        .post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(first, second);
     let q = question(&started, "What is 20")["id"].as_i64().expect("id");
@@ -293,10 +378,14 @@ async fn starting_again_resumes_the_open_attempt_and_the_limit_is_enforced() {
     assert_eq!(again["attempt_id"], first["attempt_id"]);
     assert_eq!(again["questions"], first["questions"], "the same form comes back");
     let attempt = first["attempt_id"].as_i64().expect("id");
-    app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token)).await;
+    app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token))
+        .await;
     let (status, body) = start(&app, &token, drive.assessment_id).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert!(body["error"]["message"].as_str().unwrap_or_default().contains("all 1 attempt"));
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("all 1 attempt"));
 }
 
 #[actix_web::test]
@@ -307,7 +396,10 @@ async fn the_window_is_enforced() {
     let (_, token, _) = applicant(&app, "early@example.com", &drive, 80.0).await;
     let (status, body) = start(&app, &token, drive.assessment_id).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert!(body["error"]["message"].as_str().unwrap_or_default().contains("opens at"));
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("opens at"));
     app.state.clock.advance(chrono::Duration::hours(2));
     assert_eq!(start(&app, &token, drive.assessment_id).await.0, StatusCode::CREATED);
 }
@@ -320,17 +412,40 @@ async fn eligibility_is_decided_from_the_profile_with_a_plain_reason() {
     assert_eq!(applied["eligible"], false);
     assert_eq!(applied["reason"], "Your 58% is below this drive's minimum of 60%.");
     let (status, body) = start(&app, &token, drive.assessment_id).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "an ineligible applicant cannot take the test: {body}");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "an ineligible applicant cannot take the test: {body}"
+    );
     // After raising the profile score, applying again checks the same application anew.
-    app.put_json("/api/v1/me/profile", &json!({"score_percent": 64.0, "domain": "finance", "degree": "B.Com"}), Some(&token)).await;
-    let (status, again) =
-        app.post_json(&format!("/api/v1/drives/{}/applications", drive.drive_id), &json!({}), Some(&token)).await;
+    app.put_json(
+        "/api/v1/me/profile",
+        &json!({"score_percent": 64.0, "domain": "finance", "degree": "B.Com"}),
+        Some(&token),
+    )
+    .await;
+    let (status, again) = app
+        .post_json(
+            &format!("/api/v1/drives/{}/applications", drive.drive_id),
+            &json!({}),
+            Some(&token),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{again}");
     assert_eq!(again["application_id"], applied["application_id"]);
     assert_eq!(again["eligible"], true);
-    let (status, _) =
-        app.post_json(&format!("/api/v1/drives/{}/applications", drive.drive_id), &json!({}), Some(&token)).await;
-    assert_eq!(status, StatusCode::CONFLICT, "an eligible application is not made twice");
+    let (status, _) = app
+        .post_json(
+            &format!("/api/v1/drives/{}/applications", drive.drive_id),
+            &json!({}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "an eligible application is not made twice"
+    );
 }
 
 #[actix_web::test]
@@ -342,13 +457,25 @@ async fn a_candidate_cannot_read_or_write_another_persons_attempt() {
     let (_, started) = start(&app, &owner, drive.assessment_id).await;
     let attempt = started["attempt_id"].as_i64().expect("id");
     let q = question(&started, "What is 20")["id"].as_i64().expect("id");
-    assert_eq!(app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&other)).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(save(&app, &other, attempt, q, json!(1), 1).await, StatusCode::NOT_FOUND);
     assert_eq!(
-        app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&other)).await.0,
+        app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&other))
+            .await
+            .0,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&drive.recruiter)).await.0, StatusCode::OK);
+    assert_eq!(save(&app, &other, attempt, q, json!(1), 1).await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&other))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&drive.recruiter))
+            .await
+            .0,
+        StatusCode::OK
+    );
 }
 
 #[actix_web::test]
@@ -360,16 +487,33 @@ async fn no_candidate_visible_response_contains_a_key() {
     let attempt = started["attempt_id"].as_i64().expect("id");
     answer_all_right(&app, &token, &started).await;
     let (_, before) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
-    let (_, result) = app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token)).await;
+    let (_, result) = app
+        .post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token))
+        .await;
     let (_, after) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
-    let (_, public) = app.get_json(&format!("/api/v1/assessments/{}", drive.assessment_id), Some(&token)).await;
+    let (_, public) = app
+        .get_json(&format!("/api/v1/assessments/{}", drive.assessment_id), Some(&token))
+        .await;
     for body in [&started, &before, &result, &after, &public] {
         let text = body.to_string();
-        for leak in ["credit", "explanation", "tolerance", "\"answers\"", "300 / 1,200", "Addition.", "is_key"] {
+        for leak in [
+            "credit",
+            "explanation",
+            "tolerance",
+            "\"answers\"",
+            "300 / 1,200",
+            "Addition.",
+            "is_key",
+        ] {
             assert!(!text.contains(leak), "{leak} leaked in {text}");
         }
     }
-    assert_eq!(app.get_json(&format!("/api/v1/banks/{}/questions", drive.bank_id), Some(&token)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get_json(&format!("/api/v1/banks/{}/questions", drive.bank_id), Some(&token))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[actix_web::test]
@@ -378,12 +522,17 @@ async fn an_accommodation_factor_lengthens_the_deadline() {
     let drive = drive_with(&app, json!({"time_limit_minutes": 40})).await;
     let (id, token, _) = applicant(&app, "factor@example.com", &drive, 80.0).await;
     let status = app
-        .put_json(&format!("/api/v1/users/{id}/accommodation"), &json!({"factor": 1.25, "reason": "medical"}), Some(&drive.recruiter))
+        .put_json(
+            &format!("/api/v1/users/{id}/accommodation"),
+            &json!({"factor": 1.25, "reason": "medical"}),
+            Some(&drive.recruiter),
+        )
         .await
         .0;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, started) = start(&app, &token, drive.assessment_id).await;
-    let deadline = chrono::DateTime::parse_from_rfc3339(started["deadline"].as_str().expect("deadline")).expect("rfc3339");
+    let deadline =
+        chrono::DateTime::parse_from_rfc3339(started["deadline"].as_str().expect("deadline")).expect("rfc3339");
     let now = chrono::DateTime::parse_from_rfc3339(started["server_now"].as_str().expect("now")).expect("rfc3339");
     assert_eq!((deadline - now).num_minutes(), 50);
 }
@@ -403,7 +552,10 @@ async fn a_blueprint_the_bank_cannot_fill_is_refused_naming_the_section_and_shor
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let message = body["error"]["details"][0]["message"].as_str().unwrap_or_default();
-    assert!(message.contains("Section 'Quant' needs 5 hard questions") && message.contains("5 short"), "{message}");
+    assert!(
+        message.contains("Section 'Quant' needs 5 hard questions") && message.contains("5 short"),
+        "{message}"
+    );
 }
 
 #[actix_web::test]
@@ -415,10 +567,15 @@ async fn grading_moves_the_application_to_tested_and_queues_the_result_notice() 
     let (_, token, applied) = applicant(&app, "notice@example.com", &drive, 80.0).await;
     let (_, started) = start(&app, &token, drive.assessment_id).await;
     let attempt = started["attempt_id"].as_i64().expect("id");
-    app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token)).await;
+    app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token))
+        .await;
     let mut conn = app.state.pool.get().expect("conn");
     let app_id = applied["application_id"].as_i64().expect("id") as i32;
-    let status: String = applications::table.find(app_id).select(applications::status).first(&mut conn).expect("app");
+    let status: String = applications::table
+        .find(app_id)
+        .select(applications::status)
+        .first(&mut conn)
+        .expect("app");
     assert_eq!(status, "tested");
     let kinds: Vec<(String, String)> = notices::table
         .filter(notices::recipient_email.eq("notice@example.com"))
@@ -428,5 +585,9 @@ async fn grading_moves_the_application_to_tested_and_queues_the_result_notice() 
         .expect("notices");
     let kinds_only: Vec<&str> = kinds.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(kinds_only, vec!["welcome", "application_received", "test_result"]);
-    assert!(kinds[2].1.contains("We will be in touch"), "show_score false hides the score: {}", kinds[2].1);
+    assert!(
+        kinds[2].1.contains("We will be in touch"),
+        "show_score false hides the score: {}",
+        kinds[2].1
+    );
 }

@@ -48,7 +48,11 @@ impl TestDb {
                 // race the server threads still alive then.
                 let (path, query) = admin_url.split_once('?').unwrap_or((&admin_url, ""));
                 let base = path.rsplit_once('/').map(|(b, _)| b).unwrap_or(path);
-                let query = if query.contains("sslmode") { query.to_string() } else { format!("sslmode=disable&{query}") };
+                let query = if query.contains("sslmode") {
+                    query.to_string()
+                } else {
+                    format!("sslmode=disable&{query}")
+                };
                 let url = format!("{base}/{name}?{}", query.trim_end_matches('&'));
                 (TestDb::Postgres { admin_url, name }, url)
             }
@@ -324,4 +328,18 @@ pub fn error_fields(body: &Value) -> Vec<String> {
         .as_array()
         .map(|d| d.iter().filter_map(|x| x["field"].as_str().map(String::from)).collect())
         .unwrap_or_default()
+}
+
+/// A browser signed in through the sign-in form.
+pub async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
+    let mut browser = app.browser();
+    let page = browser.get("/signin").await;
+    let signed = browser
+        .post_form(
+            "/signin",
+            &[("csrf_token", &page.csrf()), ("email", email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    browser
 }

@@ -6,21 +6,7 @@ use awc::http::StatusCode;
 use serde_json::{json, Value};
 
 use crate::attempts::{applicant, bank, drive_with, start, EVERY_TYPE};
-use crate::helpers::{spawn_app, Browser, TestApp, PASSWORD};
-
-/// A browser signed in through the sign-in form.
-async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
-    let mut browser = app.browser();
-    let page = browser.get("/signin").await;
-    let signed = browser
-        .post_form(
-            "/signin",
-            &[("csrf_token", &page.csrf()), ("email", email), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
-    browser
-}
+use crate::helpers::{signed_in, spawn_app};
 
 /// The text of the element with this id, up to its closing tag.
 fn element<'b>(body: &'b str, id: &str) -> &'b str {
@@ -168,7 +154,12 @@ async fn a_candidate_sees_open_drives_applies_through_the_form_and_the_drive_pag
     let page = browser.get(&format!("/drives/{}", fixture.drive_id)).await;
     assert!(page.body.contains("Your 58% is below this drive&#39;s minimum of 60%."));
     // Once eligible, a second application is refused on the drive page.
-    app.put_json("/api/v1/me/profile", &serde_json::json!({"score_percent": 70.0, "domain": "finance", "degree": "B.Com"}), Some(&token)).await;
+    app.put_json(
+        "/api/v1/me/profile",
+        &serde_json::json!({"score_percent": 70.0, "domain": "finance", "degree": "B.Com"}),
+        Some(&token),
+    )
+    .await;
     browser.post_form(&apply, &[("csrf_token", &page.csrf())]).await;
     let again = browser.post_form(&apply, &[("csrf_token", &page.csrf())]).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
@@ -179,9 +170,7 @@ async fn a_candidate_sees_open_drives_applies_through_the_form_and_the_drive_pag
     assert!(again.body.contains("You applied to this drive already"));
     let listed = browser.get("/drives").await;
     assert!(
-        listed
-            .body
-            .contains("You applied</strong> (status: applied)."),
+        listed.body.contains("You applied</strong> (status: applied)."),
         "{}",
         listed.body
     );

@@ -45,7 +45,12 @@ async fn setup(app: &TestApp) -> Setup {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    Setup { recruiter, trainer, drive_id: body["id"].as_i64().expect("id"), assessment_id }
+    Setup {
+        recruiter,
+        trainer,
+        drive_id: body["id"].as_i64().expect("id"),
+        assessment_id,
+    }
 }
 
 /// A candidate who applies, answers `quant` Quant and `verbal` Verbal
@@ -53,24 +58,47 @@ async fn setup(app: &TestApp) -> Setup {
 async fn takes(app: &TestApp, s: &Setup, name: &str, profile: Value, quant: usize, verbal: usize) -> i64 {
     let email = format!("{}@example.com", name.to_lowercase().replace([' ', ',', '"', '='], ""));
     let (status, body) = app
-        .post_json("/api/v1/candidates", &json!({"email": email, "password": crate::helpers::PASSWORD, "full_name": name}), None)
+        .post_json(
+            "/api/v1/candidates",
+            &json!({"email": email, "password": crate::helpers::PASSWORD, "full_name": name}),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let token = app.sign_in(&email, crate::helpers::PASSWORD).await;
     app.put_json("/api/v1/me/profile", &profile, Some(&token)).await;
-    let (_, applied) = app.post_json(&format!("/api/v1/drives/{}/applications", s.drive_id), &json!({}), Some(&token)).await;
+    let (_, applied) = app
+        .post_json(
+            &format!("/api/v1/drives/{}/applications", s.drive_id),
+            &json!({}),
+            Some(&token),
+        )
+        .await;
     if applied["eligible"] == true {
         let (_, started) = crate::attempts::start(app, &token, s.assessment_id).await;
         let attempt = started["attempt_id"].as_i64().expect("attempt");
         let (mut q_left, mut v_left) = (quant, verbal);
         for q in started["questions"].as_array().expect("questions") {
-            let right = if q["section"] == "Quant" { q_left > 0 } else { v_left > 0 };
-            if q["section"] == "Quant" { q_left = q_left.saturating_sub(1) } else { v_left = v_left.saturating_sub(1) }
+            let right = if q["section"] == "Quant" {
+                q_left > 0
+            } else {
+                v_left > 0
+            };
+            if q["section"] == "Quant" {
+                q_left = q_left.saturating_sub(1)
+            } else {
+                v_left = v_left.saturating_sub(1)
+            }
             let id = q["id"].as_i64().expect("id");
-            app.put_json(&format!("/api/v1/attempts/{attempt}/responses/{id}"), &json!({"answer": right, "seq": 1}), Some(&token))
-                .await;
+            app.put_json(
+                &format!("/api/v1/attempts/{attempt}/responses/{id}"),
+                &json!({"answer": right, "seq": 1}),
+                Some(&token),
+            )
+            .await;
         }
-        app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token)).await;
+        app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token))
+            .await;
     }
     app.state.clock.advance(chrono::Duration::seconds(10));
     applied["application_id"].as_i64().expect("application id")
@@ -81,13 +109,20 @@ fn finance(score: f64) -> Value {
 }
 
 async fn rankings(app: &TestApp, s: &Setup, query: &str) -> Vec<Value> {
-    let (status, body) = app.get_json(&format!("/api/v1/drives/{}/rankings?{query}", s.drive_id), Some(&s.recruiter)).await;
+    let (status, body) = app
+        .get_json(
+            &format!("/api/v1/drives/{}/rankings?{query}", s.drive_id),
+            Some(&s.recruiter),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body.as_array().cloned().expect("rows")
 }
 
 fn names(rows: &[Value]) -> Vec<String> {
-    rows.iter().map(|r| r["full_name"].as_str().unwrap_or_default().to_string()).collect()
+    rows.iter()
+        .map(|r| r["full_name"].as_str().unwrap_or_default().to_string())
+        .collect()
 }
 
 /// D 100%; A, C, E, B all 75% with Quant tie-breaks 4, 3, 3, 2; E after C.
@@ -96,7 +131,12 @@ async fn five(app: &TestApp, s: &Setup) -> Vec<i64> {
     for (name, profile, q, v) in [
         ("Asha", finance(70.0), 4, 2),
         ("Bala", finance(70.0), 2, 4),
-        ("Chitra", json!({"score_percent": 70, "domain": "law", "degree": "LLB"}), 3, 3),
+        (
+            "Chitra",
+            json!({"score_percent": 70, "domain": "law", "degree": "LLB"}),
+            3,
+            3,
+        ),
         ("Dev", finance(90.0), 4, 4),
         ("Esha", finance(70.0), 3, 3),
     ] {
@@ -117,7 +157,10 @@ async fn rankings_order_by_percent_then_tie_break_then_submission_and_ties_share
     // Percentile: 100 × (below + half of equal) / N. Dev: (4 + 0.5) / 5; the 75% group: (0 + 2) / 5.
     assert_eq!(rows[0]["percentile"], 90.0);
     assert_eq!(rows[1]["percentile"], 40.0);
-    assert_eq!(rows[0]["sections"], json!([{"name": "Quant", "percent": 100.0}, {"name": "Verbal", "percent": 100.0}]));
+    assert_eq!(
+        rows[0]["sections"],
+        json!([{"name": "Quant", "percent": 100.0}, {"name": "Verbal", "percent": 100.0}])
+    );
 }
 
 #[actix_web::test]
@@ -129,15 +172,29 @@ async fn each_filter_narrows_the_rankings() {
     assert_eq!(names(&rankings(&app, &s, "domain=law").await), vec!["Chitra"]);
     assert_eq!(names(&rankings(&app, &s, "degree=LLB").await), vec!["Chitra"]);
     assert_eq!(names(&rankings(&app, &s, "min_percent=80").await), vec!["Dev"]);
-    assert_eq!(names(&rankings(&app, &s, "eligible=false").await), Vec::<String>::new(), "ineligible applicants are never graded");
+    assert_eq!(
+        names(&rankings(&app, &s, "eligible=false").await),
+        Vec::<String>::new(),
+        "ineligible applicants are never graded"
+    );
     let status = app
-        .post_json(&format!("/api/v1/applications/{}/decision", ids[3]), &json!({"status": "shortlisted_kpo"}), Some(&s.recruiter))
+        .post_json(
+            &format!("/api/v1/applications/{}/decision", ids[3]),
+            &json!({"status": "shortlisted_kpo"}),
+            Some(&s.recruiter),
+        )
         .await
         .0;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(names(&rankings(&app, &s, "status=shortlisted_kpo").await), vec!["Dev"]);
-    assert_eq!(names(&rankings(&app, &s, "status=tested&min_percent=75").await), vec!["Asha", "Chitra", "Esha", "Bala"]);
-    assert_eq!(names(&rankings(&app, &s, "sort=section:Verbal&limit=2").await), vec!["Dev", "Bala"]);
+    assert_eq!(
+        names(&rankings(&app, &s, "status=tested&min_percent=75").await),
+        vec!["Asha", "Chitra", "Esha", "Bala"]
+    );
+    assert_eq!(
+        names(&rankings(&app, &s, "sort=section:Verbal&limit=2").await),
+        vec!["Dev", "Bala"]
+    );
 }
 
 #[actix_web::test]
@@ -156,7 +213,10 @@ async fn paging_neither_skips_nor_repeats_when_results_arrive_between_pages() {
     let after = second[1]["application_id"].as_i64().expect("id");
     let third = rankings(&app, &s, &format!("limit=2&after={after}")).await;
     assert_eq!(names(&third), vec!["Bala", "Hari"]);
-    assert_eq!(third[0]["rank"], 6, "Gita's 87.5% now ranks above, so Bala moved down one");
+    assert_eq!(
+        third[0]["rank"], 6,
+        "Gita's 87.5% now ranks above, so Bala moved down one"
+    );
 }
 
 #[actix_web::test]
@@ -164,7 +224,15 @@ async fn the_csv_escapes_commas_quotes_newlines_and_formula_cells() {
     let app = spawn_app().await;
     let s = setup(&app).await;
     takes(&app, &s, "=HYPERLINK(\"evil\")", finance(70.0), 4, 4).await;
-    takes(&app, &s, "Rao, \"Ravi\"", json!({"score_percent": 70, "domain": "finance", "degree": "B.Com\nHons"}), 3, 3).await;
+    takes(
+        &app,
+        &s,
+        "Rao, \"Ravi\"",
+        json!({"score_percent": 70, "domain": "finance", "degree": "B.Com\nHons"}),
+        3,
+        3,
+    )
+    .await;
     let mut res = app
         .client
         .get(app.url(&format!("/api/v1/drives/{}/rankings.csv", s.drive_id)))
@@ -173,7 +241,11 @@ async fn the_csv_escapes_commas_quotes_newlines_and_formula_cells() {
         .await
         .expect("csv");
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers().get("content-type").and_then(|c| c.to_str().ok()).is_some_and(|c| c.starts_with("text/csv")));
+    assert!(res
+        .headers()
+        .get("content-type")
+        .and_then(|c| c.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/csv")));
     let body = res.body().await.expect("body");
     let mut reader = csv::Reader::from_reader(body.as_ref());
     let headers = reader.headers().expect("headers").clone();
@@ -196,12 +268,21 @@ async fn every_illegal_move_is_409_and_names_the_allowed_ones() {
     let decide = |id: i64, to: &'static str| {
         let app = &app;
         let token = s.recruiter.clone();
-        async move { app.post_json(&format!("/api/v1/applications/{id}/decision"), &json!({"status": to}), Some(&token)).await }
+        async move {
+            app.post_json(
+                &format!("/api/v1/applications/{id}/decision"),
+                &json!({"status": to}),
+                Some(&token),
+            )
+            .await
+        }
     };
-    let check_illegal = |from: &'static str| assay::drives::pipeline::STATUSES
-        .into_iter()
-        .filter(move |to| !assay::drives::pipeline::allowed_from(from).contains(to))
-        .collect::<Vec<_>>();
+    let check_illegal = |from: &'static str| {
+        assay::drives::pipeline::STATUSES
+            .into_iter()
+            .filter(move |to| !assay::drives::pipeline::allowed_from(from).contains(to))
+            .collect::<Vec<_>>()
+    };
     for (id, path) in [
         (walked, vec!["tested", "shortlisted_kpo", "offered_bpo", "hired"]),
         (ineligible, vec!["applied", "rejected"]),
@@ -220,7 +301,10 @@ async fn every_illegal_move_is_409_and_names_the_allowed_ones() {
         }
     }
     let (_, body) = decide(walked, "rejected").await;
-    assert!(body["error"]["message"].as_str().unwrap_or_default().contains("final"), "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap_or_default().contains("final"),
+        "{body}"
+    );
 }
 
 #[actix_web::test]
@@ -230,29 +314,69 @@ async fn bulk_actions_state_how_many_they_touch_and_touch_exactly_those() {
     five(&app, &s).await;
     let mut browser = app.browser();
     let page = browser.get("/signin").await;
-    browser.post_form("/signin", &[("csrf_token", &page.csrf()), ("email", "recruiter@example.com"), ("password", crate::helpers::PASSWORD)]).await;
+    browser
+        .post_form(
+            "/signin",
+            &[
+                ("csrf_token", &page.csrf()),
+                ("email", "recruiter@example.com"),
+                ("password", crate::helpers::PASSWORD),
+            ],
+        )
+        .await;
     let list = browser.get(&format!("/drives/{}/rankings", s.drive_id)).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     let csrf = list.csrf();
-    let preview = browser.post_form(&format!("/drives/{}/bulk", s.drive_id), &[("csrf_token", &csrf), ("action", "shortlist_top"), ("n", "2")]).await;
+    let preview = browser
+        .post_form(
+            &format!("/drives/{}/bulk", s.drive_id),
+            &[("csrf_token", &csrf), ("action", "shortlist_top"), ("n", "2")],
+        )
+        .await;
     assert!(preview.body.contains("2 people"), "{}", preview.body);
     let done = browser
-        .post_form(&format!("/drives/{}/bulk/confirm", s.drive_id), &[("csrf_token", &csrf), ("action", "shortlist_top"), ("n", "2"), ("expected", "2")])
+        .post_form(
+            &format!("/drives/{}/bulk/confirm", s.drive_id),
+            &[
+                ("csrf_token", &csrf),
+                ("action", "shortlist_top"),
+                ("n", "2"),
+                ("expected", "2"),
+            ],
+        )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    assert_eq!(names(&rankings(&app, &s, "status=shortlisted_kpo").await), vec!["Dev", "Asha"]);
+    assert_eq!(
+        names(&rankings(&app, &s, "status=shortlisted_kpo").await),
+        vec!["Dev", "Asha"]
+    );
 
     let preview = browser
-        .post_form(&format!("/drives/{}/bulk", s.drive_id), &[("csrf_token", &csrf), ("action", "reject_below"), ("percent", "80")])
+        .post_form(
+            &format!("/drives/{}/bulk", s.drive_id),
+            &[("csrf_token", &csrf), ("action", "reject_below"), ("percent", "80")],
+        )
         .await;
     assert!(preview.body.contains("3 people"), "{}", preview.body);
     // The confirmed count no longer matches once someone new is tested below the line.
     takes(&app, &s, "Late", finance(70.0), 1, 1).await;
     let stale = browser
-        .post_form(&format!("/drives/{}/bulk/confirm", s.drive_id), &[("csrf_token", &csrf), ("action", "reject_below"), ("percent", "80"), ("expected", "3")])
+        .post_form(
+            &format!("/drives/{}/bulk/confirm", s.drive_id),
+            &[
+                ("csrf_token", &csrf),
+                ("action", "reject_below"),
+                ("percent", "80"),
+                ("expected", "3"),
+            ],
+        )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
-    assert_eq!(names(&rankings(&app, &s, "status=rejected").await), Vec::<String>::new(), "nothing changed");
+    assert_eq!(
+        names(&rankings(&app, &s, "status=rejected").await),
+        Vec::<String>::new(),
+        "nothing changed"
+    );
 }
 
 #[actix_web::test]
@@ -263,16 +387,39 @@ async fn a_decision_records_the_actor_and_note_and_queues_its_notice() {
     let s = setup(&app).await;
     let id = takes(&app, &s, "Noted", finance(70.0), 4, 4).await;
     let (status, _) = app
-        .post_json(&format!("/api/v1/applications/{id}/decision"), &json!({"status": "offered_bpo", "note": "Strong verbal"}), Some(&s.recruiter))
+        .post_json(
+            &format!("/api/v1/applications/{id}/decision"),
+            &json!({"status": "offered_bpo", "note": "Strong verbal"}),
+            Some(&s.recruiter),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let mut browser = app.browser();
     let page = browser.get("/signin").await;
-    browser.post_form("/signin", &[("csrf_token", &page.csrf()), ("email", "recruiter@example.com"), ("password", crate::helpers::PASSWORD)]).await;
+    browser
+        .post_form(
+            "/signin",
+            &[
+                ("csrf_token", &page.csrf()),
+                ("email", "recruiter@example.com"),
+                ("password", crate::helpers::PASSWORD),
+            ],
+        )
+        .await;
     let detail = browser.get(&format!("/drives/{}/applications/{id}", s.drive_id)).await;
-    assert!(detail.body.contains("<strong>offered_bpo</strong> by Staff Member: Strong verbal"), "{}", detail.body);
+    assert!(
+        detail
+            .body
+            .contains("<strong>offered_bpo</strong> by Staff Member: Strong verbal"),
+        "{}",
+        detail.body
+    );
     let mut conn = app.state.pool.get().expect("conn");
-    let kinds: Vec<String> = notices::table.filter(notices::recipient_email.eq("noted@example.com")).select(notices::kind).load(&mut conn).expect("notices");
+    let kinds: Vec<String> = notices::table
+        .filter(notices::recipient_email.eq("noted@example.com"))
+        .select(notices::kind)
+        .load(&mut conn)
+        .expect("notices");
     assert!(kinds.contains(&"offered_bpo".to_string()), "{kinds:?}");
 }
 
@@ -283,12 +430,39 @@ async fn only_recruiters_and_admins_see_rankings() {
     let (_, candidate) = app.candidate("nosy@example.com").await;
     let (_, admin) = app.staff("admin@example.com", Role::Admin).await;
     for token in [&candidate, &s.trainer] {
-        assert_eq!(app.get_json(&format!("/api/v1/drives/{}/rankings", s.drive_id), Some(token)).await.0, StatusCode::FORBIDDEN);
-        assert_eq!(app.get_json(&format!("/api/v1/drives/{}/rankings.csv", s.drive_id), Some(token)).await.0, StatusCode::FORBIDDEN);
-        let page = app.client.get(app.url(&format!("/drives/{}/rankings", s.drive_id))).bearer_auth(token).send().await.expect("get");
+        assert_eq!(
+            app.get_json(&format!("/api/v1/drives/{}/rankings", s.drive_id), Some(token))
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.get_json(&format!("/api/v1/drives/{}/rankings.csv", s.drive_id), Some(token))
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        let page = app
+            .client
+            .get(app.url(&format!("/drives/{}/rankings", s.drive_id)))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("get");
         assert_eq!(page.status(), StatusCode::FORBIDDEN);
     }
-    assert_eq!(app.get_json(&format!("/api/v1/drives/{}/rankings", s.drive_id), Some(&admin)).await.0, StatusCode::OK);
-    let charts = app.client.get(app.url(&format!("/drives/{}/charts", s.drive_id))).bearer_auth(&admin).send().await.expect("get");
+    assert_eq!(
+        app.get_json(&format!("/api/v1/drives/{}/rankings", s.drive_id), Some(&admin))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let charts = app
+        .client
+        .get(app.url(&format!("/drives/{}/charts", s.drive_id)))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("get");
     assert_eq!(charts.status(), StatusCode::OK);
 }

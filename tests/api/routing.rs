@@ -26,11 +26,22 @@ pub async fn scene(app: &TestApp, max_attempts: i32) -> Scene {
                             {"name": "Verbal", "bank_id": bank, "category": "Rank/Verbal", "count": 4}]}),
     )
     .await;
-    let (status, body) =
-        app.post_json("/api/v1/cohorts", &json!({"name": "Batch 7", "starts_on": "2026-06-01", "ends_on": "2026-11-30"}), Some(&trainer)).await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/cohorts",
+            &json!({"name": "Batch 7", "starts_on": "2026-06-01", "ends_on": "2026-11-30"}),
+            Some(&trainer),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let cohort = body["id"].as_i64().expect("cohort");
-    let (status, body) = app.post_json(&format!("/api/v1/cohorts/{cohort}/exams"), &json!({"assessment_id": exam}), Some(&trainer)).await;
+    let (status, body) = app
+        .post_json(
+            &format!("/api/v1/cohorts/{cohort}/exams"),
+            &json!({"assessment_id": exam}),
+            Some(&trainer),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let mut processes = Vec::new();
     for (name, tier, min, minimums, seats) in [
@@ -50,7 +61,13 @@ pub async fn scene(app: &TestApp, max_attempts: i32) -> Scene {
         assert_eq!(status, StatusCode::CREATED, "{body}");
         processes.push(body["id"].as_i64().expect("id"));
     }
-    Scene { trainer, admin, cohort, exam, processes }
+    Scene {
+        trainer,
+        admin,
+        cohort,
+        exam,
+        processes,
+    }
 }
 
 /// A trainee of the cohort who takes the exam with `quant` and `verbal` right.
@@ -76,25 +93,43 @@ async fn sit(app: &TestApp, s: &Scene, token: &str, quant: usize, verbal: usize)
     for question in started["questions"].as_array().expect("questions") {
         let quant_item = question["section"] == "Quant";
         let right = if quant_item { q > 0 } else { v > 0 };
-        if quant_item { q = q.saturating_sub(1) } else { v = v.saturating_sub(1) }
+        if quant_item {
+            q = q.saturating_sub(1)
+        } else {
+            v = v.saturating_sub(1)
+        }
         let id = question["id"].as_i64().expect("id");
-        app.put_json(&format!("/api/v1/attempts/{attempt}/responses/{id}"), &json!({"answer": right, "seq": 1}), Some(token)).await;
+        app.put_json(
+            &format!("/api/v1/attempts/{attempt}/responses/{id}"),
+            &json!({"answer": right, "seq": 1}),
+            Some(token),
+        )
+        .await;
     }
-    let (status, _) = app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(token)).await;
+    let (status, _) = app
+        .post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(token))
+        .await;
     assert_eq!(status, StatusCode::OK);
     app.state.clock.advance(chrono::Duration::seconds(30));
 }
 
 pub async fn run(app: &TestApp, s: &Scene) -> Value {
     let (status, body) = app
-        .post_json(&format!("/api/v1/cohorts/{}/routing-runs", s.cohort), &json!({"assessment_id": s.exam, "tie_break_sections": ["Quant"]}), Some(&s.trainer))
+        .post_json(
+            &format!("/api/v1/cohorts/{}/routing-runs", s.cohort),
+            &json!({"assessment_id": s.exam, "tie_break_sections": ["Quant"]}),
+            Some(&s.trainer),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body
 }
 
 fn line(run: &Value, trainee: i64) -> &Value {
-    run["assignments"].as_array().and_then(|a| a.iter().find(|l| l["trainee_id"] == trainee)).unwrap_or_else(|| panic!("no line for {trainee}"))
+    run["assignments"]
+        .as_array()
+        .and_then(|a| a.iter().find(|l| l["trainee_id"] == trainee))
+        .unwrap_or_else(|| panic!("no line for {trainee}"))
 }
 
 #[actix_web::test]
@@ -123,12 +158,40 @@ async fn a_run_places_by_rank_tier_cutoffs_and_seats_and_explains_each_line() {
         assert_eq!(l["status"], status, "{l}");
         assert_eq!(l["process_id"].as_i64(), process, "{l}");
         let explanation = l["explanation"].as_str().unwrap_or_default();
-        assert!(explanation.starts_with(&format!("Ranked {rank} of 6 at ")), "{explanation}");
+        assert!(
+            explanation.starts_with(&format!("Ranked {rank} of 6 at ")),
+            "{explanation}"
+        );
     }
-    assert!(line(&r, t2)["explanation"].as_str().unwrap_or_default().contains("Quant"), "the section miss is named: {}", line(&r, t2));
-    assert!(line(&r, t3)["explanation"].as_str().unwrap_or_default().contains("full"), "the full tier is named: {}", line(&r, t3));
-    assert!(line(&r, t6)["explanation"].as_str().unwrap_or_default().contains("re-exam"), "{}", line(&r, t6));
-    assert!(r["band_note"].as_str().unwrap_or_default().contains("default band"), "fewer than 20 attempts: {}", r["band_note"]);
+    assert!(
+        line(&r, t2)["explanation"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Quant"),
+        "the section miss is named: {}",
+        line(&r, t2)
+    );
+    assert!(
+        line(&r, t3)["explanation"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("full"),
+        "the full tier is named: {}",
+        line(&r, t3)
+    );
+    assert!(
+        line(&r, t6)["explanation"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("re-exam"),
+        "{}",
+        line(&r, t6)
+    );
+    assert!(
+        r["band_note"].as_str().unwrap_or_default().contains("default band"),
+        "fewer than 20 attempts: {}",
+        r["band_note"]
+    );
 }
 
 #[actix_web::test]
@@ -148,14 +211,27 @@ async fn a_near_miss_within_the_band_is_a_review_that_keeps_its_seat_until_a_per
     assert_eq!(l["review_process_id"].as_i64(), Some(claims_plus), "{l}");
     let held = l["process_id"].as_i64().expect("holds the seat it qualifies for");
     let run_id = r["run_id"].as_i64().expect("run");
-    let (status, body) = app.post_json(&format!("/api/v1/routing-runs/{run_id}/publish"), &json!({}), Some(&s.trainer)).await;
+    let (status, body) = app
+        .post_json(
+            &format!("/api/v1/routing-runs/{run_id}/publish"),
+            &json!({}),
+            Some(&s.trainer),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "reviews must be resolved first: {body}");
     let (status, resolved) = app
-        .post_json(&format!("/api/v1/routing-runs/{run_id}/overrides"), &json!({"trainee_id": near, "process_id": claims_plus, "reason": "Strong claims work in training"}), Some(&s.trainer))
+        .post_json(
+            &format!("/api/v1/routing-runs/{run_id}/overrides"),
+            &json!({"trainee_id": near, "process_id": claims_plus, "reason": "Strong claims work in training"}),
+            Some(&s.trainer),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{resolved}");
     let l = line(&resolved, near);
-    assert_eq!((l["status"].as_str(), l["process_id"].as_i64()), (Some("assigned"), Some(claims_plus)));
+    assert_eq!(
+        (l["status"].as_str(), l["process_id"].as_i64()),
+        (Some("assigned"), Some(claims_plus))
+    );
     assert_ne!(held, claims_plus);
     assert_eq!(l["override_reason"], "Strong claims work in training");
 }
@@ -171,17 +247,37 @@ async fn publishing_freezes_the_run_queues_one_notice_per_trainee_and_seats_carr
     let (t3, t3_token) = trainee(&app, &s, "Vik", 2, 3).await; // 62.5%: Policy admin
     let r = run(&app, &s).await;
     let run_id = r["run_id"].as_i64().expect("run");
-    let (status, _) = app.post_json(&format!("/api/v1/routing-runs/{run_id}/publish"), &json!({}), Some(&s.trainer)).await;
+    let (status, _) = app
+        .post_json(
+            &format!("/api/v1/routing-runs/{run_id}/publish"),
+            &json!({}),
+            Some(&s.trainer),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = app.post_json(&format!("/api/v1/routing-runs/{run_id}/publish"), &json!({}), Some(&s.trainer)).await;
+    let (status, _) = app
+        .post_json(
+            &format!("/api/v1/routing-runs/{run_id}/publish"),
+            &json!({}),
+            Some(&s.trainer),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "a published run is frozen");
     let (status, _) = app
-        .post_json(&format!("/api/v1/routing-runs/{run_id}/overrides"), &json!({"trainee_id": t1, "process_id": null, "reason": "x"}), Some(&s.trainer))
+        .post_json(
+            &format!("/api/v1/routing-runs/{run_id}/overrides"),
+            &json!({"trainee_id": t1, "process_id": null, "reason": "x"}),
+            Some(&s.trainer),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     {
         let mut conn = app.state.pool.get().expect("conn");
-        let routing: i64 = notices::table.filter(notices::kind.eq("routing_decision")).count().get_result(&mut conn).expect("count");
+        let routing: i64 = notices::table
+            .filter(notices::kind.eq("routing_decision"))
+            .count()
+            .get_result(&mut conn)
+            .expect("count");
         assert_eq!(routing, 3, "one notice per trainee");
     }
 
@@ -190,9 +286,23 @@ async fn publishing_freezes_the_run_queues_one_notice_per_trainee_and_seats_carr
     sit(&app, &s, &t3_token, 4, 4).await;
     sit(&app, &s, &t2_token, 1, 1).await;
     let again = run(&app, &s).await;
-    assert_eq!(line(&again, t1)["process_id"].as_i64(), Some(s.processes[0]), "Tara keeps Underwriting");
-    assert_eq!(line(&again, t2)["process_id"].as_i64(), Some(s.processes[1]), "nobody moves down: {}", line(&again, t2));
-    assert_eq!(line(&again, t3)["process_id"].as_i64(), Some(s.processes[2]), "no higher seat is free: {}", line(&again, t3));
+    assert_eq!(
+        line(&again, t1)["process_id"].as_i64(),
+        Some(s.processes[0]),
+        "Tara keeps Underwriting"
+    );
+    assert_eq!(
+        line(&again, t2)["process_id"].as_i64(),
+        Some(s.processes[1]),
+        "nobody moves down: {}",
+        line(&again, t2)
+    );
+    assert_eq!(
+        line(&again, t3)["process_id"].as_i64(),
+        Some(s.processes[2]),
+        "no higher seat is free: {}",
+        line(&again, t3)
+    );
 
     // A new Claims-tier seat opens: the next run promotes Vik into it.
     let (status, body) = app
@@ -215,19 +325,38 @@ async fn hiring_into_a_cohort_makes_a_trainee_who_may_take_its_exam_and_a_second
     let app_id = applied["application_id"].as_i64().expect("id");
     let (_, started) = crate::attempts::start(&app, &token, drive.assessment_id).await;
     let attempt = started["attempt_id"].as_i64().expect("attempt");
-    app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token)).await;
+    app.post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token))
+        .await;
     for status in ["shortlisted_kpo"] {
-        let (code, body) = app.post_json(&format!("/api/v1/applications/{app_id}/decision"), &json!({"status": status}), Some(&drive.recruiter)).await;
+        let (code, body) = app
+            .post_json(
+                &format!("/api/v1/applications/{app_id}/decision"),
+                &json!({"status": status}),
+                Some(&drive.recruiter),
+            )
+            .await;
         assert_eq!(code, StatusCode::OK, "{body}");
     }
     let (code, body) = app
-        .post_json(&format!("/api/v1/applications/{app_id}/decision"), &json!({"status": "hired", "cohort_id": s.cohort}), Some(&drive.recruiter))
+        .post_json(
+            &format!("/api/v1/applications/{app_id}/decision"),
+            &json!({"status": "hired", "cohort_id": s.cohort}),
+            Some(&drive.recruiter),
+        )
         .await;
     assert_eq!(code, StatusCode::OK, "{body}");
     let (code, _) = crate::attempts::start(&app, &token, s.exam).await;
-    assert_eq!(code, StatusCode::CREATED, "the same account now takes the post-training exam");
+    assert_eq!(
+        code,
+        StatusCode::CREATED,
+        "the same account now takes the post-training exam"
+    );
     let (code, body) = app
-        .post_json(&format!("/api/v1/cohorts/{}/trainees", s.cohort), &json!({"candidate_id": candidate}), Some(&drive.recruiter))
+        .post_json(
+            &format!("/api/v1/cohorts/{}/trainees", s.cohort),
+            &json!({"candidate_id": candidate}),
+            Some(&drive.recruiter),
+        )
         .await;
     assert_eq!(code, StatusCode::CONFLICT, "{body}");
 }

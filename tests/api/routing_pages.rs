@@ -7,22 +7,8 @@ use assay::db::UserId;
 use awc::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Browser, TestApp, PASSWORD};
+use crate::helpers::{signed_in, spawn_app, TestApp};
 use crate::routing::{run, scene, trainee, Scene};
-
-/// A browser signed in through the sign-in form.
-async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
-    let mut browser = app.browser();
-    let page = browser.get("/signin").await;
-    let signed = browser
-        .post_form(
-            "/signin",
-            &[("csrf_token", &page.csrf()), ("email", email), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
-    browser
-}
 
 /// The markup of the element with this id, up to its closing tag (the pages
 /// never nest an element in one of the same kind).
