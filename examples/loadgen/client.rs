@@ -307,7 +307,7 @@ pub async fn save_loop(api: &Api, attempt: &Attempt, pace: Pace, started: Instan
         let done = Instant::now();
         run.lat.push(done - due);
         match result {
-            Ok(()) => run.count_ok(done - started),
+            Ok(()) => run.count_ok(done - started, end - started),
             Err(e) => run.errors.add(e),
         }
         if let Pace::Every { interval, .. } = pace {

@@ -74,14 +74,19 @@ impl Errors {
 #[derive(Default)]
 pub struct SaveRun {
     pub ok: u64,
+    /// Saves answered before the run's end: the rate a paced run sustained.
+    pub ok_in_time: u64,
     pub lat: Latencies,
     pub errors: Errors,
     per_second: Vec<u64>,
 }
 
 impl SaveRun {
-    pub fn count_ok(&mut self, at: Duration) {
+    pub fn count_ok(&mut self, at: Duration, window: Duration) {
         self.ok += 1;
+        if at <= window {
+            self.ok_in_time += 1;
+        }
         let second = at.as_secs() as usize;
         if self.per_second.len() <= second {
             self.per_second.resize(second + 1, 0);
@@ -91,6 +96,7 @@ impl SaveRun {
 
     pub fn merge(&mut self, other: SaveRun) {
         self.ok += other.ok;
+        self.ok_in_time += other.ok_in_time;
         self.lat.extend(other.lat);
         self.errors.merge(other.errors);
         if self.per_second.len() < other.per_second.len() {

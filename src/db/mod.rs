@@ -179,6 +179,11 @@ impl DbConn {
     /// takes the write lock up front, waiting for it (busy_timeout), so such
     /// transactions queue instead of failing. Nested calls are savepoints as
     /// before; PostgreSQL is unchanged.
+    ///
+    /// Method lookup finds this on a `&mut DbConn` (what `AppState::db` and
+    /// every service function hand out), but on an r2d2 `PooledConnection`
+    /// it finds diesel's own `Connection::transaction` first: deref a pooled
+    /// connection (`let conn: &mut DbConn = &mut pooled;`) before calling it.
     pub fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E>,
@@ -280,4 +285,59 @@ macro_rules! on_backend {
             $crate::db::DbConn::Postgres($c) => $body,
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::schema::login_failures;
+
+    /// Many connections each reading and then writing in one transaction:
+    /// with SQLite's deferred `BEGIN` most of them failed with "database is
+    /// locked"; `BEGIN IMMEDIATE` makes them wait their turn instead.
+    #[test]
+    fn concurrent_read_then_write_transactions_on_sqlite_all_commit() {
+        let path = std::env::temp_dir().join(format!(
+            "assay-db-test-{}.db",
+            &crate::accounts::tokens::random_token()[..12]
+        ));
+        let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display())).expect("url");
+        let pool = open_pool(&url, 8).expect("pool");
+        migrate(&mut pool.get().expect("conn")).expect("migrate");
+        let now = chrono::Utc::now().naive_utc();
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let pool = pool.clone();
+                std::thread::spawn(move || {
+                    let mut pooled = pool.get().expect("conn");
+                    let conn: &mut DbConn = &mut pooled;
+                    for i in 0..25 {
+                        conn.transaction(|conn| {
+                            let seen: i64 = login_failures::table.count().get_result(conn)?;
+                            diesel::insert_into(login_failures::table)
+                                .values((
+                                    login_failures::email.eq(format!("t{t}-{i}-{seen}@example.com")),
+                                    login_failures::failed_at.eq(now),
+                                ))
+                                .execute(conn)?;
+                            Ok::<_, AppError>(())
+                        })
+                        .expect("transaction commits");
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().expect("thread");
+        }
+        let total: i64 = login_failures::table
+            .count()
+            .get_result(&mut pool.get().expect("conn"))
+            .expect("count");
+        assert_eq!(total, 8 * 25);
+        drop(pool);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 }
