@@ -271,6 +271,7 @@ pub fn saved_answers(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<
     let rows: Vec<(QuestionId, String, i64)> = responses::table
         .filter(responses::attempt_id.eq(attempt_id))
         .select((responses::question_id, responses::answer, responses::seq))
+        .order(responses::question_id.asc())
         .load(conn)?;
     Ok(rows
         .into_iter()

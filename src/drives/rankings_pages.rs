@@ -1,7 +1,6 @@
 //! The recruiter's pages: rankings with filters and bulk actions, the
 //! candidate detail with its timeline, and the drive's charts.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use diesel::prelude::*;
@@ -296,7 +295,7 @@ async fn decide(
             let mut page = load_applicant(&state, drive_id, id).await?;
             page.chrome = ctx.chrome(page.name.clone());
             page.error = Some(e.public_message());
-            render_status(e.status(), &page)
+            render_status(actix_web::ResponseError::status_code(&e), &page)
         }
         Err(e) => Err(e),
     }
@@ -342,16 +341,6 @@ async fn charts_page(
         ranked: standing.total,
         drive,
     })
-}
-
-trait Status {
-    fn status(&self) -> StatusCode;
-}
-
-impl Status for AppError {
-    fn status(&self) -> StatusCode {
-        actix_web::ResponseError::status_code(self)
-    }
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

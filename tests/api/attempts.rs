@@ -591,3 +591,26 @@ async fn grading_moves_the_application_to_tested_and_queues_the_result_notice() 
         kinds[2].1
     );
 }
+
+#[actix_web::test]
+async fn resuming_after_a_server_restart_on_the_same_database_keeps_every_saved_answer() {
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({"shuffle_questions": true, "shuffle_options": true})).await;
+    let (_, token, _) = applicant(&app, "restart@example.com", &drive, 80.0).await;
+    let (_, started) = start(&app, &token, drive.assessment_id).await;
+    answer_all_right(&app, &token, &started).await;
+    let attempt = started["attempt_id"].as_i64().expect("id");
+    let (_, before) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
+
+    let app = app.restart();
+    let (status, resumed) = start(&app, &token, drive.assessment_id).await;
+    assert_eq!(status, StatusCode::OK, "the open attempt resumes: {resumed}");
+    assert_eq!(resumed["attempt_id"], attempt);
+    assert_eq!(
+        resumed["questions"], started["questions"],
+        "the same form, options in the same order"
+    );
+    let (_, after) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
+    assert_eq!(after["responses"].as_array().map(Vec::len), Some(6));
+    assert_eq!(after["responses"], before["responses"]);
+}

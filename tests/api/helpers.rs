@@ -136,6 +136,15 @@ fn start_on(state: AppState, db: TestDb) -> TestApp {
 }
 
 impl TestApp {
+    /// Stops nothing and forgets nothing: a second server process started on
+    /// the same database, with a fresh pool, as after a restart.
+    pub fn restart(self) -> TestApp {
+        let TestApp { state, _db, .. } = self;
+        let config = (*state.config).clone();
+        let restarted = web::open_state(config).expect("reopen the same database");
+        start_on(restarted, _db)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
