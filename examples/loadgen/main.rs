@@ -3,8 +3,17 @@
 //!
 //! ```text
 //! cargo build --release --bin assay --example loadgen
+//! target/release/examples/loadgen --candidates 1000 --concurrency 256 --seconds 20 --rate 5100
 //! target/release/examples/loadgen --candidates 1000 --concurrency 256 --seconds 20
 //! ```
+//!
+//! The first offers 5,100 saves a second, each of the 256 candidates saving
+//! every 50 ms, and times each save from when it was due (so a stall cannot
+//! hide its queue): that is the latency target. The second has every
+//! candidate save again the moment the last save is answered: that measures
+//! the most the server can take, and its latency is only the queue (256 in
+//! flight / throughput). `cargo run --release --example loadgen` does not
+//! build the server binary; build it first as above.
 //!
 //! By default it seeds a fresh SQLite file and runs the release binary
 //! (`target/release/assay serve`) as a child process on 127.0.0.1; the child
@@ -300,12 +309,17 @@ async fn phase_save(
         cpus()
     );
     let p99 = total.lat.percentile(99.0);
+    let met = args.concurrency >= 256 && rate >= 5000.0 && p99 < Duration::from_millis(50) && total.errors.total() == 0;
     println!(
-        "target saves: 256 concurrent, >= 5,000/s with p99 < 50 ms -> {}",
-        if args.concurrency >= 256 && rate >= 5000.0 && p99 < Duration::from_millis(50) && total.errors.total() == 0 {
-            "MET"
+        "target saves: 256 concurrent, >= 5,000/s with p99 < 50 ms -> {}{}",
+        if met { "MET" } else { "NOT MET" },
+        if args.rate > 0.0 {
+            ""
         } else {
-            "NOT MET"
+            // With no pause between saves, each candidate's latency is its
+            // wait behind the other 255: mean latency = 256 / throughput.
+            " (closed loop: this run measures capacity; its latency is queueing, 256 / throughput on average; \
+             check the latency target at a paced rate, --rate 5100)"
         }
     );
     Ok(())
