@@ -63,7 +63,7 @@ pub fn seed_database(args: &Args) -> Result<(PathBuf, Vec<String>), String> {
     let now = state.clock.now();
     let mut conn = state.pool.get().map_err(|e| e.to_string())?;
     let emails: Vec<String> = (0..args.candidates).map(|i| candidate_email(run, i)).collect();
-    assay::db::transaction(&mut conn, |conn| {
+    conn.transaction::<_, assay::error::AppError, _>(|conn| {
         let admin = NewAccount::parse(ADMIN_EMAIL, "Load Generator", PASSWORD)?;
         create_user(conn, &admin, &hash, Role::Admin, None, now)?;
         let profile = profile();

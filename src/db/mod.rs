@@ -267,14 +267,6 @@ impl Drop for SqliteWriter {
     }
 }
 
-/// Runs `f` inside one transaction: every write in it lands, or none does.
-pub fn transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
-where
-    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
-{
-    conn.transaction(f)
-}
-
 /// Runs the same diesel expression on the concrete connection, for the few
 /// statements (upserts, row locks) that only the concrete backends offer.
 #[macro_export]

@@ -131,7 +131,7 @@ pub fn record_try(
     let id = claim.notice.id;
     let tries = claim.notice.tries.saturating_add(1);
     let error = result.err().map(|e| shorten(&e));
-    crate::db::transaction(conn, |conn| {
+    conn.transaction(|conn| {
         diesel::insert_into(notice_tries::table)
             .values((
                 notice_tries::notice_id.eq(id),

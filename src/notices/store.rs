@@ -147,7 +147,7 @@ pub fn tries_of(conn: &mut DbConn, id: NoticeId) -> AppResult<Vec<Try>> {
 /// Puts a failed notice back in the queue, due now. Its tries and their
 /// errors stay; it gets one more try, and fails again if that one fails.
 pub fn retry_now(conn: &mut DbConn, id: NoticeId, actor: UserId, now: NaiveDateTime) -> AppResult<()> {
-    crate::db::transaction(conn, |conn| {
+    conn.transaction(|conn| {
         let changed = diesel::update(notices::table.find(id).filter(notices::status.eq("failed")))
             .set((
                 notices::status.eq("queued"),
