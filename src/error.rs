@@ -52,6 +52,12 @@ pub enum AppError {
     NotFound(String),
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// A save whose `seq` is not newer than the stored answer's: nothing was
+    /// kept, and the page needs the stored `seq` to send its answer again.
+    #[error(
+        "A newer answer to this question is already saved, so this one was not kept; send it again with a higher seq."
+    )]
+    Stale { seq: i64 },
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -99,6 +105,7 @@ impl AppError {
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict { code, .. } => code,
+            AppError::Stale { .. } => "stale",
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::Invalid { .. } => "invalid",
@@ -137,6 +144,9 @@ pub struct ErrorPayload {
     pub code: String,
     pub message: String,
     pub details: Vec<ErrorDetail>,
+    /// Only with `stale`: the `seq` of the answer the server holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<i64>,
 }
 
 impl ResponseError for AppError {
@@ -146,7 +156,7 @@ impl ResponseError for AppError {
             AppError::Unauthorized | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::Stale { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -170,15 +180,34 @@ impl ResponseError for AppError {
                 code: self.code().to_string(),
                 message: self.public_message(),
                 details: self.details().to_vec(),
+                seq: match self {
+                    AppError::Stale { seq } => Some(*seq),
+                    _ => None,
+                },
             },
         })
     }
 }
 
+/// The one place a database error becomes a status: a missing row is 404, a
+/// unique key already taken is 409 (two requests creating the same thing at
+/// once, such as a double click), a lost connection is 503, and anything
+/// else is a fault of ours.
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
         match e {
-            diesel::result::Error::NotFound => AppError::NotFound("That record does not exist.".into()),
+            Error::NotFound => AppError::NotFound("That record does not exist.".into()),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                tracing::info!(constraint = ?info.constraint_name(), "unique key already taken");
+                AppError::conflict(
+                    "duplicate",
+                    "That already exists; it was probably created a moment ago. Reload the page to see it.",
+                )
+            }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                AppError::Unavailable(info.message().to_string())
+            }
             other => AppError::Internal(format!("database: {other}")),
         }
     }

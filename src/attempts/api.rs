@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use super::grade::{self, AttemptResult};
 use super::models::AttemptStatus;
 use super::service::{self, QuestionView};
+use crate::assessments::service as assessments;
 use crate::db::{AssessmentId, AttemptId, QuestionId, UserId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::notices::MailContext;
@@ -65,7 +66,10 @@ pub struct SaveRequest {
     pub seq: i64,
 }
 
-/// Save one answer. A lower `seq` than the stored one is ignored.
+/// Save one answer. 204 means it is stored and will count. A `seq` lower than
+/// or equal to the stored one is not kept: 409 `stale` with the stored `seq`.
+/// After the attempt is submitted (or graded by the sweeper): 409
+/// `already_submitted`.
 #[utoipa::path(put, path = "/api/v1/attempts/{id}/responses/{question_id}", tag = "attempts",
     params(("id" = i32, Path), ("question_id" = i32, Path)), request_body = SaveRequest,
     responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -105,7 +109,8 @@ pub async fn submit(
             }
             grade::grade(conn, id, now, &mail)?;
             let attempt = service::find_for(conn, id, &user)?;
-            grade::result(conn, &attempt)
+            let show_score = assessments::find(conn, attempt.assessment_id)?.show_score;
+            Ok(grade::result(conn, &attempt)?.for_viewer(&user, show_score))
         })
         .await?;
     Ok(HttpResponse::Ok().json(result))
@@ -160,7 +165,10 @@ pub async fn get(
                 .collect();
             let result = match attempt.status() {
                 AttemptStatus::Open => None,
-                _ => Some(grade::result(conn, &attempt)?),
+                _ => {
+                    let show_score = assessments::find(conn, attempt.assessment_id)?.show_score;
+                    Some(grade::result(conn, &attempt)?.for_viewer(&user, show_score))
+                }
             };
             Ok(AttemptView {
                 attempt_id: id,

@@ -45,6 +45,25 @@ pub struct AttemptResult {
     pub graded_at: Option<NaiveDateTime>,
 }
 
+impl AttemptResult {
+    /// The result as the person who took the test may read it: when the
+    /// assessment hides scores, only that the answers are in and whether
+    /// marking is done, as the result page and email say.
+    pub fn for_viewer(self, viewer: &User, show_score: bool) -> AttemptResult {
+        if show_score || viewer.is_staff() {
+            return self;
+        }
+        AttemptResult {
+            score: None,
+            percent: None,
+            passed: None,
+            percentile: None,
+            sections: Vec::new(),
+            ..self
+        }
+    }
+}
+
 fn percent(score: f64, max: f64) -> f64 {
     if max > 0.0 {
         (100.0 * score / max * 1e6).round() / 1e6

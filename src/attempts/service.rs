@@ -81,6 +81,7 @@ fn start_in(
     user: &User,
     now: NaiveDateTime,
 ) -> AppResult<(AttemptRow, bool)> {
+    crate::db::serialize_person(conn, user.id)?;
     let assessment = assessments::find(conn, assessment_id)?;
     if let Some(open) = open_attempt(conn, assessment_id, user.id)? {
         return Ok((open, false));
@@ -283,15 +284,21 @@ pub fn saved_answers(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<
 /// and displayed option order.
 type SaveCheck = (UserId, String, NaiveDateTime, i32, String, String);
 
-/// Saves one answer: one indexed read to check ownership, state, deadline and
-/// shape, then one guarded upsert that ignores a lower `seq` than the stored
-/// one, so a late, reordered request cannot overwrite a newer answer.
+/// Saves one answer, exclusive with grading: the check (owner, open,
+/// deadline, shape) and the guarded upsert run in one transaction that holds
+/// the attempt against `grade`, so an answer acknowledged with 2xx is always
+/// in the graded result, and one that arrives once grading has begun is
+/// refused with `already_submitted`.
 ///
-/// Both statements are diesel DSL rather than `sql_query`, so each connection
-/// prepares them once and reuses them (diesel never caches `sql_query`), and
-/// the read has no `LIMIT`: SQLite (3.46+) re-prepares a statement whose
-/// `LIMIT` is a bound parameter every time it is bound again. The join on the
-/// attempt's unique (attempt_id, question_id) item yields at most one row.
+/// On PostgreSQL the attempt's row is read `FOR SHARE`: saves of one attempt
+/// run side by side, while grading's claim (an UPDATE of that row) waits for
+/// the saves holding it and any save that comes after the claim waits for
+/// grading to commit, then reads the attempt as submitted. On SQLite the
+/// transaction begins `IMMEDIATE` and so runs alone.
+///
+/// The upsert keeps only a newer `seq`; an older or equal one is answered
+/// `Stale` with the stored `seq`, so the page never says "Saved" for an
+/// answer that was not kept.
 pub fn save_response(
     conn: &mut DbConn,
     attempt_id: AttemptId,
@@ -301,7 +308,40 @@ pub fn save_response(
     seq: i64,
     now: NaiveDateTime,
 ) -> AppResult<()> {
+    conn.transaction(|conn| {
+        let stored = check_save(conn, attempt_id, user_id, question_id, answer, now)?;
+        if write_response(conn, attempt_id, question_id, &stored, seq, now)? {
+            return Ok(());
+        }
+        let kept: i64 = responses::table
+            .filter(responses::attempt_id.eq(attempt_id))
+            .filter(responses::question_id.eq(question_id))
+            .select(responses::seq)
+            .first(conn)?;
+        Err(AppError::Stale { seq: kept })
+    })
+}
+
+/// The save's checks, with the attempt's row held against grading (see
+/// `save_response`). Returns the answer as it is stored.
+fn check_save(
+    conn: &mut DbConn,
+    attempt_id: AttemptId,
+    user_id: UserId,
+    question_id: QuestionId,
+    answer: &Value,
+    now: NaiveDateTime,
+) -> AppResult<String> {
     use crate::db::schema::assessments as assessment_rows;
+    if let DbConn::Postgres(c) = conn {
+        // Only the attempt's row: locking the joined rows too could meet
+        // grading, which updates the items, in the opposite order.
+        attempts::table
+            .find(attempt_id)
+            .select(attempts::id)
+            .for_share()
+            .load::<AttemptId>(c)?;
+    }
     let check: Option<SaveCheck> = attempts::table
         .inner_join(assessment_rows::table)
         .inner_join(
@@ -348,13 +388,12 @@ pub fn save_response(
         .map(|o| o.len())
         .unwrap_or(0);
     Answer::parse(qtype, answer, option_count).map_err(|m| AppError::invalid_field("answer", m))?;
-    let stored = serde_json::to_string(answer).map_err(|e| AppError::Internal(format!("answer: {e}")))?;
-    write_response(conn, attempt_id, question_id, &stored, seq, now)
+    serde_json::to_string(answer).map_err(|e| AppError::Internal(format!("answer: {e}")))
 }
 
 /// INSERT … ON CONFLICT (attempt_id, question_id) DO UPDATE SET … WHERE
 /// excluded.seq > responses.seq, on the concrete connection (upserts exist
-/// only there).
+/// only there). True when the answer was kept.
 fn write_response(
     conn: &mut DbConn,
     attempt_id: AttemptId,
@@ -362,11 +401,10 @@ fn write_response(
     stored: &str,
     seq: i64,
     now: NaiveDateTime,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     // The WHERE of an upsert is `FilterDsl::filter`, not `QueryDsl::filter`.
     use diesel::query_dsl::methods::FilterDsl;
-    let _writer = crate::db::SqliteWriter::for_conn(conn);
-    on_backend!(conn, c => diesel::insert_into(responses::table)
+    let written = on_backend!(conn, c => diesel::insert_into(responses::table)
         .values((
             responses::attempt_id.eq(attempt_id),
             responses::question_id.eq(question_id),
@@ -383,7 +421,7 @@ fn write_response(
         ))
         .filter(excluded(responses::seq).gt(responses::seq))
         .execute(c))?;
-    Ok(())
+    Ok(written == 1)
 }
 
 /// Counts a focus loss or a paste: shown to staff, not judged.

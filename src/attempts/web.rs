@@ -146,7 +146,15 @@ async fn answer(
                 })?;
             let qtype = QuestionType::parse(&q.qtype).unwrap_or(QuestionType::Essay);
             let given = form_answer(qtype, &values.iter().map(String::as_str).collect::<Vec<_>>());
-            match service::save_response(conn, id, user.id, question_id, &given, seq, now) {
+            let saved = match service::save_response(conn, id, user.id, question_id, &given, seq, now) {
+                // The person just pressed the button, so this answer is
+                // their newest intent, whatever another tab sent before.
+                Err(AppError::Stale { seq: kept }) => {
+                    service::save_response(conn, id, user.id, question_id, &given, kept + 1, now)
+                }
+                other => other,
+            };
+            match saved {
                 Ok(()) => Ok(Saved::Done(sheet.questions.len())),
                 Err(AppError::Conflict { .. }) => Ok(Saved::Submitted),
                 Err(e @ AppError::Invalid { .. }) => {

@@ -267,6 +267,24 @@ impl Drop for SqliteWriter {
     }
 }
 
+/// Makes this person's concurrent transactions take turns from here to the
+/// end of the current transaction: a double-clicked apply or twelve tabs
+/// starting one test each read what the one before them committed, instead
+/// of all deciding from the same empty picture. PostgreSQL locks the
+/// person's row; SQLite needs nothing, as its transactions begin
+/// `IMMEDIATE` and so already run one at a time.
+pub fn serialize_person(conn: &mut DbConn, user_id: UserId) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(_) => Ok(()),
+        DbConn::Postgres(c) => schema::users::table
+            .find(user_id)
+            .select(schema::users::id)
+            .for_no_key_update()
+            .load::<UserId>(c)
+            .map(drop),
+    }
+}
+
 /// Runs the same diesel expression on the concrete connection, for the few
 /// statements (upserts, row locks) that only the concrete backends offer.
 #[macro_export]

@@ -252,6 +252,8 @@ pub fn apply(
     mail: &MailContext,
 ) -> AppResult<Applied> {
     conn.transaction(|conn| {
+        // A double click must find the first click's application.
+        crate::db::serialize_person(conn, user.id)?;
         let drive = find(conn, drive_id)?;
         if !drive.is_open(now) {
             return Err(AppError::conflict(

@@ -156,10 +156,31 @@
         }
         return;
       }
-      if (res.status === 409) { // submitted elsewhere, or graded by the server
-        finished = true;
-        window.location.assign('/attempts/' + attempt + '/result');
-        return;
+      if (res.status === 409) {
+        return res.json().catch(function () { return {}; }).then(function (body) {
+          var error = (body && body.error) || {};
+          if (error.code === 'stale' && typeof error.seq === 'number') {
+            // The server holds a newer seq (another tab, or a clock behind
+            // it): send this answer again above it, unless it was this very
+            // answer, kept by an earlier try whose reply was lost.
+            lastSeq[q] = Math.max(lastSeq[q] || 0, error.seq);
+            if (pending[q] === item && error.seq === item.seq) {
+              delete pending[q];
+              pendingStore.set(pending);
+              setStatus(q, 'saved');
+              return;
+            }
+            if (pending[q] === item) {
+              item.seq = nextSeq(q);
+              pendingStore.set(pending);
+            }
+            send(q);
+            return;
+          }
+          // Submitted elsewhere, or graded by the server.
+          finished = true;
+          window.location.assign('/attempts/' + attempt + '/result');
+        });
       }
       if ([400, 404, 413, 422].indexOf(res.status) >= 0) { // refused for good: say why
         return res.json().catch(function () { return {}; }).then(function (body) {

@@ -275,7 +275,7 @@ async fn wrong_answers_score_zero_and_negative_marking_takes_its_fraction() {
 }
 
 #[actix_web::test]
-async fn a_stale_seq_is_ignored_and_a_newer_one_wins() {
+async fn a_stale_seq_is_refused_and_a_newer_one_wins() {
     let app = spawn_app().await;
     let drive = drive_with(&app, json!({})).await;
     let (_, token, _) = applicant(&app, "meera@example.com", &drive, 80.0).await;
@@ -288,7 +288,8 @@ async fn a_stale_seq_is_ignored_and_a_newer_one_wins() {
     );
     assert_eq!(
         save(&app, &token, attempt, q, json!(99), 3).await,
-        StatusCode::NO_CONTENT
+        StatusCode::CONFLICT,
+        "an older seq is refused as stale"
     );
     let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
     assert_eq!(view["responses"][0]["answer"], 25);

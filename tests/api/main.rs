@@ -15,3 +15,4 @@ mod reports;
 mod routing;
 mod routing_pages;
 mod test_page;
+mod trust;
