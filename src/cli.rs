@@ -204,11 +204,7 @@ async fn set_up_demo(state: &AppState) -> AppResult<()> {
         let password = tokens::random_token()[..16].to_string();
         let name = format!("Demo {}", role.label());
         let account = NewAccount::parse(&email, &name, &password)?;
-        let hash = actix_web::web::block({
-            let password = password.clone();
-            move || crate::accounts::password::hash(&password)
-        })
-        .await??;
+        let hash = crate::accounts::password::hash(password.clone()).await?;
         let now = state.clock.now();
         state
             .db(move |conn| crate::accounts::service::upsert_with_password(conn, &account, &hash, role, now))

@@ -59,7 +59,7 @@ pub fn seed_database(args: &Args) -> Result<(PathBuf, Vec<String>), String> {
     cli_config.secret_key = Some("loadgen-secret-key-loadgen-secret-key-0123".into());
     let config = assay::config::Config::from_args(&cli_config).map_err(|e| e.to_string())?;
     let state = assay::web::open_state(config).map_err(|e| e.to_string())?;
-    let hash = assay::accounts::password::hash(PASSWORD).map_err(|e| e.to_string())?;
+    let hash = assay::accounts::password::hash_now(PASSWORD).map_err(|e| e.to_string())?;
     let now = state.clock.now();
     let mut conn = state.pool.get().map_err(|e| e.to_string())?;
     let emails: Vec<String> = (0..args.candidates).map(|i| candidate_email(run, i)).collect();

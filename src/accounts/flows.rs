@@ -26,7 +26,7 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str) -> AppResult
         .map(|r| r.password_hash.clone())
         .unwrap_or_else(|| password::dummy_hash().to_string());
     let given = password.to_string();
-    let verified = actix_web::web::block(move || password::verify(&given, &phc)).await?;
+    let verified = password::verify(given, phc).await;
     let hours = state.config.session_hours;
     match (row, verified) {
         (Some(row), true) => {
@@ -59,7 +59,7 @@ pub async fn register(
         profile.validate(crate::db::UserId(0), now)?;
     }
     let plain = account.password.clone();
-    let hash = actix_web::web::block(move || password::hash(&plain)).await??;
+    let hash = password::hash(plain).await?;
     let hours = state.config.session_hours;
     let mail_ctx = crate::notices::MailContext::from(state.config.as_ref());
     state
@@ -86,7 +86,7 @@ pub async fn add_staff(
 ) -> AppResult<User> {
     let now = state.clock.now();
     let plain = account.password.clone();
-    let hash = actix_web::web::block(move || password::hash(&plain)).await??;
+    let hash = password::hash(plain).await?;
     state
         .db(move |conn| service::create_user(conn, &account, &hash, role, actor, now))
         .await

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::grade::{self, AttemptResult};
 use super::models::AttemptStatus;
+use super::save_queue::Save;
 use super::service::{self, QuestionView};
 use crate::assessments::service as assessments;
 use crate::db::{AssessmentId, AttemptId, QuestionId, UserId};
@@ -82,8 +83,18 @@ pub async fn save(
     let (attempt_id, question_id) = path.into_inner();
     let now = state.clock.now();
     let SaveRequest { answer, seq } = body.into_inner();
+    // Answered once the save is committed to disk, together with the
+    // others that arrived meanwhile (see `save_queue`).
     state
-        .db(move |conn| service::save_response(conn, attempt_id, user.id, question_id, &answer, seq, now))
+        .saves
+        .save(Save {
+            attempt_id,
+            user_id: user.id,
+            question_id,
+            answer,
+            seq,
+            now,
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

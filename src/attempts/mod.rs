@@ -5,6 +5,7 @@ pub mod grade;
 pub mod grading;
 pub mod marking;
 pub mod models;
+pub mod save_queue;
 pub mod service;
 pub mod web;
 

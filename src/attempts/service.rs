@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::grading::Answer;
 use super::models::{AttemptRow, AttemptStatus, ItemRow};
+use super::save_queue::Save;
 use crate::accounts::models::{Role, User};
 use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
@@ -284,21 +285,14 @@ pub fn saved_answers(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<
 /// and displayed option order.
 type SaveCheck = (UserId, String, NaiveDateTime, i32, String, String);
 
-/// Saves one answer, exclusive with grading: the check (owner, open,
-/// deadline, shape) and the guarded upsert run in one transaction that holds
-/// the attempt against `grade`, so an answer acknowledged with 2xx is always
-/// in the graded result, and one that arrives once grading has begun is
+/// Saves one answer in a transaction of its own. The API's saves go through
+/// `save_queue`, which writes many in one transaction the same way.
+///
+/// Saving is exclusive with grading: the check (owner, open, deadline,
+/// shape) and the guarded upsert run in one transaction that holds the
+/// attempt against `grade`, so an answer acknowledged with 2xx is always in
+/// the graded result, and one that arrives once grading has begun is
 /// refused with `already_submitted`.
-///
-/// On PostgreSQL the attempt's row is read `FOR SHARE`: saves of one attempt
-/// run side by side, while grading's claim (an UPDATE of that row) waits for
-/// the saves holding it and any save that comes after the claim waits for
-/// grading to commit, then reads the attempt as submitted. On SQLite the
-/// transaction begins `IMMEDIATE` and so runs alone.
-///
-/// The upsert keeps only a newer `seq`; an older or equal one is answered
-/// `Stale` with the stored `seq`, so the page never says "Saved" for an
-/// answer that was not kept.
 pub fn save_response(
     conn: &mut DbConn,
     attempt_id: AttemptId,
@@ -308,40 +302,70 @@ pub fn save_response(
     seq: i64,
     now: NaiveDateTime,
 ) -> AppResult<()> {
+    let save = Save {
+        attempt_id,
+        user_id,
+        question_id,
+        answer: answer.clone(),
+        seq,
+        now,
+    };
     conn.transaction(|conn| {
-        let stored = check_save(conn, attempt_id, user_id, question_id, answer, now)?;
-        if write_response(conn, attempt_id, question_id, &stored, seq, now)? {
-            return Ok(());
-        }
-        let kept: i64 = responses::table
-            .filter(responses::attempt_id.eq(attempt_id))
-            .filter(responses::question_id.eq(question_id))
-            .select(responses::seq)
-            .first(conn)?;
-        Err(AppError::Stale { seq: kept })
+        hold_open_attempts(conn, &[attempt_id])?;
+        save_in_transaction(conn, &save)
     })
 }
 
-/// The save's checks, with the attempt's row held against grading (see
-/// `save_response`). Returns the answer as it is stored.
-fn check_save(
-    conn: &mut DbConn,
-    attempt_id: AttemptId,
-    user_id: UserId,
-    question_id: QuestionId,
-    answer: &Value,
-    now: NaiveDateTime,
-) -> AppResult<String> {
-    use crate::db::schema::assessments as assessment_rows;
+/// Holds these attempts (ids in ascending order, so two batches always lock
+/// in the same order) against grading until the transaction ends.
+///
+/// On PostgreSQL their rows are read `FOR SHARE`: saves run side by side,
+/// while grading's claim (an UPDATE of the row) waits for the saves holding
+/// it, and a save that comes after the claim waits for grading to commit
+/// and then reads the attempt as submitted. On SQLite the transaction began
+/// `IMMEDIATE` and so already runs alone.
+pub fn hold_open_attempts(conn: &mut DbConn, ids: &[AttemptId]) -> AppResult<()> {
     if let DbConn::Postgres(c) = conn {
-        // Only the attempt's row: locking the joined rows too could meet
+        // Only the attempts' rows: locking the joined rows too could meet
         // grading, which updates the items, in the opposite order.
         attempts::table
-            .find(attempt_id)
+            .filter(attempts::id.eq_any(ids))
+            .order(attempts::id.asc())
             .select(attempts::id)
             .for_share()
             .load::<AttemptId>(c)?;
     }
+    Ok(())
+}
+
+/// One save inside a transaction that already holds its attempt: the checks,
+/// then the upsert that keeps only a newer `seq`. An older or equal one is
+/// answered `Stale` with the stored `seq`, so the page never says "Saved"
+/// for an answer that was not kept.
+pub fn save_in_transaction(conn: &mut DbConn, save: &Save) -> AppResult<()> {
+    let stored = check_save(conn, save)?;
+    if write_response(conn, save.attempt_id, save.question_id, &stored, save.seq, save.now)? {
+        return Ok(());
+    }
+    let kept: i64 = responses::table
+        .filter(responses::attempt_id.eq(save.attempt_id))
+        .filter(responses::question_id.eq(save.question_id))
+        .select(responses::seq)
+        .first(conn)?;
+    Err(AppError::Stale { seq: kept })
+}
+
+/// The save's checks. Returns the answer as it is stored.
+fn check_save(conn: &mut DbConn, save: &Save) -> AppResult<String> {
+    use crate::db::schema::assessments as assessment_rows;
+    let Save {
+        attempt_id,
+        user_id,
+        question_id,
+        ref answer,
+        now,
+        ..
+    } = *save;
     let check: Option<SaveCheck> = attempts::table
         .inner_join(assessment_rows::table)
         .inner_join(

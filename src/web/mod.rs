@@ -14,6 +14,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, DefaultHeaders};
 use actix_web::{web, App, HttpServer};
 
+use crate::attempts::save_queue::SaveQueue;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{DbConn, Pool};
@@ -27,6 +28,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Clock,
     pub mailer: Arc<Mailer>,
+    /// Answer saves wait here to be committed together (group commit).
+    pub saves: SaveQueue,
 }
 
 impl AppState {
@@ -114,7 +117,9 @@ pub fn open_state(config: Config) -> AppResult<AppState> {
         .map_err(|e| AppError::Config(format!("cannot connect to the database: {e}")))?;
     crate::db::migrate(&mut conn)?;
     drop(conn);
+    let saves = SaveQueue::start(pool.clone(), config.database_url.backend)?;
     Ok(AppState {
+        saves,
         pool,
         config: Arc::new(config),
         clock: Clock::default(),
