@@ -91,7 +91,7 @@ pub async fn sign_in(state: web::Data<AppState>, body: web::Json<SignInRequest>)
 #[utoipa::path(delete, path = "/api/v1/session", tag = "accounts", responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn sign_out(state: web::Data<AppState>, req: HttpRequest, _user: AuthUser) -> AppResult<HttpResponse> {
     if let Some((token, _)) = session_token(&req) {
-        crate::web::auth::forget_session(&token, state.clock.now());
+        state.sessions.forget(&token, state.clock.now());
         state.db(move |conn| service::end_session(conn, &token)).await?;
     }
     Ok(HttpResponse::NoContent().cookie(clear_session_cookie()).finish())

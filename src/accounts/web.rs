@@ -113,7 +113,7 @@ async fn sign_out(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<HttpResponse> {
     if let Some((token, _)) = session_token(&req) {
-        crate::web::auth::forget_session(&token, state.clock.now());
+        state.sessions.forget(&token, state.clock.now());
         state.db(move |conn| service::end_session(conn, &token)).await?;
     }
     Ok(HttpResponse::SeeOther()

@@ -60,34 +60,70 @@ fn open_attempt(conn: &mut DbConn, assessment_id: AssessmentId, user_id: UserId)
 
 /// Resumes the open attempt, or starts a new one within the attempts allowed
 /// and the window. Returns the attempt and whether it is new.
+///
+/// The slow part of a start, reading the question pools and drawing the
+/// form, runs before the write transaction, so a thousand candidates
+/// starting at once do not queue behind each other's draws; the form is
+/// then written in one statement.
 pub fn start_or_resume(
     conn: &mut DbConn,
     assessment_id: AssessmentId,
     user: &User,
     now: NaiveDateTime,
 ) -> AppResult<(AttemptRow, bool)> {
-    let first = conn.transaction(|conn| start_in(conn, assessment_id, user, now));
+    if let Some(open) = open_attempt(conn, assessment_id, user.id)? {
+        return Ok((open, false));
+    }
+    let assessment = assessments::find(conn, assessment_id)?;
+    // Checked again in the transaction; here so a refusal costs no draw.
+    if let Some(why) = refusal(conn, user, &assessment)? {
+        return Err(AppError::Forbidden(why));
+    }
+    let form = draw_form(conn, &assessment)?;
+    let first = conn.transaction(|conn| start_in(conn, &assessment, &form, user, now));
     match first {
         // Two tabs starting at once: the unique index lets one win; the other resumes it.
         Err(AppError::Conflict {
             code: "attempt_race", ..
-        }) => conn.transaction(|conn| start_in(conn, assessment_id, user, now)),
+        }) => conn.transaction(|conn| start_in(conn, &assessment, &form, user, now)),
         other => other,
     }
 }
 
+/// A form drawn from the assessment's blueprint, with the seed it was
+/// drawn with.
+struct Form {
+    seed: i64,
+    items: Vec<draw::Item>,
+}
+
+fn draw_form(conn: &mut DbConn, assessment: &AssessmentRow) -> AppResult<Form> {
+    let sections = assessment.sections()?;
+    let pools = assessments::pools(conn, &sections)?;
+    let seed = i64::from(rand::random::<u32>());
+    let items = draw::draw(
+        &sections,
+        &pools,
+        seed.unsigned_abs(),
+        assessment.shuffle_questions,
+        assessment.shuffle_options,
+    );
+    Ok(Form { seed, items })
+}
+
 fn start_in(
     conn: &mut DbConn,
-    assessment_id: AssessmentId,
+    assessment: &AssessmentRow,
+    form: &Form,
     user: &User,
     now: NaiveDateTime,
 ) -> AppResult<(AttemptRow, bool)> {
     crate::db::serialize_person(conn, user.id)?;
-    let assessment = assessments::find(conn, assessment_id)?;
+    let assessment_id = assessment.id;
     if let Some(open) = open_attempt(conn, assessment_id, user.id)? {
         return Ok((open, false));
     }
-    if let Some(why) = refusal(conn, user, &assessment)? {
+    if let Some(why) = refusal(conn, user, assessment)? {
         return Err(AppError::Forbidden(why));
     }
     if let Some(why) = assessment.window_refusal(now) {
@@ -107,29 +143,19 @@ fn start_in(
             ),
         ));
     }
-    let sections = assessment.sections()?;
-    let pools = assessments::pools(conn, &sections)?;
-    let seed = rand::random::<u32>() as i64;
-    let items = draw::draw(
-        &sections,
-        &pools,
-        seed as u64,
-        assessment.shuffle_questions,
-        assessment.shuffle_options,
-    );
     let factor: f64 = users::table
         .find(user.id)
         .select(users::accommodation_factor)
         .first(conn)?;
     let seconds = (f64::from(assessment.time_limit_minutes) * 60.0 * factor).round() as i64;
-    let max_score: f64 = items.iter().map(|i| i.points).sum();
+    let max_score: f64 = form.items.iter().map(|i| i.points).sum();
     let inserted = diesel::insert_into(attempts::table)
         .values((
             attempts::assessment_id.eq(assessment_id),
             attempts::user_id.eq(user.id),
             attempts::attempt_no.eq(used as i32 + 1),
             attempts::status.eq("open"),
-            attempts::seed.eq(seed),
+            attempts::seed.eq(form.seed),
             attempts::started_at.eq(now),
             attempts::deadline.eq(now + Duration::seconds(seconds)),
             attempts::max_score.eq(max_score),
@@ -146,26 +172,28 @@ fn start_in(
         }
         Err(e) => return Err(e.into()),
     };
-    let rows: Vec<_> = items
-        .iter()
-        .enumerate()
-        .map(|(position, item)| {
-            (
-                attempt_items::attempt_id.eq(id),
-                attempt_items::position.eq(position as i32),
-                attempt_items::section.eq(item.section.clone()),
-                attempt_items::slot.eq(item.slot),
-                attempt_items::question_id.eq(item.question_id),
-                attempt_items::version_id.eq(item.version_id),
-                attempt_items::qtype.eq(item.qtype.clone()),
-                attempt_items::points.eq(item.points),
-                attempt_items::option_order.eq(serde_json::to_string(&item.option_order).unwrap_or_default()),
-            )
-        })
-        .collect();
-    for row in rows {
-        diesel::insert_into(attempt_items::table).values(row).execute(conn)?;
-    }
+    let rows =
+        form.items
+            .iter()
+            .enumerate()
+            .map(|(position, item)| {
+                Ok((
+                    attempt_items::attempt_id.eq(id),
+                    attempt_items::position.eq(i32::try_from(position)
+                        .map_err(|_| AppError::Internal("a form of over 2^31 questions".into()))?),
+                    attempt_items::section.eq(item.section.clone()),
+                    attempt_items::slot.eq(item.slot),
+                    attempt_items::question_id.eq(item.question_id),
+                    attempt_items::version_id.eq(item.version_id),
+                    attempt_items::qtype.eq(item.qtype.clone()),
+                    attempt_items::points.eq(item.points),
+                    attempt_items::option_order.eq(serde_json::to_string(&item.option_order)
+                        .map_err(|e| AppError::Internal(format!("option order: {e}")))?),
+                ))
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+    // One statement for the whole form, not one per question.
+    on_backend!(conn, c => diesel::insert_into(attempt_items::table).values(&rows).execute(c))?;
     let attempt = attempts::table.find(id).select(AttemptRow::as_select()).first(conn)?;
     Ok((attempt, true))
 }

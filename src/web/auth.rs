@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::{PoisonError, RwLock};
 
 use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 use chrono::{Duration, NaiveDateTime};
@@ -45,14 +45,14 @@ pub async fn current_user(req: &HttpRequest) -> Result<Option<User>, AppError> {
                 .ok_or_else(|| AppError::Internal("application state missing".into()))?;
             let now = state.clock.now();
             let hash = token_hash(&token);
-            match recent_session(&hash, now) {
+            match state.sessions.recent(&hash, now) {
                 Some(user) => Some(user),
                 None => {
                     let user = state
                         .db(move |conn| crate::accounts::service::session_user(conn, &token, now))
                         .await?;
                     if let Some(user) = &user {
-                        remember_session(hash, user, now);
+                        state.sessions.remember(hash, user, now);
                     }
                     user
                 }
@@ -72,7 +72,7 @@ pub async fn current_user(req: &HttpRequest) -> Result<Option<User>, AppError> {
 /// per save. Remembering a session for two seconds makes that one lookup per
 /// candidate per two seconds. What it costs, and only within those seconds:
 /// signing out takes effect at once on the server that signed the person
-/// out (`forget_session` drops the token there), but other servers sharing
+/// out (`SessionCache::forget` drops the token there), but other servers sharing
 /// the database may still accept the token for up to this long; a
 /// deactivated account, a changed role or an expired session are noticed
 /// within it on every server. Times are on the app's clock, so a test that
@@ -105,45 +105,71 @@ impl Cached {
 }
 
 /// Sessions by token hash (never the token itself), shared by every worker
-/// of this process.
-static SESSIONS: LazyLock<Mutex<HashMap<String, Cached>>> = LazyLock::new(Default::default);
-
-fn sessions() -> std::sync::MutexGuard<'static, HashMap<String, Cached>> {
-    // A panic mid-update leaves at worst a stale entry, which expires.
-    SESSIONS.lock().unwrap_or_else(PoisonError::into_inner)
+/// of one app. Split in shards, each behind a read-write lock: a lookup
+/// takes one shard's read lock, so candidates saving at once do not queue
+/// on one lock.
+pub struct SessionCache {
+    shards: Vec<RwLock<HashMap<String, Cached>>>,
 }
 
-fn recent_session(hash: &str, now: NaiveDateTime) -> Option<User> {
-    match sessions().get(hash) {
-        Some(entry @ Cached::Live { user, .. }) if entry.fresh(now) => Some(user.clone()),
-        _ => None,
-    }
-}
+const SESSION_SHARDS: usize = 16;
 
-fn remember_session(hash: String, user: &User, now: NaiveDateTime) {
-    let mut sessions = sessions();
-    if matches!(sessions.get(&hash), Some(ended @ Cached::Ended { .. }) if ended.fresh(now)) {
-        return;
-    }
-    if sessions.len() >= SESSION_CACHE_MAX {
-        sessions.retain(|_, entry| entry.fresh(now));
-        if sessions.len() >= SESSION_CACHE_MAX {
-            sessions.clear();
+impl Default for SessionCache {
+    fn default() -> Self {
+        SessionCache {
+            shards: (0..SESSION_SHARDS).map(|_| RwLock::default()).collect(),
         }
     }
-    sessions.insert(
-        hash,
-        Cached::Live {
-            user: user.clone(),
-            checked_at: now,
-        },
-    );
 }
 
-/// Makes this server stop trusting a token at once; call it when a session
-/// ends (sign-out).
-pub fn forget_session(token: &str, now: NaiveDateTime) {
-    sessions().insert(token_hash(token), Cached::Ended { at: now });
+impl SessionCache {
+    fn shard(&self, hash: &str) -> &RwLock<HashMap<String, Cached>> {
+        // The key is a hex digest already: its last digit spreads evenly.
+        let digit = hash.bytes().last().map_or(0, usize::from);
+        let index = digit % self.shards.len().max(1);
+        // `index` is below the length, which is never zero.
+        #[allow(clippy::indexing_slicing)]
+        &self.shards[index]
+    }
+
+    fn recent(&self, hash: &str, now: NaiveDateTime) -> Option<User> {
+        // A panic mid-update leaves at worst a stale entry, which expires.
+        let shard = self.shard(hash).read().unwrap_or_else(PoisonError::into_inner);
+        match shard.get(hash) {
+            Some(entry @ Cached::Live { user, .. }) if entry.fresh(now) => Some(user.clone()),
+            _ => None,
+        }
+    }
+
+    fn remember(&self, hash: String, user: &User, now: NaiveDateTime) {
+        let mut shard = self.shard(&hash).write().unwrap_or_else(PoisonError::into_inner);
+        if matches!(shard.get(&hash), Some(ended @ Cached::Ended { .. }) if ended.fresh(now)) {
+            return;
+        }
+        if shard.len() >= SESSION_CACHE_MAX / SESSION_SHARDS {
+            shard.retain(|_, entry| entry.fresh(now));
+            if shard.len() >= SESSION_CACHE_MAX / SESSION_SHARDS {
+                shard.clear();
+            }
+        }
+        shard.insert(
+            hash,
+            Cached::Live {
+                user: user.clone(),
+                checked_at: now,
+            },
+        );
+    }
+
+    /// Makes this server stop trusting a token at once; call it when a
+    /// session ends (sign-out).
+    pub fn forget(&self, token: &str, now: NaiveDateTime) {
+        let hash = token_hash(token);
+        self.shard(&hash)
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(hash, Cached::Ended { at: now });
+    }
 }
 
 /// The signed-in person, whoever they are.

@@ -53,21 +53,32 @@ fn matches_cookie(req: &HttpRequest, sent: Option<&str>) -> bool {
     }
 }
 
-/// Issues the cookie when missing and guards cookie-authenticated API writes.
+/// Marks a request whose page minted a new token, so the response sets it.
+struct MintedCsrf;
+
+/// The CSRF token for a page about to render a form: the one in the cookie,
+/// or a new one that the middleware then sets as the cookie. Only pages ask,
+/// so API calls, assets and health checks mint nothing.
+pub fn token_for_page(req: &HttpRequest) -> String {
+    if let Some(token) = req.extensions().get::<CsrfToken>() {
+        return token.0.clone();
+    }
+    let token = valid_cookie(req).unwrap_or_else(|| {
+        req.extensions_mut().insert(MintedCsrf);
+        tokens::new_csrf_token(&secret(req))
+    });
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    token
+}
+
+/// Guards cookie-authenticated API writes, and sets the cookie when a page
+/// minted a token.
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    // Only borrow the request before `next`: the router needs it unshared.
-    let existing = valid_cookie(req.request());
-    let token = existing
-        .clone()
-        .unwrap_or_else(|| tokens::new_csrf_token(&secret(req.request())));
-    req.extensions_mut().insert(CsrfToken(token.clone()));
-
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let cookie_session = matches!(session_token(req.request()), Some((_, false)));
-    if unsafe_method && cookie_session && req.path().starts_with("/api/") {
+    if unsafe_method && req.path().starts_with("/api/") && matches!(session_token(req.request()), Some((_, false))) {
         let sent = req.headers().get(CSRF_HEADER).and_then(|h| h.to_str().ok());
         if !matches_cookie(req.request(), sent) {
             return Ok(req.error_response(refused()).map_into_right_body());
@@ -75,7 +86,13 @@ pub async fn middleware(
     }
 
     let mut res = next.call(req).await?;
-    if existing.is_none() {
+    let minted = {
+        let ext = res.request().extensions();
+        ext.contains::<MintedCsrf>()
+            .then(|| ext.get::<CsrfToken>().map(|t| t.0.clone()))
+            .flatten()
+    };
+    if let Some(token) = minted {
         let secure = res
             .request()
             .app_data::<web::Data<AppState>>()

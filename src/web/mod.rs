@@ -30,6 +30,8 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// Answer saves wait here to be committed together (group commit).
     pub saves: SaveQueue,
+    /// Sessions looked up in the last seconds (see `auth::SESSION_CACHE_TTL`).
+    pub sessions: Arc<auth::SessionCache>,
 }
 
 impl AppState {
@@ -120,6 +122,7 @@ pub fn open_state(config: Config) -> AppResult<AppState> {
     let saves = SaveQueue::start(pool.clone(), config.database_url.backend)?;
     Ok(AppState {
         saves,
+        sessions: Arc::default(),
         pool,
         config: Arc::new(config),
         clock: Clock::default(),

@@ -5,12 +5,12 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use askama::Template;
 use serde_json::json;
 
 use super::auth::current_user;
-use super::csrf::CsrfToken;
+use super::csrf::token_for_page;
 use super::AppState;
 use crate::accounts::models::{Role, User};
 use crate::error::{AppError, AppResult};
@@ -69,8 +69,7 @@ impl Chrome {
     /// Chrome from what earlier extractors left on the request; used by error
     /// pages, which cannot look anything up.
     pub fn bare(req: &HttpRequest, title: &str) -> Chrome {
-        let ext = req.extensions();
-        let csrf = ext.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+        let csrf = token_for_page(req);
         let firm = req
             .app_data::<web::Data<AppState>>()
             .map(|s| s.config.firm_name.clone())
@@ -112,11 +111,7 @@ impl FromRequest for PageCtx {
         let req = req.clone();
         Box::pin(async move {
             let user = current_user(&req).await?;
-            let csrf = req
-                .extensions()
-                .get::<CsrfToken>()
-                .map(|t| t.0.clone())
-                .unwrap_or_default();
+            let csrf = token_for_page(&req);
             let firm = req
                 .app_data::<web::Data<AppState>>()
                 .map(|s| s.config.firm_name.clone())

@@ -106,3 +106,27 @@ async fn a_save_is_acknowledged_only_after_the_commit_that_holds_it() {
     let checked: usize = join_all(savers).await.into_iter().sum();
     assert_eq!(checked, 3 * 8 * 15);
 }
+
+#[actix_web::test]
+async fn only_pages_mint_a_csrf_token_and_api_calls_and_health_checks_set_no_cookie() {
+    let app = spawn_app().await;
+    for path in ["/healthz", "/api/v1/drives"] {
+        let res = app.client.get(app.url(path)).send().await.expect("request");
+        assert!(
+            res.headers().get("set-cookie").is_none(),
+            "{path} set a cookie: {:?}",
+            res.headers().get("set-cookie")
+        );
+    }
+    let res = app.client.get(app.url("/signin")).send().await.expect("request");
+    assert_eq!(res.status(), StatusCode::OK);
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|c| c.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        cookie.starts_with("assay_csrf="),
+        "the sign-in form's page sets the token: {cookie}"
+    );
+}
