@@ -13,6 +13,7 @@ use chrono::{Duration, NaiveDateTime};
 use super::AppState;
 use crate::accounts::models::{Role, User};
 use crate::accounts::tokens::token_hash;
+use crate::db::UserId;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "assay_session";
@@ -144,6 +145,16 @@ fn remember_session(hash: String, user: &User, now: NaiveDateTime) {
 /// ends (sign-out).
 pub fn forget_session(token: &str, now: NaiveDateTime) {
     sessions().insert(token_hash(token), Cached::Ended { at: now });
+}
+
+/// Makes this server stop trusting every session of `user` at once, except
+/// the one whose token hash is `keep`; call it when a password changes.
+pub fn forget_sessions_of(user: UserId, keep: Option<&str>, now: NaiveDateTime) {
+    for (hash, entry) in sessions().iter_mut() {
+        if matches!(entry, Cached::Live { user: u, .. } if u.id == user) && keep != Some(hash.as_str()) {
+            *entry = Cached::Ended { at: now };
+        }
+    }
 }
 
 /// The signed-in person, whoever they are.

@@ -104,6 +104,8 @@ pub fn test_config(database_url: &str, mail_dir: PathBuf) -> Config {
         session_hours: 12,
         pool_size: 4,
         review_band_points: 3.0,
+        trust_proxy: false,
+        sign_in_failures_per_address: 30,
     }
 }
 
