@@ -7,18 +7,22 @@ const BASE: &str = "http://this.site.invalid/";
 /// normalised as a browser would read it; otherwise the home page.
 ///
 /// Accepted only when `next` begins with a single `/` (not `//` or `/\`,
-/// which browsers read as another host), contains no backslash, space or
-/// control character, neither as written nor once percent-decoded (browsers
-/// drop tabs and newlines, so `/%09/evil.example` would become
+/// which browsers read as another host), has no space as written, has no
+/// backslash or control character either as written or once percent-decoded
+/// (browsers drop tabs and newlines, so `/%09/evil.example` would become
 /// `//evil.example`), and resolves against this site to this site.
 pub fn safe_next(next: Option<&str>) -> String {
     next.and_then(on_this_site).unwrap_or_else(|| "/".to_string())
 }
 
 fn on_this_site(next: &str) -> Option<String> {
-    let suspicious = |s: &str| s.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    let suspicious = |s: &str| s.chars().any(|c| c.is_control() || c == '\\');
     let mut chars = next.chars();
-    if chars.next() != Some('/') || matches!(chars.next(), Some('/' | '\\')) || suspicious(next) {
+    if chars.next() != Some('/')
+        || matches!(chars.next(), Some('/' | '\\'))
+        || suspicious(next)
+        || next.chars().any(char::is_whitespace)
+    {
         return None;
     }
     let decoded = percent_decode(next);

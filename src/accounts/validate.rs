@@ -224,3 +224,38 @@ impl From<&ProfileRow> for ProfileInput {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_the_mailer_cannot_send_to_are_refused() {
+        for bad in ["a..b@x.com", "a@-x.com", "a(b)@x.com", "a..b@x", "a(b)@x", "not-an-email", "a@b@c.com"] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(
+            EmailAddress::parse(" Priya.Nair+drives@Example.co.in ").map(|e| e.as_str().to_string()),
+            Ok("priya.nair+drives@example.co.in".to_string())
+        );
+    }
+
+    #[test]
+    fn common_and_guessable_passwords_are_refused_with_advice() {
+        for weak in ["password12", "1234567890", "qwertyuiop", "aaaaaaaaaaaa", "iloveyou2026"] {
+            let refusal = check_new_password(weak, &[]).expect_err(weak);
+            assert!(refusal.starts_with("This password would be too easy to guess."), "{refusal}");
+            assert!(refusal.len() > "This password would be too easy to guess.".len(), "{refusal}");
+        }
+        for strong in ["correct horse battery", "plum-orbit-glacier-71"] {
+            assert_eq!(check_new_password(strong, &[]), Ok(()), "{strong}");
+        }
+    }
+
+    #[test]
+    fn a_password_made_of_the_persons_own_details_is_refused() {
+        let personal = ["ramakrishnan@example.com", "Ramakrishnan Venkataraman"];
+        assert!(check_new_password("ramakrishnan2025", &personal).is_err());
+        assert!(check_new_password("venkataraman!!", &personal).is_err());
+    }
+}
