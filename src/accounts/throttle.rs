@@ -90,7 +90,11 @@ pub fn claim(
         diesel::delete(
             login_failures::table
                 .filter(login_failures::failed_at.le(since))
-                .filter(login_failures::client_addr.eq(&addr).or(login_failures::email.eq(&email))),
+                .filter(
+                    login_failures::client_addr
+                        .eq(&addr)
+                        .or(login_failures::email.eq(&email)),
+                ),
         )
         .execute(conn)?;
         let by_address: Vec<NaiveDateTime> = login_failures::table
@@ -178,7 +182,10 @@ mod tests {
                 retry_after_secs,
             }) => {
                 assert_eq!(retry_after_secs, 5 * 60);
-                assert_eq!(message, "Too many failed sign-ins for this email. Try again in 5 minutes.");
+                assert_eq!(
+                    message,
+                    "Too many failed sign-ins for this email. Try again in 5 minutes."
+                );
             }
             other => panic!("expected a refusal, got {other:?}"),
         }

@@ -231,7 +231,15 @@ mod tests {
 
     #[test]
     fn addresses_the_mailer_cannot_send_to_are_refused() {
-        for bad in ["a..b@x.com", "a@-x.com", "a(b)@x.com", "a..b@x", "a(b)@x", "not-an-email", "a@b@c.com"] {
+        for bad in [
+            "a..b@x.com",
+            "a@-x.com",
+            "a(b)@x.com",
+            "a..b@x",
+            "a(b)@x",
+            "not-an-email",
+            "a@b@c.com",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad} should be refused");
         }
         assert_eq!(
@@ -244,8 +252,14 @@ mod tests {
     fn common_and_guessable_passwords_are_refused_with_advice() {
         for weak in ["password12", "1234567890", "qwertyuiop", "aaaaaaaaaaaa", "iloveyou2026"] {
             let refusal = check_new_password(weak, &[]).expect_err(weak);
-            assert!(refusal.starts_with("This password would be too easy to guess."), "{refusal}");
-            assert!(refusal.len() > "This password would be too easy to guess.".len(), "{refusal}");
+            assert!(
+                refusal.starts_with("This password would be too easy to guess."),
+                "{refusal}"
+            );
+            assert!(
+                refusal.len() > "This password would be too easy to guess.".len(),
+                "{refusal}"
+            );
         }
         for strong in ["correct horse battery", "plum-orbit-glacier-71"] {
             assert_eq!(check_new_password(strong, &[]), Ok(()), "{strong}");

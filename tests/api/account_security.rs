@@ -115,7 +115,12 @@ async fn two_servers_on_one_database_share_the_sign_in_limit() {
     let guesses = (0..30)
         .map(|i| {
             let base = if i % 2 == 0 { &first } else { &second };
-            (base.clone(), "shared@example.com".to_string(), format!("wrong {i}"), None)
+            (
+                base.clone(),
+                "shared@example.com".to_string(),
+                format!("wrong {i}"),
+                None,
+            )
         })
         .collect();
     let statuses = sign_in_all_at_once(&app, guesses).await;
@@ -385,7 +390,11 @@ async fn the_forgot_password_pages_reset_a_password_in_a_browser() {
     let weak = browser
         .post_form(
             "/password/reset",
-            &[("csrf_token", &form.csrf()), ("token", &token), ("password", "1234567890")],
+            &[
+                ("csrf_token", &form.csrf()),
+                ("token", &token),
+                ("password", "1234567890"),
+            ],
         )
         .await;
     assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -393,7 +402,11 @@ async fn the_forgot_password_pages_reset_a_password_in_a_browser() {
     let done = browser
         .post_form(
             "/password/reset",
-            &[("csrf_token", &form.csrf()), ("token", &token), ("password", NEW_PASSWORD)],
+            &[
+                ("csrf_token", &form.csrf()),
+                ("token", &token),
+                ("password", NEW_PASSWORD),
+            ],
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
@@ -409,7 +422,11 @@ async fn changing_the_password_needs_the_current_one_and_ends_the_other_sessions
     let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
 
     let (status, body) = app
-        .put_json("/api/v1/me/password", &change("not my password", NEW_PASSWORD), Some(&here))
+        .put_json(
+            "/api/v1/me/password",
+            &change("not my password", NEW_PASSWORD),
+            Some(&here),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_fields(&body), vec!["current_password"]);
@@ -506,7 +523,10 @@ async fn common_and_guessable_passwords_are_refused_at_registration_with_advice(
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{weak}: {body}");
         assert_eq!(error_fields(&body), vec!["password"], "{weak}");
         let advice = body["error"]["details"][0]["message"].as_str().unwrap_or_default();
-        assert!(advice.starts_with("This password would be too easy to guess. "), "{advice}");
+        assert!(
+            advice.starts_with("This password would be too easy to guess. "),
+            "{advice}"
+        );
     }
     let mut conn = app.state.pool.get().expect("conn");
     let users: i64 = users::table.count().get_result(&mut conn).expect("count");
@@ -516,11 +536,14 @@ async fn common_and_guessable_passwords_are_refused_at_registration_with_advice(
 #[actix_web::test]
 async fn a_duplicate_registration_is_answered_as_a_new_one_and_the_owner_is_emailed() {
     let app = spawn_app().await;
-    let register = |email: &str, password: &str, name: &str| {
-        json!({"email": email, "password": password, "full_name": name})
-    };
+    let register =
+        |email: &str, password: &str, name: &str| json!({"email": email, "password": password, "full_name": name});
     let new = app
-        .post_json("/api/v1/candidates", &register("priya@example.com", PASSWORD, "Priya"), None)
+        .post_json(
+            "/api/v1/candidates",
+            &register("priya@example.com", PASSWORD, "Priya"),
+            None,
+        )
         .await;
     let again = app
         .post_json(
@@ -538,6 +561,14 @@ async fn a_duplicate_registration_is_answered_as_a_new_one_and_the_owner_is_emai
     assert_eq!(names, vec!["Priya"]);
     assert_eq!(notices_of_kind(&app, "welcome"), vec!["priya@example.com"]);
     assert_eq!(notices_of_kind(&app, "registration_attempt"), vec!["priya@example.com"]);
+    let mut conn = app.state.pool.get().expect("conn");
+    let told: String = notices::table
+        .filter(notices::kind.eq("registration_attempt"))
+        .select(notices::body_text)
+        .first(&mut conn)
+        .expect("the owner's email");
+    drop(conn);
+    assert!(told.contains("http://assay.test/password/forgot"), "{told}");
     // Nothing about the account changed.
     app.sign_in("priya@example.com", PASSWORD).await;
 
@@ -578,4 +609,20 @@ async fn registration_refuses_addresses_the_mailer_cannot_send_to() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{email}: {body}");
         assert_eq!(error_fields(&body), vec!["email"], "{email}");
     }
+}
+
+#[actix_web::test]
+async fn the_openapi_document_lists_the_password_endpoints() {
+    let app = spawn_app().await;
+    let (status, doc) = app.get_json("/api/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    for (path, method) in [
+        ("/api/v1/password/forgot", "post"),
+        ("/api/v1/password/reset", "post"),
+        ("/api/v1/me/password", "put"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} missing");
+    }
+    let registered = &doc["paths"]["/api/v1/candidates"]["post"]["responses"]["201"];
+    assert!(registered.to_string().contains("Message"), "{registered}");
 }

@@ -57,7 +57,10 @@ async fn setup(app: &TestApp) -> Setup {
 /// questions right (the rest wrong) and submits; returns the application id.
 async fn takes(app: &TestApp, s: &Setup, name: &str, profile: Value, quant: usize, verbal: usize) -> i64 {
     // Parentheses too: in an address they are a comment, which registration refuses.
-    let email = format!("{}@example.com", name.to_lowercase().replace([' ', ',', '"', '=', '(', ')'], ""));
+    let email = format!(
+        "{}@example.com",
+        name.to_lowercase().replace([' ', ',', '"', '=', '(', ')'], "")
+    );
     let (status, body) = app
         .post_json(
             "/api/v1/candidates",
