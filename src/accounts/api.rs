@@ -90,9 +90,10 @@ pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterReques
 }
 
 /// Sign in; returns a token for `Authorization: Bearer` and sets the session
-/// cookie. At most 5 failed sign-ins per account and 30 per client address
-/// (`SIGN_IN_FAILURES_PER_ADDRESS`) in 15 minutes are checked; beyond that
-/// the answer is 429 with `Retry-After`, without checking the password.
+/// cookie. At most 5 failed sign-ins per account and per client address 30
+/// (by default; `SIGN_IN_FAILURES_PER_ADDRESS`) in 15 minutes are checked;
+/// beyond that the answer is 429 with `Retry-After`, without checking the
+/// password.
 #[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = SignInRequest,
     responses((status = 200, body = SignInResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn sign_in(

@@ -34,7 +34,13 @@ fn on_this_site(next: &str) -> Option<String> {
     if joined.origin() != base.origin() {
         return None;
     }
-    Some(joined[url::Position::BeforePath..].to_string())
+    let path = &joined[url::Position::BeforePath..];
+    // Normalising can itself make `//`: `/.//evil.example` is a path on this
+    // site as written, but `//evil.example` once its `.` is resolved.
+    if path.starts_with("//") {
+        return None;
+    }
+    Some(path.to_string())
 }
 
 /// `%XX` decoded byte by byte (as text, lossily): enough to see what a
@@ -89,6 +95,9 @@ mod tests {
             "/%0d%0aSet-Cookie:x=1",
             "/\r\nSet-Cookie: x=1",
             "/a\\b",
+            "/.//evil.example",
+            "/a/..//evil.example",
+            "/%2e//evil.example",
             "/ /evil.example",
             "javascript:alert(1)",
             "profile",
