@@ -176,6 +176,8 @@ async fn main() {
         session_hours: 1,
         pool_size: 4,
         review_band_points: 3.0,
+        trust_proxy: false,
+        sign_in_failures_per_address: 30,
     };
     let state = assay::web::open_state(Config::from_args(&args).expect("config")).expect("state");
 

@@ -49,6 +49,15 @@ pub struct ConfigArgs {
     /// attempts (under 20) for a standard error of measurement.
     #[arg(long, env = "REVIEW_BAND_POINTS", default_value_t = 3.0, global = true)]
     pub review_band_points: f64,
+    /// Take the client's address from the last entry of X-Forwarded-For (set
+    /// this only behind exactly one reverse proxy that appends it); otherwise
+    /// the connection's peer address is used.
+    #[arg(long, env = "TRUST_PROXY", default_value_t = false, global = true)]
+    pub trust_proxy: bool,
+    /// Failed sign-ins allowed from one client address in 15 minutes, over
+    /// all accounts; raise it where many candidates share one address.
+    #[arg(long, env = "SIGN_IN_FAILURES_PER_ADDRESS", default_value_t = 30, global = true)]
+    pub sign_in_failures_per_address: i64,
     /// Database connections per server process.
     #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 16, global = true)]
     pub pool_size: u32,
@@ -68,6 +77,8 @@ pub struct Config {
     pub session_hours: i64,
     pub pool_size: u32,
     pub review_band_points: f64,
+    pub trust_proxy: bool,
+    pub sign_in_failures_per_address: i64,
 }
 
 impl std::fmt::Debug for Config {
@@ -85,6 +96,8 @@ impl std::fmt::Debug for Config {
             .field("session_hours", &self.session_hours)
             .field("pool_size", &self.pool_size)
             .field("review_band_points", &self.review_band_points)
+            .field("trust_proxy", &self.trust_proxy)
+            .field("sign_in_failures_per_address", &self.sign_in_failures_per_address)
             .finish()
     }
 }
@@ -123,6 +136,8 @@ impl Config {
             } else {
                 3.0
             },
+            trust_proxy: args.trust_proxy,
+            sign_in_failures_per_address: args.sign_in_failures_per_address.max(1),
         })
     }
 

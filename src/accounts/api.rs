@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::client::ClientAddr;
 use super::flows;
 use super::models::User;
 use super::service::{self, NewAccount};
@@ -25,6 +26,12 @@ pub struct RegisterRequest {
 #[derive(Serialize, ToSchema)]
 pub struct Created {
     pub id: i32,
+}
+
+/// A sentence for the person, where there is nothing else to return.
+#[derive(Serialize, ToSchema)]
+pub struct Message {
+    pub message: String,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -66,22 +73,35 @@ fn has_profile(p: &ProfileInput) -> bool {
         || p.preferred_track.is_some()
 }
 
-/// Register a candidate.
+/// Register a candidate, then sign in. The answer is the same whether or not
+/// the address already has an account (its owner is emailed instead), so it
+/// tells no one which addresses are registered. The password must not be
+/// easy to guess (zxcvbn score 3 of 4 or more); a refusal says why.
 #[utoipa::path(post, path = "/api/v1/candidates", tag = "accounts", request_body = RegisterRequest,
-    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Message), (status = 422, body = ErrorBody)))]
 pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterRequest>) -> AppResult<HttpResponse> {
     let body = body.into_inner();
-    let account = NewAccount::parse(&body.email, &body.full_name, &body.password)?;
+    let account = NewAccount::parse_registration(&body.email, &body.full_name, &body.password)?;
     let profile = has_profile(&body.profile).then_some(body.profile);
-    let (user, _token) = flows::register(&state, account, profile).await?;
-    Ok(HttpResponse::Created().json(Created { id: user.id.0 }))
+    flows::register(&state, account, profile).await?;
+    Ok(HttpResponse::Created().json(Message {
+        message: flows::REGISTRATION_RECEIVED.into(),
+    }))
 }
 
-/// Sign in; returns a token for `Authorization: Bearer` and sets the session cookie.
+/// Sign in; returns a token for `Authorization: Bearer` and sets the session
+/// cookie. At most 5 failed sign-ins per account and per client address 30
+/// (by default; `SIGN_IN_FAILURES_PER_ADDRESS`) in 15 minutes are checked;
+/// beyond that the answer is 429 with `Retry-After`, without checking the
+/// password.
 #[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = SignInRequest,
     responses((status = 200, body = SignInResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn sign_in(state: web::Data<AppState>, body: web::Json<SignInRequest>) -> AppResult<HttpResponse> {
-    let (user, token) = flows::sign_in(&state, &body.email, &body.password).await?;
+pub async fn sign_in(
+    state: web::Data<AppState>,
+    client: ClientAddr,
+    body: web::Json<SignInRequest>,
+) -> AppResult<HttpResponse> {
+    let (user, token) = flows::sign_in(&state, &body.email, &body.password, &client).await?;
     Ok(HttpResponse::Ok()
         .cookie(session_cookie(&state, token.clone()))
         .json(SignInResponse { token, user }))
@@ -121,10 +141,77 @@ pub async fn put_profile(
     Ok(HttpResponse::Ok().json(ProfileInput::from(&row)))
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct ForgotPasswordRequest {
+    pub email: String,
+}
+
+/// Ask for a password reset link by email. The answer is the same whether or
+/// not the address has an account; at most one link is mailed per account
+/// every 5 minutes, and a link works once, for an hour.
+#[utoipa::path(post, path = "/api/v1/password/forgot", tag = "accounts", request_body = ForgotPasswordRequest,
+    responses((status = 202, body = Message), (status = 422, body = ErrorBody)))]
+pub async fn forgot_password(
+    state: web::Data<AppState>,
+    body: web::Json<ForgotPasswordRequest>,
+) -> AppResult<HttpResponse> {
+    let email = flows::reset_address(&body.email)?;
+    flows::request_reset(&state, email).await?;
+    Ok(HttpResponse::Accepted().json(Message {
+        message: flows::RESET_REQUESTED.into(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ResetPasswordRequest {
+    /// The token from the emailed link.
+    pub token: String,
+    pub password: String,
+}
+
+/// Choose a new password with the token from a reset link. Every session of
+/// the person ends; sign in with the new password. An unknown, used or
+/// expired token is refused with 422 naming `token`.
+#[utoipa::path(post, path = "/api/v1/password/reset", tag = "accounts", request_body = ResetPasswordRequest,
+    responses((status = 204), (status = 422, body = ErrorBody)))]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    body: web::Json<ResetPasswordRequest>,
+) -> AppResult<HttpResponse> {
+    flows::reset_password(&state, &body.token, &body.password).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Change the signed-in person's password. A wrong current password is 422
+/// naming `current_password` and counts as a failed sign-in (429 past the
+/// limits). Every other session of the person ends; this one goes on.
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts", request_body = ChangePasswordRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    AuthUser(user): AuthUser,
+    client: ClientAddr,
+    body: web::Json<ChangePasswordRequest>,
+) -> AppResult<HttpResponse> {
+    let keep = session_token(&req).map(|(token, _)| token);
+    flows::change_password(&state, &user, &body.current_password, &body.new_password, keep, &client).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/candidates", web::post().to(register))
         .route("/api/v1/session", web::post().to(sign_in))
         .route("/api/v1/session", web::delete().to(sign_out))
         .route("/api/v1/me/profile", web::get().to(get_profile))
-        .route("/api/v1/me/profile", web::put().to(put_profile));
+        .route("/api/v1/me/profile", web::put().to(put_profile))
+        .route("/api/v1/me/password", web::put().to(change_password))
+        .route("/api/v1/password/forgot", web::post().to(forgot_password))
+        .route("/api/v1/password/reset", web::post().to(reset_password));
 }

@@ -1,23 +1,36 @@
-//! The async steps shared by the web pages and the API: both sign in and
-//! register through here, so they cannot disagree.
+//! The async steps shared by the web pages and the API: both sign in,
+//! register and handle passwords through here, so they cannot disagree.
 
-use super::models::{Role, User};
-use super::password;
+use super::client::ClientAddr;
+use super::models::{Role, User, UserRow};
 use super::service::{self, NewAccount};
-use super::validate::ProfileInput;
+use super::validate::{check_new_password, EmailAddress, ProfileInput};
+use super::{password, passwords, throttle, tokens};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 
-/// Checks the throttle, verifies the password in a blocking task (against a
-/// dummy hash for unknown emails) and starts a session.
-pub async fn sign_in(state: &AppState, email: &str, password: &str) -> AppResult<(User, String)> {
+/// What registration answers, whether or not the address was new: it must
+/// not tell anyone which addresses have accounts.
+pub const REGISTRATION_RECEIVED: &str = "Thank you for registering. We have sent an email to the address you gave; \
+     sign in with that address and the password you chose.";
+
+/// What a reset request answers, whether or not the address has an account.
+pub const RESET_REQUESTED: &str = "If that address has an account, we have sent it a link to choose a new password. \
+     The link works once, for an hour; check your spam folder if it does not arrive within a few minutes.";
+
+/// Checks `password` for the account `email`, after claiming a throttle
+/// slot (so no more guesses are checked than the limits allow, however many
+/// arrive at once). Unknown emails are checked against a dummy hash, so the
+/// answer takes as long whether or not the account exists.
+async fn check_password(state: &AppState, email: &str, password: &str, client: &ClientAddr) -> AppResult<UserRow> {
     let email = email.trim().to_lowercase();
     let now = state.clock.now();
-    let lookup_email = email.clone();
-    let row = state
+    let per_address = state.config.sign_in_failures_per_address;
+    let client = client.clone();
+    let (claim, row) = state
         .db(move |conn| {
-            service::check_throttle(conn, &lookup_email, now)?;
-            service::find_by_email(conn, &lookup_email)
+            let claim = throttle::claim(conn, &email, &client, per_address, now)?;
+            Ok((claim, service::find_by_email(conn, &email)?))
         })
         .await?;
     let row = row.filter(|r| r.active);
@@ -27,32 +40,34 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str) -> AppResult
         .unwrap_or_else(|| password::dummy_hash().to_string());
     let given = password.to_string();
     let verified = password::verify(given, phc).await;
-    let hours = state.config.session_hours;
-    match (row, verified) {
-        (Some(row), true) => {
-            let user: User = row.try_into()?;
-            let user_id = user.id;
-            let token = state
-                .db(move |conn| {
-                    service::clear_failures(conn, &email)?;
-                    service::create_session(conn, user_id, hours, now)
-                })
-                .await?;
-            Ok((user, token))
+    match row {
+        Some(row) if verified => {
+            state.db(move |conn| throttle::succeeded(conn, &claim)).await?;
+            Ok(row)
         }
-        _ => {
-            state.db(move |conn| service::record_failure(conn, &email, now)).await?;
-            Err(AppError::InvalidCredentials)
-        }
+        // The claimed slot stays recorded as a failure.
+        _ => Err(AppError::InvalidCredentials),
     }
 }
 
-/// Registers a candidate (with an optional profile) and signs them in.
-pub async fn register(
-    state: &AppState,
-    account: NewAccount,
-    profile: Option<ProfileInput>,
-) -> AppResult<(User, String)> {
+/// Checks the password (throttled) and starts a session.
+pub async fn sign_in(state: &AppState, email: &str, password: &str, client: &ClientAddr) -> AppResult<(User, String)> {
+    let row = check_password(state, email, password, client).await?;
+    let user: User = row.try_into()?;
+    let user_id = user.id;
+    let hours = state.config.session_hours;
+    let now = state.clock.now();
+    let token = state
+        .db(move |conn| service::create_session(conn, user_id, hours, now))
+        .await?;
+    Ok((user, token))
+}
+
+/// Registers a candidate (with an optional profile) and emails them. When
+/// the address already has an account nothing is created and its owner is
+/// emailed instead; the caller answers the same either way, and both ways
+/// take the time of one password hash.
+pub async fn register(state: &AppState, account: NewAccount, profile: Option<ProfileInput>) -> AppResult<()> {
     let now = state.clock.now();
     if let Some(profile) = &profile {
         // Validate before the slow hash, so a bad field answers at once.
@@ -60,18 +75,25 @@ pub async fn register(
     }
     let plain = account.password.clone();
     let hash = password::hash(plain).await?;
-    let hours = state.config.session_hours;
     let mail_ctx = crate::notices::MailContext::from(state.config.as_ref());
     state
         .db(move |conn| {
             conn.transaction(|conn| {
-                let user = service::create_user(conn, &account, &hash, Role::Candidate, None, now)?;
-                if let Some(profile) = &profile {
-                    service::put_profile(conn, user.id, profile, now)?;
+                match service::try_create_user(conn, &account, &hash, Role::Candidate, None, now)? {
+                    Some(user) => {
+                        if let Some(profile) = &profile {
+                            service::put_profile(conn, user.id, profile, now)?;
+                        }
+                        crate::notices::queue_welcome(conn, &mail_ctx, &user, now)?;
+                    }
+                    None => {
+                        if let Some(row) = service::find_by_email(conn, account.email.as_str())? {
+                            let existing: User = row.try_into()?;
+                            passwords::queue_registration_attempt(conn, &mail_ctx, &existing, now)?;
+                        }
+                    }
                 }
-                crate::notices::queue_welcome(conn, &mail_ctx, &user, now)?;
-                let token = service::create_session(conn, user.id, hours, now)?;
-                Ok((user, token))
+                Ok(())
             })
         })
         .await
@@ -90,4 +112,86 @@ pub async fn add_staff(
     state
         .db(move |conn| service::create_user(conn, &account, &hash, role, actor, now))
         .await
+}
+
+/// Parses the address a reset is asked for; a malformed one is refused
+/// (that says nothing about which addresses have accounts).
+pub fn reset_address(email: &str) -> AppResult<EmailAddress> {
+    EmailAddress::parse(email).map_err(|m| AppError::invalid_field("email", m))
+}
+
+/// Emails a reset link if the address has an account; the caller answers
+/// `RESET_REQUESTED` either way.
+pub async fn request_reset(state: &AppState, email: EmailAddress) -> AppResult<()> {
+    let now = state.clock.now();
+    let ctx = crate::notices::MailContext::from(state.config.as_ref());
+    state
+        .db(move |conn| passwords::request_reset(conn, &ctx, email.as_str(), now))
+        .await
+}
+
+fn new_password_rule(field: &str, password: &str, user: &User) -> AppResult<()> {
+    check_new_password(password, &[&user.email, &user.full_name]).map_err(|m| AppError::invalid_field(field, m))
+}
+
+/// Sets a new password with a reset link's token; every session of the
+/// person ends.
+pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -> AppResult<User> {
+    let now = state.clock.now();
+    let lookup = token.to_string();
+    let user = state
+        .db(move |conn| passwords::reset_target(conn, &lookup, now))
+        .await?
+        .ok_or_else(passwords::link_refused)?;
+    new_password_rule("password", new_password, &user)?;
+    let plain = new_password.to_string();
+    let hash = password::hash(plain).await?;
+    let token = token.to_string();
+    let now = state.clock.now();
+    let user = state
+        .db(move |conn| passwords::complete_reset(conn, &token, &hash, now))
+        .await?;
+    state.sessions.forget_sessions_of(user.id, None, now);
+    Ok(user)
+}
+
+/// Changes a signed-in person's password after checking the current one
+/// (throttled like a sign-in, so a borrowed session cannot be used to guess
+/// it). Their other sessions end; `keep_token`, the one in use, goes on.
+pub async fn change_password(
+    state: &AppState,
+    user: &User,
+    current: &str,
+    new_password: &str,
+    keep_token: Option<String>,
+    client: &ClientAddr,
+) -> AppResult<()> {
+    new_password_rule("new_password", new_password, user)?;
+    if current == new_password {
+        return Err(AppError::invalid_field(
+            "new_password",
+            "The new password is the same as the current one; choose another.",
+        ));
+    }
+    match check_password(state, &user.email, current, client).await {
+        Ok(_) => {}
+        Err(AppError::InvalidCredentials) => {
+            return Err(AppError::invalid_field(
+                "current_password",
+                "That is not your current password.",
+            ))
+        }
+        Err(e) => return Err(e),
+    }
+    let plain = new_password.to_string();
+    let hash = password::hash(plain).await?;
+    let keep = keep_token.map(|t| tokens::token_hash(&t));
+    let now = state.clock.now();
+    let changed = user.clone();
+    let kept = keep.clone();
+    state
+        .db(move |conn| passwords::change_password(conn, &changed, &hash, kept.as_deref(), now))
+        .await?;
+    state.sessions.forget_sessions_of(user.id, keep.as_deref(), now);
+    Ok(())
 }

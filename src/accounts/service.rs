@@ -1,5 +1,5 @@
-//! Accounts: registration, staff accounts, sign-in with throttling, sessions
-//! and profiles. Plain functions over `&mut DbConn`; the handlers call them in
+//! Accounts: registration, staff accounts, sessions and profiles (sign-in
+//! throttling is in `throttle`, password reset and change in `passwords`). Plain functions over `&mut DbConn`; the handlers call them in
 //! blocking tasks.
 
 use chrono::{Duration, NaiveDateTime};
@@ -7,14 +7,11 @@ use diesel::prelude::*;
 
 use super::models::{NewSession, NewUser, ProfileRow, Role, User, UserRow};
 use super::tokens;
-use super::validate::{check_full_name, check_password, EmailAddress, ProfileInput};
+use super::validate::{check_full_name, check_new_password, check_password, EmailAddress, ProfileInput};
 use crate::audit::{self, Event};
-use crate::db::schema::{candidate_profiles, login_failures, sessions, users};
+use crate::db::schema::{candidate_profiles, sessions, users};
 use crate::db::{DbConn, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
-
-pub const MAX_FAILED_SIGN_INS: i64 = 5;
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 
 /// A new account's details, checked field by field.
 pub struct NewAccount {
@@ -24,7 +21,24 @@ pub struct NewAccount {
 }
 
 impl NewAccount {
+    /// Checks the fields of an account created for someone (staff accounts,
+    /// the command line): the password needs only its length.
     pub fn parse(email: &str, full_name: &str, password: &str) -> AppResult<NewAccount> {
+        NewAccount::parse_with(email, full_name, password, |p, _| check_password(p))
+    }
+
+    /// Checks the fields of a registration: the password a person chooses
+    /// must also pass the rule against guessable passwords.
+    pub fn parse_registration(email: &str, full_name: &str, password: &str) -> AppResult<NewAccount> {
+        NewAccount::parse_with(email, full_name, password, check_new_password)
+    }
+
+    fn parse_with(
+        email: &str,
+        full_name: &str,
+        password: &str,
+        password_rule: impl Fn(&str, &[&str]) -> Result<(), String>,
+    ) -> AppResult<NewAccount> {
         let mut errors = Vec::new();
         let email = EmailAddress::parse(email)
             .map_err(|m| errors.push(ErrorDetail::field("email", m)))
@@ -32,7 +46,11 @@ impl NewAccount {
         let full_name = check_full_name(full_name)
             .map_err(|m| errors.push(ErrorDetail::field("full_name", m)))
             .ok();
-        if let Err(m) = check_password(password) {
+        let personal = [
+            email.as_ref().map(EmailAddress::as_str).unwrap_or_default(),
+            full_name.as_deref().unwrap_or_default(),
+        ];
+        if let Err(m) = password_rule(password, &personal) {
             errors.push(ErrorDetail::field("password", m));
         }
         match (email, full_name, errors.is_empty()) {
@@ -72,8 +90,9 @@ pub fn find_user(conn: &mut DbConn, id: UserId) -> AppResult<User> {
         .try_into()
 }
 
-/// Creates an account whose password is already hashed. With `profile`, the
-/// candidate's profile is written in the same transaction.
+/// Creates an account whose password is already hashed; an address that
+/// already has an account is refused, naming the field (for staff accounts,
+/// where the administrator may know).
 pub fn create_user(
     conn: &mut DbConn,
     account: &NewAccount,
@@ -82,11 +101,50 @@ pub fn create_user(
     actor: Option<UserId>,
     now: NaiveDateTime,
 ) -> AppResult<User> {
-    conn.transaction(|conn| {
-        if find_by_email(conn, account.email.as_str())?.is_some() {
-            return Err(email_taken(&account.email));
+    try_create_user(conn, account, password_hash, role, actor, now)?.ok_or_else(|| email_taken(&account.email))
+}
+
+/// Why an insert did not create the account.
+enum NotCreated {
+    Taken,
+    Failed(AppError),
+}
+
+impl From<diesel::result::Error> for NotCreated {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            // Two registrations racing for one address: the index decides.
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                NotCreated::Taken
+            }
+            other => NotCreated::Failed(other.into()),
         }
-        let inserted = diesel::insert_into(users::table)
+    }
+}
+
+impl From<AppError> for NotCreated {
+    fn from(e: AppError) -> Self {
+        NotCreated::Failed(e)
+    }
+}
+
+/// Creates an account whose password is already hashed, or answers `None`
+/// when the address already has one (registration then says nothing of it).
+/// Inside a caller's transaction this is a savepoint, so a lost race for the
+/// address rolls back only this and the caller's transaction goes on.
+pub fn try_create_user(
+    conn: &mut DbConn,
+    account: &NewAccount,
+    password_hash: &str,
+    role: Role,
+    actor: Option<UserId>,
+    now: NaiveDateTime,
+) -> AppResult<Option<User>> {
+    let created = conn.transaction(|conn| {
+        if find_by_email(conn, account.email.as_str())?.is_some() {
+            return Err(NotCreated::Taken);
+        }
+        let id = diesel::insert_into(users::table)
             .values(NewUser {
                 email: account.email.as_str(),
                 full_name: &account.full_name,
@@ -97,15 +155,7 @@ pub fn create_user(
                 created_at: now,
             })
             .returning(users::id)
-            .get_result::<UserId>(conn);
-        let id = match inserted {
-            Ok(id) => id,
-            // Two registrations racing for one address: the index decides.
-            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-                return Err(email_taken(&account.email))
-            }
-            Err(e) => return Err(e.into()),
-        };
+            .get_result::<UserId>(conn)?;
         let detail = format!("created {} account {}", role.as_str(), account.email.as_str());
         audit::record(
             conn,
@@ -124,52 +174,12 @@ pub fn create_user(
             full_name: account.full_name.clone(),
             role,
         })
-    })
-}
-
-/// Refuses a sign-in while the email has too many recent failures, saying how
-/// long to wait.
-pub fn check_throttle(conn: &mut DbConn, email: &str, now: NaiveDateTime) -> AppResult<()> {
-    let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let recent: Vec<NaiveDateTime> = login_failures::table
-        .filter(login_failures::email.eq(email.trim().to_lowercase()))
-        .filter(login_failures::failed_at.gt(since))
-        .select(login_failures::failed_at)
-        .order(login_failures::failed_at.desc())
-        .limit(MAX_FAILED_SIGN_INS)
-        .load(conn)?;
-    if (recent.len() as i64) < MAX_FAILED_SIGN_INS {
-        return Ok(());
+    });
+    match created {
+        Ok(user) => Ok(Some(user)),
+        Err(NotCreated::Taken) => Ok(None),
+        Err(NotCreated::Failed(e)) => Err(e),
     }
-    // The window frees up when the oldest of the last five failures ages out.
-    let oldest = recent.iter().min().copied().unwrap_or(now);
-    let wait = (oldest + Duration::minutes(THROTTLE_WINDOW_MINUTES) - now)
-        .num_seconds()
-        .max(1);
-    let minutes = (wait + 59) / 60;
-    Err(AppError::Throttled {
-        message: format!(
-            "Too many failed sign-ins for this email. Try again in {minutes} minute{}.",
-            if minutes == 1 { "" } else { "s" }
-        ),
-        retry_after_secs: wait as u64,
-    })
-}
-
-pub fn record_failure(conn: &mut DbConn, email: &str, now: NaiveDateTime) -> AppResult<()> {
-    diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::email.eq(email.trim().to_lowercase()),
-            login_failures::failed_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-pub fn clear_failures(conn: &mut DbConn, email: &str) -> AppResult<()> {
-    diesel::delete(login_failures::table.filter(login_failures::email.eq(email.trim().to_lowercase())))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// Starts a session and returns its token; only the token's hash is kept.

@@ -21,7 +21,8 @@ pub const DOMAINS: [&str; 7] = [
 pub const DEGREE_CLASSES: [&str; 4] = ["distinction", "first", "second", "pass"];
 pub const TRACKS: [&str; 2] = ["kpo", "bpo"];
 
-/// A syntactically plausible email, lower-cased so uniqueness ignores case.
+/// An email address the mailer can send to, lower-cased so uniqueness
+/// ignores case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailAddress(String);
 
@@ -43,7 +44,11 @@ impl EmailAddress {
                         && !domain.contains("..")
                 }
                 None => false,
-            };
+            }
+            // The mailer's own parser has the last word: an address it
+            // cannot send to (`a..b@x.com`, `a@-x.com`, `a(b)@x.com`) would
+            // only fail later, in the outbox.
+            && email.parse::<lettre::Address>().is_ok();
         if valid {
             Ok(EmailAddress(email))
         } else {
@@ -69,6 +74,34 @@ pub fn check_password(password: &str) -> Result<(), String> {
     } else {
         Ok(())
     }
+}
+
+/// zxcvbn's scale runs 0 to 4; below 3 it deems a password guessable by an
+/// online attack that gets past throttling, or at once from a leaked hash.
+pub const MIN_PASSWORD_SCORE: u8 = 3;
+
+/// The password rule for passwords people choose (registration, reset,
+/// change): the length limits, then zxcvbn's estimate of how guessable it
+/// is, which knows common passwords, words, names, keyboard patterns,
+/// sequences, dates and the person's own details (`personal`: email, name).
+/// A refusal carries zxcvbn's advice.
+pub fn check_new_password(password: &str, personal: &[&str]) -> Result<(), String> {
+    check_password(password)?;
+    let mut inputs: Vec<&str> = personal.iter().copied().filter(|s| !s.is_empty()).collect();
+    // Parts of an email address or name are guessable on their own.
+    for part in personal {
+        inputs.extend(part.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 2));
+    }
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    if u8::from(estimate.score()) >= MIN_PASSWORD_SCORE {
+        return Ok(());
+    }
+    let advice = estimate
+        .feedback()
+        .map(|f| f.to_string().trim().to_string())
+        .filter(|f| !f.is_empty())
+        .unwrap_or_else(|| "Add another word or two. Uncommon words are better.".into());
+    Err(format!("This password would be too easy to guess. {advice}"))
 }
 
 pub fn check_full_name(name: &str) -> Result<String, String> {
@@ -189,5 +222,54 @@ impl From<&ProfileRow> for ProfileInput {
             experience_years: row.experience_years,
             preferred_track: row.preferred_track.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_the_mailer_cannot_send_to_are_refused() {
+        for bad in [
+            "a..b@x.com",
+            "a@-x.com",
+            "a(b)@x.com",
+            "a..b@x",
+            "a(b)@x",
+            "not-an-email",
+            "a@b@c.com",
+        ] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(
+            EmailAddress::parse(" Priya.Nair+drives@Example.co.in ").map(|e| e.as_str().to_string()),
+            Ok("priya.nair+drives@example.co.in".to_string())
+        );
+    }
+
+    #[test]
+    fn common_and_guessable_passwords_are_refused_with_advice() {
+        for weak in ["password12", "1234567890", "qwertyuiop", "aaaaaaaaaaaa", "iloveyou2026"] {
+            let refusal = check_new_password(weak, &[]).expect_err(weak);
+            assert!(
+                refusal.starts_with("This password would be too easy to guess."),
+                "{refusal}"
+            );
+            assert!(
+                refusal.len() > "This password would be too easy to guess.".len(),
+                "{refusal}"
+            );
+        }
+        for strong in ["correct horse battery", "plum-orbit-glacier-71"] {
+            assert_eq!(check_new_password(strong, &[]), Ok(()), "{strong}");
+        }
+    }
+
+    #[test]
+    fn a_password_made_of_the_persons_own_details_is_refused() {
+        let personal = ["ramakrishnan@example.com", "Ramakrishnan Venkataraman"];
+        assert!(check_new_password("ramakrishnan2025", &personal).is_err());
+        assert!(check_new_password("venkataraman!!", &personal).is_err());
     }
 }

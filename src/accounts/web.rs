@@ -7,8 +7,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::api::{clear_session_cookie, session_cookie};
+use super::client::ClientAddr;
 use super::flows;
 use super::models::{Role, User};
+use super::next_path::safe_next;
 use super::service::{self, NewAccount};
 use super::validate::{ProfileInput, DEGREE_CLASSES, DOMAINS, TRACKS};
 use crate::audit;
@@ -28,19 +30,15 @@ impl FieldErrors {
         FieldErrors(err.details().to_vec())
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0
             .iter()
             .find(|d| d.field.as_deref() == Some(field))
             .map(|d| d.message.as_str())
-    }
-}
-
-/// Only same-site paths: `next` must not send anyone to another host.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
     }
 }
 
@@ -50,23 +48,34 @@ struct SignInPage {
     chrome: Chrome,
     email: String,
     next: String,
+    notice: Option<&'static str>,
     error: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct NextQuery {
+struct SignInQuery {
     next: Option<String>,
+    registered: Option<String>,
+    reset: Option<String>,
 }
 
-async fn sign_in_page(ctx: PageCtx, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+async fn sign_in_page(ctx: PageCtx, query: web::Query<SignInQuery>) -> AppResult<HttpResponse> {
     let next = safe_next(query.next.as_deref());
     if ctx.user.is_some() {
         return Ok(redirect(&next));
     }
+    let notice = if query.registered.is_some() {
+        Some(flows::REGISTRATION_RECEIVED)
+    } else if query.reset.is_some() {
+        Some("Your password has been changed and you have been signed out everywhere. Sign in with the new password.")
+    } else {
+        None
+    };
     render(&SignInPage {
         chrome: ctx.chrome("Sign in"),
         email: String::new(),
         next,
+        notice,
         error: None,
     })
 }
@@ -81,10 +90,11 @@ struct SignInForm {
 async fn sign_in(
     state: web::Data<AppState>,
     ctx: PageCtx,
+    client: ClientAddr,
     CsrfForm(form): CsrfForm<SignInForm>,
 ) -> AppResult<HttpResponse> {
     let next = safe_next(form.next.as_deref());
-    match flows::sign_in(&state, &form.email, &form.password).await {
+    match flows::sign_in(&state, &form.email, &form.password, &client).await {
         Ok((_, token)) => Ok(HttpResponse::SeeOther()
             .cookie(session_cookie(&state, token))
             .insert_header(("Location", next))
@@ -99,6 +109,7 @@ async fn sign_in(
                 chrome: ctx.chrome("Sign in"),
                 email: form.email,
                 next,
+                notice: None,
                 error: Some(e.public_message()),
             };
             render_status(status, &page)
@@ -153,20 +164,23 @@ struct RegisterForm {
     password: String,
 }
 
+/// Where registration sends everyone: sign in, then on to the profile.
+pub const AFTER_REGISTRATION: &str = "/signin?registered=1&next=%2Fprofile%3Fwelcome%3D1";
+
 async fn register(
     state: web::Data<AppState>,
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<RegisterForm>,
 ) -> AppResult<HttpResponse> {
-    let outcome = match NewAccount::parse(&form.email, &form.full_name, &form.password) {
+    let outcome = match NewAccount::parse_registration(&form.email, &form.full_name, &form.password) {
         Ok(account) => flows::register(&state, account, None).await,
         Err(e) => Err(e),
     };
     match outcome {
-        Ok((_, token)) => Ok(HttpResponse::SeeOther()
-            .cookie(session_cookie(&state, token))
-            .insert_header(("Location", "/profile?welcome=1"))
-            .finish()),
+        // The same answer whether or not the address was new: no session
+        // (an existing owner's could not be given), and the sign-in page
+        // says an email is on its way.
+        Ok(()) => Ok(redirect(AFTER_REGISTRATION)),
         Err(e @ AppError::Invalid { .. }) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &RegisterPage {

@@ -28,6 +28,19 @@ diesel::table! {
         id -> Integer,
         email -> Text,
         failed_at -> Timestamp,
+        client_addr -> Text,
+        cleared -> Bool,
+    }
+}
+
+diesel::table! {
+    password_resets (id) {
+        id -> Integer,
+        user_id -> Integer,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -60,6 +73,7 @@ diesel::table! {
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(candidate_profiles -> users (user_id));
+diesel::joinable!(password_resets -> users (user_id));
 
 diesel::table! {
     notices (id) {
@@ -437,6 +451,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
     login_failures,
+    password_resets,
     candidate_profiles,
     audit_log,
     notices,

@@ -205,6 +205,8 @@ mod tests {
             session_hours: 1,
             pool_size: 1,
             review_band_points: 3.0,
+            trust_proxy: false,
+            sign_in_failures_per_address: 30,
         }
     }
 

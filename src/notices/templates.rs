@@ -148,3 +148,18 @@ email!(
     { name: &'a str, assessment: &'a str, show_score: bool, old_percent: f64, new_percent: f64, passed: bool, link: String },
     |m| format!("Corrected result for {}", m.assessment)
 );
+
+email!(
+    /// A link to choose a new password; it works once, until it expires.
+    PasswordReset, "password_reset", "email/password_reset.txt", "email/password_reset.html",
+    { name: &'a str, link: String, valid_minutes: i64 },
+    |m| format!("Choose a new password for {}", m.ctx.firm)
+);
+
+email!(
+    /// Someone tried to register with an address that already has an
+    /// account; registration itself does not say so.
+    RegistrationAttempt, "registration_attempt", "email/registration_attempt.txt", "email/registration_attempt.html",
+    { name: &'a str, reset_link: String },
+    |m| format!("Someone tried to register with your email at {}", m.ctx.firm)
+);

@@ -13,6 +13,7 @@ use chrono::{Duration, NaiveDateTime};
 use super::AppState;
 use crate::accounts::models::{Role, User};
 use crate::accounts::tokens::token_hash;
+use crate::db::UserId;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "assay_session";
@@ -159,6 +160,20 @@ impl SessionCache {
                 checked_at: now,
             },
         );
+    }
+
+    /// Makes this server stop trusting every session of `user` at once,
+    /// except the one whose token hash is `keep`; call it when a password
+    /// changes.
+    pub fn forget_sessions_of(&self, user: UserId, keep: Option<&str>, now: NaiveDateTime) {
+        for shard in &self.shards {
+            let mut shard = shard.write().unwrap_or_else(PoisonError::into_inner);
+            for (hash, entry) in shard.iter_mut() {
+                if matches!(entry, Cached::Live { user: u, .. } if u.id == user) && keep != Some(hash.as_str()) {
+                    *entry = Cached::Ended { at: now };
+                }
+            }
+        }
     }
 
     /// Makes this server stop trusting a token at once; call it when a

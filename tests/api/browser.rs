@@ -239,6 +239,12 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     fill(c, "#email", "priya@example.com").await;
     fill(c, "#password", PASSWORD).await;
     click(c, Locator::Css("form[action='/register'] button[type='submit']")).await;
+    // Registration signs no one in (a taken address must get the same
+    // answer); the sign-in page then leads on to the profile.
+    eventually("the sign-in page", || async move { path(c).await == "/signin" }).await;
+    fill(c, "#email", "priya@example.com").await;
+    fill(c, "#password", PASSWORD).await;
+    click(c, Locator::Css("form[action='/signin'] button[type='submit']")).await;
     eventually("the profile page", || async move { path(c).await == "/profile" }).await;
     fill(c, "#degree", "B.Com").await;
     fill(c, "#score_percent", "80").await;

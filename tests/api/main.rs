@@ -2,6 +2,7 @@
 //! database and drives it over HTTP. Set ASSAY_TEST_POSTGRES_URL to run the
 //! whole suite against PostgreSQL.
 
+mod account_security;
 mod accounts;
 mod attempts;
 mod banks;
