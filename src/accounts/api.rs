@@ -206,12 +206,12 @@ pub async fn change_password(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/candidates", web::post().to(register))
-        .route("/api/v1/session", web::post().to(sign_in))
-        .route("/api/v1/session", web::delete().to(sign_out))
-        .route("/api/v1/me/profile", web::get().to(get_profile))
-        .route("/api/v1/me/profile", web::put().to(put_profile))
-        .route("/api/v1/me/password", web::put().to(change_password))
-        .route("/api/v1/password/forgot", web::post().to(forgot_password))
-        .route("/api/v1/password/reset", web::post().to(reset_password));
+    cfg.route("/candidates", web::post().to(register))
+        .route("/session", web::post().to(sign_in))
+        .route("/session", web::delete().to(sign_out))
+        .route("/me/profile", web::get().to(get_profile))
+        .route("/me/profile", web::put().to(put_profile))
+        .route("/me/password", web::put().to(change_password))
+        .route("/password/forgot", web::post().to(forgot_password))
+        .route("/password/reset", web::post().to(reset_password));
 }

@@ -41,6 +41,6 @@ pub async fn get(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/assessments", web::post().to(create))
-        .route("/api/v1/assessments/{id}", web::get().to(get));
+    cfg.route("/assessments", web::post().to(create))
+        .route("/assessments/{id}", web::get().to(get));
 }

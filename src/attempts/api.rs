@@ -294,14 +294,14 @@ pub async fn accommodation(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/assessments/{id}/attempts", web::post().to(start))
-        .route("/api/v1/attempts/{id}/responses/{question_id}", web::put().to(save))
-        .route("/api/v1/attempts/{id}/submit", web::post().to(submit))
-        .route("/api/v1/attempts/{id}", web::get().to(get))
-        .route("/api/v1/attempts/{id}/signals", web::post().to(signal))
-        .route("/api/v1/attempts/{id}/essays/{question_id}", web::post().to(mark))
-        .route("/api/v1/attempts/{id}/extend", web::post().to(extend))
-        .route("/api/v1/users/{id}/accommodation", web::put().to(accommodation));
+    cfg.route("/assessments/{id}/attempts", web::post().to(start))
+        .route("/attempts/{id}/responses/{question_id}", web::put().to(save))
+        .route("/attempts/{id}/submit", web::post().to(submit))
+        .route("/attempts/{id}", web::get().to(get))
+        .route("/attempts/{id}/signals", web::post().to(signal))
+        .route("/attempts/{id}/essays/{question_id}", web::post().to(mark))
+        .route("/attempts/{id}/extend", web::post().to(extend))
+        .route("/users/{id}/accommodation", web::put().to(accommodation));
 }
 
 /// The sweeper inside `assay serve`: grades expired attempts every few

@@ -161,7 +161,7 @@ pub async fn questions(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/banks/import", web::post().to(import))
-        .route("/api/v1/banks", web::get().to(list))
-        .route("/api/v1/banks/{id}/questions", web::get().to(questions));
+    cfg.route("/banks/import", web::post().to(import))
+        .route("/banks", web::get().to(list))
+        .route("/banks/{id}/questions", web::get().to(questions));
 }

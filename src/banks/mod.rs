@@ -11,7 +11,12 @@ pub mod service;
 pub mod store;
 pub mod web;
 
-pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+/// This area's JSON API, relative to `/api/v1`.
+pub fn configure_api(cfg: &mut actix_web::web::ServiceConfig) {
     api::configure(cfg);
+}
+
+/// This area's pages.
+pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     web::configure(cfg);
 }

@@ -56,7 +56,7 @@ pub async fn apply(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/drives", web::post().to(create))
-        .route("/api/v1/drives", web::get().to(list))
-        .route("/api/v1/drives/{id}/applications", web::post().to(apply));
+    cfg.route("/drives", web::post().to(create))
+        .route("/drives", web::get().to(list))
+        .route("/drives/{id}/applications", web::post().to(apply));
 }

@@ -126,7 +126,7 @@ pub async fn decision(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/drives/{id}/rankings", web::get().to(rankings))
-        .route("/api/v1/drives/{id}/rankings.csv", web::get().to(rankings_csv))
-        .route("/api/v1/applications/{id}/decision", web::post().to(decision));
+    cfg.route("/drives/{id}/rankings", web::get().to(rankings))
+        .route("/drives/{id}/rankings.csv", web::get().to(rankings_csv))
+        .route("/applications/{id}/decision", web::post().to(decision));
 }

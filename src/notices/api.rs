@@ -90,5 +90,5 @@ pub async fn list_notices(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/notices", web::get().to(list_notices));
+    cfg.route("/notices", web::get().to(list_notices));
 }

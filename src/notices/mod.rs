@@ -39,8 +39,13 @@ struct NewNotice<'a> {
     created_at: NaiveDateTime,
 }
 
-pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+/// This area's JSON API, relative to `/api/v1`.
+pub fn configure_api(cfg: &mut actix_web::web::ServiceConfig) {
     api::configure(cfg);
+}
+
+/// This area's pages.
+pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     web::configure(cfg);
 }
 

@@ -118,13 +118,7 @@ pub async fn correct_key(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/assessments/{id}/item-analysis", web::get().to(item_analysis))
-        .route(
-            "/api/v1/question-versions/{id}/quarantine",
-            web::post().to(quarantine_version),
-        )
-        .route(
-            "/api/v1/question-versions/{id}/correct-key",
-            web::post().to(correct_key),
-        );
+    cfg.route("/assessments/{id}/item-analysis", web::get().to(item_analysis))
+        .route("/question-versions/{id}/quarantine", web::post().to(quarantine_version))
+        .route("/question-versions/{id}/correct-key", web::post().to(correct_key));
 }

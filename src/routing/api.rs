@@ -104,10 +104,10 @@ pub async fn publish(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/processes", web::post().to(create_process))
-        .route("/api/v1/processes", web::get().to(list_processes))
-        .route("/api/v1/cohorts/{id}/routing-runs", web::post().to(create_run))
-        .route("/api/v1/routing-runs/{id}", web::get().to(get_run))
-        .route("/api/v1/routing-runs/{id}/overrides", web::post().to(override_line))
-        .route("/api/v1/routing-runs/{id}/publish", web::post().to(publish));
+    cfg.route("/processes", web::post().to(create_process))
+        .route("/processes", web::get().to(list_processes))
+        .route("/cohorts/{id}/routing-runs", web::post().to(create_run))
+        .route("/routing-runs/{id}", web::get().to(get_run))
+        .route("/routing-runs/{id}/overrides", web::post().to(override_line))
+        .route("/routing-runs/{id}/publish", web::post().to(publish));
 }

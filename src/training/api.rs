@@ -79,7 +79,7 @@ pub async fn assign_exam(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/cohorts", web::post().to(create))
-        .route("/api/v1/cohorts/{id}/trainees", web::post().to(add_trainee))
-        .route("/api/v1/cohorts/{id}/exams", web::post().to(assign_exam));
+    cfg.route("/cohorts", web::post().to(create))
+        .route("/cohorts/{id}/trainees", web::post().to(add_trainee))
+        .route("/cohorts/{id}/exams", web::post().to(assign_exam));
 }

@@ -167,7 +167,7 @@ async fn test_js() -> HttpResponse {
         .body(TEST_JS)
 }
 
-async fn healthz() -> HttpResponse {
+pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
@@ -191,7 +191,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/static/app.css", web::get().to(app_css))
         .route("/static/test.js", web::get().to(test_js))
-        .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz))
         .route("/api/openapi.json", web::get().to(super::openapi::document));
 }
