@@ -160,6 +160,7 @@ mod tests {
             stem_format: TextFormat::Plain,
             body,
             explanation: None,
+            extras: Default::default(),
         }
     }
 

@@ -146,9 +146,24 @@ pub fn read(format: Format, input: &str, opts: &ParseOptions) -> ParseOutcome {
         }
     }
     if outcome.questions.is_empty() && !outcome.has_errors() {
-        outcome
+        // Name what was skipped (a description, an unsupported question) on
+        // its own line, so "no questions" does not leave the trainer
+        // guessing what the file's text was taken for.
+        let skipped: Vec<String> = outcome
             .diagnostics
-            .push(Diagnostic::error(1, "the file holds no questions Assay can import"));
+            .iter()
+            .map(|d| format!("line {}: {}", d.line, d.message))
+            .collect();
+        let line = outcome.diagnostics.first().map_or(1, |d| d.line);
+        let message = if skipped.is_empty() {
+            "the file holds no questions Assay can import".to_owned()
+        } else {
+            format!(
+                "the file holds no questions Assay can import; all it holds was skipped ({})",
+                skipped.join("; ")
+            )
+        };
+        outcome.diagnostics.push(Diagnostic::error(line, message));
     }
     outcome.diagnostics.sort_by_key(|d| (d.line, d.column));
     outcome

@@ -163,10 +163,11 @@ impl Reader<'_> {
                 "plain" => Some(TextFormat::Plain),
                 "html" => Some(TextFormat::Html),
                 "markdown" => Some(TextFormat::Markdown),
+                "moodle" => Some(TextFormat::Moodle),
                 _ => None,
             };
             if parsed.is_none() {
-                let message = format!("format \"{text}\" is not one of plain, html, markdown");
+                let message = format!("format \"{text}\" is not one of plain, html, markdown, moodle");
                 self.error(v.span(), message);
             }
             parsed
@@ -199,6 +200,7 @@ impl Reader<'_> {
             stem_format: stem_format.unwrap_or_default(),
             body: body?,
             explanation: explanation.and_then(|e| optional_text(&e)),
+            extras: Default::default(),
         })
     }
 

@@ -52,6 +52,7 @@ fn write_question(out: &mut String, q: &ParsedQuestion, category_shared: bool) {
         TextFormat::Plain => {}
         TextFormat::Html => field("format", string("html")),
         TextFormat::Markdown => field("format", string("markdown")),
+        TextFormat::Moodle => field("format", string("moodle")),
     }
     field("stem", string(&q.stem));
     match &q.body {

@@ -19,6 +19,7 @@ fn question(id: Option<&str>, stem: &str, body: QuestionBody) -> ParsedQuestion 
         stem_format: TextFormat::Plain,
         body,
         explanation: None,
+        extras: Default::default(),
     }
 }
 
