@@ -32,7 +32,8 @@ impl Answer<'_> {
     /// short answers) or into the option itself (choices).
     fn extras(&self, stem_format: TextFormat, own_feedback: bool) -> AnswerExtras {
         AnswerExtras {
-            text_format: differing(self.text_format, stem_format),
+            // Only a choice shows its answer's text.
+            text_format: differing(self.text_format, stem_format).filter(|_| !own_feedback),
             feedback: if own_feedback { self.feedback.clone() } else { None },
             feedback_format: self
                 .feedback

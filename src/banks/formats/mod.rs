@@ -11,6 +11,7 @@ mod gift_answers;
 mod gift_writer;
 mod moodle_question;
 mod moodle_xml;
+mod moodle_xml_writer;
 mod native;
 mod native_values;
 mod native_writer;
@@ -25,6 +26,7 @@ mod tests;
 use crate::banks::model::{Diagnostic, ParseOutcome, Severity};
 
 pub use gift_writer::write_gift;
+pub use moodle_xml_writer::write_moodle_xml;
 pub use native_writer::write_toml;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

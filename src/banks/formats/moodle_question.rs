@@ -311,7 +311,10 @@ impl Question<'_> {
     fn answer_extras(&mut self, answer: &Element, stem_format: TextFormat, own_feedback: bool) -> AnswerExtras {
         let feedback = answer.child("feedback").and_then(|f| self.rich(f, stem_format));
         AnswerExtras {
-            text_format: format_named(answer.attribute("format")).filter(|f| *f != stem_format),
+            // Only a choice shows its answer's text; Moodle's format on a
+            // short or numeric answer means nothing.
+            text_format: format_named(answer.attribute("format"))
+                .filter(|f| *f != stem_format && !own_feedback),
             text_files: files(answer),
             feedback_format: feedback.as_ref().and_then(|f| f.format),
             feedback_files: feedback.as_ref().map(|f| f.files.clone()).unwrap_or_default(),

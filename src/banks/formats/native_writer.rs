@@ -96,6 +96,11 @@ fn write_question(out: &mut String, q: &ParsedQuestion, category_shared: bool) {
     if let Some(explanation) = &q.explanation {
         field("explanation", string(explanation));
     }
+    if !q.extras.is_empty() {
+        if let Ok(json) = serde_json::to_string(&q.extras) {
+            field("moodle", string(&json));
+        }
+    }
 }
 
 fn array(items: impl Iterator<Item = String>) -> String {
