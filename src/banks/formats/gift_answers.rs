@@ -193,7 +193,7 @@ fn answer(marker: char, units: &[Unit], line: usize) -> Result<Answer<'_>, Diagn
             };
             // Moodle's importer refuses a question with a grade off its list.
             if !is_moodle_grade(fraction) {
-                return Err(Diagnostic::error(line, refused_grade(&written)));
+                return Err(Diagnostic::unsupported(line, refused_grade(&written)));
             }
             weight = Some(fraction);
             units = trim(rest.get(end + 1..).unwrap_or_default());

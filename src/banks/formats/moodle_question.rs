@@ -48,8 +48,11 @@ impl Question<'_> {
                 self.error(answer, message);
             }
             Some(fraction) if !is_moodle_grade(fraction) => {
-                let message = refused_grade(written.trim());
-                self.error(answer, message);
+                // Refused as Moodle refuses it; like an unsupported type, the
+                // trainer may skip the question and import the rest.
+                let line = self.line(answer);
+                self.diagnostics
+                    .push(Diagnostic::unsupported(line, refused_grade(written.trim())));
                 return None;
             }
             Some(_) => {}
@@ -142,7 +145,7 @@ pub(super) fn refused_grade(written: &str) -> String {
     format!(
         "{written}% is not a grade Moodle accepts, so Moodle refuses this question; use one of 100, 90, \
          83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5, \
-         11.11111, 10, 5 or 0 (or its negative)"
+         11.11111, 10, 5 or 0 (or its negative), or import with --skip-unsupported to skip the question"
     )
 }
 

@@ -5,6 +5,7 @@ use super::*;
 use crate::banks::model::ParsedQuestion;
 
 mod fixture;
+mod moodle;
 mod robustness;
 
 use fixture::fixture;
