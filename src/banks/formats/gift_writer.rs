@@ -152,6 +152,8 @@ fn moodle_can_spell(value: &str, refused: &str) -> bool {
     !value.is_empty()
         && value.trim() == value
         && !value.ends_with('\\')
+        && !value.contains("[id:")
+        && !value.contains("[tag:")
         && !value.chars().any(|c| c.is_control() || refused.contains(c))
 }
 

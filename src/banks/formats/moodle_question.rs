@@ -215,6 +215,32 @@ fn lost(element: &Element) -> Vec<&'static str> {
     if is_set("usecase", &["0"]) {
         lost.push("case-sensitive matching (Assay ignores case)");
     }
+    if is_set("shuffleanswers", &["1", "true"]) {
+        lost.push("its fixed option order (Assay shuffles options when the assessment says so)");
+    }
+    // Moodle's default penalty per type; another value only matters for
+    // several tries at a question, which Assay does not offer.
+    let default_penalty: &[&str] = match element.attribute("type") {
+        Some("truefalse") => &["1", "1.0000000"],
+        Some("essay") => &["0", "0.0000000"],
+        _ => &["0.3333333", "0.33333333", "0"],
+    };
+    if element
+        .child("penalty")
+        .and_then(|p| parse_number(&p.text))
+        .is_some_and(|p| !default_penalty.iter().any(|d| parse_number(d) == Some(p)))
+    {
+        lost.push("its penalty for each wrong try");
+    }
+    if is_set("responseformat", &["editor", "editorfilepicker", "plain", "monospaced"]) {
+        lost.push("its response format (Assay asks for typed text)");
+    }
+    if is_set("responserequired", &["1"]) {
+        lost.push("its optional response (Assay expects one)");
+    }
+    if is_set("minwordlimit", &["", "0"]) || is_set("maxwordlimit", &["", "0"]) {
+        lost.push("its word limits");
+    }
     if element.path(&["questiontext", "file"]).is_some() {
         lost.push("the files embedded in its text (such as images; the text may refer to them)");
     }

@@ -284,11 +284,13 @@ fn what_assay_does_not_keep_is_named_per_question_in_a_warning() {
         .filter(|d| d.severity == Severity::Warning)
         .map(|d| (d.line, d.message.as_str()))
         .collect();
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert_eq!(warnings[0].0, 3);
+    // The question in the middle carries nothing Assay drops.
+    assert_eq!(warnings.iter().map(|w| w.0).collect::<Vec<_>>(), vec![3, 23], "{warnings:?}");
     assert!(warnings[0].1.contains("combined feedback"), "{}", warnings[0].1);
     assert!(warnings[0].1.contains("hints"), "{}", warnings[0].1);
-    assert_eq!(outcome.questions.len(), 2);
+    assert!(warnings[1].1.contains("word limits"), "{}", warnings[1].1);
+    assert!(warnings[0].1.contains("fixed option order"), "{}", warnings[0].1);
+    assert_eq!(outcome.questions.len(), 3);
 }
 
 #[test]
