@@ -151,9 +151,14 @@ impl TextFormat {
     }
 
     pub fn parse(s: &str) -> Option<TextFormat> {
-        [TextFormat::Plain, TextFormat::Html, TextFormat::Markdown, TextFormat::Moodle]
-            .into_iter()
-            .find(|f| f.as_str() == s)
+        [
+            TextFormat::Plain,
+            TextFormat::Html,
+            TextFormat::Markdown,
+            TextFormat::Moodle,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == s)
     }
 }
 

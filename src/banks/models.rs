@@ -88,8 +88,7 @@ fn parse_format(s: &str) -> TextFormat {
 pub fn body_json(body: &QuestionBody, extras: &QuestionExtras) -> AppResult<String> {
     let mut value = serde_json::to_value(body).map_err(|e| AppError::Internal(format!("question body: {e}")))?;
     if !extras.is_empty() {
-        let extras =
-            serde_json::to_value(extras).map_err(|e| AppError::Internal(format!("question extras: {e}")))?;
+        let extras = serde_json::to_value(extras).map_err(|e| AppError::Internal(format!("question extras: {e}")))?;
         if let serde_json::Value::Object(map) = &mut value {
             map.insert("extras".to_owned(), extras);
         }

@@ -243,7 +243,11 @@ async fn questions_sharing_a_stem_are_all_kept_and_reimport_unchanged() {
     // Editing the second of the twins updates it, not the first.
     let edited = gift.replace("{=open ~guarded ~vague}", "{=open ~guarded ~hazy}");
     let (_, third) = import(&app, &token, "format=gift&bank=Verbal", &edited).await;
-    assert_eq!((third["updated"].as_u64(), third["unchanged"].as_u64()), (Some(1), Some(2)), "{third}");
+    assert_eq!(
+        (third["updated"].as_u64(), third["unchanged"].as_u64()),
+        (Some(1), Some(2)),
+        "{third}"
+    );
     assert_eq!(counts(&app), (3, 4));
 }
 
@@ -254,11 +258,18 @@ async fn a_gift_id_line_makes_an_edited_stem_update_its_question() {
     let gift = moodle_fixture("id_and_tags.gift");
     let (status, first) = import(&app, &token, "format=gift&bank=Insurance", &gift).await;
     assert_eq!(status, StatusCode::OK, "{first}");
-    let edited = gift.replace("means claims exceeded premiums", "means the insurer paid out more than it took in");
+    let edited = gift.replace(
+        "means claims exceeded premiums",
+        "means the insurer paid out more than it took in",
+    );
     let (status, second) = import(&app, &token, "format=gift&bank=Insurance", &edited).await;
     assert_eq!(status, StatusCode::OK, "{second}");
     assert_eq!(
-        (second["created"].as_u64(), second["updated"].as_u64(), second["unchanged"].as_u64()),
+        (
+            second["created"].as_u64(),
+            second["updated"].as_u64(),
+            second["unchanged"].as_u64()
+        ),
         (Some(0), Some(1), Some(1)),
         "{second}"
     );
@@ -274,7 +285,13 @@ async fn skip_unsupported_imports_the_rest_despite_warnings_and_refused_grades()
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(refused["error"]["details"][0]["line"], 7, "{refused}");
     assert_eq!(counts(&app), (0, 0));
-    let (status, report) = import(&app, &token, "format=moodle_xml&bank=Grades&skip_unsupported=true", &xml).await;
+    let (status, report) = import(
+        &app,
+        &token,
+        "format=moodle_xml&bank=Grades&skip_unsupported=true",
+        &xml,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{report}");
     assert_eq!(report["created"], 1, "{report}");
     assert_eq!(report["warnings"][0]["line"], 7, "{report}");

@@ -244,7 +244,12 @@ fn question(units: &[Unit], first_line: usize, diagnostics: &mut Vec<Diagnostic>
             special: false,
             line,
         });
-        let joined: Vec<Unit> = before.iter().copied().chain(blank).chain(after.iter().copied()).collect();
+        let joined: Vec<Unit> = before
+            .iter()
+            .copied()
+            .chain(blank)
+            .chain(after.iter().copied())
+            .collect();
         text(&joined)
     };
     Some(ParsedQuestion {
@@ -290,7 +295,11 @@ pub(super) fn format_tag(units: &[Unit]) -> (Option<TextFormat>, &[Unit]) {
 /// there wins, and its per-answer list replaces the block's whole.
 fn overlay(read: QuestionExtras, kept: QuestionExtras) -> QuestionExtras {
     QuestionExtras {
-        answers: if kept.answers.is_empty() { read.answers } else { kept.answers },
+        answers: if kept.answers.is_empty() {
+            read.answers
+        } else {
+            kept.answers
+        },
         explanation_format: kept.explanation_format.or(read.explanation_format),
         explanation_files: if kept.explanation_files.is_empty() {
             read.explanation_files
@@ -315,7 +324,12 @@ fn read_moodle_comment(comment: &str, meta: &mut Meta) {
     }
     let tags = bracketed(comment, "[tag:", "<>`");
     if !tags.is_empty() {
-        meta.tags = clean_tags(meta.tags.iter().map(String::as_str).chain(tags.iter().map(String::as_str)));
+        meta.tags = clean_tags(
+            meta.tags
+                .iter()
+                .map(String::as_str)
+                .chain(tags.iter().map(String::as_str)),
+        );
     }
 }
 

@@ -76,7 +76,9 @@ pub(super) fn parse_block(block: &[Unit], open_line: usize, stem_format: TextFor
     let block = trim(block);
     let body = match block.first() {
         None => QuestionBody::Essay,
-        Some(first) if first.is('#') => numeric(block.get(1..).unwrap_or_default(), open_line, stem_format, &mut extras)?,
+        Some(first) if first.is('#') => {
+            numeric(block.get(1..).unwrap_or_default(), open_line, stem_format, &mut extras)?
+        }
         Some(_) if block.iter().any(|u| u.is('~')) => choice(block, open_line, stem_format, &mut extras)?,
         Some(_) if is_matching(block, open_line)? => {
             return Err(Diagnostic::unsupported(
@@ -375,7 +377,9 @@ mod tests {
 
     #[test]
     fn weights_are_fractions_of_the_points() {
-        let body = parse_block(&units("~%50%a ~%-25%b ~%50%c"), 7, TextFormat::Plain).unwrap().body;
+        let body = parse_block(&units("~%50%a ~%-25%b ~%50%c"), 7, TextFormat::Plain)
+            .unwrap()
+            .body;
         let credits: Vec<f64> = body.options().iter().map(|o| o.credit).collect();
         assert_eq!(credits, vec![0.5, -0.25, 0.5]);
         assert!(matches!(body, QuestionBody::MultipleResponse { .. }));
@@ -383,7 +387,9 @@ mod tests {
 
     #[test]
     fn matching_is_reported_as_unsupported() {
-        let error = parse_block(&units("=a -> 1 =b -> 2"), 7, TextFormat::Plain).err().unwrap();
+        let error = parse_block(&units("=a -> 1 =b -> 2"), 7, TextFormat::Plain)
+            .err()
+            .unwrap();
         assert!(error.unsupported);
         assert_eq!(error.line, 7);
     }

@@ -134,7 +134,11 @@ fn write_question(out: &mut String, q: &ParsedQuestion) {
         QuestionBody::ShortText { answers: accepted } => {
             for (i, a) in accepted.iter().enumerate() {
                 let extra = extra(i);
-                let mut answer = format!("={}{}", weight(a.credit, 1.0, &a.text), text(&a.text, extra.text_format));
+                let mut answer = format!(
+                    "={}{}",
+                    weight(a.credit, 1.0, &a.text),
+                    text(&a.text, extra.text_format)
+                );
                 feedback(&mut answer, extra.feedback.as_ref(), extra.feedback_format);
                 answers.push(answer);
             }

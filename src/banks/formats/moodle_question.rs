@@ -132,8 +132,8 @@ pub(super) fn read_quiz(root: &Element, index: &LineIndex<'_>, outcome: &mut Par
 /// negative), or Moodle's importer refuses the question
 /// (`question_bank::fraction_options_full`, matched within 0.00001).
 const MOODLE_GRADES: [f64; 21] = [
-    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2, 0.1666667,
-    0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0,
+    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2, 0.1666667, 0.1428571,
+    0.125, 0.1111111, 0.1, 0.05, 0.0,
 ];
 
 pub(super) fn is_moodle_grade(fraction: f64) -> bool {
@@ -191,11 +191,7 @@ fn lost(element: &Element) -> Vec<&'static str> {
             .children_named(name)
             .any(|e| e.child("text").is_some_and(|t| !t.text.trim().is_empty()))
     };
-    let is_set = |name: &str, default: &[&str]| {
-        element
-            .child(name)
-            .is_some_and(|e| !default.contains(&e.text.trim()))
-    };
+    let is_set = |name: &str, default: &[&str]| element.child(name).is_some_and(|e| !default.contains(&e.text.trim()));
     let mut lost = Vec::new();
     if has_text("correctfeedback") || has_text("partiallycorrectfeedback") || has_text("incorrectfeedback") {
         lost.push("its combined feedback (for right, partly right and wrong responses)");
@@ -203,7 +199,10 @@ fn lost(element: &Element) -> Vec<&'static str> {
     if element.children_named("hint").next().is_some() {
         lost.push("its hints");
     }
-    if element.child("units").is_some_and(|u| u.children_named("unit").next().is_some()) {
+    if element
+        .child("units")
+        .is_some_and(|u| u.children_named("unit").next().is_some())
+    {
         lost.push("its units");
     }
     if is_set("hidden", &["0"]) {
@@ -282,9 +281,7 @@ impl Question<'_> {
             None => 1.0,
         };
         let mut extras = QuestionExtras::default();
-        let explanation = element
-            .child("generalfeedback")
-            .and_then(|f| self.rich(f, stem_format));
+        let explanation = element.child("generalfeedback").and_then(|f| self.rich(f, stem_format));
         if let Some(explanation) = &explanation {
             extras.explanation_format = explanation.format;
             extras.explanation_files = explanation.files.clone();
@@ -342,8 +339,7 @@ impl Question<'_> {
         AnswerExtras {
             // Only a choice shows its answer's text; Moodle's format on a
             // short or numeric answer means nothing.
-            text_format: format_named(answer.attribute("format"))
-                .filter(|f| *f != stem_format && !own_feedback),
+            text_format: format_named(answer.attribute("format")).filter(|f| *f != stem_format && !own_feedback),
             text_files: files(answer),
             feedback_format: feedback.as_ref().and_then(|f| f.format),
             feedback_files: feedback.as_ref().map(|f| f.files.clone()).unwrap_or_default(),

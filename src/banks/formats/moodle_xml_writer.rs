@@ -7,9 +7,7 @@ use std::fmt::Write as _;
 
 use super::moodle_question::format_name;
 use super::numbers::{fraction_to_percent, plain_number};
-use crate::banks::model::{
-    AnswerExtras, Difficulty, EmbeddedFile, ParsedQuestion, QuestionBody, RichText, TextFormat,
-};
+use crate::banks::model::{AnswerExtras, Difficulty, EmbeddedFile, ParsedQuestion, QuestionBody, RichText, TextFormat};
 
 pub fn write_moodle_xml(questions: &[ParsedQuestion]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n");
@@ -84,7 +82,15 @@ fn write_question(out: &mut String, q: &ParsedQuestion) {
             let _ = writeln!(out, "    <answernumbering>abc</answernumbering>");
             for (i, option) in options.iter().enumerate() {
                 let extra = extra(i);
-                answer(out, option.credit, &option.text, option.feedback.as_deref(), &extra, stem_format, "");
+                answer(
+                    out,
+                    option.credit,
+                    &option.text,
+                    option.feedback.as_deref(),
+                    &extra,
+                    stem_format,
+                    "",
+                );
             }
         }
         QuestionBody::TrueFalse { answer: key } => {
@@ -115,7 +121,11 @@ fn write_question(out: &mut String, q: &ParsedQuestion) {
                 );
             }
             if let Some(other) = &q.extras.other_feedback {
-                let _ = write!(out, "    <answer fraction=\"0\" format=\"moodle_auto_format\">{}", text_element("*"));
+                let _ = write!(
+                    out,
+                    "    <answer fraction=\"0\" format=\"moodle_auto_format\">{}",
+                    text_element("*")
+                );
                 rich_feedback(out, Some(other), stem_format);
                 out.push_str("<tolerance>0</tolerance></answer>\n");
             }
@@ -124,7 +134,15 @@ fn write_question(out: &mut String, q: &ParsedQuestion) {
             let _ = writeln!(out, "    <usecase>0</usecase>");
             for (i, a) in answers.iter().enumerate() {
                 let extra = extra(i);
-                answer(out, a.credit, &a.text, extra.feedback.as_deref(), &extra, stem_format, "");
+                answer(
+                    out,
+                    a.credit,
+                    &a.text,
+                    extra.feedback.as_deref(),
+                    &extra,
+                    stem_format,
+                    "",
+                );
             }
         }
         QuestionBody::Essay => {
@@ -244,9 +262,6 @@ mod tests {
 
     #[test]
     fn cdata_end_inside_a_text_is_split_across_sections() {
-        assert_eq!(
-            text_element("a]]>b"),
-            "<text><![CDATA[a]]]]><![CDATA[>b]]></text>"
-        );
+        assert_eq!(text_element("a]]>b"), "<text><![CDATA[a]]]]><![CDATA[>b]]></text>");
     }
 }

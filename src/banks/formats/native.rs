@@ -11,8 +11,8 @@ use super::native_values::{Reader, Value};
 use super::position::LineIndex;
 use super::text::{category_path, clean_tags, clean_text, optional_text};
 use crate::banks::model::{
-    ChoiceOption, Difficulty, NumericAnswer, ParseOutcome, ParsedQuestion, QuestionBody, QuestionType, TextAnswer,
-    QuestionExtras, TextFormat,
+    ChoiceOption, Difficulty, NumericAnswer, ParseOutcome, ParsedQuestion, QuestionBody, QuestionExtras, QuestionType,
+    TextAnswer, TextFormat,
 };
 
 const BANK_KEYS: &[&str] = &["name", "category"];

@@ -3,8 +3,8 @@
 //! escape: what a lossless writer must carry through.
 
 use crate::banks::model::{
-    AnswerExtras, ChoiceOption, Difficulty, EmbeddedFile, NumericAnswer, ParsedQuestion, QuestionBody,
-    QuestionExtras, RichText, TextAnswer, TextFormat,
+    AnswerExtras, ChoiceOption, Difficulty, EmbeddedFile, NumericAnswer, ParsedQuestion, QuestionBody, QuestionExtras,
+    RichText, TextAnswer, TextFormat,
 };
 
 fn file(name: &str) -> EmbeddedFile {
@@ -252,7 +252,10 @@ pub(super) fn fixture() -> Vec<ParsedQuestion> {
                 Some("moodle-mc"),
                 "<p>Pick <b>one</b></p>",
                 QuestionBody::SingleChoice {
-                    options: vec![option("<b>x</b> [html] a", 1.0, Some("*yes*")), option("[plain] y", 0.0, None)],
+                    options: vec![
+                        option("<b>x</b> [html] a", 1.0, Some("*yes*")),
+                        option("[plain] y", 0.0, None),
+                    ],
                 },
             )
         },
@@ -262,14 +265,22 @@ pub(super) fn fixture() -> Vec<ParsedQuestion> {
                 false_feedback: Some(rich("<i>No</i>", Some(TextFormat::Html))),
                 ..QuestionExtras::default()
             },
-            ..question(Some("moodle-tf"), "Is it true?", QuestionBody::TrueFalse { answer: true })
+            ..question(
+                Some("moodle-tf"),
+                "Is it true?",
+                QuestionBody::TrueFalse { answer: true },
+            )
         },
         ParsedQuestion {
             extras: QuestionExtras {
                 false_feedback: Some(rich("Yes, it is false.", None)),
                 ..QuestionExtras::default()
             },
-            ..question(Some("moodle-tf-2"), "Is it false?", QuestionBody::TrueFalse { answer: false })
+            ..question(
+                Some("moodle-tf-2"),
+                "Is it false?",
+                QuestionBody::TrueFalse { answer: false },
+            )
         },
         ParsedQuestion {
             extras: QuestionExtras {

@@ -5,9 +5,7 @@
 
 use super::{reread, without_lines};
 use crate::banks::formats::{read, write_gift, write_moodle_xml, write_toml, Format, ParseOptions};
-use crate::banks::model::{
-    AnswerExtras, ParseOutcome, QuestionBody, RichText, Severity, TextAnswer, TextFormat,
-};
+use crate::banks::model::{AnswerExtras, ParseOutcome, QuestionBody, RichText, Severity, TextAnswer, TextFormat};
 use crate::banks::store::duplicates_in_file;
 
 fn fixture_path(name: &str) -> std::path::PathBuf {
@@ -101,7 +99,10 @@ fn gift_format_tags_on_answers_and_feedback_are_taken_off_and_recorded() {
             (None, Some(TextFormat::Markdown)),
         ]
     );
-    assert_eq!(q.explanation.as_deref(), Some("Paris has been the capital since *987*."));
+    assert_eq!(
+        q.explanation.as_deref(),
+        Some("Paris has been the capital since *987*.")
+    );
     assert_eq!(q.extras.explanation_format, Some(TextFormat::Markdown));
 }
 
@@ -118,7 +119,10 @@ fn gift_numeric_catch_all_is_the_feedback_for_any_other_answer() {
     let feedback: Vec<Option<&str>> = q.extras.answers.iter().map(|a| a.feedback.as_deref()).collect();
     assert_eq!(feedback, vec![Some("Exactly."), Some("Close.")]);
     // Untagged, so in the stem's format, which is not recorded again.
-    assert_eq!(q.extras.other_feedback, Some(rich("Work it out: 10% is a tenth.", None)));
+    assert_eq!(
+        q.extras.other_feedback,
+        Some(rich("Work it out: 10% is a tenth.", None))
+    );
     let hand = &outcome.questions[1];
     assert!(matches!(&hand.body, QuestionBody::Numeric { answers } if answers.len() == 1 && answers[0].value == 4.0));
     assert_eq!(hand.extras.other_feedback, Some(rich("Count again.", None)));
@@ -152,7 +156,10 @@ fn gift_feedback_on_true_false_short_and_numeric_answers_is_kept() {
     // `{T#wrong#right}`: the key is true, so "right" is what "true" hears.
     assert_eq!(q[0].extras.true_feedback, Some(rich("Yes: a G-type star.", None)));
     assert_eq!(q[0].extras.false_feedback, Some(rich("No: it is a star.", None)));
-    assert_eq!(q[1].extras.false_feedback, Some(rich("Right, it is a satellite.", None)));
+    assert_eq!(
+        q[1].extras.false_feedback,
+        Some(rich("Right, it is a satellite.", None))
+    );
     assert_eq!(q[1].extras.true_feedback, Some(rich("It is not a planet.", None)));
     let feedback: Vec<Option<&str>> = q[2].extras.answers.iter().map(|a| a.feedback.as_deref()).collect();
     assert_eq!(feedback, vec![Some("Exactly"), Some("Half way there")]);
@@ -231,7 +238,10 @@ fn moodle_xml_essay_texts_and_files_in_answers_and_feedback_are_kept() {
     );
     assert_eq!(q[2].extras.false_feedback, Some(rich("Right.", None)));
     assert_eq!(q[3].extras.answers[0].feedback.as_deref(), Some("<p>Exactly.</p>"));
-    assert_eq!(q[4].extras.answers[0].feedback.as_deref(), Some("<p>12 / 73 × 365 = 60.</p>"));
+    assert_eq!(
+        q[4].extras.answers[0].feedback.as_deref(),
+        Some("<p>12 / 73 × 365 = 60.</p>")
+    );
     assert_eq!(
         q[4].extras.other_feedback,
         Some(rich("<p>Divide, then multiply by 365.</p>", None))
@@ -254,7 +264,11 @@ fn moodle_xml_grade_off_moodles_list_refuses_the_question_on_its_answer_line() {
     let outcome = read_fixture("refused_grade.xml");
     let found = errors(&outcome);
     assert_eq!(found.iter().map(|e| e.0).collect::<Vec<_>>(), vec![7, 8, 9]);
-    assert!(found[0].1.contains("33% is not a grade Moodle accepts"), "{}", found[0].1);
+    assert!(
+        found[0].1.contains("33% is not a grade Moodle accepts"),
+        "{}",
+        found[0].1
+    );
     assert_eq!(outcome.questions.len(), 1);
     // As with unsupported types, the trainer may skip it and import the rest.
     let skipped = read(
@@ -264,15 +278,26 @@ fn moodle_xml_grade_off_moodles_list_refuses_the_question_on_its_answer_line() {
     );
     assert!(!skipped.has_errors(), "{:?}", skipped.diagnostics);
     assert_eq!(skipped.questions.len(), 1);
-    assert_eq!(skipped.questions[0].name.as_deref(), Some("Thirds, as Moodle writes them"));
+    assert_eq!(
+        skipped.questions[0].name.as_deref(),
+        Some("Thirds, as Moodle writes them")
+    );
 }
 
 #[test]
 fn gift_weight_off_moodles_list_is_refused_too() {
-    let outcome = read(Format::Gift, "Which are prime? {~%33%2 ~%33%3 ~%34%5 ~4}", &ParseOptions::default());
+    let outcome = read(
+        Format::Gift,
+        "Which are prime? {~%33%2 ~%33%3 ~%34%5 ~4}",
+        &ParseOptions::default(),
+    );
     let found = errors(&outcome);
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].1.contains("33% is not a grade Moodle accepts"), "{}", found[0].1);
+    assert!(
+        found[0].1.contains("33% is not a grade Moodle accepts"),
+        "{}",
+        found[0].1
+    );
 }
 
 #[test]
@@ -285,7 +310,11 @@ fn what_assay_does_not_keep_is_named_per_question_in_a_warning() {
         .map(|d| (d.line, d.message.as_str()))
         .collect();
     // The question in the middle carries nothing Assay drops.
-    assert_eq!(warnings.iter().map(|w| w.0).collect::<Vec<_>>(), vec![3, 23], "{warnings:?}");
+    assert_eq!(
+        warnings.iter().map(|w| w.0).collect::<Vec<_>>(),
+        vec![3, 23],
+        "{warnings:?}"
+    );
     assert!(warnings[0].1.contains("combined feedback"), "{}", warnings[0].1);
     assert!(warnings[0].1.contains("hints"), "{}", warnings[0].1);
     assert!(warnings[1].1.contains("word limits"), "{}", warnings[1].1);
@@ -317,7 +346,11 @@ fn every_moodle_fixture_survives_every_writer_unchanged() {
             (Format::Toml, write_toml("Moodle", &original.questions)),
         ] {
             let again = reread(writer, &text);
-            assert_eq!(without_lines(&again.questions), questions, "{name} via {writer:?}:\n{text}");
+            assert_eq!(
+                without_lines(&again.questions),
+                questions,
+                "{name} via {writer:?}:\n{text}"
+            );
         }
     }
 }
