@@ -323,6 +323,59 @@ fn what_assay_does_not_keep_is_named_per_question_in_a_warning() {
 }
 
 #[test]
+fn moodles_own_gift_export_reads_without_a_word_and_keeps_everything() {
+    let outcome = read_fixture("moodle_export.gift");
+    assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
+    let q = &outcome.questions;
+    assert_eq!(q.len(), 6);
+    assert!(q
+        .iter()
+        .all(|q| q.category.as_deref() == Some("Default for KPO/Ratios")));
+    assert_eq!(q[0].external_id.as_deref(), Some("ratio-1"));
+    assert_eq!(q[0].tags, vec!["ratios", "liquidity"]);
+    assert_eq!(
+        q[0].stem,
+        "<p>Current assets 300, current liabilities 150: current ratio?</p>"
+    );
+    let options: Vec<(&str, f64, Option<&str>)> = q[0]
+        .body
+        .options()
+        .iter()
+        .map(|o| (o.text.as_str(), o.credit, o.feedback.as_deref()))
+        .collect();
+    assert_eq!(
+        options,
+        vec![
+            ("<p>2:1</p>", 1.0, Some("<p>Right.</p>")),
+            ("<p>1:2</p>", 0.0, Some("<p>Upside down.</p>")),
+            ("<p>150</p>", -0.5, None)
+        ]
+    );
+    assert_eq!(q[0].explanation.as_deref(), Some("<p>300 / 150 = 2.</p>"));
+    assert!(matches!(q[1].body, QuestionBody::MultipleResponse { .. }));
+    assert_eq!(q[2].body, QuestionBody::TrueFalse { answer: true });
+    assert_eq!(q[2].extras.true_feedback, Some(rich("<p>Yes.</p>", None)));
+    assert_eq!(
+        q[2].extras.false_feedback,
+        Some(rich("<p>It is the same ratio.</p>", None))
+    );
+    let feedback: Vec<Option<&str>> = q[3].extras.answers.iter().map(|a| a.feedback.as_deref()).collect();
+    assert_eq!(feedback, vec![None, Some("<p>Taxes too.</p>")]);
+    assert!(
+        matches!(&q[4].body, QuestionBody::Numeric { answers } if answers.len() == 1 && answers[0].value == 60.0 && answers[0].tolerance == 0.5)
+    );
+    assert_eq!(
+        q[4].extras.other_feedback,
+        Some(rich("<p>Divide, then multiply by 365.</p>", None))
+    );
+    assert_eq!(q[5].body, QuestionBody::Essay);
+    assert_eq!(
+        q[5].explanation.as_deref(),
+        Some("<p>Current assets less current liabilities.</p>")
+    );
+}
+
+#[test]
 fn every_moodle_fixture_survives_every_writer_unchanged() {
     let mut names: Vec<String> = std::fs::read_dir(fixture_path(""))
         .unwrap()
