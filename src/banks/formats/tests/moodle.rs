@@ -197,6 +197,11 @@ fn a_file_holding_only_a_description_names_it_on_its_line() {
     assert_eq!(found[0].0, 3);
     assert!(found[0].1.contains("line 3"), "{}", found[0].1);
     assert!(found[0].1.contains("description"), "{}", found[0].1);
+    let xml = "<quiz>\n  <question type=\"description\">\n    <questiontext><text>Read first.</text></questiontext>\n  </question>\n</quiz>";
+    let found = errors(&read(Format::MoodleXml, xml, &ParseOptions::default()));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, 2);
+    assert!(found[0].1.contains("line 2: a description"), "{}", found[0].1);
 }
 
 #[test]
