@@ -240,6 +240,9 @@ fn lost(element: &Element) -> Vec<&'static str> {
     if is_set("minwordlimit", &["", "0"]) || is_set("maxwordlimit", &["", "0"]) {
         lost.push("its word limits");
     }
+    if element.child("image").is_some_and(|i| !i.text.trim().is_empty()) || element.child("image_base64").is_some() {
+        lost.push("its Moodle 1.9 image (<image>)");
+    }
     if element.path(&["questiontext", "file"]).is_some() {
         lost.push("the files embedded in its text (such as images; the text may refer to them)");
     }
