@@ -249,6 +249,26 @@ fn lost(element: &Element) -> Vec<&'static str> {
     lost
 }
 
+/// What an `<answer>` keeps besides its text and credit; `own_feedback`
+/// says whether its feedback goes here (numeric and short answers) or into
+/// the option itself (choices).
+fn answer_extras(
+    answer: &Element,
+    feedback: Option<&RichText>,
+    stem_format: TextFormat,
+    own_feedback: bool,
+) -> AnswerExtras {
+    AnswerExtras {
+        // Only a choice shows its answer's text; Moodle's format on a short
+        // or numeric answer means nothing.
+        text_format: format_named(answer.attribute("format")).filter(|f| *f != stem_format && !own_feedback),
+        text_files: files(answer),
+        feedback_format: feedback.and_then(|f| f.format),
+        feedback_files: feedback.map(|f| f.files.clone()).unwrap_or_default(),
+        feedback: feedback.map(|f| f.text.clone()).filter(|_| own_feedback),
+    }
+}
+
 impl Question<'_> {
     /// A text element's text, format and files.
     fn rich(&mut self, element: &Element, stem_format: TextFormat) -> Option<RichText> {
@@ -336,20 +356,6 @@ impl Question<'_> {
         })
     }
 
-    /// What an `<answer>` keeps besides its text and credit.
-    fn answer_extras(&mut self, answer: &Element, stem_format: TextFormat, own_feedback: bool) -> AnswerExtras {
-        let feedback = answer.child("feedback").and_then(|f| self.rich(f, stem_format));
-        AnswerExtras {
-            // Only a choice shows its answer's text; Moodle's format on a
-            // short or numeric answer means nothing.
-            text_format: format_named(answer.attribute("format")).filter(|f| *f != stem_format && !own_feedback),
-            text_files: files(answer),
-            feedback_format: feedback.as_ref().and_then(|f| f.format),
-            feedback_files: feedback.as_ref().map(|f| f.files.clone()).unwrap_or_default(),
-            feedback: feedback.map(|f| f.text).filter(|_| own_feedback),
-        }
-    }
-
     fn multichoice(
         &mut self,
         element: &Element,
@@ -370,12 +376,14 @@ impl Question<'_> {
         for answer in element.children_named("answer") {
             let credit = self.credit(answer);
             let text = self.text(answer).map(|t| clean_text(&t)).unwrap_or_default();
-            let feedback = answer.child("feedback").and_then(|f| self.text(f));
-            extras.answers.push(self.answer_extras(answer, stem_format, false));
+            let feedback = answer.child("feedback").and_then(|f| self.rich(f, stem_format));
+            extras
+                .answers
+                .push(answer_extras(answer, feedback.as_ref(), stem_format, false));
             options.push(ChoiceOption {
                 text,
                 credit: credit.unwrap_or_default(),
-                feedback: feedback.and_then(|f| optional_text(&f)),
+                feedback: feedback.map(|f| f.text),
             });
         }
         Some(if single {
@@ -430,7 +438,10 @@ impl Question<'_> {
         for answer in element.children_named("answer") {
             let credit = self.credit(answer);
             let text = self.text(answer).map(|t| clean_text(&t)).unwrap_or_default();
-            extras.answers.push(self.answer_extras(answer, stem_format, true));
+            let feedback = answer.child("feedback").and_then(|f| self.rich(f, stem_format));
+            extras
+                .answers
+                .push(answer_extras(answer, feedback.as_ref(), stem_format, true));
             answers.push(TextAnswer {
                 text,
                 credit: credit.unwrap_or_default(),
@@ -467,7 +478,10 @@ impl Question<'_> {
                 }),
                 None => Some(0.0),
             };
-            extras.answers.push(self.answer_extras(answer, stem_format, true));
+            let feedback = answer.child("feedback").and_then(|f| self.rich(f, stem_format));
+            extras
+                .answers
+                .push(answer_extras(answer, feedback.as_ref(), stem_format, true));
             answers.push(NumericAnswer {
                 value,
                 tolerance: tolerance.unwrap_or_default(),

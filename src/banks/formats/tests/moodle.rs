@@ -412,3 +412,13 @@ fn every_moodle_fixture_survives_every_writer_unchanged() {
         }
     }
 }
+
+#[test]
+fn raw_html_in_an_option_feedback_is_reported_once() {
+    let xml = "<quiz>\n<question type=\"multichoice\">\n<questiontext><text>Q</text></questiontext>\n\
+               <answer fraction=\"100\"><text>a</text><feedback><text><b>Yes</b></text></feedback></answer>\n\
+               <answer fraction=\"0\"><text>b</text></answer>\n</question>\n</quiz>";
+    let found = errors(&read(Format::MoodleXml, xml, &ParseOptions::default()));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("CDATA"), "{}", found[0].1);
+}
