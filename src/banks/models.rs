@@ -86,12 +86,13 @@ fn parse_format(s: &str) -> TextFormat {
 /// has any) under `"extras"`. Readers of the body alone ignore that key, so
 /// grading and reports need not know about it.
 pub fn body_json(body: &QuestionBody, extras: &QuestionExtras) -> AppResult<String> {
+    if extras.is_empty() {
+        return serde_json::to_string(body).map_err(|e| AppError::Internal(format!("question body: {e}")));
+    }
     let mut value = serde_json::to_value(body).map_err(|e| AppError::Internal(format!("question body: {e}")))?;
-    if !extras.is_empty() {
-        let extras = serde_json::to_value(extras).map_err(|e| AppError::Internal(format!("question extras: {e}")))?;
-        if let serde_json::Value::Object(map) = &mut value {
-            map.insert("extras".to_owned(), extras);
-        }
+    let extras = serde_json::to_value(extras).map_err(|e| AppError::Internal(format!("question extras: {e}")))?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert("extras".to_owned(), extras);
     }
     Ok(value.to_string())
 }
@@ -161,5 +162,37 @@ impl VersionRow {
 
     pub fn question_type(&self) -> Option<QuestionType> {
         QuestionType::parse(&self.qtype)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::banks::model::RichText;
+
+    #[test]
+    fn bodies_stored_before_extras_existed_still_load_without_extras() {
+        let stored = r#"{"type":"true_false","answer":true}"#;
+        let (body, extras) = parse_body(stored).unwrap();
+        assert_eq!(body, QuestionBody::TrueFalse { answer: true });
+        assert!(extras.is_empty());
+        // And a question without extras is stored exactly as before.
+        assert_eq!(body_json(&body, &extras).unwrap(), stored);
+    }
+
+    #[test]
+    fn extras_ride_in_the_body_and_readers_of_the_body_alone_ignore_them() {
+        let extras = QuestionExtras {
+            grader_info: Some(RichText {
+                text: "Look for debits.".into(),
+                ..RichText::default()
+            }),
+            ..QuestionExtras::default()
+        };
+        let stored = body_json(&QuestionBody::Essay, &extras).unwrap();
+        assert_eq!(parse_body(&stored).unwrap(), (QuestionBody::Essay, extras));
+        // Grading and reports read the column as a plain body.
+        let plain: QuestionBody = serde_json::from_str(&stored).unwrap();
+        assert_eq!(plain, QuestionBody::Essay);
     }
 }
