@@ -32,7 +32,7 @@ pub enum BankCommand {
     Export {
         /// The bank's name.
         bank: String,
-        /// toml or gift.
+        /// toml, gift or moodle_xml.
         #[arg(long, default_value = "toml")]
         format: String,
     },
@@ -81,7 +81,13 @@ pub fn run(state: &AppState, command: BankCommand) -> AppResult<()> {
             let text = match Format::parse(&format) {
                 Some(Format::Toml) => formats::write_toml(&found.name, &questions),
                 Some(Format::Gift) => formats::write_gift(&questions),
-                _ => return Err(AppError::invalid_field("format", "Export writes toml or gift.")),
+                Some(Format::MoodleXml) => formats::write_moodle_xml(&questions),
+                _ => {
+                    return Err(AppError::invalid_field(
+                        "format",
+                        "Export writes toml, gift or moodle_xml.",
+                    ))
+                }
             };
             print!("{text}");
             Ok(())

@@ -135,6 +135,127 @@ pub enum TextFormat {
     Plain,
     Html,
     Markdown,
+    /// Moodle's own "auto-format" (GIFT `[moodle]`, Moodle XML
+    /// `moodle_auto_format`): HTML allowed, line breaks kept.
+    Moodle,
+}
+
+impl TextFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextFormat::Plain => "plain",
+            TextFormat::Html => "html",
+            TextFormat::Markdown => "markdown",
+            TextFormat::Moodle => "moodle",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TextFormat> {
+        [
+            TextFormat::Plain,
+            TextFormat::Html,
+            TextFormat::Markdown,
+            TextFormat::Moodle,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == s)
+    }
+}
+
+/// A file Moodle XML embeds in a text (`<file name=… encoding="base64">`),
+/// kept as Moodle wrote it so that an export gives it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmbeddedFile {
+    pub name: String,
+    pub path: String,
+    /// The base64 content, as written in the file.
+    pub content: String,
+}
+
+/// A text Moodle keeps beside the question (feedback, grader information),
+/// with its own format when that differs from the stem's.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RichText {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<TextFormat>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<EmbeddedFile>,
+}
+
+/// What Moodle keeps with one answer besides its text and credit.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AnswerExtras {
+    /// The answer's own format, when it differs from the stem's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_format: Option<TextFormat>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub text_files: Vec<EmbeddedFile>,
+    /// Feedback of a numeric or short-text answer (a choice option keeps its
+    /// own in `ChoiceOption::feedback`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback_format: Option<TextFormat>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feedback_files: Vec<EmbeddedFile>,
+}
+
+impl AnswerExtras {
+    pub fn is_empty(&self) -> bool {
+        self == &AnswerExtras::default()
+    }
+}
+
+/// Everything a Moodle file carries that Assay does not grade with but must
+/// not drop: kept at import and written back on export. Stored inside the
+/// version's body (see `crate::banks::models`), so older bodies without it
+/// still load.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct QuestionExtras {
+    /// One per option or answer, in the body's order; empty when none of
+    /// them carries anything.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<AnswerExtras>,
+    /// The general feedback's format, when it differs from the stem's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation_format: Option<TextFormat>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub explanation_files: Vec<EmbeddedFile>,
+    /// True/false: what a candidate who answers "true" is told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub true_feedback: Option<RichText>,
+    /// True/false: what a candidate who answers "false" is told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub false_feedback: Option<RichText>,
+    /// Numeric: feedback for any other answer (Moodle's `*` answer, GIFT `~#…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_feedback: Option<RichText>,
+    /// Essay: information for graders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grader_info: Option<RichText>,
+    /// Essay: text the answer box starts with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_template: Option<RichText>,
+}
+
+impl QuestionExtras {
+    pub fn is_empty(&self) -> bool {
+        self == &QuestionExtras::default()
+    }
+
+    /// Drops per-answer entries when none carries anything, so that equal
+    /// questions compare equal however a reader filled them.
+    pub fn normalised(mut self) -> QuestionExtras {
+        if self.answers.iter().all(AnswerExtras::is_empty) {
+            self.answers.clear();
+        }
+        self
+    }
+
+    pub fn answer(&self, index: usize) -> Option<&AnswerExtras> {
+        self.answers.get(index)
+    }
 }
 
 /// A question as read from a file, before it meets the database.
@@ -156,6 +277,9 @@ pub struct ParsedQuestion {
     pub body: QuestionBody,
     /// General feedback: a one-line explanation of the key.
     pub explanation: Option<String>,
+    /// What a Moodle format carries beyond the fields above.
+    #[serde(default, skip_serializing_if = "QuestionExtras::is_empty")]
+    pub extras: QuestionExtras,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::model::{Difficulty, ParsedQuestion, QuestionBody, QuestionType, TextFormat};
+use super::model::{Difficulty, ParsedQuestion, QuestionBody, QuestionExtras, QuestionType, TextFormat};
 use crate::db::schema::{banks, question_versions, questions};
 use crate::db::{BankId, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};
@@ -75,19 +75,37 @@ pub struct NewVersion<'a> {
 }
 
 fn format_str(f: TextFormat) -> &'static str {
-    match f {
-        TextFormat::Plain => "plain",
-        TextFormat::Html => "html",
-        TextFormat::Markdown => "markdown",
-    }
+    f.as_str()
 }
 
 fn parse_format(s: &str) -> TextFormat {
-    match s {
-        "html" => TextFormat::Html,
-        "markdown" => TextFormat::Markdown,
-        _ => TextFormat::Plain,
+    TextFormat::parse(s).unwrap_or_default()
+}
+
+/// The stored body: the body's own JSON, with the question's extras (when it
+/// has any) under `"extras"`. Readers of the body alone ignore that key, so
+/// grading and reports need not know about it.
+pub fn body_json(body: &QuestionBody, extras: &QuestionExtras) -> AppResult<String> {
+    if extras.is_empty() {
+        return serde_json::to_string(body).map_err(|e| AppError::Internal(format!("question body: {e}")));
     }
+    let mut value = serde_json::to_value(body).map_err(|e| AppError::Internal(format!("question body: {e}")))?;
+    let extras = serde_json::to_value(extras).map_err(|e| AppError::Internal(format!("question extras: {e}")))?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert("extras".to_owned(), extras);
+    }
+    Ok(value.to_string())
+}
+
+/// Reads what `body_json` wrote; a body stored before extras existed has
+/// none.
+pub fn parse_body(stored: &str) -> Result<(QuestionBody, QuestionExtras), serde_json::Error> {
+    let value: serde_json::Value = serde_json::from_str(stored)?;
+    let extras = match value.get("extras") {
+        Some(extras) => serde_json::from_value(extras.clone())?,
+        None => QuestionExtras::default(),
+    };
+    Ok((serde_json::from_value(value)?, extras))
 }
 
 impl<'a> NewVersion<'a> {
@@ -98,7 +116,7 @@ impl<'a> NewVersion<'a> {
         created_by: Option<UserId>,
         now: NaiveDateTime,
     ) -> AppResult<NewVersion<'a>> {
-        let body = serde_json::to_string(&q.body).map_err(|e| AppError::Internal(format!("question body: {e}")))?;
+        let body = body_json(&q.body, &q.extras)?;
         let tags = serde_json::to_string(&q.tags).map_err(|e| AppError::Internal(format!("question tags: {e}")))?;
         Ok(NewVersion {
             question_id,
@@ -123,7 +141,7 @@ impl<'a> NewVersion<'a> {
 impl VersionRow {
     /// Back to the format-neutral shape, for exports, edits and grading.
     pub fn to_parsed(&self, question: &QuestionRow) -> AppResult<ParsedQuestion> {
-        let body: QuestionBody = serde_json::from_str(&self.body)
+        let (body, extras) = parse_body(&self.body)
             .map_err(|e| AppError::Internal(format!("stored body of version {}: {e}", self.id)))?;
         let tags: Vec<String> = serde_json::from_str(&self.tags).unwrap_or_default();
         Ok(ParsedQuestion {
@@ -138,10 +156,43 @@ impl VersionRow {
             stem_format: parse_format(&self.stem_format),
             body,
             explanation: self.explanation.clone(),
+            extras,
         })
     }
 
     pub fn question_type(&self) -> Option<QuestionType> {
         QuestionType::parse(&self.qtype)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::banks::model::RichText;
+
+    #[test]
+    fn bodies_stored_before_extras_existed_still_load_without_extras() {
+        let stored = r#"{"type":"true_false","answer":true}"#;
+        let (body, extras) = parse_body(stored).unwrap();
+        assert_eq!(body, QuestionBody::TrueFalse { answer: true });
+        assert!(extras.is_empty());
+        // And a question without extras is stored exactly as before.
+        assert_eq!(body_json(&body, &extras).unwrap(), stored);
+    }
+
+    #[test]
+    fn extras_ride_in_the_body_and_readers_of_the_body_alone_ignore_them() {
+        let extras = QuestionExtras {
+            grader_info: Some(RichText {
+                text: "Look for debits.".into(),
+                ..RichText::default()
+            }),
+            ..QuestionExtras::default()
+        };
+        let stored = body_json(&QuestionBody::Essay, &extras).unwrap();
+        assert_eq!(parse_body(&stored).unwrap(), (QuestionBody::Essay, extras));
+        // Grading and reports read the column as a plain body.
+        let plain: QuestionBody = serde_json::from_str(&stored).unwrap();
+        assert_eq!(plain, QuestionBody::Essay);
     }
 }

@@ -86,9 +86,10 @@ pub fn read_file(bytes: &[u8], req: &ImportRequest) -> AppResult<ReadFile> {
             skip_unsupported: req.skip_unsupported,
         },
     );
-    for (line, message) in store::duplicates_in_file(&outcome.questions, None) {
-        outcome.diagnostics.push(Diagnostic::error(line, message));
-    }
+    outcome
+        .diagnostics
+        .extend(store::duplicates_in_file(&outcome.questions, None));
+    outcome.diagnostics.sort_by_key(|d| (d.line, d.column));
     if outcome.has_errors() {
         let mut errors: Vec<&Diagnostic> = outcome
             .diagnostics

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::model::ParsedQuestion;
+use super::model::{Diagnostic, ParsedQuestion};
 use super::models::{NewVersion, QuestionRow};
 use crate::accounts::tokens::to_hex;
 use crate::db::schema::{banks, question_versions, questions};
@@ -26,7 +26,7 @@ pub fn normalise_stem(stem: &str) -> String {
 /// makes no version. The external id and category identify the question and
 /// are not part of it.
 pub fn content_hash(q: &ParsedQuestion) -> String {
-    let canonical = serde_json::json!({
+    let mut canonical = serde_json::json!({
         "name": q.name,
         "difficulty": q.difficulty,
         "points": q.points,
@@ -36,6 +36,13 @@ pub fn content_hash(q: &ParsedQuestion) -> String {
         "body": q.body,
         "explanation": q.explanation,
     });
+    // Only when present, so versions stored before extras existed keep
+    // their hash and an unchanged re-import stays unchanged.
+    if !q.extras.is_empty() {
+        if let serde_json::Value::Object(map) = &mut canonical {
+            map.insert("extras".to_owned(), serde_json::json!(q.extras));
+        }
+    }
     to_hex(&Sha256::digest(canonical.to_string().as_bytes()))
 }
 
@@ -83,13 +90,18 @@ pub fn plan(
         .first(conn)
         .optional()?;
     let mut by_external: HashMap<String, Existing> = HashMap::new();
-    let mut by_stem: HashMap<(String, String), Existing> = HashMap::new();
+    // Questions without an id are known by category and text; a bank may
+    // hold several with the same text ("Which of the following…"), so each
+    // key keeps its questions in id order and the n-th such question of a
+    // file is the n-th of the bank.
+    let mut by_stem: HashMap<(String, String), Vec<Existing>> = HashMap::new();
     if let Some(bank_id) = bank_id {
         let rows: Vec<(QuestionRow, String)> = questions::table
             .inner_join(question_versions::table)
             .filter(questions::bank_id.eq(bank_id))
             .filter(question_versions::version.eq(questions::current_version))
             .select((QuestionRow::as_select(), question_versions::content_hash))
+            .order(questions::id.asc())
             .load(conn)?;
         for (q, hash) in rows {
             let existing = Existing {
@@ -101,9 +113,7 @@ pub fn plan(
                 Some(ext) => {
                     by_external.insert(ext, existing);
                 }
-                None => {
-                    by_stem.insert((q.category, q.stem_key), existing);
-                }
+                None => by_stem.entry((q.category, q.stem_key)).or_default().push(existing),
             }
         }
     }
@@ -111,10 +121,17 @@ pub fn plan(
         bank_id,
         ..Plan::default()
     };
+    let mut occurrences: HashMap<(String, String), usize> = HashMap::new();
     for q in parsed {
         let found = match &q.external_id {
             Some(ext) => by_external.get(ext),
-            None => by_stem.get(&(category_of(q, bank_category), normalise_stem(&q.stem))),
+            None => {
+                let key = (category_of(q, bank_category), normalise_stem(&q.stem));
+                let seen = occurrences.entry(key.clone()).or_default();
+                let found = by_stem.get(&key).and_then(|same| same.get(*seen));
+                *seen += 1;
+                found
+            }
         };
         let step = match found {
             None => (Change::Create, None, 1),
@@ -131,9 +148,11 @@ pub fn plan(
     Ok(plan)
 }
 
-/// Finds questions that appear twice in one file: the second would silently
-/// overwrite the first.
-pub fn duplicates_in_file(parsed: &[ParsedQuestion], bank_category: Option<&str>) -> Vec<(usize, String)> {
+/// Finds questions that appear twice in one file. The same id twice is an
+/// error: the second would silently overwrite the first. The same text in
+/// the same category is normal in real banks ("Which of the following…"),
+/// so both are kept and the trainer only hears of it.
+pub fn duplicates_in_file(parsed: &[ParsedQuestion], bank_category: Option<&str>) -> Vec<Diagnostic> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut problems = Vec::new();
     for q in parsed {
@@ -141,17 +160,21 @@ pub fn duplicates_in_file(parsed: &[ParsedQuestion], bank_category: Option<&str>
             Some(ext) => format!("id {ext}"),
             None => format!("stem {}|{}", category_of(q, bank_category), normalise_stem(&q.stem)),
         };
-        if let Some(first) = seen.get(&key) {
-            let what = match &q.external_id {
-                Some(ext) => format!("the id '{ext}'"),
-                None => "the same text in the same category".to_string(),
-            };
-            problems.push((
+        match (seen.get(&key), &q.external_id) {
+            (Some(first), Some(ext)) => problems.push(Diagnostic::error(
                 q.line,
-                format!("this question repeats {what} first seen on line {first}; keep one"),
-            ));
-        } else {
-            seen.insert(key, q.line);
+                format!("this question repeats the id '{ext}' first seen on line {first}; keep one"),
+            )),
+            (Some(first), None) => problems.push(Diagnostic::warning(
+                q.line,
+                format!(
+                    "this question has the same text in the same category as the one on line {first}; \
+                     both are kept as separate questions"
+                ),
+            )),
+            (None, _) => {
+                seen.insert(key, q.line);
+            }
         }
     }
     problems

@@ -142,28 +142,159 @@ async fn a_dry_run_reports_the_counts_and_writes_nothing() {
     assert_eq!(counts(&app), (0, 0));
 }
 
-#[actix_web::test]
-async fn exported_banks_reimport_unchanged_through_both_writers() {
-    let app = spawn_app().await;
-    let (_, token) = app.staff("t@example.com", Role::Trainer).await;
-    let shipped = std::fs::read_to_string("question_banks/quantitative_aptitude.toml").expect("shipped bank");
-    let (status, first) = import(&app, &token, "format=toml&bank=Round", &shipped).await;
-    assert_eq!(status, StatusCode::OK, "{first}");
-    let total = first["created"].as_u64().expect("created");
-    let bank_id = assay::db::BankId(first["bank_id"].as_i64().expect("id") as i32);
+/// Exports a bank from the database through every writer and imports each
+/// export again: nothing may change.
+async fn assert_exports_reimport_unchanged(app: &TestApp, token: &str, bank: &str, bank_id: i64, total: u64) {
     let mut conn = app.state.pool.get().expect("conn");
-    let exported = assay::banks::service::export(&mut conn, bank_id).expect("export");
+    let exported = assay::banks::service::export(&mut conn, assay::db::BankId(bank_id as i32)).expect("export");
     drop(conn);
     for (format, text) in [
-        ("toml", assay::banks::formats::write_toml("Round", &exported)),
+        ("toml", assay::banks::formats::write_toml(bank, &exported)),
         ("gift", assay::banks::formats::write_gift(&exported)),
+        ("moodle_xml", assay::banks::formats::write_moodle_xml(&exported)),
     ] {
-        let (status, again) = import(&app, &token, &format!("format={format}&bank=Round"), &text).await;
-        assert_eq!(status, StatusCode::OK, "{format}: {again}");
-        assert_eq!(again["unchanged"].as_u64(), Some(total), "{format}: {again}");
-        assert_eq!(again["created"], 0, "{format}");
-        assert_eq!(again["updated"], 0, "{format}");
+        let (status, again) = import(app, token, &format!("format={format}&bank={bank}"), &text).await;
+        assert_eq!(status, StatusCode::OK, "{bank} {format}: {again}");
+        assert_eq!(again["unchanged"].as_u64(), Some(total), "{bank} {format}: {again}");
+        assert_eq!(again["created"], 0, "{bank} {format}");
+        assert_eq!(again["updated"], 0, "{bank} {format}");
     }
+}
+
+#[actix_web::test]
+async fn every_shipped_bank_reimports_unchanged_through_every_writer() {
+    let app = spawn_app_with(|c| c.max_upload_bytes = 10 * 1024 * 1024).await;
+    let (_, token) = app.staff("t@example.com", Role::Trainer).await;
+    let mut files: Vec<_> = std::fs::read_dir("question_banks")
+        .expect("question_banks")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7);
+    for (n, path) in files.iter().enumerate() {
+        let shipped = std::fs::read_to_string(path).expect("shipped bank");
+        let bank = format!("Round{n}");
+        let (status, first) = import(&app, &token, &format!("format=toml&bank={bank}"), &shipped).await;
+        assert_eq!(status, StatusCode::OK, "{}: {first}", path.display());
+        let total = first["created"].as_u64().expect("created");
+        let bank_id = first["bank_id"].as_i64().expect("id");
+        assert_exports_reimport_unchanged(&app, &token, &bank, bank_id, total).await;
+    }
+}
+
+const MOODLE_FIXTURES: &str = "src/banks/formats/tests/moodle";
+
+fn moodle_fixture(name: &str) -> String {
+    std::fs::read_to_string(format!("{MOODLE_FIXTURES}/{name}")).expect("fixture")
+}
+
+#[actix_web::test]
+async fn what_moodle_keeps_beside_the_key_survives_storage_and_every_export() {
+    let app = spawn_app().await;
+    let (_, token) = app.staff("t@example.com", Role::Trainer).await;
+    let mut names: Vec<String> = std::fs::read_dir(MOODLE_FIXTURES)
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n != "only_description.gift")
+        .collect();
+    names.sort();
+    for (n, name) in names.iter().enumerate() {
+        let text = moodle_fixture(name);
+        let format = if name.ends_with(".xml") { "moodle_xml" } else { "gift" };
+        let bank = format!("Moodle{n}");
+        let query = format!("format={format}&bank={bank}&skip_unsupported=true");
+        let (status, first) = import(&app, &token, &query, &text).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {first}");
+        let bank_id = first["bank_id"].as_i64().expect("id");
+        // What the database gives back is what the file said.
+        let read = assay::banks::formats::read(
+            assay::banks::formats::Format::parse(format).expect("format"),
+            &text,
+            &assay::banks::formats::ParseOptions { skip_unsupported: true },
+        );
+        let mut conn = app.state.pool.get().expect("conn");
+        let stored = assay::banks::service::export(&mut conn, assay::db::BankId(bank_id as i32)).expect("export");
+        drop(conn);
+        let without_line = |qs: &[assay::banks::model::ParsedQuestion]| {
+            qs.iter()
+                .cloned()
+                .map(|q| assay::banks::model::ParsedQuestion { line: 0, ..q })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(without_line(&stored), without_line(&read.questions), "{name}");
+        let total = first["created"].as_u64().expect("created");
+        assert_exports_reimport_unchanged(&app, &token, &bank, bank_id, total).await;
+    }
+}
+
+#[actix_web::test]
+async fn questions_sharing_a_stem_are_all_kept_and_reimport_unchanged() {
+    let app = spawn_app().await;
+    let (_, token) = app.staff("t@example.com", Role::Trainer).await;
+    let gift = moodle_fixture("same_stem.gift");
+    let (status, first) = import(&app, &token, "format=gift&bank=Verbal", &gift).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["created"], 3, "{first}");
+    assert_eq!(first["warnings"][0]["line"], 6, "{first}");
+    let (status, second) = import(&app, &token, "format=gift&bank=Verbal", &gift).await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    assert_eq!(second["unchanged"], 3, "{second}");
+    // Editing the second of the twins updates it, not the first.
+    let edited = gift.replace("{=open ~guarded ~vague}", "{=open ~guarded ~hazy}");
+    let (_, third) = import(&app, &token, "format=gift&bank=Verbal", &edited).await;
+    assert_eq!(
+        (third["updated"].as_u64(), third["unchanged"].as_u64()),
+        (Some(1), Some(2)),
+        "{third}"
+    );
+    assert_eq!(counts(&app), (3, 4));
+}
+
+#[actix_web::test]
+async fn a_gift_id_line_makes_an_edited_stem_update_its_question() {
+    let app = spawn_app().await;
+    let (_, token) = app.staff("t@example.com", Role::Trainer).await;
+    let gift = moodle_fixture("id_and_tags.gift");
+    let (status, first) = import(&app, &token, "format=gift&bank=Insurance", &gift).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let edited = gift.replace(
+        "means claims exceeded premiums",
+        "means the insurer paid out more than it took in",
+    );
+    let (status, second) = import(&app, &token, "format=gift&bank=Insurance", &edited).await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    assert_eq!(
+        (
+            second["created"].as_u64(),
+            second["updated"].as_u64(),
+            second["unchanged"].as_u64()
+        ),
+        (Some(0), Some(1), Some(1)),
+        "{second}"
+    );
+    assert_eq!(counts(&app), (2, 3));
+}
+
+#[actix_web::test]
+async fn skip_unsupported_imports_the_rest_despite_warnings_and_refused_grades() {
+    let app = spawn_app().await;
+    let (_, token) = app.staff("t@example.com", Role::Trainer).await;
+    let xml = moodle_fixture("refused_grade.xml");
+    let (status, refused) = import(&app, &token, "format=moodle_xml&bank=Grades", &xml).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["error"]["details"][0]["line"], 7, "{refused}");
+    assert_eq!(counts(&app), (0, 0));
+    let (status, report) = import(
+        &app,
+        &token,
+        "format=moodle_xml&bank=Grades&skip_unsupported=true",
+        &xml,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["created"], 1, "{report}");
+    assert_eq!(report["warnings"][0]["line"], 7, "{report}");
 }
 
 #[actix_web::test]
@@ -311,6 +442,15 @@ async fn the_cli_reports_errors_as_file_and_line_and_exits_non_zero() {
         .expect("run");
     assert!(export.status.success());
     assert!(String::from_utf8_lossy(&export.stdout).contains("What is 2+2?"));
+    let export = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args(["bank", "export", "Sums", "--format", "moodle_xml"])
+        .env("DATABASE_URL", format!("sqlite://{}", dir.join("cli.db").display()))
+        .output()
+        .expect("run");
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let xml = String::from_utf8_lossy(&export.stdout);
+    assert!(xml.contains("<question type=\"multichoice\">"), "{xml}");
+    assert!(xml.contains("What is 2+2?"), "{xml}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

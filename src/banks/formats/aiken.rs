@@ -167,6 +167,7 @@ fn finish(question: Pending, answer: &str, error: &mut impl FnMut(String)) -> Op
             options: keyed_options(question.choices, &[key]),
         },
         explanation: None,
+        extras: Default::default(),
     })
 }
 

@@ -47,6 +47,22 @@ fn check_question(q: &ParsedQuestion) -> Vec<Diagnostic> {
     if !q.points.is_finite() || q.points <= 0.0 {
         error(format!("points must be a number above 0, not {}", q.points));
     }
+    // Per-answer extras line up with the answers by position; a list of
+    // another length (an edited option list) would pin feedback on the
+    // wrong answer.
+    let answers = match &q.body {
+        QuestionBody::SingleChoice { options } | QuestionBody::MultipleResponse { options } => options.len(),
+        QuestionBody::Numeric { answers } => answers.len(),
+        QuestionBody::ShortText { answers } => answers.len(),
+        QuestionBody::TrueFalse { .. } | QuestionBody::Essay => 0,
+    };
+    let extras = q.extras.answers.len();
+    if extras != 0 && extras != answers {
+        error(format!(
+            "the Moodle details (moodle) describe {extras} answers but the question has {answers}; \
+             remove the moodle field or give it one entry per answer"
+        ));
+    }
     let mut warnings = Vec::new();
     match &q.body {
         QuestionBody::SingleChoice { options } | QuestionBody::MultipleResponse { options } => {
@@ -160,6 +176,7 @@ mod tests {
             stem_format: TextFormat::Plain,
             body,
             explanation: None,
+            extras: Default::default(),
         }
     }
 
@@ -185,6 +202,26 @@ mod tests {
         assert_eq!(outcome.diagnostics.len(), 1);
         assert_eq!(outcome.diagnostics[0].line, 5);
         assert!(outcome.diagnostics[0].message.contains("line 1"));
+    }
+
+    #[test]
+    fn per_answer_moodle_details_must_match_the_answers() {
+        let body = QuestionBody::SingleChoice {
+            options: vec![option("a", 1.0), option("b", 0.0)],
+        };
+        let mut q = question(4, "x", body);
+        q.extras.answers = vec![crate::banks::model::AnswerExtras::default(); 3];
+        let mut outcome = ParseOutcome {
+            questions: vec![q],
+            ..ParseOutcome::default()
+        };
+        check_all(&mut outcome);
+        assert!(outcome.questions.is_empty());
+        assert!(
+            outcome.diagnostics[0].message.contains("describe 3 answers"),
+            "{:?}",
+            outcome.diagnostics
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use super::gift_answers::{parse_block, SPECIALS};
 use super::numbers::parse_number;
 use super::text::{category_path, clean_tags, clean_text, optional_text};
-use crate::banks::model::{Diagnostic, Difficulty, ParseOutcome, ParsedQuestion, TextFormat};
+use crate::banks::model::{Diagnostic, Difficulty, ParseOutcome, ParsedQuestion, QuestionExtras, TextFormat};
 
 /// One decoded character of a question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,8 @@ struct Meta {
     difficulty: Option<Difficulty>,
     points: Option<f64>,
     tags: Vec<String>,
+    /// What GIFT has no syntax for, as Assay's writer keeps it (`extras=…`).
+    extras: Option<QuestionExtras>,
     /// The comment had an error, so its question must not be imported.
     failed: bool,
 }
@@ -68,8 +70,10 @@ pub(crate) fn read(input: &str) -> ParseOutcome {
             continue;
         }
         if let Some(comment) = trimmed.strip_prefix("//") {
-            if let Some(fields) = comment.trim_start().strip_prefix("assay:") {
-                meta = Some(read_meta(fields, line, &mut outcome.diagnostics));
+            let found = meta.get_or_insert_with(Meta::default);
+            match comment.trim_start().strip_prefix("assay:") {
+                Some(fields) => read_meta(fields, line, found, &mut outcome.diagnostics),
+                None => read_moodle_comment(comment, found),
             }
             continue;
         }
@@ -106,6 +110,9 @@ fn finish_block(
         q.difficulty = meta.difficulty.unwrap_or_default();
         q.points = meta.points.unwrap_or(1.0);
         q.tags = meta.tags;
+        if let Some(extras) = meta.extras {
+            q.extras = overlay(q.extras, extras);
+        }
         outcome.questions.push(q);
     }
 }
@@ -164,6 +171,7 @@ fn question(units: &[Unit], first_line: usize, diagnostics: &mut Vec<Diagnostic>
         rest = trim(after.get(end + 2..).unwrap_or_default());
     }
     let (stem_format, body_units) = format_tag(rest);
+    let stem_format = stem_format.unwrap_or_default();
     let rest = body_units;
     let Some(open) = rest.iter().position(|u| u.is('{')) else {
         if let Some(stray) = rest.iter().find(|u| u.is('}')) {
@@ -215,7 +223,7 @@ fn question(units: &[Unit], first_line: usize, diagnostics: &mut Vec<Diagnostic>
         );
         return None;
     }
-    let (body, explanation) = match parse_block(inside, open_line) {
+    let block = match parse_block(inside, open_line, stem_format) {
         Ok(parsed) => parsed,
         Err(diagnostic) => {
             // An unsupported type is a fact about the whole question, so it
@@ -225,12 +233,24 @@ fn question(units: &[Unit], first_line: usize, diagnostics: &mut Vec<Diagnostic>
             return None;
         }
     };
-    let (before, after) = (text(before), text(after));
-    // Text after the block makes a missing-word question.
-    let stem = match (before.is_empty(), after.is_empty()) {
-        (_, true) => before,
-        (true, false) => format!("_____ {after}"),
-        (false, false) => format!("{before} _____ {after}"),
+    // Text after the block makes a missing-word question: the block's place
+    // becomes a blank, with the text around it exactly as written, so
+    // "is {=Paris}." reads "is _____." as in Moodle.
+    let stem = if text(after).is_empty() {
+        text(before)
+    } else {
+        let blank = "_____".chars().map(|ch| Unit {
+            ch,
+            special: false,
+            line,
+        });
+        let joined: Vec<Unit> = before
+            .iter()
+            .copied()
+            .chain(blank)
+            .chain(after.iter().copied())
+            .collect();
+        text(&joined)
     };
     Some(ParsedQuestion {
         line,
@@ -242,18 +262,21 @@ fn question(units: &[Unit], first_line: usize, diagnostics: &mut Vec<Diagnostic>
         tags: Vec::new(),
         stem,
         stem_format,
-        body,
-        explanation,
+        body: block.body,
+        explanation: block.explanation,
+        extras: block.extras,
     })
 }
 
-/// `[html]`, `[plain]`, `[markdown]` or `[moodle]` at the start of the text.
-fn format_tag(units: &[Unit]) -> (TextFormat, &[Unit]) {
+/// `[html]`, `[plain]`, `[markdown]` or `[moodle]` at the start of a text
+/// (a stem, an answer, a feedback), as Moodle's `parse_text_with_format`
+/// reads it: the tag is taken off and its format recorded.
+pub(super) fn format_tag(units: &[Unit]) -> (Option<TextFormat>, &[Unit]) {
     for (tag, format) in [
         ("[html]", TextFormat::Html),
         ("[plain]", TextFormat::Plain),
         ("[markdown]", TextFormat::Markdown),
-        ("[moodle]", TextFormat::Plain),
+        ("[moodle]", TextFormat::Moodle),
     ] {
         let length = tag.chars().count();
         let matches = units.len() >= length
@@ -262,16 +285,88 @@ fn format_tag(units: &[Unit]) -> (TextFormat, &[Unit]) {
                 .zip(tag.chars())
                 .all(|(u, c)| !u.special && u.ch.to_ascii_lowercase() == c);
         if matches {
-            return (format, trim(units.get(length..).unwrap_or_default()));
+            return (Some(format), trim(units.get(length..).unwrap_or_default()));
         }
     }
-    (TextFormat::Plain, units)
+    (None, units)
+}
+
+/// The block's own extras with what the assay comment kept on top: a field
+/// there wins, and its per-answer list replaces the block's whole.
+fn overlay(read: QuestionExtras, kept: QuestionExtras) -> QuestionExtras {
+    QuestionExtras {
+        answers: if kept.answers.is_empty() {
+            read.answers
+        } else {
+            kept.answers
+        },
+        explanation_format: kept.explanation_format.or(read.explanation_format),
+        explanation_files: if kept.explanation_files.is_empty() {
+            read.explanation_files
+        } else {
+            kept.explanation_files
+        },
+        true_feedback: kept.true_feedback.or(read.true_feedback),
+        false_feedback: kept.false_feedback.or(read.false_feedback),
+        other_feedback: kept.other_feedback.or(read.other_feedback),
+        grader_info: kept.grader_info.or(read.grader_info),
+        response_template: kept.response_template.or(read.response_template),
+    }
+    .normalised()
+}
+
+/// Moodle's own comment fields, as its GIFT exporter writes them and its
+/// importer reads them: `// [id:quant-001] [tag:percentages] [tag:ratios]`,
+/// with `\]` for a `]` inside. The first id counts; every tag does.
+fn read_moodle_comment(comment: &str, meta: &mut Meta) {
+    if meta.id.is_none() {
+        meta.id = bracketed(comment, "[id:", "").into_iter().next();
+    }
+    let tags = bracketed(comment, "[tag:", "<>`");
+    if !tags.is_empty() {
+        meta.tags = clean_tags(
+            meta.tags
+                .iter()
+                .map(String::as_str)
+                .chain(tags.iter().map(String::as_str)),
+        );
+    }
+}
+
+/// The trimmed, unescaped contents of every `opening…]` in `comment` that
+/// holds no control character and none of `refused`.
+fn bracketed(comment: &str, opening: &str, refused: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = comment;
+    while let Some(at) = rest.find(opening) {
+        rest = rest.get(at + opening.len()..).unwrap_or_default();
+        let mut value = String::new();
+        let mut chars = rest.char_indices().peekable();
+        let mut closed = false;
+        while let Some((_, c)) = chars.next() {
+            match c {
+                '\\' if chars.peek().is_some_and(|(_, next)| *next == ']') => {
+                    chars.next();
+                    value.push(']');
+                }
+                ']' => {
+                    closed = true;
+                    break;
+                }
+                c if c.is_control() || refused.contains(c) => break,
+                c => value.push(c),
+            }
+        }
+        if let Some(value) = optional_text(&value).filter(|_| closed) {
+            found.push(value);
+        }
+    }
+    found
 }
 
 /// Reads `id=…; difficulty=…; points=…; tags=a,b`, where `\;`, `\,`, `\\`
 /// and `\n` are escapes.
-fn read_meta(fields: &str, line: usize, diagnostics: &mut Vec<Diagnostic>) -> Meta {
-    let mut meta = Meta::default();
+fn read_meta(fields: &str, line: usize, meta: &mut Meta, diagnostics: &mut Vec<Diagnostic>) {
     for field in split_escaped(fields, ';') {
         if field.trim().is_empty() {
             continue;
@@ -282,7 +377,7 @@ fn read_meta(fields: &str, line: usize, diagnostics: &mut Vec<Diagnostic>) -> Me
             diagnostics.push(Diagnostic::error(line, message));
         };
         match key.trim() {
-            "id" => meta.id = optional_text(&unescape(value)),
+            "id" => meta.id = meta.id.take().or_else(|| optional_text(&unescape(value))),
             "difficulty" => match Difficulty::parse(unescape(value).trim()) {
                 Some(d) => meta.difficulty = Some(d),
                 None => error(format!(
@@ -296,15 +391,18 @@ fn read_meta(fields: &str, line: usize, diagnostics: &mut Vec<Diagnostic>) -> Me
             },
             "tags" => {
                 let tags: Vec<String> = split_escaped(value, ',').iter().map(|t| unescape(t)).collect();
-                meta.tags = clean_tags(tags.iter().map(String::as_str));
+                meta.tags = clean_tags(meta.tags.iter().chain(&tags).map(String::as_str));
             }
+            "extras" => match serde_json::from_str(&unescape(value)) {
+                Ok(extras) => meta.extras = Some(extras),
+                Err(e) => error(format!("extras in the assay comment cannot be read: {e}")),
+            },
             other => diagnostics.push(Diagnostic::warning(
                 line,
                 format!("the assay comment has an unknown field \"{}\"; it was ignored", other),
             )),
         }
     }
-    meta
 }
 
 /// Splits on `separator` where it is not escaped; the pieces keep their

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::gift_answers::SPECIALS;
 use super::numbers::{fraction_to_percent, plain_number};
 use super::text::category_needs_prefix;
-use crate::banks::model::{ParsedQuestion, QuestionBody, TextFormat};
+use crate::banks::model::{ParsedQuestion, QuestionBody, QuestionExtras, RichText, TextFormat};
 
 pub fn write_gift(questions: &[ParsedQuestion]) -> String {
     let mut out = String::new();
@@ -31,14 +31,31 @@ pub fn write_gift(questions: &[ParsedQuestion]) -> String {
 
 fn write_question(out: &mut String, q: &ParsedQuestion) {
     let mut meta = Vec::new();
+    // Moodle's own `[id:…]` and `[tag:…]`, so that Moodle keeps them too;
+    // what they cannot spell goes into the assay comment.
+    let mut moodle = Vec::new();
     if let Some(id) = &q.external_id {
-        meta.push(format!("id={}", meta_escape(id, "")));
+        if moodle_can_spell(id, "") {
+            moodle.push(format!("[id:{}]", id.replace(']', "\\]")));
+        } else {
+            meta.push(format!("id={}", meta_escape(id, "")));
+        }
     }
-    meta.push(format!("difficulty={}", q.difficulty.as_str()));
-    meta.push(format!("points={}", plain_number(q.points)));
     if !q.tags.is_empty() {
-        let tags: Vec<String> = q.tags.iter().map(|t| meta_escape(t, ",")).collect();
-        meta.push(format!("tags={}", tags.join(",")));
+        if q.tags.iter().all(|t| moodle_can_spell(t, "<>`")) {
+            moodle.extend(q.tags.iter().map(|t| format!("[tag:{}]", t.replace(']', "\\]"))));
+        } else {
+            let tags: Vec<String> = q.tags.iter().map(|t| meta_escape(t, ",")).collect();
+            meta.push(format!("tags={}", tags.join(",")));
+        }
+    }
+    meta.insert(0, format!("difficulty={}", q.difficulty.as_str()));
+    meta.insert(1, format!("points={}", plain_number(q.points)));
+    if let Some(residue) = residue(&q.extras) {
+        meta.push(format!("extras={}", meta_escape(&residue, "")));
+    }
+    if !moodle.is_empty() {
+        let _ = writeln!(out, "// {}", moodle.join(" "));
     }
     let _ = writeln!(out, "// assay: {}", meta.join("; "));
     if let Some(name) = &q.name {
@@ -49,57 +66,145 @@ fn write_question(out: &mut String, q: &ParsedQuestion) {
     let tag = match q.stem_format {
         TextFormat::Html => "[html]",
         TextFormat::Markdown => "[markdown]",
+        TextFormat::Moodle => "[moodle]",
         TextFormat::Plain if q.stem.starts_with(['[', '/', '$']) => "[plain]",
         TextFormat::Plain => "",
     };
     let _ = write!(out, "{tag}{} {{", escape(&q.stem));
+    let stem_format = q.stem_format;
+    let text = |text: &str, format: Option<TextFormat>| formatted(text, format, stem_format);
+    let extra = |i: usize| q.extras.answer(i).cloned().unwrap_or_default();
+    let feedback = |answer: &mut String, feedback: Option<&String>, format: Option<TextFormat>| {
+        if let Some(feedback) = feedback {
+            let _ = write!(answer, "#{}", text(feedback, format));
+        }
+    };
     let mut answers: Vec<String> = Vec::new();
     match &q.body {
         QuestionBody::SingleChoice { options } | QuestionBody::MultipleResponse { options } => {
             let single = matches!(q.body, QuestionBody::SingleChoice { .. });
-            for option in options {
+            for (i, option) in options.iter().enumerate() {
+                let extra = extra(i);
                 let marker = if single && option.credit == 1.0 { '=' } else { '~' };
                 let default = if marker == '=' { 1.0 } else { 0.0 };
                 let mut answer = format!("{marker}{}", weight(option.credit, default, &option.text));
-                answer.push_str(&escape(&option.text));
-                if let Some(feedback) = &option.feedback {
-                    let _ = write!(answer, "#{}", escape(feedback));
-                }
+                answer.push_str(&text(&option.text, extra.text_format));
+                feedback(&mut answer, option.feedback.as_ref(), extra.feedback_format);
                 answers.push(answer);
             }
         }
-        QuestionBody::TrueFalse { answer } => answers.push(if *answer { "TRUE" } else { "FALSE" }.to_owned()),
-        QuestionBody::Numeric { answers: numeric } => match numeric.as_slice() {
-            [only] if only.credit == 1.0 => {
-                answers.push(format!(
-                    "#{}:{}",
-                    plain_number(only.value),
-                    plain_number(only.tolerance)
-                ));
+        QuestionBody::TrueFalse { answer } => {
+            // Moodle's order: the key, then what a wrong answer hears, then
+            // what a right one does.
+            let (right, wrong) = if *answer {
+                (&q.extras.true_feedback, &q.extras.false_feedback)
+            } else {
+                (&q.extras.false_feedback, &q.extras.true_feedback)
+            };
+            let mut written = if *answer { "TRUE" } else { "FALSE" }.to_owned();
+            let comment = |f: &Option<RichText>| f.as_ref().map(|f| text(&f.text, f.format)).unwrap_or_default();
+            if wrong.is_some() || right.is_some() {
+                let _ = write!(written, "#{}", comment(wrong));
             }
-            _ => {
-                answers.push("#".to_owned());
-                for a in numeric {
-                    answers.push(format!(
-                        "=%{}%{}:{}",
-                        fraction_to_percent(a.credit),
-                        plain_number(a.value),
-                        plain_number(a.tolerance)
-                    ));
-                }
+            if right.is_some() {
+                let _ = write!(written, "#{}", comment(right));
             }
-        },
+            answers.push(written);
+        }
+        QuestionBody::Numeric { answers: numeric } => {
+            answers.push("#".to_owned());
+            for (i, a) in numeric.iter().enumerate() {
+                let extra = extra(i);
+                let mut answer = if numeric.len() == 1 && a.credit == 1.0 {
+                    String::new()
+                } else {
+                    format!("=%{}%", fraction_to_percent(a.credit))
+                };
+                let _ = write!(answer, "{}:{}", plain_number(a.value), plain_number(a.tolerance));
+                feedback(&mut answer, extra.feedback.as_ref(), extra.feedback_format);
+                answers.push(answer);
+            }
+            if let Some(other) = &q.extras.other_feedback {
+                answers.push(format!("~#{}", text(&other.text, other.format)));
+            }
+            // `#` and the first answer belong together: `{#25:0.5}`.
+            let first = answers.drain(..2.min(answers.len())).collect::<String>();
+            answers.insert(0, first);
+        }
         QuestionBody::ShortText { answers: accepted } => {
-            for a in accepted {
-                answers.push(format!("={}{}", weight(a.credit, 1.0, &a.text), escape(&a.text)));
+            for (i, a) in accepted.iter().enumerate() {
+                let extra = extra(i);
+                let mut answer = format!(
+                    "={}{}",
+                    weight(a.credit, 1.0, &a.text),
+                    text(&a.text, extra.text_format)
+                );
+                feedback(&mut answer, extra.feedback.as_ref(), extra.feedback_format);
+                answers.push(answer);
             }
         }
         QuestionBody::Essay => {}
     }
     if let Some(explanation) = &q.explanation {
-        answers.push(format!("####{}", escape(explanation)));
+        answers.push(format!("####{}", text(explanation, q.extras.explanation_format)));
     }
     let _ = writeln!(out, "{}}}", answers.join(" "));
+}
+
+/// Whether Moodle's `[id:…]`/`[tag:…]` reads this value back unchanged.
+fn moodle_can_spell(value: &str, refused: &str) -> bool {
+    !value.is_empty()
+        && value.trim() == value
+        && !value.ends_with('\\')
+        && !value.contains("[id:")
+        && !value.contains("[tag:")
+        && !value.chars().any(|c| c.is_control() || refused.contains(c))
+}
+
+/// What GIFT has no syntax for (essay grader information and response
+/// template, embedded files), as JSON for the assay comment. Files ride
+/// along with the whole of the extras, so the reader can take them as a
+/// piece.
+fn residue(extras: &QuestionExtras) -> Option<String> {
+    let has_files = !extras.explanation_files.is_empty()
+        || extras
+            .answers
+            .iter()
+            .any(|a| !a.text_files.is_empty() || !a.feedback_files.is_empty())
+        || [&extras.true_feedback, &extras.false_feedback, &extras.other_feedback]
+            .into_iter()
+            .flatten()
+            .any(|f| !f.files.is_empty());
+    let residue = if has_files {
+        extras.clone()
+    } else {
+        QuestionExtras {
+            grader_info: extras.grader_info.clone(),
+            response_template: extras.response_template.clone(),
+            ..QuestionExtras::default()
+        }
+    };
+    if residue.is_empty() {
+        return None;
+    }
+    serde_json::to_string(&residue).ok()
+}
+
+/// A text with its format tag when it has a format of its own, or when it
+/// would otherwise start like one.
+fn formatted(text: &str, format: Option<TextFormat>, stem_format: TextFormat) -> String {
+    let format = format.or_else(|| starts_with_format_tag(text).then_some(stem_format));
+    match format {
+        Some(format) => format!("[{}]{}", format.as_str(), escape(text)),
+        None => escape(text),
+    }
+}
+
+fn starts_with_format_tag(text: &str) -> bool {
+    let lower = text.get(..10).unwrap_or(text).to_ascii_lowercase();
+    ["[html]", "[plain]", "[markdown]", "[moodle]"]
+        .iter()
+        .any(|tag| lower.starts_with(tag))
 }
 
 /// `%w%` when the credit is not what the marker implies, or when the text

@@ -11,6 +11,7 @@ mod gift_answers;
 mod gift_writer;
 mod moodle_question;
 mod moodle_xml;
+mod moodle_xml_writer;
 mod native;
 mod native_values;
 mod native_writer;
@@ -25,6 +26,7 @@ mod tests;
 use crate::banks::model::{Diagnostic, ParseOutcome, Severity};
 
 pub use gift_writer::write_gift;
+pub use moodle_xml_writer::write_moodle_xml;
 pub use native_writer::write_toml;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -146,9 +148,24 @@ pub fn read(format: Format, input: &str, opts: &ParseOptions) -> ParseOutcome {
         }
     }
     if outcome.questions.is_empty() && !outcome.has_errors() {
-        outcome
+        // Name what was skipped (a description, an unsupported question) on
+        // its own line, so "no questions" does not leave the trainer
+        // guessing what the file's text was taken for.
+        let skipped: Vec<String> = outcome
             .diagnostics
-            .push(Diagnostic::error(1, "the file holds no questions Assay can import"));
+            .iter()
+            .map(|d| format!("line {}: {}", d.line, d.message))
+            .collect();
+        let line = outcome.diagnostics.first().map_or(1, |d| d.line);
+        let message = if skipped.is_empty() {
+            "the file holds no questions Assay can import".to_owned()
+        } else {
+            format!(
+                "the file holds no questions Assay can import; all it holds was skipped ({})",
+                skipped.join("; ")
+            )
+        };
+        outcome.diagnostics.push(Diagnostic::error(line, message));
     }
     outcome.diagnostics.sort_by_key(|d| (d.line, d.column));
     outcome

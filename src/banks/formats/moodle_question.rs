@@ -5,8 +5,8 @@ use super::numbers::{parse_number, percent_to_fraction};
 use super::position::LineIndex;
 use super::text::{category_path, clean_tags, clean_text, optional_text};
 use crate::banks::model::{
-    ChoiceOption, Diagnostic, Difficulty, NumericAnswer, ParseOutcome, ParsedQuestion, QuestionBody, Severity,
-    TextAnswer, TextFormat,
+    AnswerExtras, ChoiceOption, Diagnostic, Difficulty, EmbeddedFile, NumericAnswer, ParseOutcome, ParsedQuestion,
+    QuestionBody, QuestionExtras, RichText, Severity, TextAnswer, TextFormat,
 };
 
 /// Finds problems in one question, each on the line of the element at fault.
@@ -42,9 +42,20 @@ impl Question<'_> {
     fn credit(&mut self, answer: &Element) -> Option<f64> {
         let written = answer.attribute("fraction").unwrap_or("0");
         let credit = percent_to_fraction(written);
-        if credit.is_none() {
-            let message = format!("fraction=\"{written}\" is not a percentage such as 100, 50 or -25");
-            self.error(answer, message);
+        match credit {
+            None => {
+                let message = format!("fraction=\"{written}\" is not a percentage such as 100, 50 or -25");
+                self.error(answer, message);
+            }
+            Some(fraction) if !is_moodle_grade(fraction) => {
+                // Refused as Moodle refuses it; like an unsupported type, the
+                // trainer may skip the question and import the rest.
+                let line = self.line(answer);
+                self.diagnostics
+                    .push(Diagnostic::unsupported(line, refused_grade(written.trim())));
+                return None;
+            }
+            Some(_) => {}
         }
         credit
     }
@@ -117,25 +128,173 @@ pub(super) fn read_quiz(root: &Element, index: &LineIndex<'_>, outcome: &mut Par
     }
 }
 
+/// Moodle's grades: an answer's fraction must be one of these (or its
+/// negative), or Moodle's importer refuses the question
+/// (`question_bank::fraction_options_full`, matched within 0.00001).
+const MOODLE_GRADES: [f64; 21] = [
+    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2, 0.1666667, 0.1428571,
+    0.125, 0.1111111, 0.1, 0.05, 0.0,
+];
+
+pub(super) fn is_moodle_grade(fraction: f64) -> bool {
+    MOODLE_GRADES.iter().any(|g| (fraction.abs() - g).abs() < 0.00001)
+}
+
+/// The sentence for a grade Moodle refuses.
+pub(super) fn refused_grade(written: &str) -> String {
+    format!(
+        "{written}% is not a grade Moodle accepts, so Moodle refuses this question; use one of 100, 90, \
+         83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5, \
+         11.11111, 10, 5 or 0 (or its negative), or import with --skip-unsupported to skip the question"
+    )
+}
+
+/// A `format="…"` attribute in Moodle's names.
+fn format_named(name: Option<&str>) -> Option<TextFormat> {
+    match name? {
+        "html" => Some(TextFormat::Html),
+        "markdown" => Some(TextFormat::Markdown),
+        "moodle_auto_format" => Some(TextFormat::Moodle),
+        "plain_text" => Some(TextFormat::Plain),
+        _ => None,
+    }
+}
+
+/// Moodle's name for a format.
+pub(super) fn format_name(format: TextFormat) -> &'static str {
+    match format {
+        TextFormat::Plain => "plain_text",
+        TextFormat::Html => "html",
+        TextFormat::Markdown => "markdown",
+        TextFormat::Moodle => "moodle_auto_format",
+    }
+}
+
+/// The `<file>`s embedded in a text element.
+fn files(element: &Element) -> Vec<EmbeddedFile> {
+    element
+        .children_named("file")
+        .map(|f| EmbeddedFile {
+            name: f.attribute("name").unwrap_or_default().to_owned(),
+            path: f.attribute("path").unwrap_or("/").to_owned(),
+            content: f.text.split_whitespace().collect(),
+        })
+        .collect()
+}
+
+/// Elements Moodle exports that Assay does not keep, each with what it is
+/// in words, and whether it holds something: only those are worth a
+/// warning, since Moodle writes most of them on every question.
+fn lost(element: &Element) -> Vec<&'static str> {
+    let has_text = |name: &str| {
+        element
+            .children_named(name)
+            .any(|e| e.child("text").is_some_and(|t| !t.text.trim().is_empty()))
+    };
+    let is_set = |name: &str, default: &[&str]| element.child(name).is_some_and(|e| !default.contains(&e.text.trim()));
+    let mut lost = Vec::new();
+    if has_text("correctfeedback") || has_text("partiallycorrectfeedback") || has_text("incorrectfeedback") {
+        lost.push("its combined feedback (for right, partly right and wrong responses)");
+    }
+    if element.children_named("hint").next().is_some() {
+        lost.push("its hints");
+    }
+    if element
+        .child("units")
+        .is_some_and(|u| u.children_named("unit").next().is_some())
+    {
+        lost.push("its units");
+    }
+    if is_set("hidden", &["0"]) {
+        lost.push("its hidden flag");
+    }
+    if is_set("attachments", &["0"]) {
+        lost.push("its file attachments setting");
+    }
+    if is_set("usecase", &["0"]) {
+        lost.push("case-sensitive matching (Assay ignores case)");
+    }
+    if is_set("shuffleanswers", &["1", "true"]) {
+        lost.push("its fixed option order (Assay shuffles options when the assessment says so)");
+    }
+    // Moodle's default penalty per type; another value only matters for
+    // several tries at a question, which Assay does not offer.
+    let default_penalty: &[&str] = match element.attribute("type") {
+        Some("truefalse") => &["1", "1.0000000"],
+        Some("essay") => &["0", "0.0000000"],
+        _ => &["0.3333333", "0.33333333", "0"],
+    };
+    if element
+        .child("penalty")
+        .and_then(|p| parse_number(&p.text))
+        .is_some_and(|p| !default_penalty.iter().any(|d| parse_number(d) == Some(p)))
+    {
+        lost.push("its penalty for each wrong try");
+    }
+    if is_set("responseformat", &["editor", "editorfilepicker", "plain", "monospaced"]) {
+        lost.push("its response format (Assay asks for typed text)");
+    }
+    if is_set("responserequired", &["1"]) {
+        lost.push("its optional response (Assay expects one)");
+    }
+    if is_set("minwordlimit", &["", "0"]) || is_set("maxwordlimit", &["", "0"]) {
+        lost.push("its word limits");
+    }
+    if element.child("image").is_some_and(|i| !i.text.trim().is_empty()) || element.child("image_base64").is_some() {
+        lost.push("its Moodle 1.9 image (<image>)");
+    }
+    if element.path(&["questiontext", "file"]).is_some() {
+        lost.push("the files embedded in its text (such as images; the text may refer to them)");
+    }
+    lost
+}
+
+/// What an `<answer>` keeps besides its text and credit; `own_feedback`
+/// says whether its feedback goes here (numeric and short answers) or into
+/// the option itself (choices).
+fn answer_extras(
+    answer: &Element,
+    feedback: Option<&RichText>,
+    stem_format: TextFormat,
+    own_feedback: bool,
+) -> AnswerExtras {
+    AnswerExtras {
+        // Only a choice shows its answer's text; Moodle's format on a short
+        // or numeric answer means nothing.
+        text_format: format_named(answer.attribute("format")).filter(|f| *f != stem_format && !own_feedback),
+        text_files: files(answer),
+        feedback_format: feedback.and_then(|f| f.format),
+        feedback_files: feedback.map(|f| f.files.clone()).unwrap_or_default(),
+        feedback: feedback.map(|f| f.text.clone()).filter(|_| own_feedback),
+    }
+}
+
 impl Question<'_> {
+    /// A text element's text, format and files.
+    fn rich(&mut self, element: &Element, stem_format: TextFormat) -> Option<RichText> {
+        let text = self.text(element).and_then(|t| optional_text(&t))?;
+        Some(RichText {
+            text,
+            format: format_named(element.attribute("format")).filter(|f| *f != stem_format),
+            files: files(element),
+        })
+    }
+
     fn read(&mut self, element: &Element, kind: &str, category: &Option<String>) -> Option<ParsedQuestion> {
         let stem_element = element.child("questiontext");
         let stem = match stem_element {
             Some(stem) => self.text(stem).map(|s| clean_text(&s)).unwrap_or_default(),
             None => String::new(),
         };
-        if let Some(file) = stem_element.and_then(|s| s.child("file")) {
-            let line = self.line(file);
+        let stem_format = format_named(stem_element.and_then(|s| s.attribute("format"))).unwrap_or_default();
+        let lost = lost(element);
+        if !lost.is_empty() {
+            let line = self.line(element);
             self.diagnostics.push(Diagnostic::warning(
                 line,
-                "files embedded in the question (such as images) are not imported; the text may refer to them",
+                format!("Assay does not keep {}; importing loses it", lost.join(", ")),
             ));
         }
-        let stem_format = match stem_element.and_then(|s| s.attribute("format")) {
-            Some("html") => TextFormat::Html,
-            Some("markdown") => TextFormat::Markdown,
-            _ => TextFormat::Plain,
-        };
         let points = match element.child("defaultgrade") {
             Some(grade) => parse_number(&grade.text).or_else(|| {
                 let message = format!("<defaultgrade> \"{}\" is not a number", grade.text.trim());
@@ -144,7 +303,12 @@ impl Question<'_> {
             })?,
             None => 1.0,
         };
-        let explanation = element.child("generalfeedback").and_then(|f| self.text(f));
+        let mut extras = QuestionExtras::default();
+        let explanation = element.child("generalfeedback").and_then(|f| self.rich(f, stem_format));
+        if let Some(explanation) = &explanation {
+            extras.explanation_format = explanation.format;
+            extras.explanation_files = explanation.files.clone();
+        }
         let name = element.child("name").and_then(|n| self.text(n));
         let tags: Vec<&str> = element
             .child("tags")
@@ -156,28 +320,48 @@ impl Question<'_> {
             })
             .unwrap_or_default();
         let body = match kind {
-            "multichoice" => self.multichoice(element)?,
-            "truefalse" => self.truefalse(element)?,
-            "shortanswer" => self.shortanswer(element)?,
-            "numerical" => self.numerical(element)?,
-            _ => QuestionBody::Essay,
+            "multichoice" => self.multichoice(element, stem_format, &mut extras)?,
+            "truefalse" => self.truefalse(element, stem_format, &mut extras)?,
+            "shortanswer" => self.shortanswer(element, stem_format, &mut extras)?,
+            "numerical" => self.numerical(element, stem_format, &mut extras)?,
+            _ => {
+                extras.grader_info = element.child("graderinfo").and_then(|g| self.rich(g, stem_format));
+                extras.response_template = element
+                    .child("responsetemplate")
+                    .and_then(|t| self.rich(t, stem_format));
+                QuestionBody::Essay
+            }
+        };
+        let difficulty = match element.child("difficulty") {
+            Some(d) => Difficulty::parse(d.text.trim()).or_else(|| {
+                let message = format!("<difficulty> is easy, medium or hard, not \"{}\"", d.text.trim());
+                self.error(d, message);
+                None
+            })?,
+            None => Difficulty::Medium,
         };
         Some(ParsedQuestion {
             line: self.line(element),
             external_id: element.child("idnumber").and_then(|i| optional_text(&i.text)),
             name: name.and_then(|n| optional_text(&n)),
             category: category.clone(),
-            difficulty: Difficulty::Medium,
+            difficulty,
             points,
             tags: clean_tags(tags),
             stem,
             stem_format,
             body,
-            explanation: explanation.and_then(|e| optional_text(&e)),
+            explanation: explanation.map(|e| e.text),
+            extras: extras.normalised(),
         })
     }
 
-    fn multichoice(&mut self, element: &Element) -> Option<QuestionBody> {
+    fn multichoice(
+        &mut self,
+        element: &Element,
+        stem_format: TextFormat,
+        extras: &mut QuestionExtras,
+    ) -> Option<QuestionBody> {
         let single = match element.child("single").map(|s| s.text.trim().to_ascii_lowercase()) {
             None => true,
             Some(s) if s == "true" || s == "1" => true,
@@ -192,11 +376,14 @@ impl Question<'_> {
         for answer in element.children_named("answer") {
             let credit = self.credit(answer);
             let text = self.text(answer).map(|t| clean_text(&t)).unwrap_or_default();
-            let feedback = answer.child("feedback").and_then(|f| self.text(f));
+            let feedback = answer.child("feedback").and_then(|f| self.rich(f, stem_format));
+            extras
+                .answers
+                .push(answer_extras(answer, feedback.as_ref(), stem_format, false));
             options.push(ChoiceOption {
                 text,
                 credit: credit.unwrap_or_default(),
-                feedback: feedback.and_then(|f| optional_text(&f)),
+                feedback: feedback.map(|f| f.text),
             });
         }
         Some(if single {
@@ -206,7 +393,12 @@ impl Question<'_> {
         })
     }
 
-    fn truefalse(&mut self, element: &Element) -> Option<QuestionBody> {
+    fn truefalse(
+        &mut self,
+        element: &Element,
+        stem_format: TextFormat,
+        extras: &mut QuestionExtras,
+    ) -> Option<QuestionBody> {
         let mut right = None;
         for answer in element.children_named("answer") {
             let credit = self.credit(answer)?;
@@ -220,6 +412,12 @@ impl Question<'_> {
                     return None;
                 }
             };
+            let feedback = answer.child("feedback").and_then(|f| self.rich(f, stem_format));
+            if value {
+                extras.true_feedback = feedback;
+            } else {
+                extras.false_feedback = feedback;
+            }
             if credit == 1.0 {
                 right = Some(value);
             }
@@ -230,18 +428,20 @@ impl Question<'_> {
         right.map(|answer| QuestionBody::TrueFalse { answer })
     }
 
-    fn shortanswer(&mut self, element: &Element) -> Option<QuestionBody> {
-        if element.child("usecase").is_some_and(|u| u.text.trim() == "1") {
-            let line = self.line(element);
-            self.diagnostics.push(Diagnostic::warning(
-                line,
-                "this question matches answers case-sensitively in Moodle; Assay ignores case",
-            ));
-        }
+    fn shortanswer(
+        &mut self,
+        element: &Element,
+        stem_format: TextFormat,
+        extras: &mut QuestionExtras,
+    ) -> Option<QuestionBody> {
         let mut answers = Vec::new();
         for answer in element.children_named("answer") {
             let credit = self.credit(answer);
             let text = self.text(answer).map(|t| clean_text(&t)).unwrap_or_default();
+            let feedback = answer.child("feedback").and_then(|f| self.rich(f, stem_format));
+            extras
+                .answers
+                .push(answer_extras(answer, feedback.as_ref(), stem_format, true));
             answers.push(TextAnswer {
                 text,
                 credit: credit.unwrap_or_default(),
@@ -250,13 +450,19 @@ impl Question<'_> {
         Some(QuestionBody::ShortText { answers })
     }
 
-    fn numerical(&mut self, element: &Element) -> Option<QuestionBody> {
+    fn numerical(
+        &mut self,
+        element: &Element,
+        stem_format: TextFormat,
+        extras: &mut QuestionExtras,
+    ) -> Option<QuestionBody> {
         let mut answers = Vec::new();
         for answer in element.children_named("answer") {
             let credit = self.credit(answer);
             let written = self.text(answer).unwrap_or_default();
-            // `*` is Moodle's "any other answer", there only to carry feedback.
+            // `*` is Moodle's "any other answer", there to carry feedback.
             if written.trim() == "*" {
+                extras.other_feedback = answer.child("feedback").and_then(|f| self.rich(f, stem_format));
                 continue;
             }
             let Some(value) = parse_number(&written) else {
@@ -272,6 +478,10 @@ impl Question<'_> {
                 }),
                 None => Some(0.0),
             };
+            let feedback = answer.child("feedback").and_then(|f| self.rich(f, stem_format));
+            extras
+                .answers
+                .push(answer_extras(answer, feedback.as_ref(), stem_format, true));
             answers.push(NumericAnswer {
                 value,
                 tolerance: tolerance.unwrap_or_default(),

@@ -11,8 +11,8 @@ use super::native_values::{Reader, Value};
 use super::position::LineIndex;
 use super::text::{category_path, clean_tags, clean_text, optional_text};
 use crate::banks::model::{
-    ChoiceOption, Difficulty, NumericAnswer, ParseOutcome, ParsedQuestion, QuestionBody, QuestionType, TextAnswer,
-    TextFormat,
+    ChoiceOption, Difficulty, NumericAnswer, ParseOutcome, ParsedQuestion, QuestionBody, QuestionExtras, QuestionType,
+    TextAnswer, TextFormat,
 };
 
 const BANK_KEYS: &[&str] = &["name", "category"];
@@ -33,6 +33,7 @@ const QUESTION_KEYS: &[&str] = &[
     "tolerance",
     "answers",
     "explanation",
+    "moodle",
 ];
 
 pub(crate) fn read(input: &str) -> ParseOutcome {
@@ -163,10 +164,11 @@ impl Reader<'_> {
                 "plain" => Some(TextFormat::Plain),
                 "html" => Some(TextFormat::Html),
                 "markdown" => Some(TextFormat::Markdown),
+                "moodle" => Some(TextFormat::Moodle),
                 _ => None,
             };
             if parsed.is_none() {
-                let message = format!("format \"{text}\" is not one of plain, html, markdown");
+                let message = format!("format \"{text}\" is not one of plain, html, markdown, moodle");
                 self.error(v.span(), message);
             }
             parsed
@@ -183,6 +185,19 @@ impl Reader<'_> {
         });
         let name = get("name").and_then(|v| self.text(v, "name"));
         let explanation = get("explanation").and_then(|v| self.text(v, "explanation"));
+        // What a Moodle file carried beyond Assay's fields, as JSON, so a
+        // bank exported to TOML and back keeps it.
+        let extras = get("moodle").and_then(|v| {
+            let text = self.text(v, "moodle")?;
+            match serde_json::from_str::<QuestionExtras>(&text) {
+                Ok(extras) => Some(extras.normalised()),
+                Err(e) => {
+                    let message = format!("moodle is not what Assay writes there: {e}");
+                    self.error(v.span(), message);
+                    None
+                }
+            }
+        });
         let body = question_type.and_then(|t| self.body(t, table, &header));
         if self.diagnostics.len() > errors_before {
             return None;
@@ -199,6 +214,7 @@ impl Reader<'_> {
             stem_format: stem_format.unwrap_or_default(),
             body: body?,
             explanation: explanation.and_then(|e| optional_text(&e)),
+            extras: extras.unwrap_or_default(),
         })
     }
 

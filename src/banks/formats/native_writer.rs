@@ -52,6 +52,7 @@ fn write_question(out: &mut String, q: &ParsedQuestion, category_shared: bool) {
         TextFormat::Plain => {}
         TextFormat::Html => field("format", string("html")),
         TextFormat::Markdown => field("format", string("markdown")),
+        TextFormat::Moodle => field("format", string("moodle")),
     }
     field("stem", string(&q.stem));
     match &q.body {
@@ -94,6 +95,11 @@ fn write_question(out: &mut String, q: &ParsedQuestion, category_shared: bool) {
     }
     if let Some(explanation) = &q.explanation {
         field("explanation", string(explanation));
+    }
+    if !q.extras.is_empty() {
+        if let Ok(json) = serde_json::to_string(&q.extras) {
+            field("moodle", string(&json));
+        }
     }
 }
 

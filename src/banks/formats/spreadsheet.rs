@@ -213,6 +213,7 @@ fn row(
         stem_format: TextFormat::Plain,
         body: body?,
         explanation: optional_text(cell("explanation")),
+        extras: Default::default(),
     })
 }
 

@@ -5,6 +5,7 @@ use super::*;
 use crate::banks::model::ParsedQuestion;
 
 mod fixture;
+mod moodle;
 mod robustness;
 
 use fixture::fixture;
@@ -53,6 +54,23 @@ fn gift_round_trip_is_lossless_for_every_field_but_line() {
 }
 
 #[test]
+fn moodle_xml_round_trip_is_lossless_for_every_field_but_line() {
+    let questions = fixture();
+    let text = write_moodle_xml(&questions);
+    let outcome = reread(Format::MoodleXml, &text);
+    assert_eq!(without_lines(&outcome.questions), without_lines(&questions), "{text}");
+}
+
+#[test]
+fn a_moodle_xml_export_survives_gift_and_back_to_moodle_xml() {
+    let questions = fixture();
+    let once = reread(Format::MoodleXml, &write_moodle_xml(&questions));
+    let gift = reread(Format::Gift, &write_gift(&once.questions));
+    let again = reread(Format::MoodleXml, &write_moodle_xml(&gift.questions));
+    assert_eq!(without_lines(&again.questions), without_lines(&questions));
+}
+
+#[test]
 fn shared_category_is_written_once_in_the_bank_table() {
     let questions: Vec<ParsedQuestion> = fixture()
         .into_iter()
@@ -73,7 +91,8 @@ fn shared_category_is_written_once_in_the_bank_table() {
 fn gift_writer_output_looks_like_the_format() {
     let text = write_gift(&fixture()[..1]);
     let expected = "$CATEGORY: Aptitude/Quantitative\n\n\
-        // assay: id=quant-001; difficulty=hard; points=2; tags=percentages,ratios\n\
+        // [id:quant-001] [tag:percentages] [tag:ratios]\n\
+        // assay: difficulty=hard; points=2\n\
         ::Percent rise \\:\\: part 1::A premium rises from 1,200 to 1,500.\\nBy what percent did it rise? \
         {~20%#Too low\\: that is 300 / 1,500. =25%#Right ~30% ~15% ####300 / 1,200 \\= 25%.\\n\\nSecond paragraph.}\n\n";
     assert_eq!(text, expected);
@@ -167,7 +186,7 @@ fn diagnostics_come_sorted_by_line() {
 }
 
 #[test]
-fn shipped_banks_read_cleanly_and_survive_both_writers() {
+fn shipped_banks_read_cleanly_and_survive_every_writer() {
     let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("question_banks");
     let Ok(entries) = std::fs::read_dir(&folder) else {
         return;
@@ -198,6 +217,13 @@ fn shipped_banks_read_cleanly_and_survive_both_writers() {
         let gift = reread(Format::Gift, &write_gift(&outcome.questions));
         assert_eq!(
             without_lines(&gift.questions),
+            without_lines(&outcome.questions),
+            "{}",
+            path.display()
+        );
+        let xml = reread(Format::MoodleXml, &write_moodle_xml(&outcome.questions));
+        assert_eq!(
+            without_lines(&xml.questions),
             without_lines(&outcome.questions),
             "{}",
             path.display()

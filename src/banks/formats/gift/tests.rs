@@ -262,7 +262,7 @@ fn gift_reports_stray_and_second_braces() {
 
 #[test]
 fn gift_reports_every_problem_in_the_file_not_just_the_first() {
-    let outcome = gift("Q1 {=a ~%x%b}\n\nQ2 {T}\n\nQ3 {\n\nQ4 {oops}\n\n{=only}");
+    let outcome = gift("Q1 {=a ~%x%b}\n\nQ2 {T}\n\nQ3 {\n\nQ4 {~%33%a =b}\n\n{=only}");
     let lines: Vec<usize> = errors(&outcome).iter().map(|e| e.0).collect();
     assert_eq!(lines, vec![1, 5, 7, 9]);
     assert_eq!(outcome.questions.len(), 1);

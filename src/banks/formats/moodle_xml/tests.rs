@@ -256,6 +256,7 @@ fn moodle_xml_warns_that_embedded_files_are_not_imported() {
     let input = "<quiz>\n<question type=\"essay\">\n<questiontext format=\"html\"><text>See <![CDATA[<img src=\"@@PLUGINFILE@@/a.png\">]]></text>\n<file name=\"a.png\" encoding=\"base64\">AAAA</file></questiontext></question></quiz>";
     let outcome = xml(input);
     assert_eq!(outcome.questions.len(), 1);
-    assert_eq!(outcome.diagnostics[0].line, 4);
+    assert_eq!(outcome.diagnostics[0].line, 2);
+    assert!(outcome.diagnostics[0].message.contains("files embedded in its text"));
     assert_eq!(outcome.diagnostics[0].severity, Severity::Warning);
 }

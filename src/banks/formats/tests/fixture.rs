@@ -3,8 +3,25 @@
 //! escape: what a lossless writer must carry through.
 
 use crate::banks::model::{
-    ChoiceOption, Difficulty, NumericAnswer, ParsedQuestion, QuestionBody, TextAnswer, TextFormat,
+    AnswerExtras, ChoiceOption, Difficulty, EmbeddedFile, NumericAnswer, ParsedQuestion, QuestionBody, QuestionExtras,
+    RichText, TextAnswer, TextFormat,
 };
+
+fn file(name: &str) -> EmbeddedFile {
+    EmbeddedFile {
+        name: name.to_owned(),
+        path: "/".to_owned(),
+        content: "iVBORw0KGgo=".to_owned(),
+    }
+}
+
+fn rich(text: &str, format: Option<TextFormat>) -> RichText {
+    RichText {
+        text: text.to_owned(),
+        format,
+        files: Vec::new(),
+    }
+}
 
 fn question(id: Option<&str>, stem: &str, body: QuestionBody) -> ParsedQuestion {
     ParsedQuestion {
@@ -19,6 +36,7 @@ fn question(id: Option<&str>, stem: &str, body: QuestionBody) -> ParsedQuestion 
         stem_format: TextFormat::Plain,
         body,
         explanation: None,
+        extras: Default::default(),
     }
 }
 
@@ -209,6 +227,128 @@ pub(super) fn fixture() -> Vec<ParsedQuestion> {
                 "Discuss **ledgers**\n\n- one\n- two",
                 QuestionBody::Essay,
             )
+        },
+        // What Moodle keeps beside the key: per-answer formats, feedback
+        // and files, true/false and catch-all feedback, essay texts.
+        ParsedQuestion {
+            stem_format: TextFormat::Html,
+            explanation: Some("<p>Because.</p>".into()),
+            extras: QuestionExtras {
+                explanation_format: Some(TextFormat::Moodle),
+                explanation_files: vec![file("why.png")],
+                answers: vec![
+                    AnswerExtras {
+                        text_format: Some(TextFormat::Plain),
+                        feedback_format: Some(TextFormat::Markdown),
+                        text_files: vec![file("a.png")],
+                        feedback_files: vec![file("b.png")],
+                        ..AnswerExtras::default()
+                    },
+                    AnswerExtras::default(),
+                ],
+                ..QuestionExtras::default()
+            },
+            ..question(
+                Some("moodle-mc"),
+                "<p>Pick <b>one</b></p>",
+                QuestionBody::SingleChoice {
+                    options: vec![
+                        option("<b>x</b> [html] a", 1.0, Some("*yes*")),
+                        option("[plain] y", 0.0, None),
+                    ],
+                },
+            )
+        },
+        ParsedQuestion {
+            extras: QuestionExtras {
+                true_feedback: Some(rich("Right: it is true.", None)),
+                false_feedback: Some(rich("<i>No</i>", Some(TextFormat::Html))),
+                ..QuestionExtras::default()
+            },
+            ..question(
+                Some("moodle-tf"),
+                "Is it true?",
+                QuestionBody::TrueFalse { answer: true },
+            )
+        },
+        ParsedQuestion {
+            extras: QuestionExtras {
+                false_feedback: Some(rich("Yes, it is false.", None)),
+                ..QuestionExtras::default()
+            },
+            ..question(
+                Some("moodle-tf-2"),
+                "Is it false?",
+                QuestionBody::TrueFalse { answer: false },
+            )
+        },
+        ParsedQuestion {
+            extras: QuestionExtras {
+                answers: vec![
+                    AnswerExtras {
+                        feedback: Some("Exactly".into()),
+                        ..AnswerExtras::default()
+                    },
+                    AnswerExtras::default(),
+                ],
+                other_feedback: Some(rich("Work it out: 10% is a tenth.", None)),
+                ..QuestionExtras::default()
+            },
+            ..question(
+                Some("moodle-num"),
+                "10% of 250, again?",
+                QuestionBody::Numeric {
+                    answers: vec![
+                        NumericAnswer {
+                            value: 25.0,
+                            tolerance: 0.0,
+                            credit: 1.0,
+                        },
+                        NumericAnswer {
+                            value: 2.5,
+                            tolerance: 0.0,
+                            credit: 0.1,
+                        },
+                    ],
+                },
+            )
+        },
+        ParsedQuestion {
+            extras: QuestionExtras {
+                answers: vec![
+                    AnswerExtras::default(),
+                    AnswerExtras {
+                        feedback: Some("Close: that is the short form.".into()),
+                        feedback_format: Some(TextFormat::Html),
+                        ..AnswerExtras::default()
+                    },
+                ],
+                ..QuestionExtras::default()
+            },
+            ..question(
+                Some("moodle-short"),
+                "Expand NPV, again",
+                QuestionBody::ShortText {
+                    answers: vec![
+                        TextAnswer {
+                            text: "net present value".into(),
+                            credit: 1.0,
+                        },
+                        TextAnswer {
+                            text: "NPV".into(),
+                            credit: 0.5,
+                        },
+                    ],
+                },
+            )
+        },
+        ParsedQuestion {
+            extras: QuestionExtras {
+                grader_info: Some(rich("Look for; a \\ ledger, \n and 100%.", Some(TextFormat::Html))),
+                response_template: Some(rich("Dear board,\n\nI propose", None)),
+                ..QuestionExtras::default()
+            },
+            ..question(Some("moodle-essay"), "Describe a ledger.", QuestionBody::Essay)
         },
         question(
             None,
