@@ -231,8 +231,9 @@ fn summary(args: &Args, rows: &[Row], load_before: &str) {
             continue;
         };
         println!(
-            "Assay/bare, {}: saves/s {}, p50 {}, p99 {}, peak RSS {}, healthz CPU {}",
-            row.name(),
+            "Assay/bare, {}, {} server(s): saves/s {}, p50 {}, p99 {}, peak RSS {}, healthz CPU {}",
+            row.backend,
+            row.servers,
             ratio(row.saves.rate, bare.saves.rate),
             ratio(row.saves.p50.as_secs_f64(), bare.saves.p50.as_secs_f64()),
             ratio(row.saves.p99.as_secs_f64(), bare.saves.p99.as_secs_f64()),
