@@ -171,8 +171,9 @@ async fn save(pool: web::Data<Pool>, path: web::Path<(i32, i32)>, body: web::Jso
         Ok(Ok(false)) => HttpResponse::Conflict()
             .json(json!({"error": {"code": "stale", "message": "A newer answer is already saved."}})),
         Ok(Err(e)) => HttpResponse::ServiceUnavailable().json(json!({"error": {"code": "database", "message": e}})),
-        Err(e) => HttpResponse::InternalServerError()
-            .json(json!({"error": {"code": "internal", "message": e.to_string()}})),
+        Err(e) => {
+            HttpResponse::InternalServerError().json(json!({"error": {"code": "internal", "message": e.to_string()}}))
+        }
     }
 }
 
@@ -211,11 +212,15 @@ fn open(args: &Args) -> Result<(Pool, String), String> {
             .map_err(|e| format!("cannot open the PostgreSQL database: {e}"))?;
         let mut conn = pool.get().map_err(|e| e.to_string())?;
         conn.batch_execute(CREATE_TABLE).map_err(|e| e.to_string())?;
-        let commit: String =
-            diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>("current_setting('synchronous_commit')"))
-                .get_result(&mut *conn)
-                .map_err(|e| e.to_string())?;
-        Ok((Pool::Postgres(pool), format!("PostgreSQL synchronous_commit = {commit}")))
+        let commit: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+            "current_setting('synchronous_commit')",
+        ))
+        .get_result(&mut *conn)
+        .map_err(|e| e.to_string())?;
+        Ok((
+            Pool::Postgres(pool),
+            format!("PostgreSQL synchronous_commit = {commit}"),
+        ))
     } else {
         Err("the database URL must be sqlite://PATH or postgres://…".into())
     }

@@ -200,7 +200,9 @@ impl Api {
     }
 
     pub async fn healthz(&self) -> Result<(), Failure> {
-        self.expect("GET", "/healthz", None, None, StatusCode::OK).await.map(drop)
+        self.expect("GET", "/healthz", None, None, StatusCode::OK)
+            .await
+            .map(drop)
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<String, Failure> {

@@ -53,7 +53,11 @@ pub async fn run(args: &Args) -> Result<(), String> {
     let runs = args.bare_synchronous.len() + 1 + if args.postgres.is_some() { 3 } else { 0 };
 
     for (i, sync) in args.bare_synchronous.iter().enumerate() {
-        announce(rows.len() + 1, runs, &format!("bare reference, SQLite, synchronous={sync}"));
+        announce(
+            rows.len() + 1,
+            runs,
+            &format!("bare reference, SQLite, synchronous={sync}"),
+        );
         let url = dir.sqlite_url(&format!("bare-{i}.db"));
         let log = format!("bare-sqlite-{i}.log");
         rows.push(bare(args, &dir, &url, sync, &log, "SQLite", format!("synchronous={sync}")).await?);
@@ -67,7 +71,11 @@ pub async fn run(args: &Args) -> Result<(), String> {
         {
             let db = ScratchDb::create(admin_url, "bare")?;
             let durability = db.durability();
-            announce(rows.len() + 1, runs, &format!("bare reference, PostgreSQL, {durability}"));
+            announce(
+                rows.len() + 1,
+                runs,
+                &format!("bare reference, PostgreSQL, {durability}"),
+            );
             rows.push(bare(args, &dir, &db.url, "NORMAL", "bare-pg.log", "PostgreSQL", durability).await?);
         }
         for servers in [1, 2] {
@@ -164,7 +172,10 @@ async fn assay(
     let (attempts, start_secs) = phases::candidates_ready(&apis, args, &admin, &candidates, Some(url)).await?;
     let saves = phases::phase_save(&apis, attempts, args, &pids).await?;
     let rss = sampler.finish();
-    println!("peak RSS (from start, through sign-ins, starts and saves): {}", rss.describe());
+    println!(
+        "peak RSS (from start, through sign-ins, starts and saves): {}",
+        rss.describe()
+    );
     for child in children {
         child.stop();
     }
@@ -222,10 +233,14 @@ fn summary(args: &Args, rows: &[Row], load_before: &str) {
             row.saves.errors,
             report::mib(row.rss.kib()),
             row.healthz_us,
-            row.start_secs.map(|s| format!("{s:.2} s")).unwrap_or_else(|| "-".into()),
+            row.start_secs
+                .map(|s| format!("{s:.2} s"))
+                .unwrap_or_else(|| "-".into()),
         );
     }
-    println!("(peak RSS of two servers: what they held together, sampled every 100 ms; healthz: server CPU per request)");
+    println!(
+        "(peak RSS of two servers: what they held together, sampled every 100 ms; healthz: server CPU per request)"
+    );
     for row in rows.iter().filter(|r| r.servers > 0) {
         let Some(bare) = rows.iter().find(|r| r.servers == 0 && r.backend == row.backend) else {
             continue;

@@ -135,7 +135,11 @@ fn check(args: &Args) -> Result<(), String> {
 /// One server: our own on a freshly seeded SQLite file, or one already running.
 async fn run(args: &Args) -> Result<(), String> {
     check(args)?;
-    println!("machine: {} cpu(s), load average {}", phases::cpus(), report::load_average());
+    println!(
+        "machine: {} cpu(s), load average {}",
+        phases::cpus(),
+        report::load_average()
+    );
     let dir = server::ScratchDir::new(args.keep)?;
     let (server, api, candidates, database_url) = match &args.url {
         Some(url) => {

@@ -216,7 +216,8 @@ pub async fn phase_save(
         wall,
         cpus()
     );
-    let met = args.concurrency >= 256 && rate >= 5000.0 && figures.p99 < Duration::from_millis(50) && figures.errors == 0;
+    let met =
+        args.concurrency >= 256 && rate >= 5000.0 && figures.p99 < Duration::from_millis(50) && figures.errors == 0;
     println!(
         "target saves: 256 concurrent, >= 5,000/s with p99 < 50 ms -> {}{}",
         if met { "MET" } else { "NOT MET" },

@@ -50,7 +50,9 @@ fn parse_pg(url: &str) -> Result<PgUrl<'_>, String> {
         None => host_port.split(':').next().unwrap_or(""),
     };
     if !matches!(host, "127.0.0.1" | "localhost" | "::1") {
-        return Err(format!("--postgres must be on loopback (127.0.0.1, localhost or ::1), not host {host:?}"));
+        return Err(format!(
+            "--postgres must be on loopback (127.0.0.1, localhost or ::1), not host {host:?}"
+        ));
     }
     Ok(PgUrl {
         authority,
@@ -319,7 +321,11 @@ pub fn compiled_synchronous(binary: &Path) -> String {
         [] => "no `synchronous =` compiled in".into(),
         values => format!(
             "synchronous={} (compiled in)",
-            values.iter().map(|v| v.to_uppercase()).collect::<Vec<_>>().join(" and ")
+            values
+                .iter()
+                .map(|v| v.to_uppercase())
+                .collect::<Vec<_>>()
+                .join(" and ")
         ),
     }
 }
