@@ -224,7 +224,7 @@ fn summary(args: &Args, rows: &[Row], load_before: &str) {
     );
     for row in rows {
         println!(
-            "{:<34} {:<42} {:>9} {:>9} {:>9} {:>7} {:>10} {:>8.1}µ {:>8}",
+            "{:<34} {:<42} {:>9} {:>9} {:>9} {:>7} {:>10} {:>6.1} µs {:>8}",
             row.name(),
             row.durability,
             report::thousands(row.saves.rate.round() as u64),
