@@ -86,11 +86,11 @@ pub struct Args {
     /// Run the bare reference server and Assay back to back and print the
     /// ratios: on SQLite, and with --postgres on PostgreSQL too (one and two
     /// Assay servers on one database).
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["url", "admin_email"])]
     compare: bool,
     /// With --compare: a PostgreSQL server on loopback whose user may create
     /// databases; each run gets a scratch database, dropped at the end.
-    #[arg(long)]
+    #[arg(long, requires = "compare")]
     postgres: Option<String>,
     /// With --compare: SQLite `synchronous` of the bare reference, one run
     /// each (NORMAL, FULL or NORMAL,FULL); ratios are against the first.
