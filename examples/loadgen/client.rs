@@ -35,6 +35,23 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    /// An attempt for the bare reference, which checks nothing: any ids do,
+    /// and the answers are of the kinds a real attempt sends.
+    pub fn synthetic(id: i64, questions: usize) -> Attempt {
+        let answers = (0..questions.max(1))
+            .map(|n| {
+                let kind = ["single_choice", "multiple_response", "true_false", "numeric"][n % 4];
+                let question = json!({"type": kind, "options": [1, 2, 3, 4]});
+                (n as i64 + 1, answer_for(&question, n))
+            })
+            .collect();
+        Attempt {
+            id,
+            token: "bare-reference-ignores-it".into(),
+            answers,
+        }
+    }
+
     pub fn with_token(mut self, token: String) -> Attempt {
         self.token = token;
         self
@@ -180,6 +197,12 @@ impl Api {
     /// Setting-up requests that had to be tried again so far.
     pub fn retries(&self) -> u64 {
         self.retries.get()
+    }
+
+    pub async fn healthz(&self) -> Result<(), Failure> {
+        self.expect("GET", "/healthz", None, None, StatusCode::OK)
+            .await
+            .map(drop)
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<String, Failure> {

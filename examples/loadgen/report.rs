@@ -1,6 +1,8 @@
-//! Counting and printing: latencies, errors, CPU time, machine load.
+//! Counting and printing: latencies, errors, CPU time, memory, machine load.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::client::Failure;
@@ -163,4 +165,106 @@ pub fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Resident memory of a process from /proc/PID/status, in KiB: `VmRSS` now
+/// or `VmHWM`, the kernel's own record of its peak.
+pub fn memory_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+}
+
+pub fn mib(kib: u64) -> String {
+    format!("{:.0} MiB", kib as f64 / 1024.0)
+}
+
+/// Samples the servers' resident memory every 100 ms on its own thread, from
+/// when each is watched until `finish`: sign-ins and starts included.
+pub struct RssSampler {
+    pids: Arc<Mutex<Vec<u32>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<u64>>,
+}
+
+/// Peak memory of the servers of one run.
+pub struct RssPeak {
+    /// Each server's VmHWM, read just before it is stopped.
+    pub each_kib: Vec<u64>,
+    /// The most the servers held at once among the 100 ms samples of VmRSS.
+    pub together_kib: u64,
+}
+
+impl RssPeak {
+    pub fn describe(&self) -> String {
+        match self.each_kib.as_slice() {
+            [one] => mib(*one),
+            each => format!(
+                "{} together (VmRSS sampled; VmHWM each {})",
+                mib(self.together_kib),
+                each.iter().map(|k| mib(*k)).collect::<Vec<_>>().join(" + ")
+            ),
+        }
+    }
+
+    /// The figure compared between runs: one server's own peak, or what the
+    /// servers held together.
+    pub fn kib(&self) -> u64 {
+        match self.each_kib.as_slice() {
+            [one] => *one,
+            _ => self.together_kib,
+        }
+    }
+}
+
+/// At most an hour of samples: the runs are bounded well below that.
+const MAX_SAMPLES: u32 = 36_000;
+
+impl RssSampler {
+    pub fn start() -> RssSampler {
+        let pids: Arc<Mutex<Vec<u32>>> = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (p, s) = (pids.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            let mut peak = 0;
+            for _ in 0..MAX_SAMPLES {
+                if s.load(Ordering::Relaxed) {
+                    break;
+                }
+                let watched = p.lock().map(|v| v.clone()).unwrap_or_default();
+                let together: u64 = watched.iter().filter_map(|pid| memory_kib(*pid, "VmRSS")).sum();
+                peak = peak.max(together);
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            peak
+        });
+        RssSampler {
+            pids,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn watch(&self, pid: u32) {
+        if let Ok(mut pids) = self.pids.lock() {
+            pids.push(pid);
+        }
+    }
+
+    /// Call while the servers still run: VmHWM goes with the process.
+    pub fn finish(mut self) -> RssPeak {
+        let pids = self.pids.lock().map(|v| v.clone()).unwrap_or_default();
+        let each_kib = pids.iter().map(|pid| memory_kib(*pid, "VmHWM").unwrap_or(0)).collect();
+        self.stop.store(true, Ordering::Relaxed);
+        let together_kib = self.thread.take().and_then(|t| t.join().ok()).unwrap_or(0);
+        RssPeak { each_kib, together_kib }
+    }
+}
+
+impl Drop for RssSampler {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }

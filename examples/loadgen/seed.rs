@@ -3,7 +3,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::path::PathBuf;
+use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -44,16 +44,13 @@ fn profile() -> ProfileInput {
 }
 
 /// Writes an administrator and `--candidates` candidates with eligible
-/// profiles straight into a new SQLite file, hashing the shared password once.
-/// Returns the folder and the candidates' emails.
-pub fn seed_database(args: &Args) -> Result<(PathBuf, Vec<String>), String> {
+/// profiles straight into the database at `url` (migrating it first),
+/// hashing the shared password once. Returns the candidates' emails.
+pub fn seed_database(args: &Args, url: &str, dir: &Path) -> Result<Vec<String>, String> {
     let run = &assay::accounts::tokens::random_token()[..8];
-    let dir = std::env::temp_dir().join(format!("assay-loadgen-{run}"));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-    let url = format!("sqlite://{}", crate::server::database_path(&dir).display());
     let mail_dir = dir.join("outbox").display().to_string();
     // The binary's own parser, so the seeding sees the same configuration rules.
-    let cli = assay::cli::Cli::try_parse_from(["assay", "--database-url", &url, "--mail-dir", &mail_dir, "migrate"])
+    let cli = assay::cli::Cli::try_parse_from(["assay", "--database-url", url, "--mail-dir", &mail_dir, "migrate"])
         .map_err(|e| e.to_string())?;
     let mut cli_config = cli.config;
     cli_config.secret_key = Some("loadgen-secret-key-loadgen-secret-key-0123".into());
@@ -75,7 +72,7 @@ pub fn seed_database(args: &Args) -> Result<(PathBuf, Vec<String>), String> {
         Ok(())
     })
     .map_err(|e| format!("seeding: {e}"))?;
-    Ok((dir, emails))
+    Ok(emails)
 }
 
 pub fn admin_credentials(args: &Args) -> Result<(String, String), String> {
@@ -220,12 +217,13 @@ pub async fn test_fixture(api: &Api, admin: &str, args: &Args) -> Result<Fixture
     })
 }
 
-/// Signs every candidate in, `limit` at a time; returns tokens in order.
-pub async fn sign_in_all(api: &Api, emails: &[String], limit: usize) -> Result<(Vec<String>, Latencies), String> {
+/// Signs every candidate in, `limit` at a time, candidate i on server
+/// i mod n; returns tokens in order.
+pub async fn sign_in_all(apis: &[Api], emails: &[String], limit: usize) -> Result<(Vec<String>, Latencies), String> {
     let emails: Rc<Vec<String>> = Rc::new(emails.to_vec());
-    let api = api.clone();
+    let apis = apis.to_vec();
     let results = bounded(emails.len(), limit, move |i| {
-        let (api, email) = (api.clone(), emails[i].clone());
+        let (api, email) = (apis[i % apis.len()].clone(), emails[i].clone());
         async move { api.sign_in(&email, PASSWORD).await }
     })
     .await;
@@ -241,12 +239,13 @@ pub async fn sign_in_all(api: &Api, emails: &[String], limit: usize) -> Result<(
     Ok((tokens, lat))
 }
 
-/// Every candidate applies to the drive, so each may take its test.
-pub async fn apply_all(api: &Api, tokens: &[String], drive_id: i64, limit: usize) -> Result<(), String> {
+/// Every candidate applies to the drive, so each may take its test;
+/// candidate i on server i mod n.
+pub async fn apply_all(apis: &[Api], tokens: &[String], drive_id: i64, limit: usize) -> Result<(), String> {
     let tokens: Rc<Vec<String>> = Rc::new(tokens.to_vec());
-    let api = api.clone();
+    let apis = apis.to_vec();
     let results = bounded(tokens.len(), limit, move |i| {
-        let (api, token) = (api.clone(), tokens[i].clone());
+        let (api, token) = (apis[i % apis.len()].clone(), tokens[i].clone());
         async move {
             let path = format!("/api/v1/drives/{drive_id}/applications");
             let applied = api
