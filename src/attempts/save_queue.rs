@@ -134,15 +134,8 @@ fn write_batch(conn: &mut DbConn, batch: &[Job]) -> Vec<AppResult<()>> {
         attempts.sort_unstable_by_key(|a| a.0);
         attempts.dedup();
         service::hold_open_attempts(conn, &attempts)?;
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for job in batch {
-            let outcome = service::save_in_transaction(conn, &job.save);
-            if let Err(e @ (AppError::Internal(_) | AppError::Unavailable(_))) = outcome {
-                return Err(e);
-            }
-            outcomes.push(outcome);
-        }
-        Ok::<_, AppError>(outcomes)
+        let saves: Vec<Save> = batch.iter().map(|j| j.save.clone()).collect();
+        service::save_batch_in_transaction(conn, &saves)
     });
     match written {
         Ok(outcomes) => outcomes,

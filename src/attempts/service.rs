@@ -383,6 +383,77 @@ pub fn save_in_transaction(conn: &mut DbConn, save: &Save) -> AppResult<()> {
     Err(AppError::Stale { seq: kept })
 }
 
+/// Many saves inside one transaction that already holds their attempts:
+/// each one's checks, then the upserts of those that passed. Returns each
+/// save's outcome in order; the outer error is a database failure, which
+/// must roll the whole batch back.
+///
+/// Two saves of one answer in the batch: the higher `seq` is written and
+/// the other is answered `Stale`, as it would have been one after the other.
+pub fn save_batch_in_transaction(conn: &mut DbConn, saves: &[Save]) -> AppResult<Vec<AppResult<()>>> {
+    use std::collections::HashMap;
+    let mut outcomes: Vec<AppResult<()>> = Vec::with_capacity(saves.len());
+    // The newest passing save of each answer: (its index, its stored text).
+    let mut newest: HashMap<(AttemptId, QuestionId), (usize, String)> = HashMap::new();
+    for (index, save) in saves.iter().enumerate() {
+        match check_save(conn, save) {
+            Ok(stored) => {
+                let key = (save.attempt_id, save.question_id);
+                let newer = newest
+                    .get(&key)
+                    .and_then(|(other, _)| saves.get(*other))
+                    .is_none_or(|other| save.seq > other.seq);
+                if newer {
+                    newest.insert(key, (index, stored));
+                }
+                outcomes.push(Ok(()));
+            }
+            Err(e @ (AppError::Internal(_) | AppError::Unavailable(_))) => return Err(e),
+            Err(refused) => outcomes.push(Err(refused)),
+        }
+    }
+    let rows: Vec<(usize, &Save, String)> = newest
+        .into_values()
+        .filter_map(|(index, stored)| saves.get(index).map(|save| (index, save, stored)))
+        .collect();
+    let kept = write_responses(conn, &rows)?;
+    // Every passing save not written: older than another in the batch, or
+    // not newer than the stored answer.
+    let mut stored_seq: HashMap<(AttemptId, QuestionId), i64> = HashMap::new();
+    for (index, (save, outcome)) in saves.iter().zip(outcomes.iter_mut()).enumerate() {
+        if outcome.is_err() || kept.contains(&index) {
+            continue;
+        }
+        let key = (save.attempt_id, save.question_id);
+        let seq = match stored_seq.get(&key) {
+            Some(seq) => *seq,
+            None => {
+                let seq: i64 = responses::table
+                    .filter(responses::attempt_id.eq(save.attempt_id))
+                    .filter(responses::question_id.eq(save.question_id))
+                    .select(responses::seq)
+                    .first(conn)?;
+                stored_seq.insert(key, seq);
+                seq
+            }
+        };
+        *outcome = Err(AppError::Stale { seq });
+    }
+    Ok(outcomes)
+}
+
+/// Writes each row (at most one per answer) with the guarded upsert and
+/// returns which rows were written, by the index each came with.
+fn write_responses(conn: &mut DbConn, rows: &[(usize, &Save, String)]) -> AppResult<std::collections::HashSet<usize>> {
+    let mut kept = std::collections::HashSet::with_capacity(rows.len());
+    for (index, save, stored) in rows {
+        if write_response(conn, save.attempt_id, save.question_id, stored, save.seq, save.now)? {
+            kept.insert(*index);
+        }
+    }
+    Ok(kept)
+}
+
 /// The save's checks. Returns the answer as it is stored.
 fn check_save(conn: &mut DbConn, save: &Save) -> AppResult<String> {
     use crate::db::schema::assessments as assessment_rows;
