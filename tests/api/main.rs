@@ -6,6 +6,7 @@ mod accounts;
 mod attempts;
 mod banks;
 mod browser;
+mod edges;
 mod helpers;
 mod notices;
 mod pages;
