@@ -12,6 +12,7 @@ use super::validate::ProfileInput;
 use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::{session_token, AuthUser, CandidateUser, SESSION_COOKIE};
 use crate::web::AppState;
+use crate::web::input::Json;
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterRequest {
@@ -69,7 +70,7 @@ fn has_profile(p: &ProfileInput) -> bool {
 /// Register a candidate.
 #[utoipa::path(post, path = "/api/v1/candidates", tag = "accounts", request_body = RegisterRequest,
     responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
-pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterRequest>) -> AppResult<HttpResponse> {
+pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -> AppResult<HttpResponse> {
     let body = body.into_inner();
     let account = NewAccount::parse(&body.email, &body.full_name, &body.password)?;
     let profile = has_profile(&body.profile).then_some(body.profile);
@@ -80,7 +81,7 @@ pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterReques
 /// Sign in; returns a token for `Authorization: Bearer` and sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = SignInRequest,
     responses((status = 200, body = SignInResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn sign_in(state: web::Data<AppState>, body: web::Json<SignInRequest>) -> AppResult<HttpResponse> {
+pub async fn sign_in(state: web::Data<AppState>, body: Json<SignInRequest>) -> AppResult<HttpResponse> {
     let (user, token) = flows::sign_in(&state, &body.email, &body.password).await?;
     Ok(HttpResponse::Ok()
         .cookie(session_cookie(&state, token.clone()))
@@ -111,7 +112,7 @@ pub async fn get_profile(state: web::Data<AppState>, CandidateUser(user): Candid
 pub async fn put_profile(
     state: web::Data<AppState>,
     CandidateUser(user): CandidateUser,
-    body: web::Json<ProfileInput>,
+    body: Json<ProfileInput>,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let input = body.into_inner();

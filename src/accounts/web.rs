@@ -18,6 +18,7 @@ use crate::web::auth::{session_token, AdminUser, CandidateUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
+use crate::web::input::Query;
 
 /// Field errors for a form, looked up by name in the template.
 #[derive(Default)]
@@ -58,7 +59,7 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn sign_in_page(ctx: PageCtx, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+async fn sign_in_page(ctx: PageCtx, query: Query<NextQuery>) -> AppResult<HttpResponse> {
     let next = safe_next(query.next.as_deref());
     if ctx.user.is_some() {
         return Ok(redirect(&next));
@@ -278,7 +279,7 @@ async fn profile_page(
     state: web::Data<AppState>,
     ctx: PageCtx,
     CandidateUser(user): CandidateUser,
-    query: web::Query<ProfileQuery>,
+    query: Query<ProfileQuery>,
 ) -> AppResult<HttpResponse> {
     let row = state.db(move |conn| service::get_profile(conn, user.id)).await?;
     let input = row.as_ref().map(ProfileInput::from).unwrap_or_default();
@@ -353,7 +354,7 @@ async fn users_page(
     state: web::Data<AppState>,
     ctx: PageCtx,
     _admin: AdminUser,
-    query: web::Query<UsersQuery>,
+    query: Query<UsersQuery>,
 ) -> AppResult<HttpResponse> {
     let role = query.role.as_deref().and_then(Role::parse);
     let after = query.after.map(UserId);
@@ -439,7 +440,7 @@ async fn audit_page(
     state: web::Data<AppState>,
     ctx: PageCtx,
     _admin: AdminUser,
-    query: web::Query<AuditQuery>,
+    query: Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
     let before = query.before;
     let mut entries = state.db(move |conn| audit::page(conn, before, 101)).await?;

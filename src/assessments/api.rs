@@ -10,6 +10,7 @@ use crate::db::AssessmentId;
 use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::{AssessorUser, AuthUser};
 use crate::web::AppState;
+use crate::web::input::Json;
 
 /// Create an assessment from a blueprint.
 #[utoipa::path(post, path = "/api/v1/assessments", tag = "assessments", request_body = Blueprint,
@@ -17,7 +18,7 @@ use crate::web::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     AssessorUser(user): AssessorUser,
-    body: web::Json<Blueprint>,
+    body: Json<Blueprint>,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let blueprint = body.into_inner();

@@ -14,6 +14,7 @@ use crate::error::{AppError, AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser, StaffUser, TrainerUser};
 use crate::web::AppState;
+use crate::web::input::Json;
 
 #[derive(Serialize, ToSchema)]
 pub struct Started {
@@ -73,7 +74,7 @@ pub async fn save(
     state: web::Data<AppState>,
     AuthUser(user): AuthUser,
     path: web::Path<(AttemptId, QuestionId)>,
-    body: web::Json<SaveRequest>,
+    body: Json<SaveRequest>,
 ) -> AppResult<HttpResponse> {
     let (attempt_id, question_id) = path.into_inner();
     let now = state.clock.now();
@@ -191,7 +192,7 @@ pub async fn signal(
     state: web::Data<AppState>,
     AuthUser(user): AuthUser,
     path: web::Path<AttemptId>,
-    body: web::Json<SignalRequest>,
+    body: Json<SignalRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
@@ -213,7 +214,7 @@ pub async fn mark(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
     path: web::Path<(AttemptId, QuestionId)>,
-    body: web::Json<MarkRequest>,
+    body: Json<MarkRequest>,
 ) -> AppResult<HttpResponse> {
     let (id, question_id) = path.into_inner();
     let now = state.clock.now();
@@ -238,7 +239,7 @@ pub async fn extend(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
     path: web::Path<AttemptId>,
-    body: web::Json<ExtendRequest>,
+    body: Json<ExtendRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
@@ -263,7 +264,7 @@ pub async fn accommodation(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
     path: web::Path<UserId>,
-    body: web::Json<AccommodationRequest>,
+    body: Json<AccommodationRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();

@@ -25,6 +25,7 @@ use crate::web::auth::{AuthUser, CandidateUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
+use crate::web::input::Query;
 
 #[derive(Deserialize)]
 struct Empty {}
@@ -79,7 +80,7 @@ async fn take(
     AuthUser(user): AuthUser,
     ctx: PageCtx,
     path: web::Path<AttemptId>,
-    query: web::Query<PageQuery>,
+    query: Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();

@@ -12,6 +12,7 @@ use crate::db::{BankId, QuestionId, VersionId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::web::auth::TrainerUser;
 use crate::web::AppState;
+use crate::web::input::Query;
 
 /// Reads a request body up to `limit` bytes, refusing more with 413 before
 /// holding it all.
@@ -67,7 +68,7 @@ pub fn parse_format(name: Option<&str>) -> AppResult<Option<Format>> {
 pub async fn import(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
-    query: web::Query<ImportQuery>,
+    query: Query<ImportQuery>,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
     let limit = state.config.max_upload_bytes;
@@ -125,7 +126,7 @@ pub async fn questions(
     state: web::Data<AppState>,
     _user: TrainerUser,
     path: web::Path<BankId>,
-    filter: web::Query<QuestionFilter>,
+    filter: Query<QuestionFilter>,
 ) -> AppResult<HttpResponse> {
     let bank_id = path.into_inner();
     let filter = filter.into_inner();

@@ -19,6 +19,7 @@ use crate::web::auth::TrainerUser;
 use crate::web::csrf::{self, CsrfForm};
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
+use crate::web::input::Query;
 
 const PAGE_SIZE: i64 = 25;
 
@@ -248,7 +249,7 @@ async fn bank(
     ctx: PageCtx,
     _t: TrainerUser,
     path: web::Path<BankId>,
-    query: web::Query<BankQuery>,
+    query: Query<BankQuery>,
 ) -> AppResult<HttpResponse> {
     let bank_id = path.into_inner();
     let query = query.into_inner();
@@ -300,7 +301,7 @@ async fn question(
     ctx: PageCtx,
     _t: TrainerUser,
     path: web::Path<(BankId, QuestionId)>,
-    query: web::Query<SavedQuery>,
+    query: Query<SavedQuery>,
 ) -> AppResult<HttpResponse> {
     let (bank_id, id) = path.into_inner();
     let (bank, history) = state

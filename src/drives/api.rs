@@ -9,6 +9,7 @@ use crate::error::{AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser, RecruiterUser};
 use crate::web::AppState;
+use crate::web::input::Json;
 
 /// Create a drive.
 #[utoipa::path(post, path = "/api/v1/drives", tag = "drives", request_body = NewDrive,
@@ -16,7 +17,7 @@ use crate::web::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     RecruiterUser(user): RecruiterUser,
-    body: web::Json<NewDrive>,
+    body: Json<NewDrive>,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let drive = body.into_inner();

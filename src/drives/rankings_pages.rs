@@ -20,6 +20,7 @@ use crate::web::auth::RecruiterUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
+use crate::web::input::Query;
 
 #[derive(Template)]
 #[template(path = "rankings/list.html")]
@@ -62,7 +63,7 @@ async fn list(
     ctx: PageCtx,
     _r: RecruiterUser,
     path: web::Path<DriveId>,
-    query: web::Query<RankingQuery>,
+    query: Query<RankingQuery>,
 ) -> AppResult<HttpResponse> {
     let drive_id = path.into_inner();
     let mut query = query.into_inner();

@@ -10,6 +10,7 @@ use crate::db::NoticeId;
 use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::AdminUser;
 use crate::web::AppState;
+use crate::web::input::Query;
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
@@ -77,7 +78,7 @@ pub struct NoticesPage {
 pub async fn list_notices(
     state: web::Data<AppState>,
     _admin: AdminUser,
-    query: web::Query<NoticesQuery>,
+    query: Query<NoticesQuery>,
 ) -> AppResult<HttpResponse> {
     let status = store::parse_status(query.status.as_deref())?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);

@@ -17,6 +17,7 @@ use crate::error::{AppError, AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::TrainerUser;
 use crate::web::AppState;
+use crate::web::input::Json;
 
 /// The item analysis of an assessment's counting attempts.
 #[utoipa::path(get, path = "/api/v1/assessments/{id}/item-analysis", tag = "reports", params(("id" = i32, Path)),
@@ -47,7 +48,7 @@ pub async fn quarantine_version(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
     path: web::Path<VersionId>,
-    body: web::Json<QuarantineRequest>,
+    body: Json<QuarantineRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
@@ -105,7 +106,7 @@ pub async fn correct_key(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
     path: web::Path<VersionId>,
-    body: web::Json<CorrectKeyRequest>,
+    body: Json<CorrectKeyRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();

@@ -17,6 +17,7 @@ use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::pages::{redirect, render, Chrome, PageCtx};
 use crate::web::AppState;
+use crate::web::input::Query;
 
 /// A statistic as the page prints it: one decimal, or a dash for null.
 fn one(v: Option<f64>) -> String {
@@ -236,7 +237,7 @@ async fn report(
     ctx: PageCtx,
     _t: TrainerUser,
     path: web::Path<AssessmentId>,
-    query: web::Query<ReportQuery>,
+    query: Query<ReportQuery>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let a = state.db(move |conn| analysis::analyse(conn, id)).await?;

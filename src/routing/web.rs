@@ -24,6 +24,7 @@ use crate::training::service::{self as training, CohortRow};
 use crate::web::auth::TrainerUser;
 use crate::web::pages::{render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
+use crate::web::input::Query;
 
 /// A percent with one decimal and no trailing ".0", as the explanations write it.
 pub(crate) fn pct(p: f64) -> String {
@@ -257,7 +258,7 @@ async fn show(
     ctx: PageCtx,
     _t: TrainerUser,
     path: web::Path<RunId>,
-    query: web::Query<RunQuery>,
+    query: Query<RunQuery>,
 ) -> AppResult<HttpResponse> {
     let mut page = load(&state, &ctx, path.into_inner()).await?;
     page.notice = match query.done.as_deref() {

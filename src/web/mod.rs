@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod csrf;
 pub mod errors;
+pub mod input;
 pub mod openapi;
 pub mod pages;
 

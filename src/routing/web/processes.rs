@@ -18,6 +18,7 @@ use crate::web::auth::{AdminUser, StaffUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
+use crate::web::input::Query;
 
 struct Listed {
     process: ProcessRow,
@@ -74,7 +75,7 @@ async fn list(
     state: web::Data<AppState>,
     ctx: PageCtx,
     _s: StaffUser,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let defaults = FormFields::from_pairs(&[
         ("track", "kpo"),
