@@ -13,12 +13,13 @@ use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::{session_token, AuthUser, CandidateUser, SESSION_COOKIE};
 use crate::web::AppState;
 use crate::web::input::Json;
+use crate::web::input::{EmailText, Name, PasswordText};
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterRequest {
-    pub email: String,
-    pub password: String,
-    pub full_name: String,
+    pub email: EmailText,
+    pub password: PasswordText,
+    pub full_name: Name,
     #[serde(flatten)]
     pub profile: ProfileInput,
 }
@@ -30,8 +31,8 @@ pub struct Created {
 
 #[derive(Deserialize, ToSchema)]
 pub struct SignInRequest {
-    pub email: String,
-    pub password: String,
+    pub email: EmailText,
+    pub password: PasswordText,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -15,6 +15,7 @@ use crate::notices::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser, StaffUser, TrainerUser};
 use crate::web::AppState;
 use crate::web::input::Json;
+use crate::web::input::{Note, Word};
 
 #[derive(Serialize, ToSchema)]
 pub struct Started {
@@ -182,7 +183,7 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 pub struct SignalRequest {
     /// focus_loss or paste
-    pub kind: String,
+    pub kind: Word,
 }
 
 /// Report a focus loss or a paste during an attempt.
@@ -229,7 +230,7 @@ pub async fn mark(
 #[derive(Deserialize, ToSchema)]
 pub struct ExtendRequest {
     pub minutes: i64,
-    pub reason: String,
+    pub reason: Note,
 }
 
 /// Give one open attempt more time (staff).
@@ -254,7 +255,7 @@ pub async fn extend(
 pub struct AccommodationRequest {
     /// Multiplies every time limit, for example 1.25.
     pub factor: f64,
-    pub reason: String,
+    pub reason: Note,
 }
 
 /// Set a person's accommodation factor (staff).

@@ -13,6 +13,7 @@ use crate::error::{AppError, AppResult, ErrorBody};
 use crate::web::auth::TrainerUser;
 use crate::web::AppState;
 use crate::web::input::Query;
+use crate::web::input::{Line, Name, Word};
 
 /// Reads a request body up to `limit` bytes, refusing more with 413 before
 /// holding it all.
@@ -38,15 +39,15 @@ pub fn too_large(limit: usize) -> AppError {
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct ImportQuery {
     /// toml, csv, gift, aiken or moodle_xml; detected from the content when left out.
-    pub format: Option<String>,
+    pub format: Option<Word>,
     /// The bank to import into; created when new.
-    pub bank: Option<String>,
+    pub bank: Option<Name>,
     /// Report what would change without writing anything.
     pub dry_run: Option<bool>,
     /// Import the rest when some questions have a type Assay cannot hold.
     pub skip_unsupported: Option<bool>,
     /// The file's name, for the import log and format detection.
-    pub file_name: Option<String>,
+    pub file_name: Option<Line<255>>,
 }
 
 pub fn parse_format(name: Option<&str>) -> AppResult<Option<Format>> {
@@ -74,9 +75,9 @@ pub async fn import(
     let limit = state.config.max_upload_bytes;
     let bytes = read_limited(payload, limit).await?;
     let req = ImportRequest {
-        file_name: query.file_name.clone().unwrap_or_else(|| "upload".into()),
+        file_name: query.file_name.clone().map(String::from).unwrap_or_else(|| "upload".into()),
         format: parse_format(query.format.as_deref())?,
-        bank_name: query.bank.clone(),
+        bank_name: query.bank.clone().map(String::from),
         skip_unsupported: query.skip_unsupported.unwrap_or(false),
         dry_run: query.dry_run.unwrap_or(false),
         preview_id: None,

@@ -280,10 +280,14 @@ pub fn find_bank_by_name(conn: &mut DbConn, name: &str) -> AppResult<Bank> {
 /// Filters for browsing a bank.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 pub struct QuestionFilter {
+    #[param(max_length = 500)]
     pub category: Option<String>,
     #[serde(rename = "type")]
+    #[param(max_length = 64)]
     pub qtype: Option<String>,
+    #[param(max_length = 64)]
     pub difficulty: Option<String>,
+    #[param(max_length = 200)]
     pub tag: Option<String>,
     pub include_retired: Option<bool>,
     pub after: Option<i32>,

@@ -18,6 +18,7 @@ pub const MAX_LIMIT: i64 = 200;
 #[derive(Deserialize, IntoParams)]
 pub struct NoticesQuery {
     /// Only notices in this state: `queued`, `sending`, `sent` or `failed`.
+    #[param(max_length = 64)]
     pub status: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
     pub limit: Option<i64>,

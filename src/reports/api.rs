@@ -18,6 +18,7 @@ use crate::notices::MailContext;
 use crate::web::auth::TrainerUser;
 use crate::web::AppState;
 use crate::web::input::Json;
+use crate::web::input::Note;
 
 /// The item analysis of an assessment's counting attempts.
 #[utoipa::path(get, path = "/api/v1/assessments/{id}/item-analysis", tag = "reports", params(("id" = i32, Path)),
@@ -35,7 +36,7 @@ pub async fn item_analysis(
 #[derive(Deserialize, ToSchema)]
 pub struct QuarantineRequest {
     /// Why; kept in the audit log and shown on the report.
-    pub reason: String,
+    pub reason: Note,
 }
 
 /// Quarantine a question version: it is drawn into no new form; attempts
@@ -64,7 +65,7 @@ pub async fn quarantine_version(
 #[serde(deny_unknown_fields)]
 pub struct CorrectKeyRequest {
     /// Why; kept in the audit log.
-    pub reason: String,
+    pub reason: Note,
     /// For choice questions: the right options as original indices (the
     /// report's `option_id`, 0 = A). Single choice: each earns full credit;
     /// multiple response: they share it; true/false: `[0]` True, `[1]` False.
@@ -91,7 +92,7 @@ impl CorrectKeyRequest {
                 ))
             }
         };
-        Ok((fix, self.reason))
+        Ok((fix, self.reason.into_inner()))
     }
 }
 
