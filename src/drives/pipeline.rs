@@ -51,7 +51,7 @@ pub struct Decision {
     #[schema(max_length = 64)]
     pub status: String,
     #[serde(default)]
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 1000)]
     pub note: String,
     /// With `hired`: the training cohort the person joins as a trainee.
     pub cohort_id: Option<i32>,
@@ -84,7 +84,7 @@ fn notice_for(to: &str, name: &str, drive: &str, note: &str, mail: &MailContext)
 }
 
 /// The longest note kept with a decision (and sent in its email).
-pub const NOTE_MAX: usize = 2000;
+pub const NOTE_MAX: usize = 1000;
 
 /// Moves one application, or refuses with 409 naming the allowed moves.
 pub fn decide(

@@ -233,12 +233,12 @@ pub struct OverrideRequest {
     pub trainee_id: UserId,
     /// The process to place them in, or null for retrain.
     pub process_id: Option<ProcessId>,
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 1000)]
     pub reason: String,
 }
 
 /// The longest reason kept with an override in the audit log.
-pub const REASON_MAX: usize = 2000;
+pub const REASON_MAX: usize = 1000;
 
 /// A person's decision on one line, with a reason kept in the audit log.
 pub fn override_line(

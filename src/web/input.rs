@@ -34,7 +34,7 @@ pub type PasswordText = Text<1024>;
 /// A word from a fixed list (a status, a kind, a role), checked later.
 pub type Word = Line<64>;
 /// A reason or a note kept with a decision or in the audit log.
-pub type Note = Text<2000>;
+pub type Note = Text<1000>;
 /// A longer description shown to candidates.
 pub type Description = Text<10000>;
 
@@ -238,6 +238,13 @@ fn find_control(value: &serde_json::Value, path: &mut String) -> Option<String> 
         }),
         _ => None,
     }
+}
+
+/// Where a JSON document holds a control character other than a tab or
+/// line break, and what is wrong there.
+pub fn control_in(value: &serde_json::Value) -> Option<(String, String)> {
+    let mut path = String::new();
+    find_control(value, &mut path).map(|p| (path, p))
 }
 
 /// Reads a JSON body into `T`, refusing control characters anywhere and
