@@ -15,7 +15,9 @@ use std::future::Future;
 use std::ops::Deref;
 use std::pin::Pin;
 
-use actix_web::dev::Payload;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -329,6 +331,26 @@ pub fn read_urlencoded<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<
             field_error(&path, &as_predicate(&message))
         }
     })
+}
+
+/// The longest query string any page or endpoint needs, with room to spare.
+pub const MAX_QUERY_BYTES: usize = 8 * 1024;
+
+/// Refuses an over-long query string before any handler reads it, in the
+/// JSON error shape (or the error page, on browser routes). Longer than
+/// actix's 128 KB request head, the HTTP layer answers 431 itself.
+pub async fn bounded_query(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let length = req.query_string().len();
+    if length > MAX_QUERY_BYTES {
+        let error = AppError::UriTooLong(format!(
+            "The query string is {length} bytes long; this server reads at most {MAX_QUERY_BYTES}."
+        ));
+        return Ok(req.error_response(error).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 /// A JSON request body. Use it instead of `web::Json`: it refuses control

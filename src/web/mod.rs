@@ -86,6 +86,7 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             .configure(crate::routing::configure)
             .configure(pages::configure)
             .default_service(web::to(errors::not_found))
+            .wrap(from_fn(input::bounded_query))
             .wrap(from_fn(csrf::middleware))
             .wrap(from_fn(errors::html_errors))
             .wrap(headers)
