@@ -83,11 +83,12 @@ pub async fn import(
         preview_id: None,
     };
     let now = state.clock.now();
+    // Parsed before a connection is taken: see `upload`.
+    let parsed = super::upload::read_file(bytes.to_vec(), req).await?;
     let report = state
         .db(move |conn| {
-            let file = service::read_file(&bytes, &req)?;
-            let content = String::from_utf8_lossy(&bytes);
-            service::import(conn, &file, &req, &content, Some(user.id), now, &|_| {})
+            let content = String::from_utf8_lossy(&parsed.bytes);
+            service::import(conn, &parsed.file, &parsed.req, &content, Some(user.id), now, &|_| {})
         })
         .await?;
     Ok(HttpResponse::Ok().json(report))

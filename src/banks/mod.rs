@@ -9,6 +9,7 @@ pub mod models;
 pub mod questions;
 pub mod service;
 pub mod store;
+pub mod upload;
 pub mod web;
 
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {

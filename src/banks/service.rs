@@ -106,10 +106,10 @@ pub fn read_file(bytes: &[u8], req: &ImportRequest) -> AppResult<ReadFile> {
         .unwrap_or_else(|| file_stem(&req.file_name))
         .trim()
         .to_string();
-    if bank_name.is_empty() || bank_name.chars().count() > 200 {
+    if bank_name.is_empty() || bank_name.chars().count() > 200 || bank_name.chars().any(char::is_control) {
         return Err(AppError::invalid_field(
             "bank",
-            "Give the bank a name of 1 to 200 characters.",
+            "Give the bank a name of 1 to 200 characters on one line, without control characters.",
         ));
     }
     Ok(ReadFile {
