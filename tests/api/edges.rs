@@ -249,3 +249,44 @@ async fn import(app: &TestApp, token: &str, query: &str, body: &str) -> (StatusC
     let status = res.status();
     (status, crate::helpers::json_body(&mut res).await)
 }
+
+/// Many attributes on one element, as in RUSTSEC-2026-0194.
+fn many_attributes(n: usize) -> String {
+    let attributes: String = (0..n).map(|i| format!(" a{i}=\"x\"")).collect();
+    format!("<?xml version=\"1.0\"?>\n<quiz>\n<question type=\"truefalse\"{attributes}></question>\n</quiz>\n")
+}
+
+#[actix_web::test]
+async fn an_xml_file_with_thousands_of_attributes_on_one_element_is_refused_with_a_sentence() {
+    let app = spawn_app_with(|c| c.max_upload_bytes = 4 * 1024 * 1024).await;
+    let (_, trainer) = app.staff("trainer@example.com", Role::Trainer).await;
+    let (status, body) = import(&app, &trainer, "format=moodle_xml&bank=Big", &many_attributes(128_000)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let detail = &body["error"]["details"][0];
+    assert_eq!(detail["line"], 3, "{body}");
+    assert!(
+        detail["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("more than 32 attributes")),
+        "{body}"
+    );
+}
+
+#[actix_web::test]
+async fn an_upload_is_parsed_without_holding_a_database_connection() {
+    let app = spawn_app_with(|c| c.pool_size = 1).await;
+    let (_, trainer) = app.staff("trainer@example.com", Role::Trainer).await;
+    // Signed in just now, so the session is remembered without a query.
+    let (status, _) = app.get_json("/api/v1/banks", Some(&trainer)).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Every connection is taken: a handler that parsed inside `state.db`
+    // would wait for one and answer 503 after the pool's timeout.
+    let held = app.state.pool.get().expect("the pool's only connection");
+    let (status, body) = import(&app, &trainer, "format=moodle_xml&bank=Held", &many_attributes(2_000)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["details"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("attributes")));
+    drop(held);
+}
