@@ -11,9 +11,9 @@ use super::service::{self, NewAccount};
 use super::validate::ProfileInput;
 use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::{session_token, AuthUser, CandidateUser, SESSION_COOKIE};
-use crate::web::AppState;
 use crate::web::input::Json;
 use crate::web::input::{EmailText, Name, PasswordText};
+use crate::web::AppState;
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterRequest {

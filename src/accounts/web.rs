@@ -16,9 +16,9 @@ use crate::db::UserId;
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::{session_token, AdminUser, CandidateUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
-use crate::web::input::Query;
 
 /// Field errors for a form, looked up by name in the template.
 #[derive(Default)]

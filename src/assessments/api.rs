@@ -9,8 +9,8 @@ use crate::accounts::api::Created;
 use crate::db::AssessmentId;
 use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::{AssessorUser, AuthUser};
-use crate::web::AppState;
 use crate::web::input::Json;
+use crate::web::AppState;
 
 /// Create an assessment from a blueprint.
 #[utoipa::path(post, path = "/api/v1/assessments", tag = "assessments", request_body = Blueprint,

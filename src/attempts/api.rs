@@ -13,9 +13,9 @@ use crate::db::{AssessmentId, AttemptId, QuestionId, UserId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser, StaffUser, TrainerUser};
-use crate::web::AppState;
 use crate::web::input::Json;
 use crate::web::input::{Note, Word};
+use crate::web::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct Started {

@@ -21,9 +21,9 @@ use crate::error::{AppError, AppResult};
 use crate::notices::MailContext;
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
-use crate::web::input::Query;
 
 /// One attempt in the marking queue.
 pub struct Waiting {

@@ -23,9 +23,9 @@ use crate::error::{AppError, AppResult};
 use crate::notices::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
-use crate::web::input::Query;
 
 #[derive(Deserialize)]
 struct Empty {}

@@ -11,9 +11,9 @@ use super::service::{self, BankSummary, ImportReport, ImportRequest, QuestionFil
 use crate::db::{BankId, QuestionId, VersionId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::web::auth::TrainerUser;
-use crate::web::AppState;
 use crate::web::input::Query;
 use crate::web::input::{Line, Name, Word};
+use crate::web::AppState;
 
 /// Reads a request body up to `limit` bytes, refusing more with 413 before
 /// holding it all.
@@ -75,7 +75,11 @@ pub async fn import(
     let limit = state.config.max_upload_bytes;
     let bytes = read_limited(payload, limit).await?;
     let req = ImportRequest {
-        file_name: query.file_name.clone().map(String::from).unwrap_or_else(|| "upload".into()),
+        file_name: query
+            .file_name
+            .clone()
+            .map(String::from)
+            .unwrap_or_else(|| "upload".into()),
         format: parse_format(query.format.as_deref())?,
         bank_name: query.bank.clone().map(String::from),
         skip_unsupported: query.skip_unsupported.unwrap_or(false),

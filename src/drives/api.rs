@@ -8,8 +8,8 @@ use crate::db::DriveId;
 use crate::error::{AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser, RecruiterUser};
-use crate::web::AppState;
 use crate::web::input::Json;
+use crate::web::AppState;
 
 /// Create a drive.
 #[utoipa::path(post, path = "/api/v1/drives", tag = "drives", request_body = NewDrive,

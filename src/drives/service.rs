@@ -12,9 +12,9 @@ use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, assessments, drives};
 use crate::db::{ApplicationId, AssessmentId, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
-use crate::web::input::{Name, Word};
 use crate::notices::templates::{ApplicationReceived, Mail};
 use crate::notices::{self, MailContext, Recipient};
+use crate::web::input::{Name, Word};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct Eligibility {

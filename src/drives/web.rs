@@ -21,9 +21,9 @@ use crate::db::{AssessmentId, DriveId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::{AuthUser, RecruiterUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
-use crate::web::input::Query;
 
 const PAGE_SIZE: i64 = 25;
 

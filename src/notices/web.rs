@@ -10,9 +10,9 @@ use crate::db::NoticeId;
 use crate::error::AppResult;
 use crate::web::auth::AdminUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, Chrome, PageCtx};
 use crate::web::AppState;
-use crate::web::input::Query;
 
 const PER_PAGE: i64 = 50;
 

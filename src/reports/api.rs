@@ -16,9 +16,9 @@ use crate::db::{AssessmentId, VersionId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::TrainerUser;
-use crate::web::AppState;
 use crate::web::input::Json;
 use crate::web::input::Note;
+use crate::web::AppState;
 
 /// The item analysis of an assessment's counting attempts.
 #[utoipa::path(get, path = "/api/v1/assessments/{id}/item-analysis", tag = "reports", params(("id" = i32, Path)),

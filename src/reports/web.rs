@@ -15,9 +15,9 @@ use crate::error::{AppError, AppResult};
 use crate::notices::MailContext;
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, Chrome, PageCtx};
 use crate::web::AppState;
-use crate::web::input::Query;
 
 /// A statistic as the page prints it: one decimal, or a dash for null.
 fn one(v: Option<f64>) -> String {

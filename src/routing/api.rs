@@ -9,8 +9,8 @@ use crate::db::{CohortId, RunId};
 use crate::error::{AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::{AdminUser, StaffUser, TrainerUser};
-use crate::web::AppState;
 use crate::web::input::Json;
+use crate::web::AppState;
 
 /// Create a client process with its tier, cut-offs and seats.
 #[utoipa::path(post, path = "/api/v1/processes", tag = "routing", request_body = NewProcess,

@@ -22,9 +22,9 @@ use crate::db::{ProcessId, RunId};
 use crate::error::{AppError, AppResult};
 use crate::training::service::{self as training, CohortRow};
 use crate::web::auth::TrainerUser;
+use crate::web::input::Query;
 use crate::web::pages::{render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
-use crate::web::input::Query;
 
 /// A percent with one decimal and no trailing ".0", as the explanations write it.
 pub(crate) fn pct(p: f64) -> String {

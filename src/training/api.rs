@@ -10,8 +10,8 @@ use crate::db::{AssessmentId, CohortId, UserId};
 use crate::error::{AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::{StaffUser, TrainerUser};
-use crate::web::AppState;
 use crate::web::input::Json;
+use crate::web::AppState;
 
 /// Create a training cohort.
 #[utoipa::path(post, path = "/api/v1/cohorts", tag = "training", request_body = NewCohort,

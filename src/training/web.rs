@@ -21,9 +21,9 @@ use crate::routing::runs::{self, RunSummary};
 use crate::routing::service as routing;
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
-use crate::web::input::Query;
 
 struct Listed {
     cohort: CohortRow,

@@ -183,7 +183,10 @@ pub fn check_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> R
 
 /// A name fit for an error sentence, whatever was sent.
 fn printable(name: &str) -> String {
-    name.chars().map(|c| if c.is_control() { '?' } else { c }).take(100).collect()
+    name.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .take(100)
+        .collect()
 }
 
 /// Whether a JSON text may hold a control character escaped in a string
@@ -486,14 +489,14 @@ mod tests {
 
     #[test]
     fn forms_and_query_strings_refuse_control_characters_by_name() {
-        #[derive(Deserialize)]
+        #[derive(Deserialize, Debug)]
         struct Q {
             #[allow(dead_code)]
             bank: Option<Line<5>>,
         }
-        let e = read_urlencoded::<Vec<(String, String)>>(b"a=1&note=x%00y", "form").err().expect("refused");
+        let e = read_urlencoded::<Vec<(String, String)>>(b"a=1&note=x%00y", "form").expect_err("refused");
         assert_eq!(field_of(&e).as_deref(), Some("note"));
-        let e = read_urlencoded::<Q>(b"bank=123456", "query string").err().expect("refused");
+        let e = read_urlencoded::<Q>(b"bank=123456", "query string").expect_err("refused");
         assert_eq!(field_of(&e).as_deref(), Some("bank"));
         assert!(read_urlencoded::<Q>(b"bank=ok", "query string").is_ok());
     }

@@ -99,7 +99,10 @@ mod tests {
             || schema["type"]
                 .as_array()
                 .is_some_and(|t| t.iter().any(|t| t == "string"));
-        if is_string && schema.get("maxLength").is_none() && schema.get("enum").is_none() && schema.get("format").is_none()
+        if is_string
+            && schema.get("maxLength").is_none()
+            && schema.get("enum").is_none()
+            && schema.get("format").is_none()
         {
             out.push(at.clone());
         }

@@ -90,7 +90,10 @@ async fn nul_bytes_and_over_long_values_are_refused_with_422_naming_the_field_an
 
     // A bank's name, in the import's query string.
     let (_, trainer) = app.staff("trainer@example.com", Role::Trainer).await;
-    for query in ["format=toml&bank=Bank%00One".to_string(), format!("format=toml&bank={}", "b".repeat(300))] {
+    for query in [
+        "format=toml&bank=Bank%00One".to_string(),
+        format!("format=toml&bank={}", "b".repeat(300)),
+    ] {
         let (status, body) = import(&app, &trainer, &query, &rank_bank()).await;
         assert_refused_naming(status, &body, "bank");
     }
@@ -104,7 +107,9 @@ async fn nul_bytes_and_over_long_values_are_refused_with_422_naming_the_field_an
                "sections": [{"name": section, "bank_id": bank_id, "count": 4}]})
     };
     for (field, section) in [("sections[0].name", "Qu\u{0}ant"), ("sections[0].name", long.as_str())] {
-        let (status, body) = app.post_json("/api/v1/assessments", &blueprint(section), Some(&trainer)).await;
+        let (status, body) = app
+            .post_json("/api/v1/assessments", &blueprint(section), Some(&trainer))
+            .await;
         assert_refused_naming(status, &body, field);
     }
     let assessment_id = crate::attempts::assessment(&app, &trainer, blueprint("Quant")).await;
@@ -113,9 +118,15 @@ async fn nul_bytes_and_over_long_values_are_refused_with_422_naming_the_field_an
     let (_, recruiter) = app.staff("recruiter@example.com", Role::Recruiter).await;
     for (field, body) in [
         ("name", json!({"name": "Drive\u{0}", "assessment_id": assessment_id})),
-        ("description", json!({"name": "Drive", "description": long, "assessment_id": assessment_id})),
-        ("eligibility.degrees[0]", json!({"name": "Drive", "assessment_id": assessment_id,
-                                         "eligibility": {"degrees": ["B\u{0}A"]}})),
+        (
+            "description",
+            json!({"name": "Drive", "description": long, "assessment_id": assessment_id}),
+        ),
+        (
+            "eligibility.degrees[0]",
+            json!({"name": "Drive", "assessment_id": assessment_id,
+                                         "eligibility": {"degrees": ["B\u{0}A"]}}),
+        ),
     ] {
         let (status, body) = app.post_json("/api/v1/drives", &body, Some(&recruiter)).await;
         assert_refused_naming(status, &body, field);
@@ -147,7 +158,11 @@ async fn nul_bytes_and_over_long_values_are_refused_with_422_naming_the_field_an
         assert_refused_naming(status, &body, "note");
     }
     let (status, body) = app
-        .post_json(&decision, &json!({"status": "rejected", "note": "Thanks"}), Some(&recruiter))
+        .post_json(
+            &decision,
+            &json!({"status": "rejected", "note": "Thanks"}),
+            Some(&recruiter),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "the application was left as it was: {body}");
 }
@@ -169,7 +184,11 @@ async fn a_nul_byte_in_a_form_gets_a_422_page_naming_the_field() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
-    assert!(refused.body.contains("full_name") && refused.body.contains("NUL"), "{}", refused.body);
+    assert!(
+        refused.body.contains("full_name") && refused.body.contains("NUL"),
+        "{}",
+        refused.body
+    );
     assert!(refused.body.contains("<html"), "an HTML page: {}", refused.body);
 }
 
@@ -208,11 +227,18 @@ async fn a_huge_query_string_gets_the_json_error_shape() {
         let body: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("a JSON body: {body}"));
         assert_eq!(body["error"]["code"], "uri_too_long", "{body}");
         assert!(
-            body["error"]["message"].as_str().is_some_and(|m| m.contains("query string")),
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("query string")),
             "{body}"
         );
     }
-    let (status, _) = raw_get(&app, &format!("/api/v1/notices?status={}", "x".repeat(100 * 1024)), &admin).await;
+    let (status, _) = raw_get(
+        &app,
+        &format!("/api/v1/notices?status={}", "x".repeat(100 * 1024)),
+        &admin,
+    )
+    .await;
     assert!((400..500).contains(&status), "{status}");
 }
 
@@ -221,9 +247,8 @@ async fn raw_get(app: &TestApp, path: &str, token: &str) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let host = app.address.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(host).await.expect("connect");
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
-    );
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.expect("send");
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await.expect("read");
@@ -233,7 +258,10 @@ async fn raw_get(app: &TestApp, path: &str, token: &str) -> (u16, String) {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("a status line: {text}"));
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 

@@ -16,9 +16,9 @@ use crate::routing::engine::{Tier, Track};
 use crate::routing::service::{self, NewProcess, PlacedPerson, ProcessRow};
 use crate::web::auth::{AdminUser, StaffUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
-use crate::web::input::Query;
 
 struct Listed {
     process: ProcessRow,

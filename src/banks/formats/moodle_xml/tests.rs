@@ -269,11 +269,7 @@ fn moodle_xml_refuses_an_element_with_thousands_of_attributes_before_comparing_t
     let found = errors(&xml(&input));
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, 2);
-    assert!(
-        found[0].1.contains("more than 32 attributes"),
-        "{}",
-        found[0].1
-    );
+    assert!(found[0].1.contains("more than 32 attributes"), "{}", found[0].1);
 }
 
 #[test]
