@@ -39,14 +39,17 @@ pub fn too_large(limit: usize) -> AppError {
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct ImportQuery {
     /// toml, csv, gift, aiken or moodle_xml; detected from the content when left out.
+    #[param(value_type = Option<String>, max_length = 64)]
     pub format: Option<Word>,
     /// The bank to import into; created when new.
+    #[param(value_type = Option<String>, max_length = 200)]
     pub bank: Option<Name>,
     /// Report what would change without writing anything.
     pub dry_run: Option<bool>,
     /// Import the rest when some questions have a type Assay cannot hold.
     pub skip_unsupported: Option<bool>,
     /// The file's name, for the import log and format detection.
+    #[param(value_type = Option<String>, max_length = 255)]
     pub file_name: Option<Line<255>>,
 }
 

@@ -86,6 +86,9 @@ mod tests {
             seen.push(r.to_string());
             let name = r.rsplit('/').next().unwrap_or_default();
             let target = &doc["components"]["schemas"][name];
+            if target.is_null() {
+                out.push(format!("{at} (refers to {r}, which the document does not hold)"));
+            }
             unbounded(doc, target, at, seen, out);
             seen.pop();
             return;
