@@ -508,3 +508,40 @@ mod tests {
         assert_eq!(schema["type"], "string");
     }
 }
+
+#[cfg(test)]
+mod extractor_tests {
+    /// Handlers added later (or merged from elsewhere) must not bypass the
+    /// checks by reaching for actix's own extractors.
+    #[test]
+    fn no_handler_reads_json_forms_or_query_strings_past_these_checks() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("read src").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("web/input.rs") {
+                    let text = std::fs::read_to_string(&path).expect("read file");
+                    for (i, line) in text.lines().enumerate() {
+                        if ["web::Json<", "web::Query<", "web::Form<"]
+                            .iter()
+                            .any(|p| line.contains(p))
+                        {
+                            found.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(
+            found.is_empty(),
+            "use crate::web::input::{{Json, Query}} and crate::web::csrf::CsrfForm instead:\n{}",
+            found.join("\n")
+        );
+    }
+}
