@@ -12,13 +12,15 @@ use super::service::{self, NewAccount};
 use super::validate::ProfileInput;
 use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::{session_token, AuthUser, CandidateUser, SESSION_COOKIE};
+use crate::web::input::Json;
+use crate::web::input::{EmailText, Line, Name, PasswordText};
 use crate::web::AppState;
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterRequest {
-    pub email: String,
-    pub password: String,
-    pub full_name: String,
+    pub email: EmailText,
+    pub password: PasswordText,
+    pub full_name: Name,
     #[serde(flatten)]
     pub profile: ProfileInput,
 }
@@ -36,8 +38,8 @@ pub struct Message {
 
 #[derive(Deserialize, ToSchema)]
 pub struct SignInRequest {
-    pub email: String,
-    pub password: String,
+    pub email: EmailText,
+    pub password: PasswordText,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -79,7 +81,7 @@ fn has_profile(p: &ProfileInput) -> bool {
 /// easy to guess (zxcvbn score 3 of 4 or more); a refusal says why.
 #[utoipa::path(post, path = "/api/v1/candidates", tag = "accounts", request_body = RegisterRequest,
     responses((status = 201, body = Message), (status = 422, body = ErrorBody)))]
-pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterRequest>) -> AppResult<HttpResponse> {
+pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -> AppResult<HttpResponse> {
     let body = body.into_inner();
     let account = NewAccount::parse_registration(&body.email, &body.full_name, &body.password)?;
     let profile = has_profile(&body.profile).then_some(body.profile);
@@ -99,7 +101,7 @@ pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterReques
 pub async fn sign_in(
     state: web::Data<AppState>,
     client: ClientAddr,
-    body: web::Json<SignInRequest>,
+    body: Json<SignInRequest>,
 ) -> AppResult<HttpResponse> {
     let (user, token) = flows::sign_in(&state, &body.email, &body.password, &client).await?;
     Ok(HttpResponse::Ok()
@@ -131,7 +133,7 @@ pub async fn get_profile(state: web::Data<AppState>, CandidateUser(user): Candid
 pub async fn put_profile(
     state: web::Data<AppState>,
     CandidateUser(user): CandidateUser,
-    body: web::Json<ProfileInput>,
+    body: Json<ProfileInput>,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let input = body.into_inner();
@@ -143,7 +145,7 @@ pub async fn put_profile(
 
 #[derive(Deserialize, ToSchema)]
 pub struct ForgotPasswordRequest {
-    pub email: String,
+    pub email: EmailText,
 }
 
 /// Ask for a password reset link by email. The answer is the same whether or
@@ -151,10 +153,7 @@ pub struct ForgotPasswordRequest {
 /// every 5 minutes, and a link works once, for an hour.
 #[utoipa::path(post, path = "/api/v1/password/forgot", tag = "accounts", request_body = ForgotPasswordRequest,
     responses((status = 202, body = Message), (status = 422, body = ErrorBody)))]
-pub async fn forgot_password(
-    state: web::Data<AppState>,
-    body: web::Json<ForgotPasswordRequest>,
-) -> AppResult<HttpResponse> {
+pub async fn forgot_password(state: web::Data<AppState>, body: Json<ForgotPasswordRequest>) -> AppResult<HttpResponse> {
     let email = flows::reset_address(&body.email)?;
     flows::request_reset(&state, email).await?;
     Ok(HttpResponse::Accepted().json(Message {
@@ -165,8 +164,8 @@ pub async fn forgot_password(
 #[derive(Deserialize, ToSchema)]
 pub struct ResetPasswordRequest {
     /// The token from the emailed link.
-    pub token: String,
-    pub password: String,
+    pub token: Line<128>,
+    pub password: PasswordText,
 }
 
 /// Choose a new password with the token from a reset link. Every session of
@@ -174,18 +173,15 @@ pub struct ResetPasswordRequest {
 /// expired token is refused with 422 naming `token`.
 #[utoipa::path(post, path = "/api/v1/password/reset", tag = "accounts", request_body = ResetPasswordRequest,
     responses((status = 204), (status = 422, body = ErrorBody)))]
-pub async fn reset_password(
-    state: web::Data<AppState>,
-    body: web::Json<ResetPasswordRequest>,
-) -> AppResult<HttpResponse> {
+pub async fn reset_password(state: web::Data<AppState>, body: Json<ResetPasswordRequest>) -> AppResult<HttpResponse> {
     flows::reset_password(&state, &body.token, &body.password).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct ChangePasswordRequest {
-    pub current_password: String,
-    pub new_password: String,
+    pub current_password: PasswordText,
+    pub new_password: PasswordText,
 }
 
 /// Change the signed-in person's password. A wrong current password is 422
@@ -198,7 +194,7 @@ pub async fn change_password(
     req: HttpRequest,
     AuthUser(user): AuthUser,
     client: ClientAddr,
-    body: web::Json<ChangePasswordRequest>,
+    body: Json<ChangePasswordRequest>,
 ) -> AppResult<HttpResponse> {
     let keep = session_token(&req).map(|(token, _)| token);
     flows::change_password(&state, &user, &body.current_password, &body.new_password, keep, &client).await?;

@@ -12,6 +12,7 @@ use super::web::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::web::auth::{session_token, AuthUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
 
@@ -81,11 +82,7 @@ struct ResetQuery {
     token: Option<String>,
 }
 
-async fn reset_page(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    query: web::Query<ResetQuery>,
-) -> AppResult<HttpResponse> {
+async fn reset_page(state: web::Data<AppState>, ctx: PageCtx, query: Query<ResetQuery>) -> AppResult<HttpResponse> {
     let token = query.token.clone().unwrap_or_default();
     let now = state.clock.now();
     let lookup = token.clone();
@@ -154,7 +151,7 @@ struct ChangeQuery {
     changed: Option<String>,
 }
 
-async fn change_page(ctx: PageCtx, _user: AuthUser, query: web::Query<ChangeQuery>) -> AppResult<HttpResponse> {
+async fn change_page(ctx: PageCtx, _user: AuthUser, query: Query<ChangeQuery>) -> AppResult<HttpResponse> {
     render(&ChangePage {
         chrome: ctx.chrome("Change your password"),
         changed: query.changed.is_some(),

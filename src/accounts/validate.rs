@@ -118,13 +118,18 @@ pub fn check_full_name(name: &str) -> Result<String, String> {
 /// The profile as sent by the API or a form, before validation.
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct ProfileInput {
+    #[schema(max_length = 200)]
     pub degree: Option<String>,
+    #[schema(max_length = 200)]
     pub institute: Option<String>,
     pub graduation_year: Option<i32>,
     pub score_percent: Option<f64>,
+    #[schema(max_length = 64)]
     pub degree_class: Option<String>,
+    #[schema(max_length = 64)]
     pub domain: Option<String>,
     pub experience_years: Option<i32>,
+    #[schema(max_length = 64)]
     pub preferred_track: Option<String>,
 }
 

@@ -18,6 +18,7 @@ use crate::db::UserId;
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::{session_token, AdminUser, CandidateUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
 
@@ -59,7 +60,7 @@ struct SignInQuery {
     reset: Option<String>,
 }
 
-async fn sign_in_page(ctx: PageCtx, query: web::Query<SignInQuery>) -> AppResult<HttpResponse> {
+async fn sign_in_page(ctx: PageCtx, query: Query<SignInQuery>) -> AppResult<HttpResponse> {
     let next = safe_next(query.next.as_deref());
     if ctx.user.is_some() {
         return Ok(redirect(&next));
@@ -292,7 +293,7 @@ async fn profile_page(
     state: web::Data<AppState>,
     ctx: PageCtx,
     CandidateUser(user): CandidateUser,
-    query: web::Query<ProfileQuery>,
+    query: Query<ProfileQuery>,
 ) -> AppResult<HttpResponse> {
     let row = state.db(move |conn| service::get_profile(conn, user.id)).await?;
     let input = row.as_ref().map(ProfileInput::from).unwrap_or_default();
@@ -367,7 +368,7 @@ async fn users_page(
     state: web::Data<AppState>,
     ctx: PageCtx,
     _admin: AdminUser,
-    query: web::Query<UsersQuery>,
+    query: Query<UsersQuery>,
 ) -> AppResult<HttpResponse> {
     let role = query.role.as_deref().and_then(Role::parse);
     let after = query.after.map(UserId);
@@ -453,7 +454,7 @@ async fn audit_page(
     state: web::Data<AppState>,
     ctx: PageCtx,
     _admin: AdminUser,
-    query: web::Query<AuditQuery>,
+    query: Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
     let before = query.before;
     let mut entries = state.db(move |conn| audit::page(conn, before, 101)).await?;

@@ -9,6 +9,7 @@ use crate::accounts::api::Created;
 use crate::db::AssessmentId;
 use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::{AssessorUser, AuthUser};
+use crate::web::input::Json;
 use crate::web::AppState;
 
 /// Create an assessment from a blueprint.
@@ -17,7 +18,7 @@ use crate::web::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     AssessorUser(user): AssessorUser,
-    body: web::Json<Blueprint>,
+    body: Json<Blueprint>,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let blueprint = body.into_inner();

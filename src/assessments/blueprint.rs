@@ -65,10 +65,12 @@ impl DifficultyMix {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Section {
+    #[schema(max_length = 200)]
     pub name: String,
     pub bank_id: BankId,
     /// Draw only from this category path (and the categories below it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 500)]
     pub category: Option<String>,
     pub count: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,6 +91,7 @@ fn one() -> i32 {
 /// What trainers and recruiters send to create an assessment.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Blueprint {
+    #[schema(max_length = 200)]
     pub title: String,
     pub kind: Kind,
     pub time_limit_minutes: i32,
@@ -158,6 +161,18 @@ impl Blueprint {
             let field = format!("sections[{i}]");
             if s.name.trim().is_empty() {
                 bad(&field, format!("Section {} needs a name.", i + 1));
+            }
+            if s.name.chars().count() > 200 {
+                bad(
+                    &format!("{field}.name"),
+                    format!("The name of section {} must be at most 200 characters long.", i + 1),
+                );
+            }
+            if s.category.as_ref().is_some_and(|c| c.chars().count() > 500) {
+                bad(
+                    &format!("{field}.category"),
+                    format!("The category of section {} must be at most 500 characters long.", i + 1),
+                );
             }
             if self.sections[..i].iter().any(|o| o.name.trim() == s.name.trim()) {
                 bad(

@@ -18,6 +18,7 @@ use crate::db::{AssessmentId, BankId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::AssessorUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
 
@@ -46,7 +47,7 @@ async fn list(
     state: web::Data<AppState>,
     ctx: PageCtx,
     _a: AssessorUser,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let before = query.before.map(AssessmentId);
     let mut rows = state.db(move |conn| service::page(conn, before, PAGE_SIZE + 1)).await?;
@@ -387,7 +388,7 @@ async fn show(
     ctx: PageCtx,
     AssessorUser(user): AssessorUser,
     path: web::Path<AssessmentId>,
-    query: web::Query<ShowQuery>,
+    query: Query<ShowQuery>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let (assessment, banks, counts) = state

@@ -15,6 +15,8 @@ use crate::db::{AssessmentId, AttemptId, QuestionId, UserId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser, StaffUser, TrainerUser};
+use crate::web::input::Json;
+use crate::web::input::{Note, Word};
 use crate::web::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -78,7 +80,7 @@ pub async fn save(
     state: web::Data<AppState>,
     AuthUser(user): AuthUser,
     path: web::Path<(AttemptId, QuestionId)>,
-    body: web::Json<SaveRequest>,
+    body: Json<SaveRequest>,
 ) -> AppResult<HttpResponse> {
     let (attempt_id, question_id) = path.into_inner();
     let now = state.clock.now();
@@ -200,7 +202,7 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 pub struct SignalRequest {
     /// focus_loss or paste
-    pub kind: String,
+    pub kind: Word,
 }
 
 /// Report a focus loss or a paste during an attempt.
@@ -210,7 +212,7 @@ pub async fn signal(
     state: web::Data<AppState>,
     AuthUser(user): AuthUser,
     path: web::Path<AttemptId>,
-    body: web::Json<SignalRequest>,
+    body: Json<SignalRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
@@ -232,7 +234,7 @@ pub async fn mark(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
     path: web::Path<(AttemptId, QuestionId)>,
-    body: web::Json<MarkRequest>,
+    body: Json<MarkRequest>,
 ) -> AppResult<HttpResponse> {
     let (id, question_id) = path.into_inner();
     let now = state.clock.now();
@@ -247,7 +249,7 @@ pub async fn mark(
 #[derive(Deserialize, ToSchema)]
 pub struct ExtendRequest {
     pub minutes: i64,
-    pub reason: String,
+    pub reason: Note,
 }
 
 /// Give one open attempt more time (staff).
@@ -257,7 +259,7 @@ pub async fn extend(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
     path: web::Path<AttemptId>,
-    body: web::Json<ExtendRequest>,
+    body: Json<ExtendRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
@@ -272,7 +274,7 @@ pub async fn extend(
 pub struct AccommodationRequest {
     /// Multiplies every time limit, for example 1.25.
     pub factor: f64,
-    pub reason: String,
+    pub reason: Note,
 }
 
 /// Set a person's accommodation factor (staff).
@@ -282,7 +284,7 @@ pub async fn accommodation(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
     path: web::Path<UserId>,
-    body: web::Json<AccommodationRequest>,
+    body: Json<AccommodationRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();

@@ -21,6 +21,7 @@ use crate::error::{AppError, AppResult};
 use crate::notices::MailContext;
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
 
@@ -187,7 +188,7 @@ async fn queue(
     state: web::Data<AppState>,
     ctx: PageCtx,
     _t: TrainerUser,
-    query: web::Query<QueueQuery>,
+    query: Query<QueueQuery>,
 ) -> AppResult<HttpResponse> {
     let after = query.after.map(AttemptId);
     let mut waiting = state.db(move |conn| awaiting(conn, after, PAGE_SIZE + 1)).await?;
@@ -256,7 +257,7 @@ async fn sheet_page(
     ctx: PageCtx,
     _t: TrainerUser,
     path: web::Path<AttemptId>,
-    query: web::Query<SheetQuery>,
+    query: Query<SheetQuery>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let sheet = state.db(move |conn| sheet(conn, id)).await?;

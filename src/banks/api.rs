@@ -11,6 +11,8 @@ use super::service::{self, BankSummary, ImportReport, ImportRequest, QuestionFil
 use crate::db::{BankId, QuestionId, VersionId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::web::auth::TrainerUser;
+use crate::web::input::Query;
+use crate::web::input::{Line, Name, Word};
 use crate::web::AppState;
 
 /// Reads a request body up to `limit` bytes, refusing more with 413 before
@@ -37,15 +39,18 @@ pub fn too_large(limit: usize) -> AppError {
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct ImportQuery {
     /// toml, csv, gift, aiken or moodle_xml; detected from the content when left out.
-    pub format: Option<String>,
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub format: Option<Word>,
     /// The bank to import into; created when new.
-    pub bank: Option<String>,
+    #[param(value_type = Option<String>, max_length = 200)]
+    pub bank: Option<Name>,
     /// Report what would change without writing anything.
     pub dry_run: Option<bool>,
     /// Import the rest when some questions have a type Assay cannot hold.
     pub skip_unsupported: Option<bool>,
     /// The file's name, for the import log and format detection.
-    pub file_name: Option<String>,
+    #[param(value_type = Option<String>, max_length = 255)]
+    pub file_name: Option<Line<255>>,
 }
 
 pub fn parse_format(name: Option<&str>) -> AppResult<Option<Format>> {
@@ -67,25 +72,30 @@ pub fn parse_format(name: Option<&str>) -> AppResult<Option<Format>> {
 pub async fn import(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
-    query: web::Query<ImportQuery>,
+    query: Query<ImportQuery>,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
     let limit = state.config.max_upload_bytes;
     let bytes = read_limited(payload, limit).await?;
     let req = ImportRequest {
-        file_name: query.file_name.clone().unwrap_or_else(|| "upload".into()),
+        file_name: query
+            .file_name
+            .clone()
+            .map(String::from)
+            .unwrap_or_else(|| "upload".into()),
         format: parse_format(query.format.as_deref())?,
-        bank_name: query.bank.clone(),
+        bank_name: query.bank.clone().map(String::from),
         skip_unsupported: query.skip_unsupported.unwrap_or(false),
         dry_run: query.dry_run.unwrap_or(false),
         preview_id: None,
     };
     let now = state.clock.now();
+    // Parsed before a connection is taken: see `upload`.
+    let parsed = super::upload::read_file(bytes.to_vec(), req).await?;
     let report = state
         .db(move |conn| {
-            let file = service::read_file(&bytes, &req)?;
-            let content = String::from_utf8_lossy(&bytes);
-            service::import(conn, &file, &req, &content, Some(user.id), now, &|_| {})
+            let content = String::from_utf8_lossy(&parsed.bytes);
+            service::import(conn, &parsed.file, &parsed.req, &content, Some(user.id), now, &|_| {})
         })
         .await?;
     Ok(HttpResponse::Ok().json(report))
@@ -125,7 +135,7 @@ pub async fn questions(
     state: web::Data<AppState>,
     _user: TrainerUser,
     path: web::Path<BankId>,
-    filter: web::Query<QuestionFilter>,
+    filter: Query<QuestionFilter>,
 ) -> AppResult<HttpResponse> {
     let bank_id = path.into_inner();
     let filter = filter.into_inner();

@@ -9,6 +9,7 @@ pub mod models;
 pub mod questions;
 pub mod service;
 pub mod store;
+pub mod upload;
 pub mod web;
 
 /// This area's JSON API, relative to `/api/v1`.

@@ -107,10 +107,10 @@ pub fn read_file(bytes: &[u8], req: &ImportRequest) -> AppResult<ReadFile> {
         .unwrap_or_else(|| file_stem(&req.file_name))
         .trim()
         .to_string();
-    if bank_name.is_empty() || bank_name.chars().count() > 200 {
+    if bank_name.is_empty() || bank_name.chars().count() > 200 || bank_name.chars().any(char::is_control) {
         return Err(AppError::invalid_field(
             "bank",
-            "Give the bank a name of 1 to 200 characters.",
+            "Give the bank a name of 1 to 200 characters on one line, without control characters.",
         ));
     }
     Ok(ReadFile {
@@ -281,10 +281,14 @@ pub fn find_bank_by_name(conn: &mut DbConn, name: &str) -> AppResult<Bank> {
 /// Filters for browsing a bank.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 pub struct QuestionFilter {
+    #[param(max_length = 500)]
     pub category: Option<String>,
     #[serde(rename = "type")]
+    #[param(max_length = 64)]
     pub qtype: Option<String>,
+    #[param(max_length = 64)]
     pub difficulty: Option<String>,
+    #[param(max_length = 200)]
     pub tag: Option<String>,
     pub include_retired: Option<bool>,
     pub after: Option<i32>,

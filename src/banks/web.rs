@@ -13,10 +13,12 @@ use super::model::{Difficulty, QuestionType};
 use super::models::{Bank, QuestionRow, VersionRow};
 use super::questions::{self, QuestionHistory};
 use super::service::{self, BankSummary, ImportLog, ImportReport, ImportRequest, QuestionFilter};
+use super::upload::Parsed;
 use crate::db::{BankId, QuestionId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::{self, CsrfForm};
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
 
@@ -122,15 +124,21 @@ async fn upload(
     };
     let now = state.clock.now();
     let bytes = upload.bytes;
-    let outcome = state
-        .db(move |conn| {
-            let file = service::read_file(&bytes, &import_req)?;
-            let content = String::from_utf8_lossy(&bytes).to_string();
-            let report = service::import(conn, &file, &import_req, &content, Some(user.id), now, &|_| {})?;
-            let id = service::save_preview(conn, &file, &report, &import_req, &content, user.id, now)?;
-            Ok((report, id))
-        })
-        .await;
+    // Parsed before a connection is taken: see `upload`.
+    let outcome = match super::upload::read_file(bytes, import_req).await {
+        Ok(parsed) => {
+            state
+                .db(move |conn| {
+                    let Parsed { file, bytes, req } = parsed;
+                    let content = String::from_utf8_lossy(&bytes).to_string();
+                    let report = service::import(conn, &file, &req, &content, Some(user.id), now, &|_| {})?;
+                    let id = service::save_preview(conn, &file, &report, &req, &content, user.id, now)?;
+                    Ok((report, id))
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
     let chrome = ctx.chrome("Check the upload");
     match outcome {
         Ok((report, id)) => render(&PreviewPage {
@@ -167,25 +175,28 @@ async fn apply(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
+    let log = state.db(move |conn| service::find_import(conn, id)).await?;
+    if log.status != "previewed" {
+        return Err(AppError::conflict(
+            "already_applied",
+            "This upload was already imported or discarded.",
+        ));
+    }
+    let req = ImportRequest {
+        file_name: log.file_name.clone(),
+        format: Format::parse(&log.format),
+        bank_name: Some(log.bank_name.clone()),
+        skip_unsupported: log.skip_unsupported,
+        dry_run: false,
+        preview_id: Some(id),
+    };
+    // Parsed again before a connection is taken: see `upload`.
+    let parsed = super::upload::read_file(log.content.into_bytes(), req).await?;
     let bank_id = state
         .db(move |conn| {
-            let log = service::find_import(conn, id)?;
-            if log.status != "previewed" {
-                return Err(AppError::conflict(
-                    "already_applied",
-                    "This upload was already imported or discarded.",
-                ));
-            }
-            let req = ImportRequest {
-                file_name: log.file_name.clone(),
-                format: Format::parse(&log.format),
-                bank_name: Some(log.bank_name.clone()),
-                skip_unsupported: log.skip_unsupported,
-                dry_run: false,
-                preview_id: Some(id),
-            };
-            let file = service::read_file(log.content.as_bytes(), &req)?;
-            let report = service::import(conn, &file, &req, &log.content, Some(user.id), now, &|_| {})?;
+            let Parsed { file, bytes, req } = parsed;
+            let content = String::from_utf8_lossy(&bytes);
+            let report = service::import(conn, &file, &req, &content, Some(user.id), now, &|_| {})?;
             report
                 .bank_id
                 .ok_or_else(|| AppError::Internal("import without a bank".into()))
@@ -248,7 +259,7 @@ async fn bank(
     ctx: PageCtx,
     _t: TrainerUser,
     path: web::Path<BankId>,
-    query: web::Query<BankQuery>,
+    query: Query<BankQuery>,
 ) -> AppResult<HttpResponse> {
     let bank_id = path.into_inner();
     let query = query.into_inner();
@@ -300,7 +311,7 @@ async fn question(
     ctx: PageCtx,
     _t: TrainerUser,
     path: web::Path<(BankId, QuestionId)>,
-    query: web::Query<SavedQuery>,
+    query: Query<SavedQuery>,
 ) -> AppResult<HttpResponse> {
     let (bank_id, id) = path.into_inner();
     let (bank, history) = state

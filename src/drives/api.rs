@@ -8,6 +8,7 @@ use crate::db::DriveId;
 use crate::error::{AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser, RecruiterUser};
+use crate::web::input::Json;
 use crate::web::AppState;
 
 /// Create a drive.
@@ -16,7 +17,7 @@ use crate::web::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     RecruiterUser(user): RecruiterUser,
-    body: web::Json<NewDrive>,
+    body: Json<NewDrive>,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let drive = body.into_inner();

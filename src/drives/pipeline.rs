@@ -48,8 +48,10 @@ pub fn allowed_from(status: &str) -> &'static [&'static str] {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct Decision {
     /// The next pipeline state.
+    #[schema(max_length = 64)]
     pub status: String,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: String,
     /// With `hired`: the training cohort the person joins as a trainee.
     pub cohort_id: Option<i32>,
@@ -81,6 +83,9 @@ fn notice_for(to: &str, name: &str, drive: &str, note: &str, mail: &MailContext)
     })
 }
 
+/// The longest note kept with a decision (and sent in its email).
+pub const NOTE_MAX: usize = 1000;
+
 /// Moves one application, or refuses with 409 naming the allowed moves.
 pub fn decide(
     conn: &mut DbConn,
@@ -90,6 +95,12 @@ pub fn decide(
     now: NaiveDateTime,
     mail: &MailContext,
 ) -> AppResult<ApplicationRow> {
+    if decision.note.chars().count() > NOTE_MAX {
+        return Err(AppError::invalid_field(
+            "note",
+            format!("The note must be at most {NOTE_MAX} characters long."),
+        ));
+    }
     conn.transaction(|conn| {
         let app: ApplicationRow = applications::table
             .find(id)

@@ -153,12 +153,16 @@ impl Standing {
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct RankingQuery {
+    #[param(max_length = 64)]
     pub status: Option<String>,
+    #[param(max_length = 64)]
     pub domain: Option<String>,
+    #[param(max_length = 200)]
     pub degree: Option<String>,
     pub min_percent: Option<f64>,
     pub eligible: Option<bool>,
     /// `section:NAME` sorts by that section's percent.
+    #[param(max_length = 300)]
     pub sort: Option<String>,
     pub limit: Option<i64>,
     /// The application id of the previous page's last row.

@@ -10,6 +10,7 @@ use crate::db::{ApplicationId, DriveId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::RecruiterUser;
+use crate::web::input::{Json, Query};
 use crate::web::AppState;
 
 /// A drive's ranked applicants, best first; page with `after` = the last row's application id.
@@ -19,7 +20,7 @@ pub async fn rankings(
     state: web::Data<AppState>,
     _user: RecruiterUser,
     path: web::Path<DriveId>,
-    query: web::Query<RankingQuery>,
+    query: Query<RankingQuery>,
 ) -> AppResult<HttpResponse> {
     let drive_id = path.into_inner();
     let query = query.into_inner();
@@ -46,7 +47,7 @@ pub async fn rankings_csv(
     state: web::Data<AppState>,
     _user: RecruiterUser,
     path: web::Path<DriveId>,
-    query: web::Query<RankingQuery>,
+    query: Query<RankingQuery>,
 ) -> AppResult<HttpResponse> {
     let drive_id = path.into_inner();
     let mut query = query.into_inner();
@@ -107,7 +108,7 @@ pub async fn decision(
     state: web::Data<AppState>,
     RecruiterUser(user): RecruiterUser,
     path: web::Path<ApplicationId>,
-    body: web::Json<Decision>,
+    body: Json<Decision>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();

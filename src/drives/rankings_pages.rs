@@ -18,6 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::notices::MailContext;
 use crate::web::auth::RecruiterUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
 
@@ -62,7 +63,7 @@ async fn list(
     ctx: PageCtx,
     _r: RecruiterUser,
     path: web::Path<DriveId>,
-    query: web::Query<RankingQuery>,
+    query: Query<RankingQuery>,
 ) -> AppResult<HttpResponse> {
     let drive_id = path.into_inner();
     let mut query = query.into_inner();

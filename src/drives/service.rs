@@ -14,27 +14,35 @@ use crate::db::{ApplicationId, AssessmentId, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::notices::templates::{ApplicationReceived, Mail};
 use crate::notices::{self, MailContext, Recipient};
+use crate::web::input::{Name, Word};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct Eligibility {
     pub min_score_percent: Option<f64>,
+    #[schema(max_length = 64)]
     pub min_degree_class: Option<String>,
+    /// At most 50 degrees of at most 200 characters each.
     #[serde(default)]
+    #[schema(max_items = 50, inline, value_type = Vec<Name>)]
     pub degrees: Vec<String>,
     #[serde(default)]
+    #[schema(max_items = 20, inline, value_type = Vec<Word>)]
     pub domains: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewDrive {
+    #[schema(max_length = 200)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub description: String,
     pub assessment_id: AssessmentId,
     #[serde(default)]
     pub eligibility: Eligibility,
     /// Sections whose scores break ties in the rankings, in order.
     #[serde(default)]
+    #[schema(max_items = 20, inline, value_type = Vec<Name>)]
     pub tie_break_sections: Vec<String>,
     pub opens_at: Option<DateTime<Utc>>,
     pub closes_at: Option<DateTime<Utc>>,
@@ -108,7 +116,28 @@ pub fn create(conn: &mut DbConn, drive: &NewDrive, actor: UserId, now: NaiveDate
             "Give the drive a name of 1 to 200 characters.",
         ));
     }
+    if drive.description.chars().count() > 10000 {
+        errors.push(ErrorDetail::field(
+            "description",
+            "The description must be at most 10000 characters long.",
+        ));
+    }
+    if drive.tie_break_sections.len() > 20 {
+        errors.push(ErrorDetail::field(
+            "tie_break_sections",
+            "Name at most 20 sections to break ties.",
+        ));
+    }
     let e = &drive.eligibility;
+    if e.degrees.len() > 50 || e.degrees.iter().any(|d| d.chars().count() > 200) {
+        errors.push(ErrorDetail::field(
+            "eligibility.degrees",
+            "List at most 50 degrees, each at most 200 characters long.",
+        ));
+    }
+    if e.domains.len() > 20 {
+        errors.push(ErrorDetail::field("eligibility.domains", "List at most 20 domains."));
+    }
     if let Some(m) = e.min_score_percent.filter(|m| !(0.0..=100.0).contains(m)) {
         errors.push(ErrorDetail::field(
             "eligibility.min_score_percent",

@@ -21,6 +21,7 @@ use crate::db::{AssessmentId, DriveId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::{AuthUser, RecruiterUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
 
@@ -90,7 +91,7 @@ async fn list(
     state: web::Data<AppState>,
     ctx: PageCtx,
     AuthUser(user): AuthUser,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     match viewer(user)? {
         Viewer::Candidate(user) => candidate::list(&state, &ctx, user).await,
@@ -277,7 +278,7 @@ async fn show(
     ctx: PageCtx,
     AuthUser(user): AuthUser,
     path: web::Path<DriveId>,
-    query: web::Query<ShowQuery>,
+    query: Query<ShowQuery>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     match viewer(user)? {

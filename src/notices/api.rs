@@ -9,6 +9,7 @@ use super::store::{self, Summary};
 use crate::db::NoticeId;
 use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::AdminUser;
+use crate::web::input::Query;
 use crate::web::AppState;
 
 pub const DEFAULT_LIMIT: i64 = 50;
@@ -17,6 +18,7 @@ pub const MAX_LIMIT: i64 = 200;
 #[derive(Deserialize, IntoParams)]
 pub struct NoticesQuery {
     /// Only notices in this state: `queued`, `sending`, `sent` or `failed`.
+    #[param(max_length = 64)]
     pub status: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
     pub limit: Option<i64>,
@@ -77,7 +79,7 @@ pub struct NoticesPage {
 pub async fn list_notices(
     state: web::Data<AppState>,
     _admin: AdminUser,
-    query: web::Query<NoticesQuery>,
+    query: Query<NoticesQuery>,
 ) -> AppResult<HttpResponse> {
     let status = store::parse_status(query.status.as_deref())?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);

@@ -33,6 +33,32 @@ pub struct Outgoing {
     pub created_at: NaiveDateTime,
 }
 
+/// Why one try failed, and whether another try could go differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError {
+    /// The sentence kept as the notice's `last_error`.
+    pub message: String,
+    /// The receiving side said no for good (an SMTP 5xx reply, an address
+    /// that cannot be written): retrying for hours would only repeat it.
+    pub permanent: bool,
+}
+
+impl SendError {
+    fn transient(message: String) -> SendError {
+        SendError {
+            message,
+            permanent: false,
+        }
+    }
+
+    fn permanent(message: String) -> SendError {
+        SendError {
+            message,
+            permanent: true,
+        }
+    }
+}
+
 /// Where emails go, decided once from configuration.
 pub struct Mailer {
     from: Mailbox,
@@ -150,19 +176,24 @@ pub struct Session<'m> {
 }
 
 impl Session<'_> {
-    /// Sends one notice. The error is the sentence kept as the notice's
-    /// `last_error`.
-    pub async fn send(&self, notice: &Outgoing, date: SystemTime) -> Result<(), String> {
-        let message = self.mailer.message(notice, date)?;
+    /// Sends one notice.
+    pub async fn send(&self, notice: &Outgoing, date: SystemTime) -> Result<(), SendError> {
+        // A message that cannot be built now never will be.
+        let message = self.mailer.message(notice, date).map_err(SendError::permanent)?;
         match &self.transport {
-            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| format!("SMTP: {e}")),
+            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| SendError {
+                message: format!("SMTP: {e}"),
+                permanent: e.is_permanent(),
+            }),
             Transport::Files(dir) => {
                 let dir = dir.clone();
                 let id = notice.id;
                 let bytes = message.formatted();
                 actix_web::web::block(move || write_eml(&dir, id, &bytes))
                     .await
-                    .map_err(|e| format!("writing the .eml file: {e}"))?
+                    .map_err(|e| format!("writing the .eml file: {e}"))
+                    .and_then(|written| written)
+                    .map_err(SendError::transient)
             }
         }
     }

@@ -13,6 +13,7 @@ use chrono::{Duration, NaiveDateTime, SubsecRound};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Timestamp};
 
+use super::delivery::SendError;
 use super::store::{self, Notice};
 use crate::db::schema::{notice_tries, notices};
 use crate::db::{Backend, DbConn, NoticeId};
@@ -121,16 +122,17 @@ pub enum Outcome {
 }
 
 /// Records one try and moves the notice on: sent, queued again after the
-/// backoff, or failed after the last try.
+/// backoff, or failed after the last try or a permanent refusal.
 pub fn record_try(
     conn: &mut DbConn,
     claim: &Claim,
-    result: Result<(), String>,
+    result: Result<(), SendError>,
     now: NaiveDateTime,
 ) -> AppResult<Outcome> {
     let id = claim.notice.id;
     let tries = claim.notice.tries.saturating_add(1);
-    let error = result.err().map(|e| shorten(&e));
+    let permanent = result.as_ref().is_err_and(|e| e.permanent);
+    let error = result.err().map(|e| shorten(&e.message));
     conn.transaction(|conn| {
         diesel::insert_into(notice_tries::table)
             .values((
@@ -158,7 +160,8 @@ pub fn record_try(
                 (changed, Outcome::Sent)
             }
             Some(error) => {
-                let (status, next, outcome) = match backoff_after(tries) {
+                let retry = backoff_after(tries).filter(|_| !permanent);
+                let (status, next, outcome) = match retry {
                     Some(delay) => ("queued", now + delay, Outcome::Retrying),
                     None => ("failed", claim.notice.next_try_at, Outcome::Failed),
                 };
@@ -203,7 +206,8 @@ pub async fn drain_once(state: &AppState) -> AppResult<DrainSummary> {
             let date = SystemTime::from(state.clock.now().and_utc());
             let result = session.send(&claim.notice.outgoing(), date).await;
             if let Err(e) = &result {
-                tracing::warn!(notice = %claim.notice.id, error = %e, "a notice could not be sent");
+                tracing::warn!(notice = %claim.notice.id, error = %e.message, permanent = e.permanent,
+                    "a notice could not be sent");
             }
             let now = state.clock.now();
             let outcome = state.db(move |conn| record_try(conn, &claim, result, now)).await?;

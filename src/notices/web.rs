@@ -10,6 +10,7 @@ use crate::db::NoticeId;
 use crate::error::AppResult;
 use crate::web::auth::AdminUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, Chrome, PageCtx};
 use crate::web::AppState;
 
@@ -41,7 +42,7 @@ async fn list_page(
     state: web::Data<AppState>,
     ctx: PageCtx,
     _admin: AdminUser,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let status = store::parse_status(query.status.as_deref())?;
     let after = query.after.map(NoticeId);
@@ -84,7 +85,7 @@ async fn preview_page(
     ctx: PageCtx,
     _admin: AdminUser,
     id: web::Path<NoticeId>,
-    query: web::Query<PreviewQuery>,
+    query: Query<PreviewQuery>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let (notice, tries) = state

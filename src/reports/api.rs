@@ -16,6 +16,8 @@ use crate::db::{AssessmentId, VersionId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::TrainerUser;
+use crate::web::input::Json;
+use crate::web::input::Note;
 use crate::web::AppState;
 
 /// The item analysis of an assessment's counting attempts.
@@ -34,7 +36,7 @@ pub async fn item_analysis(
 #[derive(Deserialize, ToSchema)]
 pub struct QuarantineRequest {
     /// Why; kept in the audit log and shown on the report.
-    pub reason: String,
+    pub reason: Note,
 }
 
 /// Quarantine a question version: it is drawn into no new form; attempts
@@ -47,7 +49,7 @@ pub async fn quarantine_version(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
     path: web::Path<VersionId>,
-    body: web::Json<QuarantineRequest>,
+    body: Json<QuarantineRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
@@ -63,7 +65,7 @@ pub async fn quarantine_version(
 #[serde(deny_unknown_fields)]
 pub struct CorrectKeyRequest {
     /// Why; kept in the audit log.
-    pub reason: String,
+    pub reason: Note,
     /// For choice questions: the right options as original indices (the
     /// report's `option_id`, 0 = A). Single choice: each earns full credit;
     /// multiple response: they share it; true/false: `[0]` True, `[1]` False.
@@ -90,7 +92,7 @@ impl CorrectKeyRequest {
                 ))
             }
         };
-        Ok((fix, self.reason))
+        Ok((fix, self.reason.into_inner()))
     }
 }
 
@@ -105,7 +107,7 @@ pub async fn correct_key(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
     path: web::Path<VersionId>,
-    body: web::Json<CorrectKeyRequest>,
+    body: Json<CorrectKeyRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();

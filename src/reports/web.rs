@@ -15,6 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::notices::MailContext;
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, Chrome, PageCtx};
 use crate::web::AppState;
 
@@ -236,7 +237,7 @@ async fn report(
     ctx: PageCtx,
     _t: TrainerUser,
     path: web::Path<AssessmentId>,
-    query: web::Query<ReportQuery>,
+    query: Query<ReportQuery>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let a = state.db(move |conn| analysis::analyse(conn, id)).await?;

@@ -9,6 +9,7 @@ use crate::db::{CohortId, RunId};
 use crate::error::{AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::{AdminUser, StaffUser, TrainerUser};
+use crate::web::input::Json;
 use crate::web::AppState;
 
 /// Create a client process with its tier, cut-offs and seats.
@@ -17,7 +18,7 @@ use crate::web::AppState;
 pub async fn create_process(
     state: web::Data<AppState>,
     AdminUser(user): AdminUser,
-    body: web::Json<NewProcess>,
+    body: Json<NewProcess>,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let process = body.into_inner();
@@ -40,7 +41,7 @@ pub async fn create_run(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
     path: web::Path<CohortId>,
-    body: web::Json<NewRun>,
+    body: Json<NewRun>,
 ) -> AppResult<HttpResponse> {
     let cohort = path.into_inner();
     let now = state.clock.now();
@@ -67,7 +68,7 @@ pub async fn override_line(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
     path: web::Path<RunId>,
-    body: web::Json<OverrideRequest>,
+    body: Json<OverrideRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();

@@ -14,6 +14,7 @@ use crate::db::{AssessmentId, CohortId, DbConn, ProcessId, RunId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::notices::templates::{Mail, RoutingDecision};
 use crate::notices::{self, MailContext, Recipient};
+use crate::web::input::Name;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Line {
@@ -49,6 +50,7 @@ pub struct NewRun {
     pub assessment_id: AssessmentId,
     /// Sections whose scores break ties, in order.
     #[serde(default)]
+    #[schema(inline, value_type = Vec<Name>)]
     pub tie_break_sections: Vec<String>,
 }
 
@@ -231,8 +233,12 @@ pub struct OverrideRequest {
     pub trainee_id: UserId,
     /// The process to place them in, or null for retrain.
     pub process_id: Option<ProcessId>,
+    #[schema(max_length = 1000)]
     pub reason: String,
 }
+
+/// The longest reason kept with an override in the audit log.
+pub const REASON_MAX: usize = 1000;
 
 /// A person's decision on one line, with a reason kept in the audit log.
 pub fn override_line(
@@ -242,6 +248,12 @@ pub fn override_line(
     actor: UserId,
     now: NaiveDateTime,
 ) -> AppResult<RunView> {
+    if req.reason.chars().count() > REASON_MAX {
+        return Err(AppError::invalid_field(
+            "reason",
+            format!("The reason must be at most {REASON_MAX} characters long."),
+        ));
+    }
     conn.transaction(|conn| {
         let current = view(conn, id)?;
         if current.status != "draft" {

@@ -16,11 +16,15 @@ use crate::error::{AppError, AppResult, ErrorDetail};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewProcess {
+    #[schema(max_length = 200)]
     pub name: String,
+    #[schema(max_length = 200)]
     pub client: String,
     /// kpo or bpo
+    #[schema(max_length = 64)]
     pub track: String,
     /// critical, complex, standard or basic
+    #[schema(max_length = 64)]
     pub tier: String,
     pub min_percent: f64,
     #[serde(default)]
@@ -59,8 +63,12 @@ pub fn create_process(conn: &mut DbConn, p: &NewProcess, actor: UserId, now: Nai
             "Give the process a name of 1 to 200 characters.",
         ));
     }
-    if p.client.trim().is_empty() {
-        errors.push(ErrorDetail::field("client", "Name the client the process serves."));
+    let client = p.client.trim();
+    if client.is_empty() || client.chars().count() > 200 {
+        errors.push(ErrorDetail::field(
+            "client",
+            "Name the client the process serves, in at most 200 characters.",
+        ));
     }
     if engine::Track::parse(&p.track).is_none() {
         errors.push(ErrorDetail::field("track", "The track is kpo or bpo."));
@@ -75,6 +83,12 @@ pub fn create_process(conn: &mut DbConn, p: &NewProcess, actor: UserId, now: Nai
         errors.push(ErrorDetail::field(
             "min_percent",
             "The cut-off is a percentage from 0 to 100.",
+        ));
+    }
+    if p.section_minimums.len() > 50 || p.section_minimums.keys().any(|s| s.chars().count() > 200) {
+        errors.push(ErrorDetail::field(
+            "section_minimums",
+            "Give at most 50 section minimums, each for a section name of at most 200 characters.",
         ));
     }
     for (section, m) in &p.section_minimums {

@@ -22,6 +22,7 @@ use crate::db::{ProcessId, RunId};
 use crate::error::{AppError, AppResult};
 use crate::training::service::{self as training, CohortRow};
 use crate::web::auth::TrainerUser;
+use crate::web::input::Query;
 use crate::web::pages::{render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
 
@@ -257,7 +258,7 @@ async fn show(
     ctx: PageCtx,
     _t: TrainerUser,
     path: web::Path<RunId>,
-    query: web::Query<RunQuery>,
+    query: Query<RunQuery>,
 ) -> AppResult<HttpResponse> {
     let mut page = load(&state, &ctx, path.into_inner()).await?;
     page.notice = match query.done.as_deref() {

@@ -10,6 +10,7 @@ use crate::db::{AssessmentId, CohortId, UserId};
 use crate::error::{AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::{StaffUser, TrainerUser};
+use crate::web::input::Json;
 use crate::web::AppState;
 
 /// Create a training cohort.
@@ -18,7 +19,7 @@ use crate::web::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
-    body: web::Json<NewCohort>,
+    body: Json<NewCohort>,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let cohort = body.into_inner();
@@ -40,7 +41,7 @@ pub async fn add_trainee(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
     path: web::Path<CohortId>,
-    body: web::Json<AddTrainee>,
+    body: Json<AddTrainee>,
 ) -> AppResult<HttpResponse> {
     let cohort = path.into_inner();
     if user.role == crate::accounts::models::Role::Candidate {
@@ -67,7 +68,7 @@ pub async fn assign_exam(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
     path: web::Path<CohortId>,
-    body: web::Json<AssignExam>,
+    body: Json<AssignExam>,
 ) -> AppResult<HttpResponse> {
     let cohort = path.into_inner();
     let now = state.clock.now();

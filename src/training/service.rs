@@ -13,12 +13,13 @@ use crate::notices::MailContext;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewCohort {
+    #[schema(max_length = 200)]
     pub name: String,
     /// YYYY-MM-DD
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Date)]
     pub starts_on: NaiveDate,
     /// YYYY-MM-DD; training lasts up to six months.
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Date)]
     pub ends_on: NaiveDate,
 }
 

@@ -21,6 +21,7 @@ use crate::routing::runs::{self, RunSummary};
 use crate::routing::service as routing;
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
 
@@ -246,7 +247,7 @@ async fn show(
     ctx: PageCtx,
     _t: TrainerUser,
     path: web::Path<CohortId>,
-    query: web::Query<ShowQuery>,
+    query: Query<ShowQuery>,
 ) -> AppResult<HttpResponse> {
     let mut page = load(&state, &ctx, path.into_inner()).await?;
     page.notice = match query.done.as_deref() {

@@ -127,9 +127,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             if !matches_cookie(&req, sent) {
                 return Err(refused());
             }
-            serde_urlencoded::from_bytes(&body)
-                .map(CsrfForm)
-                .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))
+            super::input::read_urlencoded(&body, "form").map(CsrfForm)
         })
     }
 }

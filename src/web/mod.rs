@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod csrf;
 pub mod errors;
+pub mod input;
 pub mod openapi;
 pub mod pages;
 
@@ -53,6 +54,8 @@ impl AppState {
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
      script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
+
 /// Binds the whole application to a listener. Background workers are started
 /// by the caller (`assay serve`), so tests can drive them by hand.
 pub fn start(listener: TcpListener, state: AppState, workers: usize) -> std::io::Result<Server> {
@@ -61,6 +64,16 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> std::io:
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let limit = data.config.max_body_bytes;
+        let mut headers = DefaultHeaders::new()
+            .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+            .add(("X-Content-Type-Options", "nosniff"))
+            .add(("X-Frame-Options", "DENY"))
+            .add(("Referrer-Policy", "same-origin"));
+        // Only a site served over TLS may ask browsers to insist on TLS; on
+        // plain http the header would be ignored, or lock out a test host.
+        if data.config.secure_cookies() {
+            headers = headers.add(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY));
+        }
         App::new()
             .app_data(data.clone())
             .app_data(errors::json_config(limit))
@@ -94,15 +107,10 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             .configure(crate::routing::configure_pages)
             .configure(pages::configure)
             .default_service(web::to(errors::not_found))
+            .wrap(from_fn(input::bounded_query))
             .wrap(from_fn(csrf::middleware))
             .wrap(from_fn(errors::html_errors))
-            .wrap(
-                DefaultHeaders::new()
-                    .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("X-Frame-Options", "DENY"))
-                    .add(("Referrer-Policy", "same-origin")),
-            )
+            .wrap(headers)
     })
     .workers(workers)
     .worker_max_blocking_threads(blocking)

@@ -8,6 +8,7 @@ mod attempts;
 mod banks;
 mod browser;
 mod durability;
+mod edges;
 mod helpers;
 mod notices;
 mod pages;

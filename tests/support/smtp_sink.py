@@ -2,11 +2,13 @@
 """A real SMTP server for Assay's email tests (aiosmtpd).
 
     smtp_sink.py PORT FOLDER [--reject "451 4.3.0 Try again later"]
+                             [--refuse-rcpt ADDRESS "550 5.1.1 No such user"]
 
 Listens on 127.0.0.1:PORT. Each accepted message is written to FOLDER as
 <n>.eml (the raw bytes as received) and <n>.json (the envelope: mail_from and
 rcpt_tos). With --reject, every message is refused at DATA with that reply
-and nothing is written. Runs until it is killed.
+and nothing is written. With --refuse-rcpt, that one recipient is refused at
+RCPT TO with the given reply; others are accepted. Runs until it is killed.
 """
 
 import argparse
@@ -20,11 +22,18 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, folder, reject):
+    def __init__(self, folder, reject, refuse_rcpt):
         self.folder = folder
         self.reject = reject
+        self.refuse_rcpt = refuse_rcpt
         self.lock = threading.Lock()
         self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_rcpt and address.lower() == self.refuse_rcpt[0].lower():
+            return self.refuse_rcpt[1]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.reject:
@@ -52,9 +61,11 @@ def main():
     parser.add_argument("port", type=int)
     parser.add_argument("folder")
     parser.add_argument("--reject", help="refuse every message with this SMTP reply")
+    parser.add_argument("--refuse-rcpt", nargs=2, metavar=("ADDRESS", "REPLY"),
+                        help="refuse this one recipient with this SMTP reply")
     args = parser.parse_args()
     os.makedirs(args.folder, exist_ok=True)
-    controller = Controller(Sink(args.folder, args.reject), hostname="127.0.0.1", port=args.port)
+    controller = Controller(Sink(args.folder, args.reject, args.refuse_rcpt), hostname="127.0.0.1", port=args.port)
     controller.start()
     print(f"listening on 127.0.0.1:{args.port}", flush=True)
     stop = threading.Event()

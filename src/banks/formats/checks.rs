@@ -41,6 +41,13 @@ fn check_question(q: &ParsedQuestion) -> Vec<Diagnostic> {
     let line = q.line;
     let mut found = Vec::new();
     let mut error = |message: String| found.push(Diagnostic::error(line, message));
+    // An escape (TOML's \u0000) can still spell a NUL that the raw file did
+    // not hold; PostgreSQL cannot store it.
+    if let Ok(json) = serde_json::to_value(q) {
+        if let Some((field, problem)) = crate::web::input::control_in(&json) {
+            error(format!("the question's {field} {problem}"));
+        }
+    }
     if q.stem.trim().is_empty() {
         error("the question has no text".to_owned());
     }

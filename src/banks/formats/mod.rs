@@ -142,6 +142,14 @@ pub fn read(format: Format, input: &str, opts: &ParseOptions) -> ParseOutcome {
         Format::MoodleXml => moodle_xml::read(input),
     };
     checks::check_all(&mut outcome);
+    if let Some(name) = &outcome.bank_name {
+        if name.chars().any(char::is_control) || name.chars().count() > 200 {
+            outcome.diagnostics.push(Diagnostic::error(
+                1,
+                "the bank's name must be one line of at most 200 characters without control characters",
+            ));
+        }
+    }
     if opts.skip_unsupported {
         for diagnostic in outcome.diagnostics.iter_mut().filter(|d| d.unsupported) {
             diagnostic.severity = Severity::Warning;
@@ -204,6 +212,26 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
     };
     if text.trim().is_empty() {
         return Err(Diagnostic::error(1, "the file is empty"));
+    }
+    // No question may hold a NUL (PostgreSQL refuses it in text) or another
+    // control character; a text file has none but tabs and line breaks.
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+        let what = if c == '\0' {
+            "a NUL byte".to_string()
+        } else {
+            format!("the control character U+{:04X}", c as u32)
+        };
+        return Err(Diagnostic::error(
+            line,
+            format!("line {line}, column {column} holds {what}, which no question may contain; remove it"),
+        )
+        .at_column(column));
     }
     Ok(text)
 }

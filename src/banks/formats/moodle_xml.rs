@@ -5,7 +5,8 @@
 
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+use quick_xml::{Reader, XmlVersion};
+use std::time::{Duration, Instant};
 
 use super::moodle_question;
 use super::position::LineIndex;
@@ -14,6 +15,20 @@ use crate::banks::model::{Diagnostic, ParseOutcome};
 /// Deeper than any Moodle export nests; the limit keeps hostile input from
 /// building a tree too deep to drop.
 const MAX_DEPTH: usize = 32;
+
+/// Moodle writes at most three attributes on an element. Checking that
+/// attribute names differ costs the square of their number (RUSTSEC-2026-0194
+/// made 128k attributes on one element take 26 s), so past this the file is
+/// refused before they are compared.
+pub(super) const MAX_ATTRIBUTES: usize = 32;
+
+/// Elements in one file: ten thousand questions of about twenty elements,
+/// with room to spare.
+pub(super) const MAX_ELEMENTS: usize = 250_000;
+
+/// What one file may take to read, whatever it holds. A well-formed export
+/// of the largest upload reads in well under a second.
+const TIME_BUDGET: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Default)]
 pub(super) struct Element {
@@ -64,8 +79,20 @@ fn tree(input: &str, index: &LineIndex<'_>) -> Result<Element, Diagnostic> {
     reader.config_mut().check_end_names = true;
     let mut open: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    let mut elements = 0usize;
+    let deadline = Instant::now() + TIME_BUDGET;
     loop {
         let offset = reader.buffer_position();
+        if Instant::now() > deadline {
+            return Err(at(
+                offset,
+                format!(
+                    "the file took longer than {} seconds to read and was given up here; \
+                     split it into smaller files",
+                    TIME_BUDGET.as_secs()
+                ),
+            ));
+        }
         let event = reader
             .read_event()
             .map_err(|error| at(reader.error_position(), format!("the XML is not well-formed: {error}")))?;
@@ -92,17 +119,25 @@ fn tree(input: &str, index: &LineIndex<'_>) -> Result<Element, Diagnostic> {
                         .to_owned(),
                 ))
             }
+            Event::Start(_) | Event::Empty(_) if elements >= MAX_ELEMENTS => {
+                return Err(at(
+                    offset,
+                    format!("the file has more than {MAX_ELEMENTS} elements; split it into smaller files"),
+                ))
+            }
             Event::Start(start) => {
+                elements += 1;
                 if open.len() >= MAX_DEPTH {
                     return Err(at(
                         offset,
                         format!("elements nest more than {MAX_DEPTH} deep; this is not a Moodle export"),
                     ));
                 }
-                open.push(element(&start, &reader, offset).map_err(|m| at(offset, m))?);
+                open.push(element(&start, offset).map_err(|m| at(offset, m))?);
             }
             Event::Empty(start) => {
-                let element = element(&start, &reader, offset).map_err(|m| at(offset, m))?;
+                elements += 1;
+                let element = element(&start, offset).map_err(|m| at(offset, m))?;
                 attach(element, &mut open)?;
             }
             Event::End(_) => {
@@ -110,20 +145,15 @@ fn tree(input: &str, index: &LineIndex<'_>) -> Result<Element, Diagnostic> {
                     attach(element, &mut open)?;
                 }
             }
+            // The input is already text; XML still turns CR LF into LF.
             Event::Text(text) => {
-                let text = text.decode().map_err(|e| at(offset, format!("unreadable text: {e}")))?;
-                push_text(&mut open, &text).map_err(|m| at(offset, m))?;
+                push_text(&mut open, &text.xml10_content()).map_err(|m| at(offset, m))?;
             }
             Event::CData(data) => {
-                let text = data
-                    .decode()
-                    .map_err(|e| at(offset, format!("unreadable CDATA: {e}")))?;
-                push_text(&mut open, &text).map_err(|m| at(offset, m))?;
+                push_text(&mut open, &data.xml10_content()).map_err(|m| at(offset, m))?;
             }
             Event::GeneralRef(reference) => {
-                let name = reference
-                    .decode()
-                    .map_err(|e| at(offset, format!("unreadable reference: {e}")))?;
+                let name = reference.xml10_content();
                 let resolved = match reference.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
                     Ok(None) => match resolve_predefined_entity(&name) {
@@ -165,14 +195,21 @@ fn tree(input: &str, index: &LineIndex<'_>) -> Result<Element, Diagnostic> {
     })
 }
 
-fn element(start: &BytesStart<'_>, reader: &Reader<&[u8]>, offset: u64) -> Result<Element, String> {
-    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+fn element(start: &BytesStart<'_>, offset: u64) -> Result<Element, String> {
+    let name = start.local_name().as_ref().to_owned();
     let mut attributes = Vec::new();
+    // Counted before the checked pass that compares every pair of names.
+    let count = start.attributes().with_checks(false).take(MAX_ATTRIBUTES + 1).count();
+    if count > MAX_ATTRIBUTES {
+        return Err(format!(
+            "<{name}> has more than {MAX_ATTRIBUTES} attributes; a Moodle export has at most three"
+        ));
+    }
     for attribute in start.attributes() {
         let attribute = attribute.map_err(|e| format!("a broken attribute in <{name}>: {e}"))?;
-        let key = String::from_utf8_lossy(attribute.key.local_name().as_ref()).into_owned();
+        let key = attribute.key.local_name().as_ref().to_owned();
         let value = attribute
-            .decode_and_unescape_value(reader.decoder())
+            .normalized_value(XmlVersion::Implicit1_0)
             .map_err(|e| format!("the attribute {key} of <{name}> cannot be read: {e}"))?;
         attributes.push((key, value.into_owned()));
     }

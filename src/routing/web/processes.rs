@@ -16,6 +16,7 @@ use crate::routing::engine::{Tier, Track};
 use crate::routing::service::{self, NewProcess, PlacedPerson, ProcessRow};
 use crate::web::auth::{AdminUser, StaffUser};
 use crate::web::csrf::CsrfForm;
+use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::AppState;
 
@@ -74,7 +75,7 @@ async fn list(
     state: web::Data<AppState>,
     ctx: PageCtx,
     _s: StaffUser,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let defaults = FormFields::from_pairs(&[
         ("track", "kpo"),

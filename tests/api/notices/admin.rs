@@ -202,7 +202,7 @@ async fn the_preview_shows_the_email_and_serves_its_html_part_sandboxed() {
 #[actix_web::test]
 async fn retry_now_requeues_a_failed_notice_and_keeps_its_tries() {
     let port = free_port();
-    let mut refusing = SmtpSink::rejecting(port, "550 5.1.1 No such mailbox here");
+    let mut refusing = SmtpSink::rejecting(port, "451 4.3.0 Mailbox busy, try later");
     let app = spawn_app_with(|c| c.smtp_url = Some(refusing.url())).await;
     let (_, admin_token) = app.staff("admin@example.com", Role::Admin).await;
     let id = queue_welcome(&app, "retry@example.com", "Ravi");
@@ -221,7 +221,7 @@ async fn retry_now_requeues_a_failed_notice_and_keeps_its_tries() {
     let mut admin = signed_in(&app, "admin@example.com").await;
     let page = admin.get(&format!("/admin/notices/{id}")).await;
     assert!(
-        page.body.contains("Retry now") && page.body.contains("550"),
+        page.body.contains("Retry now") && page.body.contains("451"),
         "{}",
         page.body
     );

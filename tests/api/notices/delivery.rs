@@ -298,3 +298,37 @@ async fn a_header_injection_attempt_in_a_name_or_subject_adds_no_header() {
         assert_eq!(parsed.to().map(|a| a.iter().count()), Some(1));
     }
 }
+
+#[actix_web::test]
+async fn a_permanent_smtp_refusal_fails_the_notice_after_exactly_one_try_and_others_still_go_out() {
+    let sink = SmtpSink::refusing_recipient(free_port(), "gone@example.com", "550 5.1.1 No such user here");
+    let app = spawn_app_with(|c| c.smtp_url = Some(sink.url())).await;
+    let gone = queue_welcome(&app, "gone@example.com", "Gone Person");
+    let kept = queue_welcome(&app, "kept@example.com", "Kept Person");
+
+    let summary = drain_once(&app.state).await.expect("drain");
+    assert_eq!(
+        summary,
+        DrainSummary {
+            sent: 1,
+            failed: 1,
+            retrying: 0
+        }
+    );
+    let n = notice(&app, gone);
+    assert_eq!((n.status.as_str(), n.tries), ("failed", 1));
+    assert!(
+        n.last_error.as_deref().is_some_and(|e| e.contains("550")),
+        "{:?}",
+        n.last_error
+    );
+    assert_eq!(tries(&app, gone).len(), 1);
+    assert_eq!(notice(&app, kept).status, "sent");
+
+    // Nothing is tried again later: a refusal for good stays failed.
+    app.state.clock.advance(Duration::days(2));
+    assert!(drain_once(&app.state).await.expect("drain later").is_empty());
+    assert_eq!(tries(&app, gone).len(), 1);
+    let received: Vec<String> = sink.received().iter().flat_map(|m| m.rcpt_tos.clone()).collect();
+    assert_eq!(received, vec!["kept@example.com"]);
+}

@@ -65,13 +65,26 @@ impl SmtpSink {
         SmtpSink::spawn(port, Some(reply))
     }
 
+    /// Starts a server on `port` that refuses one recipient at RCPT TO with
+    /// `reply` and accepts everyone else.
+    pub fn refusing_recipient(port: u16, address: &str, reply: &str) -> SmtpSink {
+        SmtpSink::spawn_with(port, None, Some((address, reply)))
+    }
+
     fn spawn(port: u16, reject: Option<&str>) -> SmtpSink {
+        SmtpSink::spawn_with(port, reject, None)
+    }
+
+    fn spawn_with(port: u16, reject: Option<&str>, refuse_rcpt: Option<(&str, &str)>) -> SmtpSink {
         let dir = std::env::temp_dir().join(format!("assay-smtp-{}", &random_token()[..12]));
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
         let mut command = Command::new("python3");
         command.arg(script).arg(port.to_string()).arg(&dir);
         if let Some(reply) = reject {
             command.arg("--reject").arg(reply);
+        }
+        if let Some((address, reply)) = refuse_rcpt {
+            command.arg("--refuse-rcpt").arg(address).arg(reply);
         }
         let child = command
             .stdout(Stdio::null())

@@ -260,3 +260,33 @@ fn moodle_xml_warns_that_embedded_files_are_not_imported() {
     assert!(outcome.diagnostics[0].message.contains("files embedded in its text"));
     assert_eq!(outcome.diagnostics[0].severity, Severity::Warning);
 }
+
+#[test]
+fn moodle_xml_refuses_an_element_with_thousands_of_attributes_before_comparing_them() {
+    // RUSTSEC-2026-0194's shape: 128k distinct attributes on one element
+    // took 26 s to check for duplicates.
+    let attributes: String = (0..128_000).map(|i| format!(" a{i}=\"x\"")).collect();
+    let input = format!("<quiz>\n<question type=\"truefalse\"{attributes}></question>\n</quiz>");
+    let found = errors(&xml(&input));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, 2);
+    assert!(found[0].1.contains("more than 32 attributes"), "{}", found[0].1);
+}
+
+#[test]
+fn moodle_xml_refuses_a_file_with_more_elements_than_any_export_has() {
+    let many = "<x/>".repeat(super::MAX_ELEMENTS + 1);
+    let input = format!("<quiz>\n{many}\n</quiz>");
+    let found = errors(&xml(&input));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("more than 250000 elements"), "{}", found[0].1);
+}
+
+#[test]
+fn moodle_xml_keeps_a_few_attributes_and_refuses_a_repeated_one() {
+    let found = errors(&xml(
+        "<quiz>\n<question type=\"truefalse\" type=\"essay\"></question>\n</quiz>",
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("attribute"), "{}", found[0].1);
+}
