@@ -46,6 +46,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::banks::cli::BankCommand,
     },
+    /// Item response theory: calibrate items, simulate adaptive tests.
+    Irt {
+        #[command(subcommand)]
+        command: crate::irt::cli::IrtCommand,
+    },
     /// Email notices in the outbox.
     Notices {
         #[command(subcommand)]
@@ -114,8 +119,13 @@ fn init_tracing() {
 }
 
 fn run(cli: Cli) -> AppResult<()> {
+    // Needs no database or configuration.
+    if let Command::Irt { command } = cli.command {
+        return crate::irt::cli::run(command);
+    }
     let config = Config::from_args(&cli.config)?;
     match cli.command {
+        Command::Irt { .. } => Ok(()),
         Command::Migrate => {
             let pool = crate::db::open_pool(&config.database_url, 1)?;
             let mut conn = pool.get()?;

@@ -7,6 +7,7 @@ mod attempts;
 mod banks;
 mod browser;
 mod helpers;
+mod irt;
 mod notices;
 mod pages;
 mod platform;

@@ -1,1 +1,2 @@
 mod calibration;
+mod adaptive;
