@@ -102,7 +102,10 @@ fn one_item(data: &Responses, j: usize, p: &Par, nodes: &Nodes, posts: &[f64]) -
         current.3 += w * e * (1.0 - e);
         cumulative += w;
         let boundary = cumulative >= shown * (groups.len() + 1) as f64 / GROUPS as f64 - 1e-9;
-        let tie = people.get(pos + 1).is_some_and(|next| next.0 == eap);
+        // Rows with the same other answers have the same rest-EAP up to
+        // rounding; splitting them would put their right and wrong answers
+        // in different groups.
+        let tie = people.get(pos + 1).is_some_and(|next| (next.0 - eap).abs() < 1e-9);
         if boundary && !tie {
             groups.push(current);
             current = (0.0, 0.0, 0.0, 0.0);

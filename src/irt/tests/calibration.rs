@@ -203,3 +203,13 @@ fn a_miskeyed_item_is_flagged_with_a_sentence() {
     assert!(item.note.as_deref().unwrap().contains("check the key"), "{item:?}");
     assert!(fit.items.iter().enumerate().all(|(j, i)| j == 4 || i.ok), "{:?}", fit.items);
 }
+
+#[test]
+fn lsat6_items_fit_the_model_and_none_is_flagged() {
+    let fit = calibrate(&lsat6(), &FitOptions::default()).unwrap();
+    for item in &fit.items {
+        let f = item.fit.as_ref().unwrap();
+        assert!(f.rmsd < 0.05, "{item:?}");
+        assert!(item.ok, "{item:?}");
+    }
+}
