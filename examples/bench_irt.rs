@@ -55,6 +55,10 @@ fn main() {
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
     );
     println!(
+        "EM {:.2} s, standard errors {:.2} s, item fit {:.2} s",
+        fit.phase_seconds[0], fit.phase_seconds[1], fit.phase_seconds[2]
+    );
+    println!(
         "log-likelihood {:.2}; largest error a {worst_a:.3}, b {worst_b:.3}; {} items flagged",
         fit.log_likelihood,
         fit.items.iter().filter(|i| !i.ok).count()

@@ -77,6 +77,9 @@ pub struct Calibration {
     pub item_fit: &'static str,
     /// Sentences about the whole fit (non-convergence, flagged items).
     pub notes: Vec<String>,
+    /// Seconds spent in EM, standard errors and item fit (for benchmarks).
+    #[serde(skip)]
+    pub phase_seconds: [f64; 3],
 }
 
 /// Slope and intercept of one item.
@@ -94,6 +97,7 @@ pub fn calibrate(data: &Responses, options: &FitOptions) -> Result<Calibration, 
     let nodes = gauss_hermite_normal(options.nodes);
     let threads = thread_count(options.threads, data.rows());
     let people = data.people().max(1.0);
+    let started = std::time::Instant::now();
     let em = |p: &[Par], counts: &[f64]| -> Vec<Par> {
         (0..p.len()).map(|j| m_step(counts, j, &nodes, p[j])).collect()
     };
@@ -141,8 +145,11 @@ pub fn calibrate(data: &Responses, options: &FitOptions) -> Result<Calibration, 
         estep = e_step(data, &params, &nodes, threads);
     }
     let max_grad = max_gradient(&estep.counts, &params, &nodes);
+    let em_done = started.elapsed().as_secs_f64();
     let errors = standard_errors(data, &params, &nodes, &estep.counts, threads);
+    let se_done = started.elapsed().as_secs_f64();
     let fits = item_fits(data, &params, &nodes, threads);
+    let phase_seconds = [em_done, se_done - em_done, started.elapsed().as_secs_f64() - se_done];
     let mut notes = Vec::new();
     if !converged {
         notes.push(format!(
@@ -187,6 +194,7 @@ pub fn calibrate(data: &Responses, options: &FitOptions) -> Result<Calibration, 
         standard_errors: "observed information (Louis' formula, the exact Hessian of the marginal log-likelihood); SE(b) by the delta method",
         item_fit: super::fit::METHOD,
         notes,
+        phase_seconds,
     })
 }
 
@@ -326,6 +334,16 @@ pub(crate) fn posterior(row: &[u8], table: &[f64], log_prior: &[f64], post: &mut
     max + sum.ln()
 }
 
+/// The range of nodes outside which the posterior is below 1e-14 (a
+/// relative error far below anything reported).
+#[inline]
+pub(crate) fn support(post: &[f64]) -> (usize, usize) {
+    const TINY: f64 = 1e-14;
+    let lo = post.iter().position(|&p| p >= TINY).unwrap_or(0);
+    let hi = post.iter().rposition(|&p| p >= TINY).map_or(post.len(), |h| h + 1);
+    (lo, hi.max(lo))
+}
+
 pub(crate) struct EStep {
     pub loglik: f64,
     /// Expected number of people at node q answering item j with y, at
@@ -348,10 +366,13 @@ pub(crate) fn e_step(data: &Responses, params: &[Par], nodes: &Nodes, threads: u
             }
             let row = data.row(i);
             loglik += w * posterior(row, &table, &log_prior, &mut post);
+            // With many items the posterior is negligible on most nodes;
+            // adding only its support makes this loop several times faster.
+            let (lo, hi) = support(&post);
             for (j, &c) in row.iter().enumerate() {
                 if c != MISSING {
                     let start = (j * 2 + c as usize) * q;
-                    for (acc, p) in counts[start..start + q].iter_mut().zip(&post) {
+                    for (acc, p) in counts[start + lo..start + hi].iter_mut().zip(&post[lo..hi]) {
                         *acc += w * p;
                     }
                 }

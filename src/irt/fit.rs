@@ -58,6 +58,12 @@ pub(crate) fn item_fits(data: &Responses, params: &[Par], nodes: &Nodes, threads
 fn one_item(data: &Responses, j: usize, p: &Par, nodes: &Nodes, posts: &[f64]) -> Option<ItemFit> {
     let q = nodes.len();
     let prob: Vec<f64> = nodes.theta.iter().map(|t| logistic(p.a * t + p.d)).collect();
+    // 1 / P(answer | θ_q) for wrong and right answers; 0 where P underflows.
+    let inverse = |x: f64| if x > 0.0 { 1.0 / x } else { 0.0 };
+    let inv: [Vec<f64>; 2] = [
+        prob.iter().map(|&p| inverse(1.0 - p)).collect(),
+        prob.iter().map(|&p| inverse(p)).collect(),
+    ];
     // (rest-EAP, weight, answer, predicted probability) per person shown j.
     let mut people: Vec<(f64, f64, f64, f64)> = Vec::new();
     let mut rest = vec![0.0; q];
@@ -70,10 +76,9 @@ fn one_item(data: &Responses, j: usize, p: &Par, nodes: &Nodes, posts: &[f64]) -
         // Divide item j's likelihood back out of the posterior.
         let post = &posts[i * q..(i + 1) * q];
         let mut sum = 0.0;
-        for n in 0..q {
-            let lik = if c == 1 { prob[n] } else { 1.0 - prob[n] };
-            rest[n] = if lik > 0.0 { post[n] / lik } else { 0.0 };
-            sum += rest[n];
+        for ((r, p), v) in rest.iter_mut().zip(post).zip(&inv[c as usize]) {
+            *r = p * v;
+            sum += *r;
         }
         if sum <= 0.0 || !sum.is_finite() {
             continue;
