@@ -44,8 +44,18 @@ fn main() {
         }
     };
     let elapsed = start.elapsed();
-    let worst_a = fit.items.iter().zip(&truth).map(|(e, t)| (e.a - t.0).abs()).fold(0.0, f64::max);
-    let worst_b = fit.items.iter().zip(&truth).map(|(e, t)| (e.b - t.1).abs()).fold(0.0, f64::max);
+    let worst_a = fit
+        .items
+        .iter()
+        .zip(&truth)
+        .map(|(e, t)| (e.a - t.0).abs())
+        .fold(0.0, f64::max);
+    let worst_b = fit
+        .items
+        .iter()
+        .zip(&truth)
+        .map(|(e, t)| (e.b - t.1).abs())
+        .fold(0.0, f64::max);
     println!(
         "{people} people x {items} items: fitted in {:.2} s ({} EM cycles, converged: {}, {} nodes, {} threads available)",
         elapsed.as_secs_f64(),

@@ -50,8 +50,9 @@ pub struct ItemEstimate {
     pub b: f64,
     pub se_a: Option<f64>,
     pub se_b: Option<f64>,
-    /// The share of the people who were shown the item that answered right.
-    pub p_value: f64,
+    /// The share of the people who were shown the item that answered right
+    /// (classical test theory's "p-value", not a significance level).
+    pub share_right: f64,
     pub shown: f64,
     pub fit: Option<ItemFit>,
     /// Whether the estimates can be used as they are.
@@ -98,9 +99,8 @@ pub fn calibrate(data: &Responses, options: &FitOptions) -> Result<Calibration, 
     let threads = thread_count(options.threads, data.rows());
     let people = data.people().max(1.0);
     let started = std::time::Instant::now();
-    let em = |p: &[Par], counts: &[f64]| -> Vec<Par> {
-        (0..p.len()).map(|j| m_step(counts, j, &nodes, p[j])).collect()
-    };
+    let em =
+        |p: &[Par], counts: &[f64]| -> Vec<Par> { (0..p.len()).map(|j| m_step(counts, j, &nodes, p[j])).collect() };
     // EM accelerated by SQUAREM (Varadhan and Roland 2008, scheme S3): two
     // EM steps give a direction and a step length for an extrapolation,
     // which is kept only when it does not lower the likelihood. It cuts
@@ -133,7 +133,9 @@ pub fn calibrate(data: &Responses, options: &FitOptions) -> Result<Calibration, 
         let mut next = p2;
         if alpha < -1.0 {
             let x0 = flat(&params);
-            let jump: Vec<f64> = (0..x0.len()).map(|i| x0[i] - 2.0 * alpha * r[i] + alpha * alpha * v[i]).collect();
+            let jump: Vec<f64> = (0..x0.len())
+                .map(|i| x0[i] - 2.0 * alpha * r[i] + alpha * alpha * v[i])
+                .collect();
             let jumped = unflat(&jump);
             let ej = e_step(data, &jumped, &nodes, threads);
             if ej.loglik.is_finite() && ej.loglik >= e1.loglik {
@@ -167,7 +169,7 @@ pub fn calibrate(data: &Responses, options: &FitOptions) -> Result<Calibration, 
             b: -p.d / p.a,
             se_a: errors.se[j].map(|s| s.0),
             se_b: errors.se[j].map(|s| s.1),
-            p_value: if shown > 0.0 { right / shown } else { 0.0 },
+            share_right: if shown > 0.0 { right / shown } else { 0.0 },
             shown,
             fit,
             ok,
@@ -224,10 +226,21 @@ fn judge(p: &Par, se: Option<(f64, f64)>, fit: Option<&ItemFit>, shown: f64) -> 
         }
     }
     if p.a < 0.3 {
-        return (true, Some(format!("It discriminates weakly (a = {:.2}); it adds little to any test.", p.a)));
+        return (
+            true,
+            Some(format!(
+                "It discriminates weakly (a = {:.2}); it adds little to any test.",
+                p.a
+            )),
+        );
     }
     if shown < 200.0 {
-        return (true, Some(format!("Only {shown:.0} people were shown it, so its estimates are rough.")));
+        return (
+            true,
+            Some(format!(
+                "Only {shown:.0} people were shown it, so its estimates are rough."
+            )),
+        );
     }
     (true, None)
 }

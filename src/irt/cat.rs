@@ -203,7 +203,13 @@ pub fn stop_reason(rules: &Rules, state: &CatState) -> Option<StopReason> {
 
 /// The next item to give (a pool index), or `None` when no item is left.
 /// `uniform` in [0, 1) picks among the most informative items.
-pub fn next_item(pool: &[PoolItem], rules: &Rules, state: &CatState, exposure: &Exposure, uniform: f64) -> Option<usize> {
+pub fn next_item(
+    pool: &[PoolItem],
+    rules: &Rules,
+    state: &CatState,
+    exposure: &Exposure,
+    uniform: f64,
+) -> Option<usize> {
     let theta = state.estimate().theta;
     let total_share: f64 = rules.sections.iter().map(|s| s.1.max(0.0)).sum();
     let capped = |j: usize| match rules.exposure_cap {
@@ -221,7 +227,11 @@ pub fn next_item(pool: &[PoolItem], rules: &Rules, state: &CatState, exposure: &
         .enumerate()
         .map(|(s, (name, share))| {
             let given = state.given.iter().filter(|&&j| pool[j].section == *name).count() as f64;
-            let target = if total_share > 0.0 { share.max(0.0) / total_share } else { 0.0 };
+            let target = if total_share > 0.0 {
+                share.max(0.0) / total_share
+            } else {
+                0.0
+            };
             (target * (state.len() + 1) as f64 - given, s)
         })
         .collect();

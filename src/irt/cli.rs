@@ -60,7 +60,14 @@ pub fn run(command: IrtCommand) -> AppResult<()> {
     let json = match command {
         IrtCommand::Fit { file, freq_col, nodes } => {
             let data = parse_responses(&read(&file)?, freq_col.as_deref()).map_err(invalid)?;
-            let fit = calibrate(&data, &FitOptions { nodes, ..FitOptions::default() }).map_err(invalid)?;
+            let fit = calibrate(
+                &data,
+                &FitOptions {
+                    nodes,
+                    ..FitOptions::default()
+                },
+            )
+            .map_err(invalid)?;
             serde_json::to_string_pretty(&fit)
         }
         IrtCommand::Simulate {
@@ -78,7 +85,11 @@ pub fn run(command: IrtCommand) -> AppResult<()> {
             let pool = match (pool, generate) {
                 (Some(path), _) => parse_pool(&read(&path)?).map_err(invalid)?,
                 (None, Some(size)) if size > 0 => generate_pool(size, seed),
-                _ => return Err(AppError::BadRequest("give --pool FILE or --generate-pool N (N > 0)".into())),
+                _ => {
+                    return Err(AppError::BadRequest(
+                        "give --pool FILE or --generate-pool N (N > 0)".into(),
+                    ))
+                }
             };
             let mut rules = Rules::proportional(&pool, min_len, max_len, se_target);
             rules.randomesque = randomesque;

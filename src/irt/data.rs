@@ -19,7 +19,11 @@ impl Responses {
     /// `rows[i][j]` is person (or pattern) i's answer to item j; `None` when
     /// it was not shown. `weights` are frequency counts, one per row
     /// (all 1 when absent).
-    pub fn from_rows(names: Vec<String>, rows: &[Vec<Option<bool>>], weights: Option<Vec<f64>>) -> Result<Self, IrtError> {
+    pub fn from_rows(
+        names: Vec<String>,
+        rows: &[Vec<Option<bool>>],
+        weights: Option<Vec<f64>>,
+    ) -> Result<Self, IrtError> {
         let k = names.len();
         let mut cells = Vec::with_capacity(rows.len() * k);
         for (i, row) in rows.iter().enumerate() {
@@ -54,7 +58,9 @@ impl Responses {
             )));
         }
         if let Some(c) = cells.iter().find(|&&c| c > 1 && c != MISSING) {
-            return Err(IrtError::Input(format!("a response must be 0, 1 or not shown, not {c}")));
+            return Err(IrtError::Input(format!(
+                "a response must be 0, 1 or not shown, not {c}"
+            )));
         }
         if let Some((i, w)) = weights.iter().enumerate().find(|(_, w)| !(w.is_finite() && **w >= 0.0)) {
             return Err(IrtError::Input(format!(

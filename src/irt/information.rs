@@ -23,7 +23,13 @@ pub(crate) struct Errors {
 /// covariance; skipping those nodes makes 60-item fits several times faster.
 const NEGLIGIBLE: f64 = 1e-11;
 
-pub(crate) fn standard_errors(data: &Responses, params: &[Par], nodes: &Nodes, counts: &[f64], threads: usize) -> Errors {
+pub(crate) fn standard_errors(
+    data: &Responses,
+    params: &[Par],
+    nodes: &Nodes,
+    counts: &[f64],
+    threads: usize,
+) -> Errors {
     let k = params.len();
     let q = nodes.len();
     let dim = 2 * k;
@@ -272,10 +278,18 @@ impl Accumulator {
                     for n in 0..q {
                         c += pooled_p[p][n] * prob[u * q + n] * prob[v * q + n];
                     }
-                    *tp = self.both_right[p][u * k + v] - self.right_times_g[p][u * k + v] - self.right_times_g[p][v * k + u] + c;
+                    *tp = self.both_right[p][u * k + v]
+                        - self.right_times_g[p][u * k + v]
+                        - self.right_times_g[p][v * k + u]
+                        + c;
                 }
                 // Blocks (a_u, a_v) = T_2, (a_u, d_v) = (d_u, a_v) = T_1, (d_u, d_v) = T_0.
-                let cells = [(2 * u, 2 * v, t[2]), (2 * u, 2 * v + 1, t[1]), (2 * u + 1, 2 * v, t[1]), (2 * u + 1, 2 * v + 1, t[0])];
+                let cells = [
+                    (2 * u, 2 * v, t[2]),
+                    (2 * u, 2 * v + 1, t[1]),
+                    (2 * u + 1, 2 * v, t[1]),
+                    (2 * u + 1, 2 * v + 1, t[0]),
+                ];
                 // On the diagonal block (d_u, a_u) is the mirror of (a_u, d_u).
                 let skip = usize::from(u == v);
                 for (n, (r, c, value)) in cells.into_iter().enumerate() {

@@ -77,6 +77,12 @@ pub(crate) fn logistic(z: f64) -> f64 {
 /// ln P and ln(1 − P) for logit z, stable in both tails.
 pub(crate) fn log_logistic_pair(z: f64) -> (f64, f64) {
     // ln σ(z) = −ln(1 + e^(−z)); ln(1 − σ(z)) = ln σ(−z).
-    let softplus = |x: f64| if x > 0.0 { x + (-x).exp().ln_1p() } else { x.exp().ln_1p() };
+    let softplus = |x: f64| {
+        if x > 0.0 {
+            x + (-x).exp().ln_1p()
+        } else {
+            x.exp().ln_1p()
+        }
+    };
     (-softplus(-z), -softplus(z))
 }

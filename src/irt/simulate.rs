@@ -186,7 +186,11 @@ fn best_fixed_form(pool: &[PoolItem], rules: &Rules, len: usize) -> Vec<usize> {
         .sections
         .iter()
         .map(|(name, share)| {
-            let exact = if total > 0.0 { share.max(0.0) / total * len as f64 } else { 0.0 };
+            let exact = if total > 0.0 {
+                share.max(0.0) / total * len as f64
+            } else {
+                0.0
+            };
             (name.clone(), exact.floor() as usize, exact - exact.floor())
         })
         .collect();
@@ -201,7 +205,13 @@ fn best_fixed_form(pool: &[PoolItem], rules: &Rules, len: usize) -> Vec<usize> {
         left -= 1;
     }
     for (name, quota, _) in &quotas {
-        chosen.extend(ranked.iter().filter(|(_, j)| pool[*j].section == *name).take(*quota).map(|x| x.1));
+        chosen.extend(
+            ranked
+                .iter()
+                .filter(|(_, j)| pool[*j].section == *name)
+                .take(*quota)
+                .map(|x| x.1),
+        );
     }
     // Sections short of items, or items outside every section, fill up
     // with the best of the rest.

@@ -19,7 +19,10 @@ pub fn parse_responses(text: &str, freq_col: Option<&str>) -> Result<Responses, 
         .clone();
     let freq_index = match freq_col {
         Some(name) => Some(headers.iter().position(|h| h == name).ok_or_else(|| {
-            IrtError::Input(format!("there is no column '{name}' for the frequencies; the header row is {}", headers.iter().collect::<Vec<_>>().join(",")))
+            IrtError::Input(format!(
+                "there is no column '{name}' for the frequencies; the header row is {}",
+                headers.iter().collect::<Vec<_>>().join(",")
+            ))
         })?),
         None => None,
     };
@@ -51,9 +54,11 @@ pub fn parse_responses(text: &str, freq_col: Option<&str>) -> Result<Responses, 
             });
         }
         weights.push(match freq_index {
-            Some(c) => record[c].parse::<f64>().ok().filter(|w| w.is_finite() && *w >= 0.0).ok_or_else(|| {
-                IrtError::Input(format!("line {line}: frequency '{}' is not a count", &record[c]))
-            })?,
+            Some(c) => record[c]
+                .parse::<f64>()
+                .ok()
+                .filter(|w| w.is_finite() && *w >= 0.0)
+                .ok_or_else(|| IrtError::Input(format!("line {line}: frequency '{}' is not a count", &record[c])))?,
             None => 1.0,
         });
     }
@@ -89,7 +94,12 @@ pub fn parse_pool(text: &str) -> Result<Vec<PoolItem>, IrtError> {
                 .get(c)
                 .and_then(|v| v.parse::<f64>().ok())
                 .filter(|v| v.is_finite())
-                .ok_or_else(|| IrtError::Input(format!("line {line}: {what} '{}' is not a number", record.get(c).unwrap_or(""))))
+                .ok_or_else(|| {
+                    IrtError::Input(format!(
+                        "line {line}: {what} '{}' is not a number",
+                        record.get(c).unwrap_or("")
+                    ))
+                })
         };
         let item = PoolItem {
             id: record.get(id).unwrap_or("").to_string(),

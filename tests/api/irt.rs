@@ -21,7 +21,10 @@ fn irt_fit_prints_ltm_estimates_for_lsat6_as_json() {
     let ll = json["log_likelihood"].as_f64().unwrap();
     assert!((ll - -2466.653).abs() < 0.01, "{ll}");
     // ltm: (a, SE a, b, SE b) for items 1 and 3.
-    let expected = [(0, 0.8254, 0.2581, -3.3597, 0.8669), (2, 0.8905, 0.2326, -0.2799, 0.0997)];
+    let expected = [
+        (0, 0.8254, 0.2581, -3.3597, 0.8669),
+        (2, 0.8905, 0.2326, -0.2799, 0.0997),
+    ];
     for (j, a, se_a, b, se_b) in expected {
         let item = &json["items"][j];
         assert_eq!(item["item"], format!("item{}", j + 1));
@@ -44,11 +47,27 @@ fn irt_fit_without_freq_col_says_which_column_holds_counts() {
 
 #[test]
 fn irt_simulate_prints_adaptive_and_fixed_form_figures() {
-    let out = assay(&["irt", "simulate", "--generate-pool", "300", "--people", "300", "--seed", "3"]);
+    let out = assay(&[
+        "irt",
+        "simulate",
+        "--generate-pool",
+        "300",
+        "--people",
+        "300",
+        "--seed",
+        "3",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     for form in ["adaptive", "fixed_best", "fixed_random"] {
-        for key in ["correlation", "rmse", "mean_length", "max_exposure", "marginal_reliability", "squared_correlation"] {
+        for key in [
+            "correlation",
+            "rmse",
+            "mean_length",
+            "max_exposure",
+            "marginal_reliability",
+            "squared_correlation",
+        ] {
             assert!(json[form][key].as_f64().is_some(), "{form}.{key} in {json}");
         }
     }
@@ -63,12 +82,27 @@ fn irt_simulate_reads_a_pool_file() {
     let pool = dir.join("pool.csv");
     let mut text = String::from("id,section,a,b\n");
     for i in 0..60 {
-        text.push_str(&format!("q{i},{},{},{}\n", ["alpha", "beta"][i % 2], 0.8 + (i % 5) as f64 * 0.2, -2.0 + i as f64 / 15.0));
+        text.push_str(&format!(
+            "q{i},{},{},{}\n",
+            ["alpha", "beta"][i % 2],
+            0.8 + (i % 5) as f64 * 0.2,
+            -2.0 + i as f64 / 15.0
+        ));
     }
     std::fs::write(&pool, text).expect("write");
     let out = assay(&[
-        "irt", "simulate", "--pool", pool.to_str().unwrap(), "--people", "200", "--max-len", "15", "--min-len", "15",
-        "--fixed-len", "15",
+        "irt",
+        "simulate",
+        "--pool",
+        pool.to_str().unwrap(),
+        "--people",
+        "200",
+        "--max-len",
+        "15",
+        "--min-len",
+        "15",
+        "--fixed-len",
+        "15",
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");

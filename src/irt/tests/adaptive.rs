@@ -10,7 +10,13 @@ fn rules(pool: &[PoolItem], min_len: usize, max_len: usize, se_target: f64) -> R
 }
 
 /// Runs one test for a person of ability `theta`.
-fn one_test(pool: &[PoolItem], rules: &Rules, exposure: &mut Exposure, theta: f64, seed: u64) -> (CatState, StopReason) {
+fn one_test(
+    pool: &[PoolItem],
+    rules: &Rules,
+    exposure: &mut Exposure,
+    theta: f64,
+    seed: u64,
+) -> (CatState, StopReason) {
     let mut answers = SplitMix64::new(seed);
     let mut choices = SplitMix64::new(seed + 1);
     run_test(
@@ -98,12 +104,20 @@ fn next_item_is_the_most_informative_at_the_current_estimate() {
 fn sections_keep_their_target_shares_throughout_the_test() {
     let pool = generate_pool(300, 5);
     let mut rules = rules(&pool, 20, 20, 0.0);
-    rules.sections = vec![("numerical".into(), 2.0), ("verbal".into(), 1.0), ("logical".into(), 1.0)];
+    rules.sections = vec![
+        ("numerical".into(), 2.0),
+        ("verbal".into(), 1.0),
+        ("logical".into(), 1.0),
+    ];
     for seed in 0..10 {
         let (state, _) = one_test(&pool, &rules, &mut Exposure::new(pool.len()), 0.5, seed);
         let mut counts = [0usize; 3];
         for (n, &j) in state.given.iter().enumerate() {
-            let s = rules.sections.iter().position(|(name, _)| *name == pool[j].section).unwrap();
+            let s = rules
+                .sections
+                .iter()
+                .position(|(name, _)| *name == pool[j].section)
+                .unwrap();
             counts[s] += 1;
             let len = (n + 1) as f64;
             // Never more than one item off its share at any point.
@@ -163,8 +177,14 @@ fn adaptive_test_matches_a_random_40_item_form_with_half_the_items() {
     let sim = simulate_300(0.3, 4);
     assert!(sim.adaptive.mean_length <= 20.0, "{sim:#?}");
     assert!(sim.adaptive.max_exposure <= 0.25, "{sim:#?}");
-    assert!(sim.adaptive.squared_correlation >= sim.fixed_random.squared_correlation - 0.005, "{sim:#?}");
-    assert!(sim.adaptive.marginal_reliability >= sim.fixed_random.marginal_reliability - 0.005, "{sim:#?}");
+    assert!(
+        sim.adaptive.squared_correlation >= sim.fixed_random.squared_correlation - 0.005,
+        "{sim:#?}"
+    );
+    assert!(
+        sim.adaptive.marginal_reliability >= sim.fixed_random.marginal_reliability - 0.005,
+        "{sim:#?}"
+    );
     assert_eq!(sim.fixed_random.mean_length, 40.0);
 }
 
@@ -176,6 +196,9 @@ fn adaptive_test_matches_the_best_40_item_form_with_fewer_items() {
     let sim = simulate_300(0.24, 2);
     assert!(sim.adaptive.mean_length <= 32.0, "{sim:#?}");
     assert!(sim.adaptive.max_exposure <= 0.25, "{sim:#?}");
-    assert!(sim.adaptive.squared_correlation >= sim.fixed_best.squared_correlation - 0.005, "{sim:#?}");
+    assert!(
+        sim.adaptive.squared_correlation >= sim.fixed_best.squared_correlation - 0.005,
+        "{sim:#?}"
+    );
     assert!(sim.fixed_best.max_exposure == 1.0);
 }

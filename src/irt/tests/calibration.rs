@@ -23,7 +23,14 @@ fn lsat6() -> Responses {
 fn gauss_hermite_nodes_integrate_normal_moments_exactly() {
     for n in [21, 41, 61] {
         let nodes = gauss_hermite_normal(n);
-        let moment = |k: i32| nodes.theta.iter().zip(&nodes.weight).map(|(t, w)| w * t.powi(k)).sum::<f64>();
+        let moment = |k: i32| {
+            nodes
+                .theta
+                .iter()
+                .zip(&nodes.weight)
+                .map(|(t, w)| w * t.powi(k))
+                .sum::<f64>()
+        };
         assert!((moment(0) - 1.0).abs() < 1e-12, "n = {n}");
         assert!(moment(1).abs() < 1e-12);
         assert!((moment(2) - 1.0).abs() < 1e-10);
@@ -39,7 +46,11 @@ fn lsat6_is_read_as_1000_people_with_the_published_item_proportions() {
     assert_eq!(data.items(), 5);
     assert_eq!(data.people(), 1000.0);
     let fit = calibrate(&data, &FitOptions::default()).unwrap();
-    let shares: Vec<f64> = fit.items.iter().map(|i| (i.p_value * 1000.0).round() / 1000.0).collect();
+    let shares: Vec<f64> = fit
+        .items
+        .iter()
+        .map(|i| (i.share_right * 1000.0).round() / 1000.0)
+        .collect();
     assert_eq!(shares, vec![0.924, 0.709, 0.553, 0.763, 0.870]);
 }
 
@@ -55,7 +66,11 @@ fn lsat6_reproduces_ltm_estimates_standard_errors_and_log_likelihood() {
         )
         .unwrap();
         assert!(fit.converged, "{nodes} nodes: {:?}", fit.notes);
-        assert!((fit.log_likelihood - -2466.653).abs() < 0.01, "{nodes} nodes: {}", fit.log_likelihood);
+        assert!(
+            (fit.log_likelihood - -2466.653).abs() < 0.01,
+            "{nodes} nodes: {}",
+            fit.log_likelihood
+        );
         for (item, &(b, se_b, a, se_a)) in fit.items.iter().zip(&LTM) {
             let msg = format!("{nodes} nodes, {item:?}");
             assert!((item.a - a).abs() < 0.01, "{msg}");
@@ -201,7 +216,11 @@ fn a_miskeyed_item_is_flagged_with_a_sentence() {
     let item = &fit.items[4];
     assert!(!item.ok);
     assert!(item.note.as_deref().unwrap().contains("check the key"), "{item:?}");
-    assert!(fit.items.iter().enumerate().all(|(j, i)| j == 4 || i.ok), "{:?}", fit.items);
+    assert!(
+        fit.items.iter().enumerate().all(|(j, i)| j == 4 || i.ok),
+        "{:?}",
+        fit.items
+    );
 }
 
 #[test]

@@ -1,2 +1,2 @@
-mod calibration;
 mod adaptive;
+mod calibration;
