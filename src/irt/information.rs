@@ -171,8 +171,8 @@ impl Accumulator {
         }
         self.right.clear();
         self.right.extend((0..k).filter(|&j| row[j] == 1));
-        for p in 0..3 {
-            let wm = w * m[p];
+        for (p, mp) in m.iter().enumerate() {
+            let wm = w * mp;
             for (x, &u) in self.right.iter().enumerate() {
                 let out = &mut self.right_times_g[p][u * k..(u + 1) * k];
                 for (o, g) in out.iter_mut().zip(&self.g[p]) {
@@ -185,8 +185,8 @@ impl Accumulator {
         }
         // s̄ = (y_u M_1 − g_1[u], y_u M_0 − g_0[u]) per item.
         let dim = 2 * k;
-        for u in 0..k {
-            let y = row[u] as f64;
+        for (u, &cell) in row.iter().enumerate() {
+            let y = cell as f64;
             self.mean[2 * u] = y * m[1] - self.g[1][u];
             self.mean[2 * u + 1] = y * m[0] - self.g[0][u];
         }
@@ -263,13 +263,11 @@ impl Accumulator {
             }
         }
         // T_p[u][v] = Σ w Σ_q π θ^p e_u e_v for complete rows.
-        let mut pooled_p = [vec![0.0; q], vec![0.0; q], vec![0.0; q]];
-        for n in 0..q {
-            let t = nodes.theta[n];
-            pooled_p[0][n] = self.pooled[n];
-            pooled_p[1][n] = self.pooled[n] * t;
-            pooled_p[2][n] = self.pooled[n] * t * t;
-        }
+        let pooled_p: [Vec<f64>; 3] = [
+            self.pooled.clone(),
+            self.pooled.iter().zip(&nodes.theta).map(|(n, t)| n * t).collect(),
+            self.pooled.iter().zip(&nodes.theta).map(|(n, t)| n * t * t).collect(),
+        ];
         for u in 0..k {
             for v in u..k {
                 let mut t = [0.0; 3];
