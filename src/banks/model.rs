@@ -156,6 +156,12 @@ pub struct ParsedQuestion {
     pub body: QuestionBody,
     /// General feedback: a one-line explanation of the key.
     pub explanation: Option<String>,
+    /// Calibrated 2PL discrimination and difficulty (`assay irt fit`), on
+    /// the θ ~ N(0, 1) logistic metric; both or neither.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub irt_a: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub irt_b: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -36,6 +36,12 @@ pub fn content_hash(q: &ParsedQuestion) -> String {
         "body": q.body,
         "explanation": q.explanation,
     });
+    // Parameters are part of a version, but only added to the fingerprint
+    // when present so versions stored before they existed keep their hash.
+    let mut canonical = canonical;
+    if let (Some(a), Some(b)) = (q.irt_a, q.irt_b) {
+        canonical["irt"] = serde_json::json!([a, b]);
+    }
     to_hex(&Sha256::digest(canonical.to_string().as_bytes()))
 }
 

@@ -167,6 +167,8 @@ fn finish(question: Pending, answer: &str, error: &mut impl FnMut(String)) -> Op
             options: keyed_options(question.choices, &[key]),
         },
         explanation: None,
+        irt_a: None,
+        irt_b: None,
     })
 }
 

@@ -160,6 +160,8 @@ mod tests {
             stem_format: TextFormat::Plain,
             body,
             explanation: None,
+            irt_a: None,
+            irt_b: None,
         }
     }
 

@@ -50,6 +50,8 @@ struct Meta {
     difficulty: Option<Difficulty>,
     points: Option<f64>,
     tags: Vec<String>,
+    irt_a: Option<f64>,
+    irt_b: Option<f64>,
     /// The comment had an error, so its question must not be imported.
     failed: bool,
 }
@@ -106,6 +108,8 @@ fn finish_block(
         q.difficulty = meta.difficulty.unwrap_or_default();
         q.points = meta.points.unwrap_or(1.0);
         q.tags = meta.tags;
+        q.irt_a = meta.irt_a;
+        q.irt_b = meta.irt_b;
         outcome.questions.push(q);
     }
 }
@@ -244,6 +248,8 @@ fn question(units: &[Unit], first_line: usize, diagnostics: &mut Vec<Diagnostic>
         stem_format,
         body,
         explanation,
+        irt_a: None,
+        irt_b: None,
     })
 }
 
@@ -298,10 +304,22 @@ fn read_meta(fields: &str, line: usize, diagnostics: &mut Vec<Diagnostic>) -> Me
                 let tags: Vec<String> = split_escaped(value, ',').iter().map(|t| unescape(t)).collect();
                 meta.tags = clean_tags(tags.iter().map(String::as_str));
             }
+            key @ ("irt_a" | "irt_b") => match parse_number(&unescape(value)) {
+                Some(v) if key == "irt_a" => meta.irt_a = Some(v),
+                Some(v) => meta.irt_b = Some(v),
+                None => error(format!("{key} \"{}\" is not a number", value.trim())),
+            },
             other => diagnostics.push(Diagnostic::warning(
                 line,
                 format!("the assay comment has an unknown field \"{}\"; it was ignored", other),
             )),
+        }
+    }
+    match super::numbers::irt_parameters(meta.irt_a, meta.irt_b) {
+        Ok((a, b)) => (meta.irt_a, meta.irt_b) = (a, b),
+        Err(message) => {
+            meta.failed = true;
+            diagnostics.push(Diagnostic::error(line, message));
         }
     }
     meta

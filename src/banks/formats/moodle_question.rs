@@ -174,6 +174,8 @@ impl Question<'_> {
             stem_format,
             body,
             explanation: explanation.and_then(|e| optional_text(&e)),
+            irt_a: None,
+            irt_b: None,
         })
     }
 

@@ -33,6 +33,8 @@ const QUESTION_KEYS: &[&str] = &[
     "tolerance",
     "answers",
     "explanation",
+    "irt_a",
+    "irt_b",
 ];
 
 pub(crate) fn read(input: &str) -> ParseOutcome {
@@ -183,6 +185,15 @@ impl Reader<'_> {
         });
         let name = get("name").and_then(|v| self.text(v, "name"));
         let explanation = get("explanation").and_then(|v| self.text(v, "explanation"));
+        let irt_a = get("irt_a").and_then(|v| self.number(v, "irt_a"));
+        let irt_b = get("irt_b").and_then(|v| self.number(v, "irt_b"));
+        let (irt_a, irt_b) = match super::numbers::irt_parameters(irt_a, irt_b) {
+            Ok(pair) => pair,
+            Err(message) => {
+                self.error(header.clone(), message);
+                (None, None)
+            }
+        };
         let body = question_type.and_then(|t| self.body(t, table, &header));
         if self.diagnostics.len() > errors_before {
             return None;
@@ -199,6 +210,8 @@ impl Reader<'_> {
             stem_format: stem_format.unwrap_or_default(),
             body: body?,
             explanation: explanation.and_then(|e| optional_text(&e)),
+            irt_a,
+            irt_b,
         })
     }
 

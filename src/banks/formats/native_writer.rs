@@ -95,6 +95,10 @@ fn write_question(out: &mut String, q: &ParsedQuestion, category_shared: bool) {
     if let Some(explanation) = &q.explanation {
         field("explanation", string(explanation));
     }
+    if let (Some(a), Some(b)) = (q.irt_a, q.irt_b) {
+        field("irt_a", toml_float(a));
+        field("irt_b", toml_float(b));
+    }
 }
 
 fn array(items: impl Iterator<Item = String>) -> String {
