@@ -109,3 +109,40 @@ fn irt_simulate_reads_a_pool_file() {
     assert_eq!(json["pool_size"], 60);
     assert_eq!(json["adaptive"]["mean_length"].as_f64(), Some(15.0));
 }
+
+#[test]
+fn calibrated_parameters_are_stored_with_the_version_and_exported() {
+    let dir = std::env::temp_dir().join(format!("assay-irt-bank-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db = format!("sqlite://{}", dir.join("bank.db").display());
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_assay"))
+            .args(args)
+            .env("DATABASE_URL", &db)
+            .output()
+            .expect("run assay")
+    };
+    let bank = dir.join("calibrated.csv");
+    let write = |a: &str| {
+        std::fs::write(
+            &bank,
+            format!("id,type,stem,option_a,option_b,answer,irt_a,irt_b\nq1,single_choice,Two plus two?,4,5,A,{a},-0.75\n"),
+        )
+        .expect("write")
+    };
+    write("1.5");
+    let out = run(&["bank", "import", bank.to_str().unwrap(), "--bank", "Calibrated"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let export = run(&["bank", "export", "Calibrated", "--format", "toml"]);
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let toml = String::from_utf8_lossy(&export.stdout);
+    assert!(toml.contains("irt_a = 1.5") && toml.contains("irt_b = -0.75"), "{toml}");
+    // New parameters are a new version of the question.
+    write("1.6");
+    let out = run(&["bank", "import", bank.to_str().unwrap(), "--bank", "Calibrated"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 updated"), "{}", String::from_utf8_lossy(&out.stdout));
+    let export = run(&["bank", "export", "Calibrated", "--format", "gift"]);
+    assert!(String::from_utf8_lossy(&export.stdout).contains("irt_a=1.6; irt_b=-0.75"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
