@@ -126,7 +126,9 @@ fn calibrated_parameters_are_stored_with_the_version_and_exported() {
     let write = |a: &str| {
         std::fs::write(
             &bank,
-            format!("id,type,stem,option_a,option_b,answer,irt_a,irt_b\nq1,single_choice,Two plus two?,4,5,A,{a},-0.75\n"),
+            format!(
+                "id,type,stem,option_a,option_b,answer,irt_a,irt_b\nq1,single_choice,Two plus two?,4,5,A,{a},-0.75\n"
+            ),
         )
         .expect("write")
     };
@@ -141,7 +143,11 @@ fn calibrated_parameters_are_stored_with_the_version_and_exported() {
     write("1.6");
     let out = run(&["bank", "import", bank.to_str().unwrap(), "--bank", "Calibrated"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("1 updated"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 updated"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let export = run(&["bank", "export", "Calibrated", "--format", "gift"]);
     assert!(String::from_utf8_lossy(&export.stdout).contains("irt_a=1.6; irt_b=-0.75"));
     let _ = std::fs::remove_dir_all(&dir);

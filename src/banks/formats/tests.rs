@@ -233,9 +233,17 @@ fn irt_parameters_come_in_pairs_with_a_positive_discrimination() {
         let text = format!("id,type,stem,option_a,option_b,answer,irt_a,irt_b\n{row}");
         let outcome = read(Format::Csv, &text, &ParseOptions::default());
         assert!(outcome.has_errors(), "{row}");
-        assert!(outcome.diagnostics.iter().any(|d| d.message.contains(says)), "{:?}", outcome.diagnostics);
+        assert!(
+            outcome.diagnostics.iter().any(|d| d.message.contains(says)),
+            "{:?}",
+            outcome.diagnostics
+        );
     }
     let toml = "[[question]]\ntype = \"true_false\"\nstem = \"Sky is blue\"\nanswer = true\nirt_b = 0.3\n";
     let outcome = read(Format::Toml, toml, &ParseOptions::default());
-    assert!(outcome.diagnostics.iter().any(|d| d.message.contains("give both")), "{:?}", outcome.diagnostics);
+    assert!(
+        outcome.diagnostics.iter().any(|d| d.message.contains("give both")),
+        "{:?}",
+        outcome.diagnostics
+    );
 }
