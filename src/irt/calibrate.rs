@@ -69,7 +69,7 @@ pub struct Calibration {
     pub log_likelihood: f64,
     pub people: f64,
     pub quadrature_nodes: usize,
-    /// Accelerated EM cycles, each of up to four E-steps.
+    /// Accelerated EM cycles, each of up to three E-steps.
     pub iterations: usize,
     pub converged: bool,
     /// Largest absolute gradient of the log-likelihood at the estimates.
