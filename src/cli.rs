@@ -119,13 +119,15 @@ fn init_tracing() {
 }
 
 fn run(cli: Cli) -> AppResult<()> {
-    // Needs no database or configuration.
-    if let Command::Irt { command } = cli.command {
-        return crate::irt::cli::run(command);
-    }
+    // The IRT commands need no database or configuration (so no warning
+    // about a missing SECRET_KEY either).
+    let command = match cli.command {
+        Command::Irt { command } => return crate::irt::cli::run(command),
+        other => other,
+    };
     let config = Config::from_args(&cli.config)?;
-    match cli.command {
-        Command::Irt { .. } => Ok(()),
+    match command {
+        Command::Irt { command } => crate::irt::cli::run(command),
         Command::Migrate => {
             let pool = crate::db::open_pool(&config.database_url, 1)?;
             let mut conn = pool.get()?;
