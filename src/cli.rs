@@ -46,6 +46,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::banks::cli::BankCommand,
     },
+    /// Item response theory: calibrate items, simulate adaptive tests.
+    Irt {
+        #[command(subcommand)]
+        command: crate::irt::cli::IrtCommand,
+    },
     /// Email notices in the outbox.
     Notices {
         #[command(subcommand)]
@@ -114,8 +119,15 @@ fn init_tracing() {
 }
 
 fn run(cli: Cli) -> AppResult<()> {
+    // The IRT commands need no database or configuration (so no warning
+    // about a missing SECRET_KEY either).
+    let command = match cli.command {
+        Command::Irt { command } => return crate::irt::cli::run(command),
+        other => other,
+    };
     let config = Config::from_args(&cli.config)?;
-    match cli.command {
+    match command {
+        Command::Irt { command } => crate::irt::cli::run(command),
         Command::Migrate => {
             let pool = crate::db::open_pool(&config.database_url, 1)?;
             let mut conn = pool.get()?;

@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod drives;
 pub mod error;
+pub mod irt;
 pub mod notices;
 pub mod reports;
 pub mod routing;

@@ -280,6 +280,12 @@ pub struct ParsedQuestion {
     /// What a Moodle format carries beyond the fields above.
     #[serde(default, skip_serializing_if = "QuestionExtras::is_empty")]
     pub extras: QuestionExtras,
+    /// Calibrated 2PL discrimination and difficulty (`assay irt fit`), on
+    /// the θ ~ N(0, 1) logistic metric; both or neither.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub irt_a: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub irt_b: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -50,6 +50,8 @@ pub struct VersionRow {
     pub content_hash: String,
     pub quarantined: bool,
     pub quarantine_reason: Option<String>,
+    pub irt_a: Option<f64>,
+    pub irt_b: Option<f64>,
     pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
 }
@@ -70,6 +72,8 @@ pub struct NewVersion<'a> {
     pub explanation: Option<&'a str>,
     pub content_hash: String,
     pub quarantined: bool,
+    pub irt_a: Option<f64>,
+    pub irt_b: Option<f64>,
     pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
 }
@@ -132,6 +136,8 @@ impl<'a> NewVersion<'a> {
             explanation: q.explanation.as_deref(),
             content_hash: super::store::content_hash(q),
             quarantined: false,
+            irt_a: q.irt_a,
+            irt_b: q.irt_b,
             created_by,
             created_at: now,
         })
@@ -157,6 +163,8 @@ impl VersionRow {
             body,
             explanation: self.explanation.clone(),
             extras,
+            irt_a: self.irt_a,
+            irt_b: self.irt_b,
         })
     }
 

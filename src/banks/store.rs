@@ -43,6 +43,11 @@ pub fn content_hash(q: &ParsedQuestion) -> String {
             map.insert("extras".to_owned(), serde_json::json!(q.extras));
         }
     }
+    // Parameters are part of a version, but only added to the fingerprint
+    // when present so versions stored before they existed keep their hash.
+    if let (Some(a), Some(b)) = (q.irt_a, q.irt_b) {
+        canonical["irt"] = serde_json::json!([a, b]);
+    }
     to_hex(&Sha256::digest(canonical.to_string().as_bytes()))
 }
 

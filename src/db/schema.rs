@@ -151,6 +151,8 @@ diesel::table! {
         quarantine_reason -> Nullable<Text>,
         created_by -> Nullable<Integer>,
         created_at -> Timestamp,
+        irt_a -> Nullable<Double>,
+        irt_b -> Nullable<Double>,
     }
 }
 

@@ -10,6 +10,7 @@ mod browser;
 mod durability;
 mod edges;
 mod helpers;
+mod irt;
 mod notices;
 mod pages;
 mod platform;

@@ -168,6 +168,8 @@ fn finish(question: Pending, answer: &str, error: &mut impl FnMut(String)) -> Op
         },
         explanation: None,
         extras: Default::default(),
+        irt_a: None,
+        irt_b: None,
     })
 }
 

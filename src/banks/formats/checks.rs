@@ -184,6 +184,8 @@ mod tests {
             body,
             explanation: None,
             extras: Default::default(),
+            irt_a: None,
+            irt_b: None,
         }
     }
 

@@ -52,6 +52,8 @@ struct Meta {
     tags: Vec<String>,
     /// What GIFT has no syntax for, as Assay's writer keeps it (`extras=…`).
     extras: Option<QuestionExtras>,
+    irt_a: Option<f64>,
+    irt_b: Option<f64>,
     /// The comment had an error, so its question must not be imported.
     failed: bool,
 }
@@ -113,6 +115,8 @@ fn finish_block(
         if let Some(extras) = meta.extras {
             q.extras = overlay(q.extras, extras);
         }
+        q.irt_a = meta.irt_a;
+        q.irt_b = meta.irt_b;
         outcome.questions.push(q);
     }
 }
@@ -265,6 +269,8 @@ fn question(units: &[Unit], first_line: usize, diagnostics: &mut Vec<Diagnostic>
         body: block.body,
         explanation: block.explanation,
         extras: block.extras,
+        irt_a: None,
+        irt_b: None,
     })
 }
 
@@ -397,10 +403,22 @@ fn read_meta(fields: &str, line: usize, meta: &mut Meta, diagnostics: &mut Vec<D
                 Ok(extras) => meta.extras = Some(extras),
                 Err(e) => error(format!("extras in the assay comment cannot be read: {e}")),
             },
+            key @ ("irt_a" | "irt_b") => match parse_number(&unescape(value)) {
+                Some(v) if key == "irt_a" => meta.irt_a = Some(v),
+                Some(v) => meta.irt_b = Some(v),
+                None => error(format!("{key} \"{}\" is not a number", value.trim())),
+            },
             other => diagnostics.push(Diagnostic::warning(
                 line,
                 format!("the assay comment has an unknown field \"{}\"; it was ignored", other),
             )),
+        }
+    }
+    match super::numbers::irt_parameters(meta.irt_a, meta.irt_b) {
+        Ok((a, b)) => (meta.irt_a, meta.irt_b) = (a, b),
+        Err(message) => {
+            meta.failed = true;
+            diagnostics.push(Diagnostic::error(line, message));
         }
     }
 }

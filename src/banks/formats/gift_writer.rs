@@ -1,6 +1,6 @@
 //! Writes questions as GIFT that Moodle imports and that `gift::read` reads
 //! back to the same questions. What GIFT cannot say (id, difficulty, points,
-//! tags) goes into a `// assay:` comment before each question.
+//! tags, calibrated irt_a and irt_b) goes into a `// assay:` comment before each question.
 
 use std::fmt::Write as _;
 
@@ -56,6 +56,9 @@ fn write_question(out: &mut String, q: &ParsedQuestion) {
     }
     if !moodle.is_empty() {
         let _ = writeln!(out, "// {}", moodle.join(" "));
+    }
+    if let (Some(a), Some(b)) = (q.irt_a, q.irt_b) {
+        meta.push(format!("irt_a={}; irt_b={}", plain_number(a), plain_number(b)));
     }
     let _ = writeln!(out, "// assay: {}", meta.join("; "));
     if let Some(name) = &q.name {

@@ -340,6 +340,30 @@ impl Question<'_> {
             })?,
             None => Difficulty::Medium,
         };
+        // Calibrated 2PL parameters, in elements Moodle's importer ignores,
+        // as Assay's writer puts them.
+        let irt = |name: &str| {
+            element
+                .child(name)
+                .map(|e| (e, super::numbers::parse_number(e.text.trim())))
+        };
+        let mut irt_value = |name: &str| match irt(name) {
+            Some((_, Some(v))) => Some(v),
+            Some((e, None)) => {
+                let message = format!("<{name}> is a number, not \"{}\"", e.text.trim());
+                self.error(e, message);
+                None
+            }
+            None => None,
+        };
+        let (irt_a, irt_b) = (irt_value("irt_a"), irt_value("irt_b"));
+        let (irt_a, irt_b) = match super::numbers::irt_parameters(irt_a, irt_b) {
+            Ok(pair) => pair,
+            Err(message) => {
+                self.error(element, message);
+                (None, None)
+            }
+        };
         Some(ParsedQuestion {
             line: self.line(element),
             external_id: element.child("idnumber").and_then(|i| optional_text(&i.text)),
@@ -353,6 +377,8 @@ impl Question<'_> {
             body,
             explanation: explanation.map(|e| e.text),
             extras: extras.normalised(),
+            irt_a,
+            irt_b,
         })
     }
 

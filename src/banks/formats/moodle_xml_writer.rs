@@ -1,6 +1,6 @@
 //! Writes questions as Moodle XML that Moodle imports and that
 //! `moodle_xml::read` reads back to the same questions. Every text goes in
-//! CDATA with its format; what Moodle has no element for (difficulty) is
+//! CDATA with its format; what Moodle has no element for (difficulty, calibrated IRT parameters) is
 //! written as an element Moodle's importer ignores.
 
 use std::fmt::Write as _;
@@ -72,6 +72,9 @@ fn write_question(out: &mut String, q: &ParsedQuestion) {
     }
     if q.difficulty != Difficulty::Medium {
         let _ = writeln!(out, "    <difficulty>{}</difficulty>", q.difficulty.as_str());
+    }
+    if let (Some(a), Some(b)) = (q.irt_a, q.irt_b) {
+        let _ = writeln!(out, "    <irt_a>{a}</irt_a>\n    <irt_b>{b}</irt_b>");
     }
     let extra = |i: usize| q.extras.answer(i).cloned().unwrap_or_default();
     match &q.body {

@@ -34,6 +34,8 @@ const QUESTION_KEYS: &[&str] = &[
     "answers",
     "explanation",
     "moodle",
+    "irt_a",
+    "irt_b",
 ];
 
 pub(crate) fn read(input: &str) -> ParseOutcome {
@@ -198,6 +200,15 @@ impl Reader<'_> {
                 }
             }
         });
+        let irt_a = get("irt_a").and_then(|v| self.number(v, "irt_a"));
+        let irt_b = get("irt_b").and_then(|v| self.number(v, "irt_b"));
+        let (irt_a, irt_b) = match super::numbers::irt_parameters(irt_a, irt_b) {
+            Ok(pair) => pair,
+            Err(message) => {
+                self.error(header.clone(), message);
+                (None, None)
+            }
+        };
         let body = question_type.and_then(|t| self.body(t, table, &header));
         if self.diagnostics.len() > errors_before {
             return None;
@@ -215,6 +226,8 @@ impl Reader<'_> {
             body: body?,
             explanation: explanation.and_then(|e| optional_text(&e)),
             extras: extras.unwrap_or_default(),
+            irt_a,
+            irt_b,
         })
     }
 

@@ -101,6 +101,10 @@ fn write_question(out: &mut String, q: &ParsedQuestion, category_shared: bool) {
             field("moodle", string(&json));
         }
     }
+    if let (Some(a), Some(b)) = (q.irt_a, q.irt_b) {
+        field("irt_a", toml_float(a));
+        field("irt_b", toml_float(b));
+    }
 }
 
 fn array(items: impl Iterator<Item = String>) -> String {

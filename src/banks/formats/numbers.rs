@@ -78,6 +78,19 @@ pub(crate) fn toml_float(value: f64) -> String {
     }
 }
 
+/// Checks a question's calibrated 2PL parameters (`irt_a`, `irt_b`): both
+/// or neither, a positive (a negative discrimination means a wrong key).
+pub(crate) fn irt_parameters(a: Option<f64>, b: Option<f64>) -> Result<(Option<f64>, Option<f64>), String> {
+    match (a, b) {
+        (None, None) => Ok((None, None)),
+        (Some(a), Some(b)) if a > 0.0 && a.is_finite() && b.is_finite() => Ok((Some(a), Some(b))),
+        (Some(a), Some(_)) => Err(format!(
+            "irt_a {a} is not a positive number; a calibrated discrimination is above 0 (a negative one means the key is wrong)"
+        )),
+        _ => Err("irt_a and irt_b go together: give both calibrated parameters or neither".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

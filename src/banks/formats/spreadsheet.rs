@@ -12,7 +12,7 @@ use crate::banks::model::{
 };
 
 const OPTION_COLUMNS: [&str; 6] = ["option_a", "option_b", "option_c", "option_d", "option_e", "option_f"];
-const OTHER_COLUMNS: [&str; 9] = [
+const OTHER_COLUMNS: [&str; 11] = [
     "id",
     "type",
     "category",
@@ -22,6 +22,8 @@ const OTHER_COLUMNS: [&str; 9] = [
     "answer",
     "explanation",
     "tags",
+    "irt_a",
+    "irt_b",
 ];
 
 /// Which field of a record holds each known column.
@@ -171,6 +173,18 @@ fn row(
             1.0
         }),
     };
+    let mut parameter = |name: &str| match cell(name) {
+        "" => None,
+        text => parse_number(text).or_else(|| {
+            error(format!("{name} \"{text}\" is not a number"));
+            None
+        }),
+    };
+    let (irt_a, irt_b) = (parameter("irt_a"), parameter("irt_b"));
+    let (irt_a, irt_b) = super::numbers::irt_parameters(irt_a, irt_b).unwrap_or_else(|message| {
+        error(message);
+        (None, None)
+    });
     // Letters follow the columns, so a gap (option_c empty) keeps D as D.
     let options: Vec<(usize, String)> = OPTION_COLUMNS
         .iter()
@@ -214,6 +228,8 @@ fn row(
         body: body?,
         explanation: optional_text(cell("explanation")),
         extras: Default::default(),
+        irt_a,
+        irt_b,
     })
 }
 

@@ -92,7 +92,7 @@ fn gift_writer_output_looks_like_the_format() {
     let text = write_gift(&fixture()[..1]);
     let expected = "$CATEGORY: Aptitude/Quantitative\n\n\
         // [id:quant-001] [tag:percentages] [tag:ratios]\n\
-        // assay: difficulty=hard; points=2\n\
+        // assay: difficulty=hard; points=2; irt_a=1.234567890123; irt_b=-0.4\n\
         ::Percent rise \\:\\: part 1::A premium rises from 1,200 to 1,500.\\nBy what percent did it rise? \
         {~20%#Too low\\: that is 300 / 1,500. =25%#Right ~30% ~15% ####300 / 1,200 \\= 25%.\\n\\nSecond paragraph.}\n\n";
     assert_eq!(text, expected);
@@ -229,4 +229,47 @@ fn shipped_banks_read_cleanly_and_survive_every_writer() {
             path.display()
         );
     }
+}
+
+#[test]
+fn csv_bank_carries_calibrated_irt_parameters() {
+    let text = "id,type,stem,option_a,option_b,answer,irt_a,irt_b\n\
+        q1,single_choice,Two plus two?,4,5,A,1.25,-0.5\n\
+        q2,single_choice,Three plus three?,6,7,A,,\n";
+    let outcome = reread(Format::Csv, text);
+    assert_eq!(outcome.questions[0].irt_a, Some(1.25));
+    assert_eq!(outcome.questions[0].irt_b, Some(-0.5));
+    assert_eq!(outcome.questions[1].irt_a, None);
+    // The TOML written from it carries them on, unchanged.
+    let toml = write_toml("b", &outcome.questions);
+    assert!(toml.contains("irt_a = 1.25") && toml.contains("irt_b = -0.5"), "{toml}");
+    assert_eq!(
+        without_lines(&reread(Format::Toml, &toml).questions),
+        without_lines(&outcome.questions)
+    );
+}
+
+#[test]
+fn irt_parameters_come_in_pairs_with_a_positive_discrimination() {
+    for (row, says) in [
+        ("q1,single_choice,Two?,4,5,A,1.25,\n", "give both"),
+        ("q1,single_choice,Two?,4,5,A,-0.7,0.2\n", "key is wrong"),
+        ("q1,single_choice,Two?,4,5,A,abc,0.2\n", "not a number"),
+    ] {
+        let text = format!("id,type,stem,option_a,option_b,answer,irt_a,irt_b\n{row}");
+        let outcome = read(Format::Csv, &text, &ParseOptions::default());
+        assert!(outcome.has_errors(), "{row}");
+        assert!(
+            outcome.diagnostics.iter().any(|d| d.message.contains(says)),
+            "{:?}",
+            outcome.diagnostics
+        );
+    }
+    let toml = "[[question]]\ntype = \"true_false\"\nstem = \"Sky is blue\"\nanswer = true\nirt_b = 0.3\n";
+    let outcome = read(Format::Toml, toml, &ParseOptions::default());
+    assert!(
+        outcome.diagnostics.iter().any(|d| d.message.contains("give both")),
+        "{:?}",
+        outcome.diagnostics
+    );
 }

@@ -37,6 +37,8 @@ fn question(id: Option<&str>, stem: &str, body: QuestionBody) -> ParsedQuestion 
         body,
         explanation: None,
         extras: Default::default(),
+        irt_a: None,
+        irt_b: None,
     }
 }
 
@@ -61,6 +63,8 @@ pub(super) fn fixture() -> Vec<ParsedQuestion> {
             points: 2.0,
             tags: vec!["percentages".into(), "ratios".into()],
             explanation: Some("300 / 1,200 = 25%.\n\nSecond paragraph.".into()),
+            irt_a: Some(1.234_567_890_123),
+            irt_b: Some(-0.4),
             ..question(
                 Some("quant-001"),
                 "A premium rises from 1,200 to 1,500.\nBy what percent did it rise?",
@@ -222,6 +226,8 @@ pub(super) fn fixture() -> Vec<ParsedQuestion> {
         ParsedQuestion {
             stem_format: TextFormat::Markdown,
             explanation: Some("Look for **ledger**, *journal*.".into()),
+            irt_a: None,
+            irt_b: None,
             ..question(
                 Some("essay-1"),
                 "Discuss **ledgers**\n\n- one\n- two",

@@ -1,0 +1,2 @@
+ALTER TABLE question_versions DROP COLUMN irt_b;
+ALTER TABLE question_versions DROP COLUMN irt_a;

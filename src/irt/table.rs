@@ -1,0 +1,122 @@
+//! Reading the CSV files the IRT commands take, from text (the caller
+//! reads the file): response matrices and item pools.
+
+use super::cat::PoolItem;
+use super::data::{Responses, MISSING};
+use super::IrtError;
+
+/// A response matrix: a header row of item names, then one row per person
+/// (or response pattern) with 0, 1 or an empty cell (not shown; `NA` too).
+/// With `freq_col`, that column holds each row's count of people.
+pub fn parse_responses(text: &str, freq_col: Option<&str>) -> Result<Responses, IrtError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| IrtError::Input(format!("cannot read the header row: {e}")))?
+        .clone();
+    let freq_index = match freq_col {
+        Some(name) => Some(headers.iter().position(|h| h == name).ok_or_else(|| {
+            IrtError::Input(format!(
+                "there is no column '{name}' for the frequencies; the header row is {}",
+                headers.iter().collect::<Vec<_>>().join(",")
+            ))
+        })?),
+        None => None,
+    };
+    let items: Vec<usize> = (0..headers.len()).filter(|&c| Some(c) != freq_index).collect();
+    let names: Vec<String> = items.iter().map(|&c| headers[c].to_string()).collect();
+    let mut cells = Vec::new();
+    let mut weights = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let line = n + 2;
+        let record = record.map_err(|e| IrtError::Input(format!("line {line}: {e}")))?;
+        if record.len() != headers.len() {
+            return Err(IrtError::Input(format!(
+                "line {line} has {} cells but the header has {}",
+                record.len(),
+                headers.len()
+            )));
+        }
+        for &c in &items {
+            cells.push(match &record[c] {
+                "1" => 1,
+                "0" => 0,
+                "" | "NA" => MISSING,
+                other => {
+                    return Err(IrtError::Input(format!(
+                        "line {line}, column '{}': '{other}' is not 0, 1 or empty (not shown); if the column counts people, pass --freq-col {}",
+                        &headers[c], &headers[c]
+                    )))
+                }
+            });
+        }
+        weights.push(match freq_index {
+            Some(c) => record[c]
+                .parse::<f64>()
+                .ok()
+                .filter(|w| w.is_finite() && *w >= 0.0)
+                .ok_or_else(|| IrtError::Input(format!("line {line}: frequency '{}' is not a count", &record[c])))?,
+            None => 1.0,
+        });
+    }
+    if weights.is_empty() {
+        return Err(IrtError::Input("the file has a header row but no responses".into()));
+    }
+    Responses::from_cells(names, cells, weights)
+}
+
+/// An item pool: columns `id`, `section`, `a`, `b` (by name, any order).
+pub fn parse_pool(text: &str) -> Result<Vec<PoolItem>, IrtError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| IrtError::Input(format!("cannot read the header row: {e}")))?
+        .clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
+            .ok_or_else(|| IrtError::Input(format!("the pool needs a column '{name}' (columns: id, section, a, b)")))
+    };
+    let (id, section, a, b) = (column("id")?, column("section")?, column("a")?, column("b")?);
+    let mut pool = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let line = n + 2;
+        let record = record.map_err(|e| IrtError::Input(format!("line {line}: {e}")))?;
+        let number = |c: usize, what: &str| {
+            record
+                .get(c)
+                .and_then(|v| v.parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    IrtError::Input(format!(
+                        "line {line}: {what} '{}' is not a number",
+                        record.get(c).unwrap_or("")
+                    ))
+                })
+        };
+        let item = PoolItem {
+            id: record.get(id).unwrap_or("").to_string(),
+            section: record.get(section).unwrap_or("").to_string(),
+            a: number(a, "a")?,
+            b: number(b, "b")?,
+        };
+        if item.a <= 0.0 {
+            return Err(IrtError::Input(format!(
+                "line {line}: item '{}' has a = {}; an adaptive pool needs positive discriminations",
+                item.id, item.a
+            )));
+        }
+        pool.push(item);
+    }
+    if pool.is_empty() {
+        return Err(IrtError::Input("the pool has no items".into()));
+    }
+    Ok(pool)
+}

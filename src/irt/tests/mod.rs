@@ -1,0 +1,2 @@
+mod adaptive;
+mod calibration;
