@@ -527,3 +527,71 @@ async fn the_countdown_speaks_at_five_minutes_and_at_one_and_submits_when_time_i
         began.elapsed().as_secs_f64()
     );
 }
+
+#[actix_web::test]
+async fn the_test_page_resends_an_answer_the_server_calls_stale_and_then_says_saved() {
+    let Some(driver) = driver_or_skip("stale_resend").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    let (_, token, _) = applicant(&app, "stale-page@example.com", &drive, 80.0).await;
+    let c = driver.session().await;
+    let c = &c;
+    let base = app.address.clone();
+    c.goto(&format!("{base}/signin")).await.expect("sign-in page");
+    fill(c, "#email", "stale-page@example.com").await;
+    fill(c, "#password", PASSWORD).await;
+    click(c, Locator::Css("form[action='/signin'] button[type='submit']")).await;
+    eventually("the home page", || async move { path(c).await == "/" }).await;
+    c.goto(&format!("{base}/drives/{}", drive.drive_id))
+        .await
+        .expect("drive page");
+    click(c, Locator::XPath("//form//button[normalize-space(.)='Start the test']")).await;
+    eventually("the test page", || async move { shown(c).await == 1 }).await;
+
+    // Another tab, with a clock far ahead, saved this question first.
+    let attempt = path(c).await.trim_start_matches("/attempts/").to_string();
+    let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
+    let questions = view["questions"].as_array().expect("questions");
+    let (place, numeric) = questions
+        .iter()
+        .enumerate()
+        .find(|(_, q)| q["type"] == "numeric")
+        .expect("a numeric question");
+    let q = numeric["id"].as_i64().expect("id");
+    let far_ahead: i64 = 9_000_000_000_000_000;
+    let (status, _) = app
+        .put_json(
+            &format!("/api/v1/attempts/{attempt}/responses/{q}"),
+            &json!({"answer": 99, "seq": far_ahead}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, awc::http::StatusCode::NO_CONTENT);
+
+    // The page's saves are older than that: refused as stale, sent again
+    // above the stored seq, and only then "Saved". (Clearing the field
+    // saves a blank first; the typed answer follows it.)
+    go_to_question(c, place + 1).await;
+    retype(c, "25").await;
+    let stored = || async {
+        let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
+        view["responses"]
+            .as_array()
+            .and_then(|rs| rs.iter().find(|r| r["question_id"] == q))
+            .cloned()
+            .unwrap_or_default()
+    };
+    eventually("the typed answer to replace the other tab's", || async {
+        stored().await["answer"] == 25
+    })
+    .await;
+    let saved = stored().await;
+    assert!(saved["seq"].as_i64().is_some_and(|s| s > far_ahead), "{saved}");
+    eventually("the page to say Saved", || async move {
+        text(c, "#save-state").await == "Saved"
+    })
+    .await;
+    let _ = c.clone().close().await;
+}
