@@ -53,6 +53,9 @@
   var finished = false;
   var timeIsUp = false;
   var leaving = false;
+  // Set when this page starts a navigation of its own; see focusLoss.
+  var navigating = false;
+  window.addEventListener('beforeunload', function () { navigating = true; });
   // Flags for review live only in this browser: they are the person's notes.
   var flagStore = store('flags');
   var flags = flagStore.get() || [];
@@ -257,7 +260,7 @@
     clearTimeout(typing);
     saveCurrent();
   });
-  window.addEventListener('pageshow', function () { leaving = false; });
+  window.addEventListener('pageshow', function () { leaving = false; navigating = false; });
 
   // Resolves once nothing for `q` (or anything, when q is null) is waiting,
   // or after `ms`: a slow network must not trap the person on the page.
@@ -315,7 +318,10 @@
     saveCurrent();
     // Waiting answers are kept in localStorage, so leaving after a short
     // wait loses nothing even offline.
-    settled(questionId, 3000).then(function () { window.location.assign(href); });
+    settled(questionId, 3000).then(function () {
+      navigating = true;
+      window.location.assign(href);
+    });
   }
 
   Object.keys(navLinks).forEach(function (q) {
@@ -422,6 +428,11 @@
     }).catch(function () { /* a lost signal is not worth a retry */ });
   }
   function focusLoss() {
+    // The page's own navigation (a question link, "Save and next", a
+    // submit, a reload) hides the page too: that is not leaving the test.
+    // `navigating` is set when the page starts one, `leaving` when the
+    // browser unloads it, both before the page is hidden.
+    if (navigating || leaving) return;
     // Switching tabs fires both blur and visibilitychange: count it once.
     if (confirming || finished || Date.now() - lastFocusLoss < 1000) return;
     lastFocusLoss = Date.now();

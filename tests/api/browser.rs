@@ -595,3 +595,56 @@ async fn the_test_page_resends_an_answer_the_server_calls_stale_and_then_says_sa
     .await;
     let _ = c.clone().close().await;
 }
+
+#[actix_web::test]
+async fn moving_through_the_test_counts_no_focus_loss_and_switching_tabs_counts_one() {
+    let Some(driver) = driver_or_skip("focus_losses").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    let (_, token, _) = applicant(&app, "honest@example.com", &drive, 80.0).await;
+    let c = driver.session().await;
+    let c = &c;
+    let base = app.address.clone();
+    c.goto(&format!("{base}/signin")).await.expect("sign-in page");
+    fill(c, "#email", "honest@example.com").await;
+    fill(c, "#password", PASSWORD).await;
+    click(c, Locator::Css("form[action='/signin'] button[type='submit']")).await;
+    eventually("the home page", || async move { path(c).await == "/" }).await;
+    c.goto(&format!("{base}/drives/{}", drive.drive_id))
+        .await
+        .expect("drive page");
+    click(c, Locator::XPath("//form//button[normalize-space(.)='Start the test']")).await;
+    eventually("the test page", || async move { shown(c).await == 1 }).await;
+    let attempt = path(c).await.trim_start_matches("/attempts/").to_string();
+    let focus_losses = || async {
+        let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
+        view["focus_losses"].as_i64().unwrap_or(-1)
+    };
+
+    // Every question by its number, then back by "Save and next" from the
+    // first: the page's own navigation is not leaving the test.
+    for n in 2..=6 {
+        go_to_question(c, n).await;
+    }
+    go_to_question(c, 1).await;
+    for n in 2..=4 {
+        click(c, Locator::XPath("//button[normalize-space(.)='Save and next']")).await;
+        eventually(&format!("question {n}"), || async move { shown(c).await == n }).await;
+    }
+    c.refresh().await.expect("reload");
+    eventually("the reloaded page", || async move { shown(c).await == 4 }).await;
+    // Give any signal a stray navigation might have sent time to arrive.
+    actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(focus_losses().await, 0, "moving through the test counted as leaving it");
+
+    // Another tab in front of the test: that is leaving it.
+    let test_tab = c.window().await.expect("this tab");
+    let other = c.new_window(true).await.expect("a new tab");
+    c.switch_to_window(other.handle).await.expect("switch to the new tab");
+    c.goto("about:blank").await.expect("blank page");
+    eventually("one focus loss", || async { focus_losses().await == 1 }).await;
+    c.switch_to_window(test_tab).await.expect("back to the test");
+    let _ = c.clone().close().await;
+}
