@@ -134,7 +134,7 @@ fn write_batch(conn: &mut DbConn, batch: &[Job]) -> Vec<AppResult<()>> {
         attempts.sort_unstable_by_key(|a| a.0);
         attempts.dedup();
         service::hold_open_attempts(conn, &attempts)?;
-        let saves: Vec<Save> = batch.iter().map(|j| j.save.clone()).collect();
+        let saves: Vec<&Save> = batch.iter().map(|j| &j.save).collect();
         service::save_batch_in_transaction(conn, &saves)
     });
     match written {

@@ -340,7 +340,9 @@ pub fn save_response(
     };
     conn.transaction(|conn| {
         hold_open_attempts(conn, &[attempt_id])?;
-        save_in_transaction(conn, &save)
+        save_batch_in_transaction(conn, &[&save])?
+            .pop()
+            .unwrap_or_else(|| Err(AppError::Internal("a batch of one save gave no outcome".into())))
     })
 }
 
@@ -366,23 +368,6 @@ pub fn hold_open_attempts(conn: &mut DbConn, ids: &[AttemptId]) -> AppResult<()>
     Ok(())
 }
 
-/// One save inside a transaction that already holds its attempt: the checks,
-/// then the upsert that keeps only a newer `seq`. An older or equal one is
-/// answered `Stale` with the stored `seq`, so the page never says "Saved"
-/// for an answer that was not kept.
-pub fn save_in_transaction(conn: &mut DbConn, save: &Save) -> AppResult<()> {
-    let stored = check_save(conn, save)?;
-    if write_response(conn, save.attempt_id, save.question_id, &stored, save.seq, save.now)? {
-        return Ok(());
-    }
-    let kept: i64 = responses::table
-        .filter(responses::attempt_id.eq(save.attempt_id))
-        .filter(responses::question_id.eq(save.question_id))
-        .select(responses::seq)
-        .first(conn)?;
-    Err(AppError::Stale { seq: kept })
-}
-
 /// Many saves inside one transaction that already holds their attempts:
 /// each one's checks, then the upserts of those that passed. Returns each
 /// save's outcome in order; the outer error is a database failure, which
@@ -390,7 +375,7 @@ pub fn save_in_transaction(conn: &mut DbConn, save: &Save) -> AppResult<()> {
 ///
 /// Two saves of one answer in the batch: the higher `seq` is written and
 /// the other is answered `Stale`, as it would have been one after the other.
-pub fn save_batch_in_transaction(conn: &mut DbConn, saves: &[Save]) -> AppResult<Vec<AppResult<()>>> {
+pub fn save_batch_in_transaction(conn: &mut DbConn, saves: &[&Save]) -> AppResult<Vec<AppResult<()>>> {
     use std::collections::HashMap;
     let mut outcomes: Vec<AppResult<()>> = Vec::with_capacity(saves.len());
     // The newest passing save of each answer: (its index, its stored text).
@@ -401,7 +386,7 @@ pub fn save_batch_in_transaction(conn: &mut DbConn, saves: &[Save]) -> AppResult
                 let key = (save.attempt_id, save.question_id);
                 let newer = newest
                     .get(&key)
-                    .and_then(|(other, _)| saves.get(*other))
+                    .and_then(|(other, _)| saves.get(*other).copied())
                     .is_none_or(|other| save.seq > other.seq);
                 if newer {
                     newest.insert(key, (index, stored));
@@ -414,7 +399,7 @@ pub fn save_batch_in_transaction(conn: &mut DbConn, saves: &[Save]) -> AppResult
     }
     let rows: Vec<(usize, &Save, String)> = newest
         .into_values()
-        .filter_map(|(index, stored)| saves.get(index).map(|save| (index, save, stored)))
+        .filter_map(|(index, stored)| saves.get(index).map(|save| (index, *save, stored)))
         .collect();
     let kept = write_responses(conn, &rows)?;
     // Every passing save not written: older than another in the batch, or

@@ -312,3 +312,44 @@ async fn twelve_starts_at_once_make_one_attempt_and_the_others_resume_it() {
         assert_eq!(body["attempt_id"], first["attempt_id"]);
     }
 }
+
+#[actix_web::test]
+async fn two_saves_of_one_answer_in_one_batch_keep_the_newer_and_call_the_older_stale() {
+    use assay::attempts::save_queue::Save;
+    use assay::db::{AttemptId, QuestionId, UserId};
+    let app = spawn_app().await;
+    let drive = numeric_drive(&app, json!({})).await;
+    let (user, token, _) = applicant(&app, "batch@example.com", &drive, 80.0).await;
+    let (_, started) = start(&app, &token, drive.assessment_id).await;
+    let attempt = started["attempt_id"].as_i64().expect("attempt");
+    let (q, n) = keys(&started)[0];
+    let now = app.state.clock.now();
+    let save = |seq: i64, answer: i64| Save {
+        attempt_id: AttemptId(attempt as i32),
+        user_id: UserId(user),
+        question_id: QuestionId(q as i32),
+        answer: json!(answer),
+        seq,
+        now,
+    };
+    // The newer one first, as a reordered network may deliver them.
+    let (newer, older) = (save(7, n), save(4, n + 1));
+    let outcomes = app
+        .state
+        .db(move |conn| {
+            conn.transaction(|conn| {
+                assay::attempts::service::hold_open_attempts(conn, &[newer.attempt_id])?;
+                let outcomes = assay::attempts::service::save_batch_in_transaction(conn, &[&newer, &older])?;
+                Ok(outcomes
+                    .into_iter()
+                    .map(|o| o.map_err(|e| e.code()))
+                    .collect::<Vec<_>>())
+            })
+        })
+        .await
+        .expect("batch");
+    assert_eq!(outcomes, vec![Ok(()), Err("stale")]);
+    let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
+    assert_eq!(view["responses"][0]["answer"], n, "{view}");
+    assert_eq!(view["responses"][0]["seq"], 7, "{view}");
+}
