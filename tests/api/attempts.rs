@@ -87,12 +87,19 @@ pub async fn assessment(app: &TestApp, token: &str, blueprint: Value) -> i64 {
 /// A trainer's bank of every type, a test of all six, and a recruiter's drive
 /// for finance graduates with at least 60%.
 pub async fn drive_with(app: &TestApp, extra: Value) -> Drive {
+    drive_over(app, EVERY_TYPE, 6, extra).await
+}
+
+/// A trainer's bank from `bank_toml`, a test drawing `count` of its
+/// questions (with `extra` blueprint fields), and a recruiter's drive for
+/// finance graduates with at least 60%.
+pub async fn drive_over(app: &TestApp, bank_toml: &str, count: usize, extra: Value) -> Drive {
     let (_, trainer) = app.staff("trainer@example.com", Role::Trainer).await;
     let (_, recruiter) = app.staff("recruiter@example.com", Role::Recruiter).await;
-    let bank_id = bank(app, &trainer, EVERY_TYPE).await;
+    let bank_id = bank(app, &trainer, bank_toml).await;
     let mut blueprint = json!({
         "title": "Aptitude 2026", "kind": "aptitude", "time_limit_minutes": 30, "pass_percent": 50.0,
-        "sections": [{"name": "Mixed", "bank_id": bank_id, "count": 6}]
+        "sections": [{"name": "Mixed", "bank_id": bank_id, "count": count}]
     });
     if let (Some(b), Some(e)) = (blueprint.as_object_mut(), extra.as_object()) {
         for (k, v) in e {

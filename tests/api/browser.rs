@@ -203,6 +203,21 @@ async fn apply_and_start(c: &Client, base: &str, drive: &Drive) {
     click(c, Locator::XPath("//form//button[normalize-space(.)='Start the test']")).await;
 }
 
+/// Signs an applicant in on the sign-in page and starts the drive's test
+/// from the drive page; returns once question 1 is on show.
+async fn sign_in_and_start(c: &Client, base: &str, email: &str, drive: &Drive) {
+    c.goto(&format!("{base}/signin")).await.expect("sign-in page");
+    fill(c, "#email", email).await;
+    fill(c, "#password", PASSWORD).await;
+    click(c, Locator::Css("form[action='/signin'] button[type='submit']")).await;
+    eventually("the home page", || async move { path(c).await == "/" }).await;
+    c.goto(&format!("{base}/drives/{}", drive.drive_id))
+        .await
+        .expect("drive page");
+    click(c, Locator::XPath("//form//button[normalize-space(.)='Start the test']")).await;
+    eventually("the test page", || async move { shown(c).await == 1 }).await;
+}
+
 /// The driver, or `None` after saying why the test is skipped; under CI a
 /// missing browser fails instead.
 async fn driver_or_skip(test: &str) -> Option<ChromeDriver> {
@@ -464,16 +479,7 @@ async fn the_countdown_speaks_at_five_minutes_and_at_one_and_submits_when_time_i
     let c = driver.session().await;
     let c = &c;
     let base = app.address.clone();
-    c.goto(&format!("{base}/signin")).await.expect("sign-in page");
-    fill(c, "#email", "clock@example.com").await;
-    fill(c, "#password", PASSWORD).await;
-    click(c, Locator::Css("form[action='/signin'] button[type='submit']")).await;
-    eventually("the home page", || async move { path(c).await == "/" }).await;
-    c.goto(&format!("{base}/drives/{}", drive.drive_id))
-        .await
-        .expect("drive page");
-    click(c, Locator::XPath("//form//button[normalize-space(.)='Start the test']")).await;
-    eventually("the test page", || async move { shown(c).await == 1 }).await;
+    sign_in_and_start(c, &base, "clock@example.com", &drive).await;
     assert!(text(c, "#timer").await.starts_with("29:5") || text(c, "#timer").await == "30:00");
 
     // The server's clock moves on; a reload learns it from server_now.
@@ -539,16 +545,7 @@ async fn the_test_page_resends_an_answer_the_server_calls_stale_and_then_says_sa
     let c = driver.session().await;
     let c = &c;
     let base = app.address.clone();
-    c.goto(&format!("{base}/signin")).await.expect("sign-in page");
-    fill(c, "#email", "stale-page@example.com").await;
-    fill(c, "#password", PASSWORD).await;
-    click(c, Locator::Css("form[action='/signin'] button[type='submit']")).await;
-    eventually("the home page", || async move { path(c).await == "/" }).await;
-    c.goto(&format!("{base}/drives/{}", drive.drive_id))
-        .await
-        .expect("drive page");
-    click(c, Locator::XPath("//form//button[normalize-space(.)='Start the test']")).await;
-    eventually("the test page", || async move { shown(c).await == 1 }).await;
+    sign_in_and_start(c, &base, "stale-page@example.com", &drive).await;
 
     // Another tab, with a clock far ahead, saved this question first.
     let attempt = path(c).await.trim_start_matches("/attempts/").to_string();
@@ -607,16 +604,7 @@ async fn moving_through_the_test_counts_no_focus_loss_and_switching_tabs_counts_
     let c = driver.session().await;
     let c = &c;
     let base = app.address.clone();
-    c.goto(&format!("{base}/signin")).await.expect("sign-in page");
-    fill(c, "#email", "honest@example.com").await;
-    fill(c, "#password", PASSWORD).await;
-    click(c, Locator::Css("form[action='/signin'] button[type='submit']")).await;
-    eventually("the home page", || async move { path(c).await == "/" }).await;
-    c.goto(&format!("{base}/drives/{}", drive.drive_id))
-        .await
-        .expect("drive page");
-    click(c, Locator::XPath("//form//button[normalize-space(.)='Start the test']")).await;
-    eventually("the test page", || async move { shown(c).await == 1 }).await;
+    sign_in_and_start(c, &base, "honest@example.com", &drive).await;
     let attempt = path(c).await.trim_start_matches("/attempts/").to_string();
     let focus_losses = || async {
         let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;

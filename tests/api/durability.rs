@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use futures_util::future::join_all;
 use serde_json::json;
 
-use crate::attempts::{applicant, assessment, bank, start};
+use crate::attempts::{applicant, drive_over, start};
 use crate::helpers::{spawn_app, TestApp};
 
 async fn save_and_look(app: &TestApp, token: &str, attempt: i64, question: i64, rounds: i64) -> usize {
@@ -49,42 +49,14 @@ async fn save_and_look(app: &TestApp, token: &str, attempt: i64, question: i64, 
 #[actix_web::test]
 async fn a_save_is_acknowledged_only_after_the_commit_that_holds_it() {
     let app = spawn_app().await;
-    let (_, trainer) = app
-        .staff("trainer@example.com", assay::accounts::models::Role::Trainer)
-        .await;
-    let (_, recruiter) = app
-        .staff("recruiter@example.com", assay::accounts::models::Role::Recruiter)
-        .await;
     let mut toml = String::from("[bank]\nname = \"Counts\"\ncategory = \"Aptitude/Quantitative\"\n");
     for n in 1..=8 {
         toml.push_str(&format!(
             "\n[[question]]\nid = \"c{n}\"\ntype = \"numeric\"\nstem = \"Count to {n}.\"\nanswer = {n}.0\n"
         ));
     }
-    let bank_id = bank(&app, &trainer, &toml).await;
-    let assessment_id = assessment(
-        &app,
-        &trainer,
-        json!({"title": "Counts", "kind": "aptitude", "time_limit_minutes": 30, "pass_percent": 50.0,
-               "sections": [{"name": "Counting", "bank_id": bank_id, "count": 8}]}),
-    )
-    .await;
-    let (status, body) = app
-        .post_json(
-            "/api/v1/drives",
-            &json!({"name": "Counts drive", "assessment_id": assessment_id,
-                    "eligibility": {"min_score_percent": 60.0, "domains": ["finance"]}}),
-            Some(&recruiter),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let drive = crate::attempts::Drive {
-        trainer,
-        recruiter,
-        assessment_id,
-        drive_id: body["id"].as_i64().expect("id"),
-        bank_id,
-    };
+    let drive = drive_over(&app, &toml, 8, json!({})).await;
+    let assessment_id = drive.assessment_id;
     let mut sessions = Vec::new();
     for n in 0..3 {
         let (_, token, _) = applicant(&app, &format!("saver{n}@example.com"), &drive, 80.0).await;

@@ -5,12 +5,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use assay::accounts::models::Role;
 use awc::http::StatusCode;
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 
-use crate::attempts::{applicant, assessment, bank, start, Drive};
+use crate::attempts::{applicant, drive_over, start, Drive};
 use crate::helpers::{spawn_app, TestApp};
 
 const QUESTIONS: usize = 10;
@@ -27,35 +26,7 @@ fn numeric_bank() -> String {
 }
 
 async fn numeric_drive(app: &TestApp, extra: Value) -> Drive {
-    let (_, trainer) = app.staff("trainer@example.com", Role::Trainer).await;
-    let (_, recruiter) = app.staff("recruiter@example.com", Role::Recruiter).await;
-    let bank_id = bank(app, &trainer, &numeric_bank()).await;
-    let mut blueprint = json!({
-        "title": "Sums", "kind": "aptitude", "time_limit_minutes": 30, "pass_percent": 50.0,
-        "sections": [{"name": "Quantitative", "bank_id": bank_id, "count": QUESTIONS}]
-    });
-    if let (Some(b), Some(e)) = (blueprint.as_object_mut(), extra.as_object()) {
-        for (k, v) in e {
-            b.insert(k.clone(), v.clone());
-        }
-    }
-    let assessment_id = assessment(app, &trainer, blueprint).await;
-    let (status, body) = app
-        .post_json(
-            "/api/v1/drives",
-            &json!({"name": "Sums drive", "assessment_id": assessment_id,
-                    "eligibility": {"min_score_percent": 60.0, "domains": ["finance"]}}),
-            Some(&recruiter),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    Drive {
-        trainer,
-        recruiter,
-        assessment_id,
-        drive_id: body["id"].as_i64().expect("id"),
-        bank_id,
-    }
+    drive_over(app, &numeric_bank(), QUESTIONS, extra).await
 }
 
 /// The key of each question of a started attempt: (question id, N).
