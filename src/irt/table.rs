@@ -5,10 +5,8 @@ use super::cat::PoolItem;
 use super::data::{Responses, MISSING};
 use super::IrtError;
 
-/// A response matrix: a header row of item names, then one row per person
-/// (or response pattern) with 0, 1 or an empty cell (not shown; `NA` too).
-/// With `freq_col`, that column holds each row's count of people.
-pub fn parse_responses(text: &str, freq_col: Option<&str>) -> Result<Responses, IrtError> {
+/// A CSV reader over `text`, cells trimmed, and its header row.
+fn with_headers(text: &str) -> Result<(csv::Reader<&[u8]>, csv::StringRecord), IrtError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
@@ -17,6 +15,14 @@ pub fn parse_responses(text: &str, freq_col: Option<&str>) -> Result<Responses, 
         .headers()
         .map_err(|e| IrtError::Input(format!("cannot read the header row: {e}")))?
         .clone();
+    Ok((reader, headers))
+}
+
+/// A response matrix: a header row of item names, then one row per person
+/// (or response pattern) with 0, 1 or an empty cell (not shown; `NA` too).
+/// With `freq_col`, that column holds each row's count of people.
+pub fn parse_responses(text: &str, freq_col: Option<&str>) -> Result<Responses, IrtError> {
+    let (mut reader, headers) = with_headers(text)?;
     let freq_index = match freq_col {
         Some(name) => Some(headers.iter().position(|h| h == name).ok_or_else(|| {
             IrtError::Input(format!(
@@ -70,14 +76,7 @@ pub fn parse_responses(text: &str, freq_col: Option<&str>) -> Result<Responses, 
 
 /// An item pool: columns `id`, `section`, `a`, `b` (by name, any order).
 pub fn parse_pool(text: &str) -> Result<Vec<PoolItem>, IrtError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| IrtError::Input(format!("cannot read the header row: {e}")))?
-        .clone();
+    let (mut reader, headers) = with_headers(text)?;
     let column = |name: &str| {
         headers
             .iter()

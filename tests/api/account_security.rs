@@ -32,9 +32,14 @@ async fn sign_in_all_at_once(app: &TestApp, guesses: Vec<(String, String, String
             })
         })
         .collect();
-    let mut statuses = Vec::new();
+    statuses_of(tasks).await
+}
+
+/// Waits for every request task and returns their statuses, in order.
+async fn statuses_of(tasks: Vec<actix_web::rt::task::JoinHandle<StatusCode>>) -> Vec<StatusCode> {
+    let mut statuses = Vec::with_capacity(tasks.len());
     for task in tasks {
-        statuses.push(task.await.expect("sign-in task"));
+        statuses.push(task.await.expect("request task"));
     }
     statuses
 }
@@ -326,10 +331,7 @@ async fn a_reset_link_used_twice_at_once_works_only_once() {
             })
         })
         .collect();
-    let mut statuses = Vec::new();
-    for task in tasks {
-        statuses.push(task.await.expect("task"));
-    }
+    let statuses = statuses_of(tasks).await;
     assert_eq!(count(&statuses, StatusCode::NO_CONTENT), 1, "{statuses:?}");
     assert_eq!(count(&statuses, StatusCode::UNPROCESSABLE_ENTITY), 5, "{statuses:?}");
 }

@@ -30,7 +30,8 @@ answer = true
 explanation = "Loss ratio = claims / premiums."
 "#;
 
-async fn import(app: &TestApp, token: &str, query: &str, body: &str) -> (StatusCode, Value) {
+/// Posts a bank file to the import API with `query` (format, options).
+pub async fn import(app: &TestApp, token: &str, query: &str, body: &str) -> (StatusCode, Value) {
     let mut res = app
         .client
         .post(app.url(&format!("/api/v1/banks/import?{query}")))

@@ -5,6 +5,7 @@ use assay::accounts::models::Role;
 use awc::http::StatusCode;
 use serde_json::{json, Value};
 
+use crate::banks::import;
 use crate::helpers::{error_fields, spawn_app, spawn_app_with, TestApp, PASSWORD};
 use crate::rankings::rank_bank;
 
@@ -263,19 +264,6 @@ async fn raw_get(app: &TestApp, path: &str, token: &str) -> (u16, String) {
         .map(|(_, b)| b.to_string())
         .unwrap_or_default();
     (status, body)
-}
-
-async fn import(app: &TestApp, token: &str, query: &str, body: &str) -> (StatusCode, Value) {
-    let mut res = app
-        .client
-        .post(app.url(&format!("/api/v1/banks/import?{query}")))
-        .bearer_auth(token)
-        .insert_header(("Content-Type", "application/octet-stream"))
-        .send_body(body.to_string())
-        .await
-        .expect("import");
-    let status = res.status();
-    (status, crate::helpers::json_body(&mut res).await)
 }
 
 /// Many attributes on one element, as in RUSTSEC-2026-0194.
