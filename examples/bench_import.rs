@@ -54,7 +54,7 @@ fn main() {
         trust_proxy: false,
         sign_in_failures_per_address: 30,
     };
-    let state = assay::web::open_state(Config::from_args(&args).expect("config")).expect("state");
+    let state = assay::server::open_state(Config::from_args(&args).expect("config")).expect("state");
     let req = ImportRequest {
         file_name: "bench.gift".into(),
         ..ImportRequest::default()

@@ -7,11 +7,11 @@
 
 use std::time::{Duration, Instant};
 
-use assay::accounts::models::Role;
 use assay::config::{Config, ConfigArgs};
 use assay::db::schema::{application_sections, applications, candidate_profiles, drive_score_counts, users};
 use assay::db::{ApplicationId, DbConn};
 use assay::drives::rankings::sort_key;
+use assay::identity::Role;
 use diesel::prelude::*;
 use futures_util::StreamExt;
 
@@ -179,7 +179,7 @@ async fn main() {
         trust_proxy: false,
         sign_in_failures_per_address: 30,
     };
-    let state = assay::web::open_state(Config::from_args(&args).expect("config")).expect("state");
+    let state = assay::server::open_state(Config::from_args(&args).expect("config")).expect("state");
 
     // A real drive: a bank, an aptitude test with two sections, a recruiter.
     let recruiter = assay::accounts::service::NewAccount::parse("r@bench.example", "Recruiter", "bench-password-1")
@@ -224,7 +224,7 @@ async fn main() {
 
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
-    let server = assay::web::start(listener, state.clone(), 2).expect("server");
+    let server = assay::server::start(listener, state.clone(), 2).expect("server");
     actix_web::rt::spawn(server);
     let client = awc::Client::builder().timeout(Duration::from_secs(300)).finish();
     let mut res = client

@@ -7,12 +7,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::accounts::models::Role;
+use crate::accounts::flows;
 use crate::accounts::service::NewAccount;
-use crate::accounts::{flows, tokens};
+use crate::app::AppState;
 use crate::config::{Config, ConfigArgs};
 use crate::error::{AppError, AppResult};
-use crate::web::{self, AppState};
+use crate::identity::Role;
+use crate::server;
+use crate::tokens;
 
 #[derive(Parser)]
 #[command(name = "assay", version, about = "Recruitment, assessment and routing for KPO firms")]
@@ -137,7 +139,7 @@ fn run(cli: Cli) -> AppResult<()> {
         }
         Command::Serve { bind, demo } => actix_web::rt::System::new().block_on(serve(config, bind, demo)),
         Command::Bank { command } => {
-            let state = web::open_state(config)?;
+            let state = server::open_state(config)?;
             crate::banks::cli::run(&state, command)
         }
         Command::User {
@@ -152,7 +154,7 @@ fn run(cli: Cli) -> AppResult<()> {
             let password = read_password()?;
             let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
             let account = NewAccount::parse(&email, &name, &password)?;
-            let state = web::open_state(config)?;
+            let state = server::open_state(config)?;
             let user = actix_web::rt::System::new().block_on(flows::add_staff(&state, account, role, None))?;
             println!("created {} account {} (id {})", user.role.as_str(), user.email, user.id);
             Ok(())
@@ -160,8 +162,9 @@ fn run(cli: Cli) -> AppResult<()> {
         Command::Notices {
             command: NoticesCommand::Send,
         } => {
-            let state = web::open_state(config)?;
-            let summary = actix_web::rt::System::new().block_on(crate::notices::outbox::drain_once(&state))?;
+            let state = server::open_state(config)?;
+            let summary = actix_web::rt::System::new()
+                .block_on(crate::notices::outbox::drain_once(&server::workers::outbox(&state)))?;
             println!(
                 "{} sent, {} to be retried, {} failed for good (mail goes to {})",
                 summary.sent,
@@ -189,16 +192,14 @@ fn read_password() -> AppResult<String> {
 }
 
 async fn serve(config: Config, bind: String, demo: bool) -> AppResult<()> {
-    let state = web::open_state(config)?;
+    let state = server::open_state(config)?;
     if demo {
         set_up_demo(&state).await?;
     }
     let listener = TcpListener::bind(&bind).map_err(|e| AppError::Config(format!("cannot listen on {bind}: {e}")))?;
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let server = web::start(listener, state.clone(), workers)
-        .map_err(|e| AppError::Config(format!("cannot start the server: {e}")))?;
-    crate::notices::outbox::spawn_worker(state.clone());
-    crate::attempts::api::spawn_sweeper(state.clone());
+    let server = server::start(listener, state.clone(), workers)?;
+    server::workers::spawn(&state);
     println!(
         "Assay is running at http://{bind}/ (database {:?})",
         state.config.database_url

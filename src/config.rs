@@ -113,7 +113,7 @@ impl Config {
             Some(key) => key.as_bytes().to_vec(),
             None => {
                 tracing::warn!("SECRET_KEY is not set: using a random key, so open forms expire on restart");
-                crate::accounts::tokens::random_bytes(32)
+                crate::tokens::random_bytes(32)
             }
         };
         if !(args.base_url.starts_with("http://") || args.base_url.starts_with("https://")) {

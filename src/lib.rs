@@ -2,6 +2,7 @@
 //! outsourcing firms. The binary in `main.rs` is a thin CLI over this library.
 
 pub mod accounts;
+pub mod app;
 pub mod assessments;
 pub mod attempts;
 pub mod audit;
@@ -12,9 +13,14 @@ pub mod config;
 pub mod db;
 pub mod drives;
 pub mod error;
+pub mod events;
+pub mod identity;
 pub mod irt;
+pub mod mail;
 pub mod notices;
 pub mod reports;
 pub mod routing;
+pub mod server;
+pub mod tokens;
 pub mod training;
 pub mod web;

@@ -7,9 +7,9 @@ use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use assay::accounts::models::Role;
 use assay::accounts::service::{create_user, put_profile, NewAccount};
 use assay::accounts::validate::ProfileInput;
+use assay::identity::Role;
 use awc::http::StatusCode;
 use clap::Parser;
 use serde_json::json;
@@ -47,7 +47,7 @@ fn profile() -> ProfileInput {
 /// profiles straight into the database at `url` (migrating it first),
 /// hashing the shared password once. Returns the candidates' emails.
 pub fn seed_database(args: &Args, url: &str, dir: &Path) -> Result<Vec<String>, String> {
-    let run = &assay::accounts::tokens::random_token()[..8];
+    let run = &assay::tokens::random_token()[..8];
     let mail_dir = dir.join("outbox").display().to_string();
     // The binary's own parser, so the seeding sees the same configuration rules.
     let cli = assay::cli::Cli::try_parse_from(["assay", "--database-url", url, "--mail-dir", &mail_dir, "migrate"])
@@ -55,7 +55,7 @@ pub fn seed_database(args: &Args, url: &str, dir: &Path) -> Result<Vec<String>, 
     let mut cli_config = cli.config;
     cli_config.secret_key = Some("loadgen-secret-key-loadgen-secret-key-0123".into());
     let config = assay::config::Config::from_args(&cli_config).map_err(|e| e.to_string())?;
-    let state = assay::web::open_state(config).map_err(|e| e.to_string())?;
+    let state = assay::server::open_state(config).map_err(|e| e.to_string())?;
     let hash = assay::accounts::password::hash_now(PASSWORD).map_err(|e| e.to_string())?;
     let now = state.clock.now();
     let mut conn = state.pool.get().map_err(|e| e.to_string())?;
@@ -133,7 +133,7 @@ fn fail_if_any(what: &str, errors: &Errors) -> Result<(), String> {
 
 /// With `--url`: registers the candidates over HTTP (one argon2 hash each).
 pub async fn register_over_http(api: &Api, args: &Args) -> Result<Vec<String>, String> {
-    let run = assay::accounts::tokens::random_token()[..8].to_string();
+    let run = assay::tokens::random_token()[..8].to_string();
     let emails: Rc<Vec<String>> = Rc::new((0..args.candidates).map(|i| candidate_email(&run, i)).collect());
     let started = Instant::now();
     let api2 = api.clone();
@@ -186,7 +186,7 @@ pub async fn test_fixture(api: &Api, admin: &str, args: &Args) -> Result<Fixture
         .filter_map(|k| report[k].as_u64())
         .sum();
     let blueprint = json!({
-        "title": format!("Load test {}", &assay::accounts::tokens::random_token()[..6]),
+        "title": format!("Load test {}", &assay::tokens::random_token()[..6]),
         "kind": "aptitude", "time_limit_minutes": 180, "pass_percent": 50.0,
         "shuffle_questions": true, "shuffle_options": true,
         "sections": [{"name": "Quantitative", "bank_id": bank_id, "count": args.questions}]

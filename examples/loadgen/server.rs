@@ -69,7 +69,7 @@ pub struct ScratchDir {
 
 impl ScratchDir {
     pub fn new(keep: bool) -> Result<ScratchDir, String> {
-        let run = &assay::accounts::tokens::random_token()[..8];
+        let run = &assay::tokens::random_token()[..8];
         let path = std::env::temp_dir().join(format!("assay-loadgen-{run}"));
         std::fs::create_dir_all(&path).map_err(|e| format!("create {}: {e}", path.display()))?;
         Ok(ScratchDir { path, keep })
@@ -103,7 +103,7 @@ impl ScratchDb {
         let parts = parse_pg(admin_url)?;
         let name = format!(
             "assay_loadgen_{label}_{}",
-            assay::accounts::tokens::random_token()[..8].to_lowercase()
+            assay::tokens::random_token()[..8].to_lowercase()
         );
         if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(format!("unusable scratch database name {name}"));

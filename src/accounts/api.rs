@@ -7,14 +7,14 @@ use utoipa::ToSchema;
 
 use super::client::ClientAddr;
 use super::flows;
-use super::models::User;
 use super::service::{self, NewAccount};
 use super::validate::ProfileInput;
+use crate::app::AppState;
 use crate::error::{AppResult, ErrorBody};
+use crate::identity::User;
 use crate::web::auth::{session_token, AuthUser, CandidateUser, SESSION_COOKIE};
 use crate::web::input::Json;
 use crate::web::input::{EmailText, Line, Name, PasswordText};
-use crate::web::AppState;
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterRequest {

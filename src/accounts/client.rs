@@ -7,8 +7,8 @@ use std::net::IpAddr;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 
+use crate::app::AppState;
 use crate::error::AppError;
-use crate::web::AppState;
 
 /// A client address as the throttle counts it: an IPv4 address, or the /64
 /// network of an IPv6 one (one subscriber usually holds a whole /64, so

@@ -2,12 +2,14 @@
 //! register and handle passwords through here, so they cannot disagree.
 
 use super::client::ClientAddr;
-use super::models::{Role, User, UserRow};
 use super::service::{self, NewAccount};
-use super::validate::{check_new_password, EmailAddress, ProfileInput};
-use super::{password, passwords, throttle, tokens};
+use super::validate::{check_new_password, ProfileInput};
+use super::{password, passwords, throttle};
+use crate::app::AppState;
 use crate::error::{AppError, AppResult};
-use crate::web::AppState;
+use crate::identity::EmailAddress;
+use crate::identity::{Role, User, UserRow};
+use crate::tokens;
 
 /// What registration answers, whether or not the address was new: it must
 /// not tell anyone which addresses have accounts.
@@ -75,7 +77,7 @@ pub async fn register(state: &AppState, account: NewAccount, profile: Option<Pro
     }
     let plain = account.password.clone();
     let hash = password::hash(plain).await?;
-    let mail_ctx = crate::notices::MailContext::from(state.config.as_ref());
+    let mail_ctx = crate::mail::MailContext::from(state.config.as_ref());
     state
         .db(move |conn| {
             conn.transaction(|conn| {
@@ -124,7 +126,7 @@ pub fn reset_address(email: &str) -> AppResult<EmailAddress> {
 /// `RESET_REQUESTED` either way.
 pub async fn request_reset(state: &AppState, email: EmailAddress) -> AppResult<()> {
     let now = state.clock.now();
-    let ctx = crate::notices::MailContext::from(state.config.as_ref());
+    let ctx = crate::mail::MailContext::from(state.config.as_ref());
     state
         .db(move |conn| passwords::request_reset(conn, &ctx, email.as_str(), now))
         .await

@@ -10,7 +10,6 @@ pub mod password_pages;
 pub mod passwords;
 pub mod service;
 pub mod throttle;
-pub mod tokens;
 pub mod validate;
 pub mod web;
 

@@ -195,7 +195,7 @@ pub fn hash_now(password: &str) -> Result<String, AppError> {
 pub fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
-        let secret = super::tokens::random_token();
+        let secret = crate::tokens::random_token();
         hash_now(&secret).unwrap_or_else(|_| {
             "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1DBiOLHsXF0tBgQvYNJk8dOYOYSVBqB8g3xXWtMy2Fs".into()
         })

@@ -9,12 +9,12 @@ use serde::Deserialize;
 use super::client::ClientAddr;
 use super::flows;
 use super::web::FieldErrors;
+use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::web::auth::{session_token, AuthUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-use crate::web::AppState;
 
 #[derive(Template)]
 #[template(path = "accounts/forgot.html")]

@@ -5,14 +5,15 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::models::{User, UserRow};
-use super::{service, throttle, tokens};
+use super::{service, throttle};
 use crate::audit::{self, Event};
 use crate::db::schema::{password_resets, sessions, users};
 use crate::db::{DbConn, UserId};
 use crate::error::{AppError, AppResult};
+use crate::identity::{User, UserRow};
+use crate::mail::MailContext;
 use crate::notices::templates::{Mail, PasswordReset, RegistrationAttempt};
-use crate::notices::MailContext;
+use crate::tokens;
 
 /// How long a reset link works.
 pub const RESET_LINK_MINUTES: i64 = 60;

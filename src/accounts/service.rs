@@ -5,13 +5,15 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::models::{NewSession, NewUser, ProfileRow, Role, User, UserRow};
-use super::tokens;
-use super::validate::{check_full_name, check_new_password, check_password, EmailAddress, ProfileInput};
+use super::models::{NewSession, NewUser, ProfileRow};
+use super::validate::{check_full_name, check_new_password, check_password, ProfileInput};
 use crate::audit::{self, Event};
 use crate::db::schema::{candidate_profiles, sessions, users};
 use crate::db::{DbConn, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::identity::EmailAddress;
+use crate::identity::{Role, User, UserRow};
+use crate::tokens;
 
 /// A new account's details, checked field by field.
 pub struct NewAccount {
@@ -203,19 +205,6 @@ pub fn create_session(conn: &mut DbConn, user_id: UserId, hours: i64, now: Naive
 /// a statement whose `LIMIT` is a bound parameter each time it is bound again,
 /// which made this lookup cost more than the answer save it guards. The token
 /// hash is unique, so there is at most one row anyway.
-pub fn session_user(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> AppResult<Option<User>> {
-    let row = sessions::table
-        .inner_join(users::table)
-        .filter(sessions::token_hash.eq(tokens::token_hash(token)))
-        .filter(sessions::expires_at.gt(now))
-        .filter(users::active.eq(true))
-        .select(UserRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .next();
-    row.map(User::try_from).transpose()
-}
-
 pub fn end_session(conn: &mut DbConn, token: &str) -> AppResult<()> {
     diesel::delete(sessions::table.filter(sessions::token_hash.eq(tokens::token_hash(token)))).execute(conn)?;
     Ok(())

@@ -9,18 +9,18 @@ use serde::Deserialize;
 use super::api::{clear_session_cookie, session_cookie};
 use super::client::ClientAddr;
 use super::flows;
-use super::models::{Role, User};
 use super::next_path::safe_next;
 use super::service::{self, NewAccount};
 use super::validate::{ProfileInput, DEGREE_CLASSES, DOMAINS, TRACKS};
+use crate::app::AppState;
 use crate::audit;
 use crate::db::UserId;
 use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::identity::{Role, User};
 use crate::web::auth::{session_token, AdminUser, CandidateUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-use crate::web::AppState;
 
 /// Field errors for a form, looked up by name in the template.
 #[derive(Default)]

@@ -6,11 +6,11 @@ use super::blueprint::Blueprint;
 use super::models::PublicAssessment;
 use super::service;
 use crate::accounts::api::Created;
+use crate::app::AppState;
 use crate::db::AssessmentId;
 use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::{AssessorUser, AuthUser};
 use crate::web::input::Json;
-use crate::web::AppState;
 
 /// Create an assessment from a blueprint.
 #[utoipa::path(post, path = "/api/v1/assessments", tag = "assessments", request_body = Blueprint,

@@ -12,15 +12,15 @@ pub use self::form::{FormErrors, FormFields};
 use super::blueprint::{Blueprint, DifficultyMix, Kind, Section};
 use super::models::AssessmentRow;
 use super::service;
-use crate::accounts::models::Role;
+use crate::app::AppState;
 use crate::attempts::marking::{self, StatusCounts};
 use crate::db::{AssessmentId, BankId};
 use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::identity::Role;
 use crate::web::auth::AssessorUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-use crate::web::AppState;
 
 const PAGE_SIZE: i64 = 25;
 

@@ -8,16 +8,15 @@ use utoipa::ToSchema;
 
 use super::grade::{self, AttemptResult};
 use super::models::AttemptStatus;
-use super::save_queue::Save;
+use super::save_queue::{Save, SaveQueue};
 use super::service::{self, QuestionView};
+use crate::app::AppState;
 use crate::assessments::service as assessments;
 use crate::db::{AssessmentId, AttemptId, QuestionId, UserId};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::notices::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser, StaffUser, TrainerUser};
 use crate::web::input::Json;
 use crate::web::input::{Note, Word};
-use crate::web::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct Started {
@@ -78,6 +77,7 @@ pub struct SaveRequest {
     responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn save(
     state: web::Data<AppState>,
+    saves: web::Data<SaveQueue>,
     AuthUser(user): AuthUser,
     path: web::Path<(AttemptId, QuestionId)>,
     body: Json<SaveRequest>,
@@ -87,8 +87,7 @@ pub async fn save(
     let SaveRequest { answer, seq } = body.into_inner();
     // Answered once the save is committed to disk, together with the
     // others that arrived meanwhile (see `save_queue`).
-    state
-        .saves
+    saves
         .save(Save {
             attempt_id,
             user_id: user.id,
@@ -111,7 +110,7 @@ pub async fn submit(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
-    let mail = MailContext::from(state.config.as_ref());
+    let effects = state.effects();
     let result = state
         .db(move |conn| {
             let attempt = service::find_for(conn, id, &user)?;
@@ -120,7 +119,7 @@ pub async fn submit(
                     "Only the person taking a test can submit it.".into(),
                 ));
             }
-            grade::grade(conn, id, now, &mail)?;
+            grade::grade(conn, id, now, &effects)?;
             let attempt = service::find_for(conn, id, &user)?;
             let show_score = assessments::find(conn, attempt.assessment_id)?.show_score;
             Ok(grade::result(conn, &attempt)?.for_viewer(&user, show_score))
@@ -238,10 +237,10 @@ pub async fn mark(
 ) -> AppResult<HttpResponse> {
     let (id, question_id) = path.into_inner();
     let now = state.clock.now();
-    let mail = MailContext::from(state.config.as_ref());
+    let effects = state.effects();
     let score = body.score;
     state
-        .db(move |conn| grade::mark_essay(conn, id, question_id, score, user.id, now, &mail))
+        .db(move |conn| grade::mark_essay(conn, id, question_id, score, user.id, now, &effects))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -304,22 +303,4 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/attempts/{id}/essays/{question_id}", web::post().to(mark))
         .route("/attempts/{id}/extend", web::post().to(extend))
         .route("/users/{id}/accommodation", web::put().to(accommodation));
-}
-
-/// The sweeper inside `assay serve`: grades expired attempts every few
-/// seconds.
-pub fn spawn_sweeper(state: AppState) {
-    actix_web::rt::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
-        loop {
-            tick.tick().await;
-            let now = state.clock.now();
-            let mail = MailContext::from(state.config.as_ref());
-            match state.db(move |conn| grade::sweep(conn, now, &mail)).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(graded = n, "graded expired attempts"),
-                Err(e) => tracing::error!(error = %e, "deadline sweeper failed"),
-            }
-        }
-    });
 }

@@ -11,15 +11,16 @@ use serde::Serialize;
 use super::grading::{self, Answer, ItemScore};
 use super::models::{AttemptRow, AttemptStatus};
 use super::service::{items_with_bodies, saved_answers};
-use crate::accounts::models::User;
 use crate::assessments::blueprint::Kind;
 use crate::assessments::service as assessments;
 use crate::banks::model::QuestionType;
-use crate::db::schema::{application_events, applications, attempt_items, attempts, drives, users};
-use crate::db::{ApplicationId, AttemptId, DbConn, DriveId, QuestionId, UserId};
+use crate::db::schema::{attempt_items, attempts, users};
+use crate::db::{AttemptId, DbConn, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
+use crate::events::{AttemptGraded, Effects};
+use crate::identity::User;
 use crate::notices::templates::{ExamResult, Mail, TestResult};
-use crate::notices::{self, MailContext, Recipient};
+use crate::notices::{self, Recipient};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SectionResult {
@@ -64,7 +65,9 @@ impl AttemptResult {
     }
 }
 
-fn percent(score: f64, max: f64) -> f64 {
+/// A score as a percentage of its maximum, to six decimals, so totals
+/// that add up alike compare equal.
+pub fn percent(score: f64, max: f64) -> f64 {
     if max > 0.0 {
         (100.0 * score / max * 1e6).round() / 1e6
     } else {
@@ -84,7 +87,7 @@ fn claim(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime) -> AppResult<bool
 /// Grades an open attempt: scores every item it can, and finishes the result
 /// unless essays wait for a trainer. Does nothing to an attempt already
 /// submitted, so it is safe to call twice.
-pub fn grade(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime, mail: &MailContext) -> AppResult<()> {
+pub fn grade(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime, effects: &Effects) -> AppResult<()> {
     conn.transaction(|conn| {
         if !claim(conn, id, now)? {
             return Ok(());
@@ -116,7 +119,7 @@ pub fn grade(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime, mail: &MailCo
         if waiting {
             Ok(())
         } else {
-            finish(conn, &attempt, now, mail)
+            finish(conn, &attempt, now, effects)
         }
     })
 }
@@ -155,7 +158,8 @@ pub fn retotal(conn: &mut DbConn, attempt: &AttemptRow, pass_percent: f64) -> Ap
 
 /// Totals the item scores and publishes the result: the attempt, the drive
 /// application, the percentile population and the notice.
-fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &MailContext) -> AppResult<()> {
+fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, effects: &Effects) -> AppResult<()> {
+    let mail = &effects.mail;
     let assessment = assessments::find(conn, attempt.assessment_id)?;
     let Totals {
         scores,
@@ -187,7 +191,15 @@ fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &Ma
     let link = format!("{}/attempts/{}", mail.base_url, attempt.id);
     let rendered = match assessment.kind() {
         Kind::Aptitude => {
-            update_applications(conn, attempt, &scores, pct, now)?;
+            let graded = AttemptGraded {
+                attempt_id: attempt.id,
+                person: attempt.user_id,
+                assessment_id: attempt.assessment_id,
+                submitted_at: attempt.submitted_at.unwrap_or(now),
+                percent: pct,
+                item_scores: &scores,
+            };
+            effects.attempt_graded(conn, &graded, now)?;
             TestResult {
                 ctx: mail,
                 name: &user.full_name,
@@ -219,97 +231,9 @@ fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &Ma
     Ok(())
 }
 
-/// An application's id, drive, status, tie-break sections and previous score.
-type ApplicationScore = (ApplicationId, DriveId, String, String, Option<f64>, Option<f64>);
-
-/// Moves the person's applications in drives using this test to `tested`,
-/// with the score the rankings sort by. Also used after a re-grade: an
-/// application already past `tested` keeps its status, and the rankings'
-/// score counts move from its previous score to the new one.
-pub fn update_applications(
-    conn: &mut DbConn,
-    attempt: &AttemptRow,
-    scores: &[(String, Option<f64>, f64)],
-    pct: f64,
-    now: NaiveDateTime,
-) -> AppResult<()> {
-    let apps: Vec<ApplicationScore> = applications::table
-        .inner_join(drives::table)
-        .filter(drives::assessment_id.eq(attempt.assessment_id))
-        .filter(applications::candidate_id.eq(attempt.user_id))
-        .filter(applications::eligible.eq(true))
-        .select((
-            applications::id,
-            applications::drive_id,
-            applications::status,
-            drives::tie_break_sections,
-            applications::percent,
-            applications::tie_break,
-        ))
-        .load(conn)?;
-    let mut section_totals: Vec<(String, f64, f64)> = Vec::new();
-    for (name, score, points) in scores {
-        match section_totals.iter_mut().find(|(n, _, _)| n == name) {
-            Some(entry) => {
-                entry.1 += score.unwrap_or(0.0);
-                entry.2 += points;
-            }
-            None => section_totals.push((name.clone(), score.unwrap_or(0.0), *points)),
-        }
-    }
-    let section_percents: Vec<(String, f64)> = section_totals
-        .iter()
-        .map(|(n, s, m)| (n.clone(), percent(*s, *m)))
-        .collect();
-    let submitted_at = attempt.submitted_at.unwrap_or(now);
-    for (app_id, drive_id, status, tie_sections, old_percent, old_tie) in apps {
-        let tie_sections: Vec<String> = serde_json::from_str(&tie_sections).unwrap_or_default();
-        let tie_break: f64 = scores
-            .iter()
-            .filter(|(s, _, _)| tie_sections.contains(s))
-            .filter_map(|(_, score, _)| *score)
-            .sum();
-        let next = if status == "applied" { "tested" } else { status.as_str() };
-        diesel::update(applications::table.find(app_id))
-            .set((
-                applications::status.eq(next),
-                applications::attempt_id.eq(Some(attempt.id)),
-                applications::percent.eq(Some(pct)),
-                applications::tie_break.eq(Some(tie_break)),
-                applications::submitted_at.eq(Some(submitted_at)),
-                applications::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        let previous = old_percent.zip(old_tie);
-        crate::drives::rankings::record_result(
-            conn,
-            drive_id,
-            app_id,
-            previous,
-            pct,
-            tie_break,
-            submitted_at,
-            &section_percents,
-        )?;
-        if next != status {
-            diesel::insert_into(application_events::table)
-                .values((
-                    application_events::application_id.eq(app_id),
-                    application_events::from_status.eq(Some(status.as_str())),
-                    application_events::to_status.eq(next),
-                    application_events::actor_id.eq(None::<UserId>),
-                    application_events::note.eq(format!("graded at {pct:.1}%")),
-                    application_events::at.eq(now),
-                ))
-                .execute(conn)?;
-        }
-    }
-    Ok(())
-}
-
 /// Grades every open attempt whose deadline and grace have passed. Returns
 /// how many it graded.
-pub fn sweep(conn: &mut DbConn, now: NaiveDateTime, mail: &MailContext) -> AppResult<usize> {
+pub fn sweep(conn: &mut DbConn, now: NaiveDateTime, effects: &Effects) -> AppResult<usize> {
     let candidates: Vec<(AttemptId, NaiveDateTime, i32)> = attempts::table
         .inner_join(crate::db::schema::assessments::table)
         .filter(attempts::status.eq("open"))
@@ -325,7 +249,7 @@ pub fn sweep(conn: &mut DbConn, now: NaiveDateTime, mail: &MailContext) -> AppRe
     let mut graded = 0;
     for (id, deadline, grace) in candidates {
         if deadline + Duration::seconds(i64::from(grace)) < now {
-            grade(conn, id, now, mail)?;
+            grade(conn, id, now, effects)?;
             graded += 1;
         }
     }
@@ -408,7 +332,7 @@ pub fn mark_essay(
     score: f64,
     marker: UserId,
     now: NaiveDateTime,
-    mail: &MailContext,
+    effects: &Effects,
 ) -> AppResult<()> {
     conn.transaction(|conn| {
         let attempt: AttemptRow = attempts::table
@@ -451,7 +375,7 @@ pub fn mark_essay(
             .count()
             .get_result(conn)?;
         if unmarked == 0 {
-            finish(conn, &attempt, now, mail)?;
+            finish(conn, &attempt, now, effects)?;
         }
         Ok(())
     })

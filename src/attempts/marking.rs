@@ -15,15 +15,14 @@ use serde_json::Value;
 use super::grade;
 use super::models::{AttemptRow, AttemptStatus};
 use super::service::{items_with_bodies, saved_answers};
+use crate::app::AppState;
 use crate::db::schema::{assessments, attempts, users};
 use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
-use crate::notices::MailContext;
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-use crate::web::AppState;
 
 /// One attempt in the marking queue.
 pub struct Waiting {
@@ -284,12 +283,12 @@ async fn mark(
 ) -> AppResult<HttpResponse> {
     let (id, question_id) = path.into_inner();
     let now = state.clock.now();
-    let mail = MailContext::from(state.config.as_ref());
+    let effects = state.effects();
     let typed = form.score.trim().to_string();
     let outcome = match typed.parse::<f64>() {
         Ok(score) if score.is_finite() => {
             state
-                .db(move |conn| grade::mark_essay(conn, id, question_id, score, user.id, now, &mail))
+                .db(move |conn| grade::mark_essay(conn, id, question_id, score, user.id, now, &effects))
                 .await
         }
         _ => Err(AppError::invalid_field(

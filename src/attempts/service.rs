@@ -10,7 +10,6 @@ use serde_json::Value;
 use super::grading::Answer;
 use super::models::{AttemptRow, AttemptStatus, ItemRow};
 use super::save_queue::Save;
-use crate::accounts::models::{Role, User};
 use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::{draw, service as assessments};
@@ -18,6 +17,7 @@ use crate::banks::model::{QuestionBody, QuestionType};
 use crate::db::schema::{applications, attempt_items, attempts, drives, question_versions, responses, users};
 use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
+use crate::identity::{Role, User};
 use crate::on_backend;
 
 /// Why this person may not take this assessment, if they may not.

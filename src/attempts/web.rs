@@ -15,17 +15,16 @@ use self::sheet::{form_answer, millis, open_sheet, owned, test_page, TestPage};
 use super::grade::{self, AttemptResult};
 use super::models::AttemptStatus;
 use super::service;
+use crate::app::AppState;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::banks::model::QuestionType;
 use crate::db::{AssessmentId, AttemptId, QuestionId};
 use crate::error::{AppError, AppResult};
-use crate::notices::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-use crate::web::AppState;
 
 #[derive(Deserialize)]
 struct Empty {}
@@ -84,8 +83,8 @@ async fn take(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
-    let mail = MailContext::from(state.config.as_ref());
-    let Some(sheet) = state.db(move |conn| open_sheet(conn, id, &user, now, &mail)).await? else {
+    let effects = state.effects();
+    let Some(sheet) = state.db(move |conn| open_sheet(conn, id, &user, now, &effects)).await? else {
         return Ok(redirect(&format!("/attempts/{id}/result")));
     };
     let number = query
@@ -134,11 +133,11 @@ async fn answer(
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(0)
         .max(millis(now));
-    let mail = MailContext::from(state.config.as_ref());
+    let effects = state.effects();
     let chrome = ctx.chrome("");
     let outcome = state
         .db(move |conn| {
-            let Some(sheet) = open_sheet(conn, id, &user, now, &mail)? else {
+            let Some(sheet) = open_sheet(conn, id, &user, now, &effects)? else {
                 return Ok(Saved::Submitted);
             };
             let q =
@@ -204,8 +203,8 @@ async fn confirm(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
-    let mail = MailContext::from(state.config.as_ref());
-    let Some(sheet) = state.db(move |conn| open_sheet(conn, id, &user, now, &mail)).await? else {
+    let effects = state.effects();
+    let Some(sheet) = state.db(move |conn| open_sheet(conn, id, &user, now, &effects)).await? else {
         return Ok(redirect(&format!("/attempts/{id}/result")));
     };
     render(&ConfirmPage {
@@ -225,11 +224,11 @@ async fn submit(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
-    let mail = MailContext::from(state.config.as_ref());
+    let effects = state.effects();
     state
         .db(move |conn| {
             owned(conn, id, &user)?;
-            grade::grade(conn, id, now, &mail)
+            grade::grade(conn, id, now, &effects)
         })
         .await?;
     Ok(redirect(&format!("/attempts/{id}/result")))
@@ -300,10 +299,10 @@ async fn result(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
-    let mail = MailContext::from(state.config.as_ref());
+    let effects = state.effects();
     let found = state
         .db(move |conn| {
-            if open_sheet(conn, id, &user, now, &mail)?.is_some() {
+            if open_sheet(conn, id, &user, now, &effects)?.is_some() {
                 return Ok(None);
             }
             let attempt = owned(conn, id, &user)?;

@@ -8,12 +8,12 @@ use utoipa::ToSchema;
 use super::formats::Format;
 use super::model::QuestionBody;
 use super::service::{self, BankSummary, ImportReport, ImportRequest, QuestionFilter};
+use crate::app::AppState;
 use crate::db::{BankId, QuestionId, VersionId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::web::auth::TrainerUser;
 use crate::web::input::Query;
 use crate::web::input::{Line, Name, Word};
-use crate::web::AppState;
 
 /// Reads a request body up to `limit` bytes, refusing more with 413 before
 /// holding it all.

@@ -7,8 +7,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::formats::{self, Format};
 use super::service::{self, ImportRequest};
+use crate::app::AppState;
 use crate::error::{AppError, AppResult};
-use crate::web::AppState;
 
 #[derive(Subcommand)]
 pub enum BankCommand {

@@ -11,10 +11,10 @@ use sha2::{Digest, Sha256};
 
 use super::model::{Diagnostic, ParsedQuestion};
 use super::models::{NewVersion, QuestionRow};
-use crate::accounts::tokens::to_hex;
 use crate::db::schema::{banks, question_versions, questions};
 use crate::db::{BankId, DbConn, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
+use crate::tokens::to_hex;
 
 /// Trimmed, case-folded, white space collapsed: how stems without an
 /// external id are recognised again on re-import.

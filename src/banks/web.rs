@@ -14,13 +14,13 @@ use super::models::{Bank, QuestionRow, VersionRow};
 use super::questions::{self, QuestionHistory};
 use super::service::{self, BankSummary, ImportLog, ImportReport, ImportRequest, QuestionFilter};
 use super::upload::Parsed;
+use crate::app::AppState;
 use crate::db::{BankId, QuestionId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::{self, CsrfForm};
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-use crate::web::AppState;
 
 const PAGE_SIZE: i64 = 25;
 

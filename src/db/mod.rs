@@ -176,6 +176,21 @@ pub fn open_pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool, AppError> {
         .map_err(|e| AppError::Config(format!("cannot open the database {url:?}: {e}")))
 }
 
+/// Runs blocking database work with a pooled connection on the runtime's
+/// blocking threads, so no async worker thread waits for the database.
+pub async fn blocking<T, F>(pool: &Pool, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?
+}
+
 /// Applies every pending migration of the connection's backend.
 pub fn migrate(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
     let applied = match conn {
@@ -359,10 +374,7 @@ mod tests {
 
     #[test]
     fn every_sqlite_connection_of_the_pool_waits_for_the_disk_at_commit() {
-        let path = std::env::temp_dir().join(format!(
-            "assay-sync-test-{}.db",
-            &crate::accounts::tokens::random_token()[..12]
-        ));
+        let path = std::env::temp_dir().join(format!("assay-sync-test-{}.db", &crate::tokens::random_token()[..12]));
         let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display())).expect("url");
         let pool = open_pool(&url, 2).expect("pool");
         let mut pooled = pool.get().expect("conn");
@@ -385,10 +397,7 @@ mod tests {
     /// locked"; `BEGIN IMMEDIATE` makes them wait their turn instead.
     #[test]
     fn concurrent_read_then_write_transactions_on_sqlite_all_commit() {
-        let path = std::env::temp_dir().join(format!(
-            "assay-db-test-{}.db",
-            &crate::accounts::tokens::random_token()[..12]
-        ));
+        let path = std::env::temp_dir().join(format!("assay-db-test-{}.db", &crate::tokens::random_token()[..12]));
         let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display())).expect("url");
         let pool = open_pool(&url, 8).expect("pool");
         migrate(&mut pool.get().expect("conn")).expect("migrate");

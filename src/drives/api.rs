@@ -4,12 +4,12 @@ use actix_web::{web, HttpResponse};
 
 use super::service::{self, Applied, DriveRow, NewDrive};
 use crate::accounts::api::Created;
+use crate::app::AppState;
 use crate::db::DriveId;
 use crate::error::{AppResult, ErrorBody};
-use crate::notices::MailContext;
+use crate::mail::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser, RecruiterUser};
 use crate::web::input::Json;
-use crate::web::AppState;
 
 /// Create a drive.
 #[utoipa::path(post, path = "/api/v1/drives", tag = "drives", request_body = NewDrive,

@@ -7,6 +7,7 @@ pub mod pipeline;
 pub mod rankings;
 pub mod rankings_api;
 pub mod rankings_pages;
+pub mod results;
 pub mod service;
 pub mod web;
 

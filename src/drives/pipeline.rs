@@ -12,8 +12,9 @@ use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, users};
 use crate::db::{ApplicationId, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult};
+use crate::mail::MailContext;
 use crate::notices::templates::{Mail, NotSelected, OfferedBpo, Rendered, Shortlisted};
-use crate::notices::{self, MailContext, Recipient};
+use crate::notices::{self, Recipient};
 
 /// From each status, where a recruiter may move an application. `tested`
 /// is reached only by grading.
@@ -83,6 +84,130 @@ fn notice_for(to: &str, name: &str, drive: &str, note: &str, mail: &MailContext)
     })
 }
 
+/// Who moves an application on: a recruiter's decision, or grading (the only
+/// way to `tested`).
+#[derive(Debug, Clone, Copy)]
+pub enum Mover {
+    Staff(UserId),
+    Grading,
+}
+
+impl Mover {
+    fn may(self, from: &str, to: &str) -> bool {
+        match self {
+            Mover::Staff(_) => allowed_from(from).contains(&to),
+            Mover::Grading => from == "applied" && to == "tested",
+        }
+    }
+
+    fn actor(self) -> Option<UserId> {
+        match self {
+            Mover::Staff(id) => Some(id),
+            Mover::Grading => None,
+        }
+    }
+}
+
+/// An application about to move: what the move and its notice need.
+pub struct Moving<'a> {
+    pub id: ApplicationId,
+    pub drive_id: DriveId,
+    pub candidate_id: UserId,
+    pub from: &'a str,
+}
+
+impl<'a> From<&'a ApplicationRow> for Moving<'a> {
+    fn from(app: &'a ApplicationRow) -> Self {
+        Moving {
+            id: app.id,
+            drive_id: app.drive_id,
+            candidate_id: app.candidate_id,
+            from: &app.status,
+        }
+    }
+}
+
+/// The one place an application's status changes: checks the move against
+/// `MOVES` (grading alone reaches `tested`), writes the new status and the
+/// timeline event, and queues the candidate's notice for it, in the caller's
+/// transaction. Refuses a move the table does not allow with 409 naming the
+/// allowed ones.
+pub fn transition(
+    conn: &mut DbConn,
+    app: &Moving<'_>,
+    to: &str,
+    by: Mover,
+    note: &str,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<()> {
+    if !by.may(app.from, to) {
+        let allowed = allowed_from(app.from);
+        let options = if allowed.is_empty() {
+            "none: it is final".to_string()
+        } else {
+            allowed.join(", ")
+        };
+        return Err(AppError::conflict(
+            "illegal_move",
+            format!(
+                "An application that is {} cannot become {to}; allowed moves: {options}.",
+                app.from
+            ),
+        ));
+    }
+    diesel::update(applications::table.find(app.id))
+        .set((applications::status.eq(to), applications::updated_at.eq(now)))
+        .execute(conn)?;
+    diesel::insert_into(application_events::table)
+        .values((
+            application_events::application_id.eq(app.id),
+            application_events::from_status.eq(Some(app.from)),
+            application_events::to_status.eq(to),
+            application_events::actor_id.eq(by.actor()),
+            application_events::note.eq(note),
+            application_events::at.eq(now),
+        ))
+        .execute(conn)?;
+    queue_notice(conn, app, to, note, now, mail)
+}
+
+/// Tells the candidate about a move that deserves an email.
+fn queue_notice(
+    conn: &mut DbConn,
+    app: &Moving<'_>,
+    to: &str,
+    note: &str,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<()> {
+    if !matches!(to, "shortlisted_kpo" | "offered_bpo" | "rejected") {
+        // Joining a cohort queues the "hired" notice (training::add_trainee);
+        // grading sends the result itself.
+        return Ok(());
+    }
+    let drive = find(conn, app.drive_id)?;
+    let (email, name): (String, String) = users::table
+        .find(app.candidate_id)
+        .select((users::email, users::full_name))
+        .first(conn)?;
+    if let Some(rendered) = notice_for(to, &name, &drive.name, note, mail)? {
+        let to_person = Recipient {
+            id: Some(app.candidate_id),
+            email,
+            name,
+        };
+        notices::queue(
+            conn,
+            &format!("application:{}:{to}", app.id),
+            &to_person,
+            &rendered,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
 /// The longest note kept with a decision (and sent in its email).
 pub const NOTE_MAX: usize = 1000;
 
@@ -109,38 +234,12 @@ pub fn decide(
             .optional()?
             .ok_or_else(|| AppError::NotFound(format!("There is no application {id}.")))?;
         let to = decision.status.trim();
-        let allowed = allowed_from(&app.status);
-        if !allowed.contains(&to) {
-            let options = if allowed.is_empty() {
-                "none: it is final".to_string()
-            } else {
-                allowed.join(", ")
-            };
-            return Err(AppError::conflict(
-                "illegal_move",
-                format!(
-                    "An application that is {} cannot become {to}; allowed moves: {options}.",
-                    app.status
-                ),
-            ));
-        }
-        if decision.cohort_id.is_some() && to != "hired" {
+        // An illegal move is refused first (409, by `transition`), as before.
+        if decision.cohort_id.is_some() && to != "hired" && allowed_from(&app.status).contains(&to) {
             return Err(AppError::invalid_field("cohort_id", "A cohort goes with a hire only."));
         }
         let note = decision.note.trim();
-        diesel::update(applications::table.find(id))
-            .set((applications::status.eq(to), applications::updated_at.eq(now)))
-            .execute(conn)?;
-        diesel::insert_into(application_events::table)
-            .values((
-                application_events::application_id.eq(id),
-                application_events::from_status.eq(Some(app.status.as_str())),
-                application_events::to_status.eq(to),
-                application_events::actor_id.eq(Some(actor)),
-                application_events::note.eq(note),
-                application_events::at.eq(now),
-            ))
-            .execute(conn)?;
+        transition(conn, &Moving::from(&app), to, Mover::Staff(actor), note, now, mail)?;
         let detail = format!(
             "{} → {to}{}",
             app.status,
@@ -163,19 +262,6 @@ pub fn decide(
         )?;
         if let (Some(cohort), "hired") = (decision.cohort_id, to) {
             crate::training::add_trainee(conn, cohort, app.candidate_id, Some(id), now, mail)?;
-        }
-        let drive = find(conn, app.drive_id)?;
-        let (email, name): (String, String) = users::table
-            .find(app.candidate_id)
-            .select((users::email, users::full_name))
-            .first(conn)?;
-        if let Some(rendered) = notice_for(to, &name, &drive.name, note, mail)? {
-            let to_person = Recipient {
-                id: Some(app.candidate_id),
-                email,
-                name,
-            };
-            notices::queue(conn, &format!("application:{id}:{to}"), &to_person, &rendered, now)?;
         }
         Ok(ApplicationRow {
             status: to.to_string(),

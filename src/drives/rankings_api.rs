@@ -6,12 +6,12 @@ use futures_util::stream;
 use super::pipeline::{self, Decision};
 use super::rankings::{self, RankingQuery, RankingRow, Standing};
 use super::service::{self, ApplicationRow};
+use crate::app::AppState;
 use crate::db::{ApplicationId, DriveId};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::notices::MailContext;
+use crate::mail::MailContext;
 use crate::web::auth::RecruiterUser;
 use crate::web::input::{Json, Query};
-use crate::web::AppState;
 
 /// A drive's ranked applicants, best first; page with `after` = the last row's application id.
 #[utoipa::path(get, path = "/api/v1/drives/{id}/rankings", tag = "drives", params(("id" = i32, Path), RankingQuery),

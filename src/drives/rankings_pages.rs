@@ -11,16 +11,16 @@ use super::pipeline::{self, Bulk, Decision, TimelineEvent};
 use super::rankings::{self, RankingQuery, RankingRow, Standing};
 use super::service::{self, ApplicationRow, DriveRow};
 use crate::accounts::models::ProfileRow;
+use crate::app::AppState;
 use crate::attempts::grade::{self as grading, AttemptResult};
 use crate::db::schema::{applications, attempts};
 use crate::db::{ApplicationId, DriveId};
 use crate::error::{AppError, AppResult};
-use crate::notices::MailContext;
+use crate::mail::MailContext;
 use crate::web::auth::RecruiterUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-use crate::web::AppState;
 
 #[derive(Template)]
 #[template(path = "rankings/list.html")]

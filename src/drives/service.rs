@@ -6,14 +6,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::eligibility::{self, Rules};
-use crate::accounts::models::User;
 use crate::accounts::validate::{DEGREE_CLASSES, DOMAINS};
 use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, assessments, drives};
 use crate::db::{ApplicationId, AssessmentId, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::identity::User;
+use crate::mail::MailContext;
 use crate::notices::templates::{ApplicationReceived, Mail};
-use crate::notices::{self, MailContext, Recipient};
+use crate::notices::{self, Recipient};
 use crate::web::input::{Name, Word};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]

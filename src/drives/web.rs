@@ -11,19 +11,19 @@ use serde::Deserialize;
 
 use super::pipeline::STATUSES;
 use super::service::{self, DriveRow, Eligibility, NewDrive};
-use crate::accounts::models::{Role, User};
 use crate::accounts::validate::{DEGREE_CLASSES, DOMAINS};
+use crate::app::AppState;
 use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::assessments::web::{FormErrors, FormFields};
 use crate::db::{AssessmentId, DriveId};
 use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::identity::{Role, User};
 use crate::web::auth::{AuthUser, RecruiterUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-use crate::web::AppState;
 
 const PAGE_SIZE: i64 = 25;
 

@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::store::{self, Summary};
+use crate::app::AppState;
 use crate::db::NoticeId;
 use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::AdminUser;
 use crate::web::input::Query;
-use crate::web::AppState;
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;

@@ -4,7 +4,6 @@
 //! (`outbox`) sends them through `delivery`; admins watch them in `web`/`api`.
 
 pub mod api;
-pub mod delivery;
 pub mod outbox;
 pub mod store;
 pub mod templates;
@@ -13,14 +12,15 @@ pub mod web;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::accounts::models::User;
 use crate::db::schema::notices;
 use crate::db::{DbConn, UserId};
 use crate::error::{AppError, AppResult};
+use crate::identity::User;
+use crate::mail::MailContext;
 use crate::on_backend;
 
 use templates::Mail;
-pub use templates::{MailContext, Rendered};
+pub use templates::Rendered;
 
 #[derive(Insertable)]
 #[diesel(table_name = notices)]
@@ -67,17 +67,6 @@ impl From<&User> for Recipient {
     }
 }
 
-/// Keeps a header value on one line: a name or subject cannot smuggle in a
-/// header of its own.
-pub fn header_safe(value: &str) -> String {
-    value
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .trim()
-        .to_string()
-}
-
 /// Queues one rendered notice. `event_key` names the event (for example
 /// `welcome:user:7`); a second queue of the same event for the same person is
 /// ignored, so retried requests never mail twice. Returns whether it was new.
@@ -88,11 +77,11 @@ pub fn queue(
     mail: &Rendered,
     now: NaiveDateTime,
 ) -> AppResult<bool> {
-    crate::accounts::validate::EmailAddress::parse(&to.email)
+    crate::identity::EmailAddress::parse(&to.email)
         .map_err(|m| AppError::invalid_field("email", format!("Cannot send a notice: {m}")))?;
     let key = format!("{event_key}:to:{}", to.email.to_lowercase());
-    let name = header_safe(&to.name);
-    let subject = header_safe(&mail.subject);
+    let name = crate::mail::header_safe(&to.name);
+    let subject = crate::mail::header_safe(&mail.subject);
     let row = NewNotice {
         kind: mail.kind,
         event_key: &key,

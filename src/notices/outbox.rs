@@ -7,19 +7,21 @@
 //! leaves its notices `sending` until the lease lapses, then they are due
 //! again.
 
+use std::sync::Arc;
 use std::time::{Duration as StdDuration, SystemTime};
 
 use chrono::{Duration, NaiveDateTime, SubsecRound};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Timestamp};
 
-use super::delivery::SendError;
 use super::store::{self, Notice};
+use crate::clock::Clock;
 use crate::db::schema::{notice_tries, notices};
-use crate::db::{Backend, DbConn, NoticeId};
+use crate::db::{Backend, DbConn, NoticeId, Pool};
 use crate::error::AppResult;
+use crate::mail::Mailer;
+use crate::mail::SendError;
 use crate::on_backend;
-use crate::web::AppState;
 
 /// Delays before the 2nd, 3rd, … try: about 1 min, 5 min, 30 min, 2 h, 6 h.
 const BACKOFF_MINUTES: [i64; 5] = [1, 5, 30, 120, 360];
@@ -190,27 +192,46 @@ fn shorten(error: &str) -> String {
     }
 }
 
+/// What the outbox worker needs: the database, the clock and the mailer;
+/// not the web server's state.
+#[derive(Clone)]
+pub struct Outbox {
+    pub pool: Pool,
+    pub clock: Clock,
+    pub mailer: Arc<Mailer>,
+}
+
+impl Outbox {
+    async fn db<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        crate::db::blocking(&self.pool, f).await
+    }
+}
+
 /// Sends everything due now, batch after batch, and says what happened.
 /// Errs only when the database fails; a failed send is a recorded try.
-pub async fn drain_once(state: &AppState) -> AppResult<DrainSummary> {
+pub async fn drain_once(outbox: &Outbox) -> AppResult<DrainSummary> {
     let mut summary = DrainSummary::default();
     let mut session = None;
     loop {
-        let now = state.clock.now();
-        let batch = state.db(move |conn| claim_due(conn, now, BATCH)).await?;
+        let now = outbox.clock.now();
+        let batch = outbox.db(move |conn| claim_due(conn, now, BATCH)).await?;
         if batch.is_empty() {
             break;
         }
-        let session = session.get_or_insert_with(|| state.mailer.session());
+        let session = session.get_or_insert_with(|| outbox.mailer.session());
         for claim in batch {
-            let date = SystemTime::from(state.clock.now().and_utc());
+            let date = SystemTime::from(outbox.clock.now().and_utc());
             let result = session.send(&claim.notice.outgoing(), date).await;
             if let Err(e) = &result {
                 tracing::warn!(notice = %claim.notice.id, error = %e.message, permanent = e.permanent,
                     "a notice could not be sent");
             }
-            let now = state.clock.now();
-            let outcome = state.db(move |conn| record_try(conn, &claim, result, now)).await?;
+            let now = outbox.clock.now();
+            let outcome = outbox.db(move |conn| record_try(conn, &claim, result, now)).await?;
             match outcome {
                 Outcome::Sent => summary.sent += 1,
                 Outcome::Retrying => summary.retrying += 1,
@@ -228,13 +249,13 @@ pub async fn drain_once(state: &AppState) -> AppResult<DrainSummary> {
 /// Drains the outbox every couple of seconds for as long as the server runs.
 /// Each round runs as its own task, so even a panic costs one round, not the
 /// worker.
-pub fn spawn_worker(state: AppState) -> actix_web::rt::task::JoinHandle<()> {
+pub fn spawn_worker(outbox: Outbox) -> actix_web::rt::task::JoinHandle<()> {
     actix_web::rt::spawn(async move {
         let mut ticks = actix_web::rt::time::interval(WORKER_INTERVAL);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            let round = state.clone();
+            let round = outbox.clone();
             let finished = actix_web::rt::spawn(async move { drain_once(&round).await }).await;
             match finished {
                 Ok(Ok(summary)) if summary.is_empty() => {}

@@ -36,8 +36,8 @@ pub struct Notice {
 }
 
 impl Notice {
-    pub fn outgoing(&self) -> super::delivery::Outgoing {
-        super::delivery::Outgoing {
+    pub fn outgoing(&self) -> crate::mail::Outgoing {
+        crate::mail::Outgoing {
             id: self.id,
             recipient_email: self.recipient_email.clone(),
             recipient_name: self.recipient_name.clone(),

@@ -5,24 +5,8 @@
 
 use askama::Template;
 
-use crate::config::Config;
 use crate::error::AppResult;
-
-/// What every email needs from configuration.
-#[derive(Debug, Clone)]
-pub struct MailContext {
-    pub firm: String,
-    pub base_url: String,
-}
-
-impl From<&Config> for MailContext {
-    fn from(config: &Config) -> Self {
-        MailContext {
-            firm: config.firm_name.clone(),
-            base_url: config.base_url.clone(),
-        }
-    }
-}
+use crate::mail::MailContext;
 
 /// An email ready for the outbox.
 #[derive(Debug, Clone)]

@@ -6,13 +6,13 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::store::{self, Notice, Summary, Try, STATUSES};
+use crate::app::AppState;
 use crate::db::NoticeId;
 use crate::error::AppResult;
 use crate::web::auth::AdminUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, Chrome, PageCtx};
-use crate::web::AppState;
 
 const PER_PAGE: i64 = 50;
 

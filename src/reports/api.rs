@@ -11,14 +11,13 @@ use super::correction::{self, Correction};
 use super::keys::Fix;
 use super::quarantine::{self, VersionState};
 use super::view::ItemAnalysisView;
+use crate::app::AppState;
 use crate::banks::model::QuestionBody;
 use crate::db::{AssessmentId, VersionId};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::notices::MailContext;
 use crate::web::auth::TrainerUser;
 use crate::web::input::Json;
 use crate::web::input::Note;
-use crate::web::AppState;
 
 /// The item analysis of an assessment's counting attempts.
 #[utoipa::path(get, path = "/api/v1/assessments/{id}/item-analysis", tag = "reports", params(("id" = i32, Path)),
@@ -111,10 +110,10 @@ pub async fn correct_key(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
-    let mail = MailContext::from(state.config.as_ref());
+    let effects = state.effects();
     let (fix, reason) = body.into_inner().fix()?;
     let done = state
-        .db(move |conn| correction::correct_key(conn, id, &fix, &reason, user.id, now, &mail))
+        .db(move |conn| correction::correct_key(conn, id, &fix, &reason, user.id, now, &effects))
         .await?;
     Ok(HttpResponse::Ok().json(done))
 }

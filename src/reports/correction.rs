@@ -41,8 +41,9 @@ use crate::db::schema::{
 };
 use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};
+use crate::events::{AttemptGraded, Effects};
 use crate::notices::templates::{CorrectedResult, Mail};
-use crate::notices::{self, MailContext, Recipient};
+use crate::notices::{self, Recipient};
 
 /// One attempt item scored again.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -88,7 +89,7 @@ pub fn correct_key(
     reason: &str,
     actor: UserId,
     now: NaiveDateTime,
-    mail: &MailContext,
+    effects: &Effects,
 ) -> AppResult<Correction> {
     let reason = super::quarantine::reason(reason)?;
     conn.transaction(|conn| {
@@ -169,7 +170,7 @@ pub fn correct_key(
             body: &body,
             actor,
             now,
-            mail,
+            effects,
         };
         let regrades = ctx.rescore_all(conn)?;
         let results_changed = regrades
@@ -276,7 +277,7 @@ struct Regrading<'a> {
     body: &'a QuestionBody,
     actor: UserId,
     now: NaiveDateTime,
-    mail: &'a MailContext,
+    effects: &'a Effects,
 }
 
 impl Regrading<'_> {
@@ -405,21 +406,29 @@ impl Regrading<'_> {
             return Ok(());
         }
         if assessment.kind() == Kind::Aptitude {
-            grade::update_applications(conn, attempt, &totals.scores, totals.percent, self.now)?;
+            let graded = AttemptGraded {
+                attempt_id: attempt.id,
+                person: attempt.user_id,
+                assessment_id: attempt.assessment_id,
+                submitted_at: attempt.submitted_at.unwrap_or(self.now),
+                percent: totals.percent,
+                item_scores: &totals.scores,
+            };
+            self.effects.attempt_graded(conn, &graded, self.now)?;
         }
         let Some(old_percent) = attempt.percent.filter(|p| (p - totals.percent).abs() > 1e-9) else {
             return Ok(());
         };
         let user = find_user(conn, attempt.user_id)?;
         let rendered = CorrectedResult {
-            ctx: self.mail,
+            ctx: &self.effects.mail,
             name: &user.full_name,
             assessment: &assessment.title,
             show_score: assessment.show_score,
             old_percent,
             new_percent: totals.percent,
             passed: totals.passed,
-            link: format!("{}/attempts/{}", self.mail.base_url, attempt.id),
+            link: format!("{}/attempts/{}", self.effects.mail.base_url, attempt.id),
         }
         .render_mail()?;
         let key = format!("result:corrected:version:{}:user:{}", self.new, user.id);

@@ -6,11 +6,11 @@ use actix_web::{web, HttpResponse};
 use super::analysis::{self, Analysis};
 use super::charts::option_letter;
 use super::view::ItemView;
+use crate::app::AppState;
 use crate::db::AssessmentId;
 use crate::drives::rankings::neutralise;
 use crate::error::{AppError, AppResult};
 use crate::web::auth::TrainerUser;
-use crate::web::AppState;
 
 /// A share as the CSV writes it inside the distractors cell.
 fn share(v: Option<f64>) -> String {

@@ -9,15 +9,14 @@ use super::charts::{self, option_letter, shorten, Histogram, OptionBars, Scatter
 use super::correction;
 use super::keys::Fix;
 use super::quarantine;
+use crate::app::AppState;
 use crate::banks::model::QuestionType;
 use crate::db::{AssessmentId, VersionId};
 use crate::error::{AppError, AppResult};
-use crate::notices::MailContext;
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, Chrome, PageCtx};
-use crate::web::AppState;
 
 /// A statistic as the page prints it: one decimal, or a dash for null.
 fn one(v: Option<f64>) -> String {
@@ -319,7 +318,7 @@ async fn correct_item(
 ) -> AppResult<HttpResponse> {
     let (id, version_id) = path.into_inner();
     let now = state.clock.now();
-    let mail = MailContext::from(state.config.as_ref());
+    let effects = state.effects();
     let reason = fields
         .iter()
         .find(|(k, _)| k == "reason")
@@ -340,7 +339,7 @@ async fn correct_item(
                     "Assessment {id} never showed question version {version_id}."
                 )));
             }
-            correction::correct_key(conn, version_id, &Fix::Key(key), &reason, user.id, now, &mail)
+            correction::correct_key(conn, version_id, &Fix::Key(key), &reason, user.id, now, &effects)
         })
         .await?;
     Ok(redirect(&format!(

@@ -5,12 +5,12 @@ use actix_web::{web, HttpResponse};
 use super::runs::{self, NewRun, OverrideRequest, RunView};
 use super::service::{self, NewProcess, ProcessRow};
 use crate::accounts::api::Created;
+use crate::app::AppState;
 use crate::db::{CohortId, RunId};
 use crate::error::{AppResult, ErrorBody};
-use crate::notices::MailContext;
+use crate::mail::MailContext;
 use crate::web::auth::{AdminUser, StaffUser, TrainerUser};
 use crate::web::input::Json;
-use crate::web::AppState;
 
 /// Create a client process with its tier, cut-offs and seats.
 #[utoipa::path(post, path = "/api/v1/processes", tag = "routing", request_body = NewProcess,

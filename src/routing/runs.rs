@@ -12,8 +12,9 @@ use crate::audit::{self, Event};
 use crate::db::schema::{cohort_exams, placements, processes, routing_lines, routing_runs, users};
 use crate::db::{AssessmentId, CohortId, DbConn, ProcessId, RunId, UserId};
 use crate::error::{AppError, AppResult};
+use crate::mail::MailContext;
 use crate::notices::templates::{Mail, RoutingDecision};
-use crate::notices::{self, MailContext, Recipient};
+use crate::notices::{self, Recipient};
 use crate::web::input::Name;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -17,6 +17,7 @@ use self::chart::RunChart;
 use super::engine::Tier;
 use super::runs::{self, Line, RunSummary, RunView};
 use super::service::{self, PlacedPerson, ProcessRow};
+use crate::app::AppState;
 use crate::assessments::web::{FormErrors, FormFields};
 use crate::db::{ProcessId, RunId};
 use crate::error::{AppError, AppResult};
@@ -24,7 +25,6 @@ use crate::training::service::{self as training, CohortRow};
 use crate::web::auth::TrainerUser;
 use crate::web::input::Query;
 use crate::web::pages::{render, render_status, Chrome, PageCtx};
-use crate::web::AppState;
 
 /// A percent with one decimal and no trailing ".0", as the explanations write it.
 pub(crate) fn pct(p: f64) -> String {

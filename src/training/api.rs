@@ -6,12 +6,12 @@ use utoipa::ToSchema;
 
 use super::service::{self, NewCohort};
 use crate::accounts::api::Created;
+use crate::app::AppState;
 use crate::db::{AssessmentId, CohortId, UserId};
 use crate::error::{AppResult, ErrorBody};
-use crate::notices::MailContext;
+use crate::mail::MailContext;
 use crate::web::auth::{StaffUser, TrainerUser};
 use crate::web::input::Json;
-use crate::web::AppState;
 
 /// Create a training cohort.
 #[utoipa::path(post, path = "/api/v1/cohorts", tag = "training", request_body = NewCohort,
@@ -44,7 +44,7 @@ pub async fn add_trainee(
     body: Json<AddTrainee>,
 ) -> AppResult<HttpResponse> {
     let cohort = path.into_inner();
-    if user.role == crate::accounts::models::Role::Candidate {
+    if user.role == crate::identity::Role::Candidate {
         return Err(crate::error::AppError::Forbidden("Only staff add trainees.".into()));
     }
     let now = state.clock.now();

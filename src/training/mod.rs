@@ -40,7 +40,7 @@ pub fn add_trainee(
     user_id: UserId,
     application_id: Option<crate::db::ApplicationId>,
     now: chrono::NaiveDateTime,
-    mail: &crate::notices::MailContext,
+    mail: &crate::mail::MailContext,
 ) -> AppResult<()> {
     use crate::db::schema::{cohorts, users};
     use crate::error::AppError;

@@ -9,7 +9,7 @@ use crate::audit::{self, Event};
 use crate::db::schema::{applications, assessments, cohort_exams, cohort_trainees, cohorts, users};
 use crate::db::{AssessmentId, CohortId, DbConn, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
-use crate::notices::MailContext;
+use crate::mail::MailContext;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewCohort {

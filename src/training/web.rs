@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::service::{self, CohortRow, NewCohort};
+use crate::app::AppState;
 use crate::assessments::blueprint::Kind;
 use crate::assessments::service as assessments;
 use crate::assessments::web::{FormErrors, FormFields};
@@ -23,7 +24,6 @@ use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-use crate::web::AppState;
 
 struct Listed {
     cohort: CohortRow,

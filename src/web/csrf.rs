@@ -15,9 +15,9 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 
 use super::auth::session_token;
-use super::AppState;
-use crate::accounts::tokens;
+use crate::app::AppState;
 use crate::error::AppError;
+use crate::tokens;
 
 pub const CSRF_COOKIE: &str = "assay_csrf";
 pub const CSRF_FIELD: &str = "csrf_token";

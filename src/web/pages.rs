@@ -11,9 +11,9 @@ use serde_json::json;
 
 use super::auth::current_user;
 use super::csrf::token_for_page;
-use super::AppState;
-use crate::accounts::models::{Role, User};
+use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::identity::{Role, User};
 
 pub struct NavLink {
     pub href: &'static str,
@@ -191,6 +191,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/static/app.css", web::get().to(app_css))
         .route("/static/test.js", web::get().to(test_js))
-        .route("/readyz", web::get().to(readyz))
-        .route("/api/openapi.json", web::get().to(super::openapi::document));
+        .route("/readyz", web::get().to(readyz));
 }

@@ -283,7 +283,7 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session() {
         .load(&mut conn)
         .expect("resets");
     drop(conn);
-    assert_eq!(stored, vec![assay::accounts::tokens::token_hash(&token)]);
+    assert_eq!(stored, vec![assay::tokens::token_hash(&token)]);
 
     let (status, body) = reset(&app, &token, NEW_PASSWORD).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");

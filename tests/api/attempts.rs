@@ -1,4 +1,4 @@
-use assay::accounts::models::Role;
+use assay::identity::Role;
 use awc::http::StatusCode;
 use serde_json::{json, Value};
 
@@ -341,11 +341,11 @@ async fn a_save_after_the_deadline_and_grace_is_refused_and_the_sweeper_grades_t
         .unwrap_or_default()
         .contains("Time is up"));
 
-    let mail = assay::notices::MailContext::from(app.state.config.as_ref());
+    let effects = app.state.effects();
     let now = app.state.clock.now();
     let graded = app
         .state
-        .db(move |conn| assay::attempts::grade::sweep(conn, now, &mail))
+        .db(move |conn| assay::attempts::grade::sweep(conn, now, &effects))
         .await
         .expect("sweep");
     assert_eq!(graded, 1);

@@ -1,5 +1,5 @@
-use assay::accounts::models::Role;
 use assay::db::schema::{question_versions, questions};
+use assay::identity::Role;
 use awc::http::StatusCode;
 use diesel::prelude::*;
 use serde_json::Value;
@@ -411,7 +411,7 @@ async fn every_shipped_bank_imports_clean_with_at_least_forty_questions() {
 
 #[actix_web::test]
 async fn the_cli_reports_errors_as_file_and_line_and_exits_non_zero() {
-    let dir = std::env::temp_dir().join(format!("assay-cli-{}", &assay::accounts::tokens::random_token()[..8]));
+    let dir = std::env::temp_dir().join(format!("assay-cli-{}", &assay::tokens::random_token()[..8]));
     std::fs::create_dir_all(&dir).expect("dir");
     let bad = dir.join("bad.txt");
     std::fs::write(&bad, "What is 2+2?\nA. 3\nB. 4\nANSWER: C\n").expect("write");

@@ -44,10 +44,7 @@ impl ChromeDriver {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        let profile = std::env::temp_dir().join(format!(
-            "assay-chromium-{}",
-            &assay::accounts::tokens::random_token()[..12]
-        ));
+        let profile = std::env::temp_dir().join(format!("assay-chromium-{}", &assay::tokens::random_token()[..12]));
         std::fs::create_dir_all(&profile).expect("profile dir");
         let driver = ChromeDriver { child, port, profile };
         let deadline = Instant::now() + Duration::from_secs(15);

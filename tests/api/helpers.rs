@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use std::net::TcpListener;
 use std::path::PathBuf;
 
-use assay::accounts::tokens::random_token;
+use assay::app::AppState;
 use assay::config::Config;
 use assay::db::DatabaseUrl;
-use assay::web::{self, AppState};
+use assay::server;
+use assay::tokens::random_token;
 use awc::http::StatusCode;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde_json::{json, Value};
@@ -119,14 +120,14 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mail_dir = std::env::temp_dir().join(format!("assay-mail-{}", &random_token()[..12]));
     let mut config = test_config(&url, mail_dir);
     adjust(&mut config);
-    let state = web::open_state(config).expect("open state");
+    let state = server::open_state(config).expect("open state");
     start_on(state, test_db)
 }
 
 fn start_on(state: AppState, db: TestDb) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let address = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
-    let server = web::start(listener, state.clone(), 1).expect("start server");
+    let server = server::start(listener, state.clone(), 1).expect("start server");
     actix_web::rt::spawn(server);
     let client = awc::Client::builder().disable_redirects().finish();
     TestApp {
@@ -138,12 +139,17 @@ fn start_on(state: AppState, db: TestDb) -> TestApp {
 }
 
 impl TestApp {
+    /// The outbox worker's view of this app, to drain it by hand.
+    pub fn outbox(&self) -> assay::notices::outbox::Outbox {
+        server::workers::outbox(&self.state)
+    }
+
     /// Stops nothing and forgets nothing: a second server process started on
     /// the same database, with a fresh pool, as after a restart.
     pub fn restart(self) -> TestApp {
         let TestApp { state, _db, .. } = self;
         let config = (*state.config).clone();
-        let restarted = web::open_state(config).expect("reopen the same database");
+        let restarted = server::open_state(config).expect("reopen the same database");
         start_on(restarted, _db)
     }
 
@@ -217,7 +223,7 @@ impl TestApp {
     }
 
     /// Creates a staff account directly and signs it in.
-    pub async fn staff(&self, email: &str, role: assay::accounts::models::Role) -> (i32, String) {
+    pub async fn staff(&self, email: &str, role: assay::identity::Role) -> (i32, String) {
         let account = assay::accounts::service::NewAccount::parse(email, "Staff Member", PASSWORD).expect("account");
         let user = assay::accounts::flows::add_staff(&self.state, account, role, None)
             .await

@@ -7,12 +7,13 @@ mod delivery;
 mod sink;
 mod workers;
 
+use assay::app::AppState;
 use assay::db::schema::notices;
 use assay::db::NoticeId;
+use assay::mail::MailContext;
 use assay::notices::store::{self, Notice, Try};
 use assay::notices::templates::{Mail, Welcome};
-use assay::notices::{MailContext, Recipient};
-use assay::web::AppState;
+use assay::notices::Recipient;
 use diesel::prelude::*;
 
 use crate::helpers::{Browser, TestApp, PASSWORD};

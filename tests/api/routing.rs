@@ -1,5 +1,5 @@
-use assay::accounts::models::Role;
 use assay::db::UserId;
+use assay::identity::Role;
 use awc::http::StatusCode;
 use serde_json::{json, Value};
 
@@ -74,7 +74,7 @@ pub async fn scene(app: &TestApp, max_attempts: i32) -> Scene {
 pub async fn trainee(app: &TestApp, s: &Scene, name: &str, quant: usize, verbal: usize) -> (i64, String) {
     let email = format!("{}@example.com", name.to_lowercase());
     let (id, token) = app.candidate(&email).await;
-    let mail = assay::notices::MailContext::from(app.state.config.as_ref());
+    let mail = assay::mail::MailContext::from(app.state.config.as_ref());
     let now = app.state.clock.now();
     let cohort = s.cohort as i32;
     app.state

@@ -166,11 +166,11 @@ async fn every_save_acknowledged_around_the_deadline_sweep_is_in_the_graded_resu
         race_saves_against(&app, &drive, &format!("sweep{trial}@example.com"), async |_, _| {
             // The sweeper of another server whose clock has passed the
             // deadline while this one still takes saves.
-            let mail = assay::notices::MailContext::from(app.state.config.as_ref());
+            let effects = app.state.effects();
             let later = app.state.clock.now() + chrono::Duration::minutes(11);
             let graded = app
                 .state
-                .db(move |conn| assay::attempts::grade::sweep(conn, later, &mail))
+                .db(move |conn| assay::attempts::grade::sweep(conn, later, &effects))
                 .await
                 .expect("sweep");
             assert_eq!(graded, 1);

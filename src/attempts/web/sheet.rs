@@ -8,7 +8,6 @@ use askama::Template;
 use chrono::{Duration, NaiveDateTime};
 use serde_json::Value;
 
-use crate::accounts::models::User;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::attempts::grade;
@@ -18,7 +17,8 @@ use crate::attempts::service::{self, QuestionView};
 use crate::banks::model::QuestionType;
 use crate::db::{AttemptId, DbConn, QuestionId};
 use crate::error::{AppError, AppResult};
-use crate::notices::MailContext;
+use crate::events::Effects;
+use crate::identity::User;
 use crate::web::pages::Chrome;
 
 /// The attempt, if `user` is the person taking it.
@@ -65,7 +65,7 @@ pub(super) fn open_sheet(
     id: AttemptId,
     user: &User,
     now: NaiveDateTime,
-    mail: &MailContext,
+    effects: &Effects,
 ) -> AppResult<Option<Sheet>> {
     let attempt = owned(conn, id, user)?;
     if attempt.status() != AttemptStatus::Open {
@@ -73,7 +73,7 @@ pub(super) fn open_sheet(
     }
     let assessment = assessments::find(conn, attempt.assessment_id)?;
     if now > attempt.deadline + Duration::seconds(i64::from(assessment.grace_seconds)) {
-        grade::grade(conn, id, now, mail)?;
+        grade::grade(conn, id, now, effects)?;
         return Ok(None);
     }
     let questions = service::question_views(conn, id)?;

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::{status_label, window};
-use crate::accounts::models::User;
+use crate::app::AppState;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::attempts::marking;
@@ -16,11 +16,11 @@ use crate::attempts::models::{AttemptRow, AttemptStatus};
 use crate::db::{AttemptId, DriveId};
 use crate::drives::service::{self, ApplicationRow, DriveRow};
 use crate::error::{AppError, AppResult};
-use crate::notices::MailContext;
+use crate::identity::User;
+use crate::mail::MailContext;
 use crate::web::auth::CandidateUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-use crate::web::AppState;
 
 struct OpenDrive {
     drive: DriveRow,

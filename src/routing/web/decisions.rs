@@ -7,16 +7,16 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{cutoffs, load, pct};
+use crate::app::AppState;
 use crate::assessments::web::FormFields;
 use crate::db::{ProcessId, RunId, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
-use crate::notices::MailContext;
+use crate::mail::MailContext;
 use crate::routing::runs::{self, Line, OverrideRequest, RunView};
 use crate::training::service::{self as training, CohortRow};
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::pages::{redirect, render, Chrome, PageCtx};
-use crate::web::AppState;
 
 /// Which form sent the request, so a refusal lands beside it.
 fn form_key(form: &FormFields) -> String {

@@ -9,16 +9,16 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{cutoffs, sort_by_tier};
-use crate::accounts::models::Role;
+use crate::app::AppState;
 use crate::assessments::web::{FormErrors, FormFields};
 use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::identity::Role;
 use crate::routing::engine::{Tier, Track};
 use crate::routing::service::{self, NewProcess, PlacedPerson, ProcessRow};
 use crate::web::auth::{AdminUser, StaffUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-use crate::web::AppState;
 
 struct Listed {
     process: ProcessRow,

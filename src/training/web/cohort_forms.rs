@@ -5,17 +5,17 @@
 use actix_web::{web, HttpResponse};
 
 use super::load;
+use crate::app::AppState;
 use crate::assessments::service as assessments;
 use crate::assessments::web::{FormErrors, FormFields};
 use crate::db::{AssessmentId, CohortId, DbConn, UserId};
 use crate::error::{AppError, AppResult};
-use crate::notices::MailContext;
+use crate::mail::MailContext;
 use crate::routing::runs::{self, NewRun};
 use crate::training::service;
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::pages::{redirect, render_status, PageCtx};
-use crate::web::AppState;
 
 /// Re-renders the cohort page with a form's refusal beside that form.
 async fn refused(

@@ -6,19 +6,19 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDateTime;
 
-use crate::accounts::models::User;
+use crate::app::AppState;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::attempts::marking;
 use crate::attempts::models::{AttemptRow, AttemptStatus};
 use crate::db::{AttemptId, DbConn};
 use crate::error::AppResult;
+use crate::identity::User;
 use crate::routing::runs::{self, PublishedLine};
 use crate::routing::service::{self as routing, ProcessRow};
 use crate::training::service::{self, CohortRow};
 use crate::web::auth::CandidateUser;
 use crate::web::pages::{render, Chrome, PageCtx};
-use crate::web::AppState;
 
 /// Where the trainee stands with one exam.
 struct ExamState {

@@ -1,7 +1,7 @@
 //! The admin's view: the list and the API, the preview, and "retry now".
 
-use assay::accounts::models::Role;
 use assay::db::schema::audit_log;
+use assay::identity::Role;
 use assay::notices::outbox::{drain_once, MAX_TRIES};
 use awc::http::StatusCode;
 use chrono::Duration;
@@ -13,7 +13,7 @@ use crate::helpers::{spawn_app, spawn_app_with, TestApp};
 
 async fn fail_for_good(app: &TestApp, id: assay::db::NoticeId) {
     for _ in 0..MAX_TRIES {
-        drain_once(&app.state).await.expect("drain");
+        drain_once(&app.outbox()).await.expect("drain");
         app.state.clock.advance(Duration::hours(7));
     }
     assert_eq!(notice(app, id).status, "failed");
@@ -26,7 +26,7 @@ async fn admins_list_notices_on_the_page_and_in_the_api_and_others_get_403() {
     let (_, recruiter) = app.staff("recruiter@example.com", Role::Recruiter).await;
     let (_, candidate) = app.candidate("cand@example.com").await;
     let sent = queue_welcome(&app, "sent@example.com", "Sent Person");
-    drain_once(&app.state).await.expect("drain");
+    drain_once(&app.outbox()).await.expect("drain");
     let queued = queue_welcome(&app, "queued@example.com", "Queued Person");
 
     let (status, body) = app.get_json("/api/v1/notices", Some(&admin)).await;
@@ -246,7 +246,7 @@ async fn retry_now_requeues_a_failed_notice_and_keeps_its_tries() {
 
     refusing.stop();
     let accepting = SmtpSink::start(port);
-    drain_once(&app.state).await.expect("drain");
+    drain_once(&app.outbox()).await.expect("drain");
     let received: Vec<Vec<String>> = accepting.received().into_iter().map(|m| m.rcpt_tos).collect();
     assert_eq!(
         received

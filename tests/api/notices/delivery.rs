@@ -19,7 +19,7 @@ async fn a_queued_notice_arrives_over_smtp_with_its_recipient_subject_and_both_p
     let app = spawn_app_with(|c| c.smtp_url = Some(sink.url())).await;
     let id = queue_welcome(&app, "asha@example.com", "Asha Rao");
 
-    let summary = drain_once(&app.state).await.expect("drain");
+    let summary = drain_once(&app.outbox()).await.expect("drain");
     assert_eq!(
         summary,
         DrainSummary {
@@ -74,7 +74,7 @@ async fn with_the_smtp_server_down_notices_stay_queued_and_each_arrives_once_whe
     let emails = ["one@example.com", "two@example.com", "three@example.com"];
     let ids: Vec<_> = emails.iter().map(|e| queue_welcome(&app, e, "Someone")).collect();
 
-    let down = drain_once(&app.state).await.expect("drain while down");
+    let down = drain_once(&app.outbox()).await.expect("drain while down");
     assert_eq!(
         down,
         DrainSummary {
@@ -96,12 +96,12 @@ async fn with_the_smtp_server_down_notices_stay_queued_and_each_arrives_once_whe
     }
 
     let sink = SmtpSink::start(port);
-    let early = drain_once(&app.state).await.expect("drain before the backoff");
+    let early = drain_once(&app.outbox()).await.expect("drain before the backoff");
     assert!(early.is_empty(), "nothing is due before the backoff: {early:?}");
     assert!(sink.received().is_empty());
 
     app.state.clock.advance(Duration::seconds(61));
-    let back = drain_once(&app.state).await.expect("drain when back");
+    let back = drain_once(&app.outbox()).await.expect("drain when back");
     assert_eq!(
         back,
         DrainSummary {
@@ -111,7 +111,7 @@ async fn with_the_smtp_server_down_notices_stay_queued_and_each_arrives_once_whe
         }
     );
     app.state.clock.advance(Duration::days(1));
-    assert!(drain_once(&app.state).await.expect("drain again").is_empty());
+    assert!(drain_once(&app.outbox()).await.expect("drain again").is_empty());
 
     let mut recipients: Vec<String> = sink.received().iter().flat_map(|m| m.rcpt_tos.clone()).collect();
     recipients.sort();
@@ -136,7 +136,7 @@ async fn a_notice_the_server_keeps_refusing_is_retried_on_the_backoff_schedule_t
 
     for (i, delay) in schedule.iter().enumerate() {
         let try_no = i as i32 + 1;
-        let summary = drain_once(&app.state).await.expect("drain");
+        let summary = drain_once(&app.outbox()).await.expect("drain");
         assert_eq!(
             summary,
             DrainSummary {
@@ -161,11 +161,14 @@ async fn a_notice_the_server_keeps_refusing_is_retried_on_the_backoff_schedule_t
         );
         assert_eq!(backoff_after(try_no), Some(*delay));
 
-        assert!(drain_once(&app.state).await.expect("drain").is_empty(), "not due yet");
+        assert!(
+            drain_once(&app.outbox()).await.expect("drain").is_empty(),
+            "not due yet"
+        );
         app.state.clock.advance(*delay + Duration::seconds(1));
     }
 
-    let last = drain_once(&app.state).await.expect("last try");
+    let last = drain_once(&app.outbox()).await.expect("last try");
     assert_eq!(
         last,
         DrainSummary {
@@ -183,7 +186,7 @@ async fn a_notice_the_server_keeps_refusing_is_retried_on_the_backoff_schedule_t
 
     app.state.clock.advance(Duration::days(7));
     assert!(
-        drain_once(&app.state).await.expect("drain").is_empty(),
+        drain_once(&app.outbox()).await.expect("drain").is_empty(),
         "failed notices are not retried"
     );
     let tried = tries(&app, id);
@@ -198,7 +201,7 @@ async fn without_smtp_url_a_notice_is_written_as_a_parseable_eml_file() {
     assert!(app.state.config.smtp_url.is_none());
     let id = queue_welcome(&app, "file@example.com", "Farah Khan");
 
-    let summary = drain_once(&app.state).await.expect("drain");
+    let summary = drain_once(&app.outbox()).await.expect("drain");
     assert_eq!(summary.sent, 1);
 
     let dir = app.state.config.mail_dir.clone();
@@ -270,7 +273,7 @@ async fn a_header_injection_attempt_in_a_name_or_subject_adds_no_header() {
         .expect("raw row");
     drop(conn);
 
-    let summary = drain_once(&app.state).await.expect("drain");
+    let summary = drain_once(&app.outbox()).await.expect("drain");
     assert_eq!(summary.sent, 2);
     let received = sink.received();
     assert_eq!(received.len(), 2);
@@ -306,7 +309,7 @@ async fn a_permanent_smtp_refusal_fails_the_notice_after_exactly_one_try_and_oth
     let gone = queue_welcome(&app, "gone@example.com", "Gone Person");
     let kept = queue_welcome(&app, "kept@example.com", "Kept Person");
 
-    let summary = drain_once(&app.state).await.expect("drain");
+    let summary = drain_once(&app.outbox()).await.expect("drain");
     assert_eq!(
         summary,
         DrainSummary {
@@ -327,7 +330,7 @@ async fn a_permanent_smtp_refusal_fails_the_notice_after_exactly_one_try_and_oth
 
     // Nothing is tried again later: a refusal for good stays failed.
     app.state.clock.advance(Duration::days(2));
-    assert!(drain_once(&app.state).await.expect("drain later").is_empty());
+    assert!(drain_once(&app.outbox()).await.expect("drain later").is_empty());
     assert_eq!(tries(&app, gone).len(), 1);
     let received: Vec<String> = sink.received().iter().flat_map(|m| m.rcpt_tos.clone()).collect();
     assert_eq!(received, vec!["kept@example.com"]);

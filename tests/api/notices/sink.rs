@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use assay::accounts::tokens::random_token;
+use assay::tokens::random_token;
 
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {

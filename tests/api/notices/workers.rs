@@ -5,7 +5,7 @@ use std::process::Command;
 
 use assay::db::Backend;
 use assay::notices::outbox::{claim_due, drain_once, record_try, spawn_worker, DrainSummary, Outcome};
-use assay::web;
+use assay::server;
 use chrono::Duration;
 use diesel::RunQueryDsl;
 
@@ -22,10 +22,11 @@ async fn two_workers_draining_one_outbox_send_each_notice_once() {
         .map(|i| queue_welcome(&app, &format!("person{i}@example.com"), "Person"))
         .collect();
     // A second server: its own pool and mailer on the same database.
-    let mut other = web::open_state((*app.state.config).clone()).expect("a second server");
+    let mut other = server::open_state((*app.state.config).clone()).expect("a second server");
     other.clock = app.state.clock.clone();
 
-    let (a, b) = tokio::join!(drain_once(&app.state), drain_once(&other));
+    let (here, there) = (app.outbox(), server::workers::outbox(&other));
+    let (a, b) = tokio::join!(drain_once(&here), drain_once(&there));
     let (a, b) = (a.expect("first worker"), b.expect("second worker"));
     assert_eq!(a.sent + b.sent, count, "{a:?} {b:?}");
     assert_eq!(a.retrying + b.retrying + a.failed + b.failed, 0);
@@ -61,7 +62,7 @@ async fn a_sender_skips_notices_another_sender_holds_instead_of_waiting_for_them
     .execute(&mut holder)
     .expect("hold two notices");
 
-    let drained = tokio::time::timeout(std::time::Duration::from_secs(30), drain_once(&app.state))
+    let drained = tokio::time::timeout(std::time::Duration::from_secs(30), drain_once(&app.outbox()))
         .await
         .expect("the sender does not wait for rows another sender holds")
         .expect("drain");
@@ -71,7 +72,7 @@ async fn a_sender_skips_notices_another_sender_holds_instead_of_waiting_for_them
 
     diesel::sql_query("ROLLBACK").execute(&mut holder).expect("rollback");
     drop(holder);
-    assert_eq!(drain_once(&app.state).await.expect("drain").sent, 2);
+    assert_eq!(drain_once(&app.outbox()).await.expect("drain").sent, 2);
     let _ = std::fs::remove_dir_all(&app.state.config.mail_dir);
 }
 
@@ -87,11 +88,11 @@ async fn a_notice_claimed_by_a_sender_that_died_is_sent_once_its_lease_lapses() 
     assert_eq!(notice(&app, id).status, "sending");
 
     assert!(
-        drain_once(&app.state).await.expect("drain").is_empty(),
+        drain_once(&app.outbox()).await.expect("drain").is_empty(),
         "the claim holds"
     );
     app.state.clock.advance(Duration::minutes(11));
-    let summary = drain_once(&app.state).await.expect("drain after the lease");
+    let summary = drain_once(&app.outbox()).await.expect("drain after the lease");
     assert_eq!(
         summary,
         DrainSummary {
@@ -116,7 +117,7 @@ async fn a_notice_claimed_by_a_sender_that_died_is_sent_once_its_lease_lapses() 
 async fn the_worker_in_serve_sends_due_notices_without_being_asked() {
     let app = spawn_app().await;
     let id = queue_welcome(&app, "worker@example.com", "Wen Li");
-    let worker = spawn_worker(app.state.clone());
+    let worker = spawn_worker(app.outbox());
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while notice(&app, id).status != "sent" {
         assert!(
@@ -133,11 +134,11 @@ async fn the_worker_in_serve_sends_due_notices_without_being_asked() {
 #[actix_web::test]
 async fn assay_notices_send_drains_the_outbox_once_and_fails_only_on_infrastructure_errors() {
     // Its own SQLite database, so the command can reach it on either test backend.
-    let dir = std::env::temp_dir().join(format!("assay-cli-{}", &assay::accounts::tokens::random_token()[..12]));
+    let dir = std::env::temp_dir().join(format!("assay-cli-{}", &assay::tokens::random_token()[..12]));
     std::fs::create_dir_all(&dir).expect("dir");
     let db = format!("sqlite://{}", dir.join("assay.db").display());
     let mail_dir = dir.join("outbox");
-    let state = web::open_state(test_config(&db, mail_dir.clone())).expect("state");
+    let state = server::open_state(test_config(&db, mail_dir.clone())).expect("state");
     let sent = queue_welcome_in(&state, "cli@example.com", "Cleo");
     let run = |smtp_url: Option<String>, database_url: &str| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_assay"));

@@ -13,7 +13,6 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::AsyncSmtpTransportBuilder;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use super::header_safe;
 use crate::config::Config;
 use crate::db::NoticeId;
 use crate::error::{AppError, AppResult};
@@ -282,5 +281,33 @@ mod tests {
         let again = mailer.message(&notice, SystemTime::now()).expect("message");
         let id = |m: &Message| m.headers().get_raw("Message-ID").map(String::from);
         assert_eq!(id(&first), id(&again));
+    }
+}
+
+/// Keeps a header value on one line: a name or subject cannot smuggle in a
+/// header of its own.
+pub fn header_safe(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// What every email says about the site: the firm's name and where links
+/// point. Taken from configuration.
+#[derive(Debug, Clone)]
+pub struct MailContext {
+    pub firm: String,
+    pub base_url: String,
+}
+
+impl From<&Config> for MailContext {
+    fn from(config: &Config) -> Self {
+        MailContext {
+            firm: config.firm_name.clone(),
+            base_url: config.base_url.clone(),
+        }
     }
 }
