@@ -8,7 +8,7 @@ use super::draw::{shortfalls, Candidate};
 use super::models::AssessmentRow;
 use crate::audit::{self, Event};
 use crate::banks::model::{Difficulty, QuestionBody};
-use crate::db::schema::{assessments, banks, question_versions, questions};
+use crate::db::schema::{assessments, attempts, banks, question_versions, questions};
 use crate::db::{AssessmentId, BankId, DbConn, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 
@@ -188,4 +188,29 @@ pub fn page(conn: &mut DbConn, before: Option<AssessmentId>, limit: i64) -> AppR
         query = query.filter(assessments::id.lt(before));
     }
     Ok(query.load(conn)?)
+}
+
+/// How many attempts of an assessment are in each state.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StatusCounts {
+    pub open: i64,
+    pub awaiting_marking: i64,
+    pub graded: i64,
+}
+
+pub fn status_counts(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<StatusCounts> {
+    let rows: Vec<(String, i64)> = attempts::table
+        .filter(attempts::assessment_id.eq(assessment_id))
+        .group_by(attempts::status)
+        .select((attempts::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    let mut counts = StatusCounts::default();
+    for (status, n) in rows {
+        match status.as_str() {
+            "graded" => counts.graded += n,
+            "awaiting_marking" => counts.awaiting_marking += n,
+            _ => counts.open += n,
+        }
+    }
+    Ok(counts)
 }

@@ -13,7 +13,6 @@ use super::blueprint::{Blueprint, DifficultyMix, Kind, Section};
 use super::models::AssessmentRow;
 use super::service;
 use crate::app::AppState;
-use crate::attempts::marking::{self, StatusCounts};
 use crate::db::{AssessmentId, BankId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::identity::Role;
@@ -364,7 +363,7 @@ struct ShowPage {
     assessment: AssessmentRow,
     sections: Vec<Section>,
     banks: Vec<(BankId, String)>,
-    counts: StatusCounts,
+    counts: service::StatusCounts,
     created: bool,
     can_mark: bool,
 }
@@ -396,7 +395,7 @@ async fn show(
             Ok((
                 service::find(conn, id)?,
                 service::bank_names(conn)?,
-                marking::status_counts(conn, id)?,
+                service::status_counts(conn, id)?,
             ))
         })
         .await?;

@@ -132,31 +132,6 @@ pub fn sheet(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Sheet> {
     })
 }
 
-/// How many attempts of an assessment are in each state.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct StatusCounts {
-    pub open: i64,
-    pub awaiting_marking: i64,
-    pub graded: i64,
-}
-
-pub fn status_counts(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<StatusCounts> {
-    let rows: Vec<(String, i64)> = attempts::table
-        .filter(attempts::assessment_id.eq(assessment_id))
-        .group_by(attempts::status)
-        .select((attempts::status, diesel::dsl::count_star()))
-        .load(conn)?;
-    let mut counts = StatusCounts::default();
-    for (status, n) in rows {
-        match AttemptStatus::parse(&status) {
-            AttemptStatus::Open => counts.open += n,
-            AttemptStatus::AwaitingMarking => counts.awaiting_marking += n,
-            AttemptStatus::Graded => counts.graded += n,
-        }
-    }
-    Ok(counts)
-}
-
 /// A person's attempts at one assessment, newest first.
 pub fn attempts_of(conn: &mut DbConn, assessment_id: AssessmentId, user_id: UserId) -> AppResult<Vec<AttemptRow>> {
     Ok(attempts::table

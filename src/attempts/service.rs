@@ -14,7 +14,9 @@ use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::{draw, service as assessments};
 use crate::banks::model::{QuestionBody, QuestionType};
-use crate::db::schema::{applications, attempt_items, attempts, drives, question_versions, responses, users};
+use crate::db::schema::{
+    applications, attempt_items, attempts, cohort_exams, cohort_trainees, drives, question_versions, responses, users,
+};
 use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::identity::{Role, User};
@@ -39,7 +41,7 @@ pub fn refusal(conn: &mut DbConn, user: &User, assessment: &AssessmentRow) -> Ap
                 .then(|| "Apply to a drive that uses this test first; eligible applicants may take it.".into()))
         }
         Kind::PostTraining => {
-            if crate::training::exam_assigned(conn, user.id, assessment.id)? {
+            if exam_assigned(conn, user.id, assessment.id)? {
                 Ok(None)
             } else {
                 Ok(Some("This exam is not assigned to any cohort you belong to.".into()))
@@ -562,4 +564,15 @@ pub fn record_signal(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Whether the person is a trainee of a cohort that has this exam.
+fn exam_assigned(conn: &mut DbConn, user_id: UserId, assessment_id: AssessmentId) -> AppResult<bool> {
+    let n: i64 = cohort_trainees::table
+        .inner_join(cohort_exams::table.on(cohort_exams::cohort_id.eq(cohort_trainees::cohort_id)))
+        .filter(cohort_trainees::user_id.eq(user_id))
+        .filter(cohort_exams::assessment_id.eq(assessment_id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }

@@ -261,7 +261,7 @@ pub fn decide(
             now,
         )?;
         if let (Some(cohort), "hired") = (decision.cohort_id, to) {
-            crate::training::add_trainee(conn, cohort, app.candidate_id, Some(id), now, mail)?;
+            crate::training::service::add_trainee(conn, cohort, app.candidate_id, Some(id), now, mail)?;
         }
         Ok(ApplicationRow {
             status: to.to_string(),

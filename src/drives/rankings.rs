@@ -11,6 +11,7 @@ use crate::db::schema::{application_sections, applications, attempts, candidate_
 use crate::db::{ApplicationId, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::on_backend;
+use crate::web::spreadsheet::neutralise;
 
 /// Fixed-width digits that sort as the ranking does: percent and tie-break
 /// high first, then earlier submission, then lower id.
@@ -404,15 +405,6 @@ pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &S
         next_after,
         ranked: standing.total,
     })
-}
-
-/// A spreadsheet must not run a cell: text starting with = + - @ (or a tab
-/// or carriage return) gets a leading apostrophe.
-pub fn neutralise(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
-    }
 }
 
 /// The CSV header and rows of one page, for the streaming export.

@@ -6,7 +6,7 @@ use askama::Template;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::charts::{self, BarChart, Histogram};
+use super::charts;
 use super::pipeline::{self, Bulk, Decision, TimelineEvent};
 use super::rankings::{self, RankingQuery, RankingRow, Standing};
 use super::service::{self, ApplicationRow, DriveRow};
@@ -18,6 +18,7 @@ use crate::db::{ApplicationId, DriveId};
 use crate::error::{AppError, AppResult};
 use crate::mail::MailContext;
 use crate::web::auth::RecruiterUser;
+use crate::web::charts::{BarChart, Histogram};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};

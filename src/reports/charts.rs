@@ -4,7 +4,7 @@
 
 use super::analysis::AnalysedItem;
 use super::stats::{LOW_DISCRIMINATION_BELOW, TOO_EASY_ABOVE, TOO_HARD_BELOW};
-pub use crate::drives::charts::Histogram;
+pub use crate::web::charts::Histogram;
 
 /// The score distribution in ten 10-point bands, the pass mark marked.
 pub fn distribution(percents: &[f64], pass_percent: f64) -> Histogram {

@@ -8,9 +8,9 @@ use super::charts::option_letter;
 use super::view::ItemView;
 use crate::app::AppState;
 use crate::db::AssessmentId;
-use crate::drives::rankings::neutralise;
 use crate::error::{AppError, AppResult};
 use crate::web::auth::TrainerUser;
+use crate::web::spreadsheet::neutralise;
 
 /// A share as the CSV writes it inside the distractors cell.
 fn share(v: Option<f64>) -> String {

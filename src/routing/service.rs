@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::engine::{self, ProcessInput, Tier, TraineeInput};
 use crate::audit::{self, Event};
-use crate::db::schema::{attempt_items, attempts, cohort_trainees, placements, processes};
+use crate::db::schema::{attempt_items, attempts, cohort_trainees, cohorts, placements, processes};
 use crate::db::{AssessmentId, AttemptId, CohortId, DbConn, ProcessId, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 
@@ -290,4 +290,23 @@ pub fn placed_people(conn: &mut DbConn) -> AppResult<Vec<PlacedPerson>> {
             since,
         })
         .collect())
+}
+
+/// The cohort a run routes, as routing's pages name it. Routing reads the
+/// cohort's name itself rather than import `training`, which sits above it
+/// (training's pages show routing runs).
+#[derive(Debug, Clone)]
+pub struct CohortName {
+    pub id: CohortId,
+    pub name: String,
+}
+
+pub fn cohort_name(conn: &mut DbConn, id: CohortId) -> AppResult<CohortName> {
+    let name = cohorts::table
+        .find(id)
+        .select(cohorts::name)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("There is no cohort {id}.")))?;
+    Ok(CohortName { id, name })
 }

@@ -16,12 +16,11 @@ use serde::Deserialize;
 use self::chart::RunChart;
 use super::engine::Tier;
 use super::runs::{self, Line, RunSummary, RunView};
-use super::service::{self, PlacedPerson, ProcessRow};
+use super::service::{self, CohortName, PlacedPerson, ProcessRow};
 use crate::app::AppState;
 use crate::assessments::web::{FormErrors, FormFields};
 use crate::db::{ProcessId, RunId};
 use crate::error::{AppError, AppResult};
-use crate::training::service::{self as training, CohortRow};
 use crate::web::auth::TrainerUser;
 use crate::web::input::Query;
 use crate::web::pages::{render, render_status, Chrome, PageCtx};
@@ -69,7 +68,7 @@ struct RunPage {
     chrome: Chrome,
     run: RunView,
     summary: Option<RunSummary>,
-    cohort: CohortRow,
+    cohort: CohortName,
     seats: Vec<SeatRow>,
     retrain: Vec<Line>,
     reviews: Vec<Review>,
@@ -109,7 +108,7 @@ impl RunPage {
         chrome: Chrome,
         run: RunView,
         summary: Option<RunSummary>,
-        cohort: CohortRow,
+        cohort: CohortName,
         mut processes: Vec<ProcessRow>,
         placed: &[PlacedPerson],
     ) -> RunPage {
@@ -237,7 +236,7 @@ async fn load(state: &AppState, ctx: &PageCtx, id: RunId) -> AppResult<RunPage> 
     state
         .db(move |conn| {
             let run = runs::view(conn, id)?;
-            let cohort = training::find(conn, run.cohort_id)?;
+            let cohort = service::cohort_name(conn, run.cohort_id)?;
             let summary = runs::runs_of_cohort(conn, run.cohort_id)?
                 .into_iter()
                 .find(|r| r.id == id);

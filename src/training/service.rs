@@ -131,7 +131,7 @@ pub fn add_hired(
                 format!("Candidate {candidate} has not been hired; hire them from a drive first."),
             ));
         };
-        super::add_trainee(conn, cohort.0, candidate, Some(application), now, mail)?;
+        add_trainee(conn, cohort.0, candidate, Some(application), now, mail)?;
         let detail = format!("added trainee {candidate}");
         audit::record(
             conn,
@@ -246,4 +246,72 @@ pub fn trainee_counts(conn: &mut DbConn) -> AppResult<Vec<(CohortId, i64)>> {
         .into_iter()
         .map(|(id, n)| (CohortId(id), n))
         .collect())
+}
+
+/// Makes a hired candidate a trainee of a cohort (same account, same id) and
+/// queues the "hired" notice.
+pub fn add_trainee(
+    conn: &mut DbConn,
+    cohort_id: i32,
+    user_id: UserId,
+    application_id: Option<crate::db::ApplicationId>,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<()> {
+    use crate::notices::templates::{Hired, Mail};
+    let cohort: Option<(String, chrono::NaiveDateTime)> = cohorts::table
+        .find(cohort_id)
+        .select((cohorts::name, cohorts::starts_on))
+        .first(conn)
+        .optional()?;
+    let Some((cohort_name, starts_on)) = cohort else {
+        return Err(AppError::invalid_field(
+            "cohort_id",
+            format!("There is no cohort {cohort_id}."),
+        ));
+    };
+    let already: i64 = cohort_trainees::table
+        .filter(cohort_trainees::cohort_id.eq(cohort_id))
+        .filter(cohort_trainees::user_id.eq(user_id))
+        .count()
+        .get_result(conn)?;
+    if already > 0 {
+        return Err(AppError::conflict(
+            "already_trainee",
+            "This person is already a trainee of that cohort.",
+        ));
+    }
+    diesel::insert_into(cohort_trainees::table)
+        .values((
+            cohort_trainees::cohort_id.eq(cohort_id),
+            cohort_trainees::user_id.eq(user_id),
+            cohort_trainees::application_id.eq(application_id),
+            cohort_trainees::added_at.eq(now),
+        ))
+        .execute(conn)?;
+    let (email, name): (String, String) = users::table
+        .find(user_id)
+        .select((users::email, users::full_name))
+        .first(conn)?;
+    let starts_on = starts_on.format("%d %B %Y").to_string();
+    let rendered = Hired {
+        ctx: mail,
+        name: &name,
+        cohort: &cohort_name,
+        starts_on,
+    }
+    .render_mail()?;
+    let to = crate::notices::Recipient {
+        id: Some(user_id),
+        email,
+        name,
+    };
+    crate::notices::queue(
+        conn,
+        &format!("cohort:{cohort_id}:trainee:{user_id}:hired"),
+        &to,
+        &rendered,
+        now,
+    )?;
+    Ok(())
 }

@@ -3,7 +3,9 @@
 //! it imports the app's state and the modules below it, never an area.
 
 pub mod auth;
+pub mod charts;
 pub mod csrf;
 pub mod errors;
 pub mod input;
 pub mod pages;
+pub mod spreadsheet;

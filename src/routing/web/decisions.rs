@@ -13,7 +13,7 @@ use crate::db::{ProcessId, RunId, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::mail::MailContext;
 use crate::routing::runs::{self, Line, OverrideRequest, RunView};
-use crate::training::service::{self as training, CohortRow};
+use crate::routing::service::{self, CohortName};
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::pages::{redirect, render, Chrome, PageCtx};
@@ -188,7 +188,7 @@ pub(super) async fn override_apply(
 struct PublishConfirm {
     chrome: Chrome,
     run: RunView,
-    cohort: CohortRow,
+    cohort: CohortName,
     reviews: usize,
     placed: usize,
     retrain: usize,
@@ -205,7 +205,7 @@ pub(super) async fn publish_confirm(
     let (run, cohort) = state
         .db(move |conn| {
             let run = runs::view(conn, id)?;
-            let cohort = training::find(conn, run.cohort_id)?;
+            let cohort = service::cohort_name(conn, run.cohort_id)?;
             Ok((run, cohort))
         })
         .await?;
