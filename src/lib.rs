@@ -2,6 +2,7 @@
 //! outsourcing firms. The binary in `main.rs` is a thin CLI over this library.
 
 pub mod accounts;
+pub mod api;
 pub mod assessments;
 pub mod attempts;
 pub mod audit;

@@ -74,8 +74,10 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> std::io:
         if data.config.secure_cookies() {
             headers = headers.add(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY));
         }
+        let (api, api_doc) = crate::api::v1();
         App::new()
             .app_data(data.clone())
+            .app_data(web::Data::new(api_doc))
             .app_data(errors::json_config(limit))
             .app_data(errors::query_config())
             .app_data(errors::path_config())
@@ -84,18 +86,7 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             // first, then the API under one prefix, then the pages, so no
             // request is held against every route there is.
             .route("/healthz", web::get().to(pages::healthz))
-            .service(
-                web::scope("/api/v1")
-                    .configure(crate::attempts::configure_api)
-                    .configure(crate::accounts::configure_api)
-                    .configure(crate::notices::configure_api)
-                    .configure(crate::banks::configure_api)
-                    .configure(crate::assessments::configure_api)
-                    .configure(crate::drives::configure_api)
-                    .configure(crate::reports::configure_api)
-                    .configure(crate::training::configure_api)
-                    .configure(crate::routing::configure_api),
-            )
+            .service(api)
             .configure(crate::attempts::configure_pages)
             .configure(crate::accounts::configure_pages)
             .configure(crate::notices::configure_pages)
