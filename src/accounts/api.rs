@@ -1,7 +1,7 @@
 //! The accounts part of the JSON API.
 
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -15,6 +15,7 @@ use crate::identity::User;
 use crate::web::auth::{session_token, AuthUser, CandidateUser, SESSION_COOKIE};
 use crate::web::input::Json;
 use crate::web::input::{EmailText, Line, Name, PasswordText};
+use crate::web::openapi::ApiRoutes;
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterRequest {
@@ -79,8 +80,9 @@ fn has_profile(p: &ProfileInput) -> bool {
 /// the address already has an account (its owner is emailed instead), so it
 /// tells no one which addresses are registered. The password must not be
 /// easy to guess (zxcvbn score 3 of 4 or more); a refusal says why.
-#[utoipa::path(post, path = "/api/v1/candidates", tag = "accounts", request_body = RegisterRequest,
+#[utoipa::path(tag = "accounts", request_body = RegisterRequest,
     responses((status = 201, body = Message), (status = 422, body = ErrorBody)))]
+#[post("/candidates")]
 pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -> AppResult<HttpResponse> {
     let body = body.into_inner();
     let account = NewAccount::parse_registration(&body.email, &body.full_name, &body.password)?;
@@ -96,8 +98,9 @@ pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -
 /// (by default; `SIGN_IN_FAILURES_PER_ADDRESS`) in 15 minutes are checked;
 /// beyond that the answer is 429 with `Retry-After`, without checking the
 /// password.
-#[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = SignInRequest,
+#[utoipa::path(tag = "accounts", request_body = SignInRequest,
     responses((status = 200, body = SignInResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[post("/session")]
 pub async fn sign_in(
     state: web::Data<AppState>,
     client: ClientAddr,
@@ -110,7 +113,8 @@ pub async fn sign_in(
 }
 
 /// Sign out: the token stops working at once.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "accounts", responses((status = 204), (status = 401, body = ErrorBody)))]
+#[utoipa::path(tag = "accounts", responses((status = 204), (status = 401, body = ErrorBody)))]
+#[delete("/session")]
 pub async fn sign_out(state: web::Data<AppState>, req: HttpRequest, _user: AuthUser) -> AppResult<HttpResponse> {
     if let Some((token, _)) = session_token(&req) {
         state.sessions.forget(&token, state.clock.now());
@@ -120,16 +124,18 @@ pub async fn sign_out(state: web::Data<AppState>, req: HttpRequest, _user: AuthU
 }
 
 /// The signed-in candidate's profile.
-#[utoipa::path(get, path = "/api/v1/me/profile", tag = "accounts",
+#[utoipa::path(tag = "accounts",
     responses((status = 200, body = ProfileInput), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/me/profile")]
 pub async fn get_profile(state: web::Data<AppState>, CandidateUser(user): CandidateUser) -> AppResult<HttpResponse> {
     let row = state.db(move |conn| service::get_profile(conn, user.id)).await?;
     Ok(HttpResponse::Ok().json(row.as_ref().map(ProfileInput::from).unwrap_or_default()))
 }
 
 /// Replace the signed-in candidate's profile.
-#[utoipa::path(put, path = "/api/v1/me/profile", tag = "accounts", request_body = ProfileInput,
+#[utoipa::path(tag = "accounts", request_body = ProfileInput,
     responses((status = 200, body = ProfileInput), (status = 422, body = ErrorBody)))]
+#[put("/me/profile")]
 pub async fn put_profile(
     state: web::Data<AppState>,
     CandidateUser(user): CandidateUser,
@@ -151,8 +157,9 @@ pub struct ForgotPasswordRequest {
 /// Ask for a password reset link by email. The answer is the same whether or
 /// not the address has an account; at most one link is mailed per account
 /// every 5 minutes, and a link works once, for an hour.
-#[utoipa::path(post, path = "/api/v1/password/forgot", tag = "accounts", request_body = ForgotPasswordRequest,
+#[utoipa::path(tag = "accounts", request_body = ForgotPasswordRequest,
     responses((status = 202, body = Message), (status = 422, body = ErrorBody)))]
+#[post("/password/forgot")]
 pub async fn forgot_password(state: web::Data<AppState>, body: Json<ForgotPasswordRequest>) -> AppResult<HttpResponse> {
     let email = flows::reset_address(&body.email)?;
     flows::request_reset(&state, email).await?;
@@ -171,8 +178,9 @@ pub struct ResetPasswordRequest {
 /// Choose a new password with the token from a reset link. Every session of
 /// the person ends; sign in with the new password. An unknown, used or
 /// expired token is refused with 422 naming `token`.
-#[utoipa::path(post, path = "/api/v1/password/reset", tag = "accounts", request_body = ResetPasswordRequest,
+#[utoipa::path(tag = "accounts", request_body = ResetPasswordRequest,
     responses((status = 204), (status = 422, body = ErrorBody)))]
+#[post("/password/reset")]
 pub async fn reset_password(state: web::Data<AppState>, body: Json<ResetPasswordRequest>) -> AppResult<HttpResponse> {
     flows::reset_password(&state, &body.token, &body.password).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -187,8 +195,9 @@ pub struct ChangePasswordRequest {
 /// Change the signed-in person's password. A wrong current password is 422
 /// naming `current_password` and counts as a failed sign-in (429 past the
 /// limits). Every other session of the person ends; this one goes on.
-#[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts", request_body = ChangePasswordRequest,
+#[utoipa::path(tag = "accounts", request_body = ChangePasswordRequest,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[put("/me/password")]
 pub async fn change_password(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -201,13 +210,13 @@ pub async fn change_password(
     Ok(HttpResponse::NoContent().finish())
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/candidates", web::post().to(register))
-        .route("/session", web::post().to(sign_in))
-        .route("/session", web::delete().to(sign_out))
-        .route("/me/profile", web::get().to(get_profile))
-        .route("/me/profile", web::put().to(put_profile))
-        .route("/me/password", web::put().to(change_password))
-        .route("/password/forgot", web::post().to(forgot_password))
-        .route("/password/reset", web::post().to(reset_password));
+pub fn configure(cfg: &mut ApiRoutes) {
+    cfg.service(register)
+        .service(sign_in)
+        .service(sign_out)
+        .service(get_profile)
+        .service(put_profile)
+        .service(change_password)
+        .service(forgot_password)
+        .service(reset_password);
 }

@@ -1,6 +1,6 @@
 //! Assessments over the API.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 
 use super::blueprint::Blueprint;
 use super::models::PublicAssessment;
@@ -11,10 +11,12 @@ use crate::db::AssessmentId;
 use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::{AssessorUser, AuthUser};
 use crate::web::input::Json;
+use crate::web::openapi::ApiRoutes;
 
 /// Create an assessment from a blueprint.
-#[utoipa::path(post, path = "/api/v1/assessments", tag = "assessments", request_body = Blueprint,
+#[utoipa::path(tag = "assessments", request_body = Blueprint,
     responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+#[post("/assessments")]
 pub async fn create(
     state: web::Data<AppState>,
     AssessorUser(user): AssessorUser,
@@ -29,8 +31,9 @@ pub async fn create(
 }
 
 /// The assessment's public description: never its questions or keys.
-#[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assessments", params(("id" = i32, Path)),
+#[utoipa::path(tag = "assessments", params(("id" = i32, Path)),
     responses((status = 200, body = PublicAssessment), (status = 404, body = ErrorBody)))]
+#[get("/assessments/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     _user: AuthUser,
@@ -41,7 +44,6 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(PublicAssessment::try_from(&row)?))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/assessments", web::post().to(create))
-        .route("/assessments/{id}", web::get().to(get));
+pub fn configure(cfg: &mut ApiRoutes) {
+    cfg.service(create).service(get);
 }

@@ -8,7 +8,7 @@ pub mod service;
 pub mod web;
 
 /// This area's JSON API, relative to `/api/v1`.
-pub fn configure_api(cfg: &mut actix_web::web::ServiceConfig) {
+pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
 }
 

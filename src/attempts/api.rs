@@ -1,6 +1,6 @@
 //! Taking tests over the API: start or resume, save answers, submit, read.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, post, put, web, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,6 +17,7 @@ use crate::error::{AppError, AppResult, ErrorBody};
 use crate::web::auth::{AuthUser, CandidateUser, StaffUser, TrainerUser};
 use crate::web::input::Json;
 use crate::web::input::{Note, Word};
+use crate::web::openapi::ApiRoutes;
 
 #[derive(Serialize, ToSchema)]
 pub struct Started {
@@ -31,8 +32,9 @@ pub struct Started {
 }
 
 /// Start the assessment, or resume the open attempt.
-#[utoipa::path(post, path = "/api/v1/assessments/{id}/attempts", tag = "attempts", params(("id" = i32, Path)),
+#[utoipa::path(tag = "attempts", params(("id" = i32, Path)),
     responses((status = 201, body = Started), (status = 200, body = Started), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/assessments/{id}/attempts")]
 pub async fn start(
     state: web::Data<AppState>,
     CandidateUser(user): CandidateUser,
@@ -72,9 +74,10 @@ pub struct SaveRequest {
 /// or equal to the stored one is not kept: 409 `stale` with the stored `seq`.
 /// After the attempt is submitted (or graded by the sweeper): 409
 /// `already_submitted`.
-#[utoipa::path(put, path = "/api/v1/attempts/{id}/responses/{question_id}", tag = "attempts",
+#[utoipa::path(tag = "attempts",
     params(("id" = i32, Path), ("question_id" = i32, Path)), request_body = SaveRequest,
     responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/attempts/{id}/responses/{question_id}")]
 pub async fn save(
     state: web::Data<AppState>,
     saves: web::Data<SaveQueue>,
@@ -101,8 +104,9 @@ pub async fn save(
 }
 
 /// Submit and grade now; a second submit returns the same result.
-#[utoipa::path(post, path = "/api/v1/attempts/{id}/submit", tag = "attempts", params(("id" = i32, Path)),
+#[utoipa::path(tag = "attempts", params(("id" = i32, Path)),
     responses((status = 200, body = AttemptResult), (status = 404, body = ErrorBody)))]
+#[post("/attempts/{id}/submit")]
 pub async fn submit(
     state: web::Data<AppState>,
     AuthUser(user): AuthUser,
@@ -154,8 +158,9 @@ pub struct AttemptView {
 }
 
 /// An attempt: status, deadline, saved answers and, once graded, the result.
-#[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i32, Path)),
+#[utoipa::path(tag = "attempts", params(("id" = i32, Path)),
     responses((status = 200, body = AttemptView), (status = 404, body = ErrorBody)))]
+#[get("/attempts/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     AuthUser(user): AuthUser,
@@ -205,8 +210,9 @@ pub struct SignalRequest {
 }
 
 /// Report a focus loss or a paste during an attempt.
-#[utoipa::path(post, path = "/api/v1/attempts/{id}/signals", tag = "attempts", params(("id" = i32, Path)), request_body = SignalRequest,
+#[utoipa::path(tag = "attempts", params(("id" = i32, Path)), request_body = SignalRequest,
     responses((status = 204)))]
+#[post("/attempts/{id}/signals")]
 pub async fn signal(
     state: web::Data<AppState>,
     AuthUser(user): AuthUser,
@@ -227,8 +233,9 @@ pub struct MarkRequest {
 }
 
 /// Mark one essay answer (trainers).
-#[utoipa::path(post, path = "/api/v1/attempts/{id}/essays/{question_id}", tag = "attempts",
+#[utoipa::path(tag = "attempts",
     params(("id" = i32, Path), ("question_id" = i32, Path)), request_body = MarkRequest, responses((status = 204)))]
+#[post("/attempts/{id}/essays/{question_id}")]
 pub async fn mark(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
@@ -252,8 +259,9 @@ pub struct ExtendRequest {
 }
 
 /// Give one open attempt more time (staff).
-#[utoipa::path(post, path = "/api/v1/attempts/{id}/extend", tag = "attempts", params(("id" = i32, Path)), request_body = ExtendRequest,
+#[utoipa::path(tag = "attempts", params(("id" = i32, Path)), request_body = ExtendRequest,
     responses((status = 200)))]
+#[post("/attempts/{id}/extend")]
 pub async fn extend(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
@@ -277,8 +285,9 @@ pub struct AccommodationRequest {
 }
 
 /// Set a person's accommodation factor (staff).
-#[utoipa::path(put, path = "/api/v1/users/{id}/accommodation", tag = "attempts", params(("id" = i32, Path)),
+#[utoipa::path(tag = "attempts", params(("id" = i32, Path)),
     request_body = AccommodationRequest, responses((status = 204)))]
+#[put("/users/{id}/accommodation")]
 pub async fn accommodation(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
@@ -294,13 +303,13 @@ pub async fn accommodation(
     Ok(HttpResponse::NoContent().finish())
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/assessments/{id}/attempts", web::post().to(start))
-        .route("/attempts/{id}/responses/{question_id}", web::put().to(save))
-        .route("/attempts/{id}/submit", web::post().to(submit))
-        .route("/attempts/{id}", web::get().to(get))
-        .route("/attempts/{id}/signals", web::post().to(signal))
-        .route("/attempts/{id}/essays/{question_id}", web::post().to(mark))
-        .route("/attempts/{id}/extend", web::post().to(extend))
-        .route("/users/{id}/accommodation", web::put().to(accommodation));
+pub fn configure(cfg: &mut ApiRoutes) {
+    cfg.service(start)
+        .service(save)
+        .service(submit)
+        .service(get)
+        .service(signal)
+        .service(mark)
+        .service(extend)
+        .service(accommodation);
 }

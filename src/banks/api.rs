@@ -1,6 +1,6 @@
 //! The banks part of the JSON API.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -14,6 +14,7 @@ use crate::error::{AppError, AppResult, ErrorBody};
 use crate::web::auth::TrainerUser;
 use crate::web::input::Query;
 use crate::web::input::{Line, Name, Word};
+use crate::web::openapi::ApiRoutes;
 
 /// Reads a request body up to `limit` bytes, refusing more with 413 before
 /// holding it all.
@@ -66,9 +67,10 @@ pub fn parse_format(name: Option<&str>) -> AppResult<Option<Format>> {
 }
 
 /// Import a question bank file (the request body).
-#[utoipa::path(post, path = "/api/v1/banks/import", tag = "banks", params(ImportQuery),
+#[utoipa::path(tag = "banks", params(ImportQuery),
     request_body(content = String, description = "the file", content_type = "application/octet-stream"),
     responses((status = 200, body = ImportReport), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/banks/import")]
 pub async fn import(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
@@ -102,7 +104,8 @@ pub async fn import(
 }
 
 /// List banks.
-#[utoipa::path(get, path = "/api/v1/banks", tag = "banks", responses((status = 200, body = Vec<BankSummary>)))]
+#[utoipa::path(tag = "banks", responses((status = 200, body = Vec<BankSummary>)))]
+#[get("/banks")]
 pub async fn list(state: web::Data<AppState>, _user: TrainerUser) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(state.db(service::list_banks).await?))
 }
@@ -129,8 +132,9 @@ pub struct QuestionOut {
 }
 
 /// A bank's current questions with their answer keys (trainers only).
-#[utoipa::path(get, path = "/api/v1/banks/{id}/questions", tag = "banks", params(("id" = i32, Path), QuestionFilter),
+#[utoipa::path(tag = "banks", params(("id" = i32, Path), QuestionFilter),
     responses((status = 200, body = Vec<QuestionOut>), (status = 404, body = ErrorBody)))]
+#[get("/banks/{id}/questions")]
 pub async fn questions(
     state: web::Data<AppState>,
     _user: TrainerUser,
@@ -170,8 +174,6 @@ pub async fn questions(
     Ok(HttpResponse::Ok().json(out?))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/banks/import", web::post().to(import))
-        .route("/banks", web::get().to(list))
-        .route("/banks/{id}/questions", web::get().to(questions));
+pub fn configure(cfg: &mut ApiRoutes) {
+    cfg.service(import).service(list).service(questions);
 }

@@ -1,6 +1,6 @@
 //! Drives and applications over the API.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 
 use super::service::{self, Applied, DriveRow, NewDrive};
 use crate::accounts::api::Created;
@@ -10,10 +10,12 @@ use crate::error::{AppResult, ErrorBody};
 use crate::mail::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser, RecruiterUser};
 use crate::web::input::Json;
+use crate::web::openapi::ApiRoutes;
 
 /// Create a drive.
-#[utoipa::path(post, path = "/api/v1/drives", tag = "drives", request_body = NewDrive,
+#[utoipa::path(tag = "drives", request_body = NewDrive,
     responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+#[post("/drives")]
 pub async fn create(
     state: web::Data<AppState>,
     RecruiterUser(user): RecruiterUser,
@@ -28,7 +30,8 @@ pub async fn create(
 }
 
 /// List drives; candidates see the ones taking applications.
-#[utoipa::path(get, path = "/api/v1/drives", tag = "drives", responses((status = 200, body = Vec<DriveRow>)))]
+#[utoipa::path(tag = "drives", responses((status = 200, body = Vec<DriveRow>)))]
+#[get("/drives")]
 pub async fn list(state: web::Data<AppState>, AuthUser(user): AuthUser) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let drives = state.db(service::list).await?;
@@ -40,8 +43,9 @@ pub async fn list(state: web::Data<AppState>, AuthUser(user): AuthUser) -> AppRe
 }
 
 /// Apply to a drive; eligibility is decided from the profile.
-#[utoipa::path(post, path = "/api/v1/drives/{id}/applications", tag = "drives", params(("id" = i32, Path)),
+#[utoipa::path(tag = "drives", params(("id" = i32, Path)),
     responses((status = 201, body = Applied), (status = 409, body = ErrorBody)))]
+#[post("/drives/{id}/applications")]
 pub async fn apply(
     state: web::Data<AppState>,
     CandidateUser(user): CandidateUser,
@@ -56,8 +60,6 @@ pub async fn apply(
     Ok(HttpResponse::Created().json(applied))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/drives", web::post().to(create))
-        .route("/drives", web::get().to(list))
-        .route("/drives/{id}/applications", web::post().to(apply));
+pub fn configure(cfg: &mut ApiRoutes) {
+    cfg.service(create).service(list).service(apply);
 }

@@ -1,10 +1,11 @@
 //! Rankings and decisions over the API, and the streamed CSV export.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use futures_util::stream;
 
 use super::pipeline::{self, Decision};
-use super::rankings::{self, RankingQuery, RankingRow, Standing};
+// Not imported as `rankings`: that name is the handler below.
+use super::rankings::{self as ranking, RankingQuery, RankingRow, Standing};
 use super::service::{self, ApplicationRow};
 use crate::app::AppState;
 use crate::db::{ApplicationId, DriveId};
@@ -12,10 +13,12 @@ use crate::error::{AppError, AppResult, ErrorBody};
 use crate::mail::MailContext;
 use crate::web::auth::RecruiterUser;
 use crate::web::input::{Json, Query};
+use crate::web::openapi::ApiRoutes;
 
 /// A drive's ranked applicants, best first; page with `after` = the last row's application id.
-#[utoipa::path(get, path = "/api/v1/drives/{id}/rankings", tag = "drives", params(("id" = i32, Path), RankingQuery),
+#[utoipa::path(tag = "drives", params(("id" = i32, Path), RankingQuery),
     responses((status = 200, body = Vec<RankingRow>), (status = 403, body = ErrorBody)))]
+#[get("/drives/{id}/rankings")]
 pub async fn rankings(
     state: web::Data<AppState>,
     _user: RecruiterUser,
@@ -28,7 +31,7 @@ pub async fn rankings(
         .db(move |conn| {
             service::find(conn, drive_id)?;
             let standing = Standing::load(conn, drive_id)?;
-            rankings::page(conn, drive_id, &query, &standing)
+            ranking::page(conn, drive_id, &query, &standing)
         })
         .await?;
     let mut response = HttpResponse::Ok();
@@ -41,8 +44,9 @@ pub async fn rankings(
 const CSV_BATCH: i64 = 5_000;
 
 /// The same rows as CSV, streamed a batch at a time so memory stays flat.
-#[utoipa::path(get, path = "/api/v1/drives/{id}/rankings.csv", tag = "drives", params(("id" = i32, Path), RankingQuery),
+#[utoipa::path(tag = "drives", params(("id" = i32, Path), RankingQuery),
     responses((status = 200, content_type = "text/csv")))]
+#[get("/drives/{id}/rankings.csv")]
 pub async fn rankings_csv(
     state: web::Data<AppState>,
     _user: RecruiterUser,
@@ -68,8 +72,8 @@ pub async fn rankings_csv(
             let lookup = query.clone();
             let batch = state
                 .db(move |conn| {
-                    let page = rankings::page(conn, drive_id, &lookup, &standing)?;
-                    Ok((rankings::csv_chunk(&page.rows, first)?, page.next_after))
+                    let page = ranking::page(conn, drive_id, &lookup, &standing)?;
+                    Ok((ranking::csv_chunk(&page.rows, first)?, page.next_after))
                 })
                 .await;
             match batch {
@@ -102,8 +106,9 @@ pub async fn rankings_csv(
 }
 
 /// Move an application to its next pipeline state; 409 names the allowed moves.
-#[utoipa::path(post, path = "/api/v1/applications/{id}/decision", tag = "drives", params(("id" = i32, Path)),
+#[utoipa::path(tag = "drives", params(("id" = i32, Path)),
     request_body = Decision, responses((status = 200, body = ApplicationRow), (status = 409, body = ErrorBody)))]
+#[post("/applications/{id}/decision")]
 pub async fn decision(
     state: web::Data<AppState>,
     RecruiterUser(user): RecruiterUser,
@@ -126,8 +131,6 @@ pub async fn decision(
     Ok(HttpResponse::Ok().json(row))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/drives/{id}/rankings", web::get().to(rankings))
-        .route("/drives/{id}/rankings.csv", web::get().to(rankings_csv))
-        .route("/applications/{id}/decision", web::post().to(decision));
+pub fn configure(cfg: &mut ApiRoutes) {
+    cfg.service(rankings).service(rankings_csv).service(decision);
 }

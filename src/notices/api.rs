@@ -1,6 +1,6 @@
 //! The notices part of the JSON API: the outbox as administrators see it.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,6 +11,7 @@ use crate::db::NoticeId;
 use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::AdminUser;
 use crate::web::input::Query;
+use crate::web::openapi::ApiRoutes;
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
@@ -72,10 +73,11 @@ pub struct NoticesPage {
 }
 
 /// The outbox: each notice's status, tries and last error, newest first.
-#[utoipa::path(get, path = "/api/v1/notices", tag = "notices", params(NoticesQuery),
+#[utoipa::path(tag = "notices", params(NoticesQuery),
     security(("bearer" = [])),
     responses((status = 200, body = NoticesPage), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/notices")]
 pub async fn list_notices(
     state: web::Data<AppState>,
     _admin: AdminUser,
@@ -91,6 +93,6 @@ pub async fn list_notices(
     }))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/notices", web::get().to(list_notices));
+pub fn configure(cfg: &mut ApiRoutes) {
+    cfg.service(list_notices);
 }

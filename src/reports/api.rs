@@ -1,7 +1,7 @@
 //! The reports part of the JSON API: item analysis, quarantine and key
 //! correction. Trainers and administrators only.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -18,10 +18,12 @@ use crate::error::{AppError, AppResult, ErrorBody};
 use crate::web::auth::TrainerUser;
 use crate::web::input::Json;
 use crate::web::input::Note;
+use crate::web::openapi::ApiRoutes;
 
 /// The item analysis of an assessment's counting attempts.
-#[utoipa::path(get, path = "/api/v1/assessments/{id}/item-analysis", tag = "reports", params(("id" = i32, Path)),
+#[utoipa::path(tag = "reports", params(("id" = i32, Path)),
     responses((status = 200, body = ItemAnalysisView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/assessments/{id}/item-analysis")]
 pub async fn item_analysis(
     state: web::Data<AppState>,
     _t: TrainerUser,
@@ -40,10 +42,11 @@ pub struct QuarantineRequest {
 
 /// Quarantine a question version: it is drawn into no new form; attempts
 /// that show it keep it. Quarantining it again changes nothing.
-#[utoipa::path(post, path = "/api/v1/question-versions/{id}/quarantine", tag = "reports", params(("id" = i32, Path)),
+#[utoipa::path(tag = "reports", params(("id" = i32, Path)),
     request_body = QuarantineRequest,
     responses((status = 200, body = VersionState), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
+#[post("/question-versions/{id}/quarantine")]
 pub async fn quarantine_version(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
@@ -98,10 +101,11 @@ impl CorrectKeyRequest {
 /// Correct a miskeyed version: a new version with the right key becomes
 /// current, every submitted attempt that saw the old one is re-scored (and
 /// recorded), changed results move the rankings and are told by email.
-#[utoipa::path(post, path = "/api/v1/question-versions/{id}/correct-key", tag = "reports", params(("id" = i32, Path)),
+#[utoipa::path(tag = "reports", params(("id" = i32, Path)),
     request_body = CorrectKeyRequest,
     responses((status = 200, body = Correction), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/question-versions/{id}/correct-key")]
 pub async fn correct_key(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
@@ -118,8 +122,8 @@ pub async fn correct_key(
     Ok(HttpResponse::Ok().json(done))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/assessments/{id}/item-analysis", web::get().to(item_analysis))
-        .route("/question-versions/{id}/quarantine", web::post().to(quarantine_version))
-        .route("/question-versions/{id}/correct-key", web::post().to(correct_key));
+pub fn configure(cfg: &mut ApiRoutes) {
+    cfg.service(item_analysis)
+        .service(quarantine_version)
+        .service(correct_key);
 }

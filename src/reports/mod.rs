@@ -23,7 +23,7 @@ pub mod web;
 pub use analysis::standard_error_percent;
 
 /// This area's JSON API, relative to `/api/v1`.
-pub fn configure_api(cfg: &mut actix_web::web::ServiceConfig) {
+pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
 }
 

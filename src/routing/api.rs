@@ -1,6 +1,6 @@
 //! Processes and routing runs over the API.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 
 use super::runs::{self, NewRun, OverrideRequest, RunView};
 use super::service::{self, NewProcess, ProcessRow};
@@ -11,10 +11,12 @@ use crate::error::{AppResult, ErrorBody};
 use crate::mail::MailContext;
 use crate::web::auth::{AdminUser, StaffUser, TrainerUser};
 use crate::web::input::Json;
+use crate::web::openapi::ApiRoutes;
 
 /// Create a client process with its tier, cut-offs and seats.
-#[utoipa::path(post, path = "/api/v1/processes", tag = "routing", request_body = NewProcess,
+#[utoipa::path(tag = "routing", request_body = NewProcess,
     responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+#[post("/processes")]
 pub async fn create_process(
     state: web::Data<AppState>,
     AdminUser(user): AdminUser,
@@ -29,14 +31,16 @@ pub async fn create_process(
 }
 
 /// List processes.
-#[utoipa::path(get, path = "/api/v1/processes", tag = "routing", responses((status = 200, body = Vec<ProcessRow>)))]
+#[utoipa::path(tag = "routing", responses((status = 200, body = Vec<ProcessRow>)))]
+#[get("/processes")]
 pub async fn list_processes(state: web::Data<AppState>, _user: StaffUser) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(state.db(service::list_processes).await?))
 }
 
 /// Draft a routing run of the cohort on one exam.
-#[utoipa::path(post, path = "/api/v1/cohorts/{id}/routing-runs", tag = "routing", params(("id" = i32, Path)), request_body = NewRun,
+#[utoipa::path(tag = "routing", params(("id" = i32, Path)), request_body = NewRun,
     responses((status = 201, body = RunView), (status = 422, body = ErrorBody)))]
+#[post("/cohorts/{id}/routing-runs")]
 pub async fn create_run(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
@@ -54,16 +58,18 @@ pub async fn create_run(
 }
 
 /// A routing run with every line and its explanation.
-#[utoipa::path(get, path = "/api/v1/routing-runs/{id}", tag = "routing", params(("id" = i32, Path)),
+#[utoipa::path(tag = "routing", params(("id" = i32, Path)),
     responses((status = 200, body = RunView)))]
+#[get("/routing-runs/{id}")]
 pub async fn get_run(state: web::Data<AppState>, _user: StaffUser, path: web::Path<RunId>) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     Ok(HttpResponse::Ok().json(state.db(move |conn| runs::view(conn, id)).await?))
 }
 
 /// Override one line with a reason (kept in the audit log).
-#[utoipa::path(post, path = "/api/v1/routing-runs/{id}/overrides", tag = "routing", params(("id" = i32, Path)),
+#[utoipa::path(tag = "routing", params(("id" = i32, Path)),
     request_body = OverrideRequest, responses((status = 200, body = RunView), (status = 409, body = ErrorBody)))]
+#[post("/routing-runs/{id}/overrides")]
 pub async fn override_line(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
@@ -87,8 +93,9 @@ pub async fn override_line(
 }
 
 /// Freeze the run, set placements and queue every trainee's notice.
-#[utoipa::path(post, path = "/api/v1/routing-runs/{id}/publish", tag = "routing", params(("id" = i32, Path)),
+#[utoipa::path(tag = "routing", params(("id" = i32, Path)),
     responses((status = 200, body = RunView), (status = 409, body = ErrorBody)))]
+#[post("/routing-runs/{id}/publish")]
 pub async fn publish(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
@@ -104,11 +111,11 @@ pub async fn publish(
     ))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/processes", web::post().to(create_process))
-        .route("/processes", web::get().to(list_processes))
-        .route("/cohorts/{id}/routing-runs", web::post().to(create_run))
-        .route("/routing-runs/{id}", web::get().to(get_run))
-        .route("/routing-runs/{id}/overrides", web::post().to(override_line))
-        .route("/routing-runs/{id}/publish", web::post().to(publish));
+pub fn configure(cfg: &mut ApiRoutes) {
+    cfg.service(create_process)
+        .service(list_processes)
+        .service(create_run)
+        .service(get_run)
+        .service(override_line)
+        .service(publish);
 }

@@ -3,7 +3,7 @@
 //! (and the command line above it) imports every area; the areas import
 //! `app`, `web` and the modules below them, never this one.
 
-pub mod openapi;
+pub mod api;
 pub mod workers;
 
 use std::net::TcpListener;
@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::events::Listeners;
 use crate::mail::Mailer;
-use crate::web::{csrf, errors, input, pages};
+use crate::web::{csrf, errors, input, openapi, pages};
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
      script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -37,6 +37,9 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> AppResul
     let saves = web::Data::new(SaveQueue::start(state.pool.clone(), state.config.database_url.backend)?);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
+        // The API's routes and its document are built together, once per
+        // worker (the document is the same for all).
+        let (api, api_doc) = api::v1();
         let limit = data.config.max_body_bytes;
         let mut headers = DefaultHeaders::new()
             .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
@@ -51,6 +54,7 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> AppResul
         App::new()
             .app_data(data.clone())
             .app_data(saves.clone())
+            .app_data(web::Data::new(api_doc))
             .app_data(errors::json_config(limit))
             .app_data(errors::query_config())
             .app_data(errors::path_config())
@@ -60,18 +64,7 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> AppResul
             // request is held against every route there is.
             .route("/healthz", web::get().to(pages::healthz))
             .route("/api/openapi.json", web::get().to(openapi::document))
-            .service(
-                web::scope("/api/v1")
-                    .configure(crate::attempts::configure_api)
-                    .configure(crate::accounts::configure_api)
-                    .configure(crate::notices::configure_api)
-                    .configure(crate::banks::configure_api)
-                    .configure(crate::assessments::configure_api)
-                    .configure(crate::drives::configure_api)
-                    .configure(crate::reports::configure_api)
-                    .configure(crate::training::configure_api)
-                    .configure(crate::routing::configure_api),
-            )
+            .service(api)
             .configure(crate::attempts::configure_pages)
             .configure(crate::accounts::configure_pages)
             .configure(crate::notices::configure_pages)

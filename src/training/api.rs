@@ -1,6 +1,6 @@
 //! Cohorts over the API.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -12,10 +12,12 @@ use crate::error::{AppResult, ErrorBody};
 use crate::mail::MailContext;
 use crate::web::auth::{StaffUser, TrainerUser};
 use crate::web::input::Json;
+use crate::web::openapi::ApiRoutes;
 
 /// Create a training cohort.
-#[utoipa::path(post, path = "/api/v1/cohorts", tag = "training", request_body = NewCohort,
+#[utoipa::path(tag = "training", request_body = NewCohort,
     responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+#[post("/cohorts")]
 pub async fn create(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
@@ -35,8 +37,9 @@ pub struct AddTrainee {
 }
 
 /// Add a hired candidate to the cohort (409 when already in it).
-#[utoipa::path(post, path = "/api/v1/cohorts/{id}/trainees", tag = "training", params(("id" = i32, Path)), request_body = AddTrainee,
+#[utoipa::path(tag = "training", params(("id" = i32, Path)), request_body = AddTrainee,
     responses((status = 201), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/cohorts/{id}/trainees")]
 pub async fn add_trainee(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
@@ -62,8 +65,9 @@ pub struct AssignExam {
 }
 
 /// Let the cohort's trainees take a post-training exam.
-#[utoipa::path(post, path = "/api/v1/cohorts/{id}/exams", tag = "training", params(("id" = i32, Path)), request_body = AssignExam,
+#[utoipa::path(tag = "training", params(("id" = i32, Path)), request_body = AssignExam,
     responses((status = 201), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/cohorts/{id}/exams")]
 pub async fn assign_exam(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
@@ -79,8 +83,6 @@ pub async fn assign_exam(
     Ok(HttpResponse::Created().finish())
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/cohorts", web::post().to(create))
-        .route("/cohorts/{id}/trainees", web::post().to(add_trainee))
-        .route("/cohorts/{id}/exams", web::post().to(assign_exam));
+pub fn configure(cfg: &mut ApiRoutes) {
+    cfg.service(create).service(add_trainee).service(assign_exam);
 }

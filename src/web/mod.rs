@@ -7,5 +7,6 @@ pub mod charts;
 pub mod csrf;
 pub mod errors;
 pub mod input;
+pub mod openapi;
 pub mod pages;
 pub mod spreadsheet;

@@ -4,6 +4,7 @@
 
 mod account_security;
 mod accounts;
+mod architecture;
 mod attempts;
 mod banks;
 mod browser;
