@@ -4,7 +4,7 @@
 #![no_main]
 
 use assay::banks::formats::{decode, read, write_toml, Format, ParseOptions};
-use assay::banks::model::ParsedQuestion;
+use assay::banks::question::ParsedQuestion;
 use libfuzzer_sys::fuzz_target;
 
 fn without_lines(questions: &[ParsedQuestion]) -> Vec<ParsedQuestion> {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::banks::model::Difficulty;
+use crate::banks::question::Difficulty;
 use crate::db::BankId;
 use crate::error::{AppError, AppResult, ErrorDetail};
 

@@ -6,7 +6,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
 use super::blueprint::Section;
-use crate::banks::model::Difficulty;
+use crate::banks::question::Difficulty;
 use crate::db::{QuestionId, VersionId};
 
 /// A question a section may draw.

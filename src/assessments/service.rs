@@ -7,7 +7,7 @@ use super::blueprint::{Blueprint, Section};
 use super::draw::{shortfalls, Candidate};
 use super::models::AssessmentRow;
 use crate::audit::{self, Event};
-use crate::banks::model::{Difficulty, QuestionBody};
+use crate::banks::question::{Difficulty, QuestionBody};
 use crate::db::schema::{assessments, attempts, banks, question_versions, questions};
 use crate::db::{AssessmentId, BankId, DbConn, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::grade::{self, AttemptResult};
+use super::grading::{self, AttemptResult};
 use super::models::AttemptStatus;
 use super::save_queue::{Save, SaveQueue};
 use super::service::{self, QuestionView};
@@ -123,10 +123,10 @@ pub async fn submit(
                     "Only the person taking a test can submit it.".into(),
                 ));
             }
-            grade::grade(conn, id, now, &effects)?;
+            grading::grade(conn, id, now, &effects)?;
             let attempt = service::find_for(conn, id, &user)?;
             let show_score = assessments::find(conn, attempt.assessment_id)?.show_score;
-            Ok(grade::result(conn, &attempt)?.for_viewer(&user, show_score))
+            Ok(grading::result(conn, &attempt)?.for_viewer(&user, show_score))
         })
         .await?;
     Ok(HttpResponse::Ok().json(result))
@@ -184,7 +184,7 @@ pub async fn get(
                 AttemptStatus::Open => None,
                 _ => {
                     let show_score = assessments::find(conn, attempt.assessment_id)?.show_score;
-                    Some(grade::result(conn, &attempt)?.for_viewer(&user, show_score))
+                    Some(grading::result(conn, &attempt)?.for_viewer(&user, show_score))
                 }
             };
             Ok(AttemptView {
@@ -247,7 +247,7 @@ pub async fn mark(
     let effects = state.effects();
     let score = body.score;
     state
-        .db(move |conn| grade::mark_essay(conn, id, question_id, score, user.id, now, &effects))
+        .db(move |conn| grading::mark_essay(conn, id, question_id, score, user.id, now, &effects))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -272,7 +272,7 @@ pub async fn extend(
     let now = state.clock.now();
     let ExtendRequest { minutes, reason } = body.into_inner();
     let deadline = state
-        .db(move |conn| grade::extend(conn, id, minutes, &reason, user.id, now))
+        .db(move |conn| grading::extend(conn, id, minutes, &reason, user.id, now))
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"deadline": crate::clock::rfc3339::format(&deadline)})))
 }
@@ -298,7 +298,7 @@ pub async fn accommodation(
     let now = state.clock.now();
     let AccommodationRequest { factor, reason } = body.into_inner();
     state
-        .db(move |conn| grade::set_accommodation(conn, id, factor, &reason, user.id, now))
+        .db(move |conn| grading::set_accommodation(conn, id, factor, &reason, user.id, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

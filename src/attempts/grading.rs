@@ -1,278 +1,462 @@
-//! Scoring one answer, as DESIGN.md's grading rules say. Pure: the same
-//! question, option order and answer always give the same score.
-//!
-//! Negative marking takes its fraction of the points for a wrong (answered,
-//! zero-credit) answer to a question with one right answer. Multiple response
-//! carries its own negative credits and is floored at zero, so it takes none;
-//! essays wait for a person.
+//! Grading attempts: on submit, when the sweeper finds a deadline passed, and
+//! when a trainer marks the last essay. Results, percentiles and the notice
+//! that tells the person.
 
-use serde_json::Value;
+use std::collections::HashMap;
 
-use crate::banks::model::{QuestionBody, QuestionType};
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
 
-/// An answer as the person gave it, with option ids as displayed positions.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
-    Option(usize),
-    Options(Vec<usize>),
-    Bool(bool),
-    Number(f64),
-    Text(String),
+use super::models::{AttemptRow, AttemptStatus};
+use super::scoring::{self, Answer, ItemScore};
+use super::service::{items_with_bodies, saved_answers};
+use crate::assessments::blueprint::Kind;
+use crate::assessments::service as assessments;
+use crate::banks::question::QuestionType;
+use crate::db::schema::{attempt_items, attempts, users};
+use crate::db::{AttemptId, DbConn, QuestionId, UserId};
+use crate::error::{AppError, AppResult};
+use crate::events::{AttemptGraded, Effects};
+use crate::identity::User;
+use crate::notices::templates::{ExamResult, Mail, TestResult};
+use crate::notices::{self, Recipient};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SectionResult {
+    pub name: String,
+    pub score: f64,
+    pub max_score: f64,
+    pub percent: f64,
 }
 
-impl Answer {
-    /// Reads a saved answer for a question of `qtype` with `option_count`
-    /// displayed options, or says what was expected. `null` clears it.
-    pub fn parse(qtype: QuestionType, value: &Value, option_count: usize) -> Result<Option<Answer>, String> {
-        if value.is_null() {
-            return Ok(None);
-        }
-        let option = |v: &Value| -> Result<usize, String> {
-            v.as_u64()
-                .map(|n| n as usize)
-                .filter(|n| *n < option_count)
-                .ok_or_else(|| format!("an option id from 0 to {}", option_count.saturating_sub(1)))
-        };
-        match qtype {
-            QuestionType::SingleChoice => option(value).map(|o| Some(Answer::Option(o))),
-            QuestionType::MultipleResponse => {
-                let list = value.as_array().ok_or_else(|| "a list of option ids".to_string())?;
-                let mut ids = list.iter().map(option).collect::<Result<Vec<_>, _>>()?;
-                ids.sort_unstable();
-                ids.dedup();
-                Ok(Some(Answer::Options(ids)))
-            }
-            QuestionType::TrueFalse => match value {
-                Value::Bool(b) => Ok(Some(Answer::Bool(*b))),
-                // Displayed options are True (0) then False (1).
-                other => option(other)
-                    .map(|o| Some(Answer::Bool(o == 0)))
-                    .map_err(|_| "true or false".to_string()),
-            },
-            QuestionType::Numeric => match value {
-                Value::Number(n) => n
-                    .as_f64()
-                    .map(|f| Some(Answer::Number(f)))
-                    .ok_or_else(|| "a number".into()),
-                Value::String(s) => s
-                    .trim()
-                    .replace(',', "")
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|f| f.is_finite())
-                    .map(|f| Some(Answer::Number(f)))
-                    .ok_or_else(|| "a number".into()),
-                _ => Err("a number".into()),
-            },
-            QuestionType::ShortText | QuestionType::Essay => match value {
-                Value::String(s) if s.len() <= 100_000 => Ok(Some(Answer::Text(s.clone()))),
-                Value::String(_) => Err("at most 100,000 characters".into()),
-                _ => Err("text".into()),
-            },
-        }
-        .map_err(|expected| format!("This question takes {expected}."))
-    }
+/// API.md's result shape.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AttemptResult {
+    pub attempt_id: AttemptId,
+    pub status: AttemptStatus,
+    pub score: Option<f64>,
+    pub max_score: f64,
+    pub percent: Option<f64>,
+    pub passed: Option<bool>,
+    pub percentile: Option<f64>,
+    pub sections: Vec<SectionResult>,
+    #[serde(with = "crate::clock::rfc3339::option")]
+    #[schema(value_type = Option<String>)]
+    pub graded_at: Option<NaiveDateTime>,
+}
 
-    pub fn is_blank(&self) -> bool {
-        match self {
-            Answer::Options(ids) => ids.is_empty(),
-            Answer::Text(t) => t.trim().is_empty(),
-            _ => false,
+impl AttemptResult {
+    /// The result as the person who took the test may read it: when the
+    /// assessment hides scores, only that the answers are in and whether
+    /// marking is done, as the result page and email say.
+    pub fn for_viewer(self, viewer: &User, show_score: bool) -> AttemptResult {
+        if show_score || viewer.is_staff() {
+            return self;
+        }
+        AttemptResult {
+            score: None,
+            percent: None,
+            passed: None,
+            percentile: None,
+            sections: Vec::new(),
+            ..self
         }
     }
 }
 
-/// Trimmed, case-folded, runs of white space collapsed.
-pub fn normalise_text(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum ItemScore {
-    Scored(f64),
-    /// An essay: a trainer marks it.
-    Manual,
-}
-
-/// The fraction of the points an answer earns, before negative marking.
-fn credit(body: &QuestionBody, option_order: &[usize], answer: &Answer) -> f64 {
-    let original = |displayed: usize| option_order.get(displayed).copied();
-    match (body, answer) {
-        (QuestionBody::SingleChoice { options }, Answer::Option(d)) => original(*d)
-            .and_then(|i| options.get(i))
-            .map(|o| o.credit)
-            .unwrap_or(0.0)
-            .clamp(-1.0, 1.0),
-        (QuestionBody::MultipleResponse { options }, Answer::Options(ds)) => {
-            let sum: f64 = ds
-                .iter()
-                .filter_map(|d| original(*d).and_then(|i| options.get(i)))
-                .map(|o| o.credit)
-                .sum();
-            sum.clamp(0.0, 1.0)
-        }
-        (QuestionBody::TrueFalse { answer: key }, Answer::Bool(b)) => f64::from(u8::from(key == b)),
-        (QuestionBody::Numeric { answers }, Answer::Number(x)) => answers
-            .iter()
-            .filter(|a| (x - a.value).abs() <= a.tolerance + 1e-9)
-            .map(|a| a.credit)
-            .fold(0.0, f64::max),
-        (QuestionBody::ShortText { answers }, Answer::Text(t)) => {
-            let given = normalise_text(t);
-            answers
-                .iter()
-                .filter(|a| normalise_text(&a.text) == given)
-                .map(|a| a.credit)
-                .fold(0.0, f64::max)
-        }
-        _ => 0.0,
-    }
-}
-
-/// Scores one item: `points` is the slot's worth, `negative_marking` the
-/// fraction of it a wrong answer costs.
-pub fn score(
-    body: &QuestionBody,
-    option_order: &[usize],
-    answer: Option<&Answer>,
-    points: f64,
-    negative_marking: f64,
-) -> ItemScore {
-    if matches!(body, QuestionBody::Essay) {
-        return ItemScore::Manual;
-    }
-    let Some(answer) = answer.filter(|a| !a.is_blank()) else {
-        return ItemScore::Scored(0.0);
-    };
-    let fraction = credit(body, option_order, answer);
-    let single_key = !matches!(body, QuestionBody::MultipleResponse { .. });
-    if fraction <= 0.0 && single_key && negative_marking > 0.0 {
-        ItemScore::Scored(-negative_marking * points)
+/// A score as a percentage of its maximum, to six decimals, so totals
+/// that add up alike compare equal.
+pub fn percent(score: f64, max: f64) -> f64 {
+    if max > 0.0 {
+        (100.0 * score / max * 1e6).round() / 1e6
     } else {
-        ItemScore::Scored(fraction.max(if single_key { -1.0 } else { 0.0 }) * points)
+        0.0
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::banks::model::{ChoiceOption, NumericAnswer, TextAnswer};
-    use serde_json::json;
+/// Claims an open attempt for grading; false when another request or server
+/// got there first.
+fn claim(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime) -> AppResult<bool> {
+    let claimed = diesel::update(attempts::table.find(id).filter(attempts::status.eq("open")))
+        .set((attempts::status.eq("awaiting_marking"), attempts::submitted_at.eq(now)))
+        .execute(conn)?;
+    Ok(claimed == 1)
+}
 
-    fn opt(text: &str, credit: f64) -> ChoiceOption {
-        ChoiceOption {
-            text: text.into(),
-            credit,
-            feedback: None,
+/// Grades an open attempt: scores every item it can, and finishes the result
+/// unless essays wait for a trainer. Does nothing to an attempt already
+/// submitted, so it is safe to call twice.
+pub fn grade(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime, effects: &Effects) -> AppResult<()> {
+    conn.transaction(|conn| {
+        if !claim(conn, id, now)? {
+            return Ok(());
+        }
+        let attempt: AttemptRow = attempts::table.find(id).select(AttemptRow::as_select()).first(conn)?;
+        let assessment = assessments::find(conn, attempt.assessment_id)?;
+        let answers: HashMap<QuestionId, serde_json::Value> =
+            saved_answers(conn, id)?.into_iter().map(|(q, a, _)| (q, a)).collect();
+        let mut waiting = false;
+        for (item, _, body) in items_with_bodies(conn, id)? {
+            let order = item.option_order();
+            let qtype = QuestionType::parse(&item.qtype).unwrap_or(QuestionType::Essay);
+            let answer = answers
+                .get(&item.question_id)
+                .and_then(|v| Answer::parse(qtype, v, order.len()).ok().flatten());
+            let score = match scoring::score(&body, &order, answer.as_ref(), item.points, assessment.negative_marking) {
+                ItemScore::Scored(s) => Some(s),
+                // A blank essay needs no reading: it earns nothing.
+                ItemScore::Manual if answer.as_ref().is_none_or(Answer::is_blank) => Some(0.0),
+                ItemScore::Manual => {
+                    waiting = true;
+                    None
+                }
+            };
+            diesel::update(attempt_items::table.find(item.id))
+                .set(attempt_items::score.eq(score))
+                .execute(conn)?;
+        }
+        if waiting {
+            Ok(())
+        } else {
+            finish(conn, &attempt, now, effects)
+        }
+    })
+}
+
+/// An attempt's result as its item scores add up.
+#[derive(Debug, Clone)]
+pub struct Totals {
+    /// (section, item score, item points) for every item of the form.
+    pub scores: Vec<(String, Option<f64>, f64)>,
+    pub total: f64,
+    pub max: f64,
+    pub percent: f64,
+    pub passed: bool,
+}
+
+/// Adds up an attempt's item scores as they stand, against the pass mark.
+/// Shared by `finish` and by re-grading after a key correction
+/// (`crate::reports::correction`), so both total alike.
+pub fn retotal(conn: &mut DbConn, attempt: &AttemptRow, pass_percent: f64) -> AppResult<Totals> {
+    let scores: Vec<(String, Option<f64>, f64)> = attempt_items::table
+        .filter(attempt_items::attempt_id.eq(attempt.id))
+        .select((attempt_items::section, attempt_items::score, attempt_items::points))
+        .load(conn)?;
+    let total: f64 = scores.iter().filter_map(|(_, s, _)| *s).sum();
+    let max: f64 = scores.iter().map(|(_, _, p)| p).sum();
+    let pct = percent(total, max);
+    let passed = pct + 1e-9 >= pass_percent;
+    Ok(Totals {
+        scores,
+        total,
+        max,
+        percent: pct,
+        passed,
+    })
+}
+
+/// Totals the item scores and publishes the result: the attempt, the drive
+/// application, the percentile population and the notice.
+fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, effects: &Effects) -> AppResult<()> {
+    let mail = &effects.mail;
+    let assessment = assessments::find(conn, attempt.assessment_id)?;
+    let Totals {
+        scores,
+        total,
+        max,
+        percent: pct,
+        passed,
+    } = retotal(conn, attempt, assessment.pass_percent)?;
+    // The person's latest graded attempt is the one that counts.
+    diesel::update(
+        attempts::table
+            .filter(attempts::assessment_id.eq(attempt.assessment_id))
+            .filter(attempts::user_id.eq(attempt.user_id)),
+    )
+    .set(attempts::counting.eq(false))
+    .execute(conn)?;
+    diesel::update(attempts::table.find(attempt.id))
+        .set((
+            attempts::status.eq("graded"),
+            attempts::graded_at.eq(Some(now)),
+            attempts::score.eq(Some(total)),
+            attempts::max_score.eq(max),
+            attempts::percent.eq(Some(pct)),
+            attempts::passed.eq(Some(passed)),
+            attempts::counting.eq(true),
+        ))
+        .execute(conn)?;
+    let user: User = crate::accounts::service::find_user(conn, attempt.user_id)?;
+    let link = format!("{}/attempts/{}", mail.base_url, attempt.id);
+    let rendered = match assessment.kind() {
+        Kind::Aptitude => {
+            let graded = AttemptGraded {
+                attempt_id: attempt.id,
+                person: attempt.user_id,
+                assessment_id: attempt.assessment_id,
+                submitted_at: attempt.submitted_at.unwrap_or(now),
+                percent: pct,
+                item_scores: &scores,
+            };
+            effects.attempt_graded(conn, &graded, now)?;
+            TestResult {
+                ctx: mail,
+                name: &user.full_name,
+                assessment: &assessment.title,
+                show_score: assessment.show_score,
+                percent: pct,
+                passed,
+                link,
+            }
+            .render_mail()?
+        }
+        Kind::PostTraining => ExamResult {
+            ctx: mail,
+            name: &user.full_name,
+            exam: &assessment.title,
+            percent: pct,
+            passed,
+            link,
+        }
+        .render_mail()?,
+    };
+    notices::queue(
+        conn,
+        &format!("result:attempt:{}", attempt.id),
+        &Recipient::from(&user),
+        &rendered,
+        now,
+    )?;
+    Ok(())
+}
+
+/// Grades every open attempt whose deadline and grace have passed. Returns
+/// how many it graded.
+pub fn sweep(conn: &mut DbConn, now: NaiveDateTime, effects: &Effects) -> AppResult<usize> {
+    let candidates: Vec<(AttemptId, NaiveDateTime, i32)> = attempts::table
+        .inner_join(crate::db::schema::assessments::table)
+        .filter(attempts::status.eq("open"))
+        .filter(attempts::deadline.lt(now))
+        .select((
+            attempts::id,
+            attempts::deadline,
+            crate::db::schema::assessments::grace_seconds,
+        ))
+        .order(attempts::deadline.asc())
+        .limit(500)
+        .load(conn)?;
+    let mut graded = 0;
+    for (id, deadline, grace) in candidates {
+        if deadline + Duration::seconds(i64::from(grace)) < now {
+            grade(conn, id, now, effects)?;
+            graded += 1;
         }
     }
+    Ok(graded)
+}
 
-    fn single() -> QuestionBody {
-        QuestionBody::SingleChoice {
-            options: vec![opt("a", 0.0), opt("b", 1.0), opt("c", 0.0), opt("d", 0.0)],
+/// The result as API.md shapes it; sections and percentile once graded.
+pub fn result(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<AttemptResult> {
+    let graded = attempt.status() == AttemptStatus::Graded;
+    let rows: Vec<(String, Option<f64>, f64)> = attempt_items::table
+        .filter(attempt_items::attempt_id.eq(attempt.id))
+        .select((attempt_items::section, attempt_items::score, attempt_items::points))
+        .order(attempt_items::position.asc())
+        .load(conn)?;
+    let mut sections: Vec<SectionResult> = Vec::new();
+    for (name, score, points) in rows {
+        let index = match sections.iter().position(|s| s.name == name) {
+            Some(i) => i,
+            None => {
+                sections.push(SectionResult {
+                    name,
+                    score: 0.0,
+                    max_score: 0.0,
+                    percent: 0.0,
+                });
+                sections.len() - 1
+            }
+        };
+        sections[index].score += score.unwrap_or(0.0);
+        sections[index].max_score += points;
+    }
+    for s in &mut sections {
+        s.percent = percent(s.score, s.max_score);
+    }
+    let percentile = match (graded, attempt.percent) {
+        (true, Some(p)) => Some(percentile_rank(conn, attempt, p)?),
+        _ => None,
+    };
+    Ok(AttemptResult {
+        attempt_id: attempt.id,
+        status: attempt.status(),
+        score: attempt.score.filter(|_| graded),
+        max_score: attempt.max_score,
+        percent: attempt.percent.filter(|_| graded),
+        passed: attempt.passed.filter(|_| graded),
+        percentile,
+        sections: if graded { sections } else { vec![] },
+        graded_at: attempt.graded_at,
+    })
+}
+
+/// (count below + half the count equal) / N × 100 over each person's counting
+/// attempt.
+fn percentile_rank(conn: &mut DbConn, attempt: &AttemptRow, p: f64) -> AppResult<f64> {
+    let population = attempts::table
+        .filter(attempts::assessment_id.eq(attempt.assessment_id))
+        .filter(attempts::counting.eq(true));
+    let n: i64 = population.count().get_result(conn)?;
+    let below: i64 = population
+        .filter(attempts::percent.lt(p - 1e-9))
+        .count()
+        .get_result(conn)?;
+    let equal: i64 = population
+        .filter(attempts::percent.ge(p - 1e-9))
+        .filter(attempts::percent.le(p + 1e-9))
+        .count()
+        .get_result(conn)?;
+    Ok(if n == 0 {
+        0.0
+    } else {
+        100.0 * (below as f64 + 0.5 * equal as f64) / n as f64
+    })
+}
+
+/// A trainer's mark for one essay; the result is final with the last one.
+pub fn mark_essay(
+    conn: &mut DbConn,
+    attempt_id: AttemptId,
+    question_id: QuestionId,
+    score: f64,
+    marker: UserId,
+    now: NaiveDateTime,
+    effects: &Effects,
+) -> AppResult<()> {
+    conn.transaction(|conn| {
+        let attempt: AttemptRow = attempts::table
+            .find(attempt_id)
+            .select(AttemptRow::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::NotFound(format!("There is no attempt {attempt_id}.")))?;
+        if attempt.status() != AttemptStatus::AwaitingMarking {
+            return Err(AppError::conflict(
+                "not_awaiting_marking",
+                "This attempt is not waiting for marks.",
+            ));
         }
-    }
+        let (item_id, points, qtype): (i32, f64, String) = attempt_items::table
+            .filter(attempt_items::attempt_id.eq(attempt_id))
+            .filter(attempt_items::question_id.eq(question_id))
+            .select((attempt_items::id, attempt_items::points, attempt_items::qtype))
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::NotFound(format!("Attempt {attempt_id} has no question {question_id}.")))?;
+        if qtype != "essay" {
+            return Err(AppError::conflict("not_an_essay", "Only essays are marked by hand."));
+        }
+        if !(0.0..=points).contains(&score) {
+            return Err(AppError::invalid_field(
+                "score",
+                format!("The mark must be from 0 to {points}."),
+            ));
+        }
+        diesel::update(attempt_items::table.find(item_id))
+            .set((
+                attempt_items::score.eq(Some(score)),
+                attempt_items::marked_by.eq(Some(marker)),
+            ))
+            .execute(conn)?;
+        let unmarked: i64 = attempt_items::table
+            .filter(attempt_items::attempt_id.eq(attempt_id))
+            .filter(attempt_items::score.is_null())
+            .count()
+            .get_result(conn)?;
+        if unmarked == 0 {
+            finish(conn, &attempt, now, effects)?;
+        }
+        Ok(())
+    })
+}
 
-    #[test]
-    fn single_choice_follows_the_displayed_order_back_to_the_key() {
-        // Displayed [c, b, a, d]: the key "b" is displayed second (id 1).
-        let order = [2, 1, 0, 3];
-        assert_eq!(
-            score(&single(), &order, Some(&Answer::Option(1)), 2.0, 0.0),
-            ItemScore::Scored(2.0)
-        );
-        assert_eq!(
-            score(&single(), &order, Some(&Answer::Option(0)), 2.0, 0.0),
-            ItemScore::Scored(0.0)
-        );
+/// Sets a person's accommodation factor (for example 1.25) with a reason.
+pub fn set_accommodation(
+    conn: &mut DbConn,
+    user_id: UserId,
+    factor: f64,
+    reason: &str,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    if !(1.0..=3.0).contains(&factor) {
+        return Err(AppError::invalid_field("factor", "The factor must be from 1.0 to 3.0."));
     }
+    if reason.trim().is_empty() {
+        return Err(AppError::invalid_field("reason", "Say why the accommodation is given."));
+    }
+    conn.transaction(|conn| {
+        let n = diesel::update(users::table.find(user_id))
+            .set(users::accommodation_factor.eq(factor))
+            .execute(conn)?;
+        if n == 0 {
+            return Err(AppError::NotFound(format!("There is no user {user_id}.")));
+        }
+        let detail = format!("accommodation factor {factor}: {}", reason.trim());
+        crate::audit::record(
+            conn,
+            crate::audit::Event {
+                actor: Some(actor),
+                action: "user.accommodation",
+                entity: "user",
+                entity_id: Some(user_id.0),
+                detail: &detail,
+            },
+            now,
+        )
+    })
+}
 
-    #[test]
-    fn negative_marking_costs_a_wrong_answer_but_not_a_blank_one() {
-        let order = [0, 1, 2, 3];
-        assert_eq!(
-            score(&single(), &order, Some(&Answer::Option(0)), 4.0, 0.25),
-            ItemScore::Scored(-1.0)
-        );
-        assert_eq!(score(&single(), &order, None, 4.0, 0.25), ItemScore::Scored(0.0));
+/// Gives one open attempt more time, with a reason.
+pub fn extend(
+    conn: &mut DbConn,
+    id: AttemptId,
+    minutes: i64,
+    reason: &str,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<NaiveDateTime> {
+    if !(1..=600).contains(&minutes) {
+        return Err(AppError::invalid_field("minutes", "Extend by 1 to 600 minutes."));
     }
-
-    #[test]
-    fn multiple_response_sums_fractions_and_never_goes_below_zero() {
-        let body = QuestionBody::MultipleResponse {
-            options: vec![opt("a", 0.5), opt("b", -0.5), opt("c", 0.5), opt("d", -0.5)],
-        };
-        let order = [0, 1, 2, 3];
-        assert_eq!(
-            score(&body, &order, Some(&Answer::Options(vec![0, 2])), 2.0, 0.5),
-            ItemScore::Scored(2.0)
-        );
-        assert_eq!(
-            score(&body, &order, Some(&Answer::Options(vec![0, 1, 2])), 2.0, 0.5),
-            ItemScore::Scored(1.0)
-        );
-        assert_eq!(
-            score(&body, &order, Some(&Answer::Options(vec![1, 3])), 2.0, 0.5),
-            ItemScore::Scored(0.0)
-        );
+    if reason.trim().is_empty() {
+        return Err(AppError::invalid_field("reason", "Say why the attempt is extended."));
     }
-
-    #[test]
-    fn numeric_is_right_within_tolerance_and_short_text_after_normalising() {
-        let num = QuestionBody::Numeric {
-            answers: vec![NumericAnswer {
-                value: 25.0,
-                tolerance: 0.5,
-                credit: 1.0,
-            }],
-        };
-        assert_eq!(
-            score(&num, &[], Some(&Answer::Number(25.4)), 1.0, 0.0),
-            ItemScore::Scored(1.0)
-        );
-        assert_eq!(
-            score(&num, &[], Some(&Answer::Number(25.6)), 1.0, 0.0),
-            ItemScore::Scored(0.0)
-        );
-        let text = QuestionBody::ShortText {
-            answers: vec![TextAnswer {
-                text: "Net Present  Value".into(),
-                credit: 1.0,
-            }],
-        };
-        assert_eq!(
-            score(&text, &[], Some(&Answer::Text("  net present value ".into())), 1.0, 0.0),
-            ItemScore::Scored(1.0)
-        );
-        assert_eq!(
-            score(&QuestionBody::Essay, &[], Some(&Answer::Text("x".into())), 5.0, 0.0),
-            ItemScore::Manual
-        );
-        let tf = QuestionBody::TrueFalse { answer: false };
-        assert_eq!(
-            score(&tf, &[0, 1], Some(&Answer::Bool(false)), 1.0, 0.0),
-            ItemScore::Scored(1.0)
-        );
-    }
-
-    #[test]
-    fn answers_of_the_wrong_shape_are_refused_with_what_was_expected() {
-        assert!(Answer::parse(QuestionType::SingleChoice, &json!(7), 4)
-            .unwrap_err()
-            .contains("0 to 3"));
-        assert!(Answer::parse(QuestionType::Numeric, &json!("abc"), 0).is_err());
-        assert_eq!(
-            Answer::parse(QuestionType::Numeric, &json!("1,250"), 0),
-            Ok(Some(Answer::Number(1250.0)))
-        );
-        assert_eq!(
-            Answer::parse(QuestionType::TrueFalse, &json!(true), 2),
-            Ok(Some(Answer::Bool(true)))
-        );
-        assert_eq!(
-            Answer::parse(QuestionType::MultipleResponse, &json!([2, 0, 2]), 4),
-            Ok(Some(Answer::Options(vec![0, 2])))
-        );
-        assert_eq!(Answer::parse(QuestionType::Essay, &Value::Null, 0), Ok(None));
-    }
+    conn.transaction(|conn| {
+        let attempt: AttemptRow = attempts::table.find(id).select(AttemptRow::as_select()).first(conn)?;
+        if attempt.status() != AttemptStatus::Open {
+            return Err(AppError::conflict(
+                "already_submitted",
+                "Only an open attempt can be extended.",
+            ));
+        }
+        let deadline = attempt.deadline + Duration::minutes(minutes);
+        diesel::update(attempts::table.find(id))
+            .set(attempts::deadline.eq(deadline))
+            .execute(conn)?;
+        let detail = format!("extended by {minutes} min: {}", reason.trim());
+        crate::audit::record(
+            conn,
+            crate::audit::Event {
+                actor: Some(actor),
+                action: "attempt.extend",
+                entity: "attempt",
+                entity_id: Some(id.0),
+                detail: &detail,
+            },
+            now,
+        )?;
+        Ok(deadline)
+    })
 }

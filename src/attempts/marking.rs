@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::grade;
+use super::grading;
 use super::models::{AttemptRow, AttemptStatus};
 use super::service::{items_with_bodies, saved_answers};
 use crate::app::AppState;
@@ -263,7 +263,7 @@ async fn mark(
     let outcome = match typed.parse::<f64>() {
         Ok(score) if score.is_finite() => {
             state
-                .db(move |conn| grade::mark_essay(conn, id, question_id, score, user.id, now, &effects))
+                .db(move |conn| grading::mark_essay(conn, id, question_id, score, user.id, now, &effects))
                 .await
         }
         _ => Err(AppError::invalid_field(

@@ -1,11 +1,11 @@
 //! Attempts: a person taking one assessment, on the server's clock.
 
 pub mod api;
-pub mod grade;
 pub mod grading;
 pub mod marking;
 pub mod models;
 pub mod save_queue;
+pub mod scoring;
 pub mod service;
 pub mod web;
 

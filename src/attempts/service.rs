@@ -7,13 +7,13 @@ use diesel::upsert::excluded;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::grading::Answer;
 use super::models::{AttemptRow, AttemptStatus, ItemRow};
 use super::save_queue::Save;
+use super::scoring::Answer;
 use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::{draw, service as assessments};
-use crate::banks::model::{QuestionBody, QuestionType};
+use crate::banks::question::{QuestionBody, QuestionType};
 use crate::db::schema::{
     applications, attempt_items, attempts, cohort_exams, cohort_trainees, drives, question_versions, responses, users,
 };

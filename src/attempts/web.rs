@@ -12,13 +12,13 @@ use askama::Template;
 use serde::Deserialize;
 
 use self::sheet::{form_answer, millis, open_sheet, owned, test_page, TestPage};
-use super::grade::{self, AttemptResult};
+use super::grading::{self, AttemptResult};
 use super::models::AttemptStatus;
 use super::service;
 use crate::app::AppState;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
-use crate::banks::model::QuestionType;
+use crate::banks::question::QuestionType;
 use crate::db::{AssessmentId, AttemptId, QuestionId};
 use crate::error::{AppError, AppResult};
 use crate::web::auth::{AuthUser, CandidateUser};
@@ -228,7 +228,7 @@ async fn submit(
     state
         .db(move |conn| {
             owned(conn, id, &user)?;
-            grade::grade(conn, id, now, &effects)
+            grading::grade(conn, id, now, &effects)
         })
         .await?;
     Ok(redirect(&format!("/attempts/{id}/result")))
@@ -307,7 +307,7 @@ async fn result(
             }
             let attempt = owned(conn, id, &user)?;
             let assessment = assessments::find(conn, attempt.assessment_id)?;
-            Ok(Some((grade::result(conn, &attempt)?, assessment)))
+            Ok(Some((grading::result(conn, &attempt)?, assessment)))
         })
         .await?;
     let Some((result, assessment)) = found else {

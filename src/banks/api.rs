@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::formats::Format;
-use super::model::QuestionBody;
+use super::question::QuestionBody;
 use super::service::{self, BankSummary, ImportReport, ImportRequest, QuestionFilter};
 use crate::app::AppState;
 use crate::db::{BankId, QuestionId, VersionId};

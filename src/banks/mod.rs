@@ -3,10 +3,10 @@
 
 pub mod api;
 pub mod cli;
+pub mod editing;
 pub mod formats;
-pub mod model;
 pub mod models;
-pub mod questions;
+pub mod question;
 pub mod service;
 pub mod store;
 pub mod upload;

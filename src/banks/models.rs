@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::model::{Difficulty, ParsedQuestion, QuestionBody, QuestionExtras, QuestionType, TextFormat};
+use super::question::{Difficulty, ParsedQuestion, QuestionBody, QuestionExtras, QuestionType, TextFormat};
 use crate::db::schema::{banks, question_versions, questions};
 use crate::db::{BankId, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};
@@ -176,7 +176,7 @@ impl VersionRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::banks::model::RichText;
+    use crate::banks::question::RichText;
 
     #[test]
     fn bodies_stored_before_extras_existed_still_load_without_extras() {

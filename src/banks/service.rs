@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::formats::{self, Format, ParseOptions};
-use super::model::{Diagnostic, ParseOutcome, ParsedQuestion, Severity};
 use super::models::{Bank, QuestionRow, VersionRow};
+use super::question::{Diagnostic, ParseOutcome, ParsedQuestion, Severity};
 use super::store;
 use crate::audit::{self, Event};
 use crate::db::schema::{bank_imports, banks, question_versions, questions};

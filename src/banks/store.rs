@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::model::{Diagnostic, ParsedQuestion};
 use super::models::{NewVersion, QuestionRow};
+use super::question::{Diagnostic, ParsedQuestion};
 use crate::db::schema::{banks, question_versions, questions};
 use crate::db::{BankId, DbConn, QuestionId, UserId};
 use crate::error::{AppError, AppResult};

@@ -8,10 +8,10 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::api::{parse_format, too_large};
+use super::editing::{self, QuestionHistory};
 use super::formats::Format;
-use super::model::{Difficulty, QuestionType};
 use super::models::{Bank, QuestionRow, VersionRow};
-use super::questions::{self, QuestionHistory};
+use super::question::{Difficulty, QuestionType};
 use super::service::{self, BankSummary, ImportLog, ImportReport, ImportRequest, QuestionFilter};
 use super::upload::Parsed;
 use crate::app::AppState;
@@ -315,14 +315,9 @@ async fn question(
 ) -> AppResult<HttpResponse> {
     let (bank_id, id) = path.into_inner();
     let (bank, history) = state
-        .db(move |conn| {
-            Ok((
-                service::find_bank(conn, bank_id)?,
-                questions::history(conn, bank_id, id)?,
-            ))
-        })
+        .db(move |conn| Ok((service::find_bank(conn, bank_id)?, editing::history(conn, bank_id, id)?)))
         .await?;
-    let toml = questions::as_toml(&history, &bank.name)?;
+    let toml = editing::as_toml(&history, &bank.name)?;
     let saved = query.saved.as_deref().map(|s| s == "1");
     render(&QuestionPage {
         chrome: ctx.chrome(format!("Question {id}")),
@@ -351,8 +346,8 @@ async fn edit(
     let text = form.toml.clone();
     let saved = state
         .db(move |conn| {
-            let edited = questions::parse_edit(&text)?;
-            questions::save_edit(conn, bank_id, id, &edited, user.id, now)
+            let edited = editing::parse_edit(&text)?;
+            editing::save_edit(conn, bank_id, id, &edited, user.id, now)
         })
         .await;
     match saved {
@@ -362,12 +357,7 @@ async fn edit(
         ))),
         Err(e @ AppError::Invalid { .. }) => {
             let (bank, history) = state
-                .db(move |conn| {
-                    Ok((
-                        service::find_bank(conn, bank_id)?,
-                        questions::history(conn, bank_id, id)?,
-                    ))
-                })
+                .db(move |conn| Ok((service::find_bank(conn, bank_id)?, editing::history(conn, bank_id, id)?)))
                 .await?;
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -400,7 +390,7 @@ async fn retire(
     let now = state.clock.now();
     let retired = form.retired == "1";
     state
-        .db(move |conn| questions::set_retired(conn, bank_id, id, retired, user.id, now))
+        .db(move |conn| editing::set_retired(conn, bank_id, id, retired, user.id, now))
         .await?;
     Ok(redirect(&format!("/banks/{bank_id}/questions/{id}")))
 }

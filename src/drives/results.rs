@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::pipeline::{transition, Mover, Moving};
 use super::rankings::record_result;
-use crate::attempts::grade::percent;
+use crate::attempts::grading::percent;
 use crate::db::schema::{applications, drives};
 use crate::db::{ApplicationId, DbConn, DriveId};
 use crate::error::AppResult;

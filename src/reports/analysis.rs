@@ -18,7 +18,7 @@ use super::forms::{Cohort, Matrix};
 use super::stats::{self, GroupRule, ItemInfo, ItemStats, OptionInfo, OptionSet, TestStats};
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
-use crate::banks::model::{QuestionBody, QuestionType};
+use crate::banks::question::{QuestionBody, QuestionType};
 use crate::db::schema::question_versions;
 use crate::db::{AssessmentId, DbConn, QuestionId, VersionId};
 use crate::error::{AppError, AppResult};

@@ -9,8 +9,8 @@
 use serde_json::Value;
 
 use super::stats::{ItemKind, OptionInfo, OptionSet};
-use crate::attempts::grading::Answer;
-use crate::banks::model::{QuestionBody, QuestionType};
+use crate::attempts::scoring::Answer;
+use crate::banks::question::{QuestionBody, QuestionType};
 
 /// The statistics' kind for a question type.
 pub fn item_kind(qtype: QuestionType) -> ItemKind {
@@ -105,7 +105,7 @@ pub fn chosen_options(qtype: QuestionType, answer: Option<&Value>, option_order:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::banks::model::ChoiceOption as BankOption;
+    use crate::banks::question::ChoiceOption as BankOption;
     use serde_json::json;
 
     fn opt(text: &str, credit: f64) -> BankOption {

@@ -12,7 +12,7 @@ use super::keys::Fix;
 use super::quarantine::{self, VersionState};
 use super::view::ItemAnalysisView;
 use crate::app::AppState;
-use crate::banks::model::QuestionBody;
+use crate::banks::question::QuestionBody;
 use crate::db::{AssessmentId, VersionId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::web::auth::TrainerUser;

@@ -6,7 +6,7 @@
 //! change) but that item's score is recomputed with the corrected key, and
 //! each re-score is recorded in `regrades` with the old and new scores and
 //! percents. A graded attempt whose score moved is re-totalled as grading
-//! totals it (`crate::attempts::grade::retotal`); when it is the person's
+//! totals it (`crate::attempts::grading::retotal`); when it is the person's
 //! counting attempt, the drive rankings move from the old score to the new one
 //! and a corrected-result notice is queued. An attempt still open is moved to
 //! the corrected version, which shows the same stem and options, so it is
@@ -29,12 +29,12 @@ use super::keys::{corrected_body, Fix};
 use crate::accounts::service::find_user;
 use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
-use crate::attempts::grade;
-use crate::attempts::grading::{self, Answer, ItemScore};
+use crate::attempts::grading;
 use crate::attempts::models::{AttemptRow, AttemptStatus, ItemRow};
+use crate::attempts::scoring::{self, Answer, ItemScore};
 use crate::audit::{self, Event};
-use crate::banks::model::QuestionBody;
 use crate::banks::models::{QuestionRow, VersionRow};
+use crate::banks::question::QuestionBody;
 use crate::banks::store;
 use crate::db::schema::{
     assessments, attempt_items, attempts, key_corrections, question_versions, questions, regrades, responses,
@@ -334,7 +334,7 @@ impl Regrading<'_> {
         let order = item.option_order();
         let qtype = self.body.question_type();
         let answer = answer.and_then(|v| Answer::parse(qtype, v, order.len()).ok().flatten());
-        let new_score = match grading::score(
+        let new_score = match scoring::score(
             self.body,
             &order,
             answer.as_ref(),
@@ -392,7 +392,7 @@ impl Regrading<'_> {
         assessment: &AssessmentRow,
         regrade: &mut Regrade,
     ) -> AppResult<()> {
-        let totals = grade::retotal(conn, attempt, assessment.pass_percent)?;
+        let totals = grading::retotal(conn, attempt, assessment.pass_percent)?;
         diesel::update(attempts::table.find(attempt.id))
             .set((
                 attempts::score.eq(Some(totals.total)),

@@ -17,7 +17,7 @@ use diesel::prelude::*;
 use super::answers::chosen_options;
 use super::stats::{MarksMatrix, OptionSet};
 use crate::assessments::models::AssessmentRow;
-use crate::banks::model::QuestionType;
+use crate::banks::question::QuestionType;
 use crate::db::schema::{attempt_items, attempts, responses};
 use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, VersionId};
 use crate::error::{AppError, AppResult};

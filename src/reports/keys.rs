@@ -5,7 +5,7 @@
 //! on showing it, so a choice question's options must keep their number,
 //! order and wording; only their credits may change.
 
-use crate::banks::model::{ChoiceOption, QuestionBody};
+use crate::banks::question::{ChoiceOption, QuestionBody};
 
 /// The trainer's fix: either the right options, or a whole corrected body.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,7 +134,7 @@ fn checked_body(old: &QuestionBody, new: &QuestionBody) -> Result<QuestionBody, 
             }
         }
         QuestionBody::Numeric { answers } => {
-            let sound = |a: &crate::banks::model::NumericAnswer| {
+            let sound = |a: &crate::banks::question::NumericAnswer| {
                 a.value.is_finite() && a.tolerance.is_finite() && a.tolerance >= 0.0 && credit_ok(a.credit, 0.0)
             };
             if answers.is_empty() || !answers.iter().all(sound) || !answers.iter().any(|a| a.credit > 0.0) {
@@ -146,7 +146,7 @@ fn checked_body(old: &QuestionBody, new: &QuestionBody) -> Result<QuestionBody, 
             }
         }
         QuestionBody::ShortText { answers } => {
-            let sound = |a: &crate::banks::model::TextAnswer| !a.text.trim().is_empty() && credit_ok(a.credit, 0.0);
+            let sound = |a: &crate::banks::question::TextAnswer| !a.text.trim().is_empty() && credit_ok(a.credit, 0.0);
             if answers.is_empty() || !answers.iter().all(sound) || !answers.iter().any(|a| a.credit > 0.0) {
                 return Err((
                     "body",
@@ -162,7 +162,7 @@ fn checked_body(old: &QuestionBody, new: &QuestionBody) -> Result<QuestionBody, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::banks::model::{NumericAnswer, TextAnswer};
+    use crate::banks::question::{NumericAnswer, TextAnswer};
 
     fn opt(text: &str, credit: f64) -> ChoiceOption {
         ChoiceOption {

@@ -10,7 +10,7 @@ use super::correction;
 use super::keys::Fix;
 use super::quarantine;
 use crate::app::AppState;
-use crate::banks::model::QuestionType;
+use crate::banks::question::QuestionType;
 use crate::db::{AssessmentId, VersionId};
 use crate::error::{AppError, AppResult};
 use crate::web::auth::TrainerUser;

@@ -1,4 +1,6 @@
-//! The grading module: routing trainees to processes by score, tier and seats.
+//! Routing trainees to processes after training: by exam score, tier and
+//! seats (the pure `engine`), as runs a trainer reviews, overrides and
+//! publishes.
 
 pub mod api;
 pub mod engine;

@@ -2,7 +2,7 @@
 //! deadline sweeper. Each takes the pieces it needs from the app's state.
 
 use crate::app::AppState;
-use crate::attempts::grade;
+use crate::attempts::grading;
 use crate::notices::outbox::{self, Outbox};
 
 /// The outbox worker's view of the app.
@@ -28,7 +28,7 @@ fn spawn_sweeper(state: AppState) {
             tick.tick().await;
             let now = state.clock.now();
             let effects = state.effects();
-            match state.db(move |conn| grade::sweep(conn, now, &effects)).await {
+            match state.db(move |conn| grading::sweep(conn, now, &effects)).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(graded = n, "graded expired attempts"),
                 Err(e) => tracing::error!(error = %e, "deadline sweeper failed"),

@@ -345,7 +345,7 @@ async fn a_save_after_the_deadline_and_grace_is_refused_and_the_sweeper_grades_t
     let now = app.state.clock.now();
     let graded = app
         .state
-        .db(move |conn| assay::attempts::grade::sweep(conn, now, &effects))
+        .db(move |conn| assay::attempts::grading::sweep(conn, now, &effects))
         .await
         .expect("sweep");
     assert_eq!(graded, 1);

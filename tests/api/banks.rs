@@ -217,10 +217,10 @@ async fn what_moodle_keeps_beside_the_key_survives_storage_and_every_export() {
         let mut conn = app.state.pool.get().expect("conn");
         let stored = assay::banks::service::export(&mut conn, assay::db::BankId(bank_id as i32)).expect("export");
         drop(conn);
-        let without_line = |qs: &[assay::banks::model::ParsedQuestion]| {
+        let without_line = |qs: &[assay::banks::question::ParsedQuestion]| {
             qs.iter()
                 .cloned()
-                .map(|q| assay::banks::model::ParsedQuestion { line: 0, ..q })
+                .map(|q| assay::banks::question::ParsedQuestion { line: 0, ..q })
                 .collect::<Vec<_>>()
         };
         assert_eq!(without_line(&stored), without_line(&read.questions), "{name}");

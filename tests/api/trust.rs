@@ -170,7 +170,7 @@ async fn every_save_acknowledged_around_the_deadline_sweep_is_in_the_graded_resu
             let later = app.state.clock.now() + chrono::Duration::minutes(11);
             let graded = app
                 .state
-                .db(move |conn| assay::attempts::grade::sweep(conn, later, &effects))
+                .db(move |conn| assay::attempts::grading::sweep(conn, later, &effects))
                 .await
                 .expect("sweep");
             assert_eq!(graded, 1);

@@ -10,11 +10,11 @@ use serde_json::Value;
 
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
-use crate::attempts::grade;
-use crate::attempts::grading::Answer;
+use crate::attempts::grading;
 use crate::attempts::models::{AttemptRow, AttemptStatus};
+use crate::attempts::scoring::Answer;
 use crate::attempts::service::{self, QuestionView};
-use crate::banks::model::QuestionType;
+use crate::banks::question::QuestionType;
 use crate::db::{AttemptId, DbConn, QuestionId};
 use crate::error::{AppError, AppResult};
 use crate::events::Effects;
@@ -73,7 +73,7 @@ pub(super) fn open_sheet(
     }
     let assessment = assessments::find(conn, attempt.assessment_id)?;
     if now > attempt.deadline + Duration::seconds(i64::from(assessment.grace_seconds)) {
-        grade::grade(conn, id, now, effects)?;
+        grading::grade(conn, id, now, effects)?;
         return Ok(None);
     }
     let questions = service::question_views(conn, id)?;

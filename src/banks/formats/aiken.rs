@@ -11,7 +11,7 @@
 
 use super::choices::{keyed_options, letter, letter_index, letter_range};
 use super::text::clean_text;
-use crate::banks::model::{Diagnostic, ParseOutcome, ParsedQuestion, QuestionBody, TextFormat};
+use crate::banks::question::{Diagnostic, ParseOutcome, ParsedQuestion, QuestionBody, TextFormat};
 
 /// A question read so far: its stem and the choices under it.
 struct Pending {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::choices::letter;
 use super::numbers::fraction_to_percent;
-use crate::banks::model::{Diagnostic, ParseOutcome, ParsedQuestion, QuestionBody, Severity};
+use crate::banks::question::{Diagnostic, ParseOutcome, ParsedQuestion, QuestionBody, Severity};
 
 /// Adds the shared checks' diagnostics and drops questions with errors, so
 /// that `questions` only ever holds importable ones.
@@ -168,7 +168,7 @@ fn credit_in_range(credit: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::banks::model::{ChoiceOption, Difficulty, TextFormat};
+    use crate::banks::question::{ChoiceOption, Difficulty, TextFormat};
 
     fn question(line: usize, id: &str, body: QuestionBody) -> ParsedQuestion {
         ParsedQuestion {
@@ -219,7 +219,7 @@ mod tests {
             options: vec![option("a", 1.0), option("b", 0.0)],
         };
         let mut q = question(4, "x", body);
-        q.extras.answers = vec![crate::banks::model::AnswerExtras::default(); 3];
+        q.extras.answers = vec![crate::banks::question::AnswerExtras::default(); 3];
         let mut outcome = ParseOutcome {
             questions: vec![q],
             ..ParseOutcome::default()

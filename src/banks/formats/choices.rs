@@ -1,6 +1,6 @@
 //! Option letters (`A`, `B` …) and how answer keys become per-option credit.
 
-use crate::banks::model::ChoiceOption;
+use crate::banks::question::ChoiceOption;
 
 /// The letter of the option at `index` (0 → `A`); past `Z` it is `?`.
 pub(crate) fn letter(index: usize) -> char {

@@ -11,7 +11,7 @@
 use super::gift_answers::{parse_block, SPECIALS};
 use super::numbers::parse_number;
 use super::text::{category_path, clean_tags, clean_text, optional_text};
-use crate::banks::model::{Diagnostic, Difficulty, ParseOutcome, ParsedQuestion, QuestionExtras, TextFormat};
+use crate::banks::question::{Diagnostic, Difficulty, ParseOutcome, ParsedQuestion, QuestionExtras, TextFormat};
 
 /// One decoded character of a question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

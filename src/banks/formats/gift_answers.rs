@@ -6,7 +6,7 @@ use super::gift::{format_tag, text, trim, Unit};
 use super::moodle_question::{is_moodle_grade, refused_grade};
 use super::numbers::{parse_number, percent_to_fraction};
 use super::text::optional_text;
-use crate::banks::model::{
+use crate::banks::question::{
     AnswerExtras, ChoiceOption, Diagnostic, NumericAnswer, QuestionBody, QuestionExtras, RichText, TextAnswer,
     TextFormat,
 };

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::gift_answers::SPECIALS;
 use super::numbers::{fraction_to_percent, plain_number};
 use super::text::category_needs_prefix;
-use crate::banks::model::{ParsedQuestion, QuestionBody, QuestionExtras, RichText, TextFormat};
+use crate::banks::question::{ParsedQuestion, QuestionBody, QuestionExtras, RichText, TextFormat};
 
 pub fn write_gift(questions: &[ParsedQuestion]) -> String {
     let mut out = String::new();

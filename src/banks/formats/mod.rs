@@ -23,7 +23,7 @@ mod text;
 #[cfg(test)]
 mod tests;
 
-use crate::banks::model::{Diagnostic, ParseOutcome, Severity};
+use crate::banks::question::{Diagnostic, ParseOutcome, Severity};
 
 pub use gift_writer::write_gift;
 pub use moodle_xml_writer::write_moodle_xml;

@@ -4,7 +4,7 @@ use super::moodle_xml::Element;
 use super::numbers::{parse_number, percent_to_fraction};
 use super::position::LineIndex;
 use super::text::{category_path, clean_tags, clean_text, optional_text};
-use crate::banks::model::{
+use crate::banks::question::{
     AnswerExtras, ChoiceOption, Diagnostic, Difficulty, EmbeddedFile, NumericAnswer, ParseOutcome, ParsedQuestion,
     QuestionBody, QuestionExtras, RichText, Severity, TextAnswer, TextFormat,
 };

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::moodle_question;
 use super::position::LineIndex;
-use crate::banks::model::{Diagnostic, ParseOutcome};
+use crate::banks::question::{Diagnostic, ParseOutcome};
 
 /// Deeper than any Moodle export nests; the limit keeps hostile input from
 /// building a tree too deep to drop.

@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 
 use super::moodle_question::format_name;
 use super::numbers::{fraction_to_percent, plain_number};
-use crate::banks::model::{AnswerExtras, Difficulty, EmbeddedFile, ParsedQuestion, QuestionBody, RichText, TextFormat};
+use crate::banks::question::{
+    AnswerExtras, Difficulty, EmbeddedFile, ParsedQuestion, QuestionBody, RichText, TextFormat,
+};
 
 pub fn write_moodle_xml(questions: &[ParsedQuestion]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n");

@@ -10,7 +10,7 @@ use super::choices::{keyed_options, letter_index, letter_range};
 use super::native_values::{Reader, Value};
 use super::position::LineIndex;
 use super::text::{category_path, clean_tags, clean_text, optional_text};
-use crate::banks::model::{
+use crate::banks::question::{
     ChoiceOption, Difficulty, NumericAnswer, ParseOutcome, ParsedQuestion, QuestionBody, QuestionExtras, QuestionType,
     TextAnswer, TextFormat,
 };

@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::numbers::parse_number;
 use super::position::LineIndex;
-use crate::banks::model::Diagnostic;
+use crate::banks::question::Diagnostic;
 
 pub(super) type Value<'i> = Spanned<DeValue<'i>>;
 

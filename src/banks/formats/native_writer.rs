@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::choices::{even_keys, letter};
 use super::numbers::toml_float;
-use crate::banks::model::{ParsedQuestion, QuestionBody, TextFormat};
+use crate::banks::question::{ParsedQuestion, QuestionBody, TextFormat};
 
 pub fn write_toml(bank_name: &str, questions: &[ParsedQuestion]) -> String {
     let mut out = String::new();

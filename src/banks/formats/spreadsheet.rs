@@ -6,7 +6,7 @@ use csv::{ReaderBuilder, StringRecord};
 use super::choices::{keyed_options, letter, letter_index, letter_range};
 use super::numbers::parse_number;
 use super::text::{category_path, clean_tags, clean_text, optional_text};
-use crate::banks::model::{
+use crate::banks::question::{
     Diagnostic, Difficulty, NumericAnswer, ParseOutcome, ParsedQuestion, QuestionBody, QuestionType, TextAnswer,
     TextFormat,
 };

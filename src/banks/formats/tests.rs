@@ -2,7 +2,7 @@
 //! trips through both writers, and no panic on any input.
 
 use super::*;
-use crate::banks::model::ParsedQuestion;
+use crate::banks::question::ParsedQuestion;
 
 mod fixture;
 mod moodle;

@@ -1,5 +1,5 @@
 use crate::banks::formats::{read, Format, ParseOptions};
-use crate::banks::model::{ParseOutcome, QuestionBody, Severity};
+use crate::banks::question::{ParseOutcome, QuestionBody, Severity};
 
 fn aiken(input: &str) -> ParseOutcome {
     read(Format::Aiken, input, &ParseOptions::default())

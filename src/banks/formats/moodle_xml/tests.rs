@@ -1,5 +1,7 @@
 use crate::banks::formats::{read, Format, ParseOptions};
-use crate::banks::model::{ChoiceOption, NumericAnswer, ParseOutcome, QuestionBody, Severity, TextAnswer, TextFormat};
+use crate::banks::question::{
+    ChoiceOption, NumericAnswer, ParseOutcome, QuestionBody, Severity, TextAnswer, TextFormat,
+};
 
 fn xml(input: &str) -> ParseOutcome {
     read(Format::MoodleXml, input, &ParseOptions::default())

@@ -1,5 +1,5 @@
 use crate::banks::formats::{read, Format, ParseOptions};
-use crate::banks::model::{
+use crate::banks::question::{
     ChoiceOption, Difficulty, NumericAnswer, ParseOutcome, QuestionBody, Severity, TextAnswer, TextFormat,
 };
 

@@ -1,5 +1,5 @@
 use crate::banks::formats::{read, Format, ParseOptions};
-use crate::banks::model::{Difficulty, NumericAnswer, ParseOutcome, QuestionBody, Severity, TextAnswer};
+use crate::banks::question::{Difficulty, NumericAnswer, ParseOutcome, QuestionBody, Severity, TextAnswer};
 
 fn csv(input: &str) -> ParseOutcome {
     read(Format::Csv, input, &ParseOptions::default())

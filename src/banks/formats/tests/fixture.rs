@@ -2,7 +2,7 @@
 //! several numeric answers, unicode, and every character some format has to
 //! escape: what a lossless writer must carry through.
 
-use crate::banks::model::{
+use crate::banks::question::{
     AnswerExtras, ChoiceOption, Difficulty, EmbeddedFile, NumericAnswer, ParsedQuestion, QuestionBody, QuestionExtras,
     RichText, TextAnswer, TextFormat,
 };

@@ -5,7 +5,7 @@
 
 use super::{reread, without_lines};
 use crate::banks::formats::{read, write_gift, write_moodle_xml, write_toml, Format, ParseOptions};
-use crate::banks::model::{AnswerExtras, ParseOutcome, QuestionBody, RichText, Severity, TextAnswer, TextFormat};
+use crate::banks::question::{AnswerExtras, ParseOutcome, QuestionBody, RichText, Severity, TextAnswer, TextFormat};
 use crate::banks::store::duplicates_in_file;
 
 fn fixture_path(name: &str) -> std::path::PathBuf {

@@ -5,7 +5,7 @@
 //! writers unchanged.
 
 use crate::banks::formats::{checks, decode, read, write_gift, write_toml, Format, ParseOptions};
-use crate::banks::model::{ParseOutcome, ParsedQuestion};
+use crate::banks::question::{ParseOutcome, ParsedQuestion};
 
 /// Knuth's MMIX linear congruential generator: tiny, deterministic, enough.
 struct Lcg(u64);

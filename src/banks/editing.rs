@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::formats::{self, Format, ParseOptions};
-use super::model::ParsedQuestion;
 use super::models::{QuestionRow, VersionRow};
+use super::question::ParsedQuestion;
 use super::store;
 use crate::audit::{self, Event};
 use crate::db::schema::{question_versions, questions};
@@ -57,7 +57,7 @@ pub fn parse_edit(text: &str) -> AppResult<ParsedQuestion> {
         let details = outcome
             .diagnostics
             .iter()
-            .filter(|d| d.severity == super::model::Severity::Error)
+            .filter(|d| d.severity == super::question::Severity::Error)
             .map(|d| ErrorDetail::line(d.line, d.column, d.message.clone()))
             .collect();
         return Err(AppError::invalid(

@@ -1,6 +1,10 @@
 //! The recruiter's rankings: a total, deterministic order, shared ranks for
 //! ties, percentiles, filters and keyset paging that is as fast deep in the
-//! list as at its top.
+//! list as at its top. `api` serves them as JSON and CSV, `pages` to the
+//! recruiter's browser.
+
+pub mod api;
+pub mod pages;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

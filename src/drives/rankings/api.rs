@@ -3,12 +3,12 @@
 use actix_web::{get, post, web, HttpResponse};
 use futures_util::stream;
 
-use super::pipeline::{self, Decision};
+use crate::drives::pipeline::{self, Decision};
 // Not imported as `rankings`: that name is the handler below.
-use super::rankings::{self as ranking, RankingQuery, RankingRow, Standing};
-use super::service::{self, ApplicationRow};
+use super::{self as ranking, RankingQuery, RankingRow, Standing};
 use crate::app::AppState;
 use crate::db::{ApplicationId, DriveId};
+use crate::drives::service::{self, ApplicationRow};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::mail::MailContext;
 use crate::web::auth::RecruiterUser;
