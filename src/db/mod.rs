@@ -10,6 +10,7 @@ pub mod schema;
 
 pub use ids::*;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -25,8 +26,52 @@ pub enum DbConn {
     Postgres(diesel::PgConnection),
 }
 
-pub type Pool = r2d2::Pool<Manager>;
-pub type PooledConn = r2d2::PooledConnection<Manager>;
+/// The connection pool of one database, with that database's in-process
+/// writer turn (see `SqliteWriter`). Two apps in one process (as in the
+/// tests) have two pools and so never share a turn.
+#[derive(Clone)]
+pub struct Pool {
+    inner: r2d2::Pool<Manager>,
+    writer: Arc<WriterTurn>,
+}
+
+impl Pool {
+    /// A connection, bound to this pool's writer turn on this thread until
+    /// it is dropped.
+    pub fn get(&self) -> Result<PooledConn, r2d2::PoolError> {
+        let conn = self.inner.get()?;
+        Ok(PooledConn {
+            conn,
+            _turn: TurnBinding::bind(self.writer.clone()),
+        })
+    }
+
+    pub fn state(&self) -> r2d2::State {
+        self.inner.state()
+    }
+}
+
+/// A pooled connection; derefs to `DbConn`, so `conn.transaction(…)` is
+/// always `DbConn::transaction` (SQLite's `IMMEDIATE` begin and the writer
+/// turn), never diesel's own.
+pub struct PooledConn {
+    conn: r2d2::PooledConnection<Manager>,
+    _turn: TurnBinding,
+}
+
+impl std::ops::Deref for PooledConn {
+    type Target = DbConn;
+
+    fn deref(&self) -> &DbConn {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for PooledConn {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        &mut self.conn
+    }
+}
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -163,7 +208,7 @@ impl ManageConnection for Manager {
 
 pub fn open_pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool, AppError> {
     let manager = Manager { url: url.clone() };
-    r2d2::Pool::builder()
+    let inner = r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(10))
         // No ping on every checkout: it was a whole round trip per request
@@ -173,7 +218,11 @@ pub fn open_pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool, AppError> {
         // broken; the request after gets a fresh one.
         .test_on_check_out(false)
         .build(manager)
-        .map_err(|e| AppError::Config(format!("cannot open the database {url:?}: {e}")))
+        .map_err(|e| AppError::Config(format!("cannot open the database {url:?}: {e}")))?;
+    Ok(Pool {
+        inner,
+        writer: Arc::default(),
+    })
 }
 
 /// Runs blocking database work with a pooled connection on the runtime's
@@ -223,10 +272,9 @@ impl DbConn {
     /// transactions queue instead of failing. Nested calls are savepoints as
     /// before; PostgreSQL is unchanged.
     ///
-    /// Method lookup finds this on a `&mut DbConn` (what `AppState::db` and
-    /// every service function hand out), but on an r2d2 `PooledConnection`
-    /// it finds diesel's own `Connection::transaction` first: deref a pooled
-    /// connection (`let conn: &mut DbConn = &mut pooled;`) before calling it.
+    /// Method lookup finds this on a `&mut DbConn` and on a `PooledConn`
+    /// (which derefs to `DbConn` and is no diesel connection itself), so
+    /// every transaction of the app takes this path.
     pub fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E>,
@@ -258,54 +306,93 @@ impl DbConn {
     }
 }
 
-/// This process's turn at SQLite's single write lock.
+/// This app's turn at SQLite's single write lock.
 ///
 /// SQLite lets one connection write at a time; the others retry on its busy
 /// handler, which sleeps 1, 2, 5, 10, … up to 100 ms between tries. Under a
 /// stream of answer saves from many connections those sleeps, not the
 /// writes, made the slow tail (p99 in the hundreds of milliseconds). So the
-/// hot writers of this process (every outermost transaction and the answer
-/// save) first queue here, on a mutex that wakes the next writer the moment
-/// the last one is done; SQLite's lock then is nearly always free, and
-/// busy_timeout still arbitrates with other processes and other writers.
+/// hot writers of this app (every outermost transaction, the answer save
+/// batches among them) first queue here, on a turn that wakes the next
+/// writer the moment the last one is done; SQLite's lock then is nearly
+/// always free, and busy_timeout still arbitrates with other processes and
+/// other writers.
 ///
-/// One per process: a server has one database. (Test processes hold many
-/// databases; their writes just take turns.) Re-entrant on one thread, so a
-/// save inside a transaction cannot deadlock on itself. Hold it only around
-/// work on one connection, never while waiting for another.
-pub struct SqliteWriter(Option<std::sync::MutexGuard<'static, ()>>);
+/// One per pool, so per database and per app: a connection taken from a
+/// pool binds that pool's turn to its thread while it lives (`Pool::get`),
+/// and a transaction on it takes that turn. A connection opened outside a
+/// pool has no turn and relies on busy_timeout alone. Re-entrant on one
+/// thread, so a save inside a transaction cannot deadlock on itself. Hold it
+/// only around work on one connection, never while waiting for another.
+#[derive(Default)]
+pub struct WriterTurn {
+    taken: std::sync::Mutex<bool>,
+    free: std::sync::Condvar,
+}
 
-static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+impl WriterTurn {
+    fn take(&self) {
+        // A panic while holding it leaves nothing to repair: the flag is
+        // reset by the guard's drop.
+        let mut taken = self.taken.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        while *taken {
+            taken = self.free.wait(taken).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        *taken = true;
+    }
+
+    fn give_back(&self) {
+        *self.taken.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = false;
+        self.free.notify_one();
+    }
+}
 
 thread_local! {
+    /// The writer turn of the pool whose connection this thread is using.
+    static BOUND_TURN: std::cell::RefCell<Option<Arc<WriterTurn>>> = const { std::cell::RefCell::new(None) };
+    /// Whether this thread holds its bound turn (so nested takes are free).
     static HOLDS_SQLITE_WRITER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
+
+/// Binds a pool's turn to this thread while a connection of it is in use,
+/// and restores whatever was bound before when dropped.
+struct TurnBinding(Option<Arc<WriterTurn>>);
+
+impl TurnBinding {
+    fn bind(turn: Arc<WriterTurn>) -> TurnBinding {
+        TurnBinding(BOUND_TURN.with(|bound| bound.borrow_mut().replace(turn)))
+    }
+}
+
+impl Drop for TurnBinding {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        BOUND_TURN.with(|bound| *bound.borrow_mut() = previous);
+    }
+}
+
+/// This thread's hold on its bound writer turn, given back when dropped.
+pub struct SqliteWriter(Option<Arc<WriterTurn>>);
 
 impl SqliteWriter {
     fn acquire() -> SqliteWriter {
         if HOLDS_SQLITE_WRITER.get() {
             return SqliteWriter(None);
         }
-        // A panic while holding it leaves nothing to repair: the mutex guards no data.
-        let guard = SQLITE_WRITER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(turn) = BOUND_TURN.with(|bound| bound.borrow().clone()) else {
+            return SqliteWriter(None);
+        };
+        turn.take();
         HOLDS_SQLITE_WRITER.set(true);
-        SqliteWriter(Some(guard))
-    }
-
-    /// Waits for this process's turn to write when `conn` is SQLite; does
-    /// nothing on PostgreSQL, whose row locks need no help.
-    pub fn for_conn(conn: &DbConn) -> SqliteWriter {
-        match conn {
-            DbConn::Sqlite(_) => SqliteWriter::acquire(),
-            DbConn::Postgres(_) => SqliteWriter(None),
-        }
+        SqliteWriter(Some(turn))
     }
 }
 
 impl Drop for SqliteWriter {
     fn drop(&mut self) {
-        if self.0.take().is_some() {
+        if let Some(turn) = self.0.take() {
             HOLDS_SQLITE_WRITER.set(false);
+            turn.give_back();
         }
     }
 }
@@ -372,6 +459,62 @@ mod tests {
         synchronous: i32,
     }
 
+    fn temp_sqlite_pool(label: &str) -> (Pool, std::path::PathBuf) {
+        let path = std::env::temp_dir().join(format!("assay-{label}-{}.db", &crate::tokens::random_token()[..12]));
+        let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display())).expect("url");
+        let pool = open_pool(&url, 2).expect("pool");
+        migrate(&mut pool.get().expect("conn")).expect("migrate");
+        (pool, path)
+    }
+
+    /// The writer turn belongs to a pool, not the process: while one app's
+    /// transaction holds its turn, another app's database (as in a test
+    /// process running many apps) still writes.
+    #[test]
+    fn two_pools_in_one_process_never_wait_for_each_others_writer_turn() {
+        let (first, first_path) = temp_sqlite_pool("turn-a");
+        let (second, second_path) = temp_sqlite_pool("turn-b");
+        let (holding, held) = std::sync::mpsc::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let holder = std::thread::spawn(move || {
+            let mut pooled = first.get().expect("conn");
+            pooled
+                .transaction(|_| {
+                    holding.send(()).expect("tell");
+                    released.recv().map_err(|_| AppError::Internal("released".into()))
+                })
+                .expect("first transaction");
+        });
+        held.recv().expect("the first pool holds its turn");
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut pooled = second.get().expect("conn");
+            let wrote = pooled.transaction(|conn| {
+                diesel::insert_into(login_failures::table)
+                    .values((
+                        login_failures::email.eq("other@example.com"),
+                        login_failures::failed_at.eq(chrono::Utc::now().naive_utc()),
+                    ))
+                    .execute(conn)
+                    .map_err(AppError::from)
+            });
+            let _ = done.send(wrote.is_ok());
+        });
+        let second_wrote = finished.recv_timeout(Duration::from_secs(5));
+        release.send(()).expect("release");
+        holder.join().expect("holder");
+        assert_eq!(
+            second_wrote,
+            Ok(true),
+            "the second pool's write waited for the first pool's turn"
+        );
+        for path in [first_path, second_path] {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+    }
+
     #[test]
     fn every_sqlite_connection_of_the_pool_waits_for_the_disk_at_commit() {
         let path = std::env::temp_dir().join(format!("assay-sync-test-{}.db", &crate::tokens::random_token()[..12]));
@@ -429,7 +572,7 @@ mod tests {
         }
         let total: i64 = login_failures::table
             .count()
-            .get_result(&mut pool.get().expect("conn"))
+            .get_result(&mut *pool.get().expect("conn"))
             .expect("count");
         assert_eq!(total, 8 * 25);
         drop(pool);

@@ -225,7 +225,7 @@ fn mailed_reset_token(app: &TestApp, email: &str) -> String {
         .filter(notices::recipient_email.eq(email))
         .order(notices::id.desc())
         .select(notices::body_text)
-        .first(&mut conn)
+        .first(&mut *conn)
         .expect("a reset email");
     let start = body.find("/password/reset?token=").expect("a reset link") + "/password/reset?token=".len();
     body[start..start + 64].to_string()
@@ -236,7 +236,7 @@ fn notices_of_kind(app: &TestApp, kind: &str) -> Vec<String> {
     notices::table
         .filter(notices::kind.eq(kind))
         .select(notices::recipient_email)
-        .load(&mut conn)
+        .load(&mut *conn)
         .expect("notices")
 }
 
@@ -280,7 +280,7 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session() {
     let mut conn = app.state.pool.get().expect("conn");
     let stored: Vec<String> = assay::db::schema::password_resets::table
         .select(assay::db::schema::password_resets::token_hash)
-        .load(&mut conn)
+        .load(&mut *conn)
         .expect("resets");
     drop(conn);
     assert_eq!(stored, vec![assay::tokens::token_hash(&token)]);
@@ -531,7 +531,7 @@ async fn common_and_guessable_passwords_are_refused_at_registration_with_advice(
         );
     }
     let mut conn = app.state.pool.get().expect("conn");
-    let users: i64 = users::table.count().get_result(&mut conn).expect("count");
+    let users: i64 = users::table.count().get_result(&mut *conn).expect("count");
     assert_eq!(users, 0);
 }
 
@@ -558,7 +558,7 @@ async fn a_duplicate_registration_is_answered_as_a_new_one_and_the_owner_is_emai
     assert_eq!(new, again);
 
     let mut conn = app.state.pool.get().expect("conn");
-    let names: Vec<String> = users::table.select(users::full_name).load(&mut conn).expect("users");
+    let names: Vec<String> = users::table.select(users::full_name).load(&mut *conn).expect("users");
     drop(conn);
     assert_eq!(names, vec!["Priya"]);
     assert_eq!(notices_of_kind(&app, "welcome"), vec!["priya@example.com"]);
@@ -567,7 +567,7 @@ async fn a_duplicate_registration_is_answered_as_a_new_one_and_the_owner_is_emai
     let told: String = notices::table
         .filter(notices::kind.eq("registration_attempt"))
         .select(notices::body_text)
-        .first(&mut conn)
+        .first(&mut *conn)
         .expect("the owner's email");
     drop(conn);
     assert!(told.contains("http://assay.test/password/forgot"), "{told}");

@@ -9,7 +9,7 @@ use crate::helpers::{error_fields, spawn_app, PASSWORD};
 
 fn count_users(app: &crate::helpers::TestApp) -> i64 {
     let mut conn = app.state.pool.get().expect("conn");
-    users::table.count().get_result(&mut conn).expect("count")
+    users::table.count().get_result(&mut *conn).expect("count")
 }
 
 #[actix_web::test]
@@ -272,7 +272,7 @@ async fn the_stored_password_is_an_argon2id_phc_string_never_the_password() {
     let mut conn = app.state.pool.get().expect("conn");
     let stored: String = users::table
         .select(users::password_hash)
-        .first(&mut conn)
+        .first(&mut *conn)
         .expect("hash");
     assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
     assert!(!stored.contains(PASSWORD));
@@ -312,7 +312,7 @@ async fn registration_queues_one_welcome_notice_and_audits_the_account() {
     use assay::db::schema::notices;
     let rows: Vec<(String, String, String)> = notices::table
         .select((notices::kind, notices::recipient_email, notices::status))
-        .load(&mut conn)
+        .load(&mut *conn)
         .expect("notices");
     assert_eq!(
         rows,
@@ -322,7 +322,7 @@ async fn registration_queues_one_welcome_notice_and_audits_the_account() {
         .filter(audit_log::entity_id.eq(id))
         .filter(audit_log::action.eq("user.create"))
         .count()
-        .get_result(&mut conn)
+        .get_result(&mut *conn)
         .expect("audit");
     assert_eq!(audited, 1);
 }
@@ -334,9 +334,9 @@ async fn the_audit_log_refuses_updates_and_deletes() {
     let mut conn = app.state.pool.get().expect("conn");
     let update = diesel::update(audit_log::table)
         .set(audit_log::detail.eq("rewritten"))
-        .execute(&mut conn);
+        .execute(&mut *conn);
     assert!(update.is_err());
-    let delete = diesel::delete(audit_log::table).execute(&mut conn);
+    let delete = diesel::delete(audit_log::table).execute(&mut *conn);
     assert!(delete.is_err());
 }
 

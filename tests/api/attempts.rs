@@ -582,14 +582,14 @@ async fn grading_moves_the_application_to_tested_and_queues_the_result_notice() 
     let status: String = applications::table
         .find(app_id)
         .select(applications::status)
-        .first(&mut conn)
+        .first(&mut *conn)
         .expect("app");
     assert_eq!(status, "tested");
     let kinds: Vec<(String, String)> = notices::table
         .filter(notices::recipient_email.eq("notice@example.com"))
         .select((notices::kind, notices::body_text))
         .order(notices::id.asc())
-        .load(&mut conn)
+        .load(&mut *conn)
         .expect("notices");
     let kinds_only: Vec<&str> = kinds.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(kinds_only, vec!["welcome", "application_received", "test_result"]);

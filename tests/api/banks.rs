@@ -46,8 +46,8 @@ pub async fn import(app: &TestApp, token: &str, query: &str, body: &str) -> (Sta
 
 fn counts(app: &TestApp) -> (i64, i64) {
     let mut conn = app.state.pool.get().expect("conn");
-    let q: i64 = questions::table.count().get_result(&mut conn).expect("count");
-    let v: i64 = question_versions::table.count().get_result(&mut conn).expect("count");
+    let q: i64 = questions::table.count().get_result(&mut *conn).expect("count");
+    let v: i64 = question_versions::table.count().get_result(&mut *conn).expect("count");
     (q, v)
 }
 

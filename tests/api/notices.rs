@@ -38,7 +38,7 @@ pub fn queue_welcome_in(state: &AppState, email: &str, name: &str) -> NoticeId {
     notices::table
         .filter(notices::event_key.eq(format!("{key}:to:{}", email.to_lowercase())))
         .select(notices::id)
-        .first(&mut conn)
+        .first(&mut *conn)
         .expect("queued notice")
 }
 

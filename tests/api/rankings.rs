@@ -422,7 +422,7 @@ async fn a_decision_records_the_actor_and_note_and_queues_its_notice() {
     let kinds: Vec<String> = notices::table
         .filter(notices::recipient_email.eq("noted@example.com"))
         .select(notices::kind)
-        .load(&mut conn)
+        .load(&mut *conn)
         .expect("notices");
     assert!(kinds.contains(&"offered_bpo".to_string()), "{kinds:?}");
 }

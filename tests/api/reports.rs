@@ -625,7 +625,7 @@ async fn a_quarantined_version_is_never_drawn_again_but_old_attempts_keep_it() {
     let shown: i64 = attempt_items::table
         .filter(attempt_items::version_id.eq(version as i32))
         .count()
-        .get_result(&mut conn)
+        .get_result(&mut *conn)
         .expect("count");
     assert_eq!(shown, 1, "only the attempt started before the quarantine shows it");
     drop(conn);
@@ -663,7 +663,7 @@ fn corrected_notices(app: &TestApp) -> Vec<String> {
     let mut emails: Vec<String> = notices::table
         .filter(notices::kind.eq("corrected_result"))
         .select(notices::recipient_email)
-        .load(&mut conn)
+        .load(&mut *conn)
         .expect("notices");
     emails.sort();
     emails
@@ -781,7 +781,7 @@ async fn correcting_a_miskey_regrades_exactly_the_people_who_saw_it() {
         let rows: i64 = regrades::table
             .filter(regrades::version_id.eq(version as i32))
             .count()
-            .get_result(&mut conn)
+            .get_result(&mut *conn)
             .expect("regrades");
         assert_eq!(rows, 3, "every submitted attempt that saw it is recorded");
     }

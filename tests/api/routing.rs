@@ -276,7 +276,7 @@ async fn publishing_freezes_the_run_queues_one_notice_per_trainee_and_seats_carr
         let routing: i64 = notices::table
             .filter(notices::kind.eq("routing_decision"))
             .count()
-            .get_result(&mut conn)
+            .get_result(&mut *conn)
             .expect("count");
         assert_eq!(routing, 3, "one notice per trainee");
     }

@@ -269,7 +269,7 @@ async fn retry_now_requeues_a_failed_notice_and_keeps_its_tries() {
         .filter(audit_log::action.eq("notice.retry"))
         .filter(audit_log::entity_id.eq(id.0))
         .count()
-        .get_result(&mut conn)
+        .get_result(&mut *conn)
         .expect("audit");
     assert_eq!(audited, 1);
     let _ = admin_token;

@@ -269,7 +269,7 @@ async fn a_header_injection_attempt_in_a_name_or_subject_adds_no_header() {
             notices::next_try_at.eq(now),
             notices::created_at.eq(now),
         ))
-        .execute(&mut conn)
+        .execute(&mut *conn)
         .expect("raw row");
     drop(conn);
 

@@ -54,12 +54,12 @@ async fn a_sender_skips_notices_another_sender_holds_instead_of_waiting_for_them
         .map(|i| queue_welcome(&app, &format!("held{i}@example.com"), "Held"))
         .collect();
     let mut holder = app.state.pool.get().expect("conn");
-    diesel::sql_query("BEGIN").execute(&mut holder).expect("begin");
+    diesel::sql_query("BEGIN").execute(&mut *holder).expect("begin");
     diesel::sql_query(format!(
         "SELECT id FROM notices WHERE id IN ({}, {}) FOR UPDATE",
         ids[0], ids[1]
     ))
-    .execute(&mut holder)
+    .execute(&mut *holder)
     .expect("hold two notices");
 
     let drained = tokio::time::timeout(std::time::Duration::from_secs(30), drain_once(&app.outbox()))
@@ -70,7 +70,7 @@ async fn a_sender_skips_notices_another_sender_holds_instead_of_waiting_for_them
     assert_eq!(notice(&app, ids[0]).status, "queued");
     assert_eq!(notice(&app, ids[1]).status, "queued");
 
-    diesel::sql_query("ROLLBACK").execute(&mut holder).expect("rollback");
+    diesel::sql_query("ROLLBACK").execute(&mut *holder).expect("rollback");
     drop(holder);
     assert_eq!(drain_once(&app.outbox()).await.expect("drain").sent, 2);
     let _ = std::fs::remove_dir_all(&app.state.config.mail_dir);
