@@ -7,10 +7,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::accounts::models::Role;
 use crate::accounts::service::NewAccount;
 use crate::accounts::{flows, tokens};
 use crate::config::{Config, ConfigArgs};
+use crate::db::Role;
 use crate::error::{AppError, AppResult};
 use crate::web::{self, AppState};
 
@@ -143,7 +143,7 @@ fn run(cli: Cli) -> AppResult<()> {
         Command::User {
             command: UserCommand::Add { email, role, name },
         } => {
-            let role = Role::parse(&role).ok_or_else(|| {
+            let role = role.parse::<Role>().map_err(|_| {
                 AppError::invalid_field(
                     "role",
                     format!("'{role}' is not a role; use candidate, recruiter, trainer or admin"),

@@ -7,9 +7,9 @@ use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use assay::accounts::models::Role;
 use assay::accounts::service::{create_user, put_profile, NewAccount};
 use assay::accounts::validate::ProfileInput;
+use assay::db::Role;
 use awc::http::StatusCode;
 use clap::Parser;
 use serde_json::json;

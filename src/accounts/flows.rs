@@ -2,10 +2,11 @@
 //! register and handle passwords through here, so they cannot disagree.
 
 use super::client::ClientAddr;
-use super::models::{Role, User, UserRow};
+use super::models::{User, UserRow};
 use super::service::{self, NewAccount};
 use super::validate::{check_new_password, EmailAddress, ProfileInput};
 use super::{password, passwords, throttle, tokens};
+use crate::db::Role;
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 

@@ -5,12 +5,12 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::models::{NewSession, NewUser, ProfileRow, Role, User, UserRow};
+use super::models::{NewSession, NewUser, ProfileRow, User, UserRow};
 use super::tokens;
 use super::validate::{check_full_name, check_new_password, check_password, EmailAddress, ProfileInput};
 use crate::audit::{self, Event};
 use crate::db::schema::{candidate_profiles, sessions, users};
-use crate::db::{DbConn, UserId};
+use crate::db::{DbConn, Role, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 
 /// A new account's details, checked field by field.
@@ -148,7 +148,7 @@ pub fn try_create_user(
             .values(NewUser {
                 email: account.email.as_str(),
                 full_name: &account.full_name,
-                role: role.as_str(),
+                role,
                 password_hash,
                 active: true,
                 accommodation_factor: 1.0,
@@ -263,7 +263,7 @@ pub fn upsert_with_password(
             diesel::update(users::table.find(row.id))
                 .set((
                     users::password_hash.eq(password_hash),
-                    users::role.eq(role.as_str()),
+                    users::role.eq(role),
                     users::active.eq(true),
                 ))
                 .execute(conn)?;
@@ -280,7 +280,7 @@ pub fn list_users(conn: &mut DbConn, role: Option<Role>, after: Option<UserId>, 
         .limit(limit)
         .into_boxed();
     if let Some(role) = role {
-        query = query.filter(users::role.eq(role.as_str()));
+        query = query.filter(users::role.eq(role));
     }
     if let Some(after) = after {
         query = query.filter(users::id.gt(after));

@@ -9,12 +9,12 @@ use serde::Deserialize;
 use super::api::{clear_session_cookie, session_cookie};
 use super::client::ClientAddr;
 use super::flows;
-use super::models::{Role, User};
+use super::models::User;
 use super::next_path::safe_next;
 use super::service::{self, NewAccount};
 use super::validate::{ProfileInput, DEGREE_CLASSES, DOMAINS, TRACKS};
 use crate::audit;
-use crate::db::UserId;
+use crate::db::{Role, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::{session_token, AdminUser, CandidateUser};
 use crate::web::csrf::CsrfForm;
@@ -370,7 +370,7 @@ async fn users_page(
     _admin: AdminUser,
     query: Query<UsersQuery>,
 ) -> AppResult<HttpResponse> {
-    let role = query.role.as_deref().and_then(Role::parse);
+    let role = query.role.as_deref().and_then(|r| r.parse::<Role>().ok());
     let after = query.after.map(UserId);
     let mut users = state
         .db(move |conn| service::list_users(conn, role, after, USERS_PER_PAGE + 1))
@@ -404,7 +404,10 @@ async fn add_staff(
     AdminUser(admin): AdminUser,
     CsrfForm(form): CsrfForm<NewStaffForm>,
 ) -> AppResult<HttpResponse> {
-    let role = Role::parse(&form.role)
+    let role = form
+        .role
+        .parse::<Role>()
+        .ok()
         .filter(|r| *r != Role::Candidate)
         .ok_or_else(|| AppError::invalid_field("role", "Choose recruiter, trainer or admin."));
     let outcome = match (role, NewAccount::parse(&form.email, &form.full_name, &form.password)) {

@@ -7,11 +7,10 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::grade::{self, AttemptResult};
-use super::models::AttemptStatus;
 use super::save_queue::Save;
 use super::service::{self, QuestionView};
 use crate::assessments::service as assessments;
-use crate::db::{AssessmentId, AttemptId, QuestionId, UserId};
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, QuestionId, UserId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::notices::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser, StaffUser, TrainerUser};
@@ -176,7 +175,7 @@ pub async fn get(
                     seq,
                 })
                 .collect();
-            let result = match attempt.status() {
+            let result = match attempt.status {
                 AttemptStatus::Open => None,
                 _ => {
                     let show_score = assessments::find(conn, attempt.assessment_id)?.show_score;
@@ -185,7 +184,7 @@ pub async fn get(
             };
             Ok(AttemptView {
                 attempt_id: id,
-                status: attempt.status(),
+                status: attempt.status,
                 deadline: attempt.deadline,
                 server_now: now,
                 questions,

@@ -9,14 +9,14 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::grading::{self, Answer, ItemScore};
-use super::models::{AttemptRow, AttemptStatus};
+use super::models::AttemptRow;
 use super::service::{items_with_bodies, saved_answers};
 use crate::accounts::models::User;
 use crate::assessments::blueprint::Kind;
 use crate::assessments::service as assessments;
 use crate::banks::model::QuestionType;
 use crate::db::schema::{application_events, applications, attempt_items, attempts, drives, users};
-use crate::db::{ApplicationId, AttemptId, DbConn, DriveId, QuestionId, UserId};
+use crate::db::{ApplicationId, AttemptId, AttemptStatus, DbConn, DriveId, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::notices::templates::{ExamResult, Mail, TestResult};
 use crate::notices::{self, MailContext, Recipient};
@@ -75,9 +75,16 @@ fn percent(score: f64, max: f64) -> f64 {
 /// Claims an open attempt for grading; false when another request or server
 /// got there first.
 fn claim(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime) -> AppResult<bool> {
-    let claimed = diesel::update(attempts::table.find(id).filter(attempts::status.eq("open")))
-        .set((attempts::status.eq("awaiting_marking"), attempts::submitted_at.eq(now)))
-        .execute(conn)?;
+    let claimed = diesel::update(
+        attempts::table
+            .find(id)
+            .filter(attempts::status.eq(AttemptStatus::Open)),
+    )
+    .set((
+        attempts::status.eq(AttemptStatus::AwaitingMarking),
+        attempts::submitted_at.eq(now),
+    ))
+    .execute(conn)?;
     Ok(claimed == 1)
 }
 
@@ -174,7 +181,7 @@ fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &Ma
     .execute(conn)?;
     diesel::update(attempts::table.find(attempt.id))
         .set((
-            attempts::status.eq("graded"),
+            attempts::status.eq(AttemptStatus::Graded),
             attempts::graded_at.eq(Some(now)),
             attempts::score.eq(Some(total)),
             attempts::max_score.eq(max),
@@ -312,7 +319,7 @@ pub fn update_applications(
 pub fn sweep(conn: &mut DbConn, now: NaiveDateTime, mail: &MailContext) -> AppResult<usize> {
     let candidates: Vec<(AttemptId, NaiveDateTime, i32)> = attempts::table
         .inner_join(crate::db::schema::assessments::table)
-        .filter(attempts::status.eq("open"))
+        .filter(attempts::status.eq(AttemptStatus::Open))
         .filter(attempts::deadline.lt(now))
         .select((
             attempts::id,
@@ -334,7 +341,7 @@ pub fn sweep(conn: &mut DbConn, now: NaiveDateTime, mail: &MailContext) -> AppRe
 
 /// The result as API.md shapes it; sections and percentile once graded.
 pub fn result(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<AttemptResult> {
-    let graded = attempt.status() == AttemptStatus::Graded;
+    let graded = attempt.status == AttemptStatus::Graded;
     let rows: Vec<(String, Option<f64>, f64)> = attempt_items::table
         .filter(attempt_items::attempt_id.eq(attempt.id))
         .select((attempt_items::section, attempt_items::score, attempt_items::points))
@@ -366,7 +373,7 @@ pub fn result(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<AttemptResul
     };
     Ok(AttemptResult {
         attempt_id: attempt.id,
-        status: attempt.status(),
+        status: attempt.status,
         score: attempt.score.filter(|_| graded),
         max_score: attempt.max_score,
         percent: attempt.percent.filter(|_| graded),
@@ -417,7 +424,7 @@ pub fn mark_essay(
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::NotFound(format!("There is no attempt {attempt_id}.")))?;
-        if attempt.status() != AttemptStatus::AwaitingMarking {
+        if attempt.status != AttemptStatus::AwaitingMarking {
             return Err(AppError::conflict(
                 "not_awaiting_marking",
                 "This attempt is not waiting for marks.",
@@ -511,7 +518,7 @@ pub fn extend(
     }
     conn.transaction(|conn| {
         let attempt: AttemptRow = attempts::table.find(id).select(AttemptRow::as_select()).first(conn)?;
-        if attempt.status() != AttemptStatus::Open {
+        if attempt.status != AttemptStatus::Open {
             return Err(AppError::conflict(
                 "already_submitted",
                 "Only an open attempt can be extended.",

@@ -13,10 +13,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::grade;
-use super::models::{AttemptRow, AttemptStatus};
+use super::models::AttemptRow;
 use super::service::{items_with_bodies, saved_answers};
 use crate::db::schema::{assessments, attempts, users};
-use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, UserId};
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, DbConn, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::notices::MailContext;
 use crate::web::auth::TrainerUser;
@@ -142,14 +142,14 @@ pub struct StatusCounts {
 }
 
 pub fn status_counts(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<StatusCounts> {
-    let rows: Vec<(String, i64)> = attempts::table
+    let rows: Vec<(AttemptStatus, i64)> = attempts::table
         .filter(attempts::assessment_id.eq(assessment_id))
         .group_by(attempts::status)
         .select((attempts::status, diesel::dsl::count_star()))
         .load(conn)?;
     let mut counts = StatusCounts::default();
     for (status, n) in rows {
-        match AttemptStatus::parse(&status) {
+        match status {
             AttemptStatus::Open => counts.open += n,
             AttemptStatus::AwaitingMarking => counts.awaiting_marking += n,
             AttemptStatus::Graded => counts.graded += n,
@@ -223,11 +223,11 @@ struct SheetPage {
 
 impl SheetPage {
     fn graded(&self) -> bool {
-        self.sheet.attempt.status() == AttemptStatus::Graded
+        self.sheet.attempt.status == AttemptStatus::Graded
     }
 
     fn awaiting(&self) -> bool {
-        self.sheet.attempt.status() == AttemptStatus::AwaitingMarking
+        self.sheet.attempt.status == AttemptStatus::AwaitingMarking
     }
 
     fn error_for(&self, question_id: &QuestionId) -> Option<&str> {

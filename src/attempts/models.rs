@@ -1,35 +1,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 
 use crate::db::schema::{attempt_items, attempts};
-use crate::db::{AssessmentId, AttemptId, QuestionId, UserId, VersionId};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AttemptStatus {
-    Open,
-    AwaitingMarking,
-    Graded,
-}
-
-impl AttemptStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttemptStatus::Open => "open",
-            AttemptStatus::AwaitingMarking => "awaiting_marking",
-            AttemptStatus::Graded => "graded",
-        }
-    }
-
-    pub fn parse(s: &str) -> AttemptStatus {
-        match s {
-            "graded" => AttemptStatus::Graded,
-            "awaiting_marking" => AttemptStatus::AwaitingMarking,
-            _ => AttemptStatus::Open,
-        }
-    }
-}
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, QuestionId, UserId, VersionId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = attempts)]
@@ -38,7 +11,7 @@ pub struct AttemptRow {
     pub assessment_id: AssessmentId,
     pub user_id: UserId,
     pub attempt_no: i32,
-    pub status: String,
+    pub status: AttemptStatus,
     pub seed: i64,
     pub started_at: NaiveDateTime,
     pub deadline: NaiveDateTime,
@@ -51,12 +24,6 @@ pub struct AttemptRow {
     pub focus_losses: i32,
     pub pastes: i32,
     pub counting: bool,
-}
-
-impl AttemptRow {
-    pub fn status(&self) -> AttemptStatus {
-        AttemptStatus::parse(&self.status)
-    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -8,15 +8,15 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::grading::Answer;
-use super::models::{AttemptRow, AttemptStatus, ItemRow};
+use super::models::{AttemptRow, ItemRow};
 use super::save_queue::Save;
-use crate::accounts::models::{Role, User};
+use crate::accounts::models::User;
 use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::{draw, service as assessments};
 use crate::banks::model::{QuestionBody, QuestionType};
 use crate::db::schema::{applications, attempt_items, attempts, drives, question_versions, responses, users};
-use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, UserId};
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, DbConn, QuestionId, Role, UserId};
 use crate::error::{AppError, AppResult};
 use crate::on_backend;
 
@@ -52,7 +52,7 @@ fn open_attempt(conn: &mut DbConn, assessment_id: AssessmentId, user_id: UserId)
     Ok(attempts::table
         .filter(attempts::assessment_id.eq(assessment_id))
         .filter(attempts::user_id.eq(user_id))
-        .filter(attempts::status.eq("open"))
+        .filter(attempts::status.eq(AttemptStatus::Open))
         .select(AttemptRow::as_select())
         .first(conn)
         .optional()?)
@@ -154,7 +154,7 @@ fn start_in(
             attempts::assessment_id.eq(assessment_id),
             attempts::user_id.eq(user.id),
             attempts::attempt_no.eq(used as i32 + 1),
-            attempts::status.eq("open"),
+            attempts::status.eq(AttemptStatus::Open),
             attempts::seed.eq(form.seed),
             attempts::started_at.eq(now),
             attempts::deadline.eq(now + Duration::seconds(seconds)),

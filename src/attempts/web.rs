@@ -13,12 +13,11 @@ use serde::Deserialize;
 
 use self::sheet::{form_answer, millis, open_sheet, owned, test_page, TestPage};
 use super::grade::{self, AttemptResult};
-use super::models::AttemptStatus;
 use super::service;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::banks::model::QuestionType;
-use crate::db::{AssessmentId, AttemptId, QuestionId};
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, QuestionId};
 use crate::error::{AppError, AppResult};
 use crate::notices::MailContext;
 use crate::web::auth::{AuthUser, CandidateUser};

@@ -11,13 +11,13 @@ use serde::Deserialize;
 
 use super::pipeline::STATUSES;
 use super::service::{self, DriveRow, Eligibility, NewDrive};
-use crate::accounts::models::{Role, User};
+use crate::accounts::models::User;
 use crate::accounts::validate::{DEGREE_CLASSES, DOMAINS};
 use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::assessments::web::{FormErrors, FormFields};
-use crate::db::{AssessmentId, DriveId};
+use crate::db::{AssessmentId, DriveId, Role};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::{AuthUser, RecruiterUser};
 use crate::web::csrf::CsrfForm;

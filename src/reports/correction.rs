@@ -31,7 +31,7 @@ use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::attempts::grade;
 use crate::attempts::grading::{self, Answer, ItemScore};
-use crate::attempts::models::{AttemptRow, AttemptStatus, ItemRow};
+use crate::attempts::models::{AttemptRow, ItemRow};
 use crate::audit::{self, Event};
 use crate::banks::model::QuestionBody;
 use crate::banks::models::{QuestionRow, VersionRow};
@@ -39,7 +39,7 @@ use crate::banks::store;
 use crate::db::schema::{
     assessments, attempt_items, attempts, key_corrections, question_versions, questions, regrades, responses,
 };
-use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, UserId, VersionId};
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, DbConn, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};
 use crate::notices::templates::{CorrectedResult, Mail};
 use crate::notices::{self, MailContext, Recipient};
@@ -352,14 +352,14 @@ impl Regrading<'_> {
             attempt_id: attempt.id,
             version_id: item.version_id,
             user_id: attempt.user_id,
-            status: attempt.status(),
+            status: attempt.status,
             old_score: item.score,
             new_score,
             old_percent: None,
             new_percent: None,
             notified: false,
         };
-        if attempt.status() == AttemptStatus::Graded {
+        if attempt.status == AttemptStatus::Graded {
             regrade.old_percent = attempt.percent;
             regrade.new_percent = attempt.percent;
             if moved {

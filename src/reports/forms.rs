@@ -19,7 +19,7 @@ use super::stats::{MarksMatrix, OptionSet};
 use crate::assessments::models::AssessmentRow;
 use crate::banks::model::QuestionType;
 use crate::db::schema::{attempt_items, attempts, responses};
-use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, VersionId};
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, DbConn, QuestionId, VersionId};
 use crate::error::{AppError, AppResult};
 
 /// One item of one counting form.
@@ -86,7 +86,7 @@ pub(super) fn load(conn: &mut DbConn, assessment: &AssessmentRow, answers: bool)
     let rows: Vec<ItemTuple> = attempt_items::table
         .inner_join(attempts::table)
         .filter(attempts::assessment_id.eq(assessment.id))
-        .filter(attempts::status.eq("graded"))
+        .filter(attempts::status.eq(AttemptStatus::Graded))
         .filter(attempts::counting.eq(true))
         .select((
             attempt_items::attempt_id,
@@ -163,7 +163,7 @@ fn read_answers(conn: &mut DbConn, assessment_id: AssessmentId, items: &mut [For
     let saved: Vec<(AttemptId, QuestionId, String)> = responses::table
         .inner_join(attempts::table)
         .filter(attempts::assessment_id.eq(assessment_id))
-        .filter(attempts::status.eq("graded"))
+        .filter(attempts::status.eq(AttemptStatus::Graded))
         .filter(attempts::counting.eq(true))
         .select((responses::attempt_id, responses::question_id, responses::answer))
         .order((responses::attempt_id.asc(), responses::question_id.asc()))

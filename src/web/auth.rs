@@ -11,9 +11,9 @@ use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 use chrono::{Duration, NaiveDateTime};
 
 use super::AppState;
-use crate::accounts::models::{Role, User};
+use crate::accounts::models::User;
 use crate::accounts::tokens::token_hash;
-use crate::db::UserId;
+use crate::db::{Role, UserId};
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "assay_session";

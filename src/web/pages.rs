@@ -12,7 +12,8 @@ use serde_json::json;
 use super::auth::current_user;
 use super::csrf::token_for_page;
 use super::AppState;
-use crate::accounts::models::{Role, User};
+use crate::accounts::models::User;
+use crate::db::Role;
 use crate::error::{AppError, AppResult};
 
 pub struct NavLink {

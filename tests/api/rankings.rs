@@ -1,4 +1,4 @@
-use assay::accounts::models::Role;
+use assay::db::Role;
 use awc::http::StatusCode;
 use serde_json::{json, Value};
 

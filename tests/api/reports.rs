@@ -1,8 +1,8 @@
 //! Item analysis, quarantine and key correction, over the API and the pages.
 //! Every test runs on PostgreSQL too when ASSAY_TEST_POSTGRES_URL is set.
 
-use assay::accounts::models::Role;
 use assay::db::schema::{attempt_items, notices, regrades};
+use assay::db::Role;
 use awc::http::StatusCode;
 use diesel::prelude::*;
 use serde_json::{json, Value};

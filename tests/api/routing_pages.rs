@@ -2,7 +2,7 @@
 //! browser without JavaScript: every form posted with its CSRF token, every
 //! override and the publishing confirmed on a page of their own.
 
-use assay::accounts::models::Role;
+use assay::db::Role;
 use assay::db::UserId;
 use awc::http::StatusCode;
 use serde_json::{json, Value};

@@ -13,10 +13,10 @@ use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::attempts::grade;
 use crate::attempts::grading::Answer;
-use crate::attempts::models::{AttemptRow, AttemptStatus};
+use crate::attempts::models::AttemptRow;
 use crate::attempts::service::{self, QuestionView};
 use crate::banks::model::QuestionType;
-use crate::db::{AttemptId, DbConn, QuestionId};
+use crate::db::{AttemptId, AttemptStatus, DbConn, QuestionId};
 use crate::error::{AppError, AppResult};
 use crate::notices::MailContext;
 use crate::web::pages::Chrome;
@@ -68,7 +68,7 @@ pub(super) fn open_sheet(
     mail: &MailContext,
 ) -> AppResult<Option<Sheet>> {
     let attempt = owned(conn, id, user)?;
-    if attempt.status() != AttemptStatus::Open {
+    if attempt.status != AttemptStatus::Open {
         return Ok(None);
     }
     let assessment = assessments::find(conn, attempt.assessment_id)?;

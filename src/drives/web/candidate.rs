@@ -12,8 +12,8 @@ use crate::accounts::models::User;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::attempts::marking;
-use crate::attempts::models::{AttemptRow, AttemptStatus};
-use crate::db::{AttemptId, DriveId};
+use crate::attempts::models::AttemptRow;
+use crate::db::{AttemptId, AttemptStatus, DriveId};
 use crate::drives::service::{self, ApplicationRow, DriveRow};
 use crate::error::{AppError, AppResult};
 use crate::notices::MailContext;
@@ -88,16 +88,13 @@ struct TestState {
 impl TestState {
     /// `attempts` newest first; `status` is the application's.
     fn new(assessment: AssessmentRow, attempts: &[AttemptRow], status: &str, now: NaiveDateTime) -> TestState {
-        let open_attempt = attempts
-            .iter()
-            .find(|a| a.status() == AttemptStatus::Open)
-            .map(|a| a.id);
-        let latest_done = attempts.iter().find(|a| a.status() != AttemptStatus::Open);
+        let open_attempt = attempts.iter().find(|a| a.status == AttemptStatus::Open).map(|a| a.id);
+        let latest_done = attempts.iter().find(|a| a.status != AttemptStatus::Open);
         let result = attempts
             .iter()
-            .find(|a| a.status() == AttemptStatus::Graded)
+            .find(|a| a.status == AttemptStatus::Graded)
             .map(|a| a.id);
-        let being_marked = latest_done.is_some_and(|a| a.status() == AttemptStatus::AwaitingMarking);
+        let being_marked = latest_done.is_some_and(|a| a.status == AttemptStatus::AwaitingMarking);
         // Once the pipeline has moved on (shortlisted, hired…) a retake would
         // change a decided ranking, so the page offers none.
         let in_testing = matches!(status, "applied" | "tested");

@@ -9,8 +9,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{cutoffs, sort_by_tier};
-use crate::accounts::models::Role;
 use crate::assessments::web::{FormErrors, FormFields};
+use crate::db::Role;
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::routing::engine::{Tier, Track};
 use crate::routing::service::{self, NewProcess, PlacedPerson, ProcessRow};

@@ -1,7 +1,7 @@
 //! The admin's view: the list and the API, the preview, and "retry now".
 
-use assay::accounts::models::Role;
 use assay::db::schema::audit_log;
+use assay::db::Role;
 use assay::notices::outbox::{drain_once, MAX_TRIES};
 use awc::http::StatusCode;
 use chrono::Duration;
