@@ -16,7 +16,7 @@ use diesel::sql_types::{BigInt, Integer, Timestamp};
 use super::delivery::SendError;
 use super::store::{self, Notice};
 use crate::db::schema::{notice_tries, notices};
-use crate::db::{Backend, DbConn, NoticeId};
+use crate::db::{Backend, DbConn, NoticeId, NoticeStatus};
 use crate::error::AppResult;
 use crate::on_backend;
 use crate::web::AppState;
@@ -144,13 +144,13 @@ pub fn record_try(
             .execute(conn)?;
         let mine = notices::table
             .find(id)
-            .filter(notices::status.eq("sending"))
+            .filter(notices::status.eq(NoticeStatus::Sending))
             .filter(notices::claimed_until.eq(claim.lease));
         let (changed, outcome) = match &error {
             None => {
                 let changed = diesel::update(mine)
                     .set((
-                        notices::status.eq("sent"),
+                        notices::status.eq(NoticeStatus::Sent),
                         notices::tries.eq(tries),
                         notices::sent_at.eq(Some(now)),
                         notices::claimed_until.eq(None::<NaiveDateTime>),
@@ -162,8 +162,8 @@ pub fn record_try(
             Some(error) => {
                 let retry = backoff_after(tries).filter(|_| !permanent);
                 let (status, next, outcome) = match retry {
-                    Some(delay) => ("queued", now + delay, Outcome::Retrying),
-                    None => ("failed", claim.notice.next_try_at, Outcome::Failed),
+                    Some(delay) => (NoticeStatus::Queued, now + delay, Outcome::Retrying),
+                    None => (NoticeStatus::Failed, claim.notice.next_try_at, Outcome::Failed),
                 };
                 let changed = diesel::update(mine)
                     .set((
