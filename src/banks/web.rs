@@ -14,7 +14,7 @@ use super::models::{Bank, QuestionRow, VersionRow};
 use super::questions::{self, QuestionHistory};
 use super::service::{self, BankSummary, ImportLog, ImportReport, ImportRequest, QuestionFilter};
 use super::upload::Parsed;
-use crate::db::{BankId, QuestionId};
+use crate::db::{BankId, ImportStatus, QuestionId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::{self, CsrfForm};
@@ -176,7 +176,7 @@ async fn apply(
     let id = path.into_inner();
     let now = state.clock.now();
     let log = state.db(move |conn| service::find_import(conn, id)).await?;
-    if log.status != "previewed" {
+    if log.status != ImportStatus::Previewed {
         return Err(AppError::conflict(
             "already_applied",
             "This upload was already imported or discarded.",
