@@ -16,7 +16,7 @@ use crate::assessments::blueprint::Kind;
 use crate::assessments::service as assessments;
 use crate::banks::model::QuestionType;
 use crate::db::schema::{application_events, applications, attempt_items, attempts, drives, users};
-use crate::db::{ApplicationId, AttemptId, AttemptStatus, DbConn, DriveId, QuestionId, UserId};
+use crate::db::{ApplicationId, ApplicationStatus, AttemptId, AttemptStatus, DbConn, DriveId, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::notices::templates::{ExamResult, Mail, TestResult};
 use crate::notices::{self, MailContext, Recipient};
@@ -227,7 +227,14 @@ fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &Ma
 }
 
 /// An application's id, drive, status, tie-break sections and previous score.
-type ApplicationScore = (ApplicationId, DriveId, String, String, Option<f64>, Option<f64>);
+type ApplicationScore = (
+    ApplicationId,
+    DriveId,
+    ApplicationStatus,
+    String,
+    Option<f64>,
+    Option<f64>,
+);
 
 /// Moves the person's applications in drives using this test to `tested`,
 /// with the score the rankings sort by. Also used after a re-grade: an
@@ -276,7 +283,11 @@ pub fn update_applications(
             .filter(|(s, _, _)| tie_sections.contains(s))
             .filter_map(|(_, score, _)| *score)
             .sum();
-        let next = if status == "applied" { "tested" } else { status.as_str() };
+        let next = if status == ApplicationStatus::Applied {
+            ApplicationStatus::Tested
+        } else {
+            status
+        };
         diesel::update(applications::table.find(app_id))
             .set((
                 applications::status.eq(next),
@@ -302,7 +313,7 @@ pub fn update_applications(
             diesel::insert_into(application_events::table)
                 .values((
                     application_events::application_id.eq(app_id),
-                    application_events::from_status.eq(Some(status.as_str())),
+                    application_events::from_status.eq(Some(status)),
                     application_events::to_status.eq(next),
                     application_events::actor_id.eq(None::<UserId>),
                     application_events::note.eq(format!("graded at {pct:.1}%")),

@@ -16,7 +16,7 @@ use crate::assessments::models::AssessmentRow;
 use crate::assessments::{draw, service as assessments};
 use crate::banks::model::{QuestionBody, QuestionType};
 use crate::db::schema::{applications, attempt_items, attempts, drives, question_versions, responses, users};
-use crate::db::{AssessmentId, AttemptId, AttemptStatus, DbConn, QuestionId, Role, UserId};
+use crate::db::{ApplicationStatus, AssessmentId, AttemptId, AttemptStatus, DbConn, QuestionId, Role, UserId};
 use crate::error::{AppError, AppResult};
 use crate::on_backend;
 
@@ -32,7 +32,7 @@ pub fn refusal(conn: &mut DbConn, user: &User, assessment: &AssessmentRow) -> Ap
                 .filter(drives::assessment_id.eq(assessment.id))
                 .filter(applications::candidate_id.eq(user.id))
                 .filter(applications::eligible.eq(true))
-                .filter(applications::status.ne("withdrawn"))
+                .filter(applications::status.ne(ApplicationStatus::Withdrawn))
                 .count()
                 .get_result(conn)?;
             Ok((eligible == 0)

@@ -10,34 +10,27 @@ use utoipa::ToSchema;
 use super::service::{find, ApplicationRow};
 use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, users};
-use crate::db::{ApplicationId, DbConn, DriveId, UserId};
+use crate::db::{ApplicationId, ApplicationStatus, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::notices::templates::{Mail, NotSelected, OfferedBpo, Rendered, Shortlisted};
 use crate::notices::{self, MailContext, Recipient};
 
 /// From each status, where a recruiter may move an application. `tested`
 /// is reached only by grading.
-pub const MOVES: &[(&str, &[&str])] = &[
-    ("applied", &["rejected", "withdrawn"]),
-    ("tested", &["shortlisted_kpo", "offered_bpo", "rejected", "withdrawn"]),
-    ("shortlisted_kpo", &["hired", "offered_bpo", "rejected", "withdrawn"]),
-    ("offered_bpo", &["hired", "rejected", "withdrawn"]),
-    ("hired", &[]),
-    ("rejected", &[]),
-    ("withdrawn", &[]),
-];
+pub const MOVES: &[(ApplicationStatus, &[ApplicationStatus])] = {
+    use ApplicationStatus::*;
+    &[
+        (Applied, &[Rejected, Withdrawn]),
+        (Tested, &[ShortlistedKpo, OfferedBpo, Rejected, Withdrawn]),
+        (ShortlistedKpo, &[Hired, OfferedBpo, Rejected, Withdrawn]),
+        (OfferedBpo, &[Hired, Rejected, Withdrawn]),
+        (Hired, &[]),
+        (Rejected, &[]),
+        (Withdrawn, &[]),
+    ]
+};
 
-pub const STATUSES: [&str; 7] = [
-    "applied",
-    "tested",
-    "shortlisted_kpo",
-    "offered_bpo",
-    "hired",
-    "rejected",
-    "withdrawn",
-];
-
-pub fn allowed_from(status: &str) -> &'static [&'static str] {
+pub fn allowed_from(status: ApplicationStatus) -> &'static [ApplicationStatus] {
     MOVES
         .iter()
         .find(|(from, _)| *from == status)
@@ -57,9 +50,15 @@ pub struct Decision {
     pub cohort_id: Option<i32>,
 }
 
-fn notice_for(to: &str, name: &str, drive: &str, note: &str, mail: &MailContext) -> AppResult<Option<Rendered>> {
+fn notice_for(
+    to: ApplicationStatus,
+    name: &str,
+    drive: &str,
+    note: &str,
+    mail: &MailContext,
+) -> AppResult<Option<Rendered>> {
     Ok(match to {
-        "shortlisted_kpo" => Some(
+        ApplicationStatus::ShortlistedKpo => Some(
             Shortlisted {
                 ctx: mail,
                 name,
@@ -68,7 +67,7 @@ fn notice_for(to: &str, name: &str, drive: &str, note: &str, mail: &MailContext)
             }
             .render_mail()?,
         ),
-        "offered_bpo" => Some(
+        ApplicationStatus::OfferedBpo => Some(
             OfferedBpo {
                 ctx: mail,
                 name,
@@ -77,7 +76,7 @@ fn notice_for(to: &str, name: &str, drive: &str, note: &str, mail: &MailContext)
             }
             .render_mail()?,
         ),
-        "rejected" => Some(NotSelected { ctx: mail, name, drive }.render_mail()?),
+        ApplicationStatus::Rejected => Some(NotSelected { ctx: mail, name, drive }.render_mail()?),
         // Joining a cohort queues the "hired" notice (training::add_trainee).
         _ => None,
     })
@@ -108,23 +107,27 @@ pub fn decide(
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::NotFound(format!("There is no application {id}.")))?;
-        let to = decision.status.trim();
-        let allowed = allowed_from(&app.status);
-        if !allowed.contains(&to) {
+        let asked = decision.status.trim();
+        let allowed = allowed_from(app.status);
+        let Some(to) = asked
+            .parse::<ApplicationStatus>()
+            .ok()
+            .filter(|to| allowed.contains(to))
+        else {
             let options = if allowed.is_empty() {
                 "none: it is final".to_string()
             } else {
-                allowed.join(", ")
+                allowed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
             };
             return Err(AppError::conflict(
                 "illegal_move",
                 format!(
-                    "An application that is {} cannot become {to}; allowed moves: {options}.",
+                    "An application that is {} cannot become {asked}; allowed moves: {options}.",
                     app.status
                 ),
             ));
-        }
-        if decision.cohort_id.is_some() && to != "hired" {
+        };
+        if decision.cohort_id.is_some() && to != ApplicationStatus::Hired {
             return Err(AppError::invalid_field("cohort_id", "A cohort goes with a hire only."));
         }
         let note = decision.note.trim();
@@ -134,7 +137,7 @@ pub fn decide(
         diesel::insert_into(application_events::table)
             .values((
                 application_events::application_id.eq(id),
-                application_events::from_status.eq(Some(app.status.as_str())),
+                application_events::from_status.eq(Some(app.status)),
                 application_events::to_status.eq(to),
                 application_events::actor_id.eq(Some(actor)),
                 application_events::note.eq(note),
@@ -161,7 +164,7 @@ pub fn decide(
             },
             now,
         )?;
-        if let (Some(cohort), "hired") = (decision.cohort_id, to) {
+        if let (Some(cohort), ApplicationStatus::Hired) = (decision.cohort_id, to) {
             crate::training::add_trainee(conn, cohort, app.candidate_id, Some(id), now, mail)?;
         }
         let drive = find(conn, app.drive_id)?;
@@ -178,7 +181,7 @@ pub fn decide(
             notices::queue(conn, &format!("application:{id}:{to}"), &to_person, &rendered, now)?;
         }
         Ok(ApplicationRow {
-            status: to.to_string(),
+            status: to,
             updated_at: now,
             ..app
         })
@@ -210,7 +213,7 @@ impl Bulk {
 pub fn bulk_targets(conn: &mut DbConn, drive_id: DriveId, action: &Bulk) -> AppResult<Vec<ApplicationId>> {
     let base = applications::table
         .filter(applications::drive_id.eq(drive_id))
-        .filter(applications::status.eq("tested"))
+        .filter(applications::status.eq(ApplicationStatus::Tested))
         .filter(applications::sort_key.is_not_null());
     Ok(match action {
         Bulk::ShortlistTop { n } => base
@@ -250,8 +253,8 @@ pub fn apply_bulk(
             ));
         }
         let status = match action {
-            Bulk::ShortlistTop { .. } => "shortlisted_kpo",
-            Bulk::RejectBelow { .. } => "rejected",
+            Bulk::ShortlistTop { .. } => ApplicationStatus::ShortlistedKpo,
+            Bulk::RejectBelow { .. } => ApplicationStatus::Rejected,
         };
         let note = action.describe(expected);
         for id in &targets {
@@ -259,7 +262,7 @@ pub fn apply_bulk(
                 conn,
                 *id,
                 &Decision {
-                    status: status.into(),
+                    status: status.as_str().into(),
                     note: note.clone(),
                     cohort_id: None,
                 },
@@ -274,8 +277,10 @@ pub fn apply_bulk(
 
 #[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
 pub struct TimelineEvent {
-    pub from_status: Option<String>,
-    pub to_status: String,
+    #[schema(value_type = Option<String>)]
+    pub from_status: Option<ApplicationStatus>,
+    #[schema(value_type = String)]
+    pub to_status: ApplicationStatus,
     pub actor: Option<String>,
     pub note: String,
     #[serde(with = "crate::clock::rfc3339")]
@@ -304,16 +309,19 @@ mod tests {
 
     #[test]
     fn withdrawn_is_allowed_from_everywhere_before_hired_and_nothing_leaves_a_final_state() {
-        for status in ["applied", "tested", "shortlisted_kpo", "offered_bpo"] {
-            assert!(allowed_from(status).contains(&"withdrawn"), "{status}");
+        use ApplicationStatus::*;
+        for status in [Applied, Tested, ShortlistedKpo, OfferedBpo] {
+            assert!(allowed_from(status).contains(&Withdrawn), "{status}");
         }
-        for status in ["hired", "rejected", "withdrawn"] {
+        for status in [Hired, Rejected, Withdrawn] {
             assert!(allowed_from(status).is_empty(), "{status}");
         }
         assert!(
-            !allowed_from("applied").contains(&"tested"),
+            !allowed_from(Applied).contains(&Tested),
             "grading alone moves to tested"
         );
-        assert_eq!(MOVES.len(), STATUSES.len());
+        for status in ApplicationStatus::ALL {
+            assert_eq!(MOVES.iter().filter(|(from, _)| *from == status).count(), 1, "{status}");
+        }
     }
 }

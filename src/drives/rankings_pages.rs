@@ -13,7 +13,7 @@ use super::service::{self, ApplicationRow, DriveRow};
 use crate::accounts::models::ProfileRow;
 use crate::attempts::grade::{self as grading, AttemptResult};
 use crate::db::schema::{applications, attempts};
-use crate::db::{ApplicationId, DriveId};
+use crate::db::{ApplicationId, ApplicationStatus, DriveId};
 use crate::error::{AppError, AppResult};
 use crate::notices::MailContext;
 use crate::web::auth::RecruiterUser;
@@ -87,7 +87,7 @@ async fn list(
         ranked: page.ranked,
         query_string: query_string(&query),
         query,
-        statuses: pipeline::STATUSES,
+        statuses: ApplicationStatus::ALL.map(ApplicationStatus::as_str),
         sections,
     })
 }
@@ -191,7 +191,7 @@ struct ApplicantPage {
     focus_losses: i32,
     pastes: i32,
     timeline: Vec<TimelineEvent>,
-    moves: &'static [&'static str],
+    moves: &'static [ApplicationStatus],
     error: Option<String>,
 }
 
@@ -229,7 +229,7 @@ async fn load_applicant(state: &AppState, drive_id: DriveId, id: ApplicationId) 
                     firm: String::new(),
                     nav: vec![],
                 },
-                moves: pipeline::allowed_from(&app.status),
+                moves: pipeline::allowed_from(app.status),
                 focus_losses: attempt.as_ref().map(|a| a.focus_losses).unwrap_or(0),
                 pastes: attempt.as_ref().map(|a| a.pastes).unwrap_or(0),
                 drive,

@@ -10,7 +10,7 @@ use crate::accounts::models::User;
 use crate::accounts::validate::{DEGREE_CLASSES, DOMAINS};
 use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, assessments, drives};
-use crate::db::{ApplicationId, AssessmentId, DbConn, DriveId, UserId};
+use crate::db::{ApplicationId, ApplicationStatus, AssessmentId, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::notices::templates::{ApplicationReceived, Mail};
 use crate::notices::{self, MailContext, Recipient};
@@ -253,7 +253,8 @@ pub struct ApplicationRow {
     pub id: ApplicationId,
     pub drive_id: DriveId,
     pub candidate_id: UserId,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: ApplicationStatus,
     pub eligible: bool,
     pub reason: String,
     pub attempt_id: Option<crate::db::AttemptId>,
@@ -304,7 +305,7 @@ pub fn apply(
         if let Some(app) = existing {
             // An ineligible application is checked again against the updated
             // profile, as its refusal invited; anything else stands.
-            if app.eligible || app.status != "applied" {
+            if app.eligible || app.status != ApplicationStatus::Applied {
                 return Err(AppError::conflict(
                     "already_applied",
                     format!("You applied to this drive already (application {}).", app.id),
@@ -316,7 +317,7 @@ pub fn apply(
             .values((
                 applications::drive_id.eq(drive_id),
                 applications::candidate_id.eq(user.id),
-                applications::status.eq("applied"),
+                applications::status.eq(ApplicationStatus::Applied),
                 applications::eligible.eq(eligible),
                 applications::reason.eq(&reason),
                 applications::created_at.eq(now),
@@ -327,8 +328,8 @@ pub fn apply(
         diesel::insert_into(application_events::table)
             .values((
                 application_events::application_id.eq(id),
-                application_events::from_status.eq(None::<String>),
-                application_events::to_status.eq("applied"),
+                application_events::from_status.eq(None::<ApplicationStatus>),
+                application_events::to_status.eq(ApplicationStatus::Applied),
                 application_events::actor_id.eq(Some(user.id)),
                 application_events::note.eq(&reason),
                 application_events::at.eq(now),
@@ -386,8 +387,8 @@ fn recheck(
     diesel::insert_into(application_events::table)
         .values((
             application_events::application_id.eq(app.id),
-            application_events::from_status.eq(Some("applied")),
-            application_events::to_status.eq("applied"),
+            application_events::from_status.eq(Some(ApplicationStatus::Applied)),
+            application_events::to_status.eq(ApplicationStatus::Applied),
             application_events::actor_id.eq(Some(user.id)),
             application_events::note.eq(format!("checked again: {reason}")),
             application_events::at.eq(now),
@@ -440,7 +441,11 @@ pub fn page(conn: &mut DbConn, before: Option<DriveId>, limit: i64) -> AppResult
 
 /// Applications by drive and status for the drives whose ids lie in
 /// `first..=last` (a page of the list, or one drive).
-pub fn application_counts(conn: &mut DbConn, first: DriveId, last: DriveId) -> AppResult<Vec<(DriveId, String, i64)>> {
+pub fn application_counts(
+    conn: &mut DbConn,
+    first: DriveId,
+    last: DriveId,
+) -> AppResult<Vec<(DriveId, ApplicationStatus, i64)>> {
     Ok(applications::table
         .filter(applications::drive_id.between(first, last))
         .group_by((applications::drive_id, applications::status))

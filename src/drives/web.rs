@@ -9,7 +9,6 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::pipeline::STATUSES;
 use super::service::{self, DriveRow, Eligibility, NewDrive};
 use crate::accounts::models::User;
 use crate::accounts::validate::{DEGREE_CLASSES, DOMAINS};
@@ -17,7 +16,7 @@ use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::assessments::web::{FormErrors, FormFields};
-use crate::db::{AssessmentId, DriveId, Role};
+use crate::db::{ApplicationStatus, AssessmentId, DriveId, Role};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::{AuthUser, RecruiterUser};
 use crate::web::csrf::CsrfForm;
@@ -57,11 +56,11 @@ fn window(drive: &DriveRow) -> String {
     }
 }
 
-fn status_label(status: &str) -> String {
+fn status_label(status: ApplicationStatus) -> String {
     match status {
-        "shortlisted_kpo" => "shortlisted for KPO interviews".into(),
-        "offered_bpo" => "offered BPO work".into(),
-        other => other.replace('_', " "),
+        ApplicationStatus::ShortlistedKpo => "shortlisted for KPO interviews".into(),
+        ApplicationStatus::OfferedBpo => "offered BPO work".into(),
+        other => other.as_str().replace('_', " "),
     }
 }
 
@@ -119,12 +118,13 @@ async fn staff_list(state: &AppState, ctx: &PageCtx, before: Option<DriveId>) ->
     let drives = drives
         .into_iter()
         .map(|drive| {
-            let mine: Vec<&(DriveId, String, i64)> = counts.iter().filter(|(d, _, _)| *d == drive.id).collect();
-            let by_status = STATUSES
-                .iter()
+            let mine: Vec<&(DriveId, ApplicationStatus, i64)> =
+                counts.iter().filter(|(d, _, _)| *d == drive.id).collect();
+            let by_status = ApplicationStatus::ALL
+                .into_iter()
                 .filter_map(|s| {
                     mine.iter()
-                        .find(|(_, st, _)| st == s)
+                        .find(|(_, st, _)| *st == s)
                         .map(|(_, _, n)| format!("{n} {}", status_label(s)))
                 })
                 .collect::<Vec<_>>()
@@ -294,10 +294,10 @@ async fn show(
                     Ok((drive, assessment, service::application_counts(conn, id, id)?))
                 })
                 .await?;
-            let counts: Vec<(String, i64)> = STATUSES
-                .iter()
+            let counts: Vec<(String, i64)> = ApplicationStatus::ALL
+                .into_iter()
                 .map(|s| {
-                    let n = counts.iter().find(|(_, st, _)| st == s).map_or(0, |(_, _, n)| *n);
+                    let n = counts.iter().find(|(_, st, _)| *st == s).map_or(0, |(_, _, n)| *n);
                     (status_label(s), n)
                 })
                 .collect();

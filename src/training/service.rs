@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::audit::{self, Event};
 use crate::db::schema::{applications, assessments, cohort_exams, cohort_trainees, cohorts, users};
-use crate::db::{AssessmentId, CohortId, DbConn, UserId};
+use crate::db::{ApplicationStatus, AssessmentId, CohortId, DbConn, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::notices::MailContext;
 
@@ -121,7 +121,7 @@ pub fn add_hired(
         find(conn, cohort)?;
         let hired: Option<crate::db::ApplicationId> = applications::table
             .filter(applications::candidate_id.eq(candidate))
-            .filter(applications::status.eq("hired"))
+            .filter(applications::status.eq(ApplicationStatus::Hired))
             .select(applications::id)
             .first(conn)
             .optional()?;
