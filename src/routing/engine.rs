@@ -31,7 +31,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::db::text_enum;
 
 mod explain;
 mod seats;
@@ -46,67 +48,30 @@ mod tests;
 
 pub use seats::{apply_override, check_capacity, Override};
 
-/// How much a process asks of a trainee. The derived order runs from the
-/// least to the most complex: `Tier::Critical > Tier::Basic`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Tier {
-    Basic,
-    Standard,
-    Complex,
-    Critical,
+text_enum! {
+    /// How much a process asks of a trainee. The derived order runs from the
+    /// least to the most complex: `Tier::Critical > Tier::Basic`.
+    #[derive(PartialOrd, Ord)]
+    pub enum Tier {
+        Basic = "basic",
+        Standard = "standard",
+        Complex = "complex",
+        Critical = "critical",
+    }
 }
 
 impl Tier {
     /// Every tier, the most complex first: the order routing fills them in.
-    pub const ALL: [Tier; 4] = [Tier::Critical, Tier::Complex, Tier::Standard, Tier::Basic];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Critical => "critical",
-            Tier::Complex => "complex",
-            Tier::Standard => "standard",
-            Tier::Basic => "basic",
-        }
-    }
-
-    /// The stored (`Text`) form back to a tier; `None` for anything else.
-    pub fn parse(s: &str) -> Option<Tier> {
-        Tier::ALL.into_iter().find(|t| t.as_str() == s)
-    }
+    pub const MOST_COMPLEX_FIRST: [Tier; 4] = [Tier::Critical, Tier::Complex, Tier::Standard, Tier::Basic];
 }
 
-impl fmt::Display for Tier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A process's line of business. Routing does not read it: the caller passes
-/// the processes a cohort may be routed to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Track {
-    Kpo,
-    Bpo,
-}
-
-impl Track {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Track::Kpo => "kpo",
-            Track::Bpo => "bpo",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Track> {
-        [Track::Kpo, Track::Bpo].into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for Track {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+text_enum! {
+    /// A process's line of business. Routing does not read it: the caller passes
+    /// the processes a cohort may be routed to.
+    #[derive(PartialOrd, Ord)]
+    pub enum Track {
+        Kpo = "kpo",
+        Bpo = "bpo",
     }
 }
 
@@ -196,28 +161,13 @@ pub struct RoutingInput {
     pub band: Band,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Assigned,
-    /// Holds `process_id`, and a person decides about `review_process_id`.
-    Review,
-    Retrain,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Assigned => "assigned",
-            Status::Review => "review",
-            Status::Retrain => "retrain",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        [Status::Assigned, Status::Review, Status::Retrain]
-            .into_iter()
-            .find(|t| t.as_str() == s)
+text_enum! {
+    /// What a routing run decided for one trainee.
+    pub enum Status {
+        Assigned = "assigned",
+        /// Holds `process_id`, and a person decides about `review_process_id`.
+        Review = "review",
+        Retrain = "retrain",
     }
 }
 

@@ -6,11 +6,11 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::engine::{self, Band, Decision, Override, RoutingInput, Status};
+use super::engine::{self, Band, Decision, Override, RoutingInput, Status, Tier};
 use super::service::{process_inputs, trainee_inputs_for};
 use crate::audit::{self, Event};
 use crate::db::schema::{cohort_exams, placements, processes, routing_lines, routing_runs, users};
-use crate::db::{AssessmentId, CohortId, DbConn, ProcessId, RunId, UserId};
+use crate::db::{AssessmentId, CohortId, DbConn, ProcessId, RunId, RunStatus, UserId};
 use crate::error::{AppError, AppResult};
 use crate::notices::templates::{Mail, RoutingDecision};
 use crate::notices::{self, MailContext, Recipient};
@@ -23,7 +23,8 @@ pub struct Line {
     pub rank: i32,
     pub percent: f64,
     /// assigned, review or retrain
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: Status,
     pub process_id: Option<ProcessId>,
     pub review_process_id: Option<ProcessId>,
     pub previous_process_id: Option<ProcessId>,
@@ -37,7 +38,8 @@ pub struct RunView {
     pub cohort_id: CohortId,
     pub assessment_id: AssessmentId,
     /// draft or published
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: RunStatus,
     pub band_points: f64,
     pub band_note: String,
     pub assignments: Vec<Line>,
@@ -59,7 +61,7 @@ fn decision_of(line: &Line) -> Decision {
         trainee_id: line.trainee_id.0,
         rank: line.rank.max(0) as u32,
         percent: line.percent,
-        status: Status::parse(&line.status).unwrap_or(Status::Retrain),
+        status: line.status,
         process_id: line.process_id.map(|p| p.0),
         review_process_id: line.review_process_id.map(|p| p.0),
         previous_process_id: line.previous_process_id.map(|p| p.0),
@@ -112,7 +114,7 @@ pub fn create(
             .values((
                 routing_runs::cohort_id.eq(cohort_id.0),
                 routing_runs::assessment_id.eq(run.assessment_id),
-                routing_runs::status.eq("draft"),
+                routing_runs::status.eq(RunStatus::Draft),
                 routing_runs::band_points.eq(band.points()),
                 routing_runs::band_note.eq(&band_note),
                 routing_runs::created_by.eq(Some(actor)),
@@ -127,7 +129,7 @@ pub fn create(
                     routing_lines::trainee_id.eq(UserId(d.trainee_id)),
                     routing_lines::rank.eq(d.rank as i32),
                     routing_lines::percent.eq(d.percent),
-                    routing_lines::status.eq(d.status.as_str()),
+                    routing_lines::status.eq(d.status),
                     routing_lines::process_id.eq(d.process_id.map(ProcessId)),
                     routing_lines::review_process_id.eq(d.review_process_id.map(ProcessId)),
                     routing_lines::previous_process_id.eq(d.previous_process_id.map(ProcessId)),
@@ -159,7 +161,7 @@ pub fn create(
 }
 
 pub fn view(conn: &mut DbConn, id: RunId) -> AppResult<RunView> {
-    let run: (RunId, i32, AssessmentId, String, f64, String) = routing_runs::table
+    let run: (RunId, CohortId, AssessmentId, RunStatus, f64, String) = routing_runs::table
         .find(id)
         .select((
             routing_runs::id,
@@ -177,7 +179,7 @@ pub fn view(conn: &mut DbConn, id: RunId) -> AppResult<RunView> {
         String,
         i32,
         f64,
-        String,
+        Status,
         Option<ProcessId>,
         Option<ProcessId>,
         Option<ProcessId>,
@@ -218,7 +220,7 @@ pub fn view(conn: &mut DbConn, id: RunId) -> AppResult<RunView> {
         .collect();
     Ok(RunView {
         run_id: run.0,
-        cohort_id: CohortId(run.1),
+        cohort_id: run.1,
         assessment_id: run.2,
         status: run.3,
         band_points: run.4,
@@ -256,7 +258,7 @@ pub fn override_line(
     }
     conn.transaction(|conn| {
         let current = view(conn, id)?;
-        if current.status != "draft" {
+        if current.status != RunStatus::Draft {
             return Err(AppError::conflict(
                 "published",
                 "This run is published and frozen; start a new run to change it.",
@@ -281,7 +283,7 @@ pub fn override_line(
                 .filter(routing_lines::trainee_id.eq(req.trainee_id)),
         )
         .set((
-            routing_lines::status.eq(line.status.as_str()),
+            routing_lines::status.eq(line.status),
             routing_lines::process_id.eq(line.process_id.map(ProcessId)),
             routing_lines::review_process_id.eq(line.review_process_id.map(ProcessId)),
             routing_lines::explanation.eq(&line.explanation),
@@ -322,10 +324,10 @@ pub fn publish(
 ) -> AppResult<RunView> {
     conn.transaction(|conn| {
         let run = view(conn, id)?;
-        if run.status != "draft" {
+        if run.status != RunStatus::Draft {
             return Err(AppError::conflict("published", "This run is already published."));
         }
-        let reviews = run.assignments.iter().filter(|l| l.status == "review").count();
+        let reviews = run.assignments.iter().filter(|l| l.status == Status::Review).count();
         if reviews > 0 {
             return Err(AppError::conflict(
                 "reviews_open",
@@ -334,12 +336,16 @@ pub fn publish(
                 ),
             ));
         }
-        let published = diesel::update(routing_runs::table.find(id).filter(routing_runs::status.eq("draft")))
-            .set((
-                routing_runs::status.eq("published"),
-                routing_runs::published_at.eq(Some(now)),
-            ))
-            .execute(conn)?;
+        let published = diesel::update(
+            routing_runs::table
+                .find(id)
+                .filter(routing_runs::status.eq(RunStatus::Draft)),
+        )
+        .set((
+            routing_runs::status.eq(RunStatus::Published),
+            routing_runs::published_at.eq(Some(now)),
+        ))
+        .execute(conn)?;
         if published == 0 {
             return Err(AppError::conflict("published", "This run is already published."));
         }
@@ -361,7 +367,7 @@ pub fn publish(
                 .find(line.trainee_id)
                 .select((users::email, users::full_name))
                 .first(conn)?;
-            let process: Option<(String, String)> = match line.process_id {
+            let process: Option<(String, Tier)> = match line.process_id {
                 Some(p) => Some(
                     processes::table
                         .find(p)
@@ -375,7 +381,7 @@ pub fn publish(
                 name: &name,
                 process: process.as_ref().map(|p| p.0.as_str()),
                 tier: process.as_ref().map(|p| p.1.as_str()),
-                status: &line.status,
+                status: line.status.as_str(),
                 explanation: &line.explanation,
             }
             .render_mail()?;
@@ -412,7 +418,7 @@ pub struct RunSummary {
     pub id: RunId,
     pub assessment_id: AssessmentId,
     pub exam: String,
-    pub status: String,
+    pub status: RunStatus,
     pub lines: i64,
     pub created_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
@@ -425,7 +431,7 @@ pub fn runs_of_cohort(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<RunS
         RunId,
         AssessmentId,
         String,
-        String,
+        RunStatus,
         NaiveDateTime,
         Option<NaiveDateTime>,
     );
@@ -468,7 +474,7 @@ pub fn runs_of_cohort(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<RunS
 #[derive(Debug, Clone)]
 pub struct PublishedLine {
     pub run_id: RunId,
-    pub status: String,
+    pub status: Status,
     pub process_id: Option<ProcessId>,
     pub explanation: String,
     pub override_reason: Option<String>,
@@ -480,7 +486,7 @@ pub struct PublishedLine {
 pub fn published_lines_of(conn: &mut DbConn, trainee: UserId) -> AppResult<Vec<PublishedLine>> {
     type Row = (
         RunId,
-        String,
+        Status,
         Option<ProcessId>,
         String,
         Option<String>,
@@ -489,7 +495,7 @@ pub fn published_lines_of(conn: &mut DbConn, trainee: UserId) -> AppResult<Vec<P
     let rows: Vec<Row> = routing_lines::table
         .inner_join(routing_runs::table.on(routing_runs::id.eq(routing_lines::run_id)))
         .filter(routing_lines::trainee_id.eq(trainee))
-        .filter(routing_runs::status.eq("published"))
+        .filter(routing_runs::status.eq(RunStatus::Published))
         .select((
             routing_lines::run_id,
             routing_lines::status,

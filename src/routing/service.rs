@@ -8,11 +8,14 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::engine::{self, ProcessInput, Tier, TraineeInput};
+use super::engine::{self, ProcessInput, Tier, Track, TraineeInput};
 use crate::audit::{self, Event};
 use crate::db::schema::{attempt_items, attempts, cohort_trainees, placements, processes};
-use crate::db::{AssessmentId, AttemptId, CohortId, DbConn, ProcessId, UserId};
+use crate::db::{text_column, AssessmentId, AttemptId, CohortId, DbConn, Json, ProcessId, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
+
+// The engine's enums are pure; here they become the columns they are kept in.
+text_column!(Tier, Track, engine::Status);
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewProcess {
@@ -38,19 +41,21 @@ pub struct ProcessRow {
     pub id: ProcessId,
     pub name: String,
     pub client: String,
-    pub track: String,
-    pub tier: String,
+    #[schema(value_type = String)]
+    pub track: Track,
+    #[schema(value_type = String)]
+    pub tier: Tier,
     pub min_percent: f64,
     #[serde(skip)]
-    pub section_minimums: String,
+    pub section_minimums: Json<BTreeMap<String, f64>>,
     pub seats: i32,
     #[serde(skip)]
     pub created_at: NaiveDateTime,
 }
 
 impl ProcessRow {
-    pub fn minimums(&self) -> BTreeMap<String, f64> {
-        serde_json::from_str(&self.section_minimums).unwrap_or_default()
+    pub fn minimums(&self) -> &BTreeMap<String, f64> {
+        &self.section_minimums
     }
 }
 
@@ -70,10 +75,10 @@ pub fn create_process(conn: &mut DbConn, p: &NewProcess, actor: UserId, now: Nai
             "Name the client the process serves, in at most 200 characters.",
         ));
     }
-    if engine::Track::parse(&p.track).is_none() {
+    if p.track.parse::<Track>().is_err() {
         errors.push(ErrorDetail::field("track", "The track is kpo or bpo."));
     }
-    if Tier::parse(&p.tier).is_none() {
+    if p.tier.parse::<Tier>().is_err() {
         errors.push(ErrorDetail::field(
             "tier",
             "The tier is critical, complex, standard or basic.",
@@ -168,9 +173,9 @@ pub fn process_inputs(conn: &mut DbConn) -> AppResult<(Vec<ProcessRow>, Vec<Proc
         .map(|p| ProcessInput {
             id: p.id.0,
             name: p.name.clone(),
-            tier: Tier::parse(&p.tier).unwrap_or(Tier::Basic),
+            tier: p.tier,
             min_percent: p.min_percent,
-            section_minimums: p.minimums(),
+            section_minimums: p.minimums().clone(),
             seats_total: p.seats.max(0) as u32,
             seats_taken: taken
                 .iter()

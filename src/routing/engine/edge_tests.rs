@@ -106,13 +106,13 @@ fn tiers_order_from_basic_to_critical_and_round_trip_as_text() {
     assert!(Tier::Complex > Tier::Standard);
     assert!(Tier::Standard > Tier::Basic);
     for tier in Tier::ALL {
-        assert_eq!(Tier::parse(tier.as_str()), Some(tier));
+        assert_eq!(tier.as_str().parse::<Tier>(), Ok(tier));
         assert_eq!(serde_json::to_string(&tier).unwrap(), format!("\"{tier}\""));
     }
-    assert_eq!(Tier::parse("Critical"), None);
-    assert_eq!(Track::parse("kpo"), Some(Track::Kpo));
+    assert!("Critical".parse::<Tier>().is_err());
+    assert_eq!("kpo".parse::<Track>(), Ok(Track::Kpo));
     assert_eq!(serde_json::to_string(&Track::Bpo).unwrap(), "\"bpo\"");
-    assert_eq!(Status::parse("review"), Some(Status::Review));
+    assert_eq!("review".parse::<Status>(), Ok(Status::Review));
     assert_eq!(serde_json::to_string(&Status::Retrain).unwrap(), "\"retrain\"");
 }
 

@@ -60,7 +60,7 @@ impl ListPage {
             created: false,
             form,
             errors,
-            tiers: Tier::ALL,
+            tiers: Tier::MOST_COMPLEX_FIRST,
             tracks: [Track::Kpo, Track::Bpo],
         })
     }
