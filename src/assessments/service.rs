@@ -121,7 +121,7 @@ pub fn create(conn: &mut DbConn, blueprint: &Blueprint, actor: UserId, now: Naiv
         let id: AssessmentId = diesel::insert_into(assessments::table)
             .values((
                 assessments::title.eq(blueprint.title.trim()),
-                assessments::kind.eq(blueprint.kind.as_str()),
+                assessments::kind.eq(blueprint.kind),
                 assessments::sections.eq(sections),
                 assessments::time_limit_minutes.eq(blueprint.time_limit_minutes),
                 assessments::pass_percent.eq(blueprint.pass_percent),

@@ -165,7 +165,7 @@ impl NewPage {
 async fn new_page(state: web::Data<AppState>, ctx: PageCtx, _a: AssessorUser) -> AppResult<HttpResponse> {
     let banks = state.db(service::bank_names).await?;
     let form = FormFields::from_pairs(&[
-        ("kind", "aptitude"),
+        ("kind", Kind::Aptitude.as_str()),
         ("time_limit_minutes", "60"),
         ("pass_percent", "50"),
         ("negative_marking", "0"),
@@ -181,7 +181,7 @@ async fn new_page(state: web::Data<AppState>, ctx: PageCtx, _a: AssessorUser) ->
 /// row that was typed.
 fn read_blueprint(form: &FormFields) -> AppResult<(Blueprint, Vec<usize>)> {
     let mut errors = Vec::new();
-    let kind = Kind::parse(form.value("kind"));
+    let kind = form.value("kind").parse::<Kind>().ok();
     if kind.is_none() {
         errors.push(ErrorDetail::field(
             "kind",

@@ -16,7 +16,9 @@ use crate::assessments::blueprint::Kind;
 use crate::assessments::service as assessments;
 use crate::banks::model::QuestionType;
 use crate::db::schema::{application_events, applications, attempt_items, attempts, drives, users};
-use crate::db::{ApplicationId, ApplicationStatus, AttemptId, AttemptStatus, DbConn, DriveId, QuestionId, UserId};
+use crate::db::{
+    ApplicationId, ApplicationStatus, AttemptId, AttemptStatus, DbConn, DriveId, Json, QuestionId, UserId,
+};
 use crate::error::{AppError, AppResult};
 use crate::notices::templates::{ExamResult, Mail, TestResult};
 use crate::notices::{self, MailContext, Recipient};
@@ -192,7 +194,7 @@ fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, mail: &Ma
         .execute(conn)?;
     let user: User = crate::accounts::service::find_user(conn, attempt.user_id)?;
     let link = format!("{}/attempts/{}", mail.base_url, attempt.id);
-    let rendered = match assessment.kind() {
+    let rendered = match assessment.kind {
         Kind::Aptitude => {
             update_applications(conn, attempt, &scores, pct, now)?;
             TestResult {
@@ -231,7 +233,7 @@ type ApplicationScore = (
     ApplicationId,
     DriveId,
     ApplicationStatus,
-    String,
+    Json<Vec<String>>,
     Option<f64>,
     Option<f64>,
 );
@@ -277,7 +279,6 @@ pub fn update_applications(
         .collect();
     let submitted_at = attempt.submitted_at.unwrap_or(now);
     for (app_id, drive_id, status, tie_sections, old_percent, old_tie) in apps {
-        let tie_sections: Vec<String> = serde_json::from_str(&tie_sections).unwrap_or_default();
         let tie_break: f64 = scores
             .iter()
             .filter(|(s, _, _)| tie_sections.contains(s))

@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{attempt_items, attempts};
-use crate::db::{AssessmentId, AttemptId, AttemptStatus, QuestionId, UserId, VersionId};
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, Json, QuestionId, UserId, VersionId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = attempts)]
@@ -38,13 +38,13 @@ pub struct ItemRow {
     pub version_id: VersionId,
     pub qtype: String,
     pub points: f64,
-    pub option_order: String,
+    pub option_order: Json<Vec<usize>>,
     pub score: Option<f64>,
     pub marked_by: Option<UserId>,
 }
 
 impl ItemRow {
     pub fn option_order(&self) -> Vec<usize> {
-        serde_json::from_str(&self.option_order).unwrap_or_default()
+        self.option_order.0.clone()
     }
 }

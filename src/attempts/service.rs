@@ -16,7 +16,7 @@ use crate::assessments::models::AssessmentRow;
 use crate::assessments::{draw, service as assessments};
 use crate::banks::model::{QuestionBody, QuestionType};
 use crate::db::schema::{applications, attempt_items, attempts, drives, question_versions, responses, users};
-use crate::db::{ApplicationStatus, AssessmentId, AttemptId, AttemptStatus, DbConn, QuestionId, Role, UserId};
+use crate::db::{ApplicationStatus, AssessmentId, AttemptId, AttemptStatus, DbConn, Json, QuestionId, Role, UserId};
 use crate::error::{AppError, AppResult};
 use crate::on_backend;
 
@@ -25,7 +25,7 @@ pub fn refusal(conn: &mut DbConn, user: &User, assessment: &AssessmentRow) -> Ap
     if user.role != Role::Candidate {
         return Ok(Some("Staff accounts cannot take tests; sign in as a candidate.".into()));
     }
-    match assessment.kind() {
+    match assessment.kind {
         Kind::Aptitude => {
             let eligible: i64 = applications::table
                 .inner_join(drives::table)
@@ -298,20 +298,17 @@ pub fn question_views(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec
 
 /// Saved answers by question, for resuming.
 pub fn saved_answers(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<(QuestionId, Value, i64)>> {
-    let rows: Vec<(QuestionId, String, i64)> = responses::table
+    let rows: Vec<(QuestionId, Json<Value>, i64)> = responses::table
         .filter(responses::attempt_id.eq(attempt_id))
         .select((responses::question_id, responses::answer, responses::seq))
         .order(responses::question_id.asc())
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(q, a, s)| (q, serde_json::from_str(&a).unwrap_or(Value::Null), s))
-        .collect())
+    Ok(rows.into_iter().map(|(q, a, s)| (q, a.into_inner(), s)).collect())
 }
 
 /// What a save checks: owner, status, deadline, grace, and the item's type
 /// and displayed option order.
-type SaveCheck = (UserId, String, NaiveDateTime, i32, String, String);
+type SaveCheck = (UserId, AttemptStatus, NaiveDateTime, i32, String, Json<Vec<usize>>);
 
 /// Saves one answer in a transaction of its own. The API's saves go through
 /// `save_queue`, which writes many in one transaction the same way.
@@ -479,7 +476,7 @@ fn check_save(conn: &mut DbConn, save: &Save) -> AppResult<String> {
             )))
         }
     };
-    if status != AttemptStatus::Open.as_str() {
+    if status != AttemptStatus::Open {
         return Err(AppError::conflict(
             "already_submitted",
             "This test was already submitted; answers can no longer change.",
@@ -492,9 +489,7 @@ fn check_save(conn: &mut DbConn, save: &Save) -> AppResult<String> {
         ));
     }
     let qtype = QuestionType::parse(&qtype).ok_or_else(|| AppError::Internal("unknown question type".into()))?;
-    let option_count = serde_json::from_str::<Vec<usize>>(&option_order)
-        .map(|o| o.len())
-        .unwrap_or(0);
+    let option_count = option_order.len();
     Answer::parse(qtype, answer, option_count).map_err(|m| AppError::invalid_field("answer", m))?;
     serde_json::to_string(answer).map_err(|e| AppError::Internal(format!("answer: {e}")))
 }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::model::{Difficulty, ParsedQuestion, QuestionBody, QuestionExtras, QuestionType, TextFormat};
 use crate::db::schema::{banks, question_versions, questions};
-use crate::db::{BankId, QuestionId, UserId, VersionId};
+use crate::db::{BankId, Json, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -45,7 +45,7 @@ pub struct VersionRow {
     pub stem: String,
     pub stem_format: String,
     pub body: String,
-    pub tags: String,
+    pub tags: Json<Vec<String>>,
     pub explanation: Option<String>,
     pub content_hash: String,
     pub quarantined: bool,
@@ -149,7 +149,7 @@ impl VersionRow {
     pub fn to_parsed(&self, question: &QuestionRow) -> AppResult<ParsedQuestion> {
         let (body, extras) = parse_body(&self.body)
             .map_err(|e| AppError::Internal(format!("stored body of version {}: {e}", self.id)))?;
-        let tags: Vec<String> = serde_json::from_str(&self.tags).unwrap_or_default();
+        let tags = self.tags.0.clone();
         Ok(ParsedQuestion {
             line: 0,
             external_id: question.external_id.clone(),

@@ -8,9 +8,10 @@ use utoipa::ToSchema;
 use super::eligibility::{self, Rules};
 use crate::accounts::models::User;
 use crate::accounts::validate::{DEGREE_CLASSES, DOMAINS};
+use crate::assessments::blueprint::{Kind, Section};
 use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, assessments, drives};
-use crate::db::{ApplicationId, ApplicationStatus, AssessmentId, DbConn, DriveId, UserId};
+use crate::db::{ApplicationId, ApplicationStatus, AssessmentId, DbConn, DriveId, Json, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::notices::templates::{ApplicationReceived, Mail};
 use crate::notices::{self, MailContext, Recipient};
@@ -58,11 +59,11 @@ pub struct DriveRow {
     pub min_score_percent: Option<f64>,
     pub min_degree_class: Option<String>,
     #[serde(skip)]
-    pub degrees: String,
+    pub degrees: Json<Vec<String>>,
     #[serde(skip)]
-    pub domains: String,
+    pub domains: Json<Vec<String>>,
     #[serde(skip)]
-    pub tie_break_sections: String,
+    pub tie_break_sections: Json<Vec<String>>,
     pub opens_at: Option<NaiveDateTime>,
     pub closes_at: Option<NaiveDateTime>,
     #[serde(skip)]
@@ -75,8 +76,8 @@ impl DriveRow {
         Rules {
             min_score_percent: self.min_score_percent,
             min_degree_class: self.min_degree_class.clone(),
-            degrees: serde_json::from_str(&self.degrees).unwrap_or_default(),
-            domains: serde_json::from_str(&self.domains).unwrap_or_default(),
+            degrees: self.degrees.0.clone(),
+            domains: self.domains.0.clone(),
         }
     }
 
@@ -165,20 +166,18 @@ pub fn create(conn: &mut DbConn, drive: &NewDrive, actor: UserId, now: NaiveDate
         let assessment = assessments::table
             .find(drive.assessment_id)
             .select((assessments::kind, assessments::sections))
-            .first::<(String, String)>(conn)
+            .first::<(Kind, Json<Vec<Section>>)>(conn)
             .optional()?;
         match assessment {
             None => errors.push(ErrorDetail::field(
                 "assessment_id",
                 format!("There is no assessment {}.", drive.assessment_id),
             )),
-            Some((kind, _)) if kind != "aptitude" => errors.push(ErrorDetail::field(
+            Some((kind, _)) if kind != Kind::Aptitude => errors.push(ErrorDetail::field(
                 "assessment_id",
                 "A drive's test must be an aptitude test, not a post-training exam.",
             )),
             Some((_, sections)) => {
-                let sections: Vec<crate::assessments::blueprint::Section> =
-                    serde_json::from_str(&sections).unwrap_or_default();
                 for s in drive
                     .tie_break_sections
                     .iter()

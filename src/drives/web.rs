@@ -162,7 +162,7 @@ impl NewPage {
         let all = state.db(assessments::list).await?;
         let tests = all
             .into_iter()
-            .filter(|a| a.kind() == Kind::Aptitude)
+            .filter(|a| a.kind == Kind::Aptitude)
             .map(|a| (a.id, a.title))
             .collect();
         Ok(NewPage {
@@ -306,7 +306,7 @@ async fn show(
                 rules: drive.describe_rules(),
                 window: window(&drive),
                 open_now: drive.is_open(now),
-                tie_breaks: serde_json::from_str(&drive.tie_break_sections).unwrap_or_default(),
+                tie_breaks: drive.tie_break_sections.0.clone(),
                 total: counts.iter().map(|(_, n)| n).sum(),
                 counts,
                 drive,

@@ -39,7 +39,7 @@ use crate::banks::store;
 use crate::db::schema::{
     assessments, attempt_items, attempts, key_corrections, question_versions, questions, regrades, responses,
 };
-use crate::db::{AssessmentId, AttemptId, AttemptStatus, DbConn, QuestionId, UserId, VersionId};
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, DbConn, Json, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};
 use crate::notices::templates::{CorrectedResult, Mail};
 use crate::notices::{self, MailContext, Recipient};
@@ -301,9 +301,9 @@ impl Regrading<'_> {
                 ),
             )
             .select((responses::attempt_id, responses::answer))
-            .load::<(AttemptId, String)>(conn)?
+            .load::<(AttemptId, Json<Value>)>(conn)?
             .into_iter()
-            .map(|(id, answer)| (id, serde_json::from_str(&answer).unwrap_or(Value::Null)))
+            .map(|(id, answer)| (id, answer.into_inner()))
             .collect();
         let mut assessments_by_id: BTreeMap<AssessmentId, AssessmentRow> = BTreeMap::new();
         let mut out = Vec::with_capacity(rows.len());
@@ -404,7 +404,7 @@ impl Regrading<'_> {
         if !attempt.counting {
             return Ok(());
         }
-        if assessment.kind() == Kind::Aptitude {
+        if assessment.kind == Kind::Aptitude {
             grade::update_applications(conn, attempt, &totals.scores, totals.percent, self.now)?;
         }
         let Some(old_percent) = attempt.percent.filter(|p| (p - totals.percent).abs() > 1e-9) else {

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::assessments::blueprint::Kind;
 use crate::audit::{self, Event};
 use crate::db::schema::{applications, assessments, cohort_exams, cohort_trainees, cohorts, users};
 use crate::db::{ApplicationStatus, AssessmentId, CohortId, DbConn, UserId};
@@ -157,19 +158,19 @@ pub fn assign_exam(
 ) -> AppResult<()> {
     conn.transaction(|conn| {
         find(conn, cohort)?;
-        let kind: Option<String> = assessments::table
+        let kind: Option<Kind> = assessments::table
             .find(assessment)
             .select(assessments::kind)
             .first(conn)
             .optional()?;
-        match kind.as_deref() {
+        match kind {
             None => {
                 return Err(AppError::invalid_field(
                     "assessment_id",
                     format!("There is no assessment {assessment}."),
                 ))
             }
-            Some("post_training") => {}
+            Some(Kind::PostTraining) => {}
             Some(_) => {
                 return Err(AppError::invalid_field(
                     "assessment_id",
