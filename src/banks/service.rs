@@ -11,7 +11,7 @@ use super::models::{Bank, QuestionRow, VersionRow};
 use super::store;
 use crate::audit::{self, Event};
 use crate::db::schema::{bank_imports, banks, question_versions, questions};
-use crate::db::{BankId, DbConn, ImportStatus, UserId};
+use crate::db::{BankId, DbConn, ImportId, ImportStatus, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 
 /// What the caller knows about an upload besides its bytes.
@@ -23,7 +23,7 @@ pub struct ImportRequest {
     pub skip_unsupported: bool,
     pub dry_run: bool,
     /// A previewed upload (web) whose log row this import completes.
-    pub preview_id: Option<i32>,
+    pub preview_id: Option<ImportId>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -351,7 +351,7 @@ pub fn export(conn: &mut DbConn, bank_id: BankId) -> AppResult<Vec<ParsedQuestio
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = bank_imports)]
 pub struct ImportLog {
-    pub id: i32,
+    pub id: ImportId,
     pub bank_id: Option<BankId>,
     pub bank_name: String,
     pub user_id: Option<UserId>,
@@ -376,7 +376,7 @@ pub fn save_preview(
     content: &str,
     actor: UserId,
     now: NaiveDateTime,
-) -> AppResult<i32> {
+) -> AppResult<ImportId> {
     Ok(diesel::insert_into(bank_imports::table)
         .values((
             bank_imports::bank_id.eq(report.bank_id),
@@ -397,7 +397,7 @@ pub fn save_preview(
         .get_result(conn)?)
 }
 
-pub fn find_import(conn: &mut DbConn, id: i32) -> AppResult<ImportLog> {
+pub fn find_import(conn: &mut DbConn, id: ImportId) -> AppResult<ImportLog> {
     bank_imports::table
         .find(id)
         .select(ImportLog::as_select())
@@ -406,7 +406,7 @@ pub fn find_import(conn: &mut DbConn, id: i32) -> AppResult<ImportLog> {
         .ok_or_else(|| AppError::NotFound(format!("There is no upload {id}.")))
 }
 
-pub fn discard_import(conn: &mut DbConn, id: i32) -> AppResult<()> {
+pub fn discard_import(conn: &mut DbConn, id: ImportId) -> AppResult<()> {
     diesel::update(
         bank_imports::table
             .find(id)

@@ -14,7 +14,7 @@ use super::models::{Bank, QuestionRow, VersionRow};
 use super::questions::{self, QuestionHistory};
 use super::service::{self, BankSummary, ImportLog, ImportReport, ImportRequest, QuestionFilter};
 use super::upload::Parsed;
-use crate::db::{BankId, ImportStatus, QuestionId};
+use crate::db::{BankId, ImportId, ImportStatus, QuestionId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::{self, CsrfForm};
@@ -99,7 +99,7 @@ struct PreviewPage {
     report: Option<ImportReport>,
     problems: Vec<ErrorDetail>,
     message: String,
-    preview_id: Option<i32>,
+    preview_id: Option<ImportId>,
 }
 
 async fn upload(
@@ -170,7 +170,7 @@ struct Empty {}
 async fn apply(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
-    path: web::Path<i32>,
+    path: web::Path<ImportId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
@@ -208,7 +208,7 @@ async fn apply(
 async fn discard(
     state: web::Data<AppState>,
     _t: TrainerUser,
-    path: web::Path<i32>,
+    path: web::Path<ImportId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::service::{find, ApplicationRow};
 use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, users};
-use crate::db::{ApplicationId, ApplicationStatus, DbConn, DriveId, UserId};
+use crate::db::{ApplicationId, ApplicationStatus, CohortId, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::notices::templates::{Mail, NotSelected, OfferedBpo, Rendered, Shortlisted};
 use crate::notices::{self, MailContext, Recipient};
@@ -47,7 +47,8 @@ pub struct Decision {
     #[schema(max_length = 1000)]
     pub note: String,
     /// With `hired`: the training cohort the person joins as a trainee.
-    pub cohort_id: Option<i32>,
+    #[schema(value_type = Option<i32>)]
+    pub cohort_id: Option<CohortId>,
 }
 
 fn notice_for(

@@ -80,7 +80,7 @@ pub fn create(
 ) -> AppResult<RunView> {
     conn.transaction(|conn| {
         let assigned: i64 = cohort_exams::table
-            .filter(cohort_exams::cohort_id.eq(cohort_id.0))
+            .filter(cohort_exams::cohort_id.eq(cohort_id))
             .filter(cohort_exams::assessment_id.eq(run.assessment_id))
             .count()
             .get_result(conn)?;
@@ -112,7 +112,7 @@ pub fn create(
         .map_err(|e| AppError::conflict("routing_refused", format!("The run cannot be made: {e}.")))?;
         let id: RunId = diesel::insert_into(routing_runs::table)
             .values((
-                routing_runs::cohort_id.eq(cohort_id.0),
+                routing_runs::cohort_id.eq(cohort_id),
                 routing_runs::assessment_id.eq(run.assessment_id),
                 routing_runs::status.eq(RunStatus::Draft),
                 routing_runs::band_points.eq(band.points()),
@@ -437,7 +437,7 @@ pub fn runs_of_cohort(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<RunS
     );
     let runs: Vec<Row> = routing_runs::table
         .inner_join(assessments::table.on(assessments::id.eq(routing_runs::assessment_id)))
-        .filter(routing_runs::cohort_id.eq(cohort.0))
+        .filter(routing_runs::cohort_id.eq(cohort))
         .select((
             routing_runs::id,
             routing_runs::assessment_id,

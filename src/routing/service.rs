@@ -198,7 +198,7 @@ pub fn trainee_inputs_for(
     tie_break_sections: &[String],
 ) -> AppResult<(Vec<TraineeInput>, Vec<UserId>)> {
     let trainees: Vec<UserId> = cohort_trainees::table
-        .filter(cohort_trainees::cohort_id.eq(cohort_id.0))
+        .filter(cohort_trainees::cohort_id.eq(cohort_id))
         .select(cohort_trainees::user_id)
         .load(conn)?;
     let results: Vec<CountingResult> = attempts::table

@@ -18,7 +18,7 @@ pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
 use diesel::prelude::*;
 
 use crate::db::schema::{cohort_exams, cohort_trainees};
-use crate::db::{AssessmentId, DbConn, UserId};
+use crate::db::{AssessmentId, CohortId, DbConn, UserId};
 use crate::error::AppResult;
 
 /// Whether the person is a trainee of a cohort that has this exam.
@@ -36,7 +36,7 @@ pub fn exam_assigned(conn: &mut DbConn, user_id: UserId, assessment_id: Assessme
 /// queues the "hired" notice.
 pub fn add_trainee(
     conn: &mut DbConn,
-    cohort_id: i32,
+    cohort_id: CohortId,
     user_id: UserId,
     application_id: Option<crate::db::ApplicationId>,
     now: chrono::NaiveDateTime,

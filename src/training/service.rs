@@ -132,7 +132,7 @@ pub fn add_hired(
                 format!("Candidate {candidate} has not been hired; hire them from a drive first."),
             ));
         };
-        super::add_trainee(conn, cohort.0, candidate, Some(application), now, mail)?;
+        super::add_trainee(conn, cohort, candidate, Some(application), now, mail)?;
         let detail = format!("added trainee {candidate}");
         audit::record(
             conn,
@@ -179,7 +179,7 @@ pub fn assign_exam(
             }
         }
         let already: i64 = cohort_exams::table
-            .filter(cohort_exams::cohort_id.eq(cohort.0))
+            .filter(cohort_exams::cohort_id.eq(cohort))
             .filter(cohort_exams::assessment_id.eq(assessment))
             .count()
             .get_result(conn)?;
@@ -191,7 +191,7 @@ pub fn assign_exam(
         }
         diesel::insert_into(cohort_exams::table)
             .values((
-                cohort_exams::cohort_id.eq(cohort.0),
+                cohort_exams::cohort_id.eq(cohort),
                 cohort_exams::assessment_id.eq(assessment),
                 cohort_exams::added_at.eq(now),
             ))
@@ -214,7 +214,7 @@ pub fn assign_exam(
 pub fn trainees(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<(UserId, String, String)>> {
     Ok(cohort_trainees::table
         .inner_join(users::table.on(users::id.eq(cohort_trainees::user_id)))
-        .filter(cohort_trainees::cohort_id.eq(cohort.0))
+        .filter(cohort_trainees::cohort_id.eq(cohort))
         .select((users::id, users::full_name, users::email))
         .order(users::full_name.asc())
         .load(conn)?)
@@ -223,7 +223,7 @@ pub fn trainees(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<(UserId, S
 pub fn exams(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<(AssessmentId, String)>> {
     Ok(cohort_exams::table
         .inner_join(assessments::table.on(assessments::id.eq(cohort_exams::assessment_id)))
-        .filter(cohort_exams::cohort_id.eq(cohort.0))
+        .filter(cohort_exams::cohort_id.eq(cohort))
         .select((assessments::id, assessments::title))
         .load(conn)?)
 }
@@ -243,8 +243,5 @@ pub fn trainee_counts(conn: &mut DbConn) -> AppResult<Vec<(CohortId, i64)>> {
     Ok(cohort_trainees::table
         .group_by(cohort_trainees::cohort_id)
         .select((cohort_trainees::cohort_id, diesel::dsl::count_star()))
-        .load::<(i32, i64)>(conn)?
-        .into_iter()
-        .map(|(id, n)| (CohortId(id), n))
-        .collect())
+        .load(conn)?)
 }
