@@ -33,7 +33,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::db::text_enum;
+use crate::db::{text_enum, ProcessId, UserId};
 
 mod explain;
 mod seats;
@@ -78,7 +78,7 @@ text_enum! {
 /// A client process as routing sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProcessInput {
-    pub id: i32,
+    pub id: ProcessId,
     pub name: String,
     pub tier: Tier,
     /// Overall cut-off, in percent of the exam's maximum.
@@ -94,7 +94,7 @@ pub struct ProcessInput {
 /// One trainee's result on the exam being routed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TraineeInput {
-    pub id: i32,
+    pub id: UserId,
     pub percent: f64,
     /// Whether the exam's pass mark was met.
     pub passed: bool,
@@ -107,7 +107,7 @@ pub struct TraineeInput {
     /// The process of this trainee's published assignment, if any. It must be
     /// one of the input's processes, and its seat is in that process's
     /// `seats_taken`.
-    pub current_process_id: Option<i32>,
+    pub current_process_id: Option<ProcessId>,
 }
 
 /// How far below a cut-off still earns a `review`, in percentage points.
@@ -175,18 +175,18 @@ text_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub struct Decision {
-    pub trainee_id: i32,
+    pub trainee_id: UserId,
     /// 1-based position in the total order of [`rank`]; never shared.
     pub rank: u32,
     pub percent: f64,
     pub status: Status,
     /// The seat held after this run: `None` only for `retrain`.
-    pub process_id: Option<i32>,
+    pub process_id: Option<ProcessId>,
     /// For `review`: the higher-tier process a person should consider.
-    pub review_process_id: Option<i32>,
+    pub review_process_id: Option<ProcessId>,
     /// The published assignment held before this run. Equal to `process_id`
     /// when the trainee keeps it; seat counting relies on it.
-    pub previous_process_id: Option<i32>,
+    pub previous_process_id: Option<ProcessId>,
     pub explanation: String,
 }
 
@@ -194,19 +194,19 @@ pub struct Decision {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RoutingError {
     DuplicateTrainee {
-        trainee_id: i32,
+        trainee_id: UserId,
     },
     DuplicateProcess {
-        process_id: i32,
+        process_id: ProcessId,
     },
     UnknownCurrentProcess {
-        trainee_id: i32,
-        process_id: i32,
+        trainee_id: UserId,
+        process_id: ProcessId,
     },
     /// More of this cohort's trainees hold the process than its
     /// `seats_taken` counts.
     SeatsTakenTooLow {
-        process_id: i32,
+        process_id: ProcessId,
         holders: u32,
         seats_taken: u32,
     },
@@ -301,7 +301,7 @@ fn validate(input: &RoutingInput) -> Result<(), RoutingError> {
         }
     }
     let mut trainee_ids = BTreeSet::new();
-    let mut holders: BTreeMap<i32, u32> = BTreeMap::new();
+    let mut holders: BTreeMap<ProcessId, u32> = BTreeMap::new();
     for t in &input.trainees {
         if !trainee_ids.insert(t.id) {
             return Err(RoutingError::DuplicateTrainee { trainee_id: t.id });

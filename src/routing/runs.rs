@@ -58,13 +58,13 @@ pub struct NewRun {
 
 fn decision_of(line: &Line) -> Decision {
     Decision {
-        trainee_id: line.trainee_id.0,
+        trainee_id: line.trainee_id,
         rank: line.rank.max(0) as u32,
         percent: line.percent,
         status: line.status,
-        process_id: line.process_id.map(|p| p.0),
-        review_process_id: line.review_process_id.map(|p| p.0),
-        previous_process_id: line.previous_process_id.map(|p| p.0),
+        process_id: line.process_id,
+        review_process_id: line.review_process_id,
+        previous_process_id: line.previous_process_id,
         explanation: line.explanation.clone(),
     }
 }
@@ -126,13 +126,13 @@ pub fn create(
             diesel::insert_into(routing_lines::table)
                 .values((
                     routing_lines::run_id.eq(id),
-                    routing_lines::trainee_id.eq(UserId(d.trainee_id)),
+                    routing_lines::trainee_id.eq(d.trainee_id),
                     routing_lines::rank.eq(d.rank as i32),
                     routing_lines::percent.eq(d.percent),
                     routing_lines::status.eq(d.status),
-                    routing_lines::process_id.eq(d.process_id.map(ProcessId)),
-                    routing_lines::review_process_id.eq(d.review_process_id.map(ProcessId)),
-                    routing_lines::previous_process_id.eq(d.previous_process_id.map(ProcessId)),
+                    routing_lines::process_id.eq(d.process_id),
+                    routing_lines::review_process_id.eq(d.review_process_id),
+                    routing_lines::previous_process_id.eq(d.previous_process_id),
                     routing_lines::explanation.eq(&d.explanation),
                     routing_lines::updated_at.eq(now),
                 ))
@@ -267,15 +267,15 @@ pub fn override_line(
         let decisions: Vec<Decision> = current.assignments.iter().map(decision_of).collect();
         let (_, processes) = process_inputs(conn)?;
         let change = Override {
-            trainee_id: req.trainee_id.0,
-            process_id: req.process_id.map(|p| p.0),
+            trainee_id: req.trainee_id,
+            process_id: req.process_id,
             reason: req.reason.clone(),
         };
         let updated = engine::apply_override(&decisions, &processes, &change)
             .map_err(|m| AppError::conflict("override_refused", m))?;
         let line = updated
             .iter()
-            .find(|d| d.trainee_id == req.trainee_id.0)
+            .find(|d| d.trainee_id == req.trainee_id)
             .ok_or_else(|| AppError::NotFound(format!("Trainee {} is not in run {id}.", req.trainee_id)))?;
         diesel::update(
             routing_lines::table
@@ -284,8 +284,8 @@ pub fn override_line(
         )
         .set((
             routing_lines::status.eq(line.status),
-            routing_lines::process_id.eq(line.process_id.map(ProcessId)),
-            routing_lines::review_process_id.eq(line.review_process_id.map(ProcessId)),
+            routing_lines::process_id.eq(line.process_id),
+            routing_lines::review_process_id.eq(line.review_process_id),
             routing_lines::explanation.eq(&line.explanation),
             routing_lines::override_reason.eq(Some(req.reason.trim())),
             routing_lines::updated_at.eq(now),

@@ -171,7 +171,7 @@ pub fn process_inputs(conn: &mut DbConn) -> AppResult<(Vec<ProcessRow>, Vec<Proc
     let inputs = rows
         .iter()
         .map(|p| ProcessInput {
-            id: p.id.0,
+            id: p.id,
             name: p.name.clone(),
             tier: p.tier,
             min_percent: p.min_percent,
@@ -243,7 +243,7 @@ pub fn trainee_inputs_for(
             .map(|(_, (s, _))| s)
             .sum();
         inputs.push(TraineeInput {
-            id: user.0,
+            id: user,
             percent: percent.unwrap_or(0.0),
             passed: passed.unwrap_or(false),
             sections: sections
@@ -252,7 +252,7 @@ pub fn trainee_inputs_for(
                 .collect(),
             tie_break_score,
             submitted_at: submitted.map(|t| t.and_utc().timestamp_millis()).unwrap_or(0),
-            current_process_id: current.get(&user).map(|p| p.0),
+            current_process_id: current.get(&user).copied(),
         });
         examined.push(user);
     }

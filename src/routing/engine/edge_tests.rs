@@ -79,13 +79,13 @@ fn input_that_cannot_be_routed_is_refused() {
     };
     assert_eq!(
         route_with(vec![trainee(1, 80.0, true), trainee(1, 70.0, true)]),
-        Err(RoutingError::DuplicateTrainee { trainee_id: 1 })
+        Err(RoutingError::DuplicateTrainee { trainee_id: UserId(1) })
     );
     assert_eq!(
-        route_with(vec![trainee(1, 80.0, true).holding(9)]),
+        route_with(vec![trainee(1, 80.0, true).holding(ProcessId(9))]),
         Err(RoutingError::UnknownCurrentProcess {
-            trainee_id: 1,
-            process_id: 9
+            trainee_id: UserId(1),
+            process_id: ProcessId(9)
         })
     );
     let uncounted = RoutingError::SeatsTakenTooLow {
