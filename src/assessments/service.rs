@@ -7,7 +7,7 @@ use super::blueprint::{Blueprint, Section};
 use super::draw::{shortfalls, Candidate};
 use super::models::AssessmentRow;
 use crate::audit::{self, Event};
-use crate::banks::model::{Difficulty, QuestionBody};
+use crate::banks::model::{Difficulty, QuestionBody, QuestionType};
 use crate::db::schema::{assessments, banks, question_versions, questions};
 use crate::db::{AssessmentId, BankId, DbConn, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
@@ -42,7 +42,14 @@ pub fn pool(conn: &mut DbConn, section: &Section) -> AppResult<Vec<Candidate>> {
                 .or(questions::category.like(format!("{category}/%"))),
         );
     }
-    let rows: Vec<(crate::db::QuestionId, crate::db::VersionId, String, String, f64, String)> = query.load(conn)?;
+    let rows: Vec<(
+        crate::db::QuestionId,
+        crate::db::VersionId,
+        Difficulty,
+        QuestionType,
+        f64,
+        String,
+    )> = query.load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(question_id, version_id, difficulty, qtype, points, body)| {
@@ -54,7 +61,7 @@ pub fn pool(conn: &mut DbConn, section: &Section) -> AppResult<Vec<Candidate>> {
             Candidate {
                 question_id,
                 version_id,
-                difficulty: Difficulty::parse(&difficulty).unwrap_or_default(),
+                difficulty,
                 qtype,
                 points,
                 option_count,

@@ -105,7 +105,7 @@ pub fn grade(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime, mail: &MailCo
         let mut waiting = false;
         for (item, _, body) in items_with_bodies(conn, id)? {
             let order = item.option_order();
-            let qtype = QuestionType::parse(&item.qtype).unwrap_or(QuestionType::Essay);
+            let qtype = item.qtype;
             let answer = answers
                 .get(&item.question_id)
                 .and_then(|v| Answer::parse(qtype, v, order.len()).ok().flatten());
@@ -442,14 +442,14 @@ pub fn mark_essay(
                 "This attempt is not waiting for marks.",
             ));
         }
-        let (item_id, points, qtype): (i32, f64, String) = attempt_items::table
+        let (item_id, points, qtype): (i32, f64, QuestionType) = attempt_items::table
             .filter(attempt_items::attempt_id.eq(attempt_id))
             .filter(attempt_items::question_id.eq(question_id))
             .select((attempt_items::id, attempt_items::points, attempt_items::qtype))
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::NotFound(format!("Attempt {attempt_id} has no question {question_id}.")))?;
-        if qtype != "essay" {
+        if qtype != QuestionType::Essay {
             return Err(AppError::conflict("not_an_essay", "Only essays are marked by hand."));
         }
         if !(0.0..=points).contains(&score) {

@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::grade;
 use super::models::AttemptRow;
 use super::service::{items_with_bodies, saved_answers};
+use crate::banks::model::QuestionType;
 use crate::db::schema::{assessments, attempts, users};
 use crate::db::{AssessmentId, AttemptId, AttemptStatus, DbConn, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
@@ -116,7 +117,7 @@ pub fn sheet(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Sheet> {
         .collect();
     let essays = items_with_bodies(conn, attempt_id)?
         .into_iter()
-        .filter(|(item, _, _)| item.qtype == "essay")
+        .filter(|(item, _, _)| item.qtype == QuestionType::Essay)
         .map(|(item, stem, _)| Essay {
             question_id: item.question_id,
             stem,

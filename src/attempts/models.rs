@@ -1,6 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::banks::model::QuestionType;
 use crate::db::schema::{attempt_items, attempts};
 use crate::db::{AssessmentId, AttemptId, AttemptStatus, Json, QuestionId, UserId, VersionId};
 
@@ -36,7 +37,7 @@ pub struct ItemRow {
     pub slot: i32,
     pub question_id: QuestionId,
     pub version_id: VersionId,
-    pub qtype: String,
+    pub qtype: QuestionType,
     pub points: f64,
     pub option_order: Json<Vec<usize>>,
     pub score: Option<f64>,

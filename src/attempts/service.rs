@@ -185,7 +185,7 @@ fn start_in(
                     attempt_items::slot.eq(item.slot),
                     attempt_items::question_id.eq(item.question_id),
                     attempt_items::version_id.eq(item.version_id),
-                    attempt_items::qtype.eq(item.qtype.clone()),
+                    attempt_items::qtype.eq(item.qtype),
                     attempt_items::points.eq(item.points),
                     attempt_items::option_order.eq(serde_json::to_string(&item.option_order)
                         .map_err(|e| AppError::Internal(format!("option order: {e}")))?),
@@ -223,7 +223,8 @@ pub struct OptionView {
 pub struct QuestionView {
     pub id: QuestionId,
     #[serde(rename = "type")]
-    pub qtype: String,
+    #[schema(value_type = String)]
+    pub qtype: QuestionType,
     pub section: String,
     pub stem: String,
     pub points: f64,
@@ -308,7 +309,14 @@ pub fn saved_answers(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<
 
 /// What a save checks: owner, status, deadline, grace, and the item's type
 /// and displayed option order.
-type SaveCheck = (UserId, AttemptStatus, NaiveDateTime, i32, String, Json<Vec<usize>>);
+type SaveCheck = (
+    UserId,
+    AttemptStatus,
+    NaiveDateTime,
+    i32,
+    QuestionType,
+    Json<Vec<usize>>,
+);
 
 /// Saves one answer in a transaction of its own. The API's saves go through
 /// `save_queue`, which writes many in one transaction the same way.
@@ -488,7 +496,6 @@ fn check_save(conn: &mut DbConn, save: &Save) -> AppResult<String> {
             vec![],
         ));
     }
-    let qtype = QuestionType::parse(&qtype).ok_or_else(|| AppError::Internal("unknown question type".into()))?;
     let option_count = option_order.len();
     Answer::parse(qtype, answer, option_count).map_err(|m| AppError::invalid_field("answer", m))?;
     serde_json::to_string(answer).map_err(|e| AppError::Internal(format!("answer: {e}")))

@@ -70,7 +70,7 @@ type ItemTuple = (
     String,
     QuestionId,
     VersionId,
-    String,
+    QuestionType,
     f64,
     Json<Vec<u8>>,
     Option<f64>,
@@ -124,8 +124,6 @@ pub(super) fn load(conn: &mut DbConn, assessment: &AssessmentRow, answers: bool)
         }
         let slot = next_slot[section];
         next_slot[section] += 1;
-        let qtype = QuestionType::parse(&qtype)
-            .ok_or_else(|| AppError::Internal(format!("attempt {attempt_id} has an item of unknown type {qtype:?}")))?;
         let option_order: Box<[u8]> = if answers && is_choice(qtype) {
             option_order.into_inner().into()
         } else {
