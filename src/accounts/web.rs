@@ -357,6 +357,12 @@ struct UsersPage {
     staff_roles: [Role; 3],
 }
 
+impl UsersPage {
+    fn roles(&self) -> [Role; 4] {
+        Role::ALL
+    }
+}
+
 #[derive(Deserialize)]
 struct UsersQuery {
     role: Option<String>,
