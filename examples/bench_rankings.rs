@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use assay::config::{Config, ConfigArgs};
 use assay::db::schema::{application_sections, applications, candidate_profiles, drive_score_counts, users};
+use assay::db::Role;
 use assay::db::{ApplicationId, DbConn};
 use assay::drives::rankings::sort_key;
-use assay::identity::Role;
 use diesel::prelude::*;
 use futures_util::StreamExt;
 

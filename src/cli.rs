@@ -11,8 +11,8 @@ use crate::accounts::flows;
 use crate::accounts::service::NewAccount;
 use crate::app::AppState;
 use crate::config::{Config, ConfigArgs};
+use crate::db::Role;
 use crate::error::{AppError, AppResult};
-use crate::identity::Role;
 use crate::server;
 use crate::tokens;
 
@@ -145,7 +145,7 @@ fn run(cli: Cli) -> AppResult<()> {
         Command::User {
             command: UserCommand::Add { email, role, name },
         } => {
-            let role = Role::parse(&role).ok_or_else(|| {
+            let role = role.parse::<Role>().map_err(|_| {
                 AppError::invalid_field(
                     "role",
                     format!("'{role}' is not a role; use candidate, recruiter, trainer or admin"),

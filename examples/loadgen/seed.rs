@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use assay::accounts::service::{create_user, put_profile, NewAccount};
 use assay::accounts::validate::ProfileInput;
-use assay::identity::Role;
+use assay::db::Role;
 use awc::http::StatusCode;
 use clap::Parser;
 use serde_json::json;

@@ -6,9 +6,10 @@ use super::service::{self, NewAccount};
 use super::validate::{check_new_password, ProfileInput};
 use super::{password, passwords, throttle};
 use crate::app::AppState;
+use crate::db::Role;
 use crate::error::{AppError, AppResult};
 use crate::identity::EmailAddress;
-use crate::identity::{Role, User, UserRow};
+use crate::identity::{User, UserRow};
 use crate::tokens;
 
 /// What registration answers, whether or not the address was new: it must
@@ -55,7 +56,7 @@ async fn check_password(state: &AppState, email: &str, password: &str, client: &
 /// Checks the password (throttled) and starts a session.
 pub async fn sign_in(state: &AppState, email: &str, password: &str, client: &ClientAddr) -> AppResult<(User, String)> {
     let row = check_password(state, email, password, client).await?;
-    let user: User = row.try_into()?;
+    let user = User::from(row);
     let user_id = user.id;
     let hours = state.config.session_hours;
     let now = state.clock.now();
@@ -90,7 +91,7 @@ pub async fn register(state: &AppState, account: NewAccount, profile: Option<Pro
                     }
                     None => {
                         if let Some(row) = service::find_by_email(conn, account.email.as_str())? {
-                            let existing: User = row.try_into()?;
+                            let existing = User::from(row);
                             passwords::queue_registration_attempt(conn, &mail_ctx, &existing, now)?;
                         }
                     }

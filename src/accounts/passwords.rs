@@ -55,7 +55,7 @@ pub fn request_reset(conn: &mut DbConn, ctx: &MailContext, email: &str, now: Nai
             ))
             .returning(password_resets::id)
             .get_result::<i32>(conn)?;
-        let user: User = row.try_into()?;
+        let user = User::from(row);
         let mail = PasswordReset {
             ctx,
             name: &user.full_name,
@@ -79,7 +79,7 @@ pub fn reset_target(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> AppRe
         .select(UserRow::as_select())
         .first(conn)
         .optional()?;
-    row.map(User::try_from).transpose()
+    Ok(row.map(User::from))
 }
 
 /// Uses a reset token to set a new (already hashed) password. The token is

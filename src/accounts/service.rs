@@ -9,10 +9,10 @@ use super::models::{NewSession, NewUser, ProfileRow};
 use super::validate::{check_full_name, check_new_password, check_password, ProfileInput};
 use crate::audit::{self, Event};
 use crate::db::schema::{candidate_profiles, sessions, users};
-use crate::db::{DbConn, UserId};
+use crate::db::{DbConn, Role, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::identity::EmailAddress;
-use crate::identity::{Role, User, UserRow};
+use crate::identity::{User, UserRow};
 use crate::tokens;
 
 /// A new account's details, checked field by field.
@@ -85,11 +85,11 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> AppResult<Option<UserRow
 }
 
 pub fn find_user(conn: &mut DbConn, id: UserId) -> AppResult<User> {
-    users::table
+    Ok(users::table
         .find(id)
         .select(UserRow::as_select())
-        .first(conn)?
-        .try_into()
+        .first::<UserRow>(conn)?
+        .into())
 }
 
 /// Creates an account whose password is already hashed; an address that
@@ -150,7 +150,7 @@ pub fn try_create_user(
             .values(NewUser {
                 email: account.email.as_str(),
                 full_name: &account.full_name,
-                role: role.as_str(),
+                role,
                 password_hash,
                 active: true,
                 accommodation_factor: 1.0,
@@ -252,7 +252,7 @@ pub fn upsert_with_password(
             diesel::update(users::table.find(row.id))
                 .set((
                     users::password_hash.eq(password_hash),
-                    users::role.eq(role.as_str()),
+                    users::role.eq(role),
                     users::active.eq(true),
                 ))
                 .execute(conn)?;
@@ -269,10 +269,10 @@ pub fn list_users(conn: &mut DbConn, role: Option<Role>, after: Option<UserId>, 
         .limit(limit)
         .into_boxed();
     if let Some(role) = role {
-        query = query.filter(users::role.eq(role.as_str()));
+        query = query.filter(users::role.eq(role));
     }
     if let Some(after) = after {
         query = query.filter(users::id.gt(after));
     }
-    query.load(conn)?.into_iter().map(User::try_from).collect()
+    Ok(query.load(conn)?.into_iter().map(User::from).collect())
 }

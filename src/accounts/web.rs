@@ -14,9 +14,9 @@ use super::service::{self, NewAccount};
 use super::validate::{ProfileInput, DEGREE_CLASSES, DOMAINS, TRACKS};
 use crate::app::AppState;
 use crate::audit;
-use crate::db::UserId;
+use crate::db::{Role, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
-use crate::identity::{Role, User};
+use crate::identity::User;
 use crate::web::auth::{session_token, AdminUser, CandidateUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
@@ -357,6 +357,12 @@ struct UsersPage {
     staff_roles: [Role; 3],
 }
 
+impl UsersPage {
+    fn roles(&self) -> [Role; 4] {
+        Role::ALL
+    }
+}
+
 #[derive(Deserialize)]
 struct UsersQuery {
     role: Option<String>,
@@ -370,7 +376,7 @@ async fn users_page(
     _admin: AdminUser,
     query: Query<UsersQuery>,
 ) -> AppResult<HttpResponse> {
-    let role = query.role.as_deref().and_then(Role::parse);
+    let role = query.role.as_deref().and_then(|r| r.parse::<Role>().ok());
     let after = query.after.map(UserId);
     let mut users = state
         .db(move |conn| service::list_users(conn, role, after, USERS_PER_PAGE + 1))
@@ -404,7 +410,10 @@ async fn add_staff(
     AdminUser(admin): AdminUser,
     CsrfForm(form): CsrfForm<NewStaffForm>,
 ) -> AppResult<HttpResponse> {
-    let role = Role::parse(&form.role)
+    let role = form
+        .role
+        .parse::<Role>()
+        .ok()
         .filter(|r| *r != Role::Candidate)
         .ok_or_else(|| AppError::invalid_field("role", "Choose recruiter, trainer or admin."));
     let outcome = match (role, NewAccount::parse(&form.email, &form.full_name, &form.password)) {

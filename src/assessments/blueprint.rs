@@ -5,32 +5,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::banks::question::Difficulty;
-use crate::db::BankId;
+use crate::db::{stored_enum, BankId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Aptitude,
-    PostTraining,
+stored_enum! {
+    #[derive(ToSchema)]
+    pub enum Kind {
+        Aptitude = "aptitude",
+        PostTraining = "post_training",
+    }
 }
 
 impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Aptitude => "aptitude",
-            Kind::PostTraining => "post_training",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        match s {
-            "aptitude" => Some(Kind::Aptitude),
-            "post_training" => Some(Kind::PostTraining),
-            _ => None,
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Kind::Aptitude => "Aptitude test",

@@ -6,7 +6,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
 use super::blueprint::Section;
-use crate::banks::question::Difficulty;
+use crate::banks::question::{Difficulty, QuestionType};
 use crate::db::{QuestionId, VersionId};
 
 /// A question a section may draw.
@@ -15,7 +15,7 @@ pub struct Candidate {
     pub question_id: QuestionId,
     pub version_id: VersionId,
     pub difficulty: Difficulty,
-    pub qtype: String,
+    pub qtype: QuestionType,
     pub points: f64,
     pub option_count: usize,
 }
@@ -27,7 +27,7 @@ pub struct Item {
     pub slot: i32,
     pub question_id: QuestionId,
     pub version_id: VersionId,
-    pub qtype: String,
+    pub qtype: QuestionType,
     pub points: f64,
     /// Displayed position i shows the question's option `option_order[i]`.
     pub option_order: Vec<usize>,
@@ -83,7 +83,7 @@ pub fn draw(
         for (slot, c) in chosen.into_iter().enumerate() {
             let mut option_order: Vec<usize> = (0..c.option_count).collect();
             // True/false keeps its order: shuffling "True, False" only confuses.
-            if shuffle_options && c.qtype != "true_false" {
+            if shuffle_options && c.qtype != QuestionType::TrueFalse {
                 option_order.shuffle(&mut rng);
             }
             items.push(Item {
@@ -91,7 +91,7 @@ pub fn draw(
                 slot: slot as i32,
                 question_id: c.question_id,
                 version_id: c.version_id,
-                qtype: c.qtype.clone(),
+                qtype: c.qtype,
                 points: section.points_each.unwrap_or(c.points),
                 option_order,
             });
@@ -112,7 +112,7 @@ mod tests {
                 question_id: QuestionId(i),
                 version_id: VersionId(i * 10),
                 difficulty: Difficulty::ALL[(i % 3) as usize],
-                qtype: "single_choice".into(),
+                qtype: QuestionType::SingleChoice,
                 points: 1.0,
                 option_count: 4,
             })

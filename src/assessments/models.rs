@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::blueprint::{Kind, Section};
 use crate::db::schema::assessments;
-use crate::db::{AssessmentId, UserId};
+use crate::db::{AssessmentId, Json, UserId};
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -12,8 +12,8 @@ use crate::error::{AppError, AppResult};
 pub struct AssessmentRow {
     pub id: AssessmentId,
     pub title: String,
-    pub kind: String,
-    pub sections: String,
+    pub kind: Kind,
+    pub sections: Json<Vec<Section>>,
     pub time_limit_minutes: i32,
     pub pass_percent: f64,
     pub negative_marking: f64,
@@ -29,13 +29,8 @@ pub struct AssessmentRow {
 }
 
 impl AssessmentRow {
-    pub fn kind(&self) -> Kind {
-        Kind::parse(&self.kind).unwrap_or(Kind::Aptitude)
-    }
-
     pub fn sections(&self) -> AppResult<Vec<Section>> {
-        serde_json::from_str(&self.sections)
-            .map_err(|e| AppError::Internal(format!("sections of assessment {}: {e}", self.id)))
+        Ok(self.sections.0.clone())
     }
 
     /// Whether the window is open at `now`, and if not, why.
@@ -87,7 +82,7 @@ impl TryFrom<&AssessmentRow> for PublicAssessment {
         Ok(PublicAssessment {
             id: row.id,
             title: row.title.clone(),
-            kind: row.kind(),
+            kind: row.kind,
             time_limit_minutes: row.time_limit_minutes,
             pass_percent: row.pass_percent,
             negative_marking: row.negative_marking,

@@ -7,9 +7,9 @@ use super::blueprint::{Blueprint, Section};
 use super::draw::{shortfalls, Candidate};
 use super::models::AssessmentRow;
 use crate::audit::{self, Event};
-use crate::banks::question::{Difficulty, QuestionBody};
+use crate::banks::question::{Difficulty, QuestionBody, QuestionType};
 use crate::db::schema::{assessments, attempts, banks, question_versions, questions};
-use crate::db::{AssessmentId, BankId, DbConn, UserId};
+use crate::db::{AssessmentId, AttemptStatus, BankId, DbConn, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 
 /// The current, live questions a section may draw, in question-id order.
@@ -42,7 +42,14 @@ pub fn pool(conn: &mut DbConn, section: &Section) -> AppResult<Vec<Candidate>> {
                 .or(questions::category.like(format!("{category}/%"))),
         );
     }
-    let rows: Vec<(crate::db::QuestionId, crate::db::VersionId, String, String, f64, String)> = query.load(conn)?;
+    let rows: Vec<(
+        crate::db::QuestionId,
+        crate::db::VersionId,
+        Difficulty,
+        QuestionType,
+        f64,
+        String,
+    )> = query.load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(question_id, version_id, difficulty, qtype, points, body)| {
@@ -54,7 +61,7 @@ pub fn pool(conn: &mut DbConn, section: &Section) -> AppResult<Vec<Candidate>> {
             Candidate {
                 question_id,
                 version_id,
-                difficulty: Difficulty::parse(&difficulty).unwrap_or_default(),
+                difficulty,
                 qtype,
                 points,
                 option_count,
@@ -121,7 +128,7 @@ pub fn create(conn: &mut DbConn, blueprint: &Blueprint, actor: UserId, now: Naiv
         let id: AssessmentId = diesel::insert_into(assessments::table)
             .values((
                 assessments::title.eq(blueprint.title.trim()),
-                assessments::kind.eq(blueprint.kind.as_str()),
+                assessments::kind.eq(blueprint.kind),
                 assessments::sections.eq(sections),
                 assessments::time_limit_minutes.eq(blueprint.time_limit_minutes),
                 assessments::pass_percent.eq(blueprint.pass_percent),
@@ -199,17 +206,17 @@ pub struct StatusCounts {
 }
 
 pub fn status_counts(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<StatusCounts> {
-    let rows: Vec<(String, i64)> = attempts::table
+    let rows: Vec<(AttemptStatus, i64)> = attempts::table
         .filter(attempts::assessment_id.eq(assessment_id))
         .group_by(attempts::status)
         .select((attempts::status, diesel::dsl::count_star()))
         .load(conn)?;
     let mut counts = StatusCounts::default();
     for (status, n) in rows {
-        match status.as_str() {
-            "graded" => counts.graded += n,
-            "awaiting_marking" => counts.awaiting_marking += n,
-            _ => counts.open += n,
+        match status {
+            AttemptStatus::Open => counts.open += n,
+            AttemptStatus::AwaitingMarking => counts.awaiting_marking += n,
+            AttemptStatus::Graded => counts.graded += n,
         }
     }
     Ok(counts)

@@ -13,9 +13,8 @@ use super::blueprint::{Blueprint, DifficultyMix, Kind, Section};
 use super::models::AssessmentRow;
 use super::service;
 use crate::app::AppState;
-use crate::db::{AssessmentId, BankId};
+use crate::db::{AssessmentId, BankId, Role};
 use crate::error::{AppError, AppResult, ErrorDetail};
-use crate::identity::Role;
 use crate::web::auth::AssessorUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
@@ -165,7 +164,7 @@ impl NewPage {
 async fn new_page(state: web::Data<AppState>, ctx: PageCtx, _a: AssessorUser) -> AppResult<HttpResponse> {
     let banks = state.db(service::bank_names).await?;
     let form = FormFields::from_pairs(&[
-        ("kind", "aptitude"),
+        ("kind", Kind::Aptitude.as_str()),
         ("time_limit_minutes", "60"),
         ("pass_percent", "50"),
         ("negative_marking", "0"),
@@ -181,7 +180,7 @@ async fn new_page(state: web::Data<AppState>, ctx: PageCtx, _a: AssessorUser) ->
 /// row that was typed.
 fn read_blueprint(form: &FormFields) -> AppResult<(Blueprint, Vec<usize>)> {
     let mut errors = Vec::new();
-    let kind = Kind::parse(form.value("kind"));
+    let kind = form.value("kind").parse::<Kind>().ok();
     if kind.is_none() {
         errors.push(ErrorDetail::field(
             "kind",

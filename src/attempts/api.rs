@@ -7,12 +7,11 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::grading::{self, AttemptResult};
-use super::models::AttemptStatus;
 use super::save_queue::{Save, SaveQueue};
 use super::service::{self, QuestionView};
 use crate::app::AppState;
 use crate::assessments::service as assessments;
-use crate::db::{AssessmentId, AttemptId, QuestionId, UserId};
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, QuestionId, UserId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::web::auth::{AuthUser, CandidateUser, StaffUser, TrainerUser};
 use crate::web::input::Json;
@@ -180,7 +179,7 @@ pub async fn get(
                     seq,
                 })
                 .collect();
-            let result = match attempt.status() {
+            let result = match attempt.status {
                 AttemptStatus::Open => None,
                 _ => {
                     let show_score = assessments::find(conn, attempt.assessment_id)?.show_score;
@@ -189,7 +188,7 @@ pub async fn get(
             };
             Ok(AttemptView {
                 attempt_id: id,
-                status: attempt.status(),
+                status: attempt.status,
                 deadline: attempt.deadline,
                 server_now: now,
                 questions,

@@ -8,14 +8,14 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::models::{AttemptRow, AttemptStatus};
+use super::models::AttemptRow;
 use super::scoring::{self, Answer, ItemScore};
 use super::service::{items_with_bodies, saved_answers};
 use crate::assessments::blueprint::Kind;
 use crate::assessments::service as assessments;
 use crate::banks::question::QuestionType;
 use crate::db::schema::{attempt_items, attempts, users};
-use crate::db::{AttemptId, DbConn, QuestionId, UserId};
+use crate::db::{AttemptId, AttemptStatus, DbConn, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::events::{AttemptGraded, Effects};
 use crate::identity::User;
@@ -78,9 +78,16 @@ pub fn percent(score: f64, max: f64) -> f64 {
 /// Claims an open attempt for grading; false when another request or server
 /// got there first.
 fn claim(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime) -> AppResult<bool> {
-    let claimed = diesel::update(attempts::table.find(id).filter(attempts::status.eq("open")))
-        .set((attempts::status.eq("awaiting_marking"), attempts::submitted_at.eq(now)))
-        .execute(conn)?;
+    let claimed = diesel::update(
+        attempts::table
+            .find(id)
+            .filter(attempts::status.eq(AttemptStatus::Open)),
+    )
+    .set((
+        attempts::status.eq(AttemptStatus::AwaitingMarking),
+        attempts::submitted_at.eq(now),
+    ))
+    .execute(conn)?;
     Ok(claimed == 1)
 }
 
@@ -99,7 +106,7 @@ pub fn grade(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime, effects: &Eff
         let mut waiting = false;
         for (item, _, body) in items_with_bodies(conn, id)? {
             let order = item.option_order();
-            let qtype = QuestionType::parse(&item.qtype).unwrap_or(QuestionType::Essay);
+            let qtype = item.qtype;
             let answer = answers
                 .get(&item.question_id)
                 .and_then(|v| Answer::parse(qtype, v, order.len()).ok().flatten());
@@ -178,7 +185,7 @@ fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, effects: 
     .execute(conn)?;
     diesel::update(attempts::table.find(attempt.id))
         .set((
-            attempts::status.eq("graded"),
+            attempts::status.eq(AttemptStatus::Graded),
             attempts::graded_at.eq(Some(now)),
             attempts::score.eq(Some(total)),
             attempts::max_score.eq(max),
@@ -189,7 +196,7 @@ fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, effects: 
         .execute(conn)?;
     let user: User = crate::accounts::service::find_user(conn, attempt.user_id)?;
     let link = format!("{}/attempts/{}", mail.base_url, attempt.id);
-    let rendered = match assessment.kind() {
+    let rendered = match assessment.kind {
         Kind::Aptitude => {
             let graded = AttemptGraded {
                 attempt_id: attempt.id,
@@ -236,7 +243,7 @@ fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, effects: 
 pub fn sweep(conn: &mut DbConn, now: NaiveDateTime, effects: &Effects) -> AppResult<usize> {
     let candidates: Vec<(AttemptId, NaiveDateTime, i32)> = attempts::table
         .inner_join(crate::db::schema::assessments::table)
-        .filter(attempts::status.eq("open"))
+        .filter(attempts::status.eq(AttemptStatus::Open))
         .filter(attempts::deadline.lt(now))
         .select((
             attempts::id,
@@ -258,7 +265,7 @@ pub fn sweep(conn: &mut DbConn, now: NaiveDateTime, effects: &Effects) -> AppRes
 
 /// The result as API.md shapes it; sections and percentile once graded.
 pub fn result(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<AttemptResult> {
-    let graded = attempt.status() == AttemptStatus::Graded;
+    let graded = attempt.status == AttemptStatus::Graded;
     let rows: Vec<(String, Option<f64>, f64)> = attempt_items::table
         .filter(attempt_items::attempt_id.eq(attempt.id))
         .select((attempt_items::section, attempt_items::score, attempt_items::points))
@@ -290,7 +297,7 @@ pub fn result(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<AttemptResul
     };
     Ok(AttemptResult {
         attempt_id: attempt.id,
-        status: attempt.status(),
+        status: attempt.status,
         score: attempt.score.filter(|_| graded),
         max_score: attempt.max_score,
         percent: attempt.percent.filter(|_| graded),
@@ -341,20 +348,20 @@ pub fn mark_essay(
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::NotFound(format!("There is no attempt {attempt_id}.")))?;
-        if attempt.status() != AttemptStatus::AwaitingMarking {
+        if attempt.status != AttemptStatus::AwaitingMarking {
             return Err(AppError::conflict(
                 "not_awaiting_marking",
                 "This attempt is not waiting for marks.",
             ));
         }
-        let (item_id, points, qtype): (i32, f64, String) = attempt_items::table
+        let (item_id, points, qtype): (i32, f64, QuestionType) = attempt_items::table
             .filter(attempt_items::attempt_id.eq(attempt_id))
             .filter(attempt_items::question_id.eq(question_id))
             .select((attempt_items::id, attempt_items::points, attempt_items::qtype))
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::NotFound(format!("Attempt {attempt_id} has no question {question_id}.")))?;
-        if qtype != "essay" {
+        if qtype != QuestionType::Essay {
             return Err(AppError::conflict("not_an_essay", "Only essays are marked by hand."));
         }
         if !(0.0..=points).contains(&score) {
@@ -435,7 +442,7 @@ pub fn extend(
     }
     conn.transaction(|conn| {
         let attempt: AttemptRow = attempts::table.find(id).select(AttemptRow::as_select()).first(conn)?;
-        if attempt.status() != AttemptStatus::Open {
+        if attempt.status != AttemptStatus::Open {
             return Err(AppError::conflict(
                 "already_submitted",
                 "Only an open attempt can be extended.",

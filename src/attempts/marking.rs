@@ -13,11 +13,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::grading;
-use super::models::{AttemptRow, AttemptStatus};
+use super::models::AttemptRow;
 use super::service::{items_with_bodies, saved_answers};
 use crate::app::AppState;
+use crate::banks::question::QuestionType;
 use crate::db::schema::{assessments, attempts, users};
-use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, UserId};
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, DbConn, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
@@ -115,7 +116,7 @@ pub fn sheet(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Sheet> {
         .collect();
     let essays = items_with_bodies(conn, attempt_id)?
         .into_iter()
-        .filter(|(item, _, _)| item.qtype == "essay")
+        .filter(|(item, _, _)| item.qtype == QuestionType::Essay)
         .map(|(item, stem, _)| Essay {
             question_id: item.question_id,
             stem,
@@ -197,11 +198,11 @@ struct SheetPage {
 
 impl SheetPage {
     fn graded(&self) -> bool {
-        self.sheet.attempt.status() == AttemptStatus::Graded
+        self.sheet.attempt.status == AttemptStatus::Graded
     }
 
     fn awaiting(&self) -> bool {
-        self.sheet.attempt.status() == AttemptStatus::AwaitingMarking
+        self.sheet.attempt.status == AttemptStatus::AwaitingMarking
     }
 
     fn error_for(&self, question_id: &QuestionId) -> Option<&str> {

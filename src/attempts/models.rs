@@ -1,35 +1,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 
+use crate::banks::question::QuestionType;
 use crate::db::schema::{attempt_items, attempts};
-use crate::db::{AssessmentId, AttemptId, QuestionId, UserId, VersionId};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AttemptStatus {
-    Open,
-    AwaitingMarking,
-    Graded,
-}
-
-impl AttemptStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttemptStatus::Open => "open",
-            AttemptStatus::AwaitingMarking => "awaiting_marking",
-            AttemptStatus::Graded => "graded",
-        }
-    }
-
-    pub fn parse(s: &str) -> AttemptStatus {
-        match s {
-            "graded" => AttemptStatus::Graded,
-            "awaiting_marking" => AttemptStatus::AwaitingMarking,
-            _ => AttemptStatus::Open,
-        }
-    }
-}
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, Json, QuestionId, UserId, VersionId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = attempts)]
@@ -38,7 +12,7 @@ pub struct AttemptRow {
     pub assessment_id: AssessmentId,
     pub user_id: UserId,
     pub attempt_no: i32,
-    pub status: String,
+    pub status: AttemptStatus,
     pub seed: i64,
     pub started_at: NaiveDateTime,
     pub deadline: NaiveDateTime,
@@ -53,12 +27,6 @@ pub struct AttemptRow {
     pub counting: bool,
 }
 
-impl AttemptRow {
-    pub fn status(&self) -> AttemptStatus {
-        AttemptStatus::parse(&self.status)
-    }
-}
-
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = attempt_items)]
 pub struct ItemRow {
@@ -69,15 +37,15 @@ pub struct ItemRow {
     pub slot: i32,
     pub question_id: QuestionId,
     pub version_id: VersionId,
-    pub qtype: String,
+    pub qtype: QuestionType,
     pub points: f64,
-    pub option_order: String,
+    pub option_order: Json<Vec<usize>>,
     pub score: Option<f64>,
     pub marked_by: Option<UserId>,
 }
 
 impl ItemRow {
     pub fn option_order(&self) -> Vec<usize> {
-        serde_json::from_str(&self.option_order).unwrap_or_default()
+        self.option_order.0.clone()
     }
 }

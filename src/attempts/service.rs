@@ -7,7 +7,7 @@ use diesel::upsert::excluded;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::models::{AttemptRow, AttemptStatus, ItemRow};
+use super::models::{AttemptRow, ItemRow};
 use super::save_queue::Save;
 use super::scoring::Answer;
 use crate::assessments::blueprint::Kind;
@@ -17,9 +17,9 @@ use crate::banks::question::{QuestionBody, QuestionType};
 use crate::db::schema::{
     applications, attempt_items, attempts, cohort_exams, cohort_trainees, drives, question_versions, responses, users,
 };
-use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, UserId};
+use crate::db::{ApplicationStatus, AssessmentId, AttemptId, AttemptStatus, DbConn, Json, QuestionId, Role, UserId};
 use crate::error::{AppError, AppResult};
-use crate::identity::{Role, User};
+use crate::identity::User;
 use crate::on_backend;
 
 /// Why this person may not take this assessment, if they may not.
@@ -27,14 +27,14 @@ pub fn refusal(conn: &mut DbConn, user: &User, assessment: &AssessmentRow) -> Ap
     if user.role != Role::Candidate {
         return Ok(Some("Staff accounts cannot take tests; sign in as a candidate.".into()));
     }
-    match assessment.kind() {
+    match assessment.kind {
         Kind::Aptitude => {
             let eligible: i64 = applications::table
                 .inner_join(drives::table)
                 .filter(drives::assessment_id.eq(assessment.id))
                 .filter(applications::candidate_id.eq(user.id))
                 .filter(applications::eligible.eq(true))
-                .filter(applications::status.ne("withdrawn"))
+                .filter(applications::status.ne(ApplicationStatus::Withdrawn))
                 .count()
                 .get_result(conn)?;
             Ok((eligible == 0)
@@ -54,7 +54,7 @@ fn open_attempt(conn: &mut DbConn, assessment_id: AssessmentId, user_id: UserId)
     Ok(attempts::table
         .filter(attempts::assessment_id.eq(assessment_id))
         .filter(attempts::user_id.eq(user_id))
-        .filter(attempts::status.eq("open"))
+        .filter(attempts::status.eq(AttemptStatus::Open))
         .select(AttemptRow::as_select())
         .first(conn)
         .optional()?)
@@ -156,7 +156,7 @@ fn start_in(
             attempts::assessment_id.eq(assessment_id),
             attempts::user_id.eq(user.id),
             attempts::attempt_no.eq(used as i32 + 1),
-            attempts::status.eq("open"),
+            attempts::status.eq(AttemptStatus::Open),
             attempts::seed.eq(form.seed),
             attempts::started_at.eq(now),
             attempts::deadline.eq(now + Duration::seconds(seconds)),
@@ -187,7 +187,7 @@ fn start_in(
                     attempt_items::slot.eq(item.slot),
                     attempt_items::question_id.eq(item.question_id),
                     attempt_items::version_id.eq(item.version_id),
-                    attempt_items::qtype.eq(item.qtype.clone()),
+                    attempt_items::qtype.eq(item.qtype),
                     attempt_items::points.eq(item.points),
                     attempt_items::option_order.eq(serde_json::to_string(&item.option_order)
                         .map_err(|e| AppError::Internal(format!("option order: {e}")))?),
@@ -225,7 +225,8 @@ pub struct OptionView {
 pub struct QuestionView {
     pub id: QuestionId,
     #[serde(rename = "type")]
-    pub qtype: String,
+    #[schema(value_type = String)]
+    pub qtype: QuestionType,
     pub section: String,
     pub stem: String,
     pub points: f64,
@@ -300,20 +301,24 @@ pub fn question_views(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec
 
 /// Saved answers by question, for resuming.
 pub fn saved_answers(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<(QuestionId, Value, i64)>> {
-    let rows: Vec<(QuestionId, String, i64)> = responses::table
+    let rows: Vec<(QuestionId, Json<Value>, i64)> = responses::table
         .filter(responses::attempt_id.eq(attempt_id))
         .select((responses::question_id, responses::answer, responses::seq))
         .order(responses::question_id.asc())
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(q, a, s)| (q, serde_json::from_str(&a).unwrap_or(Value::Null), s))
-        .collect())
+    Ok(rows.into_iter().map(|(q, a, s)| (q, a.into_inner(), s)).collect())
 }
 
 /// What a save checks: owner, status, deadline, grace, and the item's type
 /// and displayed option order.
-type SaveCheck = (UserId, String, NaiveDateTime, i32, String, String);
+type SaveCheck = (
+    UserId,
+    AttemptStatus,
+    NaiveDateTime,
+    i32,
+    QuestionType,
+    Json<Vec<usize>>,
+);
 
 /// Saves one answer in a transaction of its own. The API's saves go through
 /// `save_queue`, which writes many in one transaction the same way.
@@ -481,7 +486,7 @@ fn check_save(conn: &mut DbConn, save: &Save) -> AppResult<String> {
             )))
         }
     };
-    if status != AttemptStatus::Open.as_str() {
+    if status != AttemptStatus::Open {
         return Err(AppError::conflict(
             "already_submitted",
             "This test was already submitted; answers can no longer change.",
@@ -493,10 +498,7 @@ fn check_save(conn: &mut DbConn, save: &Save) -> AppResult<String> {
             vec![],
         ));
     }
-    let qtype = QuestionType::parse(&qtype).ok_or_else(|| AppError::Internal("unknown question type".into()))?;
-    let option_count = serde_json::from_str::<Vec<usize>>(&option_order)
-        .map(|o| o.len())
-        .unwrap_or(0);
+    let option_count = option_order.len();
     Answer::parse(qtype, answer, option_count).map_err(|m| AppError::invalid_field("answer", m))?;
     serde_json::to_string(answer).map_err(|e| AppError::Internal(format!("answer: {e}")))
 }

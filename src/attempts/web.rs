@@ -13,13 +13,11 @@ use serde::Deserialize;
 
 use self::sheet::{form_answer, millis, open_sheet, owned, test_page, TestPage};
 use super::grading::{self, AttemptResult};
-use super::models::AttemptStatus;
 use super::service;
 use crate::app::AppState;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
-use crate::banks::question::QuestionType;
-use crate::db::{AssessmentId, AttemptId, QuestionId};
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, QuestionId};
 use crate::error::{AppError, AppResult};
 use crate::web::auth::{AuthUser, CandidateUser};
 use crate::web::csrf::CsrfForm;
@@ -144,7 +142,7 @@ async fn answer(
                 sheet.questions.iter().find(|q| q.id == question_id).ok_or_else(|| {
                     AppError::NotFound(format!("Attempt {id} of yours has no question {question_id}."))
                 })?;
-            let qtype = QuestionType::parse(&q.qtype).unwrap_or(QuestionType::Essay);
+            let qtype = q.qtype;
             let given = form_answer(qtype, &values.iter().map(String::as_str).collect::<Vec<_>>());
             let saved = match service::save_response(conn, id, user.id, question_id, &given, seq, now) {
                 // The person just pressed the button, so this answer is

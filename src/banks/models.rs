@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::question::{Difficulty, ParsedQuestion, QuestionBody, QuestionExtras, QuestionType, TextFormat};
 use crate::db::schema::{banks, question_versions, questions};
-use crate::db::{BankId, QuestionId, UserId, VersionId};
+use crate::db::{BankId, Json, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -38,14 +38,14 @@ pub struct VersionRow {
     pub id: VersionId,
     pub question_id: QuestionId,
     pub version: i32,
-    pub qtype: String,
-    pub difficulty: String,
+    pub qtype: QuestionType,
+    pub difficulty: Difficulty,
     pub points: f64,
     pub name: Option<String>,
     pub stem: String,
-    pub stem_format: String,
+    pub stem_format: TextFormat,
     pub body: String,
-    pub tags: String,
+    pub tags: Json<Vec<String>>,
     pub explanation: Option<String>,
     pub content_hash: String,
     pub quarantined: bool,
@@ -82,9 +82,8 @@ fn format_str(f: TextFormat) -> &'static str {
     f.as_str()
 }
 
-fn parse_format(s: &str) -> TextFormat {
-    TextFormat::parse(s).unwrap_or_default()
-}
+// The format-neutral enums are pure; here they become the columns they are kept in.
+crate::db::text_column!(QuestionType, Difficulty, TextFormat);
 
 /// The stored body: the body's own JSON, with the question's extras (when it
 /// has any) under `"extras"`. Readers of the body alone ignore that key, so
@@ -149,27 +148,23 @@ impl VersionRow {
     pub fn to_parsed(&self, question: &QuestionRow) -> AppResult<ParsedQuestion> {
         let (body, extras) = parse_body(&self.body)
             .map_err(|e| AppError::Internal(format!("stored body of version {}: {e}", self.id)))?;
-        let tags: Vec<String> = serde_json::from_str(&self.tags).unwrap_or_default();
+        let tags = self.tags.0.clone();
         Ok(ParsedQuestion {
             line: 0,
             external_id: question.external_id.clone(),
             name: self.name.clone(),
             category: (!question.category.is_empty()).then(|| question.category.clone()),
-            difficulty: Difficulty::parse(&self.difficulty).unwrap_or_default(),
+            difficulty: self.difficulty,
             points: self.points,
             tags,
             stem: self.stem.clone(),
-            stem_format: parse_format(&self.stem_format),
+            stem_format: self.stem_format,
             body,
             explanation: self.explanation.clone(),
             extras,
             irt_a: self.irt_a,
             irt_b: self.irt_b,
         })
-    }
-
-    pub fn question_type(&self) -> Option<QuestionType> {
-        QuestionType::parse(&self.qtype)
     }
 }
 

@@ -5,65 +5,26 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum QuestionType {
-    SingleChoice,
-    MultipleResponse,
-    TrueFalse,
-    Numeric,
-    ShortText,
-    Essay,
-}
+use crate::db::text_enum;
 
-impl QuestionType {
-    pub const ALL: [QuestionType; 6] = [
-        QuestionType::SingleChoice,
-        QuestionType::MultipleResponse,
-        QuestionType::TrueFalse,
-        QuestionType::Numeric,
-        QuestionType::ShortText,
-        QuestionType::Essay,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QuestionType::SingleChoice => "single_choice",
-            QuestionType::MultipleResponse => "multiple_response",
-            QuestionType::TrueFalse => "true_false",
-            QuestionType::Numeric => "numeric",
-            QuestionType::ShortText => "short_text",
-            QuestionType::Essay => "essay",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<QuestionType> {
-        QuestionType::ALL.into_iter().find(|t| t.as_str() == s)
+text_enum! {
+    pub enum QuestionType {
+        SingleChoice = "single_choice",
+        MultipleResponse = "multiple_response",
+        TrueFalse = "true_false",
+        Numeric = "numeric",
+        ShortText = "short_text",
+        Essay = "essay",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Difficulty {
-    Easy,
-    #[default]
-    Medium,
-    Hard,
-}
-
-impl Difficulty {
-    pub const ALL: [Difficulty; 3] = [Difficulty::Easy, Difficulty::Medium, Difficulty::Hard];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Difficulty::Easy => "easy",
-            Difficulty::Medium => "medium",
-            Difficulty::Hard => "hard",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Difficulty> {
-        Difficulty::ALL.into_iter().find(|d| d.as_str() == s)
+text_enum! {
+    #[derive(PartialOrd, Ord, Default)]
+    pub enum Difficulty {
+        Easy = "easy",
+        #[default]
+        Medium = "medium",
+        Hard = "hard",
     }
 }
 
@@ -126,39 +87,18 @@ impl QuestionBody {
     }
 }
 
-/// How a stem is written. Stems keep their markup; the web layer sanitises
-/// HTML on display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum TextFormat {
-    #[default]
-    Plain,
-    Html,
-    Markdown,
-    /// Moodle's own "auto-format" (GIFT `[moodle]`, Moodle XML
-    /// `moodle_auto_format`): HTML allowed, line breaks kept.
-    Moodle,
-}
-
-impl TextFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TextFormat::Plain => "plain",
-            TextFormat::Html => "html",
-            TextFormat::Markdown => "markdown",
-            TextFormat::Moodle => "moodle",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<TextFormat> {
-        [
-            TextFormat::Plain,
-            TextFormat::Html,
-            TextFormat::Markdown,
-            TextFormat::Moodle,
-        ]
-        .into_iter()
-        .find(|f| f.as_str() == s)
+text_enum! {
+    /// How a stem is written. Stems keep their markup; the web layer sanitises
+    /// HTML on display.
+    #[derive(Default)]
+    pub enum TextFormat {
+        #[default]
+        Plain = "plain",
+        Html = "html",
+        Markdown = "markdown",
+        /// Moodle's own "auto-format" (GIFT `[moodle]`, Moodle XML
+        /// `moodle_auto_format`): HTML allowed, line breaks kept.
+        Moodle = "moodle",
     }
 }
 

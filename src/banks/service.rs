@@ -11,7 +11,7 @@ use super::question::{Diagnostic, ParseOutcome, ParsedQuestion, Severity};
 use super::store;
 use crate::audit::{self, Event};
 use crate::db::schema::{bank_imports, banks, question_versions, questions};
-use crate::db::{BankId, DbConn, UserId};
+use crate::db::{BankId, DbConn, ImportId, ImportStatus, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 
 /// What the caller knows about an upload besides its bytes.
@@ -23,7 +23,7 @@ pub struct ImportRequest {
     pub skip_unsupported: bool,
     pub dry_run: bool,
     /// A previewed upload (web) whose log row this import completes.
-    pub preview_id: Option<i32>,
+    pub preview_id: Option<ImportId>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -179,7 +179,7 @@ pub fn import(
             diesel::update(bank_imports::table.find(preview_id))
                 .set((
                     bank_imports::bank_id.eq(Some(bank_id)),
-                    bank_imports::status.eq("applied"),
+                    bank_imports::status.eq(ImportStatus::Applied),
                     bank_imports::created.eq(plan.created as i32),
                     bank_imports::updated.eq(plan.updated as i32),
                     bank_imports::unchanged.eq(plan.unchanged as i32),
@@ -194,7 +194,7 @@ pub fn import(
                     bank_imports::user_id.eq(actor),
                     bank_imports::file_name.eq(&req.file_name),
                     bank_imports::format.eq(file.format.as_str()),
-                    bank_imports::status.eq("applied"),
+                    bank_imports::status.eq(ImportStatus::Applied),
                     bank_imports::skip_unsupported.eq(req.skip_unsupported),
                     bank_imports::content.eq(content),
                     bank_imports::created.eq(plan.created as i32),
@@ -351,13 +351,13 @@ pub fn export(conn: &mut DbConn, bank_id: BankId) -> AppResult<Vec<ParsedQuestio
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = bank_imports)]
 pub struct ImportLog {
-    pub id: i32,
+    pub id: ImportId,
     pub bank_id: Option<BankId>,
     pub bank_name: String,
     pub user_id: Option<UserId>,
     pub file_name: String,
     pub format: String,
-    pub status: String,
+    pub status: ImportStatus,
     pub skip_unsupported: bool,
     pub content: String,
     pub created: i32,
@@ -376,7 +376,7 @@ pub fn save_preview(
     content: &str,
     actor: UserId,
     now: NaiveDateTime,
-) -> AppResult<i32> {
+) -> AppResult<ImportId> {
     Ok(diesel::insert_into(bank_imports::table)
         .values((
             bank_imports::bank_id.eq(report.bank_id),
@@ -384,7 +384,7 @@ pub fn save_preview(
             bank_imports::user_id.eq(Some(actor)),
             bank_imports::file_name.eq(&req.file_name),
             bank_imports::format.eq(file.format.as_str()),
-            bank_imports::status.eq("previewed"),
+            bank_imports::status.eq(ImportStatus::Previewed),
             bank_imports::skip_unsupported.eq(req.skip_unsupported),
             bank_imports::content.eq(content),
             bank_imports::created.eq(report.created as i32),
@@ -397,7 +397,7 @@ pub fn save_preview(
         .get_result(conn)?)
 }
 
-pub fn find_import(conn: &mut DbConn, id: i32) -> AppResult<ImportLog> {
+pub fn find_import(conn: &mut DbConn, id: ImportId) -> AppResult<ImportLog> {
     bank_imports::table
         .find(id)
         .select(ImportLog::as_select())
@@ -406,20 +406,20 @@ pub fn find_import(conn: &mut DbConn, id: i32) -> AppResult<ImportLog> {
         .ok_or_else(|| AppError::NotFound(format!("There is no upload {id}.")))
 }
 
-pub fn discard_import(conn: &mut DbConn, id: i32) -> AppResult<()> {
+pub fn discard_import(conn: &mut DbConn, id: ImportId) -> AppResult<()> {
     diesel::update(
         bank_imports::table
             .find(id)
-            .filter(bank_imports::status.eq("previewed")),
+            .filter(bank_imports::status.eq(ImportStatus::Previewed)),
     )
-    .set(bank_imports::status.eq("discarded"))
+    .set(bank_imports::status.eq(ImportStatus::Discarded))
     .execute(conn)?;
     Ok(())
 }
 
 pub fn recent_imports(conn: &mut DbConn, limit: i64) -> AppResult<Vec<ImportLog>> {
     Ok(bank_imports::table
-        .filter(bank_imports::status.eq("applied"))
+        .filter(bank_imports::status.eq(ImportStatus::Applied))
         .select(ImportLog::as_select())
         .order(bank_imports::id.desc())
         .limit(limit)

@@ -15,7 +15,7 @@ use super::question::{Difficulty, QuestionType};
 use super::service::{self, BankSummary, ImportLog, ImportReport, ImportRequest, QuestionFilter};
 use super::upload::Parsed;
 use crate::app::AppState;
-use crate::db::{BankId, QuestionId};
+use crate::db::{BankId, ImportId, ImportStatus, QuestionId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::{self, CsrfForm};
@@ -99,7 +99,7 @@ struct PreviewPage {
     report: Option<ImportReport>,
     problems: Vec<ErrorDetail>,
     message: String,
-    preview_id: Option<i32>,
+    preview_id: Option<ImportId>,
 }
 
 async fn upload(
@@ -170,13 +170,13 @@ struct Empty {}
 async fn apply(
     state: web::Data<AppState>,
     TrainerUser(user): TrainerUser,
-    path: web::Path<i32>,
+    path: web::Path<ImportId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
     let log = state.db(move |conn| service::find_import(conn, id)).await?;
-    if log.status != "previewed" {
+    if log.status != ImportStatus::Previewed {
         return Err(AppError::conflict(
             "already_applied",
             "This upload was already imported or discarded.",
@@ -208,7 +208,7 @@ async fn apply(
 async fn discard(
     state: web::Data<AppState>,
     _t: TrainerUser,
-    path: web::Path<i32>,
+    path: web::Path<ImportId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();

@@ -5,10 +5,15 @@
 //! would happily open a SQLite file named `postgres://…`. So the pool uses a
 //! small manager of its own that knows which backend it serves.
 
+mod enums;
 mod ids;
 pub mod schema;
+mod stored;
 
+pub use enums::*;
 pub use ids::*;
+pub(crate) use stored::{stored_enum, text_column, text_enum};
+pub use stored::{Json, UnknownValue};
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,9 +3,8 @@
 use diesel::dsl::{avg, count_star};
 use diesel::prelude::*;
 
-use super::pipeline::STATUSES;
 use crate::db::schema::{application_sections, applications};
-use crate::db::{DbConn, DriveId};
+use crate::db::{ApplicationStatus, DbConn, DriveId};
 use crate::error::AppResult;
 
 /// Average percent per section over the drive's graded applications.
@@ -21,17 +20,17 @@ pub fn section_averages(conn: &mut DbConn, drive_id: DriveId) -> AppResult<Vec<(
 
 /// How many applications stand in each pipeline state, in pipeline order.
 pub fn funnel(conn: &mut DbConn, drive_id: DriveId) -> AppResult<Vec<(String, i64)>> {
-    let counts: Vec<(String, i64)> = applications::table
+    let counts: Vec<(ApplicationStatus, i64)> = applications::table
         .filter(applications::drive_id.eq(drive_id))
         .group_by(applications::status)
         .select((applications::status, count_star()))
         .load(conn)?;
-    Ok(STATUSES
-        .iter()
+    Ok(ApplicationStatus::ALL
+        .into_iter()
         .map(|s| {
             (
                 s.to_string(),
-                counts.iter().find(|(c, _)| c == s).map(|(_, n)| *n).unwrap_or(0),
+                counts.iter().find(|(c, _)| *c == s).map(|(_, n)| *n).unwrap_or(0),
             )
         })
         .collect())

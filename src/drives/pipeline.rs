@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::service::{find, ApplicationRow};
 use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, users};
-use crate::db::{ApplicationId, DbConn, DriveId, UserId};
+use crate::db::{ApplicationId, ApplicationStatus, CohortId, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::mail::MailContext;
 use crate::notices::templates::{Mail, NotSelected, OfferedBpo, Rendered, Shortlisted};
@@ -18,27 +18,20 @@ use crate::notices::{self, Recipient};
 
 /// From each status, where a recruiter may move an application. `tested`
 /// is reached only by grading.
-pub const MOVES: &[(&str, &[&str])] = &[
-    ("applied", &["rejected", "withdrawn"]),
-    ("tested", &["shortlisted_kpo", "offered_bpo", "rejected", "withdrawn"]),
-    ("shortlisted_kpo", &["hired", "offered_bpo", "rejected", "withdrawn"]),
-    ("offered_bpo", &["hired", "rejected", "withdrawn"]),
-    ("hired", &[]),
-    ("rejected", &[]),
-    ("withdrawn", &[]),
-];
+pub const MOVES: &[(ApplicationStatus, &[ApplicationStatus])] = {
+    use ApplicationStatus::*;
+    &[
+        (Applied, &[Rejected, Withdrawn]),
+        (Tested, &[ShortlistedKpo, OfferedBpo, Rejected, Withdrawn]),
+        (ShortlistedKpo, &[Hired, OfferedBpo, Rejected, Withdrawn]),
+        (OfferedBpo, &[Hired, Rejected, Withdrawn]),
+        (Hired, &[]),
+        (Rejected, &[]),
+        (Withdrawn, &[]),
+    ]
+};
 
-pub const STATUSES: [&str; 7] = [
-    "applied",
-    "tested",
-    "shortlisted_kpo",
-    "offered_bpo",
-    "hired",
-    "rejected",
-    "withdrawn",
-];
-
-pub fn allowed_from(status: &str) -> &'static [&'static str] {
+pub fn allowed_from(status: ApplicationStatus) -> &'static [ApplicationStatus] {
     MOVES
         .iter()
         .find(|(from, _)| *from == status)
@@ -55,12 +48,19 @@ pub struct Decision {
     #[schema(max_length = 1000)]
     pub note: String,
     /// With `hired`: the training cohort the person joins as a trainee.
-    pub cohort_id: Option<i32>,
+    #[schema(value_type = Option<i32>)]
+    pub cohort_id: Option<CohortId>,
 }
 
-fn notice_for(to: &str, name: &str, drive: &str, note: &str, mail: &MailContext) -> AppResult<Option<Rendered>> {
+fn notice_for(
+    to: ApplicationStatus,
+    name: &str,
+    drive: &str,
+    note: &str,
+    mail: &MailContext,
+) -> AppResult<Option<Rendered>> {
     Ok(match to {
-        "shortlisted_kpo" => Some(
+        ApplicationStatus::ShortlistedKpo => Some(
             Shortlisted {
                 ctx: mail,
                 name,
@@ -69,7 +69,7 @@ fn notice_for(to: &str, name: &str, drive: &str, note: &str, mail: &MailContext)
             }
             .render_mail()?,
         ),
-        "offered_bpo" => Some(
+        ApplicationStatus::OfferedBpo => Some(
             OfferedBpo {
                 ctx: mail,
                 name,
@@ -78,7 +78,7 @@ fn notice_for(to: &str, name: &str, drive: &str, note: &str, mail: &MailContext)
             }
             .render_mail()?,
         ),
-        "rejected" => Some(NotSelected { ctx: mail, name, drive }.render_mail()?),
+        ApplicationStatus::Rejected => Some(NotSelected { ctx: mail, name, drive }.render_mail()?),
         // Joining a cohort queues the "hired" notice (training::add_trainee).
         _ => None,
     })
@@ -93,10 +93,10 @@ pub enum Mover {
 }
 
 impl Mover {
-    fn may(self, from: &str, to: &str) -> bool {
+    fn may(self, from: ApplicationStatus, to: ApplicationStatus) -> bool {
         match self {
             Mover::Staff(_) => allowed_from(from).contains(&to),
-            Mover::Grading => from == "applied" && to == "tested",
+            Mover::Grading => from == ApplicationStatus::Applied && to == ApplicationStatus::Tested,
         }
     }
 
@@ -109,22 +109,36 @@ impl Mover {
 }
 
 /// An application about to move: what the move and its notice need.
-pub struct Moving<'a> {
+pub struct Moving {
     pub id: ApplicationId,
     pub drive_id: DriveId,
     pub candidate_id: UserId,
-    pub from: &'a str,
+    pub from: ApplicationStatus,
 }
 
-impl<'a> From<&'a ApplicationRow> for Moving<'a> {
-    fn from(app: &'a ApplicationRow) -> Self {
+impl From<&ApplicationRow> for Moving {
+    fn from(app: &ApplicationRow) -> Self {
         Moving {
             id: app.id,
             drive_id: app.drive_id,
             candidate_id: app.candidate_id,
-            from: &app.status,
+            from: app.status,
         }
     }
+}
+
+/// The refusal of a move the table does not allow, naming the allowed ones.
+fn illegal_move(from: ApplicationStatus, asked: &str) -> AppError {
+    let allowed = allowed_from(from);
+    let options = if allowed.is_empty() {
+        "none: it is final".to_string()
+    } else {
+        allowed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    };
+    AppError::conflict(
+        "illegal_move",
+        format!("An application that is {from} cannot become {asked}; allowed moves: {options}."),
+    )
 }
 
 /// The one place an application's status changes: checks the move against
@@ -134,27 +148,15 @@ impl<'a> From<&'a ApplicationRow> for Moving<'a> {
 /// allowed ones.
 pub fn transition(
     conn: &mut DbConn,
-    app: &Moving<'_>,
-    to: &str,
+    app: &Moving,
+    to: ApplicationStatus,
     by: Mover,
     note: &str,
     now: NaiveDateTime,
     mail: &MailContext,
 ) -> AppResult<()> {
     if !by.may(app.from, to) {
-        let allowed = allowed_from(app.from);
-        let options = if allowed.is_empty() {
-            "none: it is final".to_string()
-        } else {
-            allowed.join(", ")
-        };
-        return Err(AppError::conflict(
-            "illegal_move",
-            format!(
-                "An application that is {} cannot become {to}; allowed moves: {options}.",
-                app.from
-            ),
-        ));
+        return Err(illegal_move(app.from, to.as_str()));
     }
     diesel::update(applications::table.find(app.id))
         .set((applications::status.eq(to), applications::updated_at.eq(now)))
@@ -175,13 +177,14 @@ pub fn transition(
 /// Tells the candidate about a move that deserves an email.
 fn queue_notice(
     conn: &mut DbConn,
-    app: &Moving<'_>,
-    to: &str,
+    app: &Moving,
+    to: ApplicationStatus,
     note: &str,
     now: NaiveDateTime,
     mail: &MailContext,
 ) -> AppResult<()> {
-    if !matches!(to, "shortlisted_kpo" | "offered_bpo" | "rejected") {
+    use ApplicationStatus::{OfferedBpo, Rejected, ShortlistedKpo};
+    if !matches!(to, ShortlistedKpo | OfferedBpo | Rejected) {
         // Joining a cohort queues the "hired" notice (training::add_trainee);
         // grading sends the result itself.
         return Ok(());
@@ -233,9 +236,12 @@ pub fn decide(
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::NotFound(format!("There is no application {id}.")))?;
-        let to = decision.status.trim();
+        let asked = decision.status.trim();
+        let to = asked
+            .parse::<ApplicationStatus>()
+            .map_err(|_| illegal_move(app.status, asked))?;
         // An illegal move is refused first (409, by `transition`), as before.
-        if decision.cohort_id.is_some() && to != "hired" && allowed_from(&app.status).contains(&to) {
+        if decision.cohort_id.is_some() && to != ApplicationStatus::Hired && allowed_from(app.status).contains(&to) {
             return Err(AppError::invalid_field("cohort_id", "A cohort goes with a hire only."));
         }
         let note = decision.note.trim();
@@ -260,11 +266,11 @@ pub fn decide(
             },
             now,
         )?;
-        if let (Some(cohort), "hired") = (decision.cohort_id, to) {
+        if let (Some(cohort), ApplicationStatus::Hired) = (decision.cohort_id, to) {
             crate::training::service::add_trainee(conn, cohort, app.candidate_id, Some(id), now, mail)?;
         }
         Ok(ApplicationRow {
-            status: to.to_string(),
+            status: to,
             updated_at: now,
             ..app
         })
@@ -296,7 +302,7 @@ impl Bulk {
 pub fn bulk_targets(conn: &mut DbConn, drive_id: DriveId, action: &Bulk) -> AppResult<Vec<ApplicationId>> {
     let base = applications::table
         .filter(applications::drive_id.eq(drive_id))
-        .filter(applications::status.eq("tested"))
+        .filter(applications::status.eq(ApplicationStatus::Tested))
         .filter(applications::sort_key.is_not_null());
     Ok(match action {
         Bulk::ShortlistTop { n } => base
@@ -336,8 +342,8 @@ pub fn apply_bulk(
             ));
         }
         let status = match action {
-            Bulk::ShortlistTop { .. } => "shortlisted_kpo",
-            Bulk::RejectBelow { .. } => "rejected",
+            Bulk::ShortlistTop { .. } => ApplicationStatus::ShortlistedKpo,
+            Bulk::RejectBelow { .. } => ApplicationStatus::Rejected,
         };
         let note = action.describe(expected);
         for id in &targets {
@@ -345,7 +351,7 @@ pub fn apply_bulk(
                 conn,
                 *id,
                 &Decision {
-                    status: status.into(),
+                    status: status.as_str().into(),
                     note: note.clone(),
                     cohort_id: None,
                 },
@@ -360,8 +366,10 @@ pub fn apply_bulk(
 
 #[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
 pub struct TimelineEvent {
-    pub from_status: Option<String>,
-    pub to_status: String,
+    #[schema(value_type = Option<String>)]
+    pub from_status: Option<ApplicationStatus>,
+    #[schema(value_type = String)]
+    pub to_status: ApplicationStatus,
     pub actor: Option<String>,
     pub note: String,
     #[serde(with = "crate::clock::rfc3339")]
@@ -390,16 +398,19 @@ mod tests {
 
     #[test]
     fn withdrawn_is_allowed_from_everywhere_before_hired_and_nothing_leaves_a_final_state() {
-        for status in ["applied", "tested", "shortlisted_kpo", "offered_bpo"] {
-            assert!(allowed_from(status).contains(&"withdrawn"), "{status}");
+        use ApplicationStatus::*;
+        for status in [Applied, Tested, ShortlistedKpo, OfferedBpo] {
+            assert!(allowed_from(status).contains(&Withdrawn), "{status}");
         }
-        for status in ["hired", "rejected", "withdrawn"] {
+        for status in [Hired, Rejected, Withdrawn] {
             assert!(allowed_from(status).is_empty(), "{status}");
         }
         assert!(
-            !allowed_from("applied").contains(&"tested"),
+            !allowed_from(Applied).contains(&Tested),
             "grading alone moves to tested"
         );
-        assert_eq!(MOVES.len(), STATUSES.len());
+        for status in ApplicationStatus::ALL {
+            assert_eq!(MOVES.iter().filter(|(from, _)| *from == status).count(), 1, "{status}");
+        }
     }
 }

@@ -9,13 +9,20 @@ use super::pipeline::{transition, Mover, Moving};
 use super::rankings::record_result;
 use crate::attempts::grading::percent;
 use crate::db::schema::{applications, drives};
-use crate::db::{ApplicationId, DbConn, DriveId};
+use crate::db::{ApplicationId, ApplicationStatus, DbConn, DriveId, Json};
 use crate::error::AppResult;
 use crate::events::AttemptGraded;
 use crate::mail::MailContext;
 
 /// An application's id, drive, status, tie-break sections and previous score.
-type ApplicationScore = (ApplicationId, DriveId, String, String, Option<f64>, Option<f64>);
+type ApplicationScore = (
+    ApplicationId,
+    DriveId,
+    ApplicationStatus,
+    Json<Vec<String>>,
+    Option<f64>,
+    Option<f64>,
+);
 
 /// Moves the person's applications in drives using this test to `tested`,
 /// with the score the rankings sort by. Also called after a re-grade: an
@@ -61,7 +68,6 @@ pub fn on_attempt_graded(
         .collect();
     let submitted_at = graded.submitted_at;
     for (app_id, drive_id, status, tie_sections, old_percent, old_tie) in apps {
-        let tie_sections: Vec<String> = serde_json::from_str(&tie_sections).unwrap_or_default();
         let tie_break: f64 = scores
             .iter()
             .filter(|(s, _, _)| tie_sections.contains(s))
@@ -87,15 +93,23 @@ pub fn on_attempt_graded(
             submitted_at,
             &section_percents,
         )?;
-        if status == "applied" {
+        if status == ApplicationStatus::Applied {
             let moving = Moving {
                 id: app_id,
                 drive_id,
                 candidate_id: graded.person,
-                from: &status,
+                from: status,
             };
             let note = format!("graded at {pct:.1}%");
-            transition(conn, &moving, "tested", Mover::Grading, &note, now, mail)?;
+            transition(
+                conn,
+                &moving,
+                ApplicationStatus::Tested,
+                Mover::Grading,
+                &note,
+                now,
+                mail,
+            )?;
         }
     }
     Ok(())

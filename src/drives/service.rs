@@ -7,9 +7,10 @@ use utoipa::ToSchema;
 
 use super::eligibility::{self, Rules};
 use crate::accounts::validate::{DEGREE_CLASSES, DOMAINS};
+use crate::assessments::blueprint::{Kind, Section};
 use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, assessments, drives};
-use crate::db::{ApplicationId, AssessmentId, DbConn, DriveId, UserId};
+use crate::db::{ApplicationId, ApplicationStatus, AssessmentId, DbConn, DriveId, Json, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::identity::User;
 use crate::mail::MailContext;
@@ -59,11 +60,11 @@ pub struct DriveRow {
     pub min_score_percent: Option<f64>,
     pub min_degree_class: Option<String>,
     #[serde(skip)]
-    pub degrees: String,
+    pub degrees: Json<Vec<String>>,
     #[serde(skip)]
-    pub domains: String,
+    pub domains: Json<Vec<String>>,
     #[serde(skip)]
-    pub tie_break_sections: String,
+    pub tie_break_sections: Json<Vec<String>>,
     pub opens_at: Option<NaiveDateTime>,
     pub closes_at: Option<NaiveDateTime>,
     #[serde(skip)]
@@ -76,8 +77,8 @@ impl DriveRow {
         Rules {
             min_score_percent: self.min_score_percent,
             min_degree_class: self.min_degree_class.clone(),
-            degrees: serde_json::from_str(&self.degrees).unwrap_or_default(),
-            domains: serde_json::from_str(&self.domains).unwrap_or_default(),
+            degrees: self.degrees.0.clone(),
+            domains: self.domains.0.clone(),
         }
     }
 
@@ -166,20 +167,18 @@ pub fn create(conn: &mut DbConn, drive: &NewDrive, actor: UserId, now: NaiveDate
         let assessment = assessments::table
             .find(drive.assessment_id)
             .select((assessments::kind, assessments::sections))
-            .first::<(String, String)>(conn)
+            .first::<(Kind, Json<Vec<Section>>)>(conn)
             .optional()?;
         match assessment {
             None => errors.push(ErrorDetail::field(
                 "assessment_id",
                 format!("There is no assessment {}.", drive.assessment_id),
             )),
-            Some((kind, _)) if kind != "aptitude" => errors.push(ErrorDetail::field(
+            Some((kind, _)) if kind != Kind::Aptitude => errors.push(ErrorDetail::field(
                 "assessment_id",
                 "A drive's test must be an aptitude test, not a post-training exam.",
             )),
             Some((_, sections)) => {
-                let sections: Vec<crate::assessments::blueprint::Section> =
-                    serde_json::from_str(&sections).unwrap_or_default();
                 for s in drive
                     .tie_break_sections
                     .iter()
@@ -254,7 +253,8 @@ pub struct ApplicationRow {
     pub id: ApplicationId,
     pub drive_id: DriveId,
     pub candidate_id: UserId,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: ApplicationStatus,
     pub eligible: bool,
     pub reason: String,
     pub attempt_id: Option<crate::db::AttemptId>,
@@ -305,7 +305,7 @@ pub fn apply(
         if let Some(app) = existing {
             // An ineligible application is checked again against the updated
             // profile, as its refusal invited; anything else stands.
-            if app.eligible || app.status != "applied" {
+            if app.eligible || app.status != ApplicationStatus::Applied {
                 return Err(AppError::conflict(
                     "already_applied",
                     format!("You applied to this drive already (application {}).", app.id),
@@ -317,7 +317,7 @@ pub fn apply(
             .values((
                 applications::drive_id.eq(drive_id),
                 applications::candidate_id.eq(user.id),
-                applications::status.eq("applied"),
+                applications::status.eq(ApplicationStatus::Applied),
                 applications::eligible.eq(eligible),
                 applications::reason.eq(&reason),
                 applications::created_at.eq(now),
@@ -328,8 +328,8 @@ pub fn apply(
         diesel::insert_into(application_events::table)
             .values((
                 application_events::application_id.eq(id),
-                application_events::from_status.eq(None::<String>),
-                application_events::to_status.eq("applied"),
+                application_events::from_status.eq(None::<ApplicationStatus>),
+                application_events::to_status.eq(ApplicationStatus::Applied),
                 application_events::actor_id.eq(Some(user.id)),
                 application_events::note.eq(&reason),
                 application_events::at.eq(now),
@@ -387,8 +387,8 @@ fn recheck(
     diesel::insert_into(application_events::table)
         .values((
             application_events::application_id.eq(app.id),
-            application_events::from_status.eq(Some("applied")),
-            application_events::to_status.eq("applied"),
+            application_events::from_status.eq(Some(ApplicationStatus::Applied)),
+            application_events::to_status.eq(ApplicationStatus::Applied),
             application_events::actor_id.eq(Some(user.id)),
             application_events::note.eq(format!("checked again: {reason}")),
             application_events::at.eq(now),
@@ -441,7 +441,11 @@ pub fn page(conn: &mut DbConn, before: Option<DriveId>, limit: i64) -> AppResult
 
 /// Applications by drive and status for the drives whose ids lie in
 /// `first..=last` (a page of the list, or one drive).
-pub fn application_counts(conn: &mut DbConn, first: DriveId, last: DriveId) -> AppResult<Vec<(DriveId, String, i64)>> {
+pub fn application_counts(
+    conn: &mut DbConn,
+    first: DriveId,
+    last: DriveId,
+) -> AppResult<Vec<(DriveId, ApplicationStatus, i64)>> {
     Ok(applications::table
         .filter(applications::drive_id.between(first, last))
         .group_by((applications::drive_id, applications::status))

@@ -9,7 +9,6 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::pipeline::STATUSES;
 use super::service::{self, DriveRow, Eligibility, NewDrive};
 use crate::accounts::validate::{DEGREE_CLASSES, DOMAINS};
 use crate::app::AppState;
@@ -17,9 +16,9 @@ use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::assessments::web::{FormErrors, FormFields};
-use crate::db::{AssessmentId, DriveId};
+use crate::db::{ApplicationStatus, AssessmentId, DriveId, Role};
 use crate::error::{AppError, AppResult, ErrorDetail};
-use crate::identity::{Role, User};
+use crate::identity::User;
 use crate::web::auth::{AuthUser, RecruiterUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
@@ -57,11 +56,11 @@ fn window(drive: &DriveRow) -> String {
     }
 }
 
-fn status_label(status: &str) -> String {
+fn status_label(status: ApplicationStatus) -> String {
     match status {
-        "shortlisted_kpo" => "shortlisted for KPO interviews".into(),
-        "offered_bpo" => "offered BPO work".into(),
-        other => other.replace('_', " "),
+        ApplicationStatus::ShortlistedKpo => "shortlisted for KPO interviews".into(),
+        ApplicationStatus::OfferedBpo => "offered BPO work".into(),
+        other => other.as_str().replace('_', " "),
     }
 }
 
@@ -119,12 +118,13 @@ async fn staff_list(state: &AppState, ctx: &PageCtx, before: Option<DriveId>) ->
     let drives = drives
         .into_iter()
         .map(|drive| {
-            let mine: Vec<&(DriveId, String, i64)> = counts.iter().filter(|(d, _, _)| *d == drive.id).collect();
-            let by_status = STATUSES
-                .iter()
+            let mine: Vec<&(DriveId, ApplicationStatus, i64)> =
+                counts.iter().filter(|(d, _, _)| *d == drive.id).collect();
+            let by_status = ApplicationStatus::ALL
+                .into_iter()
                 .filter_map(|s| {
                     mine.iter()
-                        .find(|(_, st, _)| st == s)
+                        .find(|(_, st, _)| *st == s)
                         .map(|(_, _, n)| format!("{n} {}", status_label(s)))
                 })
                 .collect::<Vec<_>>()
@@ -162,7 +162,7 @@ impl NewPage {
         let all = state.db(assessments::list).await?;
         let tests = all
             .into_iter()
-            .filter(|a| a.kind() == Kind::Aptitude)
+            .filter(|a| a.kind == Kind::Aptitude)
             .map(|a| (a.id, a.title))
             .collect();
         Ok(NewPage {
@@ -294,10 +294,10 @@ async fn show(
                     Ok((drive, assessment, service::application_counts(conn, id, id)?))
                 })
                 .await?;
-            let counts: Vec<(String, i64)> = STATUSES
-                .iter()
+            let counts: Vec<(String, i64)> = ApplicationStatus::ALL
+                .into_iter()
                 .map(|s| {
-                    let n = counts.iter().find(|(_, st, _)| st == s).map_or(0, |(_, _, n)| *n);
+                    let n = counts.iter().find(|(_, st, _)| *st == s).map_or(0, |(_, _, n)| *n);
                     (status_label(s), n)
                 })
                 .collect();
@@ -306,7 +306,7 @@ async fn show(
                 rules: drive.describe_rules(),
                 window: window(&drive),
                 open_now: drive.is_open(now),
-                tie_breaks: serde_json::from_str(&drive.tie_break_sections).unwrap_or_default(),
+                tie_breaks: drive.tie_break_sections.0.clone(),
                 total: counts.iter().map(|(_, n)| n).sum(),
                 counts,
                 drive,

@@ -24,7 +24,7 @@ pub fn session_user(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> AppRe
         .load(conn)?
         .into_iter()
         .next();
-    row.map(User::try_from).transpose()
+    Ok(row.map(User::from))
 }
 
 /// How long a looked-up session is trusted without asking the database again.

@@ -54,7 +54,7 @@ impl From<Summary> for NoticeRow {
             kind: s.kind,
             recipient_email: s.recipient_email,
             subject: s.subject,
-            status: s.status,
+            status: s.status.to_string(),
             tries: s.tries,
             last_error: s.last_error,
             next_try_at: utc(s.next_try_at),

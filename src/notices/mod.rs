@@ -13,7 +13,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::notices;
-use crate::db::{DbConn, UserId};
+use crate::db::{DbConn, NoticeStatus, UserId};
 use crate::error::{AppError, AppResult};
 use crate::identity::User;
 use crate::mail::MailContext;
@@ -33,7 +33,7 @@ struct NewNotice<'a> {
     subject: &'a str,
     body_text: &'a str,
     body_html: &'a str,
-    status: &'a str,
+    status: NoticeStatus,
     tries: i32,
     next_try_at: NaiveDateTime,
     created_at: NaiveDateTime,
@@ -91,7 +91,7 @@ pub fn queue(
         subject: &subject,
         body_text: &mail.text,
         body_html: &mail.html,
-        status: "queued",
+        status: NoticeStatus::Queued,
         tries: 0,
         next_try_at: now,
         created_at: now,

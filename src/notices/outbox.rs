@@ -17,7 +17,7 @@ use diesel::sql_types::{BigInt, Integer, Timestamp};
 use super::store::{self, Notice};
 use crate::clock::Clock;
 use crate::db::schema::{notice_tries, notices};
-use crate::db::{Backend, DbConn, NoticeId, Pool};
+use crate::db::{Backend, DbConn, NoticeId, NoticeStatus, Pool};
 use crate::error::AppResult;
 use crate::mail::Mailer;
 use crate::mail::SendError;
@@ -146,13 +146,13 @@ pub fn record_try(
             .execute(conn)?;
         let mine = notices::table
             .find(id)
-            .filter(notices::status.eq("sending"))
+            .filter(notices::status.eq(NoticeStatus::Sending))
             .filter(notices::claimed_until.eq(claim.lease));
         let (changed, outcome) = match &error {
             None => {
                 let changed = diesel::update(mine)
                     .set((
-                        notices::status.eq("sent"),
+                        notices::status.eq(NoticeStatus::Sent),
                         notices::tries.eq(tries),
                         notices::sent_at.eq(Some(now)),
                         notices::claimed_until.eq(None::<NaiveDateTime>),
@@ -164,8 +164,8 @@ pub fn record_try(
             Some(error) => {
                 let retry = backoff_after(tries).filter(|_| !permanent);
                 let (status, next, outcome) = match retry {
-                    Some(delay) => ("queued", now + delay, Outcome::Retrying),
-                    None => ("failed", claim.notice.next_try_at, Outcome::Failed),
+                    Some(delay) => (NoticeStatus::Queued, now + delay, Outcome::Retrying),
+                    None => (NoticeStatus::Failed, claim.notice.next_try_at, Outcome::Failed),
                 };
                 let changed = diesel::update(mine)
                     .set((

@@ -6,12 +6,8 @@ use diesel::prelude::*;
 
 use crate::audit;
 use crate::db::schema::{notice_tries, notices};
-use crate::db::{DbConn, NoticeId, UserId};
+use crate::db::{DbConn, NoticeId, NoticeStatus, UserId};
 use crate::error::{AppError, AppResult};
-
-/// Every state a notice can be in. `sending` is a claim by a sender, which
-/// lapses if that sender dies.
-pub const STATUSES: [&str; 4] = ["queued", "sending", "sent", "failed"];
 
 /// A whole outbox row.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -26,7 +22,8 @@ pub struct Notice {
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
-    pub status: String,
+    /// `sending` is a claim by a sender, which lapses if that sender dies.
+    pub status: NoticeStatus,
     pub tries: i32,
     pub next_try_at: NaiveDateTime,
     pub claimed_until: Option<NaiveDateTime>,
@@ -57,7 +54,7 @@ pub struct Summary {
     pub kind: String,
     pub recipient_email: String,
     pub subject: String,
-    pub status: String,
+    pub status: NoticeStatus,
     pub tries: i32,
     pub last_error: Option<String>,
     pub next_try_at: NaiveDateTime,
@@ -75,10 +72,10 @@ pub struct Try {
 }
 
 /// Checks a status filter given by a person or a script.
-pub fn parse_status(status: Option<&str>) -> AppResult<Option<&'static str>> {
+pub fn parse_status(status: Option<&str>) -> AppResult<Option<NoticeStatus>> {
     match status.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => STATUSES.iter().copied().find(|k| *k == s).map(Some).ok_or_else(|| {
+        Some(s) => s.parse::<NoticeStatus>().map(Some).map_err(|_| {
             AppError::BadRequest(format!(
                 "'{s}' is not a notice status; use queued, sending, sent or failed."
             ))
@@ -88,14 +85,19 @@ pub fn parse_status(status: Option<&str>) -> AppResult<Option<&'static str>> {
 
 /// Newest first, `limit` at a time, older than the notice `after` (the last
 /// id of the previous page).
-pub fn list(conn: &mut DbConn, status: Option<&str>, after: Option<NoticeId>, limit: i64) -> AppResult<Vec<Summary>> {
+pub fn list(
+    conn: &mut DbConn,
+    status: Option<NoticeStatus>,
+    after: Option<NoticeId>,
+    limit: i64,
+) -> AppResult<Vec<Summary>> {
     let mut query = notices::table
         .select(Summary::as_select())
         .order(notices::id.desc())
         .limit(limit)
         .into_boxed();
     if let Some(status) = status {
-        query = query.filter(notices::status.eq(status.to_string()));
+        query = query.filter(notices::status.eq(status));
     }
     if let Some(after) = after {
         query = query.filter(notices::id.lt(after));
@@ -104,7 +106,7 @@ pub fn list(conn: &mut DbConn, status: Option<&str>, after: Option<NoticeId>, li
 }
 
 /// How many notices are in each state (states with none are left out).
-pub fn counts(conn: &mut DbConn) -> AppResult<Vec<(String, i64)>> {
+pub fn counts(conn: &mut DbConn) -> AppResult<Vec<(NoticeStatus, i64)>> {
     Ok(notices::table
         .group_by(notices::status)
         .select((notices::status, diesel::dsl::count_star()))
@@ -115,7 +117,7 @@ pub fn counts(conn: &mut DbConn) -> AppResult<Vec<(String, i64)>> {
 /// more.
 pub fn page(
     conn: &mut DbConn,
-    status: Option<&str>,
+    status: Option<NoticeStatus>,
     after: Option<NoticeId>,
     limit: i64,
 ) -> AppResult<(Vec<Summary>, Option<NoticeId>)> {
@@ -148,9 +150,9 @@ pub fn tries_of(conn: &mut DbConn, id: NoticeId) -> AppResult<Vec<Try>> {
 /// errors stay; it gets one more try, and fails again if that one fails.
 pub fn retry_now(conn: &mut DbConn, id: NoticeId, actor: UserId, now: NaiveDateTime) -> AppResult<()> {
     conn.transaction(|conn| {
-        let changed = diesel::update(notices::table.find(id).filter(notices::status.eq("failed")))
+        let changed = diesel::update(notices::table.find(id).filter(notices::status.eq(NoticeStatus::Failed)))
             .set((
-                notices::status.eq("queued"),
+                notices::status.eq(NoticeStatus::Queued),
                 notices::next_try_at.eq(now),
                 notices::claimed_until.eq(None::<NaiveDateTime>),
             ))

@@ -5,9 +5,9 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::store::{self, Notice, Summary, Try, STATUSES};
+use super::store::{self, Notice, Summary, Try};
 use crate::app::AppState;
-use crate::db::NoticeId;
+use crate::db::{NoticeId, NoticeStatus};
 use crate::error::AppResult;
 use crate::web::auth::AdminUser;
 use crate::web::csrf::CsrfForm;
@@ -26,7 +26,7 @@ const BODY_CSP: &str = "sandbox; default-src 'none'; style-src 'unsafe-inline'; 
 struct ListPage {
     chrome: Chrome,
     notices: Vec<Summary>,
-    counts: Vec<(&'static str, i64)>,
+    counts: Vec<(NoticeStatus, i64)>,
     status_filter: String,
     next_after: Option<NoticeId>,
     first_page: bool,
@@ -52,11 +52,11 @@ async fn list_page(
     render(&ListPage {
         chrome: ctx.chrome("Notices"),
         notices,
-        counts: STATUSES
-            .iter()
-            .map(|s| (*s, counts.iter().find(|(k, _)| k.as_str() == *s).map_or(0, |(_, n)| *n)))
+        counts: NoticeStatus::ALL
+            .into_iter()
+            .map(|s| (s, counts.iter().find(|(k, _)| *k == s).map_or(0, |(_, n)| *n)))
             .collect(),
-        status_filter: status.unwrap_or_default().to_string(),
+        status_filter: status.map(|s| s.to_string()).unwrap_or_default(),
         next_after,
         first_page: after.is_none(),
     })

@@ -30,7 +30,7 @@ use crate::accounts::service::find_user;
 use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::attempts::grading;
-use crate::attempts::models::{AttemptRow, AttemptStatus, ItemRow};
+use crate::attempts::models::{AttemptRow, ItemRow};
 use crate::attempts::scoring::{self, Answer, ItemScore};
 use crate::audit::{self, Event};
 use crate::banks::models::{QuestionRow, VersionRow};
@@ -39,7 +39,7 @@ use crate::banks::store;
 use crate::db::schema::{
     assessments, attempt_items, attempts, key_corrections, question_versions, questions, regrades, responses,
 };
-use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, UserId, VersionId};
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, DbConn, Json, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};
 use crate::events::{AttemptGraded, Effects};
 use crate::notices::templates::{CorrectedResult, Mail};
@@ -302,9 +302,9 @@ impl Regrading<'_> {
                 ),
             )
             .select((responses::attempt_id, responses::answer))
-            .load::<(AttemptId, String)>(conn)?
+            .load::<(AttemptId, Json<Value>)>(conn)?
             .into_iter()
-            .map(|(id, answer)| (id, serde_json::from_str(&answer).unwrap_or(Value::Null)))
+            .map(|(id, answer)| (id, answer.into_inner()))
             .collect();
         let mut assessments_by_id: BTreeMap<AssessmentId, AssessmentRow> = BTreeMap::new();
         let mut out = Vec::with_capacity(rows.len());
@@ -353,14 +353,14 @@ impl Regrading<'_> {
             attempt_id: attempt.id,
             version_id: item.version_id,
             user_id: attempt.user_id,
-            status: attempt.status(),
+            status: attempt.status,
             old_score: item.score,
             new_score,
             old_percent: None,
             new_percent: None,
             notified: false,
         };
-        if attempt.status() == AttemptStatus::Graded {
+        if attempt.status == AttemptStatus::Graded {
             regrade.old_percent = attempt.percent;
             regrade.new_percent = attempt.percent;
             if moved {
@@ -405,7 +405,7 @@ impl Regrading<'_> {
         if !attempt.counting {
             return Ok(());
         }
-        if assessment.kind() == Kind::Aptitude {
+        if assessment.kind == Kind::Aptitude {
             let graded = AttemptGraded {
                 attempt_id: attempt.id,
                 person: attempt.user_id,

@@ -19,7 +19,7 @@ use super::stats::{MarksMatrix, OptionSet};
 use crate::assessments::models::AssessmentRow;
 use crate::banks::question::QuestionType;
 use crate::db::schema::{attempt_items, attempts, responses};
-use crate::db::{AssessmentId, AttemptId, DbConn, QuestionId, VersionId};
+use crate::db::{AssessmentId, AttemptId, AttemptStatus, DbConn, Json, QuestionId, VersionId};
 use crate::error::{AppError, AppResult};
 
 /// One item of one counting form.
@@ -70,9 +70,9 @@ type ItemTuple = (
     String,
     QuestionId,
     VersionId,
-    String,
+    QuestionType,
     f64,
-    String,
+    Json<Vec<u8>>,
     Option<f64>,
 );
 
@@ -86,7 +86,7 @@ pub(super) fn load(conn: &mut DbConn, assessment: &AssessmentRow, answers: bool)
     let rows: Vec<ItemTuple> = attempt_items::table
         .inner_join(attempts::table)
         .filter(attempts::assessment_id.eq(assessment.id))
-        .filter(attempts::status.eq("graded"))
+        .filter(attempts::status.eq(AttemptStatus::Graded))
         .filter(attempts::counting.eq(true))
         .select((
             attempt_items::attempt_id,
@@ -124,12 +124,8 @@ pub(super) fn load(conn: &mut DbConn, assessment: &AssessmentRow, answers: bool)
         }
         let slot = next_slot[section];
         next_slot[section] += 1;
-        let qtype = QuestionType::parse(&qtype)
-            .ok_or_else(|| AppError::Internal(format!("attempt {attempt_id} has an item of unknown type {qtype:?}")))?;
         let option_order: Box<[u8]> = if answers && is_choice(qtype) {
-            serde_json::from_str::<Vec<u8>>(&option_order)
-                .unwrap_or_default()
-                .into()
+            option_order.into_inner().into()
         } else {
             Box::default()
         };
@@ -160,10 +156,10 @@ fn read_answers(conn: &mut DbConn, assessment_id: AssessmentId, items: &mut [For
     if !items.iter().any(|i| is_choice(i.qtype)) {
         return Ok(());
     }
-    let saved: Vec<(AttemptId, QuestionId, String)> = responses::table
+    let saved: Vec<(AttemptId, QuestionId, Json<serde_json::Value>)> = responses::table
         .inner_join(attempts::table)
         .filter(attempts::assessment_id.eq(assessment_id))
-        .filter(attempts::status.eq("graded"))
+        .filter(attempts::status.eq(AttemptStatus::Graded))
         .filter(attempts::counting.eq(true))
         .select((responses::attempt_id, responses::question_id, responses::answer))
         .order((responses::attempt_id.asc(), responses::question_id.asc()))
@@ -178,7 +174,7 @@ fn read_answers(conn: &mut DbConn, assessment_id: AssessmentId, items: &mut [For
         if (item.attempt_id, item.question_id) != key || !is_choice(item.qtype) {
             continue;
         }
-        let value: serde_json::Value = serde_json::from_str(&answer).unwrap_or(serde_json::Value::Null);
+        let value = answer.into_inner();
         let order: Vec<usize> = item.option_order.iter().map(|&o| usize::from(o)).collect();
         item.chosen = chosen_options(item.qtype, Some(&value), &order);
     }

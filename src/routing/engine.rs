@@ -31,7 +31,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::db::{text_enum, ProcessId, UserId};
 
 mod explain;
 mod seats;
@@ -46,74 +48,37 @@ mod tests;
 
 pub use seats::{apply_override, check_capacity, Override};
 
-/// How much a process asks of a trainee. The derived order runs from the
-/// least to the most complex: `Tier::Critical > Tier::Basic`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Tier {
-    Basic,
-    Standard,
-    Complex,
-    Critical,
+text_enum! {
+    /// How much a process asks of a trainee. The derived order runs from the
+    /// least to the most complex: `Tier::Critical > Tier::Basic`.
+    #[derive(PartialOrd, Ord)]
+    pub enum Tier {
+        Basic = "basic",
+        Standard = "standard",
+        Complex = "complex",
+        Critical = "critical",
+    }
 }
 
 impl Tier {
     /// Every tier, the most complex first: the order routing fills them in.
-    pub const ALL: [Tier; 4] = [Tier::Critical, Tier::Complex, Tier::Standard, Tier::Basic];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Critical => "critical",
-            Tier::Complex => "complex",
-            Tier::Standard => "standard",
-            Tier::Basic => "basic",
-        }
-    }
-
-    /// The stored (`Text`) form back to a tier; `None` for anything else.
-    pub fn parse(s: &str) -> Option<Tier> {
-        Tier::ALL.into_iter().find(|t| t.as_str() == s)
-    }
+    pub const MOST_COMPLEX_FIRST: [Tier; 4] = [Tier::Critical, Tier::Complex, Tier::Standard, Tier::Basic];
 }
 
-impl fmt::Display for Tier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A process's line of business. Routing does not read it: the caller passes
-/// the processes a cohort may be routed to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Track {
-    Kpo,
-    Bpo,
-}
-
-impl Track {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Track::Kpo => "kpo",
-            Track::Bpo => "bpo",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Track> {
-        [Track::Kpo, Track::Bpo].into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for Track {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+text_enum! {
+    /// A process's line of business. Routing does not read it: the caller passes
+    /// the processes a cohort may be routed to.
+    #[derive(PartialOrd, Ord)]
+    pub enum Track {
+        Kpo = "kpo",
+        Bpo = "bpo",
     }
 }
 
 /// A client process as routing sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProcessInput {
-    pub id: i32,
+    pub id: ProcessId,
     pub name: String,
     pub tier: Tier,
     /// Overall cut-off, in percent of the exam's maximum.
@@ -129,7 +94,7 @@ pub struct ProcessInput {
 /// One trainee's result on the exam being routed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TraineeInput {
-    pub id: i32,
+    pub id: UserId,
     pub percent: f64,
     /// Whether the exam's pass mark was met.
     pub passed: bool,
@@ -142,7 +107,7 @@ pub struct TraineeInput {
     /// The process of this trainee's published assignment, if any. It must be
     /// one of the input's processes, and its seat is in that process's
     /// `seats_taken`.
-    pub current_process_id: Option<i32>,
+    pub current_process_id: Option<ProcessId>,
 }
 
 /// How far below a cut-off still earns a `review`, in percentage points.
@@ -196,28 +161,13 @@ pub struct RoutingInput {
     pub band: Band,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Assigned,
-    /// Holds `process_id`, and a person decides about `review_process_id`.
-    Review,
-    Retrain,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Assigned => "assigned",
-            Status::Review => "review",
-            Status::Retrain => "retrain",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        [Status::Assigned, Status::Review, Status::Retrain]
-            .into_iter()
-            .find(|t| t.as_str() == s)
+text_enum! {
+    /// What a routing run decided for one trainee.
+    pub enum Status {
+        Assigned = "assigned",
+        /// Holds `process_id`, and a person decides about `review_process_id`.
+        Review = "review",
+        Retrain = "retrain",
     }
 }
 
@@ -225,18 +175,18 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub struct Decision {
-    pub trainee_id: i32,
+    pub trainee_id: UserId,
     /// 1-based position in the total order of [`rank`]; never shared.
     pub rank: u32,
     pub percent: f64,
     pub status: Status,
     /// The seat held after this run: `None` only for `retrain`.
-    pub process_id: Option<i32>,
+    pub process_id: Option<ProcessId>,
     /// For `review`: the higher-tier process a person should consider.
-    pub review_process_id: Option<i32>,
+    pub review_process_id: Option<ProcessId>,
     /// The published assignment held before this run. Equal to `process_id`
     /// when the trainee keeps it; seat counting relies on it.
-    pub previous_process_id: Option<i32>,
+    pub previous_process_id: Option<ProcessId>,
     pub explanation: String,
 }
 
@@ -244,19 +194,19 @@ pub struct Decision {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RoutingError {
     DuplicateTrainee {
-        trainee_id: i32,
+        trainee_id: UserId,
     },
     DuplicateProcess {
-        process_id: i32,
+        process_id: ProcessId,
     },
     UnknownCurrentProcess {
-        trainee_id: i32,
-        process_id: i32,
+        trainee_id: UserId,
+        process_id: ProcessId,
     },
     /// More of this cohort's trainees hold the process than its
     /// `seats_taken` counts.
     SeatsTakenTooLow {
-        process_id: i32,
+        process_id: ProcessId,
         holders: u32,
         seats_taken: u32,
     },
@@ -351,7 +301,7 @@ fn validate(input: &RoutingInput) -> Result<(), RoutingError> {
         }
     }
     let mut trainee_ids = BTreeSet::new();
-    let mut holders: BTreeMap<i32, u32> = BTreeMap::new();
+    let mut holders: BTreeMap<ProcessId, u32> = BTreeMap::new();
     for t in &input.trainees {
         if !trainee_ids.insert(t.id) {
             return Err(RoutingError::DuplicateTrainee { trainee_id: t.id });

@@ -6,11 +6,11 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::engine::{self, Band, Decision, Override, RoutingInput, Status};
+use super::engine::{self, Band, Decision, Override, RoutingInput, Status, Tier};
 use super::service::{process_inputs, trainee_inputs_for};
 use crate::audit::{self, Event};
 use crate::db::schema::{cohort_exams, placements, processes, routing_lines, routing_runs, users};
-use crate::db::{AssessmentId, CohortId, DbConn, ProcessId, RunId, UserId};
+use crate::db::{AssessmentId, CohortId, DbConn, ProcessId, RunId, RunStatus, UserId};
 use crate::error::{AppError, AppResult};
 use crate::mail::MailContext;
 use crate::notices::templates::{Mail, RoutingDecision};
@@ -24,7 +24,8 @@ pub struct Line {
     pub rank: i32,
     pub percent: f64,
     /// assigned, review or retrain
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: Status,
     pub process_id: Option<ProcessId>,
     pub review_process_id: Option<ProcessId>,
     pub previous_process_id: Option<ProcessId>,
@@ -38,7 +39,8 @@ pub struct RunView {
     pub cohort_id: CohortId,
     pub assessment_id: AssessmentId,
     /// draft or published
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: RunStatus,
     pub band_points: f64,
     pub band_note: String,
     pub assignments: Vec<Line>,
@@ -57,13 +59,13 @@ pub struct NewRun {
 
 fn decision_of(line: &Line) -> Decision {
     Decision {
-        trainee_id: line.trainee_id.0,
+        trainee_id: line.trainee_id,
         rank: line.rank.max(0) as u32,
         percent: line.percent,
-        status: Status::parse(&line.status).unwrap_or(Status::Retrain),
-        process_id: line.process_id.map(|p| p.0),
-        review_process_id: line.review_process_id.map(|p| p.0),
-        previous_process_id: line.previous_process_id.map(|p| p.0),
+        status: line.status,
+        process_id: line.process_id,
+        review_process_id: line.review_process_id,
+        previous_process_id: line.previous_process_id,
         explanation: line.explanation.clone(),
     }
 }
@@ -79,7 +81,7 @@ pub fn create(
 ) -> AppResult<RunView> {
     conn.transaction(|conn| {
         let assigned: i64 = cohort_exams::table
-            .filter(cohort_exams::cohort_id.eq(cohort_id.0))
+            .filter(cohort_exams::cohort_id.eq(cohort_id))
             .filter(cohort_exams::assessment_id.eq(run.assessment_id))
             .count()
             .get_result(conn)?;
@@ -111,9 +113,9 @@ pub fn create(
         .map_err(|e| AppError::conflict("routing_refused", format!("The run cannot be made: {e}.")))?;
         let id: RunId = diesel::insert_into(routing_runs::table)
             .values((
-                routing_runs::cohort_id.eq(cohort_id.0),
+                routing_runs::cohort_id.eq(cohort_id),
                 routing_runs::assessment_id.eq(run.assessment_id),
-                routing_runs::status.eq("draft"),
+                routing_runs::status.eq(RunStatus::Draft),
                 routing_runs::band_points.eq(band.points()),
                 routing_runs::band_note.eq(&band_note),
                 routing_runs::created_by.eq(Some(actor)),
@@ -125,13 +127,13 @@ pub fn create(
             diesel::insert_into(routing_lines::table)
                 .values((
                     routing_lines::run_id.eq(id),
-                    routing_lines::trainee_id.eq(UserId(d.trainee_id)),
+                    routing_lines::trainee_id.eq(d.trainee_id),
                     routing_lines::rank.eq(d.rank as i32),
                     routing_lines::percent.eq(d.percent),
-                    routing_lines::status.eq(d.status.as_str()),
-                    routing_lines::process_id.eq(d.process_id.map(ProcessId)),
-                    routing_lines::review_process_id.eq(d.review_process_id.map(ProcessId)),
-                    routing_lines::previous_process_id.eq(d.previous_process_id.map(ProcessId)),
+                    routing_lines::status.eq(d.status),
+                    routing_lines::process_id.eq(d.process_id),
+                    routing_lines::review_process_id.eq(d.review_process_id),
+                    routing_lines::previous_process_id.eq(d.previous_process_id),
                     routing_lines::explanation.eq(&d.explanation),
                     routing_lines::updated_at.eq(now),
                 ))
@@ -160,7 +162,7 @@ pub fn create(
 }
 
 pub fn view(conn: &mut DbConn, id: RunId) -> AppResult<RunView> {
-    let run: (RunId, i32, AssessmentId, String, f64, String) = routing_runs::table
+    let run: (RunId, CohortId, AssessmentId, RunStatus, f64, String) = routing_runs::table
         .find(id)
         .select((
             routing_runs::id,
@@ -178,7 +180,7 @@ pub fn view(conn: &mut DbConn, id: RunId) -> AppResult<RunView> {
         String,
         i32,
         f64,
-        String,
+        Status,
         Option<ProcessId>,
         Option<ProcessId>,
         Option<ProcessId>,
@@ -219,7 +221,7 @@ pub fn view(conn: &mut DbConn, id: RunId) -> AppResult<RunView> {
         .collect();
     Ok(RunView {
         run_id: run.0,
-        cohort_id: CohortId(run.1),
+        cohort_id: run.1,
         assessment_id: run.2,
         status: run.3,
         band_points: run.4,
@@ -257,7 +259,7 @@ pub fn override_line(
     }
     conn.transaction(|conn| {
         let current = view(conn, id)?;
-        if current.status != "draft" {
+        if current.status != RunStatus::Draft {
             return Err(AppError::conflict(
                 "published",
                 "This run is published and frozen; start a new run to change it.",
@@ -266,15 +268,15 @@ pub fn override_line(
         let decisions: Vec<Decision> = current.assignments.iter().map(decision_of).collect();
         let (_, processes) = process_inputs(conn)?;
         let change = Override {
-            trainee_id: req.trainee_id.0,
-            process_id: req.process_id.map(|p| p.0),
+            trainee_id: req.trainee_id,
+            process_id: req.process_id,
             reason: req.reason.clone(),
         };
         let updated = engine::apply_override(&decisions, &processes, &change)
             .map_err(|m| AppError::conflict("override_refused", m))?;
         let line = updated
             .iter()
-            .find(|d| d.trainee_id == req.trainee_id.0)
+            .find(|d| d.trainee_id == req.trainee_id)
             .ok_or_else(|| AppError::NotFound(format!("Trainee {} is not in run {id}.", req.trainee_id)))?;
         diesel::update(
             routing_lines::table
@@ -282,9 +284,9 @@ pub fn override_line(
                 .filter(routing_lines::trainee_id.eq(req.trainee_id)),
         )
         .set((
-            routing_lines::status.eq(line.status.as_str()),
-            routing_lines::process_id.eq(line.process_id.map(ProcessId)),
-            routing_lines::review_process_id.eq(line.review_process_id.map(ProcessId)),
+            routing_lines::status.eq(line.status),
+            routing_lines::process_id.eq(line.process_id),
+            routing_lines::review_process_id.eq(line.review_process_id),
             routing_lines::explanation.eq(&line.explanation),
             routing_lines::override_reason.eq(Some(req.reason.trim())),
             routing_lines::updated_at.eq(now),
@@ -323,10 +325,10 @@ pub fn publish(
 ) -> AppResult<RunView> {
     conn.transaction(|conn| {
         let run = view(conn, id)?;
-        if run.status != "draft" {
+        if run.status != RunStatus::Draft {
             return Err(AppError::conflict("published", "This run is already published."));
         }
-        let reviews = run.assignments.iter().filter(|l| l.status == "review").count();
+        let reviews = run.assignments.iter().filter(|l| l.status == Status::Review).count();
         if reviews > 0 {
             return Err(AppError::conflict(
                 "reviews_open",
@@ -335,12 +337,16 @@ pub fn publish(
                 ),
             ));
         }
-        let published = diesel::update(routing_runs::table.find(id).filter(routing_runs::status.eq("draft")))
-            .set((
-                routing_runs::status.eq("published"),
-                routing_runs::published_at.eq(Some(now)),
-            ))
-            .execute(conn)?;
+        let published = diesel::update(
+            routing_runs::table
+                .find(id)
+                .filter(routing_runs::status.eq(RunStatus::Draft)),
+        )
+        .set((
+            routing_runs::status.eq(RunStatus::Published),
+            routing_runs::published_at.eq(Some(now)),
+        ))
+        .execute(conn)?;
         if published == 0 {
             return Err(AppError::conflict("published", "This run is already published."));
         }
@@ -362,7 +368,7 @@ pub fn publish(
                 .find(line.trainee_id)
                 .select((users::email, users::full_name))
                 .first(conn)?;
-            let process: Option<(String, String)> = match line.process_id {
+            let process: Option<(String, Tier)> = match line.process_id {
                 Some(p) => Some(
                     processes::table
                         .find(p)
@@ -376,7 +382,7 @@ pub fn publish(
                 name: &name,
                 process: process.as_ref().map(|p| p.0.as_str()),
                 tier: process.as_ref().map(|p| p.1.as_str()),
-                status: &line.status,
+                status: line.status.as_str(),
                 explanation: &line.explanation,
             }
             .render_mail()?;
@@ -413,7 +419,7 @@ pub struct RunSummary {
     pub id: RunId,
     pub assessment_id: AssessmentId,
     pub exam: String,
-    pub status: String,
+    pub status: RunStatus,
     pub lines: i64,
     pub created_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
@@ -426,13 +432,13 @@ pub fn runs_of_cohort(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<RunS
         RunId,
         AssessmentId,
         String,
-        String,
+        RunStatus,
         NaiveDateTime,
         Option<NaiveDateTime>,
     );
     let runs: Vec<Row> = routing_runs::table
         .inner_join(assessments::table.on(assessments::id.eq(routing_runs::assessment_id)))
-        .filter(routing_runs::cohort_id.eq(cohort.0))
+        .filter(routing_runs::cohort_id.eq(cohort))
         .select((
             routing_runs::id,
             routing_runs::assessment_id,
@@ -469,7 +475,7 @@ pub fn runs_of_cohort(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<RunS
 #[derive(Debug, Clone)]
 pub struct PublishedLine {
     pub run_id: RunId,
-    pub status: String,
+    pub status: Status,
     pub process_id: Option<ProcessId>,
     pub explanation: String,
     pub override_reason: Option<String>,
@@ -481,7 +487,7 @@ pub struct PublishedLine {
 pub fn published_lines_of(conn: &mut DbConn, trainee: UserId) -> AppResult<Vec<PublishedLine>> {
     type Row = (
         RunId,
-        String,
+        Status,
         Option<ProcessId>,
         String,
         Option<String>,
@@ -490,7 +496,7 @@ pub fn published_lines_of(conn: &mut DbConn, trainee: UserId) -> AppResult<Vec<P
     let rows: Vec<Row> = routing_lines::table
         .inner_join(routing_runs::table.on(routing_runs::id.eq(routing_lines::run_id)))
         .filter(routing_lines::trainee_id.eq(trainee))
-        .filter(routing_runs::status.eq("published"))
+        .filter(routing_runs::status.eq(RunStatus::Published))
         .select((
             routing_lines::run_id,
             routing_lines::status,

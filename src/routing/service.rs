@@ -8,11 +8,14 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::engine::{self, ProcessInput, Tier, TraineeInput};
+use super::engine::{self, ProcessInput, Tier, Track, TraineeInput};
 use crate::audit::{self, Event};
 use crate::db::schema::{attempt_items, attempts, cohort_trainees, cohorts, placements, processes};
-use crate::db::{AssessmentId, AttemptId, CohortId, DbConn, ProcessId, UserId};
+use crate::db::{text_column, AssessmentId, AttemptId, CohortId, DbConn, Json, ProcessId, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
+
+// The engine's enums are pure; here they become the columns they are kept in.
+text_column!(Tier, Track, engine::Status);
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewProcess {
@@ -38,19 +41,21 @@ pub struct ProcessRow {
     pub id: ProcessId,
     pub name: String,
     pub client: String,
-    pub track: String,
-    pub tier: String,
+    #[schema(value_type = String)]
+    pub track: Track,
+    #[schema(value_type = String)]
+    pub tier: Tier,
     pub min_percent: f64,
     #[serde(skip)]
-    pub section_minimums: String,
+    pub section_minimums: Json<BTreeMap<String, f64>>,
     pub seats: i32,
     #[serde(skip)]
     pub created_at: NaiveDateTime,
 }
 
 impl ProcessRow {
-    pub fn minimums(&self) -> BTreeMap<String, f64> {
-        serde_json::from_str(&self.section_minimums).unwrap_or_default()
+    pub fn minimums(&self) -> &BTreeMap<String, f64> {
+        &self.section_minimums
     }
 }
 
@@ -70,10 +75,10 @@ pub fn create_process(conn: &mut DbConn, p: &NewProcess, actor: UserId, now: Nai
             "Name the client the process serves, in at most 200 characters.",
         ));
     }
-    if engine::Track::parse(&p.track).is_none() {
+    if p.track.parse::<Track>().is_err() {
         errors.push(ErrorDetail::field("track", "The track is kpo or bpo."));
     }
-    if Tier::parse(&p.tier).is_none() {
+    if p.tier.parse::<Tier>().is_err() {
         errors.push(ErrorDetail::field(
             "tier",
             "The tier is critical, complex, standard or basic.",
@@ -166,11 +171,11 @@ pub fn process_inputs(conn: &mut DbConn) -> AppResult<(Vec<ProcessRow>, Vec<Proc
     let inputs = rows
         .iter()
         .map(|p| ProcessInput {
-            id: p.id.0,
+            id: p.id,
             name: p.name.clone(),
-            tier: Tier::parse(&p.tier).unwrap_or(Tier::Basic),
+            tier: p.tier,
             min_percent: p.min_percent,
-            section_minimums: p.minimums(),
+            section_minimums: p.minimums().clone(),
             seats_total: p.seats.max(0) as u32,
             seats_taken: taken
                 .iter()
@@ -193,7 +198,7 @@ pub fn trainee_inputs_for(
     tie_break_sections: &[String],
 ) -> AppResult<(Vec<TraineeInput>, Vec<UserId>)> {
     let trainees: Vec<UserId> = cohort_trainees::table
-        .filter(cohort_trainees::cohort_id.eq(cohort_id.0))
+        .filter(cohort_trainees::cohort_id.eq(cohort_id))
         .select(cohort_trainees::user_id)
         .load(conn)?;
     let results: Vec<CountingResult> = attempts::table
@@ -238,7 +243,7 @@ pub fn trainee_inputs_for(
             .map(|(_, (s, _))| s)
             .sum();
         inputs.push(TraineeInput {
-            id: user.0,
+            id: user,
             percent: percent.unwrap_or(0.0),
             passed: passed.unwrap_or(false),
             sections: sections
@@ -247,7 +252,7 @@ pub fn trainee_inputs_for(
                 .collect(),
             tie_break_score,
             submitted_at: submitted.map(|t| t.and_utc().timestamp_millis()).unwrap_or(0),
-            current_process_id: current.get(&user).map(|p| p.0),
+            current_process_id: current.get(&user).copied(),
         });
         examined.push(user);
     }

@@ -14,12 +14,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use self::chart::RunChart;
-use super::engine::Tier;
+use super::engine::Status;
 use super::runs::{self, Line, RunSummary, RunView};
 use super::service::{self, CohortName, PlacedPerson, ProcessRow};
 use crate::app::AppState;
 use crate::assessments::web::{FormErrors, FormFields};
-use crate::db::{ProcessId, RunId};
+use crate::db::{ProcessId, RunId, RunStatus};
 use crate::error::{AppError, AppResult};
 use crate::web::auth::TrainerUser;
 use crate::web::input::Query;
@@ -41,7 +41,7 @@ pub(crate) fn cutoffs(p: &ProcessRow) -> String {
 /// The most complex tier first, then by name: the order routing fills them.
 pub(crate) fn sort_by_tier(processes: &mut [ProcessRow]) {
     processes.sort_by(|a, b| {
-        let tier = |p: &ProcessRow| Tier::parse(&p.tier).unwrap_or(Tier::Basic);
+        let tier = |p: &ProcessRow| p.tier;
         tier(b)
             .cmp(&tier(a))
             .then_with(|| a.name.cmp(&b.name))
@@ -90,7 +90,7 @@ fn seats_used(run: &RunView, placed: &[PlacedPerson]) -> BTreeMap<ProcessId, i64
     for p in placed {
         *used.entry(p.process_id).or_default() += 1;
     }
-    if run.status == "draft" {
+    if run.status == RunStatus::Draft {
         for l in run.assignments.iter().filter(|l| l.process_id != l.previous_process_id) {
             if let Some(p) = l.process_id {
                 *used.entry(p).or_default() += 1;
@@ -132,7 +132,7 @@ impl RunPage {
         let reviews = run
             .assignments
             .iter()
-            .filter(|l| l.status == "review")
+            .filter(|l| l.status == Status::Review)
             .map(|l| Review {
                 line: l.clone(),
                 held: find(l.process_id),
@@ -168,7 +168,7 @@ impl RunPage {
     }
 
     fn draft(&self) -> bool {
-        self.run.status == "draft"
+        self.run.status == RunStatus::Draft
     }
 
     fn pct(&self, p: &f64) -> String {

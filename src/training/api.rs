@@ -47,7 +47,7 @@ pub async fn add_trainee(
     body: Json<AddTrainee>,
 ) -> AppResult<HttpResponse> {
     let cohort = path.into_inner();
-    if user.role == crate::identity::Role::Candidate {
+    if user.role == crate::db::Role::Candidate {
         return Err(crate::error::AppError::Forbidden("Only staff add trainees.".into()));
     }
     let now = state.clock.now();

@@ -5,9 +5,10 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::assessments::blueprint::Kind;
 use crate::audit::{self, Event};
 use crate::db::schema::{applications, assessments, cohort_exams, cohort_trainees, cohorts, users};
-use crate::db::{AssessmentId, CohortId, DbConn, UserId};
+use crate::db::{ApplicationStatus, AssessmentId, CohortId, DbConn, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::mail::MailContext;
 
@@ -121,7 +122,7 @@ pub fn add_hired(
         find(conn, cohort)?;
         let hired: Option<crate::db::ApplicationId> = applications::table
             .filter(applications::candidate_id.eq(candidate))
-            .filter(applications::status.eq("hired"))
+            .filter(applications::status.eq(ApplicationStatus::Hired))
             .select(applications::id)
             .first(conn)
             .optional()?;
@@ -131,7 +132,7 @@ pub fn add_hired(
                 format!("Candidate {candidate} has not been hired; hire them from a drive first."),
             ));
         };
-        add_trainee(conn, cohort.0, candidate, Some(application), now, mail)?;
+        add_trainee(conn, cohort, candidate, Some(application), now, mail)?;
         let detail = format!("added trainee {candidate}");
         audit::record(
             conn,
@@ -157,19 +158,19 @@ pub fn assign_exam(
 ) -> AppResult<()> {
     conn.transaction(|conn| {
         find(conn, cohort)?;
-        let kind: Option<String> = assessments::table
+        let kind: Option<Kind> = assessments::table
             .find(assessment)
             .select(assessments::kind)
             .first(conn)
             .optional()?;
-        match kind.as_deref() {
+        match kind {
             None => {
                 return Err(AppError::invalid_field(
                     "assessment_id",
                     format!("There is no assessment {assessment}."),
                 ))
             }
-            Some("post_training") => {}
+            Some(Kind::PostTraining) => {}
             Some(_) => {
                 return Err(AppError::invalid_field(
                     "assessment_id",
@@ -178,7 +179,7 @@ pub fn assign_exam(
             }
         }
         let already: i64 = cohort_exams::table
-            .filter(cohort_exams::cohort_id.eq(cohort.0))
+            .filter(cohort_exams::cohort_id.eq(cohort))
             .filter(cohort_exams::assessment_id.eq(assessment))
             .count()
             .get_result(conn)?;
@@ -190,7 +191,7 @@ pub fn assign_exam(
         }
         diesel::insert_into(cohort_exams::table)
             .values((
-                cohort_exams::cohort_id.eq(cohort.0),
+                cohort_exams::cohort_id.eq(cohort),
                 cohort_exams::assessment_id.eq(assessment),
                 cohort_exams::added_at.eq(now),
             ))
@@ -213,7 +214,7 @@ pub fn assign_exam(
 pub fn trainees(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<(UserId, String, String)>> {
     Ok(cohort_trainees::table
         .inner_join(users::table.on(users::id.eq(cohort_trainees::user_id)))
-        .filter(cohort_trainees::cohort_id.eq(cohort.0))
+        .filter(cohort_trainees::cohort_id.eq(cohort))
         .select((users::id, users::full_name, users::email))
         .order(users::full_name.asc())
         .load(conn)?)
@@ -222,7 +223,7 @@ pub fn trainees(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<(UserId, S
 pub fn exams(conn: &mut DbConn, cohort: CohortId) -> AppResult<Vec<(AssessmentId, String)>> {
     Ok(cohort_exams::table
         .inner_join(assessments::table.on(assessments::id.eq(cohort_exams::assessment_id)))
-        .filter(cohort_exams::cohort_id.eq(cohort.0))
+        .filter(cohort_exams::cohort_id.eq(cohort))
         .select((assessments::id, assessments::title))
         .load(conn)?)
 }
@@ -242,17 +243,14 @@ pub fn trainee_counts(conn: &mut DbConn) -> AppResult<Vec<(CohortId, i64)>> {
     Ok(cohort_trainees::table
         .group_by(cohort_trainees::cohort_id)
         .select((cohort_trainees::cohort_id, diesel::dsl::count_star()))
-        .load::<(i32, i64)>(conn)?
-        .into_iter()
-        .map(|(id, n)| (CohortId(id), n))
-        .collect())
+        .load(conn)?)
 }
 
 /// Makes a hired candidate a trainee of a cohort (same account, same id) and
 /// queues the "hired" notice.
 pub fn add_trainee(
     conn: &mut DbConn,
-    cohort_id: i32,
+    cohort_id: CohortId,
     user_id: UserId,
     application_id: Option<crate::db::ApplicationId>,
     now: NaiveDateTime,

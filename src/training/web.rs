@@ -213,7 +213,7 @@ fn cohort_page(conn: &mut DbConn, chrome: Chrome, id: CohortId) -> AppResult<Coh
     }
     let addable = assessments::list(conn)?
         .into_iter()
-        .filter(|a| a.kind() == Kind::PostTraining && !exams.iter().any(|e| e.id == a.id))
+        .filter(|a| a.kind == Kind::PostTraining && !exams.iter().any(|e| e.id == a.id))
         .map(|a| (a.id, a.title))
         .collect();
     Ok(CohortPage {

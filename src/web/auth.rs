@@ -8,8 +8,9 @@ use std::pin::Pin;
 use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 
 use crate::app::AppState;
+use crate::db::Role;
 use crate::error::AppError;
-use crate::identity::{Role, User};
+use crate::identity::User;
 use crate::tokens::token_hash;
 
 pub const SESSION_COOKIE: &str = "assay_session";

@@ -12,8 +12,9 @@ use serde_json::json;
 use super::auth::current_user;
 use super::csrf::token_for_page;
 use crate::app::AppState;
+use crate::db::Role;
 use crate::error::{AppError, AppResult};
-use crate::identity::{Role, User};
+use crate::identity::User;
 
 pub struct NavLink {
     pub href: &'static str,

@@ -1,6 +1,6 @@
 use assay::accounts::web::AFTER_REGISTRATION;
 use assay::db::schema::{audit_log, users};
-use assay::identity::Role;
+use assay::db::Role;
 use awc::http::StatusCode;
 use diesel::prelude::*;
 use serde_json::json;

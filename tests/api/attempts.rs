@@ -1,4 +1,4 @@
-use assay::identity::Role;
+use assay::db::Role;
 use awc::http::StatusCode;
 use serde_json::{json, Value};
 
@@ -621,4 +621,39 @@ async fn resuming_after_a_server_restart_on_the_same_database_keeps_every_saved_
     let (_, after) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
     assert_eq!(after["responses"].as_array().map(Vec::len), Some(6));
     assert_eq!(after["responses"], before["responses"]);
+}
+
+#[actix_web::test]
+async fn an_application_with_an_unknown_stored_status_is_an_error_not_a_final_state() {
+    use diesel::prelude::*;
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    let (_, _, applied) = applicant(&app, "unknown-status@example.com", &drive, 80.0).await;
+    let application = applied["application_id"].as_i64().expect("id");
+    let (_, recruiter) = app.staff("recruiter-unknown@example.com", Role::Recruiter).await;
+    {
+        // `applications.status` has no CHECK constraint: only the column type
+        // stands between a stray value and the pipeline.
+        let mut conn = app.state.pool.get().expect("conn");
+        diesel::sql_query(format!(
+            "UPDATE applications SET status = 'paused' WHERE id = {application}"
+        ))
+        .execute(&mut *conn)
+        .expect("a status nobody defined");
+    }
+    let (status, body) = app
+        .post_json(
+            &format!("/api/v1/applications/{application}/decision"),
+            &json!({"status": "rejected"}),
+            Some(&recruiter),
+        )
+        .await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    let mut conn = app.state.pool.get().expect("conn");
+    let stored: String = assay::db::schema::applications::table
+        .find(application as i32)
+        .select(assay::db::schema::applications::status)
+        .first(&mut *conn)
+        .expect("the row");
+    assert_eq!(stored, "paused", "the refused read changed nothing");
 }

@@ -1,5 +1,5 @@
 use assay::db::schema::{question_versions, questions};
-use assay::identity::Role;
+use assay::db::Role;
 use awc::http::StatusCode;
 use diesel::prelude::*;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! Trust at the edges: bad input is a 4xx with a sentence naming what is
 //! wrong, uploads are bounded, and TLS sites ask browsers to keep to TLS.
 
-use assay::identity::Role;
+use assay::db::Role;
 use awc::http::StatusCode;
 use serde_json::{json, Value};
 

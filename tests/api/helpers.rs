@@ -223,7 +223,7 @@ impl TestApp {
     }
 
     /// Creates a staff account directly and signs it in.
-    pub async fn staff(&self, email: &str, role: assay::identity::Role) -> (i32, String) {
+    pub async fn staff(&self, email: &str, role: assay::db::Role) -> (i32, String) {
         let account = assay::accounts::service::NewAccount::parse(email, "Staff Member", PASSWORD).expect("account");
         let user = assay::accounts::flows::add_staff(&self.state, account, role, None)
             .await

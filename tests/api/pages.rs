@@ -1,7 +1,7 @@
 //! The HTML pages for drives, assessments and marking, driven like a browser
 //! without JavaScript: every form posted with its CSRF token.
 
-use assay::identity::Role;
+use assay::db::Role;
 use awc::http::StatusCode;
 use serde_json::{json, Value};
 

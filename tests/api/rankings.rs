@@ -1,4 +1,4 @@
-use assay::identity::Role;
+use assay::db::Role;
 use awc::http::StatusCode;
 use serde_json::{json, Value};
 
@@ -282,9 +282,11 @@ async fn every_illegal_move_is_409_and_names_the_allowed_ones() {
         }
     };
     let check_illegal = |from: &'static str| {
-        assay::drives::pipeline::STATUSES
+        let from: assay::db::ApplicationStatus = from.parse().expect("a status");
+        assay::db::ApplicationStatus::ALL
             .into_iter()
             .filter(move |to| !assay::drives::pipeline::allowed_from(from).contains(to))
+            .map(|to| to.as_str())
             .collect::<Vec<_>>()
     };
     for (id, path) in [

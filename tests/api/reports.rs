@@ -2,7 +2,7 @@
 //! Every test runs on PostgreSQL too when ASSAY_TEST_POSTGRES_URL is set.
 
 use assay::db::schema::{attempt_items, notices, regrades};
-use assay::identity::Role;
+use assay::db::Role;
 use awc::http::StatusCode;
 use diesel::prelude::*;
 use serde_json::{json, Value};

@@ -1,5 +1,5 @@
-use assay::db::UserId;
-use assay::identity::Role;
+use assay::db::Role;
+use assay::db::{CohortId, UserId};
 use awc::http::StatusCode;
 use serde_json::{json, Value};
 
@@ -76,7 +76,7 @@ pub async fn trainee(app: &TestApp, s: &Scene, name: &str, quant: usize, verbal:
     let (id, token) = app.candidate(&email).await;
     let mail = assay::mail::MailContext::from(app.state.config.as_ref());
     let now = app.state.clock.now();
-    let cohort = s.cohort as i32;
+    let cohort = CohortId(s.cohort as i32);
     app.state
         .db(move |conn| assay::training::service::add_trainee(conn, cohort, UserId(id), None, now, &mail))
         .await

@@ -2,8 +2,8 @@
 //! browser without JavaScript: every form posted with its CSRF token, every
 //! override and the publishing confirmed on a page of their own.
 
+use assay::db::Role;
 use assay::db::UserId;
-use assay::identity::Role;
 use awc::http::StatusCode;
 use serde_json::{json, Value};
 

@@ -11,11 +11,11 @@ use serde_json::Value;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::attempts::grading;
-use crate::attempts::models::{AttemptRow, AttemptStatus};
+use crate::attempts::models::AttemptRow;
 use crate::attempts::scoring::Answer;
 use crate::attempts::service::{self, QuestionView};
 use crate::banks::question::QuestionType;
-use crate::db::{AttemptId, DbConn, QuestionId};
+use crate::db::{AttemptId, AttemptStatus, DbConn, QuestionId};
 use crate::error::{AppError, AppResult};
 use crate::events::Effects;
 use crate::identity::User;
@@ -41,7 +41,7 @@ impl Sheet {
     /// The answer as given, if there is one worth counting as answered.
     fn answer(&self, q: &QuestionView) -> Option<Answer> {
         let (value, _) = self.saved.get(&q.id)?;
-        let qtype = QuestionType::parse(&q.qtype)?;
+        let qtype = q.qtype;
         Answer::parse(qtype, value, q.options.len())
             .ok()
             .flatten()
@@ -68,7 +68,7 @@ pub(super) fn open_sheet(
     effects: &Effects,
 ) -> AppResult<Option<Sheet>> {
     let attempt = owned(conn, id, user)?;
-    if attempt.status() != AttemptStatus::Open {
+    if attempt.status != AttemptStatus::Open {
         return Ok(None);
     }
     let assessment = assessments::find(conn, attempt.assessment_id)?;
@@ -134,7 +134,7 @@ pub struct Choice {
 pub struct Current {
     pub number: usize,
     pub question_id: QuestionId,
-    pub qtype: String,
+    pub qtype: &'static str,
     /// radio, checkbox, number, text or textarea
     pub input: &'static str,
     pub section: String,
@@ -211,7 +211,7 @@ pub(super) fn test_page(
         current: current.unwrap_or_else(|| Current {
             number: 0,
             question_id: QuestionId(0),
-            qtype: String::new(),
+            qtype: "",
             input: "",
             section: String::new(),
             stem: "This test has no questions.".into(),
@@ -225,7 +225,7 @@ pub(super) fn test_page(
 }
 
 fn current(sheet: &Sheet, q: &QuestionView, number: usize, typed: Option<&Value>) -> Current {
-    let qtype = QuestionType::parse(&q.qtype).unwrap_or(QuestionType::Essay);
+    let qtype = q.qtype;
     let given = match typed {
         Some(v) => Answer::parse(qtype, v, q.options.len()).ok().flatten(),
         None => sheet.answer(q),
@@ -266,7 +266,7 @@ fn current(sheet: &Sheet, q: &QuestionView, number: usize, typed: Option<&Value>
     Current {
         number,
         question_id: q.id,
-        qtype: q.qtype.clone(),
+        qtype: q.qtype.as_str(),
         input,
         section: q.section.clone(),
         stem: q.stem.clone(),

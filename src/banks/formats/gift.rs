@@ -384,7 +384,7 @@ fn read_meta(fields: &str, line: usize, meta: &mut Meta, diagnostics: &mut Vec<D
         };
         match key.trim() {
             "id" => meta.id = meta.id.take().or_else(|| optional_text(&unescape(value))),
-            "difficulty" => match Difficulty::parse(unescape(value).trim()) {
+            "difficulty" => match unescape(value).trim().parse::<Difficulty>().ok() {
                 Some(d) => meta.difficulty = Some(d),
                 None => error(format!(
                     "difficulty \"{}\" is not one of easy, medium, hard",

@@ -333,7 +333,7 @@ impl Question<'_> {
             }
         };
         let difficulty = match element.child("difficulty") {
-            Some(d) => Difficulty::parse(d.text.trim()).or_else(|| {
+            Some(d) => d.text.trim().parse::<Difficulty>().ok().or_else(|| {
                 let message = format!("<difficulty> is easy, medium or hard, not \"{}\"", d.text.trim());
                 self.error(d, message);
                 None

@@ -135,7 +135,7 @@ impl Reader<'_> {
                 None
             }
             Some(v) => self.text(v, "type").and_then(|t| {
-                let parsed = QuestionType::parse(t.trim());
+                let parsed = t.trim().parse::<QuestionType>().ok();
                 if parsed.is_none() {
                     let types: Vec<&str> = QuestionType::ALL.iter().map(|t| t.as_str()).collect();
                     let message = format!("type \"{t}\" is not one of {}", types.join(", "));
@@ -153,7 +153,7 @@ impl Reader<'_> {
         };
         let difficulty = get("difficulty").and_then(|v| {
             let text = self.text(v, "difficulty")?;
-            let parsed = Difficulty::parse(text.trim());
+            let parsed = text.trim().parse::<Difficulty>().ok();
             if parsed.is_none() {
                 let message = format!("difficulty \"{text}\" is not one of easy, medium, hard");
                 self.error(v.span(), message);

@@ -152,7 +152,7 @@ fn row(
             None
         }
         text => {
-            let parsed = QuestionType::parse(&text.to_ascii_lowercase());
+            let parsed = text.to_ascii_lowercase().parse::<QuestionType>().ok();
             if parsed.is_none() {
                 error(format!("type \"{text}\" is not one of {}", types()));
             }
@@ -161,7 +161,7 @@ fn row(
     };
     let difficulty = match cell("difficulty") {
         "" => Difficulty::Medium,
-        text => Difficulty::parse(&text.to_ascii_lowercase()).unwrap_or_else(|| {
+        text => text.to_ascii_lowercase().parse::<Difficulty>().unwrap_or_else(|_| {
             error(format!("difficulty \"{text}\" is not one of easy, medium, hard"));
             Difficulty::Medium
         }),

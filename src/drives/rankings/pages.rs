@@ -11,7 +11,7 @@ use crate::accounts::models::ProfileRow;
 use crate::app::AppState;
 use crate::attempts::grading::{self, AttemptResult};
 use crate::db::schema::{applications, attempts};
-use crate::db::{ApplicationId, DriveId};
+use crate::db::{ApplicationId, ApplicationStatus, DriveId};
 use crate::drives::charts;
 use crate::drives::pipeline::{self, Bulk, Decision, TimelineEvent};
 use crate::drives::service::{self, ApplicationRow, DriveRow};
@@ -88,7 +88,7 @@ async fn list(
         ranked: page.ranked,
         query_string: query_string(&query),
         query,
-        statuses: pipeline::STATUSES,
+        statuses: ApplicationStatus::ALL.map(ApplicationStatus::as_str),
         sections,
     })
 }
@@ -192,7 +192,7 @@ struct ApplicantPage {
     focus_losses: i32,
     pastes: i32,
     timeline: Vec<TimelineEvent>,
-    moves: &'static [&'static str],
+    moves: &'static [ApplicationStatus],
     error: Option<String>,
 }
 
@@ -230,7 +230,7 @@ async fn load_applicant(state: &AppState, drive_id: DriveId, id: ApplicationId) 
                     firm: String::new(),
                     nav: vec![],
                 },
-                moves: pipeline::allowed_from(&app.status),
+                moves: pipeline::allowed_from(app.status),
                 focus_losses: attempt.as_ref().map(|a| a.focus_losses).unwrap_or(0),
                 pastes: attempt.as_ref().map(|a| a.pastes).unwrap_or(0),
                 drive,

@@ -12,8 +12,8 @@ use crate::app::AppState;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::attempts::marking;
-use crate::attempts::models::{AttemptRow, AttemptStatus};
-use crate::db::{AttemptId, DriveId};
+use crate::attempts::models::AttemptRow;
+use crate::db::{ApplicationStatus, AttemptId, AttemptStatus, DriveId};
 use crate::drives::service::{self, ApplicationRow, DriveRow};
 use crate::error::{AppError, AppResult};
 use crate::identity::User;
@@ -40,7 +40,7 @@ struct ListPage {
 
 impl ListPage {
     fn status(&self, app: &ApplicationRow) -> String {
-        status_label(&app.status)
+        status_label(app.status)
     }
 }
 
@@ -87,20 +87,22 @@ struct TestState {
 
 impl TestState {
     /// `attempts` newest first; `status` is the application's.
-    fn new(assessment: AssessmentRow, attempts: &[AttemptRow], status: &str, now: NaiveDateTime) -> TestState {
-        let open_attempt = attempts
-            .iter()
-            .find(|a| a.status() == AttemptStatus::Open)
-            .map(|a| a.id);
-        let latest_done = attempts.iter().find(|a| a.status() != AttemptStatus::Open);
+    fn new(
+        assessment: AssessmentRow,
+        attempts: &[AttemptRow],
+        status: ApplicationStatus,
+        now: NaiveDateTime,
+    ) -> TestState {
+        let open_attempt = attempts.iter().find(|a| a.status == AttemptStatus::Open).map(|a| a.id);
+        let latest_done = attempts.iter().find(|a| a.status != AttemptStatus::Open);
         let result = attempts
             .iter()
-            .find(|a| a.status() == AttemptStatus::Graded)
+            .find(|a| a.status == AttemptStatus::Graded)
             .map(|a| a.id);
-        let being_marked = latest_done.is_some_and(|a| a.status() == AttemptStatus::AwaitingMarking);
+        let being_marked = latest_done.is_some_and(|a| a.status == AttemptStatus::AwaitingMarking);
         // Once the pipeline has moved on (shortlisted, hired…) a retake would
         // change a decided ranking, so the page offers none.
-        let in_testing = matches!(status, "applied" | "tested");
+        let in_testing = matches!(status, ApplicationStatus::Applied | ApplicationStatus::Tested);
         let refusal = if open_attempt.is_some() || !in_testing {
             None
         } else if attempts.len() >= usize::try_from(assessment.max_attempts).unwrap_or(0) {
@@ -139,7 +141,7 @@ pub(super) struct ShowPage {
 
 impl ShowPage {
     fn status(&self, app: &ApplicationRow) -> String {
-        status_label(&app.status)
+        status_label(app.status)
     }
 }
 
@@ -159,10 +161,10 @@ pub(super) async fn show_page(
                 .into_iter()
                 .find(|a| a.drive_id == id);
             let test = match &application {
-                Some(app) if app.eligible && app.status != "withdrawn" => {
+                Some(app) if app.eligible && app.status != ApplicationStatus::Withdrawn => {
                     let assessment = assessments::find(conn, drive.assessment_id)?;
                     let attempts = marking::attempts_of(conn, drive.assessment_id, user.id)?;
-                    Some(TestState::new(assessment, &attempts, &app.status, now))
+                    Some(TestState::new(assessment, &attempts, app.status, now))
                 }
                 _ => None,
             };

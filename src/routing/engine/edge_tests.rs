@@ -79,13 +79,13 @@ fn input_that_cannot_be_routed_is_refused() {
     };
     assert_eq!(
         route_with(vec![trainee(1, 80.0, true), trainee(1, 70.0, true)]),
-        Err(RoutingError::DuplicateTrainee { trainee_id: 1 })
+        Err(RoutingError::DuplicateTrainee { trainee_id: UserId(1) })
     );
     assert_eq!(
-        route_with(vec![trainee(1, 80.0, true).holding(9)]),
+        route_with(vec![trainee(1, 80.0, true).holding(ProcessId(9))]),
         Err(RoutingError::UnknownCurrentProcess {
-            trainee_id: 1,
-            process_id: 9
+            trainee_id: UserId(1),
+            process_id: ProcessId(9)
         })
     );
     let uncounted = RoutingError::SeatsTakenTooLow {
@@ -106,13 +106,13 @@ fn tiers_order_from_basic_to_critical_and_round_trip_as_text() {
     assert!(Tier::Complex > Tier::Standard);
     assert!(Tier::Standard > Tier::Basic);
     for tier in Tier::ALL {
-        assert_eq!(Tier::parse(tier.as_str()), Some(tier));
+        assert_eq!(tier.as_str().parse::<Tier>(), Ok(tier));
         assert_eq!(serde_json::to_string(&tier).unwrap(), format!("\"{tier}\""));
     }
-    assert_eq!(Tier::parse("Critical"), None);
-    assert_eq!(Track::parse("kpo"), Some(Track::Kpo));
+    assert!("Critical".parse::<Tier>().is_err());
+    assert_eq!("kpo".parse::<Track>(), Ok(Track::Kpo));
     assert_eq!(serde_json::to_string(&Track::Bpo).unwrap(), "\"bpo\"");
-    assert_eq!(Status::parse("review"), Some(Status::Review));
+    assert_eq!("review".parse::<Status>(), Ok(Status::Review));
     assert_eq!(serde_json::to_string(&Status::Retrain).unwrap(), "\"retrain\"");
 }
 

@@ -42,7 +42,7 @@ fn process() -> impl Strategy<Value = (ProcessInput, u32)> {
         .prop_map(
             |(name, tier, min_percent, section_minimums, seats_total, taken_by_others)| {
                 let process = ProcessInput {
-                    id: 0,
+                    id: ProcessId(0),
                     name: name.to_owned(),
                     tier,
                     min_percent,
@@ -70,7 +70,7 @@ fn trainee() -> impl Strategy<Value = (TraineeInput, Option<usize>)> {
             // with high scores and passes with low ones occur too.
             let passed = (percent >= 50.0) != (luck < 25);
             let trainee = TraineeInput {
-                id: 0,
+                id: UserId(0),
                 percent,
                 passed,
                 sections,
@@ -103,7 +103,7 @@ fn routing_input() -> impl Strategy<Value = RoutingInput> {
                 .into_iter()
                 .zip(10..)
                 .map(|((mut p, taken_by_others), id)| {
-                    p.id = id;
+                    p.id = ProcessId(id);
                     // Some processes end up with more holders than seats, as
                     // when an admin cuts seats after a run was published.
                     p.seats_taken = taken_by_others;
@@ -114,7 +114,7 @@ fn routing_input() -> impl Strategy<Value = RoutingInput> {
                 .into_iter()
                 .zip(100..)
                 .map(|((mut t, holds), id)| {
-                    t.id = id;
+                    t.id = UserId(id);
                     if let Some(i) = holds.filter(|_| !processes.is_empty()) {
                         let count = processes.len();
                         let p = &mut processes[i % count];
@@ -161,21 +161,21 @@ impl Run<'_> {
         }
     }
 
-    fn trainee(&self, id: i32) -> &TraineeInput {
+    fn trainee(&self, id: UserId) -> &TraineeInput {
         self.input.trainees.iter().find(|t| t.id == id).expect("trainee")
     }
 
-    fn process(&self, id: i32) -> &ProcessInput {
+    fn process(&self, id: ProcessId) -> &ProcessInput {
         self.input.processes.iter().find(|p| p.id == id).expect("process")
     }
 
-    fn fits(&self, trainee_id: i32, process_id: i32) -> bool {
+    fn fits(&self, trainee_id: UserId, process_id: ProcessId) -> bool {
         let t = self.trainee(trainee_id);
         t.passed && meets_cutoffs(t, self.process(process_id))
     }
 
     /// Lines the run itself seated (not a published assignment kept).
-    fn placed(&self) -> impl Iterator<Item = (&Decision, i32)> {
+    fn placed(&self) -> impl Iterator<Item = (&Decision, ProcessId)> {
         self.decisions
             .iter()
             .filter(|d| d.process_id != d.previous_process_id)

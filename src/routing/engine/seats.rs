@@ -3,15 +3,15 @@
 use std::collections::BTreeMap;
 
 use super::explain;
-use super::{Decision, ProcessInput, Status};
+use super::{Decision, ProcessId, ProcessInput, Status, UserId};
 
 /// A trainer's change to one line of a draft run. Resolving a review is an
 /// override too: to the `review_process_id`, or to the seat already held.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Override {
-    pub trainee_id: i32,
+    pub trainee_id: UserId,
     /// `None` sends the trainee to retrain.
-    pub process_id: Option<i32>,
+    pub process_id: Option<ProcessId>,
     pub reason: String,
 }
 
@@ -23,8 +23,8 @@ pub struct Override {
 ///
 /// `processes` are as they were before the run was published.
 pub fn check_capacity(decisions: &[Decision], processes: &[ProcessInput]) -> Result<(), String> {
-    let mut arriving: BTreeMap<i32, u32> = BTreeMap::new();
-    let mut leaving: BTreeMap<i32, u32> = BTreeMap::new();
+    let mut arriving: BTreeMap<ProcessId, u32> = BTreeMap::new();
+    let mut leaving: BTreeMap<ProcessId, u32> = BTreeMap::new();
     for d in decisions.iter().filter(|d| d.process_id != d.previous_process_id) {
         if let Some(id) = d.process_id {
             *arriving.entry(id).or_default() += 1;

@@ -4,13 +4,13 @@ use std::collections::BTreeMap;
 
 use super::*;
 
-pub(super) const UNDERWRITING: i32 = 1;
-pub(super) const CLAIMS: i32 = 2;
-pub(super) const LEGAL: i32 = 3;
-pub(super) const POLICY: i32 = 4;
+pub(super) const UNDERWRITING: ProcessId = ProcessId(1);
+pub(super) const CLAIMS: ProcessId = ProcessId(2);
+pub(super) const LEGAL: ProcessId = ProcessId(3);
+pub(super) const POLICY: ProcessId = ProcessId(4);
 
 /// A process with `taken` of its `seats` held by published assignments.
-pub(super) fn process(id: i32, name: &str, tier: Tier, min: f64, seats: u32, taken: u32) -> ProcessInput {
+pub(super) fn process(id: ProcessId, name: &str, tier: Tier, min: f64, seats: u32, taken: u32) -> ProcessInput {
     ProcessInput {
         id,
         name: name.to_owned(),
@@ -24,7 +24,7 @@ pub(super) fn process(id: i32, name: &str, tier: Tier, min: f64, seats: u32, tak
 
 pub(super) fn trainee(id: i32, percent: f64, passed: bool) -> TraineeInput {
     TraineeInput {
-        id,
+        id: UserId(id),
         percent,
         passed,
         sections: BTreeMap::new(),
@@ -53,7 +53,7 @@ impl TraineeInput {
         self
     }
 
-    pub(super) fn holding(mut self, process_id: i32) -> Self {
+    pub(super) fn holding(mut self, process_id: ProcessId) -> Self {
         self.current_process_id = Some(process_id);
         self
     }
@@ -61,15 +61,21 @@ impl TraineeInput {
 
 /// What a line should say: trainee, status, process, review process,
 /// explanation.
-pub(super) type Line = (i32, Status, Option<i32>, Option<i32>, &'static str);
+pub(super) type Line = (UserId, Status, Option<ProcessId>, Option<ProcessId>, &'static str);
 
-pub(super) fn assigned(trainee_id: i32, process_id: i32, explanation: &'static str) -> Line {
-    (trainee_id, Status::Assigned, Some(process_id), None, explanation)
+pub(super) fn assigned(trainee_id: i32, process_id: ProcessId, explanation: &'static str) -> Line {
+    (
+        UserId(trainee_id),
+        Status::Assigned,
+        Some(process_id),
+        None,
+        explanation,
+    )
 }
 
-fn review(trainee_id: i32, process_id: i32, review_id: i32, explanation: &'static str) -> Line {
+fn review(trainee_id: i32, process_id: ProcessId, review_id: ProcessId, explanation: &'static str) -> Line {
     (
-        trainee_id,
+        UserId(trainee_id),
         Status::Review,
         Some(process_id),
         Some(review_id),
@@ -78,7 +84,7 @@ fn review(trainee_id: i32, process_id: i32, review_id: i32, explanation: &'stati
 }
 
 pub(super) fn retrain(trainee_id: i32, explanation: &'static str) -> Line {
-    (trainee_id, Status::Retrain, None, None, explanation)
+    (UserId(trainee_id), Status::Retrain, None, None, explanation)
 }
 
 pub(super) fn assert_run(run: &[Decision], expected: &[Line]) {
@@ -277,15 +283,16 @@ fn a_re_exam_promotes_into_free_seats_and_never_moves_anyone_down() {
             ),
         ],
     );
-    let previous: BTreeMap<i32, Option<i32>> = run.iter().map(|d| (d.trainee_id, d.previous_process_id)).collect();
-    assert_eq!(previous[&201], Some(CLAIMS));
-    assert_eq!(previous[&205], None);
+    let previous: BTreeMap<UserId, Option<ProcessId>> =
+        run.iter().map(|d| (d.trainee_id, d.previous_process_id)).collect();
+    assert_eq!(previous[&UserId(201)], Some(CLAIMS));
+    assert_eq!(previous[&UserId(205)], None);
     assert_eq!(check_capacity(&run, &input.processes), Ok(()));
 
     // Published seats still count: 205 cannot be pushed into the full
     // Claims Review, but may be sent to retrain.
     let into_full = Override {
-        trainee_id: 205,
+        trainee_id: UserId(205),
         process_id: Some(CLAIMS),
         reason: "Client asked for them".to_owned(),
     };
@@ -294,7 +301,7 @@ fn a_re_exam_promotes_into_free_seats_and_never_moves_anyone_down() {
         Err("Claims Review has 2 seats, and this would put 3 trainees in it.".to_owned())
     );
     let to_retrain = Override {
-        trainee_id: 205,
+        trainee_id: UserId(205),
         process_id: None,
         reason: "Wants to retake the exam.".to_owned(),
     };
@@ -381,7 +388,7 @@ fn a_review_names_the_default_band_and_a_trainer_resolves_it() {
     );
 
     let promote = Override {
-        trainee_id: 301,
+        trainee_id: UserId(301),
         process_id: Some(UNDERWRITING),
         reason: "Strong case study in the interview".to_owned(),
     };
@@ -397,7 +404,7 @@ fn a_review_names_the_default_band_and_a_trainer_resolves_it() {
     );
 
     let without_reason = Override {
-        trainee_id: 301,
+        trainee_id: UserId(301),
         process_id: Some(CLAIMS),
         reason: "  ".to_owned(),
     };

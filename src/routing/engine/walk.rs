@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use super::explain::{self, Ctx};
-use super::{below, rank, Decision, ProcessInput, RoutingInput, Status, Tier, TraineeInput};
+use super::{below, rank, Decision, ProcessId, ProcessInput, RoutingInput, Status, Tier, TraineeInput};
 
 /// One cut-off a trainee misses.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,7 +125,7 @@ struct Walk<'a> {
 
 pub(super) fn run(input: &RoutingInput) -> Vec<Decision> {
     let order = rank(&input.trainees);
-    let index_of = |id: i32| input.processes.iter().position(|p| p.id == id);
+    let index_of = |id: ProcessId| input.processes.iter().position(|p| p.id == id);
     let misses = order
         .iter()
         .map(|&t| {

@@ -92,7 +92,7 @@ impl RunChart {
                     width: width.max(0.5),
                     // A zero score still shows as a sliver, so nobody disappears.
                     height: (BOTTOM - y).max(1.5),
-                    status: l.status.clone(),
+                    status: l.status.to_string(),
                     title: format!("Rank {}: {}, {}%, {}", l.rank, l.full_name, pct(l.percent), l.status),
                     rank: (slot >= 14.0).then_some(l.rank),
                 }
@@ -186,10 +186,10 @@ mod tests {
             id: crate::db::ProcessId(1),
             name: name.into(),
             client: "Acme".into(),
-            track: "kpo".into(),
-            tier: tier.into(),
+            track: crate::routing::engine::Track::Kpo,
+            tier: tier.parse().expect("a tier"),
             min_percent: min,
-            section_minimums: "{}".into(),
+            section_minimums: crate::db::Json::default(),
             seats: 1,
             created_at: chrono::NaiveDateTime::default(),
         }

@@ -9,9 +9,10 @@ use serde::Deserialize;
 use super::{cutoffs, load, pct};
 use crate::app::AppState;
 use crate::assessments::web::FormFields;
-use crate::db::{ProcessId, RunId, UserId};
+use crate::db::{ProcessId, RunId, RunStatus, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::mail::MailContext;
+use crate::routing::engine::Status;
 use crate::routing::runs::{self, Line, OverrideRequest, RunView};
 use crate::routing::service::{self, CohortName};
 use crate::web::auth::TrainerUser;
@@ -132,8 +133,8 @@ pub(super) async fn override_preview(
             }
         },
     };
-    let from = match line.status.as_str() {
-        "review" => format!(
+    let from = match line.status {
+        Status::Review => format!(
             "{}, under review for {}",
             page.name_of(&line.process_id),
             page.name_of(&line.review_process_id)
@@ -209,12 +210,12 @@ pub(super) async fn publish_confirm(
             Ok((run, cohort))
         })
         .await?;
-    if run.status != "draft" {
+    if run.status != RunStatus::Draft {
         return Ok(redirect(&format!("/routing-runs/{id}")));
     }
     render(&PublishConfirm {
         chrome: ctx.chrome(format!("Publish routing run {id}")),
-        reviews: run.assignments.iter().filter(|l| l.status == "review").count(),
+        reviews: run.assignments.iter().filter(|l| l.status == Status::Review).count(),
         placed: run.assignments.iter().filter(|l| l.process_id.is_some()).count(),
         retrain: run.assignments.iter().filter(|l| l.process_id.is_none()).count(),
         run,

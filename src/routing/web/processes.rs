@@ -11,8 +11,8 @@ use serde::Deserialize;
 use super::{cutoffs, sort_by_tier};
 use crate::app::AppState;
 use crate::assessments::web::{FormErrors, FormFields};
+use crate::db::Role;
 use crate::error::{AppError, AppResult, ErrorDetail};
-use crate::identity::Role;
 use crate::routing::engine::{Tier, Track};
 use crate::routing::service::{self, NewProcess, PlacedPerson, ProcessRow};
 use crate::web::auth::{AdminUser, StaffUser};
@@ -60,7 +60,7 @@ impl ListPage {
             created: false,
             form,
             errors,
-            tiers: Tier::ALL,
+            tiers: Tier::MOST_COMPLEX_FIRST,
             tracks: [Track::Kpo, Track::Bpo],
         })
     }

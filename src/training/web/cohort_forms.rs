@@ -8,7 +8,7 @@ use super::load;
 use crate::app::AppState;
 use crate::assessments::service as assessments;
 use crate::assessments::web::{FormErrors, FormFields};
-use crate::db::{AssessmentId, CohortId, DbConn, UserId};
+use crate::db::{AssessmentId, CohortId, DbConn, Role, UserId};
 use crate::error::{AppError, AppResult};
 use crate::mail::MailContext;
 use crate::routing::runs::{self, NewRun};
@@ -76,7 +76,7 @@ fn candidate_of(conn: &mut DbConn, typed: &str) -> AppResult<UserId> {
         return Ok(id);
     }
     match crate::accounts::service::find_by_email(conn, typed)? {
-        Some(u) if u.role == "candidate" => Ok(u.id),
+        Some(u) if u.role == Role::Candidate => Ok(u.id),
         Some(_) => Err(AppError::invalid_field(
             "candidate",
             format!("{typed} is a staff account, not a candidate."),

@@ -10,8 +10,8 @@ use crate::app::AppState;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::attempts::marking;
-use crate::attempts::models::{AttemptRow, AttemptStatus};
-use crate::db::{AttemptId, DbConn};
+use crate::attempts::models::AttemptRow;
+use crate::db::{AttemptId, AttemptStatus, DbConn};
 use crate::error::AppResult;
 use crate::identity::User;
 use crate::routing::runs::{self, PublishedLine};
@@ -34,11 +34,8 @@ struct ExamState {
 
 impl ExamState {
     fn new(assessment: AssessmentRow, attempts: Vec<AttemptRow>, now: NaiveDateTime) -> ExamState {
-        let open_attempt = attempts
-            .iter()
-            .find(|a| a.status() == AttemptStatus::Open)
-            .map(|a| a.id);
-        let being_marked = attempts.iter().any(|a| a.status() == AttemptStatus::AwaitingMarking);
+        let open_attempt = attempts.iter().find(|a| a.status == AttemptStatus::Open).map(|a| a.id);
+        let being_marked = attempts.iter().any(|a| a.status == AttemptStatus::AwaitingMarking);
         let used_up = attempts.len() >= usize::try_from(assessment.max_attempts).unwrap_or(0);
         let refusal = if open_attempt.is_some() {
             None
@@ -55,7 +52,7 @@ impl ExamState {
             retake: !attempts.is_empty(),
             results: attempts
                 .into_iter()
-                .filter(|a| a.status() == AttemptStatus::Graded)
+                .filter(|a| a.status == AttemptStatus::Graded)
                 .collect(),
             assessment,
             open_attempt,

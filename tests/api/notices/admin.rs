@@ -1,7 +1,7 @@
 //! The admin's view: the list and the API, the preview, and "retry now".
 
 use assay::db::schema::audit_log;
-use assay::identity::Role;
+use assay::db::Role;
 use assay::notices::outbox::{drain_once, MAX_TRIES};
 use awc::http::StatusCode;
 use chrono::Duration;
@@ -16,7 +16,7 @@ async fn fail_for_good(app: &TestApp, id: assay::db::NoticeId) {
         drain_once(&app.outbox()).await.expect("drain");
         app.state.clock.advance(Duration::hours(7));
     }
-    assert_eq!(notice(app, id).status, "failed");
+    assert_eq!(notice(app, id).status.as_str(), "failed");
 }
 
 #[actix_web::test]
@@ -229,7 +229,7 @@ async fn retry_now_requeues_a_failed_notice_and_keeps_its_tries() {
         .post_form(&format!("/admin/notices/{id}/retry"), &[("csrf_token", "forged")])
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    assert_eq!(notice(&app, id).status, "failed");
+    assert_eq!(notice(&app, id).status.as_str(), "failed");
 
     let done = admin
         .post_form(&format!("/admin/notices/{id}/retry"), &[("csrf_token", &page.csrf())])
@@ -258,7 +258,7 @@ async fn retry_now_requeues_a_failed_notice_and_keeps_its_tries() {
     let tried = tries(&app, id);
     assert_eq!(tried.len(), MAX_TRIES as usize + 1);
     assert!(tried.last().is_some_and(|t| t.succeeded));
-    assert_eq!(notice(&app, id).status, "sent");
+    assert_eq!(notice(&app, id).status.as_str(), "sent");
 
     let again = admin
         .post_form(&format!("/admin/notices/{id}/retry"), &[("csrf_token", &page.csrf())])

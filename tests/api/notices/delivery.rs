@@ -59,7 +59,7 @@ async fn a_queued_notice_arrives_over_smtp_with_its_recipient_subject_and_both_p
     assert!(text.contains("Asha Rao") && html.contains("Asha Rao"));
     assert!(html.contains("http://assay.test"), "links use BASE_URL: {html}");
 
-    assert_eq!(stored.status, "sent");
+    assert_eq!(stored.status.as_str(), "sent");
     assert_eq!(stored.tries, 1);
     assert!(stored.sent_at.is_some());
     let tried = tries(&app, id);
@@ -85,7 +85,7 @@ async fn with_the_smtp_server_down_notices_stay_queued_and_each_arrives_once_whe
     );
     for id in &ids {
         let n = notice(&app, *id);
-        assert_eq!(n.status, "queued");
+        assert_eq!(n.status.as_str(), "queued");
         assert_eq!(n.tries, 1);
         let error = n.last_error.expect("the error is recorded");
         assert!(error.contains("SMTP"), "{error}");
@@ -229,7 +229,7 @@ async fn without_smtp_url_a_notice_is_written_as_a_parseable_eml_file() {
     assert!(parsed.from().is_some() && parsed.message_id().is_some() && parsed.date().is_some());
     assert!(part_text(&parsed, "plain").is_some_and(|t| t.contains("Farah Khan")));
     assert!(part_text(&parsed, "html").is_some_and(|h| h.contains("Farah Khan")));
-    assert_eq!(notice(&app, id).status, "sent");
+    assert_eq!(notice(&app, id).status.as_str(), "sent");
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -326,7 +326,7 @@ async fn a_permanent_smtp_refusal_fails_the_notice_after_exactly_one_try_and_oth
         n.last_error
     );
     assert_eq!(tries(&app, gone).len(), 1);
-    assert_eq!(notice(&app, kept).status, "sent");
+    assert_eq!(notice(&app, kept).status.as_str(), "sent");
 
     // Nothing is tried again later: a refusal for good stays failed.
     app.state.clock.advance(Duration::days(2));

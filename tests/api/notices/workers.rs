@@ -67,8 +67,8 @@ async fn a_sender_skips_notices_another_sender_holds_instead_of_waiting_for_them
         .expect("the sender does not wait for rows another sender holds")
         .expect("drain");
     assert_eq!(drained.sent, 3);
-    assert_eq!(notice(&app, ids[0]).status, "queued");
-    assert_eq!(notice(&app, ids[1]).status, "queued");
+    assert_eq!(notice(&app, ids[0]).status.as_str(), "queued");
+    assert_eq!(notice(&app, ids[1]).status.as_str(), "queued");
 
     diesel::sql_query("ROLLBACK").execute(&mut *holder).expect("rollback");
     drop(holder);
@@ -85,7 +85,7 @@ async fn a_notice_claimed_by_a_sender_that_died_is_sent_once_its_lease_lapses() 
         claim_due(&mut conn, app.state.clock.now(), 10).expect("claim")
     };
     assert_eq!(claims.len(), 1);
-    assert_eq!(notice(&app, id).status, "sending");
+    assert_eq!(notice(&app, id).status.as_str(), "sending");
 
     assert!(
         drain_once(&app.outbox()).await.expect("drain").is_empty(),
@@ -119,7 +119,7 @@ async fn the_worker_in_serve_sends_due_notices_without_being_asked() {
     let id = queue_welcome(&app, "worker@example.com", "Wen Li");
     let worker = spawn_worker(app.outbox());
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while notice(&app, id).status != "sent" {
+    while notice(&app, id).status.as_str() != "sent" {
         assert!(
             std::time::Instant::now() < deadline,
             "the worker did not send the notice"

@@ -1,0 +1,76 @@
+//! The enums that several areas store and read, kept here so that any area
+//! names them without importing another. Each is a `Text` column holding
+//! exactly these names (see `stored.rs`).
+
+use super::stored_enum;
+
+stored_enum! {
+    #[derive(utoipa::ToSchema)]
+    pub enum Role {
+        Candidate = "candidate",
+        Recruiter = "recruiter",
+        Trainer = "trainer",
+        Admin = "admin",
+    }
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Candidate => "Candidate",
+            Role::Recruiter => "Recruiter",
+            Role::Trainer => "Trainer",
+            Role::Admin => "Administrator",
+        }
+    }
+}
+
+stored_enum! {
+    #[derive(utoipa::ToSchema)]
+    pub enum AttemptStatus {
+        Open = "open",
+        AwaitingMarking = "awaiting_marking",
+        Graded = "graded",
+    }
+}
+
+stored_enum! {
+    /// Where an application stands in a drive's pipeline
+    /// (`drives::pipeline` holds the moves between them).
+    pub enum ApplicationStatus {
+        Applied = "applied",
+        Tested = "tested",
+        ShortlistedKpo = "shortlisted_kpo",
+        OfferedBpo = "offered_bpo",
+        Hired = "hired",
+        Rejected = "rejected",
+        Withdrawn = "withdrawn",
+    }
+}
+
+stored_enum! {
+    /// A bank import: previewed first, then applied or discarded.
+    pub enum ImportStatus {
+        Previewed = "previewed",
+        Applied = "applied",
+        Discarded = "discarded",
+    }
+}
+
+stored_enum! {
+    /// An email in the outbox.
+    pub enum NoticeStatus {
+        Queued = "queued",
+        Sending = "sending",
+        Sent = "sent",
+        Failed = "failed",
+    }
+}
+
+stored_enum! {
+    /// A routing run: a draft until it is published.
+    pub enum RunStatus {
+        Draft = "draft",
+        Published = "published",
+    }
+}
