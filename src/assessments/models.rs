@@ -35,7 +35,7 @@ impl AssessmentRow {
 
     pub fn sections(&self) -> AppResult<Vec<Section>> {
         serde_json::from_str(&self.sections)
-            .map_err(|e| AppError::Internal(format!("sections of assessment {}: {e}", self.id)))
+            .map_err(|e| AppError::internal(format!("sections of assessment {}", self.id), e))
     }
 
     /// Whether the window is open at `now`, and if not, why.

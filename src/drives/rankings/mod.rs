@@ -414,7 +414,7 @@ pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &S
 /// The CSV header and rows of one page, for the streaming export.
 pub fn csv_chunk(rows: &[RankingRow], header: bool) -> AppResult<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+    let err = |e: csv::Error| AppError::internal("csv", e);
     if header {
         writer
             .write_record([
@@ -462,7 +462,7 @@ pub fn csv_chunk(rows: &[RankingRow], header: bool) -> AppResult<Vec<u8>> {
             ])
             .map_err(err)?;
     }
-    writer.into_inner().map_err(|e| AppError::Internal(format!("csv: {e}")))
+    writer.into_inner().map_err(|e| AppError::internal("csv", e))
 }
 
 #[cfg(test)]
