@@ -21,6 +21,7 @@ use crate::web::auth::{session_token, AdminUser, CandidateUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
+use crate::web::paging::{self, Page, Pager};
 
 /// Field errors for a form, looked up by name in the template.
 #[derive(Default)]
@@ -344,13 +345,14 @@ async fn save_profile(
 }
 
 const USERS_PER_PAGE: i64 = 50;
+const AUDIT_PER_PAGE: i64 = 100;
 
 #[derive(Template)]
 #[template(path = "accounts/users.html")]
 struct UsersPage {
     chrome: Chrome,
     users: Vec<User>,
-    next_after: Option<UserId>,
+    pager: Pager,
     role_filter: String,
     created: Option<String>,
     errors: FieldErrors,
@@ -372,18 +374,22 @@ async fn users_page(
 ) -> AppResult<HttpResponse> {
     let role = query.role.as_deref().and_then(Role::parse);
     let after = query.after.map(UserId);
-    let mut users = state
-        .db(move |conn| service::list_users(conn, role, after, USERS_PER_PAGE + 1))
+    let users = state
+        .db(move |conn| service::list_users(conn, role, after, paging::fetch(USERS_PER_PAGE)))
         .await?;
-    let next_after = (users.len() as i64 > USERS_PER_PAGE).then(|| {
-        users.truncate(USERS_PER_PAGE as usize);
-        users.last().map(|u| u.id)
-    });
+    let Page { rows: users, next } = Page::cut(users, USERS_PER_PAGE, |u| u.id);
+    let role_filter = role.map(|r| r.as_str().to_string()).unwrap_or_default();
     render(&UsersPage {
         chrome: ctx.chrome("Users"),
         users,
-        next_after: next_after.flatten(),
-        role_filter: role.map(|r| r.as_str().to_string()).unwrap_or_default(),
+        pager: Pager::next(
+            "/admin/users",
+            &format!("role={role_filter}"),
+            "after",
+            next,
+            "Next page",
+        ),
+        role_filter,
         created: query.created.clone(),
         errors: FieldErrors::default(),
         staff_roles: [Role::Recruiter, Role::Trainer, Role::Admin],
@@ -425,7 +431,7 @@ async fn add_staff(
                 &UsersPage {
                     chrome: ctx.chrome("Users"),
                     users,
-                    next_after: None,
+                    pager: Pager::default(),
                     role_filter: String::new(),
                     created: None,
                     errors: FieldErrors::from_error(&e),
@@ -442,7 +448,7 @@ async fn add_staff(
 struct AuditPage {
     chrome: Chrome,
     entries: Vec<audit::Entry>,
-    next_before: Option<i32>,
+    pager: Pager,
 }
 
 #[derive(Deserialize)]
@@ -457,15 +463,14 @@ async fn audit_page(
     query: Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
     let before = query.before;
-    let mut entries = state.db(move |conn| audit::page(conn, before, 101)).await?;
-    let next_before = (entries.len() > 100).then(|| {
-        entries.truncate(100);
-        entries.last().map(|e| e.id)
-    });
+    let entries = state
+        .db(move |conn| audit::page(conn, before, paging::fetch(AUDIT_PER_PAGE)))
+        .await?;
+    let Page { rows: entries, next } = Page::cut(entries, AUDIT_PER_PAGE, |e| e.id);
     render(&AuditPage {
         chrome: ctx.chrome("Audit log"),
         entries,
-        next_before: next_before.flatten(),
+        pager: Pager::next("/admin/audit", "", "before", next, "Older entries"),
     })
 }
 

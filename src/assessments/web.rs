@@ -21,8 +21,7 @@ use crate::web::auth::AssessorUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-
-const PAGE_SIZE: i64 = 25;
+use crate::web::paging::{self, Page, Pager, PAGE_SIZE};
 
 struct Listed {
     row: AssessmentRow,
@@ -34,7 +33,7 @@ struct Listed {
 struct ListPage {
     chrome: Chrome,
     assessments: Vec<Listed>,
-    next_before: Option<AssessmentId>,
+    pager: Pager,
     first_page: bool,
 }
 
@@ -50,11 +49,10 @@ async fn list(
     query: Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let before = query.before.map(AssessmentId);
-    let mut rows = state.db(move |conn| service::page(conn, before, PAGE_SIZE + 1)).await?;
-    let next_before = (rows.len() as i64 > PAGE_SIZE).then(|| {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|r| r.id)
-    });
+    let rows = state
+        .db(move |conn| service::page(conn, before, paging::fetch(PAGE_SIZE)))
+        .await?;
+    let Page { rows, next } = Page::cut(rows, PAGE_SIZE, |r| r.id);
     let assessments = rows
         .into_iter()
         .map(|row| {
@@ -70,7 +68,11 @@ async fn list(
     render(&ListPage {
         chrome: ctx.chrome("Assessments"),
         assessments,
-        next_before: next_before.flatten(),
+        pager: Pager::next("/assessments", "", "before", next, "Older assessments").with_first(
+            before.is_none(),
+            "/assessments",
+            "Back to the newest",
+        ),
         first_page: before.is_none(),
     })
 }

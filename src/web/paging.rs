@@ -53,6 +53,26 @@ pub struct Link {
     pub label: &'static str,
 }
 
+impl Link {
+    /// The address for an `href` attribute, written as the pages always wrote
+    /// it (`&amp;` between parameters). The pager partial prints it `safe`,
+    /// so every character HTML gives a meaning to is escaped here.
+    pub fn html_href(&self) -> String {
+        let mut out = String::with_capacity(self.href.len() + 8);
+        for c in self.href.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+}
+
 impl Pager {
     /// The link to the page after `next` at `path`; `query` is the list's
     /// other parameters, already encoded (empty for none), `param` is
@@ -130,6 +150,18 @@ mod tests {
         );
         let last = Pager::next("/drives", "", "before", None::<i32>, "Older drives");
         assert_eq!(last.next, None);
+    }
+
+    #[test]
+    fn a_link_escapes_its_address_for_html() {
+        let link = Link {
+            href: "/admin/notices?status=&after=5\"><script>'".into(),
+            label: "Older notices",
+        };
+        assert_eq!(
+            link.html_href(),
+            "/admin/notices?status=&amp;after=5&quot;&gt;&lt;script&gt;&#39;"
+        );
     }
 
     #[test]

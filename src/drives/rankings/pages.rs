@@ -22,6 +22,7 @@ use crate::web::charts::{BarChart, Histogram};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
+use crate::web::paging::{self, Pager};
 
 #[derive(Template)]
 #[template(path = "rankings/list.html")]
@@ -29,7 +30,7 @@ struct RankingsPage {
     chrome: Chrome,
     drive: DriveRow,
     rows: Vec<RankingRow>,
-    next_after: Option<ApplicationId>,
+    pager: Pager,
     ranked: i64,
     query: RankingQuery,
     query_string: String,
@@ -68,7 +69,7 @@ async fn list(
 ) -> AppResult<HttpResponse> {
     let drive_id = path.into_inner();
     let mut query = query.into_inner();
-    query.limit = Some(query.limit.unwrap_or(50).clamp(1, 200));
+    query.limit = Some(paging::size(query.limit, 50, 200));
     let lookup = query.clone();
     let (drive, page, sections) = state
         .db(move |conn| {
@@ -80,13 +81,21 @@ async fn list(
             Ok((drive, page, sections))
         })
         .await?;
+    let query_string = query_string(&query);
+    let pager = Pager::next(
+        &format!("/drives/{drive_id}/rankings"),
+        &query_string,
+        "after",
+        page.next_after,
+        "Next page",
+    );
     render(&RankingsPage {
         chrome: ctx.chrome(format!("Rankings: {}", drive.name)),
         drive,
         rows: page.rows,
-        next_after: page.next_after,
+        pager,
         ranked: page.ranked,
-        query_string: query_string(&query),
+        query_string,
         query,
         statuses: pipeline::STATUSES,
         sections,
