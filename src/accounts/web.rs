@@ -166,6 +166,14 @@ struct RegisterForm {
     password: String,
 }
 
+impl TryFrom<&RegisterForm> for NewAccount {
+    type Error = AppError;
+
+    fn try_from(form: &RegisterForm) -> AppResult<NewAccount> {
+        NewAccount::parse_registration(&form.email, &form.full_name, &form.password)
+    }
+}
+
 /// Where registration sends everyone: sign in, then on to the profile.
 pub const AFTER_REGISTRATION: &str = "/signin?registered=1&next=%2Fprofile%3Fwelcome%3D1";
 
@@ -174,7 +182,7 @@ async fn register(
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<RegisterForm>,
 ) -> AppResult<HttpResponse> {
-    let outcome = match NewAccount::parse_registration(&form.email, &form.full_name, &form.password) {
+    let outcome = match NewAccount::try_from(&form) {
         Ok(account) => flows::register(&state, account, None).await,
         Err(e) => Err(e),
     };
@@ -225,23 +233,27 @@ fn number<T: std::str::FromStr>(
     }
 }
 
-impl ProfileForm {
-    fn to_input(&self) -> Result<ProfileInput, AppError> {
+impl TryFrom<&ProfileForm> for ProfileInput {
+    type Error = AppError;
+
+    /// Every number is checked before any is refused, so the page marks
+    /// each field that needs fixing.
+    fn try_from(form: &ProfileForm) -> AppResult<ProfileInput> {
         let mut errors = Vec::new();
         let input = ProfileInput {
-            degree: self.degree.clone(),
-            institute: self.institute.clone(),
-            graduation_year: number(&self.graduation_year, "graduation_year", "a year", &mut errors),
-            score_percent: number(&self.score_percent, "score_percent", "a number", &mut errors),
-            degree_class: self.degree_class.clone(),
-            domain: self.domain.clone(),
+            degree: form.degree.clone(),
+            institute: form.institute.clone(),
+            graduation_year: number(&form.graduation_year, "graduation_year", "a year", &mut errors),
+            score_percent: number(&form.score_percent, "score_percent", "a number", &mut errors),
+            degree_class: form.degree_class.clone(),
+            domain: form.domain.clone(),
             experience_years: number(
-                &self.experience_years,
+                &form.experience_years,
                 "experience_years",
                 "a whole number",
                 &mut errors,
             ),
-            preferred_track: self.preferred_track.clone(),
+            preferred_track: form.preferred_track.clone(),
         };
         if errors.is_empty() {
             Ok(input)
@@ -249,7 +261,9 @@ impl ProfileForm {
             Err(AppError::invalid("Some profile fields need fixing.", errors))
         }
     }
+}
 
+impl ProfileForm {
     fn from_input(p: &ProfileInput) -> ProfileForm {
         let s = |v: Option<String>| v;
         ProfileForm {
@@ -317,7 +331,7 @@ async fn save_profile(
     CsrfForm(form): CsrfForm<ProfileForm>,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
-    let saved = match form.to_input() {
+    let saved = match ProfileInput::try_from(&form) {
         Ok(input) => {
             state
                 .db(move |conn| service::put_profile(conn, user.id, &input, now))
@@ -404,18 +418,37 @@ struct NewStaffForm {
     password: String,
 }
 
+/// A staff account the admin's form asks for, checked.
+struct NewStaff {
+    account: NewAccount,
+    role: Role,
+}
+
+impl TryFrom<NewStaffForm> for NewStaff {
+    type Error = AppError;
+
+    /// A role that is not a staff role is reported before the account's
+    /// own fields.
+    fn try_from(form: NewStaffForm) -> AppResult<NewStaff> {
+        let role = Role::parse(&form.role)
+            .filter(|r| *r != Role::Candidate)
+            .ok_or_else(|| AppError::invalid_field("role", "Choose recruiter, trainer or admin."));
+        match (role, NewAccount::parse(&form.email, &form.full_name, &form.password)) {
+            (Ok(role), Ok(account)) => Ok(NewStaff { account, role }),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    }
+}
+
 async fn add_staff(
     state: web::Data<AppState>,
     ctx: PageCtx,
     AdminUser(admin): AdminUser,
     CsrfForm(form): CsrfForm<NewStaffForm>,
 ) -> AppResult<HttpResponse> {
-    let role = Role::parse(&form.role)
-        .filter(|r| *r != Role::Candidate)
-        .ok_or_else(|| AppError::invalid_field("role", "Choose recruiter, trainer or admin."));
-    let outcome = match (role, NewAccount::parse(&form.email, &form.full_name, &form.password)) {
-        (Ok(role), Ok(account)) => flows::add_staff(&state, account, role, Some(admin.id)).await,
-        (Err(e), _) | (_, Err(e)) => Err(e),
+    let outcome = match NewStaff::try_from(form) {
+        Ok(staff) => flows::add_staff(&state, staff.account, staff.role, Some(admin.id)).await,
+        Err(e) => Err(e),
     };
     match outcome {
         Ok(user) => {
