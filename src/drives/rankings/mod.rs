@@ -15,8 +15,8 @@ use crate::db::schema::{application_sections, applications, attempts, candidate_
 use crate::db::{ApplicationId, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::on_backend;
-use crate::web::spreadsheet::neutralise;
 use crate::web::paging::{self, Page};
+use crate::web::spreadsheet::neutralise;
 
 /// Fixed-width digits that sort as the ranking does: percent and tie-break
 /// high first, then earlier submission, then lower id.
