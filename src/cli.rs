@@ -10,9 +10,10 @@ use clap::{Parser, Subcommand};
 use crate::accounts::flows;
 use crate::accounts::service::NewAccount;
 use crate::app::AppState;
+use crate::cli_error::{CliError, CliResult};
 use crate::config::{Config, ConfigArgs};
 use crate::db::Role;
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::server;
 use crate::tokens;
 
@@ -88,26 +89,9 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", describe(&e));
-            ExitCode::FAILURE
+            eprintln!("{}", e.report());
+            e.into()
         }
-    }
-}
-
-fn describe(e: &AppError) -> String {
-    match e {
-        AppError::Invalid { message, details } if !details.is_empty() => {
-            let lines: Vec<String> = details
-                .iter()
-                .map(|d| match (&d.field, d.line) {
-                    (Some(f), _) => format!("  {f}: {}", d.message),
-                    (None, Some(l)) => format!("  line {l}: {}", d.message),
-                    _ => format!("  {}", d.message),
-                })
-                .collect();
-            format!("{message}\n{}", lines.join("\n"))
-        }
-        other => other.to_string(),
     }
 }
 
@@ -120,7 +104,7 @@ fn init_tracing() {
         .try_init();
 }
 
-fn run(cli: Cli) -> AppResult<()> {
+fn run(cli: Cli) -> CliResult<()> {
     // The IRT commands need no database or configuration (so no warning
     // about a missing SECRET_KEY either).
     let command = match cli.command {
@@ -145,11 +129,10 @@ fn run(cli: Cli) -> AppResult<()> {
         Command::User {
             command: UserCommand::Add { email, role, name },
         } => {
-            let role = role.parse::<Role>().map_err(|_| {
-                AppError::invalid_field(
-                    "role",
-                    format!("'{role}' is not a role; use candidate, recruiter, trainer or admin"),
-                )
+            let role = role.parse::<Role>().ok().ok_or_else(|| {
+                CliError::Usage(format!(
+                    "'{role}' is not a role; use candidate, recruiter, trainer or admin"
+                ))
             })?;
             let password = read_password()?;
             let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
@@ -177,26 +160,26 @@ fn run(cli: Cli) -> AppResult<()> {
     }
 }
 
-fn read_password() -> AppResult<String> {
+fn read_password() -> CliResult<String> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         eprint!("Password (at least 10 characters): ");
         let _ = std::io::stderr().flush();
     }
     let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| AppError::BadRequest(format!("cannot read the password: {e}")))?;
+    stdin.lock().read_line(&mut line).map_err(|source| CliError::Read {
+        what: "the password from standard input".into(),
+        source,
+    })?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-async fn serve(config: Config, bind: String, demo: bool) -> AppResult<()> {
+async fn serve(config: Config, bind: String, demo: bool) -> CliResult<()> {
     let state = server::open_state(config)?;
     if demo {
         set_up_demo(&state).await?;
     }
-    let listener = TcpListener::bind(&bind).map_err(|e| AppError::Config(format!("cannot listen on {bind}: {e}")))?;
+    let listener = TcpListener::bind(&bind).map_err(|e| CliError::Config(format!("cannot listen on {bind}: {e}")))?;
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let server = server::start(listener, state.clone(), workers)?;
     server::workers::spawn(&state);
@@ -206,11 +189,11 @@ async fn serve(config: Config, bind: String, demo: bool) -> AppResult<()> {
     );
     server
         .await
-        .map_err(|e| AppError::Internal(format!("server stopped: {e}")))
+        .map_err(|e| CliError::Failed(AppError::internal("the server stopped", e)))
 }
 
 /// One account per role with fresh passwords, printed once.
-async fn set_up_demo(state: &AppState) -> AppResult<()> {
+async fn set_up_demo(state: &AppState) -> CliResult<()> {
     let mut rows = Vec::new();
     for role in Role::ALL {
         let email = format!("{}@demo.assay.example", role.as_str());
@@ -228,7 +211,9 @@ async fn set_up_demo(state: &AppState) -> AppResult<()> {
     if banks.is_dir() {
         let shipped = state.clone();
         let dir = banks.to_path_buf();
-        let reports = actix_web::web::block(move || crate::banks::cli::import_shipped(&shipped, &dir)).await??;
+        let reports = actix_web::web::block(move || crate::banks::cli::import_shipped(&shipped, &dir))
+            .await
+            .map_err(AppError::from)??;
         let total: usize = reports.iter().map(|r| r.created + r.updated + r.unchanged).sum();
         println!("Imported {} shipped question banks ({total} questions).", reports.len());
     }

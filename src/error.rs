@@ -38,6 +38,9 @@ impl ErrorDetail {
     }
 }
 
+/// The application's error. Variants that wrap a failure keep it as their
+/// `source`, so a logged 500 shows the whole cause chain (`Chain`), while the
+/// person sees only `public_message`.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
@@ -50,8 +53,15 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// `source` is the database's refusal when the conflict is a unique key
+    /// already taken (see `From<diesel::result::Error>`).
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict {
+        code: &'static str,
+        message: String,
+        #[source]
+        source: Option<diesel::result::Error>,
+    },
     /// A save whose `seq` is not newer than the stored answer's: nothing was
     /// kept, and the page needs the stored `seq` to send its answer again.
     #[error(
@@ -72,6 +82,23 @@ pub enum AppError {
     Config(String),
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    #[error("the database connection was lost")]
+    ConnectionLost(#[source] diesel::result::Error),
+    #[error("no database connection could be had")]
+    NoConnection(#[from] diesel::r2d2::PoolError),
+    #[error("database")]
+    Database(#[source] diesel::result::Error),
+    #[error("blocking task")]
+    Blocking(#[from] actix_web::error::BlockingError),
+    #[error("template")]
+    Template(#[from] askama::Error),
+    /// A failure of ours with its cause: `AppError::internal(context, e)`.
+    #[error("{context}")]
+    Fault {
+        context: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -96,7 +123,44 @@ impl AppError {
         AppError::Conflict {
             code,
             message: message.into(),
+            source: None,
         }
+    }
+
+    /// A failure of ours, kept with its cause for the log.
+    pub fn internal(context: impl Into<String>, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        AppError::Fault {
+            context: context.into(),
+            source: source.into(),
+        }
+    }
+
+    /// Whether this is a unique key already taken (two requests creating the
+    /// same thing at once).
+    pub fn is_duplicate(&self) -> bool {
+        matches!(self, AppError::Conflict { code: DUPLICATE, .. })
+    }
+
+    /// A caller that knows what the taken key means says so in its own words;
+    /// any other error passes through unchanged.
+    pub fn when_duplicate(self, code: &'static str, message: impl Into<String>) -> Self {
+        match self {
+            AppError::Conflict {
+                code: DUPLICATE,
+                source,
+                ..
+            } => AppError::Conflict {
+                code,
+                message: message.into(),
+                source,
+            },
+            other => other,
+        }
+    }
+
+    /// The error with its causes, for logs and the command line.
+    pub fn chain(&self) -> Chain<'_> {
+        Chain(self)
     }
 
     pub fn code(&self) -> &'static str {
@@ -113,19 +177,26 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::Invalid { .. } => "invalid",
             AppError::Throttled { .. } => "throttled",
-            AppError::Config(_) | AppError::Internal(_) => "internal",
-            AppError::Unavailable(_) => "unavailable",
+            AppError::Config(_)
+            | AppError::Database(_)
+            | AppError::Blocking(_)
+            | AppError::Template(_)
+            | AppError::Fault { .. }
+            | AppError::Internal(_) => "internal",
+            AppError::Unavailable(_) | AppError::ConnectionLost(_) | AppError::NoConnection(_) => "unavailable",
         }
     }
 
     /// The sentence shown to the person. Internal details stay in the log.
     pub fn public_message(&self) -> String {
-        match self {
-            AppError::Config(_) | AppError::Internal(_) => {
+        match self.status_code() {
+            StatusCode::INTERNAL_SERVER_ERROR => {
                 "Something went wrong on our side; it has been logged. Please try again.".into()
             }
-            AppError::Unavailable(_) => "The database is not reachable right now. Please try again in a minute.".into(),
-            other => other.to_string(),
+            StatusCode::SERVICE_UNAVAILABLE => {
+                "The database is not reachable right now. Please try again in a minute.".into()
+            }
+            _ => self.to_string(),
         }
     }
 
@@ -165,15 +236,22 @@ impl ResponseError for AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Config(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable(_) | AppError::ConnectionLost(_) | AppError::NoConnection(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            AppError::Config(_)
+            | AppError::Database(_)
+            | AppError::Blocking(_)
+            | AppError::Template(_)
+            | AppError::Fault { .. }
+            | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
+            tracing::error!(error = %self.chain(), "request failed");
         }
         let mut response = HttpResponse::build(status);
         if let AppError::Throttled { retry_after_secs, .. } = self {
@@ -193,46 +271,112 @@ impl ResponseError for AppError {
     }
 }
 
+/// The code of a unique key already taken.
+const DUPLICATE: &str = "duplicate";
+
 /// The one place a database error becomes a status: a missing row is 404, a
 /// unique key already taken is 409 (two requests creating the same thing at
 /// once, such as a double click), a lost connection is 503, and anything
-/// else is a fault of ours.
+/// else is a fault of ours. Callers that give a taken key a meaning of their
+/// own use `is_duplicate` or `when_duplicate`, not the diesel error.
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => AppError::NotFound("That record does not exist.".into()),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, ref info) => {
                 tracing::info!(constraint = ?info.constraint_name(), "unique key already taken");
-                AppError::conflict(
-                    "duplicate",
-                    "That already exists; it was probably created a moment ago. Reload the page to see it.",
-                )
+                AppError::Conflict {
+                    code: DUPLICATE,
+                    message: "That already exists; it was probably created a moment ago. Reload the page to see it."
+                        .into(),
+                    source: Some(e),
+                }
             }
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
-                AppError::Unavailable(info.message().to_string())
-            }
-            other => AppError::Internal(format!("database: {other}")),
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => AppError::ConnectionLost(e),
+            other => AppError::Database(other),
         }
     }
 }
 
-impl From<diesel::r2d2::PoolError> for AppError {
-    fn from(e: diesel::r2d2::PoolError) -> Self {
-        AppError::Unavailable(e.to_string())
-    }
-}
+/// An error and its causes, each after a colon: `database: no such table: x`.
+pub struct Chain<'a>(&'a (dyn std::error::Error + 'static));
 
-impl From<actix_web::error::BlockingError> for AppError {
-    fn from(e: actix_web::error::BlockingError) -> Self {
-        AppError::Internal(format!("blocking task: {e}"))
-    }
-}
-
-impl From<askama::Error> for AppError {
-    fn from(e: askama::Error) -> Self {
-        AppError::Internal(format!("template: {e}"))
+impl std::fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(e) = cause {
+            write!(f, ": {e}")?;
+            cause = e.source();
+        }
+        Ok(())
     }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+    use super::*;
+
+    fn database_error(kind: DatabaseErrorKind, message: &str) -> DieselError {
+        DieselError::DatabaseError(kind, Box::new(message.to_string()))
+    }
+
+    #[test]
+    fn a_database_fault_keeps_the_diesel_error_as_its_source() {
+        let e = AppError::from(database_error(DatabaseErrorKind::Unknown, "no such table: widgets"));
+        assert_eq!(e.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        let source = e.source().map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("no such table: widgets"));
+        assert_eq!(e.chain().to_string(), "database: no such table: widgets");
+        assert!(!e.public_message().contains("widgets"), "{}", e.public_message());
+    }
+
+    #[test]
+    fn a_taken_unique_key_is_a_duplicate_conflict_that_keeps_its_cause() {
+        let e = AppError::from(database_error(
+            DatabaseErrorKind::UniqueViolation,
+            "UNIQUE constraint failed",
+        ));
+        assert_eq!(e.status_code(), StatusCode::CONFLICT);
+        assert_eq!(e.code(), "duplicate");
+        assert!(e.is_duplicate());
+        assert!(
+            e.chain().to_string().ends_with(": UNIQUE constraint failed"),
+            "{}",
+            e.chain()
+        );
+        let renamed = e.when_duplicate("attempt_race", "started twice");
+        assert_eq!(renamed.code(), "attempt_race");
+        assert_eq!(renamed.public_message(), "started twice");
+        assert!(renamed.source().is_some());
+    }
+
+    #[test]
+    fn a_closed_connection_is_unavailable_with_its_cause() {
+        let e = AppError::from(database_error(
+            DatabaseErrorKind::ClosedConnection,
+            "server closed the connection",
+        ));
+        assert_eq!(e.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(e.code(), "unavailable");
+        assert_eq!(
+            e.chain().to_string(),
+            "the database connection was lost: server closed the connection"
+        );
+    }
+
+    #[test]
+    fn a_fault_keeps_a_chain_of_causes() {
+        let io = std::io::Error::other("disk full");
+        let e = AppError::internal("csv", io);
+        assert_eq!(e.code(), "internal");
+        assert_eq!(e.chain().to_string(), "csv: disk full");
+    }
+}

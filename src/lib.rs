@@ -8,6 +8,7 @@ pub mod attempts;
 pub mod audit;
 pub mod banks;
 pub mod cli;
+pub mod cli_error;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -114,12 +114,10 @@ enum NotCreated {
 
 impl From<diesel::result::Error> for NotCreated {
     fn from(e: diesel::result::Error) -> Self {
-        match e {
+        match AppError::from(e) {
             // Two registrations racing for one address: the index decides.
-            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-                NotCreated::Taken
-            }
-            other => NotCreated::Failed(other.into()),
+            e if e.is_duplicate() => NotCreated::Taken,
+            other => NotCreated::Failed(other),
         }
     }
 }

@@ -21,6 +21,7 @@ use crate::web::auth::{session_token, AdminUser, CandidateUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
+use crate::web::paging::{self, Page, Pager};
 
 /// Field errors for a form, looked up by name in the template.
 #[derive(Default)]
@@ -165,6 +166,14 @@ struct RegisterForm {
     password: String,
 }
 
+impl TryFrom<&RegisterForm> for NewAccount {
+    type Error = AppError;
+
+    fn try_from(form: &RegisterForm) -> AppResult<NewAccount> {
+        NewAccount::parse_registration(&form.email, &form.full_name, &form.password)
+    }
+}
+
 /// Where registration sends everyone: sign in, then on to the profile.
 pub const AFTER_REGISTRATION: &str = "/signin?registered=1&next=%2Fprofile%3Fwelcome%3D1";
 
@@ -173,7 +182,7 @@ async fn register(
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<RegisterForm>,
 ) -> AppResult<HttpResponse> {
-    let outcome = match NewAccount::parse_registration(&form.email, &form.full_name, &form.password) {
+    let outcome = match NewAccount::try_from(&form) {
         Ok(account) => flows::register(&state, account, None).await,
         Err(e) => Err(e),
     };
@@ -224,23 +233,27 @@ fn number<T: std::str::FromStr>(
     }
 }
 
-impl ProfileForm {
-    fn to_input(&self) -> Result<ProfileInput, AppError> {
+impl TryFrom<&ProfileForm> for ProfileInput {
+    type Error = AppError;
+
+    /// Every number is checked before any is refused, so the page marks
+    /// each field that needs fixing.
+    fn try_from(form: &ProfileForm) -> AppResult<ProfileInput> {
         let mut errors = Vec::new();
         let input = ProfileInput {
-            degree: self.degree.clone(),
-            institute: self.institute.clone(),
-            graduation_year: number(&self.graduation_year, "graduation_year", "a year", &mut errors),
-            score_percent: number(&self.score_percent, "score_percent", "a number", &mut errors),
-            degree_class: self.degree_class.clone(),
-            domain: self.domain.clone(),
+            degree: form.degree.clone(),
+            institute: form.institute.clone(),
+            graduation_year: number(&form.graduation_year, "graduation_year", "a year", &mut errors),
+            score_percent: number(&form.score_percent, "score_percent", "a number", &mut errors),
+            degree_class: form.degree_class.clone(),
+            domain: form.domain.clone(),
             experience_years: number(
-                &self.experience_years,
+                &form.experience_years,
                 "experience_years",
                 "a whole number",
                 &mut errors,
             ),
-            preferred_track: self.preferred_track.clone(),
+            preferred_track: form.preferred_track.clone(),
         };
         if errors.is_empty() {
             Ok(input)
@@ -248,7 +261,9 @@ impl ProfileForm {
             Err(AppError::invalid("Some profile fields need fixing.", errors))
         }
     }
+}
 
+impl ProfileForm {
     fn from_input(p: &ProfileInput) -> ProfileForm {
         let s = |v: Option<String>| v;
         ProfileForm {
@@ -316,7 +331,7 @@ async fn save_profile(
     CsrfForm(form): CsrfForm<ProfileForm>,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
-    let saved = match form.to_input() {
+    let saved = match ProfileInput::try_from(&form) {
         Ok(input) => {
             state
                 .db(move |conn| service::put_profile(conn, user.id, &input, now))
@@ -344,13 +359,14 @@ async fn save_profile(
 }
 
 const USERS_PER_PAGE: i64 = 50;
+const AUDIT_PER_PAGE: i64 = 100;
 
 #[derive(Template)]
 #[template(path = "accounts/users.html")]
 struct UsersPage {
     chrome: Chrome,
     users: Vec<User>,
-    next_after: Option<UserId>,
+    pager: Pager,
     role_filter: String,
     created: Option<String>,
     errors: FieldErrors,
@@ -378,18 +394,22 @@ async fn users_page(
 ) -> AppResult<HttpResponse> {
     let role = query.role.as_deref().and_then(|r| r.parse::<Role>().ok());
     let after = query.after.map(UserId);
-    let mut users = state
-        .db(move |conn| service::list_users(conn, role, after, USERS_PER_PAGE + 1))
+    let users = state
+        .db(move |conn| service::list_users(conn, role, after, paging::fetch(USERS_PER_PAGE)))
         .await?;
-    let next_after = (users.len() as i64 > USERS_PER_PAGE).then(|| {
-        users.truncate(USERS_PER_PAGE as usize);
-        users.last().map(|u| u.id)
-    });
+    let Page { rows: users, next } = Page::cut(users, USERS_PER_PAGE, |u| u.id);
+    let role_filter = role.map(|r| r.as_str().to_string()).unwrap_or_default();
     render(&UsersPage {
         chrome: ctx.chrome("Users"),
         users,
-        next_after: next_after.flatten(),
-        role_filter: role.map(|r| r.as_str().to_string()).unwrap_or_default(),
+        pager: Pager::next(
+            "/admin/users",
+            &format!("role={role_filter}"),
+            "after",
+            next,
+            "Next page",
+        ),
+        role_filter,
         created: query.created.clone(),
         errors: FieldErrors::default(),
         staff_roles: [Role::Recruiter, Role::Trainer, Role::Admin],
@@ -404,21 +424,40 @@ struct NewStaffForm {
     password: String,
 }
 
+/// A staff account the admin's form asks for, checked.
+struct NewStaff {
+    account: NewAccount,
+    role: Role,
+}
+
+impl TryFrom<NewStaffForm> for NewStaff {
+    type Error = AppError;
+
+    /// A role that is not a staff role is reported before the account's
+    /// own fields.
+    fn try_from(form: NewStaffForm) -> AppResult<NewStaff> {
+        let role = form
+            .role
+            .parse::<Role>()
+            .ok()
+            .filter(|r| *r != Role::Candidate)
+            .ok_or_else(|| AppError::invalid_field("role", "Choose recruiter, trainer or admin."));
+        match (role, NewAccount::parse(&form.email, &form.full_name, &form.password)) {
+            (Ok(role), Ok(account)) => Ok(NewStaff { account, role }),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    }
+}
+
 async fn add_staff(
     state: web::Data<AppState>,
     ctx: PageCtx,
     AdminUser(admin): AdminUser,
     CsrfForm(form): CsrfForm<NewStaffForm>,
 ) -> AppResult<HttpResponse> {
-    let role = form
-        .role
-        .parse::<Role>()
-        .ok()
-        .filter(|r| *r != Role::Candidate)
-        .ok_or_else(|| AppError::invalid_field("role", "Choose recruiter, trainer or admin."));
-    let outcome = match (role, NewAccount::parse(&form.email, &form.full_name, &form.password)) {
-        (Ok(role), Ok(account)) => flows::add_staff(&state, account, role, Some(admin.id)).await,
-        (Err(e), _) | (_, Err(e)) => Err(e),
+    let outcome = match NewStaff::try_from(form) {
+        Ok(staff) => flows::add_staff(&state, staff.account, staff.role, Some(admin.id)).await,
+        Err(e) => Err(e),
     };
     match outcome {
         Ok(user) => {
@@ -434,7 +473,7 @@ async fn add_staff(
                 &UsersPage {
                     chrome: ctx.chrome("Users"),
                     users,
-                    next_after: None,
+                    pager: Pager::default(),
                     role_filter: String::new(),
                     created: None,
                     errors: FieldErrors::from_error(&e),
@@ -451,7 +490,7 @@ async fn add_staff(
 struct AuditPage {
     chrome: Chrome,
     entries: Vec<audit::Entry>,
-    next_before: Option<i32>,
+    pager: Pager,
 }
 
 #[derive(Deserialize)]
@@ -466,15 +505,14 @@ async fn audit_page(
     query: Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
     let before = query.before;
-    let mut entries = state.db(move |conn| audit::page(conn, before, 101)).await?;
-    let next_before = (entries.len() > 100).then(|| {
-        entries.truncate(100);
-        entries.last().map(|e| e.id)
-    });
+    let entries = state
+        .db(move |conn| audit::page(conn, before, paging::fetch(AUDIT_PER_PAGE)))
+        .await?;
+    let Page { rows: entries, next } = Page::cut(entries, AUDIT_PER_PAGE, |e| e.id);
     render(&AuditPage {
         chrome: ctx.chrome("Audit log"),
         entries,
-        next_before: next_before.flatten(),
+        pager: Pager::next("/admin/audit", "", "before", next, "Older entries"),
     })
 }
 

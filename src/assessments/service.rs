@@ -123,8 +123,7 @@ pub fn create(conn: &mut DbConn, blueprint: &Blueprint, actor: UserId, now: Naiv
     blueprint.check()?;
     conn.transaction(|conn| {
         pools(conn, &blueprint.sections)?;
-        let sections =
-            serde_json::to_string(&blueprint.sections).map_err(|e| AppError::Internal(format!("sections: {e}")))?;
+        let sections = serde_json::to_string(&blueprint.sections).map_err(|e| AppError::internal("sections", e))?;
         let id: AssessmentId = diesel::insert_into(assessments::table)
             .values((
                 assessments::title.eq(blueprint.title.trim()),

@@ -6,6 +6,7 @@ mod form;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 pub use self::form::{FormErrors, FormFields};
@@ -19,8 +20,7 @@ use crate::web::auth::AssessorUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-
-const PAGE_SIZE: i64 = 25;
+use crate::web::paging::{self, Page, Pager, PAGE_SIZE};
 
 struct Listed {
     row: AssessmentRow,
@@ -32,7 +32,7 @@ struct Listed {
 struct ListPage {
     chrome: Chrome,
     assessments: Vec<Listed>,
-    next_before: Option<AssessmentId>,
+    pager: Pager,
     first_page: bool,
 }
 
@@ -48,11 +48,10 @@ async fn list(
     query: Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let before = query.before.map(AssessmentId);
-    let mut rows = state.db(move |conn| service::page(conn, before, PAGE_SIZE + 1)).await?;
-    let next_before = (rows.len() as i64 > PAGE_SIZE).then(|| {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|r| r.id)
-    });
+    let rows = state
+        .db(move |conn| service::page(conn, before, paging::fetch(PAGE_SIZE)))
+        .await?;
+    let Page { rows, next } = Page::cut(rows, PAGE_SIZE, |r| r.id);
     let assessments = rows
         .into_iter()
         .map(|row| {
@@ -68,7 +67,11 @@ async fn list(
     render(&ListPage {
         chrome: ctx.chrome("Assessments"),
         assessments,
-        next_before: next_before.flatten(),
+        pager: Pager::next("/assessments", "", "before", next, "Older assessments").with_first(
+            before.is_none(),
+            "/assessments",
+            "Back to the newest",
+        ),
         first_page: before.is_none(),
     })
 }
@@ -175,135 +178,167 @@ async fn new_page(state: web::Data<AppState>, ctx: PageCtx, _a: AssessorUser) ->
     render(&NewPage::build(&ctx, form, FormErrors::default(), banks))
 }
 
-/// Reads the form into a blueprint. Returns, beside it, the form row of each
+/// A blueprint read from the page's form, with the form row of each
 /// section, so problems the service reports by section number land on the
 /// row that was typed.
-fn read_blueprint(form: &FormFields) -> AppResult<(Blueprint, Vec<usize>)> {
-    let mut errors = Vec::new();
-    let kind = form.value("kind").parse::<Kind>().ok();
-    if kind.is_none() {
-        errors.push(ErrorDetail::field(
-            "kind",
-            "Choose an aptitude test or a post-training exam.",
-        ));
-    }
-    let required = |name: &str, what: &str, errors: &mut Vec<ErrorDetail>| {
-        if form.optional(name).is_none() {
-            errors.push(ErrorDetail::field(name, format!("Enter {what}.")));
-        }
-    };
-    required("time_limit_minutes", "the time limit in minutes", &mut errors);
-    required("pass_percent", "the pass mark", &mut errors);
-    let time_limit = form.number(
-        "time_limit_minutes",
-        "time_limit_minutes",
-        "a whole number of minutes",
-        &mut errors,
-    );
-    let pass_percent = form.number("pass_percent", "pass_percent", "a percentage", &mut errors);
-    let negative_marking = form.number(
-        "negative_marking",
-        "negative_marking",
-        "a fraction such as 0.25",
-        &mut errors,
-    );
-    let max_attempts = form.number("max_attempts", "max_attempts", "a whole number", &mut errors);
-    let grace_seconds = form.number(
-        "grace_seconds",
-        "grace_seconds",
-        "a whole number of seconds",
-        &mut errors,
-    );
-    let opens_at = form.when("opens_at", &mut errors);
-    let closes_at = form.when("closes_at", &mut errors);
+struct PostedBlueprint {
+    blueprint: Blueprint,
+    rows: Vec<usize>,
+}
 
-    let mut sections = Vec::new();
-    let mut rows = Vec::new();
-    let empty = FormErrors::default();
-    for index in 0..SECTION_ROWS {
-        let row = SectionRow::read(form, index, &empty);
-        if row.is_blank() {
-            continue;
-        }
-        let field = format!("sections[{index}]");
-        let n = index + 1;
-        let bank_id = match row.bank.parse::<BankId>() {
-            Ok(id) => Some(id),
-            Err(_) => {
-                errors.push(ErrorDetail::field(
-                    &field,
-                    format!("Choose the bank section {n} draws from."),
-                ));
-                None
+impl TryFrom<&FormFields> for PostedBlueprint {
+    type Error = AppError;
+
+    /// Every field is checked before any is refused, so the page shows all
+    /// its problems at once.
+    fn try_from(form: &FormFields) -> AppResult<Self> {
+        let mut errors = Vec::new();
+        let settings = Settings::read(form, &mut errors);
+        let mut sections = Vec::new();
+        let mut rows = Vec::new();
+        for index in 0..SECTION_ROWS {
+            if let Some(section) = read_section(form, index, &mut errors) {
+                sections.push(section);
+                rows.push(index);
             }
-        };
-        let prefix = format!("s{index}_");
-        let count: Option<u32> = form.number(
-            &format!("{prefix}count"),
-            &field,
-            "a whole number of questions",
-            &mut errors,
-        );
-        if row.count.is_empty() {
+        }
+        if sections.is_empty()
+            && errors
+                .iter()
+                .all(|e| !e.field.as_deref().unwrap_or("").starts_with("sections"))
+        {
+            errors.push(ErrorDetail::field("sections", "Fill in at least one section."));
+        }
+        match (
+            errors.is_empty(),
+            settings.kind,
+            settings.time_limit,
+            settings.pass_percent,
+        ) {
+            (true, Some(kind), Some(time_limit_minutes), Some(pass_percent)) => Ok(PostedBlueprint {
+                blueprint: Blueprint {
+                    title: form.value("title").to_string(),
+                    kind,
+                    time_limit_minutes,
+                    pass_percent,
+                    negative_marking: settings.negative_marking.unwrap_or(0.0),
+                    shuffle_questions: form.checked("shuffle_questions"),
+                    shuffle_options: form.checked("shuffle_options"),
+                    max_attempts: settings.max_attempts.unwrap_or(1),
+                    grace_seconds: settings.grace_seconds.unwrap_or(0),
+                    opens_at: settings.opens_at,
+                    closes_at: settings.closes_at,
+                    show_score: form.checked("show_score"),
+                    sections,
+                },
+                rows,
+            }),
+            _ => Err(AppError::invalid("Some fields need fixing; nothing was saved.", errors)),
+        }
+    }
+}
+
+/// The assessment's own fields, each `None` when missing or refused.
+struct Settings {
+    kind: Option<Kind>,
+    time_limit: Option<i32>,
+    pass_percent: Option<f64>,
+    negative_marking: Option<f64>,
+    max_attempts: Option<i32>,
+    grace_seconds: Option<i32>,
+    opens_at: Option<DateTime<Utc>>,
+    closes_at: Option<DateTime<Utc>>,
+}
+
+impl Settings {
+    fn read(form: &FormFields, errors: &mut Vec<ErrorDetail>) -> Settings {
+        let kind = form.value("kind").parse::<Kind>().ok();
+        if kind.is_none() {
             errors.push(ErrorDetail::field(
-                &field,
-                format!("Say how many questions section {n} draws."),
+                "kind",
+                "Choose an aptitude test or a post-training exam.",
             ));
         }
-        let mix = if [&row.easy, &row.medium, &row.hard].iter().all(|v| v.is_empty()) {
-            None
-        } else {
-            let mut part = |p: &str| {
-                form.number::<u32>(&format!("{prefix}{p}"), &field, "a whole number", &mut errors)
-                    .unwrap_or(0)
-            };
-            Some(DifficultyMix {
-                easy: part("easy"),
-                medium: part("medium"),
-                hard: part("hard"),
-            })
-        };
-        let points_each = form.number(&format!("{prefix}points"), &field, "a number of points", &mut errors);
-        if let (Some(bank_id), Some(count)) = (bank_id, count) {
-            sections.push(Section {
-                name: row.name.clone(),
-                bank_id,
-                category: Some(row.category.clone()).filter(|c| !c.is_empty()),
-                count,
-                difficulty_mix: mix,
-                points_each,
-            });
-            rows.push(index);
+        for (name, what) in [
+            ("time_limit_minutes", "the time limit in minutes"),
+            ("pass_percent", "the pass mark"),
+        ] {
+            if form.optional(name).is_none() {
+                errors.push(ErrorDetail::field(name, format!("Enter {what}.")));
+            }
+        }
+        Settings {
+            kind,
+            time_limit: form.number(
+                "time_limit_minutes",
+                "time_limit_minutes",
+                "a whole number of minutes",
+                errors,
+            ),
+            pass_percent: form.number("pass_percent", "pass_percent", "a percentage", errors),
+            negative_marking: form.number(
+                "negative_marking",
+                "negative_marking",
+                "a fraction such as 0.25",
+                errors,
+            ),
+            max_attempts: form.number("max_attempts", "max_attempts", "a whole number", errors),
+            grace_seconds: form.number("grace_seconds", "grace_seconds", "a whole number of seconds", errors),
+            opens_at: form.when("opens_at", errors),
+            closes_at: form.when("closes_at", errors),
         }
     }
-    if sections.is_empty()
-        && errors
-            .iter()
-            .all(|e| !e.field.as_deref().unwrap_or("").starts_with("sections"))
-    {
-        errors.push(ErrorDetail::field("sections", "Fill in at least one section."));
+}
+
+/// Section row `index` of the form: `None` when it is blank or cannot
+/// become a section (its problems are in `errors`).
+fn read_section(form: &FormFields, index: usize, errors: &mut Vec<ErrorDetail>) -> Option<Section> {
+    let row = SectionRow::read(form, index, &FormErrors::default());
+    if row.is_blank() {
+        return None;
     }
-    match (errors.is_empty(), kind, time_limit, pass_percent) {
-        (true, Some(kind), Some(time_limit_minutes), Some(pass_percent)) => Ok((
-            Blueprint {
-                title: form.value("title").to_string(),
-                kind,
-                time_limit_minutes,
-                pass_percent,
-                negative_marking: negative_marking.unwrap_or(0.0),
-                shuffle_questions: form.checked("shuffle_questions"),
-                shuffle_options: form.checked("shuffle_options"),
-                max_attempts: max_attempts.unwrap_or(1),
-                grace_seconds: grace_seconds.unwrap_or(0),
-                opens_at,
-                closes_at,
-                show_score: form.checked("show_score"),
-                sections,
-            },
-            rows,
-        )),
-        _ => Err(AppError::invalid("Some fields need fixing; nothing was saved.", errors)),
+    let field = format!("sections[{index}]");
+    let n = index + 1;
+    let bank_id = match row.bank.parse::<BankId>() {
+        Ok(id) => Some(id),
+        Err(_) => {
+            errors.push(ErrorDetail::field(
+                &field,
+                format!("Choose the bank section {n} draws from."),
+            ));
+            None
+        }
+    };
+    let prefix = format!("s{index}_");
+    let count: Option<u32> = form.number(&format!("{prefix}count"), &field, "a whole number of questions", errors);
+    if row.count.is_empty() {
+        errors.push(ErrorDetail::field(
+            &field,
+            format!("Say how many questions section {n} draws."),
+        ));
     }
+    let mix = if [&row.easy, &row.medium, &row.hard].iter().all(|v| v.is_empty()) {
+        None
+    } else {
+        let mut part = |p: &str| {
+            form.number::<u32>(&format!("{prefix}{p}"), &field, "a whole number", errors)
+                .unwrap_or(0)
+        };
+        Some(DifficultyMix {
+            easy: part("easy"),
+            medium: part("medium"),
+            hard: part("hard"),
+        })
+    };
+    let points_each = form.number(&format!("{prefix}points"), &field, "a number of points", errors);
+    Some(Section {
+        name: row.name.clone(),
+        bank_id: bank_id?,
+        category: Some(row.category.clone()).filter(|c| !c.is_empty()),
+        count: count?,
+        difficulty_mix: mix,
+        points_each,
+    })
 }
 
 /// The service numbers sections as sent; the page numbers the form's rows.
@@ -335,8 +370,8 @@ async fn create(
 ) -> AppResult<HttpResponse> {
     let form = FormFields::new(pairs);
     let now = state.clock.now();
-    let outcome = match read_blueprint(&form) {
-        Ok((blueprint, rows)) => state
+    let outcome = match PostedBlueprint::try_from(&form) {
+        Ok(PostedBlueprint { blueprint, rows }) => state
             .db(move |conn| service::create(conn, &blueprint, user.id, now))
             .await
             .map_err(|e| to_rows(e, &rows)),

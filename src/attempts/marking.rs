@@ -24,6 +24,7 @@ use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
+use crate::web::paging::{self, Page, Pager, PAGE_SIZE};
 
 /// One attempt in the marking queue.
 pub struct Waiting {
@@ -143,14 +144,12 @@ pub fn attempts_of(conn: &mut DbConn, assessment_id: AssessmentId, user_id: User
         .load(conn)?)
 }
 
-const PAGE_SIZE: i64 = 25;
-
 #[derive(Template)]
 #[template(path = "marking/queue.html")]
 struct QueuePage {
     chrome: Chrome,
     waiting: Vec<Waiting>,
-    next_after: Option<AttemptId>,
+    pager: Pager,
     first_page: bool,
 }
 
@@ -166,15 +165,18 @@ async fn queue(
     query: Query<QueueQuery>,
 ) -> AppResult<HttpResponse> {
     let after = query.after.map(AttemptId);
-    let mut waiting = state.db(move |conn| awaiting(conn, after, PAGE_SIZE + 1)).await?;
-    let next_after = (waiting.len() as i64 > PAGE_SIZE).then(|| {
-        waiting.truncate(PAGE_SIZE as usize);
-        waiting.last().map(|w| w.attempt_id)
-    });
+    let waiting = state
+        .db(move |conn| awaiting(conn, after, paging::fetch(PAGE_SIZE)))
+        .await?;
+    let Page { rows: waiting, next } = Page::cut(waiting, PAGE_SIZE, |w| w.attempt_id);
     render(&QueuePage {
         chrome: ctx.chrome("Marking"),
         waiting,
-        next_after: next_after.flatten(),
+        pager: Pager::next("/marking", "", "after", next, "More attempts").with_first(
+            after.is_none(),
+            "/marking",
+            "Back to the oldest",
+        ),
         first_page: after.is_none(),
     })
 }

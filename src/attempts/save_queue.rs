@@ -17,6 +17,8 @@
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use actix_web::http::StatusCode;
+use actix_web::ResponseError;
 use chrono::NaiveDateTime;
 use serde_json::Value;
 use tokio::sync::oneshot;
@@ -140,7 +142,7 @@ fn write_batch(conn: &mut DbConn, batch: &[Job]) -> Vec<AppResult<()>> {
     match written {
         Ok(outcomes) => outcomes,
         Err(e) => {
-            tracing::error!(error = %e, saves = batch.len(), "a batch of answer saves was rolled back");
+            tracing::error!(error = %e.chain(), saves = batch.len(), "a batch of answer saves was rolled back");
             batch.iter().map(|_| Err(failed_batch(&e))).collect()
         }
     }
@@ -148,8 +150,10 @@ fn write_batch(conn: &mut DbConn, batch: &[Job]) -> Vec<AppResult<()>> {
 
 /// What each save of a failed batch is told: nothing was kept, send again.
 fn failed_batch(e: &AppError) -> AppError {
-    match e {
-        AppError::Unavailable(why) => AppError::Unavailable(why.clone()),
-        other => AppError::Internal(format!("answer batch: {other}")),
+    // The cause was logged with the rollback; each waiter gets its status.
+    if e.status_code() == StatusCode::SERVICE_UNAVAILABLE {
+        AppError::Unavailable(e.chain().to_string())
+    } else {
+        AppError::Internal(format!("answer batch: {}", e.chain()))
     }
 }

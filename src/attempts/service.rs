@@ -1,6 +1,7 @@
 //! Starting, resuming and answering attempts. The server owns the clock:
 //! every deadline is computed and enforced here.
 
+use actix_web::ResponseError;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
@@ -164,36 +165,30 @@ fn start_in(
         ))
         .returning(attempts::id)
         .get_result::<AttemptId>(conn);
-    let id = match inserted {
-        Ok(id) => id,
-        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-            return Err(AppError::conflict(
-                "attempt_race",
-                "This test was started twice at once; reload the page.",
-            ))
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let rows =
-        form.items
-            .iter()
-            .enumerate()
-            .map(|(position, item)| {
-                Ok((
-                    attempt_items::attempt_id.eq(id),
-                    attempt_items::position.eq(i32::try_from(position)
+    let id = inserted.map_err(|e| {
+        AppError::from(e).when_duplicate("attempt_race", "This test was started twice at once; reload the page.")
+    })?;
+    let rows = form
+        .items
+        .iter()
+        .enumerate()
+        .map(|(position, item)| {
+            Ok((
+                attempt_items::attempt_id.eq(id),
+                attempt_items::position
+                    .eq(i32::try_from(position)
                         .map_err(|_| AppError::Internal("a form of over 2^31 questions".into()))?),
-                    attempt_items::section.eq(item.section.clone()),
-                    attempt_items::slot.eq(item.slot),
-                    attempt_items::question_id.eq(item.question_id),
-                    attempt_items::version_id.eq(item.version_id),
-                    attempt_items::qtype.eq(item.qtype),
-                    attempt_items::points.eq(item.points),
-                    attempt_items::option_order.eq(serde_json::to_string(&item.option_order)
-                        .map_err(|e| AppError::Internal(format!("option order: {e}")))?),
-                ))
-            })
-            .collect::<AppResult<Vec<_>>>()?;
+                attempt_items::section.eq(item.section.clone()),
+                attempt_items::slot.eq(item.slot),
+                attempt_items::question_id.eq(item.question_id),
+                attempt_items::version_id.eq(item.version_id),
+                attempt_items::qtype.eq(item.qtype),
+                attempt_items::points.eq(item.points),
+                attempt_items::option_order
+                    .eq(serde_json::to_string(&item.option_order).map_err(|e| AppError::internal("option order", e))?),
+            ))
+        })
+        .collect::<AppResult<Vec<_>>>()?;
     // One statement for the whole form, not one per question.
     on_backend!(conn, c => diesel::insert_into(attempt_items::table).values(&rows).execute(c))?;
     let attempt = attempts::table.find(id).select(AttemptRow::as_select()).first(conn)?;
@@ -252,7 +247,7 @@ pub fn items_with_bodies(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<
     rows.into_iter()
         .map(|(item, stem, body)| {
             let body: QuestionBody = serde_json::from_str(&body)
-                .map_err(|e| AppError::Internal(format!("body of version {}: {e}", item.version_id)))?;
+                .map_err(|e| AppError::internal(format!("body of version {}", item.version_id), e))?;
             Ok((item, stem, body))
         })
         .collect()
@@ -400,7 +395,7 @@ pub fn save_batch_in_transaction(conn: &mut DbConn, saves: &[&Save]) -> AppResul
                 }
                 outcomes.push(Ok(()));
             }
-            Err(e @ (AppError::Internal(_) | AppError::Unavailable(_))) => return Err(e),
+            Err(e) if e.status_code().is_server_error() => return Err(e),
             Err(refused) => outcomes.push(Err(refused)),
         }
     }
@@ -500,7 +495,7 @@ fn check_save(conn: &mut DbConn, save: &Save) -> AppResult<String> {
     }
     let option_count = option_order.len();
     Answer::parse(qtype, answer, option_count).map_err(|m| AppError::invalid_field("answer", m))?;
-    serde_json::to_string(answer).map_err(|e| AppError::Internal(format!("answer: {e}")))
+    serde_json::to_string(answer).map_err(|e| AppError::internal("answer", e))
 }
 
 /// INSERT … ON CONFLICT (attempt_id, question_id) DO UPDATE SET … WHERE

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::formats::{self, Format};
 use super::service::{self, ImportRequest};
 use crate::app::AppState;
-use crate::error::{AppError, AppResult};
+use crate::cli_error::{CliError, CliResult};
 
 #[derive(Subcommand)]
 pub enum BankCommand {
@@ -41,7 +41,7 @@ pub enum BankCommand {
 /// Progress bars only for files big enough to wait on.
 const PROGRESS_THRESHOLD: usize = 2_000;
 
-pub fn run(state: &AppState, command: BankCommand) -> AppResult<()> {
+pub fn run(state: &AppState, command: BankCommand) -> CliResult<()> {
     match command {
         BankCommand::Import {
             file,
@@ -52,7 +52,7 @@ pub fn run(state: &AppState, command: BankCommand) -> AppResult<()> {
         } => {
             let req = ImportRequest {
                 file_name: file.display().to_string(),
-                format: super::api::parse_format(format.as_deref())?,
+                format: parse_format(format.as_deref())?,
                 bank_name: bank,
                 skip_unsupported,
                 dry_run,
@@ -82,12 +82,7 @@ pub fn run(state: &AppState, command: BankCommand) -> AppResult<()> {
                 Some(Format::Toml) => formats::write_toml(&found.name, &questions),
                 Some(Format::Gift) => formats::write_gift(&questions),
                 Some(Format::MoodleXml) => formats::write_moodle_xml(&questions),
-                _ => {
-                    return Err(AppError::invalid_field(
-                        "format",
-                        "Export writes toml, gift or moodle_xml.",
-                    ))
-                }
+                _ => return Err(CliError::Usage("Export writes toml, gift or moodle_xml.".into())),
             };
             print!("{text}");
             Ok(())
@@ -101,11 +96,13 @@ pub fn import_file(
     path: &Path,
     req: &ImportRequest,
     show_progress: bool,
-) -> AppResult<service::ImportReport> {
-    let bytes =
-        std::fs::read(path).map_err(|e| AppError::BadRequest(format!("cannot read {}: {e}", path.display())))?;
+) -> CliResult<service::ImportReport> {
+    let bytes = std::fs::read(path).map_err(|e| CliError::read(path, e))?;
     if bytes.len() > state.config.max_upload_bytes {
-        return Err(super::api::too_large(state.config.max_upload_bytes));
+        return Err(CliError::Input {
+            message: super::api::too_large(state.config.max_upload_bytes).to_string(),
+            details: Vec::new(),
+        });
     }
     let file = match service::read_file(&bytes, req) {
         Ok(file) => file,
@@ -117,7 +114,7 @@ pub fn import_file(
                     _ => eprintln!("{}: {}", path.display(), d.message),
                 }
             }
-            return Err(e);
+            return Err(e.into());
         }
     };
     let total = file.outcome.questions.len();
@@ -145,9 +142,9 @@ pub fn import_file(
 }
 
 /// Imports every shipped bank in `question_banks/` (for `serve --demo`).
-pub fn import_shipped(state: &AppState, dir: &Path) -> AppResult<Vec<service::ImportReport>> {
+pub fn import_shipped(state: &AppState, dir: &Path) -> CliResult<Vec<service::ImportReport>> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| AppError::Config(format!("cannot read {}: {e}", dir.display())))?
+        .map_err(|e| CliError::read(dir, e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
@@ -162,4 +159,16 @@ pub fn import_shipped(state: &AppState, dir: &Path) -> AppResult<Vec<service::Im
             import_file(state, path, &req, false)
         })
         .collect()
+}
+
+/// `--format`, where leaving it out or `auto` detects it from the content.
+fn parse_format(name: Option<&str>) -> CliResult<Option<Format>> {
+    match name.map(str::trim).filter(|f| !f.is_empty() && *f != "auto") {
+        None => Ok(None),
+        Some(f) => Format::parse(f).map(Some).ok_or_else(|| {
+            CliError::Usage(format!(
+                "'{f}' is not a format; use toml, csv, gift, aiken or moodle_xml."
+            ))
+        }),
+    }
 }

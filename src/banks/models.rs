@@ -90,10 +90,10 @@ crate::db::text_column!(QuestionType, Difficulty, TextFormat);
 /// grading and reports need not know about it.
 pub fn body_json(body: &QuestionBody, extras: &QuestionExtras) -> AppResult<String> {
     if extras.is_empty() {
-        return serde_json::to_string(body).map_err(|e| AppError::Internal(format!("question body: {e}")));
+        return serde_json::to_string(body).map_err(|e| AppError::internal("question body", e));
     }
-    let mut value = serde_json::to_value(body).map_err(|e| AppError::Internal(format!("question body: {e}")))?;
-    let extras = serde_json::to_value(extras).map_err(|e| AppError::Internal(format!("question extras: {e}")))?;
+    let mut value = serde_json::to_value(body).map_err(|e| AppError::internal("question body", e))?;
+    let extras = serde_json::to_value(extras).map_err(|e| AppError::internal("question extras", e))?;
     if let serde_json::Value::Object(map) = &mut value {
         map.insert("extras".to_owned(), extras);
     }
@@ -120,7 +120,7 @@ impl<'a> NewVersion<'a> {
         now: NaiveDateTime,
     ) -> AppResult<NewVersion<'a>> {
         let body = body_json(&q.body, &q.extras)?;
-        let tags = serde_json::to_string(&q.tags).map_err(|e| AppError::Internal(format!("question tags: {e}")))?;
+        let tags = serde_json::to_string(&q.tags).map_err(|e| AppError::internal("question tags", e))?;
         Ok(NewVersion {
             question_id,
             version,
@@ -146,8 +146,8 @@ impl<'a> NewVersion<'a> {
 impl VersionRow {
     /// Back to the format-neutral shape, for exports, edits and grading.
     pub fn to_parsed(&self, question: &QuestionRow) -> AppResult<ParsedQuestion> {
-        let (body, extras) = parse_body(&self.body)
-            .map_err(|e| AppError::Internal(format!("stored body of version {}: {e}", self.id)))?;
+        let (body, extras) =
+            parse_body(&self.body).map_err(|e| AppError::internal(format!("stored body of version {}", self.id), e))?;
         let tags = self.tags.0.clone();
         Ok(ParsedQuestion {
             line: 0,

@@ -48,7 +48,7 @@ pub async fn read_file(bytes: Vec<u8>, req: ImportRequest) -> AppResult<Parsed> 
             let read = service::read_file(&bytes, &req);
             let _ = done.send(read.map(|file| Parsed { file, bytes, req }));
         })
-        .map_err(|e| AppError::Internal(format!("cannot start a parser thread: {e}")))?;
+        .map_err(|e| AppError::internal("cannot start a parser thread", e))?;
     result
         .await
         .map_err(|_| AppError::Internal("the upload parser stopped unexpectedly".into()))?

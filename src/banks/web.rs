@@ -21,8 +21,7 @@ use crate::web::auth::TrainerUser;
 use crate::web::csrf::{self, CsrfForm};
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-
-const PAGE_SIZE: i64 = 25;
+use crate::web::paging::{self, Page, Pager, PAGE_SIZE};
 
 #[derive(Template)]
 #[template(path = "banks/list.html")]
@@ -223,7 +222,7 @@ struct BankPage {
     bank: Bank,
     rows: Vec<(QuestionRow, VersionRow)>,
     filter: QuestionFilter,
-    next_after: Option<QuestionId>,
+    pager: Pager,
     imported: bool,
     types: [QuestionType; 6],
     difficulties: [Difficulty; 3],
@@ -233,18 +232,18 @@ impl BankPage {
     fn selected(&self, value: &Option<String>, option: &str) -> bool {
         value.as_deref() == Some(option)
     }
+}
 
-    fn query_without_after(&self) -> String {
-        let f = &self.filter;
-        let pairs = [
-            ("category", f.category.clone()),
-            ("type", f.qtype.clone()),
-            ("difficulty", f.difficulty.clone()),
-            ("tag", f.tag.clone()),
-        ];
-        let kept: Vec<(&str, String)> = pairs.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect();
-        serde_urlencoded::to_string(kept).unwrap_or_default()
-    }
+/// The bank page's filters as a query string, for the link to the next page.
+fn filter_query(f: &QuestionFilter) -> String {
+    let pairs = [
+        ("category", f.category.clone()),
+        ("type", f.qtype.clone()),
+        ("difficulty", f.difficulty.clone()),
+        ("tag", f.tag.clone()),
+    ];
+    let kept: Vec<(&str, String)> = pairs.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect();
+    serde_urlencoded::to_string(kept).unwrap_or_default()
 }
 
 #[derive(Deserialize)]
@@ -264,9 +263,9 @@ async fn bank(
     let bank_id = path.into_inner();
     let query = query.into_inner();
     let mut filter = query.filter;
-    filter.limit = Some(PAGE_SIZE + 1);
+    filter.limit = Some(paging::fetch(PAGE_SIZE));
     let lookup = filter.clone();
-    let (bank, mut rows) = state
+    let (bank, rows) = state
         .db(move |conn| {
             Ok((
                 service::find_bank(conn, bank_id)?,
@@ -274,16 +273,20 @@ async fn bank(
             ))
         })
         .await?;
-    let next_after = (rows.len() as i64 > PAGE_SIZE).then(|| {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|(q, _)| q.id)
-    });
+    let Page { rows, next } = Page::cut(rows, PAGE_SIZE, |(q, _)| q.id);
+    let pager = Pager::next(
+        &format!("/banks/{bank_id}"),
+        &filter_query(&filter),
+        "after",
+        next,
+        "Next page",
+    );
     render(&BankPage {
         chrome: ctx.chrome(bank.name.clone()),
         bank,
         rows,
         filter,
-        next_after: next_after.flatten(),
+        pager,
         imported: query.imported.is_some(),
         types: QuestionType::ALL,
         difficulties: Difficulty::ALL,

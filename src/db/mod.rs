@@ -251,7 +251,7 @@ pub fn migrate(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
         DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
         DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
     }
-    .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
+    .map_err(|e| AppError::internal("migration failed", e))?;
     Ok(applied.into_iter().map(|v| v.to_string()).collect())
 }
 

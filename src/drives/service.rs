@@ -109,7 +109,24 @@ impl DriveRow {
     }
 }
 
+/// Checks a new drive, then writes it and its audit entry in one
+/// transaction; every problem is reported at once.
 pub fn create(conn: &mut DbConn, drive: &NewDrive, actor: UserId, now: NaiveDateTime) -> AppResult<DriveId> {
+    let mut errors = check_fields(drive);
+    conn.transaction(|conn| {
+        check_assessment(conn, drive, &mut errors)?;
+        if !errors.is_empty() {
+            return Err(AppError::invalid(
+                "The drive needs fixing; each problem is listed.",
+                std::mem::take(&mut errors),
+            ));
+        }
+        insert_drive(conn, drive, actor, now)
+    })
+}
+
+/// The problems a drive's own fields have, without the database.
+fn check_fields(drive: &NewDrive) -> Vec<ErrorDetail> {
     let mut errors = Vec::new();
     let name = drive.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -163,72 +180,76 @@ pub fn create(conn: &mut DbConn, drive: &NewDrive, actor: UserId, now: NaiveDate
             errors.push(ErrorDetail::field("closes_at", "The drive must close after it opens."));
         }
     }
-    conn.transaction(|conn| {
-        let assessment = assessments::table
-            .find(drive.assessment_id)
-            .select((assessments::kind, assessments::sections))
-            .first::<(Kind, Json<Vec<Section>>)>(conn)
-            .optional()?;
-        match assessment {
-            None => errors.push(ErrorDetail::field(
-                "assessment_id",
-                format!("There is no assessment {}.", drive.assessment_id),
-            )),
-            Some((kind, _)) if kind != Kind::Aptitude => errors.push(ErrorDetail::field(
-                "assessment_id",
-                "A drive's test must be an aptitude test, not a post-training exam.",
-            )),
-            Some((_, sections)) => {
-                for s in drive
-                    .tie_break_sections
-                    .iter()
-                    .filter(|s| !sections.iter().any(|x| &x.name == *s))
-                {
-                    errors.push(ErrorDetail::field(
-                        "tie_break_sections",
-                        format!("The test has no section '{s}'."),
-                    ));
-                }
+    errors
+}
+
+/// Whether the drive's test exists, is an aptitude test and has the
+/// sections named to break ties.
+fn check_assessment(conn: &mut DbConn, drive: &NewDrive, errors: &mut Vec<ErrorDetail>) -> AppResult<()> {
+    let assessment = assessments::table
+        .find(drive.assessment_id)
+        .select((assessments::kind, assessments::sections))
+        .first::<(Kind, Json<Vec<Section>>)>(conn)
+        .optional()?;
+    match assessment {
+        None => errors.push(ErrorDetail::field(
+            "assessment_id",
+            format!("There is no assessment {}.", drive.assessment_id),
+        )),
+        Some((kind, _)) if kind != Kind::Aptitude => errors.push(ErrorDetail::field(
+            "assessment_id",
+            "A drive's test must be an aptitude test, not a post-training exam.",
+        )),
+        Some((_, sections)) => {
+            for s in drive
+                .tie_break_sections
+                .iter()
+                .filter(|s| !sections.iter().any(|x| &x.name == *s))
+            {
+                errors.push(ErrorDetail::field(
+                    "tie_break_sections",
+                    format!("The test has no section '{s}'."),
+                ));
             }
         }
-        if !errors.is_empty() {
-            return Err(AppError::invalid(
-                "The drive needs fixing; each problem is listed.",
-                std::mem::take(&mut errors),
-            ));
-        }
-        let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
-        let id: DriveId = diesel::insert_into(drives::table)
-            .values((
-                drives::name.eq(name),
-                drives::description.eq(drive.description.trim()),
-                drives::assessment_id.eq(drive.assessment_id),
-                drives::min_score_percent.eq(e.min_score_percent),
-                drives::min_degree_class.eq(e.min_degree_class.as_deref()),
-                drives::degrees.eq(json(&e.degrees)),
-                drives::domains.eq(json(&e.domains)),
-                drives::tie_break_sections.eq(json(&drive.tie_break_sections)),
-                drives::opens_at.eq(drive.opens_at.map(|t| t.naive_utc())),
-                drives::closes_at.eq(drive.closes_at.map(|t| t.naive_utc())),
-                drives::created_by.eq(Some(actor)),
-                drives::created_at.eq(now),
-            ))
-            .returning(drives::id)
-            .get_result(conn)?;
-        let detail = format!("created drive '{name}'");
-        audit::record(
-            conn,
-            Event {
-                actor: Some(actor),
-                action: "drive.create",
-                entity: "drive",
-                entity_id: Some(id.0),
-                detail: &detail,
-            },
-            now,
-        )?;
-        Ok(id)
-    })
+    }
+    Ok(())
+}
+
+fn insert_drive(conn: &mut DbConn, drive: &NewDrive, actor: UserId, now: NaiveDateTime) -> AppResult<DriveId> {
+    let name = drive.name.trim();
+    let e = &drive.eligibility;
+    let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+    let id: DriveId = diesel::insert_into(drives::table)
+        .values((
+            drives::name.eq(name),
+            drives::description.eq(drive.description.trim()),
+            drives::assessment_id.eq(drive.assessment_id),
+            drives::min_score_percent.eq(e.min_score_percent),
+            drives::min_degree_class.eq(e.min_degree_class.as_deref()),
+            drives::degrees.eq(json(&e.degrees)),
+            drives::domains.eq(json(&e.domains)),
+            drives::tie_break_sections.eq(json(&drive.tie_break_sections)),
+            drives::opens_at.eq(drive.opens_at.map(|t| t.naive_utc())),
+            drives::closes_at.eq(drive.closes_at.map(|t| t.naive_utc())),
+            drives::created_by.eq(Some(actor)),
+            drives::created_at.eq(now),
+        ))
+        .returning(drives::id)
+        .get_result(conn)?;
+    let detail = format!("created drive '{name}'");
+    audit::record(
+        conn,
+        Event {
+            actor: Some(actor),
+            action: "drive.create",
+            entity: "drive",
+            entity_id: Some(id.0),
+            detail: &detail,
+        },
+        now,
+    )?;
+    Ok(id)
 }
 
 pub fn find(conn: &mut DbConn, id: DriveId) -> AppResult<DriveRow> {

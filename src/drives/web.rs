@@ -23,8 +23,7 @@ use crate::web::auth::{AuthUser, RecruiterUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
-
-const PAGE_SIZE: i64 = 25;
+use crate::web::paging::{self, Page, Pager, PAGE_SIZE};
 
 /// Who is looking at a drive page: each sees a different page, trainers none.
 enum Viewer {
@@ -77,7 +76,7 @@ struct DriveSummary {
 struct StaffList {
     chrome: Chrome,
     drives: Vec<DriveSummary>,
-    next_before: Option<DriveId>,
+    pager: Pager,
     first_page: bool,
 }
 
@@ -101,9 +100,9 @@ async fn list(
 /// Every drive, newest first, with its applications counted by status.
 async fn staff_list(state: &AppState, ctx: &PageCtx, before: Option<DriveId>) -> AppResult<HttpResponse> {
     let now = state.clock.now();
-    let (mut drives, counts) = state
+    let (drives, counts) = state
         .db(move |conn| {
-            let drives = service::page(conn, before, PAGE_SIZE + 1)?;
+            let drives = service::page(conn, before, paging::fetch(PAGE_SIZE))?;
             let counts = match (drives.last(), drives.first()) {
                 (Some(oldest), Some(newest)) => service::application_counts(conn, oldest.id, newest.id)?,
                 _ => vec![],
@@ -111,10 +110,7 @@ async fn staff_list(state: &AppState, ctx: &PageCtx, before: Option<DriveId>) ->
             Ok((drives, counts))
         })
         .await?;
-    let next_before = (drives.len() as i64 > PAGE_SIZE).then(|| {
-        drives.truncate(PAGE_SIZE as usize);
-        drives.last().map(|d| d.id)
-    });
+    let Page { rows: drives, next } = Page::cut(drives, PAGE_SIZE, |d| d.id);
     let drives = drives
         .into_iter()
         .map(|drive| {
@@ -141,7 +137,11 @@ async fn staff_list(state: &AppState, ctx: &PageCtx, before: Option<DriveId>) ->
     render(&StaffList {
         chrome: ctx.chrome("Drives"),
         drives,
-        next_before: next_before.flatten(),
+        pager: Pager::next("/drives", "", "before", next, "Older drives").with_first(
+            before.is_none(),
+            "/drives",
+            "Back to the newest",
+        ),
         first_page: before.is_none(),
     })
 }

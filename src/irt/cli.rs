@@ -8,7 +8,7 @@ use super::cat::Rules;
 use super::simulate::{generate_pool, simulate, SimOptions};
 use super::table::{parse_pool, parse_responses};
 use super::{calibrate, FitOptions, IrtError};
-use crate::error::{AppError, AppResult};
+use crate::cli_error::{CliError, CliResult};
 
 #[derive(Subcommand)]
 pub enum IrtCommand {
@@ -56,7 +56,7 @@ pub enum IrtCommand {
     },
 }
 
-pub fn run(command: IrtCommand) -> AppResult<()> {
+pub fn run(command: IrtCommand) -> CliResult<()> {
     let json = match command {
         IrtCommand::Fit { file, freq_col, nodes } => {
             let data = parse_responses(&read(&file)?, freq_col.as_deref()).map_err(invalid)?;
@@ -85,11 +85,7 @@ pub fn run(command: IrtCommand) -> AppResult<()> {
             let pool = match (pool, generate) {
                 (Some(path), _) => parse_pool(&read(&path)?).map_err(invalid)?,
                 (None, Some(size)) if size > 0 => generate_pool(size, seed),
-                _ => {
-                    return Err(AppError::BadRequest(
-                        "give --pool FILE or --generate-pool N (N > 0)".into(),
-                    ))
-                }
+                _ => return Err(CliError::Usage("give --pool FILE or --generate-pool N (N > 0)".into())),
             };
             let mut rules = Rules::proportional(&pool, min_len, max_len, se_target);
             rules.randomesque = randomesque;
@@ -107,15 +103,22 @@ pub fn run(command: IrtCommand) -> AppResult<()> {
             serde_json::to_string_pretty(&result)
         }
     }
-    .map_err(|e| AppError::Internal(format!("cannot write JSON: {e}")))?;
+    .map_err(|e| CliError::Write {
+        what: "the JSON".into(),
+        source: e.into(),
+    })?;
     println!("{json}");
     Ok(())
 }
 
-fn read(path: &Path) -> AppResult<String> {
-    std::fs::read_to_string(path).map_err(|e| AppError::BadRequest(format!("cannot read {}: {e}", path.display())))
+fn read(path: &Path) -> CliResult<String> {
+    std::fs::read_to_string(path).map_err(|e| CliError::read(path, e))
 }
 
-fn invalid(e: IrtError) -> AppError {
-    AppError::BadRequest(e.to_string())
+/// The data cannot be calibrated or simulated as given.
+fn invalid(e: IrtError) -> CliError {
+    CliError::Input {
+        message: e.to_string(),
+        details: Vec::new(),
+    }
 }

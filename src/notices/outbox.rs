@@ -260,7 +260,7 @@ pub fn spawn_worker(outbox: Outbox) -> actix_web::rt::task::JoinHandle<()> {
             match finished {
                 Ok(Ok(summary)) if summary.is_empty() => {}
                 Ok(Ok(s)) => tracing::info!(sent = s.sent, retrying = s.retrying, failed = s.failed, "notices sent"),
-                Ok(Err(e)) => tracing::error!(error = %e, "sending notices failed; trying again shortly"),
+                Ok(Err(e)) => tracing::error!(error = %e.chain(), "sending notices failed; trying again shortly"),
                 Err(e) => tracing::error!(error = %e, "the notice sender stopped unexpectedly; restarting it"),
             }
         }

@@ -8,6 +8,7 @@ use crate::audit;
 use crate::db::schema::{notice_tries, notices};
 use crate::db::{DbConn, NoticeId, NoticeStatus, UserId};
 use crate::error::{AppError, AppResult};
+use crate::web::paging::{self, Page};
 
 /// A whole outbox row.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -121,10 +122,7 @@ pub fn page(
     after: Option<NoticeId>,
     limit: i64,
 ) -> AppResult<(Vec<Summary>, Option<NoticeId>)> {
-    let mut rows = list(conn, status, after, limit + 1)?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let next = if more { rows.last().map(|r| r.id) } else { None };
+    let Page { rows, next } = Page::cut(list(conn, status, after, paging::fetch(limit))?, limit, |r| r.id);
     Ok((rows, next))
 }
 

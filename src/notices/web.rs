@@ -13,6 +13,7 @@ use crate::web::auth::AdminUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, Chrome, PageCtx};
+use crate::web::paging::Pager;
 
 const PER_PAGE: i64 = 50;
 
@@ -28,7 +29,7 @@ struct ListPage {
     notices: Vec<Summary>,
     counts: Vec<(NoticeStatus, i64)>,
     status_filter: String,
-    next_after: Option<NoticeId>,
+    pager: Pager,
     first_page: bool,
 }
 
@@ -49,6 +50,13 @@ async fn list_page(
     let ((notices, next_after), counts) = state
         .db(move |conn| Ok((store::page(conn, status, after, PER_PAGE)?, store::counts(conn)?)))
         .await?;
+    let status_filter = status.map(|s| s.to_string()).unwrap_or_default();
+    let kept = format!("status={status_filter}");
+    let pager = Pager::next("/admin/notices", &kept, "after", next_after, "Older notices").with_first(
+        after.is_none(),
+        format!("/admin/notices?{kept}"),
+        "Back to the newest",
+    );
     render(&ListPage {
         chrome: ctx.chrome("Notices"),
         notices,
@@ -56,8 +64,8 @@ async fn list_page(
             .into_iter()
             .map(|s| (s, counts.iter().find(|(k, _)| *k == s).map_or(0, |(_, n)| *n)))
             .collect(),
-        status_filter: status.map(|s| s.to_string()).unwrap_or_default(),
-        next_after,
+        status_filter,
+        pager,
         first_page: after.is_none(),
     })
 }

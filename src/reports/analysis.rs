@@ -160,7 +160,7 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
     wanted.dedup();
     let versions = versions(conn, wanted)?;
     let key_of = |v: &VersionId| *keys.get(v).unwrap_or(v);
-    let stats_error = |e: stats::StatsError| AppError::Internal(format!("item analysis: {e}"));
+    let stats_error = |e: stats::StatsError| AppError::internal("item analysis", e);
 
     // Without differing forms the slot matrix is the version matrix.
     let version_matrix;
@@ -227,8 +227,7 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
 
 /// A one-item matrix with no attempts: the test statistics of nobody.
 fn empty_matrix() -> AppResult<stats::MarksMatrix> {
-    stats::MarksMatrix::from_rows(Vec::new(), vec![1.0], &[])
-        .map_err(|e| AppError::Internal(format!("item analysis: {e}")))
+    stats::MarksMatrix::from_rows(Vec::new(), vec![1.0], &[]).map_err(|e| AppError::internal("item analysis", e))
 }
 
 /// Sample covariance of paired values; `None` under two pairs.

@@ -93,50 +93,8 @@ pub fn correct_key(
 ) -> AppResult<Correction> {
     let reason = super::quarantine::reason(reason)?;
     conn.transaction(|conn| {
-        // Write first: the version's row lock (PostgreSQL) or the database's
-        // write lock (SQLite) makes a second correction of it wait, then
-        // find the version no longer current.
-        let locked = diesel::update(question_versions::table.find(version_id))
-            .set(question_versions::quarantined.eq(question_versions::quarantined))
-            .execute(conn)?;
-        if locked == 0 {
-            return Err(AppError::NotFound(format!(
-                "There is no question version {version_id}."
-            )));
-        }
-        let old: VersionRow = question_versions::table
-            .find(version_id)
-            .select(VersionRow::as_select())
-            .first(conn)?;
-        let question: QuestionRow = questions::table
-            .find(old.question_id)
-            .select(QuestionRow::as_select())
-            .first(conn)?;
-        if question.current_version != old.version {
-            return Err(AppError::conflict(
-                "not_current",
-                format!(
-                    "Version {} is no longer the question's current version ({} is): correct the current one.",
-                    old.version, question.current_version
-                ),
-            ));
-        }
-        let mut parsed = old.to_parsed(&question)?;
-        let body =
-            corrected_body(&parsed.body, fix).map_err(|(field, message)| AppError::invalid_field(field, message))?;
-        parsed.body = body.clone();
-        let next: i32 = question_versions::table
-            .filter(question_versions::question_id.eq(question.id))
-            .select(diesel::dsl::max(question_versions::version))
-            .first::<Option<i32>>(conn)?
-            .unwrap_or(0)
-            + 1;
-        store::add_version(conn, question.id, next, &parsed, None, Some(actor), now)?;
-        let new_version_id: VersionId = question_versions::table
-            .filter(question_versions::question_id.eq(question.id))
-            .filter(question_versions::version.eq(next))
-            .select(question_versions::id)
-            .first(conn)?;
+        let (old, question) = lock_current_version(conn, version_id)?;
+        let (next, new_version_id, body) = add_corrected_version(conn, &old, &question, fix, actor, now)?;
         let sources = corrected_into(conn, version_id)?;
         diesel::insert_into(key_corrections::table)
             .values((
@@ -148,21 +106,7 @@ pub fn correct_key(
             ))
             .execute(conn)?;
         lock_attempts(conn, &sources)?;
-
-        let moved_open_attempts = diesel::update(
-            attempt_items::table
-                .filter(attempt_items::version_id.eq(version_id))
-                .filter(
-                    attempt_items::attempt_id.eq_any(
-                        attempts::table
-                            .filter(attempts::status.eq(AttemptStatus::Open.as_str()))
-                            .select(attempts::id),
-                    ),
-                ),
-        )
-        .set(attempt_items::version_id.eq(new_version_id))
-        .execute(conn)?;
-
+        let moved_open_attempts = move_open_attempts(conn, version_id, new_version_id)?;
         let ctx = Regrading {
             question_id: question.id,
             sources: &sources,
@@ -173,40 +117,129 @@ pub fn correct_key(
             effects,
         };
         let regrades = ctx.rescore_all(conn)?;
-        let results_changed = regrades
-            .iter()
-            .filter(|r| r.status == AttemptStatus::Graded && r.old_percent != r.new_percent)
-            .count();
-        let notices_queued = regrades.iter().filter(|r| r.notified).count();
-        let detail = format!(
-            "corrected version {} of question {} as version {next}: {reason}; {} submitted attempt(s) re-scored, \
-             {results_changed} result(s) changed, {moved_open_attempts} open attempt(s) moved",
-            old.version,
-            question.id,
-            regrades.len()
-        );
-        audit::record(
-            conn,
-            Event {
-                actor: Some(actor),
-                action: "question.correct_key",
-                entity: "question_version",
-                entity_id: Some(version_id.0),
-                detail: &detail,
-            },
-            now,
-        )?;
-        Ok(Correction {
+        let correction = Correction {
             question_id: question.id,
             old_version_id: version_id,
             new_version_id,
             new_version: next,
             moved_open_attempts,
-            results_changed,
-            notices_queued,
+            results_changed: regrades
+                .iter()
+                .filter(|r| r.status == AttemptStatus::Graded && r.old_percent != r.new_percent)
+                .count(),
+            notices_queued: regrades.iter().filter(|r| r.notified).count(),
             regrades,
-        })
+        };
+        record_correction(conn, &correction, old.version, &reason, actor, now)?;
+        Ok(correction)
     })
+}
+
+/// Locks the version and checks it is still its question's current one.
+/// Writing first matters: the version's row lock (PostgreSQL) or the
+/// database's write lock (SQLite) makes a second correction of it wait, then
+/// find the version no longer current.
+fn lock_current_version(conn: &mut DbConn, version_id: VersionId) -> AppResult<(VersionRow, QuestionRow)> {
+    let locked = diesel::update(question_versions::table.find(version_id))
+        .set(question_versions::quarantined.eq(question_versions::quarantined))
+        .execute(conn)?;
+    if locked == 0 {
+        return Err(AppError::NotFound(format!(
+            "There is no question version {version_id}."
+        )));
+    }
+    let old: VersionRow = question_versions::table
+        .find(version_id)
+        .select(VersionRow::as_select())
+        .first(conn)?;
+    let question: QuestionRow = questions::table
+        .find(old.question_id)
+        .select(QuestionRow::as_select())
+        .first(conn)?;
+    if question.current_version != old.version {
+        return Err(AppError::conflict(
+            "not_current",
+            format!(
+                "Version {} is no longer the question's current version ({} is): correct the current one.",
+                old.version, question.current_version
+            ),
+        ));
+    }
+    Ok((old, question))
+}
+
+/// Writes the corrected body as the question's next version: its number,
+/// its id and the body.
+fn add_corrected_version(
+    conn: &mut DbConn,
+    old: &VersionRow,
+    question: &QuestionRow,
+    fix: &Fix,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<(i32, VersionId, QuestionBody)> {
+    let mut parsed = old.to_parsed(question)?;
+    let body = corrected_body(&parsed.body, fix).map_err(|(field, message)| AppError::invalid_field(field, message))?;
+    parsed.body = body.clone();
+    let next: i32 = question_versions::table
+        .filter(question_versions::question_id.eq(question.id))
+        .select(diesel::dsl::max(question_versions::version))
+        .first::<Option<i32>>(conn)?
+        .unwrap_or(0)
+        + 1;
+    store::add_version(conn, question.id, next, &parsed, None, Some(actor), now)?;
+    let new_version_id: VersionId = question_versions::table
+        .filter(question_versions::question_id.eq(question.id))
+        .filter(question_versions::version.eq(next))
+        .select(question_versions::id)
+        .first(conn)?;
+    Ok((next, new_version_id, body))
+}
+
+/// Points the items of attempts still open at the corrected version, which
+/// shows the same stem and options; answers how many items moved.
+fn move_open_attempts(conn: &mut DbConn, from: VersionId, to: VersionId) -> AppResult<usize> {
+    Ok(diesel::update(
+        attempt_items::table.filter(attempt_items::version_id.eq(from)).filter(
+            attempt_items::attempt_id.eq_any(
+                attempts::table
+                    .filter(attempts::status.eq(AttemptStatus::Open.as_str()))
+                    .select(attempts::id),
+            ),
+        ),
+    )
+    .set(attempt_items::version_id.eq(to))
+    .execute(conn)?)
+}
+
+fn record_correction(
+    conn: &mut DbConn,
+    c: &Correction,
+    old_version: i32,
+    reason: &str,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let detail = format!(
+        "corrected version {old_version} of question {} as version {}: {reason}; {} submitted attempt(s) re-scored, \
+         {} result(s) changed, {} open attempt(s) moved",
+        c.question_id,
+        c.new_version,
+        c.regrades.len(),
+        c.results_changed,
+        c.moved_open_attempts,
+    );
+    audit::record(
+        conn,
+        Event {
+            actor: Some(actor),
+            action: "question.correct_key",
+            entity: "question_version",
+            entity_id: Some(c.old_version_id.0),
+            detail: &detail,
+        },
+        now,
+    )
 }
 
 /// The version and every version corrected into it, however many

@@ -46,7 +46,7 @@ const CSV_HEADER: [&str; 22] = [
 /// and values. Text cells are neutralised so a spreadsheet never runs them.
 pub fn csv(a: &Analysis) -> AppResult<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+    let err = |e: csv::Error| AppError::internal("csv", e);
     writer.write_record(CSV_HEADER).map_err(err)?;
     let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     for item in a.items.iter().map(ItemView::from) {
@@ -93,7 +93,7 @@ pub fn csv(a: &Analysis) -> AppResult<Vec<u8>> {
             ])
             .map_err(err)?;
     }
-    writer.into_inner().map_err(|e| AppError::Internal(format!("csv: {e}")))
+    writer.into_inner().map_err(|e| AppError::internal("csv", e))
 }
 
 pub async fn report_csv(

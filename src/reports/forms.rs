@@ -259,7 +259,7 @@ impl Cohort {
         } else {
             MarksMatrix::from_optional_rows(ids, max_marks, &marks)
         }
-        .map_err(|e| AppError::Internal(format!("item analysis: {e}")))?;
+        .map_err(|e| AppError::internal("item analysis", e))?;
         Ok(Matrix { matrix, columns })
     }
 }

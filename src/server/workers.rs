@@ -31,7 +31,7 @@ fn spawn_sweeper(state: AppState) {
             match state.db(move |conn| grading::sweep(conn, now, &effects)).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(graded = n, "graded expired attempts"),
-                Err(e) => tracing::error!(error = %e, "deadline sweeper failed"),
+                Err(e) => tracing::error!(error = %e.chain(), "deadline sweeper failed"),
             }
         }
     });

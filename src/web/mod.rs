@@ -9,4 +9,5 @@ pub mod errors;
 pub mod input;
 pub mod openapi;
 pub mod pages;
+pub mod paging;
 pub mod spreadsheet;

@@ -182,7 +182,7 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     match ping {
         Ok(()) => HttpResponse::Ok().json(json!({"status": "ready"})),
         Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
+            tracing::warn!(error = %e.chain(), "readiness check failed");
             HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable"}))
         }
     }

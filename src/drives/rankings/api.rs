@@ -90,7 +90,7 @@ pub async fn rankings_csv(
                     Some((Ok::<_, actix_web::Error>(web::Bytes::from(bytes)), next))
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, "rankings export failed part-way");
+                    tracing::error!(error = %e.chain(), "rankings export failed part-way");
                     Some((Err(e.into()), None))
                 }
             }

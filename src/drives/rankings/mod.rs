@@ -15,6 +15,7 @@ use crate::db::schema::{application_sections, applications, attempts, candidate_
 use crate::db::{ApplicationId, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::on_backend;
+use crate::web::paging::{self, Page};
 use crate::web::spreadsheet::neutralise;
 
 /// Fixed-width digits that sort as the ranking does: percent and tie-break
@@ -254,7 +255,7 @@ pub const MAX_PAGE: i64 = 500;
 
 /// One page of a drive's rankings.
 pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &Standing) -> AppResult<RankingPage> {
-    let limit = q.limit.unwrap_or(50).clamp(1, MAX_PAGE);
+    let limit = paging::size(q.limit, 50, MAX_PAGE);
     let section_sort = q
         .sort
         .as_deref()
@@ -266,22 +267,8 @@ pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &S
         .left_join(attempts::table.on(attempts::id.nullable().eq(applications::attempt_id)))
         .filter(applications::drive_id.eq(drive_id))
         .filter(applications::sort_key.is_not_null())
-        .select((
-            applications::id,
-            applications::candidate_id,
-            users::full_name,
-            applications::status,
-            applications::percent,
-            applications::tie_break,
-            applications::eligible,
-            applications::submitted_at,
-            applications::sort_key,
-            candidate_profiles::domain.nullable(),
-            candidate_profiles::degree.nullable(),
-            attempts::focus_losses.nullable(),
-            attempts::pastes.nullable(),
-        ))
-        .limit(limit + 1)
+        .select(raw_columns())
+        .limit(paging::fetch(limit))
         .into_boxed();
     if let Some(status) = q.status.as_deref().filter(|s| !s.is_empty()) {
         query = query.filter(applications::status.eq(status.to_string()));
@@ -298,17 +285,7 @@ pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &S
     if let Some(eligible) = q.eligible {
         query = query.filter(applications::eligible.eq(eligible));
     }
-    let after = match q.after {
-        Some(id) => Some(
-            cursor(conn, ApplicationId(id), section_sort.as_deref())?.ok_or_else(|| {
-                AppError::invalid_field(
-                    "after",
-                    format!("Application {id} is not in this ranking; start from the first page."),
-                )
-            })?,
-        ),
-        None => None,
-    };
+    let after = start_after(conn, q.after, section_sort.as_deref())?;
     let rows: Vec<Raw> = match &section_sort {
         None => {
             if let Some(Cursor::Key(key)) = after {
@@ -323,24 +300,7 @@ pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &S
                         .eq(applications::id)
                         .and(application_sections::section.eq(section.clone()))),
                 )
-                .select((
-                    (
-                        applications::id,
-                        applications::candidate_id,
-                        users::full_name,
-                        applications::status,
-                        applications::percent,
-                        applications::tie_break,
-                        applications::eligible,
-                        applications::submitted_at,
-                        applications::sort_key,
-                        candidate_profiles::domain.nullable(),
-                        candidate_profiles::degree.nullable(),
-                        attempts::focus_losses.nullable(),
-                        attempts::pastes.nullable(),
-                    ),
-                    application_sections::percent,
-                ));
+                .select((raw_columns(), application_sections::percent));
             // Filtering the section table on its own drive lets the planner
             // walk its (drive, section, percent, id) index instead of sorting.
             query = query.filter(application_sections::drive_id.eq(drive_id));
@@ -362,59 +322,95 @@ pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &S
                 .collect()
         }
     };
-    let more = rows.len() as i64 > limit;
-    let rows: Vec<Raw> = rows.into_iter().take(limit as usize).collect();
-    let next_after = if more { rows.last().map(|r| r.0) } else { None };
+    let Page { rows, next } = Page::cut(rows, limit, |r| r.0);
     let ids: Vec<ApplicationId> = rows.iter().map(|r| r.0).collect();
-    let sections: Vec<(ApplicationId, String, f64)> = application_sections::table
-        .filter(application_sections::application_id.eq_any(&ids))
+    let sections = section_percents(conn, &ids)?;
+    Ok(RankingPage {
+        rows: rows.into_iter().map(|r| ranking_row(r, &sections, standing)).collect(),
+        next_after: next,
+        ranked: standing.total,
+    })
+}
+
+/// The columns of a ranking row, in `Raw`'s order.
+#[diesel::dsl::auto_type]
+fn raw_columns() -> _ {
+    (
+        applications::id,
+        applications::candidate_id,
+        users::full_name,
+        applications::status,
+        applications::percent,
+        applications::tie_break,
+        applications::eligible,
+        applications::submitted_at,
+        applications::sort_key,
+        candidate_profiles::domain.nullable(),
+        candidate_profiles::degree.nullable(),
+        attempts::focus_losses.nullable(),
+        attempts::pastes.nullable(),
+    )
+}
+
+/// Where the page asked for starts: after application `after`, which must
+/// be in this ranking.
+fn start_after(conn: &mut DbConn, after: Option<i32>, section: Option<&str>) -> AppResult<Option<Cursor>> {
+    let Some(id) = after else {
+        return Ok(None);
+    };
+    let found = cursor(conn, ApplicationId(id), section)?.ok_or_else(|| {
+        AppError::invalid_field(
+            "after",
+            format!("Application {id} is not in this ranking; start from the first page."),
+        )
+    })?;
+    Ok(Some(found))
+}
+
+/// Every section percent of the applications `ids`.
+fn section_percents(conn: &mut DbConn, ids: &[ApplicationId]) -> AppResult<Vec<(ApplicationId, String, f64)>> {
+    Ok(application_sections::table
+        .filter(application_sections::application_id.eq_any(ids))
         .select((
             application_sections::application_id,
             application_sections::section,
             application_sections::percent,
         ))
-        .load(conn)?;
-    let out = rows
-        .into_iter()
-        .map(|r| {
-            let percent = r.4.unwrap_or(0.0);
-            let tie = r.5.unwrap_or(0.0);
-            RankingRow {
-                rank: standing.rank(percent, tie),
-                application_id: r.0,
-                candidate_id: r.1,
-                full_name: r.2,
-                status: r.3,
-                percent,
-                percentile: standing.percentile(percent),
-                sections: sections
-                    .iter()
-                    .filter(|(id, _, _)| *id == r.0)
-                    .map(|(_, name, p)| SectionPercent {
-                        name: name.clone(),
-                        percent: *p,
-                    })
-                    .collect(),
-                eligible: r.6,
-                domain: r.9,
-                degree: r.10,
-                focus_losses: r.11.unwrap_or(0),
-                pastes: r.12.unwrap_or(0),
-                tested_at: r.7,
-            }
-        })
-        .collect();
-    Ok(RankingPage {
-        rows: out,
-        next_after,
-        ranked: standing.total,
-    })
+        .load(conn)?)
+}
+
+fn ranking_row(r: Raw, sections: &[(ApplicationId, String, f64)], standing: &Standing) -> RankingRow {
+    let percent = r.4.unwrap_or(0.0);
+    let tie = r.5.unwrap_or(0.0);
+    RankingRow {
+        rank: standing.rank(percent, tie),
+        application_id: r.0,
+        candidate_id: r.1,
+        full_name: r.2,
+        status: r.3,
+        percent,
+        percentile: standing.percentile(percent),
+        sections: sections
+            .iter()
+            .filter(|(id, _, _)| *id == r.0)
+            .map(|(_, name, p)| SectionPercent {
+                name: name.clone(),
+                percent: *p,
+            })
+            .collect(),
+        eligible: r.6,
+        domain: r.9,
+        degree: r.10,
+        focus_losses: r.11.unwrap_or(0),
+        pastes: r.12.unwrap_or(0),
+        tested_at: r.7,
+    }
 }
 
 /// The CSV header and rows of one page, for the streaming export.
 pub fn csv_chunk(rows: &[RankingRow], header: bool) -> AppResult<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+    let err = |e: csv::Error| AppError::internal("csv", e);
     if header {
         writer
             .write_record([
@@ -462,7 +458,7 @@ pub fn csv_chunk(rows: &[RankingRow], header: bool) -> AppResult<Vec<u8>> {
             ])
             .map_err(err)?;
     }
-    writer.into_inner().map_err(|e| AppError::Internal(format!("csv: {e}")))
+    writer.into_inner().map_err(|e| AppError::internal("csv", e))
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use crate::web::charts::{BarChart, Histogram};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
+use crate::web::paging::{self, Pager};
 
 #[derive(Template)]
 #[template(path = "rankings/list.html")]
@@ -29,7 +30,7 @@ struct RankingsPage {
     chrome: Chrome,
     drive: DriveRow,
     rows: Vec<RankingRow>,
-    next_after: Option<ApplicationId>,
+    pager: Pager,
     ranked: i64,
     query: RankingQuery,
     query_string: String,
@@ -68,7 +69,7 @@ async fn list(
 ) -> AppResult<HttpResponse> {
     let drive_id = path.into_inner();
     let mut query = query.into_inner();
-    query.limit = Some(query.limit.unwrap_or(50).clamp(1, 200));
+    query.limit = Some(paging::size(query.limit, 50, 200));
     let lookup = query.clone();
     let (drive, page, sections) = state
         .db(move |conn| {
@@ -80,13 +81,21 @@ async fn list(
             Ok((drive, page, sections))
         })
         .await?;
+    let query_string = query_string(&query);
+    let pager = Pager::next(
+        &format!("/drives/{drive_id}/rankings"),
+        &query_string,
+        "after",
+        page.next_after,
+        "Next page",
+    );
     render(&RankingsPage {
         chrome: ctx.chrome(format!("Rankings: {}", drive.name)),
         drive,
         rows: page.rows,
-        next_after: page.next_after,
+        pager,
         ranked: page.ranked,
-        query_string: query_string(&query),
+        query_string,
         query,
         statuses: ApplicationStatus::ALL.map(ApplicationStatus::as_str),
         sections,
@@ -101,9 +110,11 @@ struct BulkForm {
     expected: Option<usize>,
 }
 
-impl BulkForm {
-    fn to_bulk(&self) -> AppResult<Bulk> {
-        match (self.action.as_str(), self.n, self.percent) {
+impl TryFrom<&BulkForm> for Bulk {
+    type Error = AppError;
+
+    fn try_from(form: &BulkForm) -> AppResult<Bulk> {
+        match (form.action.as_str(), form.n, form.percent) {
             ("shortlist_top", Some(n), _) if n > 0 => Ok(Bulk::ShortlistTop { n }),
             ("reject_below", _, Some(p)) if (0.0..=100.0).contains(&p) => Ok(Bulk::RejectBelow { percent: p }),
             ("shortlist_top", _, _) => Err(AppError::invalid_field("n", "Say how many to shortlist (1 or more).")),
@@ -137,7 +148,7 @@ async fn bulk_preview(
     CsrfForm(form): CsrfForm<BulkForm>,
 ) -> AppResult<HttpResponse> {
     let drive_id = path.into_inner();
-    let action = form.to_bulk()?;
+    let action = Bulk::try_from(&form)?;
     let lookup = action.clone();
     let (drive, targets) = state
         .db(move |conn| {
@@ -166,7 +177,7 @@ async fn bulk_apply(
     CsrfForm(form): CsrfForm<BulkForm>,
 ) -> AppResult<HttpResponse> {
     let drive_id = path.into_inner();
-    let action = form.to_bulk()?;
+    let action = Bulk::try_from(&form)?;
     let expected = form
         .expected
         .ok_or_else(|| AppError::invalid_field("expected", "Confirm from the preview page."))?;
@@ -266,6 +277,25 @@ struct DecisionForm {
     cohort_id: Option<String>,
 }
 
+impl TryFrom<DecisionForm> for Decision {
+    type Error = AppError;
+
+    fn try_from(form: DecisionForm) -> AppResult<Decision> {
+        let cohort_id = match form.cohort_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(c) => Some(
+                c.parse()
+                    .map_err(|_| AppError::invalid_field("cohort_id", "A cohort id is a number."))?,
+            ),
+            None => None,
+        };
+        Ok(Decision {
+            status: form.status,
+            note: form.note.unwrap_or_default(),
+            cohort_id,
+        })
+    }
+}
+
 async fn decide(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -274,18 +304,7 @@ async fn decide(
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> AppResult<HttpResponse> {
     let (drive_id, id) = path.into_inner();
-    let cohort_id = match form.cohort_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => Some(
-            c.parse()
-                .map_err(|_| AppError::invalid_field("cohort_id", "A cohort id is a number."))?,
-        ),
-        None => None,
-    };
-    let decision = Decision {
-        status: form.status,
-        note: form.note.unwrap_or_default(),
-        cohort_id,
-    };
+    let decision = Decision::try_from(form)?;
     let now = state.clock.now();
     let mail = MailContext::from(state.config.as_ref());
     match state
