@@ -9,6 +9,7 @@ pub mod banks;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod convert;
 pub mod db;
 pub mod drives;
 pub mod error;

@@ -375,8 +375,8 @@ async fn users_page(
     let mut users = state
         .db(move |conn| service::list_users(conn, role, after, USERS_PER_PAGE + 1))
         .await?;
-    let next_after = (users.len() as i64 > USERS_PER_PAGE).then(|| {
-        users.truncate(USERS_PER_PAGE as usize);
+    let next_after = (crate::convert::len_i64(users.len()) > USERS_PER_PAGE).then(|| {
+        users.truncate(crate::convert::to_usize(USERS_PER_PAGE));
         users.last().map(|u| u.id)
     });
     render(&UsersPage {

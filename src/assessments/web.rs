@@ -51,8 +51,8 @@ async fn list(
 ) -> AppResult<HttpResponse> {
     let before = query.before.map(AssessmentId);
     let mut rows = state.db(move |conn| service::page(conn, before, PAGE_SIZE + 1)).await?;
-    let next_before = (rows.len() as i64 > PAGE_SIZE).then(|| {
-        rows.truncate(PAGE_SIZE as usize);
+    let next_before = (crate::convert::len_i64(rows.len()) > PAGE_SIZE).then(|| {
+        rows.truncate(crate::convert::to_usize(PAGE_SIZE));
         rows.last().map(|r| r.id)
     });
     let assessments = rows

@@ -192,8 +192,8 @@ async fn queue(
 ) -> AppResult<HttpResponse> {
     let after = query.after.map(AttemptId);
     let mut waiting = state.db(move |conn| awaiting(conn, after, PAGE_SIZE + 1)).await?;
-    let next_after = (waiting.len() as i64 > PAGE_SIZE).then(|| {
-        waiting.truncate(PAGE_SIZE as usize);
+    let next_after = (crate::convert::len_i64(waiting.len()) > PAGE_SIZE).then(|| {
+        waiting.truncate(crate::convert::to_usize(PAGE_SIZE));
         waiting.last().map(|w| w.attempt_id)
     });
     render(&QueuePage {

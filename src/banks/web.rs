@@ -274,8 +274,8 @@ async fn bank(
             ))
         })
         .await?;
-    let next_after = (rows.len() as i64 > PAGE_SIZE).then(|| {
-        rows.truncate(PAGE_SIZE as usize);
+    let next_after = (crate::convert::len_i64(rows.len()) > PAGE_SIZE).then(|| {
+        rows.truncate(crate::convert::to_usize(PAGE_SIZE));
         rows.last().map(|(q, _)| q.id)
     });
     render(&BankPage {

@@ -5,6 +5,7 @@ use diesel::dsl::{avg, count_star};
 use diesel::prelude::*;
 
 use super::pipeline::STATUSES;
+use crate::convert::{count_f64, i64_f64};
 use crate::db::schema::{application_sections, applications};
 use crate::db::{DbConn, DriveId};
 use crate::error::AppResult;
@@ -41,9 +42,9 @@ impl Histogram {
             .iter()
             .enumerate()
             .map(|(i, n)| {
-                let height = (PLOT_BOTTOM - PLOT_TOP) * (*n as f64) / max as f64;
+                let height = (PLOT_BOTTOM - PLOT_TOP) * i64_f64(*n) / i64_f64(max);
                 Bar {
-                    x: PLOT_LEFT + band * i as f64 + 2.0,
+                    x: PLOT_LEFT + band * count_f64(i) + 2.0,
                     y: PLOT_BOTTOM - height,
                     width: band - 4.0,
                     height,
@@ -84,7 +85,7 @@ impl BarChart {
             .enumerate()
             .map(|(i, (label, v))| Bar {
                 x: left,
-                y: 8.0 + row * i as f64,
+                y: 8.0 + row * count_f64(i),
                 width: ((WIDTH - left - 60.0) * v.max(0.0) / max).max(1.0),
                 height: row - 8.0,
                 label: label.clone(),
@@ -97,7 +98,7 @@ impl BarChart {
             .collect();
         BarChart {
             empty: values.is_empty(),
-            height: 16.0 + row * values.len() as f64,
+            height: 16.0 + row * count_f64(values.len()),
             bars,
         }
     }

@@ -112,8 +112,8 @@ async fn staff_list(state: &AppState, ctx: &PageCtx, before: Option<DriveId>) ->
             Ok((drives, counts))
         })
         .await?;
-    let next_before = (drives.len() as i64 > PAGE_SIZE).then(|| {
-        drives.truncate(PAGE_SIZE as usize);
+    let next_before = (crate::convert::len_i64(drives.len()) > PAGE_SIZE).then(|| {
+        drives.truncate(crate::convert::to_usize(PAGE_SIZE));
         drives.last().map(|d| d.id)
     });
     let drives = drives

@@ -120,7 +120,7 @@ pub fn page(
     limit: i64,
 ) -> AppResult<(Vec<Summary>, Option<NoticeId>)> {
     let mut rows = list(conn, status, after, limit + 1)?;
-    let more = rows.len() as i64 > limit;
+    let more = crate::convert::len_i64(rows.len()) > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     let next = if more { rows.last().map(|r| r.id) } else { None };
     Ok((rows, next))

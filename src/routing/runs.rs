@@ -57,7 +57,7 @@ pub struct NewRun {
 fn decision_of(line: &Line) -> Decision {
     Decision {
         trainee_id: line.trainee_id.0,
-        rank: line.rank.max(0) as u32,
+        rank: line.rank.max(0).unsigned_abs(),
         percent: line.percent,
         status: Status::parse(&line.status).unwrap_or(Status::Retrain),
         process_id: line.process_id.map(|p| p.0),
@@ -125,7 +125,7 @@ pub fn create(
                 .values((
                     routing_lines::run_id.eq(id),
                     routing_lines::trainee_id.eq(UserId(d.trainee_id)),
-                    routing_lines::rank.eq(d.rank as i32),
+                    routing_lines::rank.eq(i32::try_from(d.rank).unwrap_or(i32::MAX)),
                     routing_lines::percent.eq(d.percent),
                     routing_lines::status.eq(d.status.as_str()),
                     routing_lines::process_id.eq(d.process_id.map(ProcessId)),
