@@ -7,6 +7,15 @@
 //! people at node q shown item j, and s_i(θ) person i's complete-data score
 //! (for item j: (y_ij − P_j(θ))·x). The first term is the information if θ
 //! were known; the second is the information lost by not knowing it.
+//!
+//! The kernels below index flat matrices (2K × 2K, K × K, K × Q) by row and
+//! column. Every index is a loop variable bounded by the dimensions these
+//! functions allocated the matrices with (`dim`, `k`, `q`, `len`), or an
+//! item number from `answered`, which holds only `0..k`. Writing each as
+//! `get` would turn a broken bound into a silently wrong standard error
+//! instead of a failed fit, and would slow the loops the fit spends its
+//! time in; the reference-data tests check the results.
+#![allow(clippy::indexing_slicing)] // Sound: every index is bounded as the comment above says.
 
 use super::calibrate::{log_tables, par_rows, posterior, Par};
 use super::data::{Responses, MISSING};
@@ -186,7 +195,7 @@ impl Accumulator {
         // s̄ = (y_u M_1 − g_1[u], y_u M_0 − g_0[u]) per item.
         let dim = 2 * k;
         for (u, &cell) in row.iter().enumerate() {
-            let y = cell as f64;
+            let y = f64::from(cell);
             self.mean[2 * u] = y * m[1] - self.g[1][u];
             self.mean[2 * u + 1] = y * m[0] - self.g[0][u];
         }
@@ -207,7 +216,7 @@ impl Accumulator {
         let len = 2 * self.answered.len();
         // The posterior mean of the score, item by item.
         for (u, &j) in self.answered.iter().enumerate() {
-            let y = row[j] as f64;
+            let y = f64::from(row[j]);
             let (mut sa, mut sd) = (0.0, 0.0);
             for n in 0..q {
                 let e = post[n] * (y - prob[j * q + n]);
@@ -226,7 +235,7 @@ impl Accumulator {
             }
             let theta = nodes.theta[n];
             for (u, &j) in self.answered.iter().enumerate() {
-                let e = row[j] as f64 - prob[j * q + n];
+                let e = f64::from(row[j]) - prob[j * q + n];
                 self.f[2 * u] = e * theta - self.mean[2 * u];
                 self.f[2 * u + 1] = e - self.mean[2 * u + 1];
             }
