@@ -1,4 +1,14 @@
 //! The walk down the ranking, then the settling of freed seats.
+//!
+//! Two kinds of index are used here, each made in this module over vectors
+//! built to match: a position (`0..order.len()`) indexes `order`, `misses`,
+//! `current` and `outcomes`, all built with one entry per trainee; a process
+//! index (from `processes()`, or a current process found by `position`)
+//! indexes `input.processes`, `taken` and each `misses[pos]`, all built with
+//! one entry per process. `get` would turn a broken invariant into a quietly
+//! wrong routing decision rather than a failed run; the proptests walk these
+//! paths over thousands of random cohorts.
+#![allow(clippy::indexing_slicing)] // Sound: positions and process indices are bounded as the comment above says.
 
 use std::cmp::Ordering;
 
