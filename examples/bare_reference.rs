@@ -24,6 +24,9 @@
 //! ping on checkout Assay does on PostgreSQL, and foreign keys on the table.
 //! It creates its own minimal `responses` table on start.
 
+// Not production code: a measuring tool: its casts are of small counts and durations for printing.
+#![allow(clippy::as_conversions)]
+
 use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::Duration;

@@ -4,6 +4,9 @@
 //!
 //!     cargo run --release --example bench_import [questions]
 
+// Not production code: a benchmark fails loudly by design, and its casts are of counts for printing.
+#![allow(clippy::expect_used, clippy::as_conversions)]
+
 use std::fmt::Write;
 use std::time::Instant;
 

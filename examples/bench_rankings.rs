@@ -5,6 +5,9 @@
 //!
 //!     cargo run --release --example bench_rankings [applications]
 
+// Not production code: a benchmark fails loudly by design, and its casts are of counts for printing.
+#![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::as_conversions)]
+
 use std::time::{Duration, Instant};
 
 use assay::config::{Config, ConfigArgs};

@@ -8,6 +8,9 @@
 //! in tenths, so totals take many distinct values (the slow case for the
 //! sorts behind Cov_max).
 
+// Not production code: a benchmark fails loudly by design, and its casts are of counts for printing.
+#![allow(clippy::indexing_slicing, clippy::as_conversions)]
+
 use std::time::Instant;
 
 use assay::reports::stats::{analyse, ItemInfo, ItemKind, MarksMatrix, OptionInfo, OptionSet};

@@ -10,11 +10,11 @@ pub fn random_bytes(n: usize) -> Vec<u8> {
 }
 
 pub fn to_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        hex.push(char::from(DIGITS[usize::from(b >> 4)]));
-        hex.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        // A nibble is below 16, so `from_digit` always gives a (lowercase) digit.
+        hex.extend(char::from_digit(u32::from(b >> 4), 16));
+        hex.extend(char::from_digit(u32::from(b & 0x0f), 16));
     }
     hex
 }

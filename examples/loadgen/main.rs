@@ -34,6 +34,9 @@
 //!     --postgres postgres://postgres@127.0.0.1:5432/postgres
 //! ```
 
+// Not production code: a load generator fails loudly by design, and its casts are of counts and durations for its report.
+#![allow(clippy::indexing_slicing, clippy::as_conversions)]
+
 mod client;
 mod compare;
 mod phases;

@@ -49,15 +49,16 @@ fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
+    // A hex digit is below 16, so `hi * 16 + lo` fits a byte.
+    let hex = |b: u8| char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok());
+    while let Some(&byte) = bytes.get(i) {
         match (
-            bytes[i],
+            byte,
             bytes.get(i + 1).copied().and_then(hex),
             bytes.get(i + 2).copied().and_then(hex),
         ) {
             (b'%', Some(hi), Some(lo)) => {
-                out.push((hi * 16 + lo) as u8);
+                out.push(hi * 16 + lo);
                 i += 3;
             }
             (b, _, _) => {

@@ -40,7 +40,9 @@ pub struct Claim {
 fn lock_key(what: &str) -> i64 {
     let digest = Sha256::digest(format!("assay:sign-in:{what}").as_bytes());
     let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&digest[..8]);
+    for (b, d) in bytes.iter_mut().zip(digest.iter()) {
+        *b = *d;
+    }
     i64::from_be_bytes(bytes)
 }
 
@@ -61,14 +63,14 @@ fn minutes(wait_secs: i64) -> String {
 /// The refusal when `recent` (newest first, at most `limit` of them) has
 /// reached `limit`: the window frees up when the oldest of them ages out.
 fn over_limit(recent: &[NaiveDateTime], limit: i64, now: NaiveDateTime, what: &str) -> Option<AppError> {
-    if (recent.len() as i64) < limit {
+    if crate::convert::len_i64(recent.len()) < limit {
         return None;
     }
     let oldest = recent.iter().min().copied().unwrap_or(now);
     let wait = (oldest + Duration::minutes(WINDOW_MINUTES) - now).num_seconds().max(1);
     Some(AppError::Throttled {
         message: format!("Too many failed sign-ins {what}. Try again in {}.", minutes(wait)),
-        retry_after_secs: wait as u64,
+        retry_after_secs: wait.unsigned_abs(),
     })
 }
 

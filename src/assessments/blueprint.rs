@@ -160,7 +160,7 @@ impl Blueprint {
                     format!("The category of section {} must be at most 500 characters long.", i + 1),
                 );
             }
-            if self.sections[..i].iter().any(|o| o.name.trim() == s.name.trim()) {
+            if self.sections.iter().take(i).any(|o| o.name.trim() == s.name.trim()) {
                 bad(
                     &field,
                     format!("Two sections are called '{}'; names must differ.", s.name.trim()),

@@ -7,6 +7,7 @@ use rand::SeedableRng;
 
 use super::blueprint::Section;
 use crate::banks::question::{Difficulty, QuestionType};
+use crate::convert::{to_i32, to_usize};
 use crate::db::{QuestionId, VersionId};
 
 /// A question a section may draw.
@@ -40,9 +41,9 @@ pub fn shortfalls(section: &Section, pool: &[Candidate]) -> Vec<(Option<Difficul
             .into_iter()
             .filter(|d| mix.of(*d) > 0)
             .map(|d| (Some(d), mix.of(d), pool.iter().filter(|c| c.difficulty == d).count()))
-            .filter(|(_, need, have)| *have < *need as usize)
+            .filter(|(_, need, have)| *have < to_usize(*need))
             .collect(),
-        None if pool.len() < section.count as usize => vec![(None, section.count, pool.len())],
+        None if pool.len() < to_usize(section.count) => vec![(None, section.count, pool.len())],
         None => vec![],
     }
 }
@@ -65,13 +66,13 @@ pub fn draw(
                 for d in Difficulty::ALL {
                     let mut of_d: Vec<&Candidate> = pool.iter().filter(|c| c.difficulty == d).collect();
                     of_d.shuffle(&mut rng);
-                    chosen.extend(of_d.into_iter().take(mix.of(d) as usize));
+                    chosen.extend(of_d.into_iter().take(to_usize(mix.of(d))));
                 }
             }
             None => {
                 let mut all: Vec<&Candidate> = pool.iter().collect();
                 all.shuffle(&mut rng);
-                chosen.extend(all.into_iter().take(section.count as usize));
+                chosen.extend(all.into_iter().take(to_usize(section.count)));
             }
         }
         // A drawn set is shown in bank order unless shuffling is asked for.
@@ -88,7 +89,7 @@ pub fn draw(
             }
             items.push(Item {
                 section: section.name.clone(),
-                slot: slot as i32,
+                slot: to_i32(slot),
                 question_id: c.question_id,
                 version_id: c.version_id,
                 qtype: c.qtype,
@@ -111,7 +112,7 @@ mod tests {
             .map(|i| Candidate {
                 question_id: QuestionId(i),
                 version_id: VersionId(i * 10),
-                difficulty: Difficulty::ALL[(i % 3) as usize],
+                difficulty: Difficulty::ALL[to_usize(i % 3)],
                 qtype: QuestionType::SingleChoice,
                 points: 1.0,
                 option_count: 4,

@@ -103,7 +103,7 @@ pub fn pools(conn: &mut DbConn, sections: &[Section]) -> AppResult<Vec<Vec<Candi
                 format!(
                     "Section '{}' needs {need} {what}questions but '{bank}'{scope} has only {have}: {} short.",
                     section.name,
-                    need as usize - have
+                    crate::convert::to_usize(need) - have
                 ),
             ));
         }

@@ -273,8 +273,8 @@ pub fn result(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<AttemptResul
         .load(conn)?;
     let mut sections: Vec<SectionResult> = Vec::new();
     for (name, score, points) in rows {
-        let index = match sections.iter().position(|s| s.name == name) {
-            Some(i) => i,
+        let section = match sections.iter().position(|s| s.name == name) {
+            Some(i) => sections.get_mut(i),
             None => {
                 sections.push(SectionResult {
                     name,
@@ -282,11 +282,13 @@ pub fn result(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<AttemptResul
                     max_score: 0.0,
                     percent: 0.0,
                 });
-                sections.len() - 1
+                sections.last_mut()
             }
         };
-        sections[index].score += score.unwrap_or(0.0);
-        sections[index].max_score += points;
+        if let Some(section) = section {
+            section.score += score.unwrap_or(0.0);
+            section.max_score += points;
+        }
     }
     for s in &mut sections {
         s.percent = percent(s.score, s.max_score);
@@ -327,7 +329,8 @@ fn percentile_rank(conn: &mut DbConn, attempt: &AttemptRow, p: f64) -> AppResult
     Ok(if n == 0 {
         0.0
     } else {
-        100.0 * (below as f64 + 0.5 * equal as f64) / n as f64
+        use crate::convert::i64_f64;
+        100.0 * (i64_f64(below) + 0.5 * i64_f64(equal)) / i64_f64(n)
     })
 }
 

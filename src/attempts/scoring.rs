@@ -29,7 +29,7 @@ impl Answer {
         }
         let option = |v: &Value| -> Result<usize, String> {
             v.as_u64()
-                .map(|n| n as usize)
+                .and_then(|n| usize::try_from(n).ok())
                 .filter(|n| *n < option_count)
                 .ok_or_else(|| format!("an option id from 0 to {}", option_count.saturating_sub(1)))
         };

@@ -150,13 +150,16 @@ fn start_in(
         .find(user.id)
         .select(users::accommodation_factor)
         .first(conn)?;
-    let seconds = (f64::from(assessment.time_limit_minutes) * 60.0 * factor).round() as i64;
+    let seconds = crate::convert::round_i64(f64::from(assessment.time_limit_minutes) * 60.0 * factor);
+    // `used` is below `max_attempts`, an `i32`, so the next number fits.
+    let attempt_no = i32::try_from(used + 1)
+        .map_err(|_| AppError::Internal(format!("attempt number {} is out of range", used + 1)))?;
     let max_score: f64 = form.items.iter().map(|i| i.points).sum();
     let inserted = diesel::insert_into(attempts::table)
         .values((
             attempts::assessment_id.eq(assessment_id),
             attempts::user_id.eq(user.id),
-            attempts::attempt_no.eq(used as i32 + 1),
+            attempts::attempt_no.eq(attempt_no),
             attempts::status.eq(AttemptStatus::Open),
             attempts::seed.eq(form.seed),
             attempts::started_at.eq(now),

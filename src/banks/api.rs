@@ -33,7 +33,7 @@ pub async fn read_limited(mut payload: web::Payload, limit: usize) -> AppResult<
 pub fn too_large(limit: usize) -> AppError {
     AppError::PayloadTooLarge(format!(
         "The file is larger than the upload limit of {:.1} MiB; split it into smaller files.",
-        limit as f64 / (1024.0 * 1024.0)
+        crate::convert::count_f64(limit) / (1024.0 * 1024.0)
     ))
 }
 

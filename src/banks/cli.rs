@@ -119,7 +119,7 @@ pub fn import_file(
     };
     let total = file.outcome.questions.len();
     let bar = (show_progress && total >= PROGRESS_THRESHOLD && !req.dry_run).then(|| {
-        let bar = ProgressBar::new(total as u64);
+        let bar = ProgressBar::new(u64::try_from(total).unwrap_or(u64::MAX));
         bar.set_style(
             ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} questions ({eta} left)")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -132,7 +132,7 @@ pub fn import_file(
     let now = state.clock.now();
     let report = service::import(&mut conn, &file, req, &content, None, now, &|done| {
         if let Some(bar) = &bar {
-            bar.set_position(done as u64);
+            bar.set_position(u64::try_from(done).unwrap_or(u64::MAX));
         }
     })?;
     if let Some(bar) = bar {

@@ -180,9 +180,9 @@ pub fn import(
                 .set((
                     bank_imports::bank_id.eq(Some(bank_id)),
                     bank_imports::status.eq(ImportStatus::Applied),
-                    bank_imports::created.eq(plan.created as i32),
-                    bank_imports::updated.eq(plan.updated as i32),
-                    bank_imports::unchanged.eq(plan.unchanged as i32),
+                    bank_imports::created.eq(crate::convert::to_i32(plan.created)),
+                    bank_imports::updated.eq(crate::convert::to_i32(plan.updated)),
+                    bank_imports::unchanged.eq(crate::convert::to_i32(plan.unchanged)),
                     bank_imports::applied_at.eq(Some(now)),
                 ))
                 .execute(conn)?;
@@ -197,10 +197,10 @@ pub fn import(
                     bank_imports::status.eq(ImportStatus::Applied),
                     bank_imports::skip_unsupported.eq(req.skip_unsupported),
                     bank_imports::content.eq(content),
-                    bank_imports::created.eq(plan.created as i32),
-                    bank_imports::updated.eq(plan.updated as i32),
-                    bank_imports::unchanged.eq(plan.unchanged as i32),
-                    bank_imports::warnings.eq(report.warnings.len() as i32),
+                    bank_imports::created.eq(crate::convert::to_i32(plan.created)),
+                    bank_imports::updated.eq(crate::convert::to_i32(plan.updated)),
+                    bank_imports::unchanged.eq(crate::convert::to_i32(plan.unchanged)),
+                    bank_imports::warnings.eq(crate::convert::to_i32(report.warnings.len())),
                     bank_imports::created_at.eq(now),
                     bank_imports::applied_at.eq(Some(now)),
                 ))
@@ -387,10 +387,10 @@ pub fn save_preview(
             bank_imports::status.eq(ImportStatus::Previewed),
             bank_imports::skip_unsupported.eq(req.skip_unsupported),
             bank_imports::content.eq(content),
-            bank_imports::created.eq(report.created as i32),
-            bank_imports::updated.eq(report.updated as i32),
-            bank_imports::unchanged.eq(report.unchanged as i32),
-            bank_imports::warnings.eq(report.warnings.len() as i32),
+            bank_imports::created.eq(crate::convert::to_i32(report.created)),
+            bank_imports::updated.eq(crate::convert::to_i32(report.updated)),
+            bank_imports::unchanged.eq(crate::convert::to_i32(report.unchanged)),
+            bank_imports::warnings.eq(crate::convert::to_i32(report.warnings.len())),
             bank_imports::created_at.eq(now),
         ))
         .returning(bank_imports::id)

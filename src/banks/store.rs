@@ -45,8 +45,8 @@ pub fn content_hash(q: &ParsedQuestion) -> String {
     }
     // Parameters are part of a version, but only added to the fingerprint
     // when present so versions stored before they existed keep their hash.
-    if let (Some(a), Some(b)) = (q.irt_a, q.irt_b) {
-        canonical["irt"] = serde_json::json!([a, b]);
+    if let (Some(a), Some(b), serde_json::Value::Object(map)) = (q.irt_a, q.irt_b, &mut canonical) {
+        map.insert("irt".to_owned(), serde_json::json!([a, b]));
     }
     to_hex(&Sha256::digest(canonical.to_string().as_bytes()))
 }

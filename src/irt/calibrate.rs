@@ -99,8 +99,12 @@ pub fn calibrate(data: &Responses, options: &FitOptions) -> Result<Calibration, 
     let threads = thread_count(options.threads, data.rows());
     let people = data.people().max(1.0);
     let started = std::time::Instant::now();
-    let em =
-        |p: &[Par], counts: &[f64]| -> Vec<Par> { (0..p.len()).map(|j| m_step(counts, j, &nodes, p[j])).collect() };
+    let em = |p: &[Par], counts: &[f64]| -> Vec<Par> {
+        p.iter()
+            .enumerate()
+            .map(|(j, &pj)| m_step(counts, j, &nodes, pj))
+            .collect()
+    };
     // EM accelerated by SQUAREM (Varadhan and Roland 2008, scheme S3): two
     // EM steps give a direction and a step length for an extrapolation,
     // which is kept only when it does not lower the likelihood. It cuts
@@ -133,8 +137,11 @@ pub fn calibrate(data: &Responses, options: &FitOptions) -> Result<Calibration, 
         let mut next = p2;
         if alpha < -1.0 {
             let x0 = flat(&params);
-            let jump: Vec<f64> = (0..x0.len())
-                .map(|i| x0[i] - 2.0 * alpha * r[i] + alpha * alpha * v[i])
+            let jump: Vec<f64> = x0
+                .iter()
+                .zip(&r)
+                .zip(&v)
+                .map(|((x0, r), v)| x0 - 2.0 * alpha * r + alpha * alpha * v)
                 .collect();
             let jumped = unflat(&jump);
             let ej = e_step(data, &jumped, &nodes, threads);
@@ -159,16 +166,17 @@ pub fn calibrate(data: &Responses, options: &FitOptions) -> Result<Calibration, 
         ));
     }
     let mut items = Vec::with_capacity(data.items());
-    for (j, p) in params.iter().enumerate() {
+    // One parameter pair, fit, standard error and name per item.
+    let per_item = params.iter().zip(fits).zip(&errors.se).zip(data.names());
+    for (j, (((p, fit), &se), name)) in per_item.enumerate() {
         let (shown, right) = item_totals(data, j);
-        let fit = fits[j].clone();
-        let (ok, note) = judge(p, errors.se[j], fit.as_ref(), shown);
+        let (ok, note) = judge(p, se, fit.as_ref(), shown);
         items.push(ItemEstimate {
-            item: data.names()[j].clone(),
+            item: name.clone(),
             a: p.a,
             b: -p.d / p.a,
-            se_a: errors.se[j].map(|s| s.0),
-            se_b: errors.se[j].map(|s| s.1),
+            se_a: se.map(|s| s.0),
+            se_b: se.map(|s| s.1),
             share_right: if shown > 0.0 { right / shown } else { 0.0 },
             shown,
             fit,
@@ -249,12 +257,12 @@ fn item_totals(data: &Responses, j: usize) -> (f64, f64) {
     let mut shown = 0.0;
     let mut right = 0.0;
     for (i, &w) in data.weights().iter().enumerate() {
-        match data.row(i)[j] {
-            1 => {
+        match data.row(i).get(j) {
+            Some(1) => {
                 shown += w;
                 right += w;
             }
-            0 => shown += w,
+            Some(0) => shown += w,
             _ => {}
         }
     }
@@ -310,11 +318,15 @@ pub(crate) fn par_rows<T: Send>(rows: usize, threads: usize, f: impl Fn(Range<us
 pub(crate) fn log_tables(params: &[Par], nodes: &Nodes) -> Vec<f64> {
     let q = nodes.len();
     let mut t = vec![0.0; params.len() * 2 * q];
-    for (j, p) in params.iter().enumerate() {
-        for (k, &theta) in nodes.theta.iter().enumerate() {
+    if q == 0 {
+        return t;
+    }
+    for (block, p) in t.chunks_exact_mut(2 * q).zip(params) {
+        let (wrong, right) = block.split_at_mut(q);
+        for ((lw, lr), &theta) in wrong.iter_mut().zip(right).zip(&nodes.theta) {
             let (lp, lq) = log_logistic_pair(p.a * theta + p.d);
-            t[(j * 2) * q + k] = lq;
-            t[(j * 2 + 1) * q + k] = lp;
+            *lw = lq;
+            *lr = lp;
         }
     }
     t
@@ -328,8 +340,9 @@ pub(crate) fn posterior(row: &[u8], table: &[f64], log_prior: &[f64], post: &mut
     post.copy_from_slice(log_prior);
     for (j, &c) in row.iter().enumerate() {
         if c != MISSING {
-            let start = (j * 2 + c as usize) * q;
-            for (p, t) in post.iter_mut().zip(&table[start..start + q]) {
+            let start = (j * 2 + usize::from(c)) * q;
+            // log_tables made a row for each item and answer.
+            for (p, t) in post.iter_mut().zip(table.get(start..start + q).unwrap_or_default()) {
                 *p += t;
             }
         }
@@ -372,8 +385,8 @@ pub(crate) fn e_step(data: &Responses, params: &[Par], nodes: &Nodes, threads: u
         let mut counts = vec![0.0; params.len() * 2 * q];
         let mut post = vec![0.0; q];
         let mut loglik = 0.0;
-        for i in range {
-            let w = data.weights()[i];
+        let weights = data.weights().get(range.clone()).unwrap_or_default();
+        for (i, &w) in range.zip(weights) {
             if w == 0.0 {
                 continue;
             }
@@ -384,8 +397,11 @@ pub(crate) fn e_step(data: &Responses, params: &[Par], nodes: &Nodes, threads: u
             let (lo, hi) = support(&post);
             for (j, &c) in row.iter().enumerate() {
                 if c != MISSING {
-                    let start = (j * 2 + c as usize) * q;
-                    for (acc, p) in counts[start + lo..start + hi].iter_mut().zip(&post[lo..hi]) {
+                    let start = (j * 2 + usize::from(c)) * q;
+                    let (Some(acc), Some(post)) = (counts.get_mut(start + lo..start + hi), post.get(lo..hi)) else {
+                        continue;
+                    };
+                    for (acc, p) in acc.iter_mut().zip(post) {
                         *acc += w * p;
                     }
                 }
@@ -416,7 +432,7 @@ fn flat(p: &[Par]) -> Vec<f64> {
 }
 
 fn unflat(x: &[f64]) -> Vec<Par> {
-    x.chunks_exact(2).map(|c| Par { a: c[0], d: c[1] }).collect()
+    x.as_chunks::<2>().0.iter().map(|&[a, d]| Par { a, d }).collect()
 }
 
 /// Largest absolute component of the marginal log-likelihood's gradient
@@ -424,12 +440,13 @@ fn unflat(x: &[f64]) -> Vec<Par> {
 fn max_gradient(counts: &[f64], params: &[Par], nodes: &Nodes) -> f64 {
     let q = nodes.len();
     let mut worst: f64 = 0.0;
-    for (j, p) in params.iter().enumerate() {
+    if q == 0 {
+        return worst;
+    }
+    for (block, p) in counts.chunks_exact(2 * q).zip(params) {
         let (mut ga, mut gd) = (0.0, 0.0);
-        for k in 0..q {
-            let theta = nodes.theta[k];
-            let wrong = counts[(j * 2) * q + k];
-            let right = counts[(j * 2 + 1) * q + k];
+        let (wrong, right) = block.split_at(q);
+        for ((&theta, &wrong), &right) in nodes.theta.iter().zip(wrong).zip(right) {
             let resid = right - (right + wrong) * logistic(p.a * theta + p.d);
             ga += resid * theta;
             gd += resid;
@@ -443,13 +460,16 @@ fn max_gradient(counts: &[f64], params: &[Par], nodes: &Nodes) -> f64 {
 /// over (a, d) by Newton's method with step halving.
 fn m_step(counts: &[f64], j: usize, nodes: &Nodes, start: Par) -> Par {
     let q = nodes.len();
-    let wrong = &counts[(j * 2) * q..(j * 2 + 1) * q];
-    let right = &counts[(j * 2 + 1) * q..(j * 2 + 2) * q];
+    // e_step made a `wrong` and a `right` row of Q nodes for each item.
+    let (wrong, right) = counts
+        .get((j * 2) * q..(j * 2 + 2) * q)
+        .and_then(|block| block.split_at_checked(q))
+        .unwrap_or_default();
     let objective = |p: Par| -> f64 {
         let mut s = 0.0;
-        for k in 0..q {
-            let (lp, lq) = log_logistic_pair(p.a * nodes.theta[k] + p.d);
-            s += right[k] * lp + wrong[k] * lq;
+        for ((&theta, &right), &wrong) in nodes.theta.iter().zip(right).zip(wrong) {
+            let (lp, lq) = log_logistic_pair(p.a * theta + p.d);
+            s += right * lp + wrong * lq;
         }
         s
     };
@@ -457,11 +477,10 @@ fn m_step(counts: &[f64], j: usize, nodes: &Nodes, start: Par) -> Par {
     let mut value = objective(p);
     for _ in 0..50 {
         let (mut ga, mut gd, mut haa, mut had, mut hdd) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for k in 0..q {
-            let theta = nodes.theta[k];
-            let n = right[k] + wrong[k];
+        for ((&theta, &right), &wrong) in nodes.theta.iter().zip(right).zip(wrong) {
+            let n = right + wrong;
             let prob = logistic(p.a * theta + p.d);
-            let resid = right[k] - n * prob;
+            let resid = right - n * prob;
             let info = n * prob * (1.0 - prob);
             ga += resid * theta;
             gd += resid;

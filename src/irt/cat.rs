@@ -16,6 +16,7 @@
 use serde::Serialize;
 
 use super::logistic;
+use crate::convert::{count_f64, floor_usize};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PoolItem {
@@ -135,8 +136,8 @@ impl Default for CatState {
 
 impl CatState {
     pub fn new() -> CatState {
-        let step = 2.0 * GRID_HALF_WIDTH / (GRID - 1) as f64;
-        let theta: Vec<f64> = (0..GRID).map(|i| -GRID_HALF_WIDTH + step * i as f64).collect();
+        let step = 2.0 * GRID_HALF_WIDTH / count_f64(GRID - 1);
+        let theta: Vec<f64> = (0..GRID).map(|i| -GRID_HALF_WIDTH + step * count_f64(i)).collect();
         let log_post = theta.iter().map(|t| -0.5 * t * t).collect();
         CatState {
             theta,
@@ -154,8 +155,12 @@ impl CatState {
         state
     }
 
+    /// Adds the answer to pool item `item`; an index past the pool's end
+    /// has no parameters to learn from and records nothing.
     pub fn record(&mut self, pool: &[PoolItem], item: usize, right: bool) {
-        let it = &pool[item];
+        let Some(it) = pool.get(item) else {
+            return;
+        };
         for (lp, &t) in self.log_post.iter_mut().zip(&self.theta) {
             let (l1, l0) = super::log_logistic_pair(it.a * (t - it.b));
             *lp += if right { l1 } else { l0 };
@@ -214,49 +219,53 @@ pub fn next_item(
     let total_share: f64 = rules.sections.iter().map(|s| s.1.max(0.0)).sum();
     let capped = |j: usize| match rules.exposure_cap {
         Some(cap) => {
-            let base = exposure.candidates.max(EXPOSURE_WARM_UP) as f64;
-            (exposure.shown.get(j).copied().unwrap_or(0) + 1) as f64 > cap * base
+            let base = count_f64(exposure.candidates.max(EXPOSURE_WARM_UP));
+            count_f64(exposure.shown.get(j).copied().unwrap_or(0) + 1) > cap * base
         }
         None => false,
     };
     let available = |j: usize| !state.given.contains(&j);
     // Sections by how far behind their target share they are, most first.
-    let mut order: Vec<(f64, usize)> = rules
+    let mut order: Vec<(f64, usize, &str)> = rules
         .sections
         .iter()
         .enumerate()
         .map(|(s, (name, share))| {
-            let given = state.given.iter().filter(|&&j| pool[j].section == *name).count() as f64;
+            let in_section = |j: &&usize| pool.get(**j).is_some_and(|it| it.section == *name);
+            let given = count_f64(state.given.iter().filter(in_section).count());
             let target = if total_share > 0.0 {
                 share.max(0.0) / total_share
             } else {
                 0.0
             };
-            (target * (state.len() + 1) as f64 - given, s)
+            (target * count_f64(state.len() + 1) - given, s, name.as_str())
         })
         .collect();
     order.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
     let sections: Vec<Option<&str>> = order
         .iter()
-        .map(|&(_, s)| Some(rules.sections[s].0.as_str()))
+        .map(|&(_, _, name)| Some(name))
         .chain(std::iter::once(None))
         .collect();
     // First under the exposure cap; only if nothing at all is left under
     // it, over the cap rather than ending the test short.
     for respect_cap in [true, false] {
         for section in &sections {
-            let mut candidates: Vec<(f64, usize)> = (0..pool.len())
-                .filter(|&j| available(j) && section.is_none_or(|s| pool[j].section == s))
-                .filter(|&j| !(respect_cap && capped(j)))
-                .map(|j| (pool[j].information(theta), j))
+            let mut candidates: Vec<(f64, usize)> = pool
+                .iter()
+                .enumerate()
+                .filter(|&(j, it)| available(j) && section.is_none_or(|s| it.section == s))
+                .filter(|&(j, _)| !(respect_cap && capped(j)))
+                .map(|(j, it)| (it.information(theta), j))
                 .collect();
             if candidates.is_empty() {
                 continue;
             }
             candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
             let k = rules.randomesque.max(1).min(candidates.len());
-            let pick = ((uniform.clamp(0.0, 1.0) * k as f64) as usize).min(k - 1);
-            return Some(candidates[pick].1);
+            let pick = floor_usize(uniform.clamp(0.0, 1.0) * count_f64(k)).min(k - 1);
+            // 0 ≤ pick < k ≤ candidates.len().
+            return candidates.get(pick).map(|c| c.1);
         }
     }
     None
@@ -278,11 +287,15 @@ pub fn run_test(
         if let Some(reason) = stop_reason(rules, &state) {
             return (state, reason);
         }
-        let Some(j) = next_item(pool, rules, &state, exposure, uniform()) else {
+        // next_item gives an index into the pool.
+        let Some((j, item)) = next_item(pool, rules, &state, exposure, uniform()).and_then(|j| Some((j, pool.get(j)?)))
+        else {
             return (state, StopReason::PoolExhausted);
         };
-        exposure.shown[j] += 1;
-        let right = answer(&pool[j]);
+        if let Some(shown) = exposure.shown.get_mut(j) {
+            *shown += 1;
+        }
+        let right = answer(item);
         state.record(pool, j, right);
     }
 }

@@ -80,23 +80,23 @@ impl Responses {
         let mut right = vec![0.0; k];
         let mut wrong = vec![0.0; k];
         for (row, w) in self.cells.chunks_exact(k).zip(&self.weights) {
-            for (j, &c) in row.iter().enumerate() {
+            for ((r, wr), &c) in right.iter_mut().zip(wrong.iter_mut()).zip(row) {
                 match c {
-                    1 => right[j] += w,
-                    0 => wrong[j] += w,
+                    1 => *r += w,
+                    0 => *wr += w,
                     _ => {}
                 }
             }
         }
-        for j in 0..k {
-            let message = match (right[j] > 0.0, wrong[j] > 0.0) {
+        for ((name, r), wr) in self.names.iter().zip(&right).zip(&wrong) {
+            let message = match (*r > 0.0, *wr > 0.0) {
                 (true, true) => continue,
                 (false, false) => "nobody answered it; leave it out of the calibration",
                 (true, false) => "every answer to it is right, so its difficulty cannot be estimated; leave it out",
                 (false, true) => "every answer to it is wrong, so its difficulty cannot be estimated; leave it out",
             };
             return Err(IrtError::Item {
-                item: self.names[j].clone(),
+                item: name.clone(),
                 message: message.into(),
             });
         }
@@ -117,7 +117,8 @@ impl Responses {
 
     pub(crate) fn row(&self, i: usize) -> &[u8] {
         let k = self.items();
-        &self.cells[i * k..(i + 1) * k]
+        // Empty past the last row, like a row that answered nothing.
+        self.cells.get(i * k..(i + 1) * k).unwrap_or_default()
     }
 
     pub fn weights(&self) -> &[f64] {

@@ -17,6 +17,7 @@ use super::calibrate::{log_tables, par_rows, posterior, Par};
 use super::data::{Responses, MISSING};
 use super::logistic;
 use super::quadrature::Nodes;
+use crate::convert::count_f64;
 
 pub(crate) const METHOD: &str = "chi-square over 10 ability groups of the people shown the item (grouped by EAP ability from their other answers), observed against predicted right answers, the prediction also from their other answers; df = groups - 2. Flagged as misfitting when p < 0.01 and the groups' shares right differ from the predicted ones by more than 0.05 (root mean square), so that large samples do not flag trivial misfit";
 
@@ -49,7 +50,7 @@ pub(crate) fn item_fits(data: &Responses, params: &[Par], nodes: &Nodes, threads
     .concat();
     let parts = par_rows(params.len(), threads.min(params.len()), |items| {
         items
-            .map(|j| one_item(data, j, &params[j], nodes, &posts))
+            .map(|j| params.get(j).and_then(|p| one_item(data, j, p, nodes, &posts)))
             .collect::<Vec<_>>()
     });
     parts.concat()
@@ -67,16 +68,20 @@ fn one_item(data: &Responses, j: usize, p: &Par, nodes: &Nodes, posts: &[f64]) -
     // (rest-EAP, weight, answer, predicted probability) per person shown j.
     let mut people: Vec<(f64, f64, f64, f64)> = Vec::new();
     let mut rest = vec![0.0; q];
-    for i in 0..data.rows() {
-        let c = data.row(i)[j];
-        let w = data.weights()[i];
+    for (i, &w) in data.weights().iter().enumerate() {
+        let Some(&c) = data.row(i).get(j) else {
+            continue;
+        };
         if c == MISSING || w == 0.0 {
             continue;
         }
-        // Divide item j's likelihood back out of the posterior.
-        let post = &posts[i * q..(i + 1) * q];
+        // Divide item j's likelihood back out of the posterior (made above
+        // for every row; c is 0 or 1).
+        let (Some(post), Some(inv)) = (posts.get(i * q..(i + 1) * q), inv.get(usize::from(c))) else {
+            continue;
+        };
         let mut sum = 0.0;
-        for ((r, p), v) in rest.iter_mut().zip(post).zip(&inv[c as usize]) {
+        for ((r, p), v) in rest.iter_mut().zip(post).zip(inv) {
             *r = p * v;
             sum += *r;
         }
@@ -84,11 +89,11 @@ fn one_item(data: &Responses, j: usize, p: &Par, nodes: &Nodes, posts: &[f64]) -
             continue;
         }
         let (mut eap, mut predicted) = (0.0, 0.0);
-        for n in 0..q {
-            eap += rest[n] * nodes.theta[n];
-            predicted += rest[n] * prob[n];
+        for ((r, t), p) in rest.iter().zip(&nodes.theta).zip(&prob) {
+            eap += r * t;
+            predicted += r * p;
         }
-        people.push((eap / sum, w, c as f64, predicted / sum));
+        people.push((eap / sum, w, f64::from(c), predicted / sum));
     }
     let shown: f64 = people.iter().map(|x| x.1).sum();
     if shown <= 0.0 {
@@ -106,7 +111,7 @@ fn one_item(data: &Responses, j: usize, p: &Par, nodes: &Nodes, posts: &[f64]) -
         current.2 += w * e;
         current.3 += w * e * (1.0 - e);
         cumulative += w;
-        let boundary = cumulative >= shown * (groups.len() + 1) as f64 / GROUPS as f64 - 1e-9;
+        let boundary = cumulative >= shown * count_f64(groups.len() + 1) / count_f64(GROUPS) - 1e-9;
         // Rows with the same other answers have the same rest-EAP up to
         // rounding; splitting them would put their right and wrong answers
         // in different groups.
@@ -134,7 +139,7 @@ fn one_item(data: &Responses, j: usize, p: &Par, nodes: &Nodes, posts: &[f64]) -
         return None;
     }
     let df = used - 2;
-    let p_value = chi_square_survival(chi_square, df as f64);
+    let p_value = chi_square_survival(chi_square, count_f64(df));
     let rmsd = (squares / shown).sqrt();
     Some(ItemFit {
         chi_square,
@@ -174,8 +179,8 @@ pub(crate) fn chi_square_survival(x: f64, df: f64) -> f64 {
         let mut c = 1.0 / tiny;
         let mut d = 1.0 / b;
         let mut h = d;
-        for i in 1..1000 {
-            let an = -(i as f64) * (i as f64 - a);
+        for i in (1..1000).map(f64::from) {
+            let an = -i * (i - a);
             b += 2.0;
             d = an * d + b;
             if d.abs() < tiny {
@@ -214,10 +219,11 @@ fn ln_gamma(x: f64) -> f64 {
         return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
     }
     let x = x - 1.0;
-    let mut a = C[0];
+    let [first, rest @ ..] = C;
+    let mut a = first;
     let t = x + 7.5;
-    for (i, c) in C.iter().enumerate().skip(1) {
-        a += c / (x + i as f64);
+    for (i, c) in (1..).map(f64::from).zip(rest) {
+        a += c / (x + i);
     }
     0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
 }

@@ -42,10 +42,10 @@ pub(crate) fn standard_errors(
     let parts = par_rows(data.rows(), threads, |range| {
         let mut acc = Accumulator::new(k, q);
         let mut post = vec![0.0; q];
-        for i in range {
+        let weights = data.weights().get(range.clone()).unwrap_or_default();
+        for (i, &w) in range.zip(weights) {
             let row = data.row(i);
             posterior(row, &table, &log_prior, &mut post);
-            let w = data.weights()[i];
             if w == 0.0 {
                 continue;
             }
@@ -63,23 +63,25 @@ pub(crate) fn standard_errors(
             *total -= v;
         }
     }
-    // Add the known-θ information.
-    for j in 0..k {
+    // Add the known-θ information. `counts` holds a wrong and a right row of
+    // Q nodes per item and `prob` one row per item (with no nodes, nothing).
+    let rows = counts.chunks_exact(2 * q.max(1)).zip(prob.chunks_exact(q.max(1)));
+    for (j, (counts, prob)) in rows.enumerate() {
+        let (wrong, right) = counts.split_at(q);
         let (mut iaa, mut iad, mut idd) = (0.0, 0.0, 0.0);
-        for n in 0..q {
-            let shown = counts[(j * 2) * q + n] + counts[(j * 2 + 1) * q + n];
-            let p = prob[j * q + n];
+        for (((&wrong, &right), &p), &t) in wrong.iter().zip(right).zip(prob).zip(&nodes.theta) {
+            let shown = wrong + right;
             let v = shown * p * (1.0 - p);
-            let t = nodes.theta[n];
             iaa += v * t * t;
             iad += v * t;
             idd += v;
         }
         let (a, d) = (2 * j, 2 * j + 1);
-        info[a * dim + a] += iaa;
-        info[a * dim + d] += iad;
-        info[d * dim + a] += iad;
-        info[d * dim + d] += idd;
+        for (r, c, value) in [(a, a, iaa), (a, d, iad), (d, a, iad), (d, d, idd)] {
+            if let Some(cell) = info.get_mut(r * dim + c) {
+                *cell += value;
+            }
+        }
     }
     let se = match spd_inverse(&info, dim) {
         Some(cov) => params
@@ -87,7 +89,10 @@ pub(crate) fn standard_errors(
             .enumerate()
             .map(|(j, p)| {
                 let (ia, id) = (2 * j, 2 * j + 1);
-                let (vaa, vad, vdd) = (cov[ia * dim + ia], cov[ia * dim + id], cov[id * dim + id]);
+                // The inverse is dim × dim; a missing cell reads as NaN and
+                // gives no standard error.
+                let at = |r: usize, c: usize| cov.get(r * dim + c).copied().unwrap_or(f64::NAN);
+                let (vaa, vad, vdd) = (at(ia, ia), at(ia, id), at(id, id));
                 // b = −d/a: gradient (d/a², −1/a).
                 let (ga, gd) = (p.d / (p.a * p.a), -1.0 / p.a);
                 let vbb = ga * ga * vaa + 2.0 * ga * gd * vad + gd * gd * vdd;
@@ -127,6 +132,14 @@ struct Accumulator {
     right: Vec<usize>,
 }
 
+// The kernels below index flat matrices (2K × 2K, K × K, K × Q) by row and
+// column. Every index is a loop variable bounded by the dimensions `new`
+// allocated them with (`dim`, `k`, `q`, `len`), or an item number from
+// `answered` or `right`, which hold only `0..k`. Writing each as `get` would
+// turn a broken bound into a silently wrong standard error instead of a
+// failed fit, and slow the loops the fit spends its time in; the
+// reference-data tests check the results.
+#[allow(clippy::indexing_slicing)] // Sound: every index is bounded as the comment above says.
 impl Accumulator {
     fn new(k: usize, q: usize) -> Self {
         let dim = 2 * k;
@@ -186,7 +199,7 @@ impl Accumulator {
         // s̄ = (y_u M_1 − g_1[u], y_u M_0 − g_0[u]) per item.
         let dim = 2 * k;
         for (u, &cell) in row.iter().enumerate() {
-            let y = cell as f64;
+            let y = f64::from(cell);
             self.mean[2 * u] = y * m[1] - self.g[1][u];
             self.mean[2 * u + 1] = y * m[0] - self.g[0][u];
         }
@@ -207,7 +220,7 @@ impl Accumulator {
         let len = 2 * self.answered.len();
         // The posterior mean of the score, item by item.
         for (u, &j) in self.answered.iter().enumerate() {
-            let y = row[j] as f64;
+            let y = f64::from(row[j]);
             let (mut sa, mut sd) = (0.0, 0.0);
             for n in 0..q {
                 let e = post[n] * (y - prob[j * q + n]);
@@ -226,7 +239,7 @@ impl Accumulator {
             }
             let theta = nodes.theta[n];
             for (u, &j) in self.answered.iter().enumerate() {
-                let e = row[j] as f64 - prob[j * q + n];
+                let e = f64::from(row[j]) - prob[j * q + n];
                 self.f[2 * u] = e * theta - self.mean[2 * u];
                 self.f[2 * u + 1] = e - self.mean[2 * u + 1];
             }

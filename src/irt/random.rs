@@ -20,7 +20,8 @@ impl SplitMix64 {
 
     /// Uniform in [0, 1).
     pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        // 53 random bits, exact in an f64, over 2^53 (a power of two, exact too).
+        crate::convert::u53_f64(self.next_u64() >> 11) / 2f64.powi(53)
     }
 
     /// Standard normal by Box–Muller.

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::cat::{run_test, CatState, Exposure, PoolItem, Rules, StopReason};
 use super::random::SplitMix64;
 use super::IrtError;
+use crate::convert::{count_f64, floor_usize};
 
 /// A pool like a calibrated bank: `size` items in three sections in turn,
 /// a = e^N(0.2, 0.3) (median 1.2, most between 0.7 and 2.2) and
@@ -15,9 +16,10 @@ pub fn generate_pool(size: usize, seed: u64) -> Vec<PoolItem> {
     const SECTIONS: [&str; 3] = ["numerical", "verbal", "logical"];
     let mut rng = SplitMix64::new(seed ^ 0x5eed_9001_u64);
     (0..size)
-        .map(|i| PoolItem {
+        .zip(SECTIONS.iter().cycle())
+        .map(|(i, section)| PoolItem {
             id: format!("item{:03}", i + 1),
-            section: SECTIONS[i % SECTIONS.len()].to_string(),
+            section: section.to_string(),
             a: (0.2 + 0.3 * rng.normal()).exp(),
             b: 1.1 * rng.normal(),
         })
@@ -108,23 +110,27 @@ pub fn simulate(pool: &[PoolItem], options: &SimOptions) -> Result<Simulation, I
             |item| answers.bernoulli(item.probability(theta)),
             || choices.unit(),
         );
-        stops[match reason {
-            StopReason::Precision => 0,
-            StopReason::MaxLength => 1,
-            StopReason::PoolExhausted => 2,
-        }] += 1;
+        let [precision, max_length, exhausted] = &mut stops;
+        let stop = match reason {
+            StopReason::Precision => precision,
+            StopReason::MaxLength => max_length,
+            StopReason::PoolExhausted => exhausted,
+        };
+        *stop += 1;
         adaptive.add(theta, &state);
         for (form, tally) in [(&best, &mut fixed_best), (&random, &mut fixed_random)] {
             let mut state = CatState::new();
-            for &j in form {
-                let right = answers.bernoulli(pool[j].probability(theta));
+            // The forms hold pool indices.
+            for (j, item) in form.iter().filter_map(|&j| Some((j, pool.get(j)?))) {
+                let right = answers.bernoulli(item.probability(theta));
                 state.record(pool, j, right);
             }
             tally.add(theta, &state);
         }
     }
-    let n = options.people as f64;
-    let adaptive = adaptive.figures(exposure.shown.iter().max().copied().unwrap_or(0) as f64 / n);
+    let n = count_f64(options.people);
+    let adaptive = adaptive.figures(count_f64(exposure.shown.iter().max().copied().unwrap_or(0)) / n);
+    let [precision, max_length, exhausted] = stops.map(count_f64);
     let fixed_best = fixed_best.figures(1.0);
     let fixed_random = fixed_random.figures(1.0);
     let verdict = verdict(&adaptive, [&fixed_best, &fixed_random], rules);
@@ -134,9 +140,9 @@ pub fn simulate(pool: &[PoolItem], options: &SimOptions) -> Result<Simulation, I
         seed: options.seed,
         rules: rules.clone(),
         adaptive,
-        stopped_by_precision: stops[0] as f64 / n,
-        stopped_by_max_length: stops[1] as f64 / n,
-        stopped_by_pool: stops[2] as f64 / n,
+        stopped_by_precision: precision / n,
+        stopped_by_max_length: max_length / n,
+        stopped_by_pool: exhausted / n,
         fixed_best,
         fixed_random,
         verdict,
@@ -187,28 +193,31 @@ fn best_fixed_form(pool: &[PoolItem], rules: &Rules, len: usize) -> Vec<usize> {
         .iter()
         .map(|(name, share)| {
             let exact = if total > 0.0 {
-                share.max(0.0) / total * len as f64
+                share.max(0.0) / total * count_f64(len)
             } else {
                 0.0
             };
-            (name.clone(), exact.floor() as usize, exact - exact.floor())
+            (name.clone(), floor_usize(exact), exact - exact.floor())
         })
         .collect();
     let mut left = len.saturating_sub(quotas.iter().map(|q| q.1).sum());
-    let mut by_remainder: Vec<usize> = (0..quotas.len()).collect();
-    by_remainder.sort_by(|&x, &y| quotas[y].2.total_cmp(&quotas[x].2));
-    for &s in &by_remainder {
+    // Largest remainder first; a stable sort keeps ties in section order.
+    let mut by_remainder: Vec<(usize, f64)> = quotas.iter().map(|q| q.2).enumerate().collect();
+    by_remainder.sort_by(|x, y| y.1.total_cmp(&x.1));
+    for &(s, _) in &by_remainder {
         if left == 0 {
             break;
         }
-        quotas[s].1 += 1;
+        if let Some(quota) = quotas.get_mut(s) {
+            quota.1 += 1;
+        }
         left -= 1;
     }
     for (name, quota, _) in &quotas {
         chosen.extend(
             ranked
                 .iter()
-                .filter(|(_, j)| pool[*j].section == *name)
+                .filter(|(_, j)| pool.get(*j).is_some_and(|it| it.section == *name))
                 .take(*quota)
                 .map(|x| x.1),
         );
@@ -231,7 +240,7 @@ fn random_fixed_form(pool_size: usize, len: usize, seed: u64) -> Vec<usize> {
     let mut all: Vec<usize> = (0..pool_size).collect();
     // Partial Fisher–Yates.
     for i in 0..len {
-        let j = i + (rng.unit() * (pool_size - i) as f64) as usize;
+        let j = i + floor_usize(rng.unit() * count_f64(pool_size - i));
         all.swap(i, j.min(pool_size - 1));
     }
     all.truncate(len);
@@ -266,7 +275,7 @@ impl Tally {
     }
 
     fn figures(&self, max_exposure: f64) -> Figures {
-        let n = self.truth.len() as f64;
+        let n = count_f64(self.truth.len());
         let mean = |v: &[f64]| v.iter().sum::<f64>() / n;
         let (mt, me) = (mean(&self.truth), mean(&self.estimate));
         let (mut stt, mut see, mut ste, mut sq) = (0.0, 0.0, 0.0, 0.0);
@@ -283,7 +292,7 @@ impl Tally {
             form: self.form.to_string(),
             correlation,
             rmse: (sq / n).sqrt(),
-            mean_length: self.lengths as f64 / n,
+            mean_length: count_f64(self.lengths) / n,
             max_exposure,
             marginal_reliability: var_est / (var_est + mean_se2),
             squared_correlation: correlation * correlation,

@@ -32,8 +32,12 @@ pub fn parse_responses(text: &str, freq_col: Option<&str>) -> Result<Responses, 
         })?),
         None => None,
     };
-    let items: Vec<usize> = (0..headers.len()).filter(|&c| Some(c) != freq_index).collect();
-    let names: Vec<String> = items.iter().map(|&c| headers[c].to_string()).collect();
+    let items: Vec<(usize, &str)> = headers
+        .iter()
+        .enumerate()
+        .filter(|&(c, _)| Some(c) != freq_index)
+        .collect();
+    let names: Vec<String> = items.iter().map(|&(_, header)| header.to_string()).collect();
     let mut cells = Vec::new();
     let mut weights = Vec::new();
     for (n, record) in reader.records().enumerate() {
@@ -46,25 +50,28 @@ pub fn parse_responses(text: &str, freq_col: Option<&str>) -> Result<Responses, 
                 headers.len()
             )));
         }
-        for &c in &items {
-            cells.push(match &record[c] {
+        // The record has as many cells as the header (checked above).
+        for &(c, header) in &items {
+            cells.push(match record.get(c).unwrap_or_default() {
                 "1" => 1,
                 "0" => 0,
                 "" | "NA" => MISSING,
                 other => {
                     return Err(IrtError::Input(format!(
                         "line {line}, column '{}': '{other}' is not 0, 1 or empty (not shown); if the column counts people, pass --freq-col {}",
-                        &headers[c], &headers[c]
+                        header, header
                     )))
                 }
             });
         }
         weights.push(match freq_index {
-            Some(c) => record[c]
-                .parse::<f64>()
-                .ok()
-                .filter(|w| w.is_finite() && *w >= 0.0)
-                .ok_or_else(|| IrtError::Input(format!("line {line}: frequency '{}' is not a count", &record[c])))?,
+            Some(c) => {
+                let cell = record.get(c).unwrap_or_default();
+                cell.parse::<f64>()
+                    .ok()
+                    .filter(|w| w.is_finite() && *w >= 0.0)
+                    .ok_or_else(|| IrtError::Input(format!("line {line}: frequency '{cell}' is not a count")))?
+            }
             None => 1.0,
         });
     }

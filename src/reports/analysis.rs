@@ -14,11 +14,12 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::answers::{choice_options, item_kind, ChoiceOption};
-use super::forms::{Cohort, Matrix};
+use super::forms::{Cohort, Column, FormItem, Matrix};
 use super::stats::{self, GroupRule, ItemInfo, ItemStats, OptionInfo, OptionSet, TestStats};
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::banks::question::{QuestionBody, QuestionType};
+use crate::convert::count_f64;
 use crate::db::schema::question_versions;
 use crate::db::{AssessmentId, DbConn, QuestionId, VersionId};
 use crate::error::{AppError, AppResult};
@@ -117,11 +118,16 @@ fn item_info(
         return ItemInfo::new(kind);
     };
     // Bits past the last option would name options the question lacks.
-    let valid = u64::MAX.checked_shr(64 - options.len() as u32).unwrap_or(0);
+    let valid = u32::try_from(options.len())
+        .ok()
+        .and_then(|n| 64u32.checked_sub(n))
+        .and_then(|shift| u64::MAX.checked_shr(shift))
+        .unwrap_or(0);
     let mut chosen = vec![OptionSet::BLANK; cohort.attempts.len()];
-    for &index in column_items {
-        let item = &cohort.items[index];
-        chosen[item.row] = OptionSet::from_bits(item.chosen.bits() & valid);
+    for item in column_items.iter().filter_map(|&index| cohort.items.get(index)) {
+        if let Some(set) = chosen.get_mut(item.row) {
+            *set = OptionSet::from_bits(item.chosen.bits() & valid);
+        }
     }
     let infos: Vec<OptionInfo> = options.iter().map(|o| o.info).collect();
     ItemInfo::choice(kind, infos, chosen)
@@ -175,14 +181,14 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
         .columns
         .iter()
         .map(|column| {
-            let first = &cohort.items[column.items[0]];
+            let first = first_item(&cohort, column)?;
             let version = column.versions.first().and_then(|v| versions.get(&key_of(v)));
             let choice = version.and_then(|v| v.body.as_ref()).and_then(choice_options);
             let info = item_info(&cohort, &column.items, first.qtype, choice.as_deref());
             options.push(choice);
-            info
+            Ok(info)
         })
-        .collect();
+        .collect::<AppResult<_>>()?;
     let report = stats::analyse(&columns.matrix, &infos).map_err(stats_error)?;
     let mut items = report.items;
     if forms_differ {
@@ -202,9 +208,9 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
         .zip(items)
         .zip(options)
         .map(|((column, stats), options)| {
-            let first = &cohort.items[column.items[0]];
+            let first = first_item(&cohort, column)?;
             let version = versions.get(&first.version_id);
-            AnalysedItem {
+            Ok(AnalysedItem {
                 question_id: first.question_id,
                 version_id: first.version_id,
                 version: version.map_or(0, |v| v.version),
@@ -219,15 +225,25 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
                     .map(|k| (*k, versions.get(k).map_or(0, |v| v.version))),
                 options: options.unwrap_or_default().into_iter().map(|o| o.text).collect(),
                 stats,
-            }
+            })
         })
-        .collect();
+        .collect::<AppResult<_>>()?;
     Ok(analysis)
 }
 
 /// A one-item matrix with no attempts: the test statistics of nobody.
 fn empty_matrix() -> AppResult<stats::MarksMatrix> {
     stats::MarksMatrix::from_rows(Vec::new(), vec![1.0], &[]).map_err(|e| AppError::internal("item analysis", e))
+}
+
+/// The first attempt item of a column: every column is made from at least
+/// one item, so its absence is a bug in the grouping, reported as such.
+fn first_item<'a>(cohort: &'a Cohort, column: &Column) -> AppResult<&'a FormItem> {
+    column
+        .items
+        .first()
+        .and_then(|&i| cohort.items.get(i))
+        .ok_or_else(|| AppError::Internal("item analysis: a column without items".to_owned()))
 }
 
 /// Sample covariance of paired values; `None` under two pairs.
@@ -238,8 +254,9 @@ fn covariance(pairs: impl Iterator<Item = (f64, f64)> + Clone) -> Option<f64> {
     if n < 2 {
         return None;
     }
-    let (mx, my) = (sx / n as f64, sy / n as f64);
-    Some(pairs.map(|(x, y)| (x - mx) * (y - my)).sum::<f64>() / (n as f64 - 1.0))
+    let nf = count_f64(n);
+    let (mx, my) = (sx / nf, sy / nf);
+    Some(pairs.map(|(x, y)| (x - mx) * (y - my)).sum::<f64>() / (nf - 1.0))
 }
 
 /// With differing forms, a version's weights are measured against the test
@@ -255,10 +272,10 @@ fn reweigh(cohort: &Cohort, slots: &Matrix, versions: &Matrix, items: &mut [Item
         .sum();
     for (column, stats) in versions.columns.iter().zip(items) {
         stats.intended_weight_percent = 100.0 * stats.max_mark / max_total;
-        let pairs = column
-            .items
-            .iter()
-            .map(|&i| (cohort.items[i].score, totals[cohort.items[i].row]));
+        let pairs = column.items.iter().filter_map(|&i| {
+            let item = cohort.items.get(i)?;
+            Some((item.score, *totals.get(item.row)?))
+        });
         stats.effective_weight_percent = match covariance(pairs) {
             Some(c) if c >= 0.0 && root_sum > 0.0 => Some(100.0 * c.sqrt() / root_sum),
             _ => None,

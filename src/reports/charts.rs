@@ -4,6 +4,7 @@
 
 use super::analysis::AnalysedItem;
 use super::stats::{LOW_DISCRIMINATION_BELOW, TOO_EASY_ABOVE, TOO_HARD_BELOW};
+use crate::convert::{count_f64, floor_usize};
 pub use crate::web::charts::Histogram;
 
 /// The score distribution in ten 10-point bands, the pass mark marked.
@@ -15,7 +16,10 @@ pub fn distribution(percents: &[f64], pass_percent: f64) -> Histogram {
 fn bands(percents: &[f64]) -> [i64; 10] {
     let mut bins = [0i64; 10];
     for p in percents {
-        bins[((p / 10.0).floor() as i64).clamp(0, 9) as usize] += 1;
+        // Below 0 floors to 0; 100 % and above join the top band.
+        if let Some(bin) = bins.get_mut(floor_usize(p / 10.0).min(9)) {
+            *bin += 1;
+        }
     }
     bins
 }
@@ -65,37 +69,34 @@ pub struct Scatter {
 impl Scatter {
     /// Dots are labelled with the item's 1-based number in the item table.
     pub fn new(items: &[AnalysedItem]) -> Scatter {
-        let points: Vec<(usize, f64, f64)> = items
+        let points: Vec<(usize, &AnalysedItem, f64, f64)> = items
             .iter()
             .enumerate()
-            .filter_map(|(i, item)| Some((i, item.stats.facility_percent?, item.stats.discrimination_index?)))
+            .filter_map(|(i, item)| Some((i, item, item.stats.facility_percent?, item.stats.discrimination_index?)))
             .collect();
         // Discrimination runs -100 to 100; below -50 is rare, so the scale
         // starts there unless an item needs more.
-        let lowest = points.iter().map(|p| p.2).fold(-50.0, f64::min);
+        let lowest = points.iter().map(|p| p.3).fold(-50.0, f64::min);
         let y_min = (lowest / 25.0).floor() * 25.0;
         let x = |f: f64| LEFT + (RIGHT - LEFT) * f.clamp(0.0, 100.0) / 100.0;
         let y = |d: f64| BOTTOM - (BOTTOM - TOP) * (d.clamp(y_min, 100.0) - y_min) / (100.0 - y_min);
         let dots = points
             .iter()
-            .map(|&(i, f, d)| {
-                let item = &items[i];
-                Dot {
-                    x: x(f),
-                    y: y(d),
-                    label: (i + 1).to_string(),
-                    title: format!(
-                        "Item {}: facility {f:.1}%, discrimination {d:.1}{}",
-                        i + 1,
-                        if item.stats.flags.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", {} flag(s)", item.stats.flags.len())
-                        }
-                    ),
-                    flagged: !item.stats.flags.is_empty(),
-                    anchor: format!("item-{}", item.version_id),
-                }
+            .map(|&(i, item, f, d)| Dot {
+                x: x(f),
+                y: y(d),
+                label: (i + 1).to_string(),
+                title: format!(
+                    "Item {}: facility {f:.1}%, discrimination {d:.1}{}",
+                    i + 1,
+                    if item.stats.flags.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {} flag(s)", item.stats.flags.len())
+                    }
+                ),
+                flagged: !item.stats.flags.is_empty(),
+                anchor: format!("item-{}", item.version_id),
             })
             .collect();
         let mut y_ticks = Vec::new();
@@ -111,7 +112,7 @@ impl Scatter {
             dots,
             x_ticks: (0..=10)
                 .map(|i| Tick {
-                    at: x(i as f64 * 10.0),
+                    at: x(count_f64(i) * 10.0),
                     label: format!("{}", i * 10),
                 })
                 .collect(),
@@ -191,7 +192,7 @@ impl OptionBars {
             .into_iter()
             .enumerate()
             .map(|(i, (label, is_key, upper, lower))| {
-                let top = 8.0 + ROW * i as f64;
+                let top = 8.0 + ROW * count_f64(i);
                 OptionRow {
                     label: if is_key { format!("{label} (key)") } else { label },
                     is_key,
@@ -206,7 +207,7 @@ impl OptionBars {
             })
             .collect::<Vec<_>>();
         Some(OptionBars {
-            height: 16.0 + ROW * rows.len() as f64,
+            height: 16.0 + ROW * count_f64(rows.len()),
             rows,
             bar_left: BAR_LEFT,
             label_right: LABEL_RIGHT,

@@ -122,8 +122,11 @@ pub(super) fn load(conn: &mut DbConn, assessment: &AssessmentRow, answers: bool)
         if next_slot.len() <= section {
             next_slot.resize(section + 1, 0);
         }
-        let slot = next_slot[section];
-        next_slot[section] += 1;
+        // Resized above, so the section always has its counter.
+        let slot = next_slot.get_mut(section).map_or(0, |next| {
+            *next += 1;
+            *next - 1
+        });
         let option_order: Box<[u8]> = if answers && is_choice(qtype) {
             option_order.into_inner().into()
         } else {
@@ -242,9 +245,10 @@ impl Cohort {
         let (s, k) = (self.attempts.len(), columns.len());
         let mut marks: Vec<Option<f64>> = vec![None; s * k];
         for (j, column) in columns.iter().enumerate() {
-            for &index in &column.items {
-                let item = &self.items[index];
-                marks[item.row * k + j] = Some(item.score);
+            for item in column.items.iter().filter_map(|&index| self.items.get(index)) {
+                if let Some(mark) = marks.get_mut(item.row * k + j) {
+                    *mark = Some(item.score);
+                }
             }
         }
         let ids: Vec<i64> = self.attempts.iter().map(|a| i64::from(a.0)).collect();

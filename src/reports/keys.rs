@@ -83,7 +83,7 @@ fn with_keys(old: &QuestionBody, keys: &[usize]) -> Result<QuestionBody, Refusal
             options: rekey(options, 1.0),
         },
         QuestionBody::MultipleResponse { options } => QuestionBody::MultipleResponse {
-            options: rekey(options, 1.0 / keys.len() as f64),
+            options: rekey(options, 1.0 / crate::convert::count_f64(keys.len())),
         },
         QuestionBody::TrueFalse { .. } => match keys.as_slice() {
             [k] => QuestionBody::TrueFalse { answer: *k == 0 },

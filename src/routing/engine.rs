@@ -248,16 +248,15 @@ impl std::error::Error for RoutingError {}
 /// Trainee indices in the run's total order: percent (highest first), then
 /// tie-break score (highest first), then submission (earliest first), then id.
 pub fn rank(trainees: &[TraineeInput]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..trainees.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&trainees[a], &trainees[b]);
+    let mut order: Vec<(usize, &TraineeInput)> = trainees.iter().enumerate().collect();
+    order.sort_by(|&(_, a), &(_, b)| {
         score(b.percent)
             .total_cmp(&score(a.percent))
             .then(score(b.tie_break_score).total_cmp(&score(a.tie_break_score)))
             .then(a.submitted_at.cmp(&b.submitted_at))
             .then(a.id.cmp(&b.id))
     });
-    order
+    order.into_iter().map(|(i, _)| i).collect()
 }
 
 /// Whether a trainee's scores meet every cut-off of a process (the exam's

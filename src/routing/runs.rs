@@ -60,7 +60,7 @@ pub struct NewRun {
 fn decision_of(line: &Line) -> Decision {
     Decision {
         trainee_id: line.trainee_id,
-        rank: line.rank.max(0) as u32,
+        rank: line.rank.max(0).unsigned_abs(),
         percent: line.percent,
         status: line.status,
         process_id: line.process_id,
@@ -128,7 +128,7 @@ pub fn create(
                 .values((
                     routing_lines::run_id.eq(id),
                     routing_lines::trainee_id.eq(d.trainee_id),
-                    routing_lines::rank.eq(d.rank as i32),
+                    routing_lines::rank.eq(i32::try_from(d.rank).unwrap_or(i32::MAX)),
                     routing_lines::percent.eq(d.percent),
                     routing_lines::status.eq(d.status),
                     routing_lines::process_id.eq(d.process_id),

@@ -176,11 +176,11 @@ pub fn process_inputs(conn: &mut DbConn) -> AppResult<(Vec<ProcessRow>, Vec<Proc
             tier: p.tier,
             min_percent: p.min_percent,
             section_minimums: p.minimums().clone(),
-            seats_total: p.seats.max(0) as u32,
+            seats_total: p.seats.max(0).unsigned_abs(),
             seats_taken: taken
                 .iter()
                 .find(|(id, _)| *id == p.id)
-                .map(|(_, n)| *n as u32)
+                .map(|(_, n)| u32::try_from(*n).unwrap_or(u32::MAX))
                 .unwrap_or(0),
         })
         .collect();

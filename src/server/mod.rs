@@ -100,7 +100,7 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> AppResul
 /// this cap, on two cores). Work beyond the cap waits in the blocking queue
 /// instead, which costs nothing while it waits.
 fn blocking_threads_per_worker(pool_size: u32, workers: usize) -> usize {
-    (pool_size as usize).div_ceil(workers).max(1)
+    crate::convert::to_usize(pool_size).div_ceil(workers).max(1)
 }
 
 /// Opens the pool and applies pending migrations: the shared start of every

@@ -2,6 +2,8 @@
 //! askama templates, so the pages need no JavaScript. Shared by every area
 //! that draws a histogram or bars.
 
+use crate::convert::{count_f64, i64_f64};
+
 pub const WIDTH: f64 = 640.0;
 pub const HEIGHT: f64 = 240.0;
 const PLOT_TOP: f64 = 16.0;
@@ -34,9 +36,9 @@ impl Histogram {
             .iter()
             .enumerate()
             .map(|(i, n)| {
-                let height = (PLOT_BOTTOM - PLOT_TOP) * (*n as f64) / max as f64;
+                let height = (PLOT_BOTTOM - PLOT_TOP) * i64_f64(*n) / i64_f64(max);
                 Bar {
-                    x: PLOT_LEFT + band * i as f64 + 2.0,
+                    x: PLOT_LEFT + band * count_f64(i) + 2.0,
                     y: PLOT_BOTTOM - height,
                     width: band - 4.0,
                     height,
@@ -77,7 +79,7 @@ impl BarChart {
             .enumerate()
             .map(|(i, (label, v))| Bar {
                 x: left,
-                y: 8.0 + row * i as f64,
+                y: 8.0 + row * count_f64(i),
                 width: ((WIDTH - left - 60.0) * v.max(0.0) / max).max(1.0),
                 height: row - 8.0,
                 label: label.clone(),
@@ -90,7 +92,7 @@ impl BarChart {
             .collect();
         BarChart {
             empty: values.is_empty(),
-            height: 16.0 + row * values.len() as f64,
+            height: 16.0 + row * count_f64(values.len()),
             bars,
         }
     }

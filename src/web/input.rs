@@ -51,7 +51,7 @@ fn problem(value: &str, max: usize, multiline: bool) -> Option<String> {
         } else if !multiline && matches!(c, '\n' | '\r') {
             "a line break".to_string()
         } else {
-            format!("the control character U+{:04X}", c as u32)
+            format!("the control character U+{:04X}", u32::from(c))
         };
         return Some(format!("must not contain {what}"));
     }
@@ -201,8 +201,8 @@ fn printable(name: &str) -> String {
 /// only the rare body that has one pays for finding which field holds it.
 fn has_escaped_nul(body: &[u8]) -> bool {
     let mut i = 0;
-    while i < body.len() {
-        if body[i] == b'\\' {
+    while let Some(&byte) = body.get(i) {
+        if byte == b'\\' {
             if body.get(i + 1..i + 6) == Some(b"u0000".as_slice()) {
                 return true;
             }

@@ -2,6 +2,10 @@
 //! database and drives it over HTTP. Set ASSAY_TEST_POSTGRES_URL to run the
 //! whole suite against PostgreSQL.
 
+// A test fails loudly by design: an expect, panic or index out of range here
+// is a failed assertion, and its casts are of small literal counts.
+#![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::as_conversions)]
+
 mod account_security;
 mod accounts;
 mod architecture;

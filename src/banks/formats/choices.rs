@@ -17,7 +17,7 @@ pub(crate) fn letter_index(text: &str) -> Option<usize> {
     if chars.next().is_some() || !c.is_ascii_uppercase() {
         return None;
     }
-    Some(usize::from(c as u8 - b'A'))
+    Some(usize::from(u8::try_from(c).ok()? - b'A'))
 }
 
 /// How a message names the options there are: `A–D`, `A`, or `none`.
@@ -41,7 +41,7 @@ pub(crate) fn keyed_options(texts: Vec<String>, keys: &[usize]) -> Vec<ChoiceOpt
     let share = if distinct.is_empty() {
         0.0
     } else {
-        1.0 / distinct.len() as f64
+        1.0 / crate::convert::count_f64(distinct.len())
     };
     texts
         .into_iter()
@@ -66,7 +66,7 @@ pub(crate) fn even_keys(options: &[ChoiceOption]) -> Option<Vec<usize>> {
     if keys.is_empty() {
         return None;
     }
-    let share = 1.0 / keys.len() as f64;
+    let share = 1.0 / crate::convert::count_f64(keys.len());
     let even = options.iter().all(|o| o.credit == 0.0 || o.credit == share);
     even.then_some(keys)
 }

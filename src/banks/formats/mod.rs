@@ -225,7 +225,7 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
         let what = if c == '\0' {
             "a NUL byte".to_string()
         } else {
-            format!("the control character U+{:04X}", c as u32)
+            format!("the control character U+{:04X}", u32::from(c))
         };
         return Err(Diagnostic::error(
             line,

@@ -50,7 +50,9 @@ impl Reader<'_> {
 
     pub(super) fn number(&mut self, value: &Value<'_>, key: &str) -> Option<f64> {
         let number = match value.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|n| n as f64),
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(crate::convert::i64_f64),
             DeValue::Float(f) => parse_number(f.as_str()),
             other => {
                 let message = format!("`{key}` must be a number, not a {}", other.type_str());

@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::convert::{floor_usize, i64_f64, round_i64};
 use crate::db::schema::{application_sections, applications, attempts, candidate_profiles, drive_score_counts, users};
 use crate::db::{ApplicationId, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult};
@@ -21,8 +22,9 @@ use crate::web::spreadsheet::neutralise;
 /// Fixed-width digits that sort as the ranking does: percent and tie-break
 /// high first, then earlier submission, then lower id.
 pub fn sort_key(percent: f64, tie_break: f64, submitted_at: NaiveDateTime, id: ApplicationId) -> String {
-    let p = (((100.0 - percent.clamp(-100.0, 100.0)) * 1e6).round() as i64).clamp(0, 999_999_999);
-    let t = ((1e12 - (tie_break * 1e3).round()).clamp(0.0, 9.99e12)) as i64;
+    let p = round_i64((100.0 - percent.clamp(-100.0, 100.0)) * 1e6).clamp(0, 999_999_999);
+    // Already a whole number, so rounding it only converts it.
+    let t = round_i64((1e12 - (tie_break * 1e3).round()).clamp(0.0, 9.99e12));
     let s = submitted_at.and_utc().timestamp_millis().max(0);
     format!("{p:09}{t:013}{s:015}{:010}", id.0.max(0))
 }
@@ -143,15 +145,17 @@ impl Standing {
     /// 100 × (count below + half the count equal) / N, by percent.
     pub fn percentile(&self, percent: f64) -> Option<f64> {
         let (_, below, equal) = self.by_percent.iter().find(|(p, _, _)| *p == percent)?;
-        (self.total > 0).then(|| 100.0 * (*below as f64 + 0.5 * *equal as f64) / self.total as f64)
+        (self.total > 0).then(|| 100.0 * (i64_f64(*below) + 0.5 * i64_f64(*equal)) / i64_f64(self.total))
     }
 
     /// Counts per 10-point band, for the distribution chart: index 0 is 0–10%.
     pub fn histogram(&self) -> [i64; 10] {
         let mut bins = [0i64; 10];
         for (p, _, equal) in &self.by_percent {
-            let bin = ((p / 10.0).floor() as i64).clamp(0, 9) as usize;
-            bins[bin] += equal;
+            // Below 0 floors to 0; 100 % and above go in the last band.
+            if let Some(bin) = bins.get_mut(floor_usize(p / 10.0).min(9)) {
+                *bin += equal;
+            }
         }
         bins
     }

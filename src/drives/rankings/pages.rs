@@ -358,7 +358,14 @@ async fn charts_page(
         chrome: ctx.chrome(format!("Charts: {}", drive.name)),
         distribution: Histogram::new(standing.histogram(), pass),
         sections: BarChart::new(averages, 100.0, "%"),
-        funnel: BarChart::new(funnel.into_iter().map(|(s, n)| (s, n as f64)).collect(), 0.0, ""),
+        funnel: BarChart::new(
+            funnel
+                .into_iter()
+                .map(|(s, n)| (s, crate::convert::i64_f64(n)))
+                .collect(),
+            0.0,
+            "",
+        ),
         ranked: standing.total,
         drive,
     })

@@ -1,6 +1,7 @@
 //! The adaptive engine's promises: stop rule, content balance, exposure
 //! control, and the precision-per-item figures on a 300-item pool.
 
+use crate::convert::{count_f64, u53_f64};
 use crate::irt::cat::{next_item, run_test, stop_reason, CatState, Exposure, PoolItem, Rules, StopReason};
 use crate::irt::random::SplitMix64;
 use crate::irt::simulate::{generate_pool, simulate, SimOptions};
@@ -119,10 +120,10 @@ fn sections_keep_their_target_shares_throughout_the_test() {
                 .position(|(name, _)| *name == pool[j].section)
                 .unwrap();
             counts[s] += 1;
-            let len = (n + 1) as f64;
+            let len = count_f64(n + 1);
             // Never more than one item off its share at any point.
             for (c, share) in counts.iter().zip([0.5, 0.25, 0.25]) {
-                assert!((*c as f64 - share * len).abs() <= 1.0, "{counts:?} after {len}");
+                assert!((count_f64(*c) - share * len).abs() <= 1.0, "{counts:?} after {len}");
             }
         }
         assert_eq!(counts, [10, 5, 5]);
@@ -141,15 +142,15 @@ fn no_item_is_shown_to_more_than_the_exposure_cap() {
         let theta = rng.normal();
         one_test(&pool, &rules, &mut exposure, theta, 100 + p);
     }
-    let max = *exposure.shown.iter().max().unwrap() as f64 / 400.0;
+    let max = count_f64(*exposure.shown.iter().max().unwrap()) / 400.0;
     assert!(max <= 0.15, "largest exposure {max}");
     // Without the cap the same rules show some item to nearly everyone.
     rules.exposure_cap = None;
     let mut free = Exposure::new(pool.len());
     for p in 0..100 {
-        one_test(&pool, &rules, &mut free, 0.1 * (p as f64 % 7.0) - 0.3, 100 + p);
+        one_test(&pool, &rules, &mut free, 0.1 * (u53_f64(p) % 7.0) - 0.3, 100 + p);
     }
-    assert!(*free.shown.iter().max().unwrap() as f64 / 100.0 > 0.5);
+    assert!(count_f64(*free.shown.iter().max().unwrap()) / 100.0 > 0.5);
 }
 
 fn simulate_300(se_target: f64, randomesque: usize) -> crate::irt::simulate::Simulation {

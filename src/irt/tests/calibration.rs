@@ -164,7 +164,7 @@ fn assert_recovers(truth: &[(f64, f64)], data: &Responses) {
         z_a += (item.a - a).abs() / se_a;
         z_b += (item.b - b).abs() / se_b;
     }
-    let n = truth.len() as f64;
+    let n = crate::convert::count_f64(truth.len());
     assert!(z_a / n < 1.25, "mean |a error| / SE = {}", z_a / n);
     assert!(z_b / n < 1.25, "mean |b error| / SE = {}", z_b / n);
     assert!(fit.items.iter().all(|i| i.ok), "{:?}", fit.items);

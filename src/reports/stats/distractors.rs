@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::flags::Flag;
 use super::input::{ItemInfo, OptionSet};
+use crate::convert::{count_f64, to_usize};
 
 /// The share (a fraction, 0 to 1) of each group that chose one option.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -47,7 +48,7 @@ impl Counts {
             self.blank += 1;
         }
         while bits != 0 {
-            if let Some(count) = self.options.get_mut(bits.trailing_zeros() as usize) {
+            if let Some(count) = self.options.get_mut(to_usize(bits.trailing_zeros())) {
                 *count += 1;
             }
             bits &= bits - 1;
@@ -86,22 +87,35 @@ pub(super) fn analyse(
             .for_each(|(&set, _)| all.add(set)),
     }
     if groups.defined {
-        groups.upper.iter().for_each(|&i| upper.add(chosen[i]));
-        groups.lower.iter().for_each(|&i| lower.add(chosen[i]));
+        groups
+            .upper
+            .iter()
+            .filter_map(|&i| chosen.get(i))
+            .for_each(|&set| upper.add(set));
+        groups
+            .lower
+            .iter()
+            .filter_map(|&i| chosen.get(i))
+            .for_each(|&set| lower.add(set));
     }
 
-    let share_all = |count: usize| (groups.n > 0).then(|| count as f64 / groups.n as f64);
-    let group_share = |count: usize, size: usize| (groups.defined && size > 0).then(|| count as f64 / size as f64);
+    let share_all = |count: usize| (groups.n > 0).then(|| count_f64(count) / count_f64(groups.n));
+    let group_share =
+        |count: usize, size: usize| (groups.defined && size > 0).then(|| count_f64(count) / count_f64(size));
+    // Each of the three counts holds one entry per option.
     let options = info
         .options
         .iter()
+        .zip(&all.options)
+        .zip(&upper.options)
+        .zip(&lower.options)
         .enumerate()
-        .map(|(option, o)| OptionShares {
+        .map(|(option, (((o, &all), &upper), &lower))| OptionShares {
             option,
             is_key: o.is_key,
-            share_all: share_all(all.options[option]),
-            share_upper: group_share(upper.options[option], groups.upper.len()),
-            share_lower: group_share(lower.options[option], groups.lower.len()),
+            share_all: share_all(all),
+            share_upper: group_share(upper, groups.upper.len()),
+            share_lower: group_share(lower, groups.lower.len()),
         })
         .collect();
     let blank = Shares {
@@ -111,8 +125,8 @@ pub(super) fn analyse(
     };
 
     if groups.n > 0 {
-        for (option, o) in info.options.iter().enumerate() {
-            if !o.is_key && all.options[option] == 0 {
+        for (option, (o, &count)) in info.options.iter().zip(&all.options).enumerate() {
+            if !o.is_key && count == 0 {
                 flags.push(Flag::UnusedDistractor { option });
             }
         }
@@ -127,8 +141,8 @@ pub(super) fn analyse(
         .map(|(_, &count)| count)
         .max();
     if let (true, Some(key_upper)) = (groups.defined, key_upper) {
-        for (option, o) in info.options.iter().enumerate() {
-            if !o.is_key && upper.options[option] > key_upper {
+        for (option, (o, &count)) in info.options.iter().zip(&upper.options).enumerate() {
+            if !o.is_key && count > key_upper {
                 flags.push(Flag::LikelyMiskey { option });
             }
         }

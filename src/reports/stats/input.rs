@@ -28,7 +28,10 @@ impl MarksMatrix {
         let mut columns = vec![0.0; s * k];
         for (i, row) in marks.chunks_exact(k).enumerate() {
             for (j, &x) in row.iter().enumerate() {
-                columns[j * s + i] = x;
+                // check_shape made `columns` s × k, so the cell exists.
+                if let Some(cell) = columns.get_mut(j * s + i) {
+                    *cell = x;
+                }
             }
         }
         Self::checked(attempt_ids, max_marks, columns, None)
@@ -46,9 +49,11 @@ impl MarksMatrix {
         let mut seen = vec![false; s * k];
         for (i, row) in marks.chunks_exact(k).enumerate() {
             for (j, x) in row.iter().enumerate() {
-                if let Some(x) = *x {
-                    columns[j * s + i] = x;
-                    seen[j * s + i] = true;
+                // check_shape made both s × k, so the cells exist.
+                if let (Some(x), Some(cell), Some(was_seen)) = (*x, columns.get_mut(j * s + i), seen.get_mut(j * s + i))
+                {
+                    *cell = x;
+                    *was_seen = true;
                 }
             }
         }
@@ -110,16 +115,19 @@ impl MarksMatrix {
         self.max_marks.iter().sum()
     }
 
-    /// Item `j`'s marks in attempt order, 0 where the attempt did not see it.
+    /// Item `j`'s marks in attempt order, 0 where the attempt did not see it;
+    /// empty for an item past the last.
     pub fn column(&self, item: usize) -> &[f64] {
         let s = self.attempts();
-        &self.columns[item * s..(item + 1) * s]
+        self.columns.get(item * s..(item + 1) * s).unwrap_or_default()
     }
 
     /// Which attempts saw item `j`; `None` when every attempt saw every item.
     pub fn seen_column(&self, item: usize) -> Option<&[bool]> {
         let s = self.attempts();
-        self.seen.as_ref().map(|seen| &seen[item * s..(item + 1) * s])
+        self.seen
+            .as_ref()
+            .map(|seen| seen.get(item * s..(item + 1) * s).unwrap_or_default())
     }
 
     /// T_i = Σ_j x_ij for every attempt, in attempt order.
@@ -143,11 +151,12 @@ fn check_shape(ids: &[i64], max_marks: &[f64], cells: usize) -> Result<(usize, u
     if k == 0 {
         return Err(StatsError::NoItems);
     }
-    if let Some(item) = max_marks.iter().position(|m| !(m.is_finite() && *m > 0.0)) {
-        return Err(StatsError::InvalidMaxMark {
-            item,
-            value: max_marks[item],
-        });
+    if let Some((item, &value)) = max_marks
+        .iter()
+        .enumerate()
+        .find(|(_, m)| !(m.is_finite() && **m > 0.0))
+    {
+        return Err(StatsError::InvalidMaxMark { item, value });
     }
     if cells != s * k {
         return Err(StatsError::ShapeMismatch {
@@ -271,7 +280,10 @@ impl ItemInfo {
             });
         }
         // Bits at or above options.len() name options that do not exist.
-        let valid = u64::MAX.checked_shl(self.options.len() as u32).unwrap_or(0);
+        let valid = u32::try_from(self.options.len())
+            .ok()
+            .and_then(|n| u64::MAX.checked_shl(n))
+            .unwrap_or(0);
         match chosen.iter().position(|set| set.0 & valid != 0) {
             Some(attempt) => Err(StatsError::UnknownOption { item, attempt }),
             None => Ok(()),

@@ -9,6 +9,7 @@ use super::distractors::{self, Groups, OptionShares, Shares};
 use super::flags::{Flag, DUBIOUS_EFFICIENCY_BELOW, LOW_DISCRIMINATION_BELOW, TOO_EASY_ABOVE, TOO_HARD_BELOW};
 use super::input::{ItemInfo, ItemKind, MarksMatrix};
 use super::numeric::{group_size, mean, no_spread, tie_key, Sum};
+use crate::convert::count_f64;
 
 /// Statistics of one item over the attempts that saw it. Percents are of the
 /// item's maximum mark; `None` (JSON null) where STATISTICS.md says the
@@ -95,7 +96,7 @@ impl Moments {
         let mean_t = mean(t);
         let mut r_sum = Sum::default();
         x.iter().zip(t).for_each(|(x, t)| r_sum.add(t - x));
-        let mean_r = r_sum.value() / n as f64;
+        let mean_r = r_sum.value() / count_f64(n);
 
         let [mut sxx, mut stt, mut srr, mut sxt, mut sxr] = [Sum::default(); 5];
         let (mut x_lo, mut x_hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -149,7 +150,7 @@ impl Moments {
         match (self.n >= 2, self.x_flat) {
             (false, _) => None,
             (true, true) => Some(0.0),
-            (true, false) => Some(self.sxt / (self.n as f64 - 1.0)),
+            (true, false) => Some(self.sxt / (count_f64(self.n) - 1.0)),
         }
     }
 }
@@ -159,11 +160,13 @@ pub(super) fn item_statistics(matrix: &MarksMatrix, infos: &[ItemInfo], totals: 
     let max_total = matrix.max_total();
     let mut scratch = Scratch::default();
     let mut covariances = Vec::with_capacity(matrix.items());
+    // analyse checked one info per column, so the zip drops none.
     let mut items: Vec<ItemStats> = infos
         .iter()
+        .zip(matrix.max_marks())
         .enumerate()
-        .map(|(j, info)| {
-            let (stats, cov) = one_item(matrix, j, info, totals, &order, max_total, &mut scratch);
+        .map(|(j, (info, &m))| {
+            let (stats, cov) = one_item(matrix, (j, m), info, totals, &order, max_total, &mut scratch);
             covariances.push(cov);
             stats
         })
@@ -184,16 +187,16 @@ pub(super) fn item_statistics(matrix: &MarksMatrix, infos: &[ItemInfo], totals: 
     items
 }
 
+/// The statistics of column `j`, whose maximum mark is `m`.
 fn one_item(
     matrix: &MarksMatrix,
-    j: usize,
+    (j, m): (usize, f64),
     info: &ItemInfo,
     totals: &[f64],
     order: &[usize],
     max_total: f64,
     scratch: &mut Scratch,
 ) -> (ItemStats, Option<f64>) {
-    let m = matrix.max_marks()[j];
     let column = matrix.column(j);
     let seen = matrix.seen_column(j);
     let Scratch {
@@ -219,25 +222,28 @@ fn one_item(
     };
     let mo = Moments::of(xs, ts, sorted_x, sorted_r);
     let n = mo.n;
-    let nf = n as f64;
+    let nf = count_f64(n);
     let spread = n >= 2 && !mo.x_flat;
 
     let g = group_size(n);
     upper.clear();
     lower.clear();
     match seen {
+        // Every attempt saw the item, so n is the number of attempts and
+        // g ≤ n of them are at each end of the order.
         None => {
-            upper.extend_from_slice(&order[..g]);
-            lower.extend_from_slice(&order[order.len() - g..]);
+            upper.extend(order.iter().take(g));
+            lower.extend(order.iter().skip(order.len().saturating_sub(g)));
         }
         Some(seen) => {
-            upper.extend(order.iter().copied().filter(|&i| seen[i]).take(g));
-            lower.extend(order.iter().rev().copied().filter(|&i| seen[i]).take(g));
+            let saw = |i: &usize| seen.get(*i).copied().unwrap_or(false);
+            upper.extend(order.iter().copied().filter(saw).take(g));
+            lower.extend(order.iter().rev().copied().filter(saw).take(g));
         }
     }
     let defined = n >= 4;
     let upper_lower_index = defined.then(|| {
-        let p = |group: &[usize]| group.iter().map(|&i| column[i]).sum::<f64>() / (g as f64 * m);
+        let p = |group: &[usize]| group.iter().filter_map(|&i| column.get(i)).sum::<f64>() / (count_f64(g) * m);
         p(upper) - p(lower)
     });
 
@@ -307,7 +313,7 @@ pub fn random_guess_percent(info: &ItemInfo) -> Option<f64> {
     match info.kind {
         ItemKind::SingleChoice if !info.options.is_empty() => {
             let credits: f64 = info.options.iter().map(|o| o.credit).sum();
-            Some(100.0 * credits / info.options.len() as f64)
+            Some(100.0 * credits / count_f64(info.options.len()))
         }
         ItemKind::TrueFalse => Some(50.0),
         _ => None,

@@ -31,7 +31,7 @@ pub(super) fn mean(values: &[f64]) -> f64 {
     for &v in values {
         sum.add(v);
     }
-    sum.value() / values.len() as f64
+    sum.value() / crate::convert::count_f64(values.len())
 }
 
 /// Smallest and largest value, or (+inf, -inf) for an empty slice.
@@ -54,7 +54,7 @@ pub(super) fn no_spread(lo: f64, hi: f64) -> bool {
 /// equal in exact arithmetic rank as a tie (and the attempt id decides)
 /// rather than by the order in which their marks were added.
 pub(super) fn tie_key(total: f64) -> i64 {
-    (total * 1e9).round() as i64
+    crate::convert::round_i64(total * 1e9)
 }
 
 /// The size of each 27 % group: round(0.27 · n), halves rounded up, in

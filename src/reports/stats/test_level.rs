@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::input::MarksMatrix;
 use super::numeric::{mean, min_max, no_spread, tie_key, Sum};
+use crate::convert::count_f64;
 
 /// Test statistics. Marks fields are in the assessment's marks, `_percent`
 /// fields in percent of Σ m_j; `None` (JSON null) where STATISTICS.md says
@@ -76,7 +77,7 @@ pub(super) fn from_totals(matrix: &MarksMatrix, totals: &[f64]) -> TestStats {
     if s == 0 {
         return stats;
     }
-    let sf = s as f64;
+    let sf = count_f64(s);
     let t_mean = mean(totals);
     let (lo, hi) = min_max(totals);
     let flat = no_spread(lo, hi);
@@ -106,7 +107,7 @@ pub(super) fn from_totals(matrix: &MarksMatrix, totals: &[f64]) -> TestStats {
     }
     if s >= 3 && k >= 2 && !flat {
         let (item_squares, dichotomous) = item_sums_of_squares(matrix);
-        let kf = k as f64;
+        let kf = count_f64(k);
         let alpha = kf / (kf - 1.0) * (1.0 - item_squares / sum2.value());
         // alpha ≤ 1 in exact arithmetic; rounding must not make √(1 − alpha) NaN.
         let unreliability = (1.0 - alpha).max(0.0).sqrt();
@@ -175,7 +176,7 @@ pub fn percentile_rank(total: f64, all_totals: &[f64]) -> Option<f64> {
             std::cmp::Ordering::Equal => (below, equal + 1),
             std::cmp::Ordering::Greater => (below, equal),
         });
-    Some(100.0 * (below as f64 + 0.5 * equal as f64) / all_totals.len() as f64)
+    Some(100.0 * (count_f64(below) + 0.5 * count_f64(equal)) / count_f64(all_totals.len()))
 }
 
 /// The percentile rank of every total among all of them, in input order:
@@ -183,14 +184,14 @@ pub fn percentile_rank(total: f64, all_totals: &[f64]) -> Option<f64> {
 pub fn percentile_ranks(totals: &[f64]) -> Vec<f64> {
     let mut keys: Vec<i64> = totals.iter().map(|&t| tie_key(t)).collect();
     keys.sort_unstable();
-    let s = totals.len() as f64;
+    let s = count_f64(totals.len());
     totals
         .iter()
         .map(|&t| {
             let key = tie_key(t);
             let below = keys.partition_point(|&k| k < key);
             let equal = keys.partition_point(|&k| k <= key) - below;
-            100.0 * (below as f64 + 0.5 * equal as f64) / s
+            100.0 * (count_f64(below) + 0.5 * count_f64(equal)) / s
         })
         .collect()
 }

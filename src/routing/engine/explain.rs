@@ -13,6 +13,9 @@ pub(super) struct Ctx<'a> {
 
 pub(super) fn sentence(ctx: &Ctx<'_>, rank: u32, percent: f64, outcome: &Outcome) -> String {
     let ranked = ranked(rank, ctx.cohort, percent);
+    // Sound: an outcome's process indices were made by the walk over these
+    // same processes (see walk.rs).
+    #[allow(clippy::indexing_slicing)]
     let p = |i: usize| &ctx.processes[i];
     let seat = match outcome {
         Outcome::Failed => return format!("{ranked}; the exam's pass mark was not met: retrain, a re-exam is due."),

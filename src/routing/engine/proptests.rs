@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 
 use super::*;
+use crate::convert::to_usize;
 
 const SECTIONS: [&str; 3] = ["Logical", "Quantitative", "Verbal"];
 // Few names and coarse scores, so that ties are common.
@@ -186,7 +187,7 @@ impl Run<'_> {
     /// who moved away, plus those the run put there.
     fn holders_after(&self, process: &ProcessInput) -> usize {
         let count = |holds: &dyn Fn(&Decision) -> bool| self.decisions.iter().filter(|d| holds(d)).count();
-        process.seats_taken as usize - count(&|d| d.previous_process_id == Some(process.id))
+        to_usize(process.seats_taken) - count(&|d| d.previous_process_id == Some(process.id))
             + count(&|d| d.process_id == Some(process.id))
     }
 }
@@ -205,7 +206,7 @@ proptest! {
             // A process over its seats before the run (they were cut) keeps
             // its holders but takes nobody new.
             prop_assert!(
-                holders <= p.seats_total as usize || (newcomers == 0 && holders <= p.seats_taken as usize),
+                holders <= to_usize(p.seats_total) || (newcomers == 0 && holders <= to_usize(p.seats_taken)),
                 "{} holds {} on {} seats", p.name, holders, p.seats_total
             );
         }
@@ -283,7 +284,7 @@ proptest! {
             let held = d.process_id.map(|p| run.process(p).tier);
             for p in &input.processes {
                 if run.fits(d.trainee_id, p.id) && Some(p.tier) > held {
-                    let free = (p.seats_total as usize).saturating_sub(run.holders_after(p));
+                    let free = to_usize(p.seats_total).saturating_sub(run.holders_after(p));
                     prop_assert_eq!(free, 0, "{} has a seat for {:?}", &p.name, d);
                 }
             }
@@ -296,7 +297,7 @@ proptest! {
         let order = rank(&input.trainees);
         let cohort = input.trainees.len();
         for (i, d) in run.decisions.iter().enumerate() {
-            prop_assert_eq!(d.rank as usize, i + 1);
+            prop_assert_eq!(to_usize(d.rank), i + 1);
             prop_assert_eq!(d.trainee_id, input.trainees[order[i]].id);
             let opening = format!("Ranked {} of {} at ", d.rank, cohort);
             prop_assert!(d.explanation.starts_with(&opening), "{}", d.explanation);

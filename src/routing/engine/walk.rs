@@ -109,125 +109,153 @@ pub(super) struct Review {
     pub misses: Vec<Miss>,
 }
 
+/// One trainee's turn, in rank order.
+struct Place<'a> {
+    trainee: &'a TraineeInput,
+    /// The cut-offs missed, one entry per process, in the input's order.
+    misses: Vec<Vec<Miss>>,
+    /// The published assignment: its process index and tier.
+    current: Option<(usize, Tier)>,
+}
+
+/// One process as a trainee sees it.
+#[derive(Clone, Copy)]
+struct Choice<'a> {
+    index: usize,
+    process: &'a ProcessInput,
+    free: u32,
+    misses: &'a [Miss],
+}
+
+/// A process chosen for a seat, without borrowing the walk.
+#[derive(Clone, Copy)]
+struct Pick {
+    index: usize,
+    tier: Tier,
+    /// Free seats before the trainee takes one.
+    free: u32,
+}
+
+impl Choice<'_> {
+    fn pick(&self) -> Pick {
+        Pick {
+            index: self.index,
+            tier: self.process.tier,
+            free: self.free,
+        }
+    }
+}
+
 struct Walk<'a> {
     input: &'a RoutingInput,
-    /// Trainee indices in rank order. Every other per-trainee vector is
-    /// indexed by position in this order.
-    order: Vec<usize>,
-    /// `misses[position][process]`.
-    misses: Vec<Vec<Vec<Miss>>>,
-    /// The process index of each trainee's published assignment.
-    current: Vec<Option<usize>>,
-    /// Seats taken per process index, as the run goes.
+    /// Seats taken per process, in the input's order, as the run goes.
     taken: Vec<u32>,
-    outcomes: Vec<Outcome>,
 }
 
 pub(super) fn run(input: &RoutingInput) -> Vec<Decision> {
-    let order = rank(&input.trainees);
-    let index_of = |id: ProcessId| input.processes.iter().position(|p| p.id == id);
-    let misses = order
-        .iter()
-        .map(|&t| {
-            let trainee = &input.trainees[t];
-            input.processes.iter().map(|p| misses(trainee, p)).collect()
+    let current_of = |id: ProcessId| {
+        input
+            .processes
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.id == id)
+            .map(|(i, p)| (i, p.tier))
+    };
+    // `rank` orders the trainees' indices, so every one is found.
+    let places: Vec<Place> = rank(&input.trainees)
+        .into_iter()
+        .filter_map(|t| input.trainees.get(t))
+        .map(|trainee| Place {
+            trainee,
+            misses: input.processes.iter().map(|p| misses(trainee, p)).collect(),
+            current: trainee.current_process_id.and_then(current_of),
         })
-        .collect();
-    let current = order
-        .iter()
-        .map(|&t| input.trainees[t].current_process_id.and_then(index_of))
         .collect();
     let mut walk = Walk {
         input,
-        misses,
-        current,
         taken: input.processes.iter().map(|p| p.seats_taken).collect(),
-        outcomes: Vec::with_capacity(order.len()),
-        order,
     };
     // Seats given up by promotions are offered only once the walk is over,
     // from the top of the ranking: see `settle`.
     let mut released = Vec::new();
-    for pos in 0..walk.order.len() {
-        let outcome = walk.first_turn(pos, &mut released);
-        walk.outcomes.push(outcome);
-    }
+    let mut outcomes: Vec<Outcome> = places
+        .iter()
+        .map(|place| walk.first_turn(place, &mut released))
+        .collect();
     for p in released {
-        walk.taken[p] = walk.taken[p].saturating_sub(1);
+        walk.release(p);
     }
-    walk.settle();
-    walk.decisions()
+    walk.settle(&places, &mut outcomes);
+    walk.decisions(&places, &outcomes)
+}
+
+/// Most complex tier first, then by name, then by id.
+fn by_tier(a: &Choice<'_>, b: &Choice<'_>) -> Ordering {
+    let (pa, pb) = (a.process, b.process);
+    pb.tier
+        .cmp(&pa.tier)
+        .then_with(|| pa.name.cmp(&pb.name))
+        .then(pa.id.cmp(&pb.id))
+}
+
+/// Which process to give first: most complex tier, then the most free
+/// seats, then by name, then by id.
+fn preference(a: &Choice<'_>, b: &Choice<'_>) -> Ordering {
+    let (pa, pb) = (a.process, b.process);
+    pb.tier
+        .cmp(&pa.tier)
+        .then(b.free.cmp(&a.free))
+        .then_with(|| pa.name.cmp(&pb.name))
+        .then(pa.id.cmp(&pb.id))
 }
 
 impl Walk<'_> {
-    fn trainee(&self, pos: usize) -> &TraineeInput {
-        &self.input.trainees[self.order[pos]]
+    /// Every process as `place`'s trainee sees it, in the input's order.
+    fn choices<'s>(&'s self, place: &'s Place<'_>) -> impl Iterator<Item = Choice<'s>> + 's {
+        self.input
+            .processes
+            .iter()
+            .zip(&self.taken)
+            .zip(&place.misses)
+            .enumerate()
+            .map(|(index, ((process, &taken), misses))| Choice {
+                index,
+                process,
+                free: process.seats_total.saturating_sub(taken),
+                misses,
+            })
     }
 
-    fn process(&self, p: usize) -> &ProcessInput {
-        &self.input.processes[p]
+    fn release(&mut self, p: usize) {
+        if let Some(taken) = self.taken.get_mut(p) {
+            *taken = taken.saturating_sub(1);
+        }
     }
 
-    fn tier(&self, p: usize) -> Tier {
-        self.process(p).tier
+    /// The process to give `place` now, of a tier above `above` if set.
+    fn best_free(&self, place: &Place<'_>, above: Option<Tier>) -> Option<Pick> {
+        self.choices(place)
+            .filter(|c| c.free > 0 && place.trainee.passed && c.misses.is_empty())
+            .filter(|c| above.is_none_or(|tier| c.process.tier > tier))
+            .min_by(preference)
+            .map(|c| c.pick())
     }
 
-    fn free(&self, p: usize) -> u32 {
-        self.process(p).seats_total.saturating_sub(self.taken[p])
-    }
-
-    fn eligible(&self, pos: usize, p: usize) -> bool {
-        self.trainee(pos).passed && self.misses[pos][p].is_empty()
-    }
-
-    fn processes(&self) -> std::ops::Range<usize> {
-        0..self.input.processes.len()
-    }
-
-    /// Most complex tier first, then by name, then by id.
-    fn by_tier(&self, a: usize, b: usize) -> Ordering {
-        let (pa, pb) = (self.process(a), self.process(b));
-        pb.tier
-            .cmp(&pa.tier)
-            .then_with(|| pa.name.cmp(&pb.name))
-            .then(pa.id.cmp(&pb.id))
-    }
-
-    /// Which process to give first: most complex tier, then the most free
-    /// seats, then by name, then by id.
-    fn preference(&self, a: usize, b: usize) -> Ordering {
-        let (pa, pb) = (self.process(a), self.process(b));
-        pb.tier
-            .cmp(&pa.tier)
-            .then(self.free(b).cmp(&self.free(a)))
-            .then_with(|| pa.name.cmp(&pb.name))
-            .then(pa.id.cmp(&pb.id))
-    }
-
-    /// The process to give `pos` now, of a tier above `above` if set.
-    fn best_free(&self, pos: usize, above: Option<Tier>) -> Option<usize> {
-        self.processes()
-            .filter(|&p| self.free(p) > 0 && self.eligible(pos, p))
-            .filter(|&p| above.is_none_or(|tier| self.tier(p) > tier))
-            .min_by(|&a, &b| self.preference(a, b))
-    }
-
-    fn first_turn(&mut self, pos: usize, released: &mut Vec<usize>) -> Outcome {
-        let passed = self.trainee(pos).passed;
-        if let Some(held) = self.current[pos] {
-            match self.best_free(pos, Some(self.tier(held))) {
-                Some(p) => {
+    fn first_turn(&mut self, place: &Place<'_>, released: &mut Vec<usize>) -> Outcome {
+        if let Some((held, tier)) = place.current {
+            match self.best_free(place, Some(tier)) {
+                Some(pick) => {
                     released.push(held);
-                    self.seat(pos, p, How::Promoted { from: held }, false)
+                    self.seat(place, pick, How::Promoted { from: held }, false)
                 }
-                None => self.keep(pos, held),
+                None => self.keep(place, held),
             }
-        } else if !passed {
+        } else if !place.trainee.passed {
             Outcome::Failed
         } else {
-            match self.best_free(pos, None) {
-                Some(p) => self.seat(pos, p, How::Placed, false),
-                None => Outcome::NoFit(self.no_fit(pos)),
+            match self.best_free(place, None) {
+                Some(pick) => self.seat(place, pick, How::Placed, false),
+                None => Outcome::NoFit(self.no_fit(place)),
             }
         }
     }
@@ -237,63 +265,70 @@ impl Walk<'_> {
     /// ranked below a trainee who fits it and holds a lower tier. A move frees
     /// a seat in turn, hence the loop; every move raises someone's tier, so it
     /// ends.
-    fn settle(&mut self) {
-        while let Some((pos, p)) = (0..self.order.len()).find_map(|pos| self.move_up(pos).map(|p| (pos, p))) {
-            let held = match &self.outcomes[pos] {
+    fn settle(&mut self, places: &[Place<'_>], outcomes: &mut [Outcome]) {
+        while let Some((place, outcome, pick)) = places
+            .iter()
+            .zip(outcomes.iter_mut())
+            .find_map(|(place, outcome)| self.move_up(place, outcome).map(|pick| (place, outcome, pick)))
+        {
+            let held = match outcome {
                 Outcome::Seated(seat) => Some(seat.process),
                 Outcome::Failed | Outcome::NoFit(_) => None,
             };
-            let how = match self.current[pos] {
-                Some(from) => How::Promoted { from },
+            let how = match place.current {
+                Some((from, _)) => How::Promoted { from },
                 None => How::Placed,
             };
-            self.outcomes[pos] = self.seat(pos, p, how, true);
+            *outcome = self.seat(place, pick, how, true);
             if let Some(held) = held {
-                self.taken[held] = self.taken[held].saturating_sub(1);
+                self.release(held);
             }
         }
     }
 
-    fn move_up(&self, pos: usize) -> Option<usize> {
-        match &self.outcomes[pos] {
+    fn move_up(&self, place: &Place<'_>, outcome: &Outcome) -> Option<Pick> {
+        match outcome {
             Outcome::Failed => None,
-            Outcome::NoFit(_) => self.best_free(pos, None),
-            Outcome::Seated(seat) => self.best_free(pos, Some(self.tier(seat.process))),
+            Outcome::NoFit(_) => self.best_free(place, None),
+            Outcome::Seated(seat) => {
+                let tier = self.input.processes.get(seat.process)?.tier;
+                self.best_free(place, Some(tier))
+            }
         }
     }
 
-    fn seat(&mut self, pos: usize, p: usize, how: How, after_move_up: bool) -> Outcome {
-        let seats_left = self.free(p);
-        self.taken[p] += 1;
-        let tier = self.tier(p);
+    fn seat(&mut self, place: &Place<'_>, pick: Pick, how: How, after_move_up: bool) -> Outcome {
+        if let Some(taken) = self.taken.get_mut(pick.index) {
+            *taken += 1;
+        }
         let blocker = match how {
-            How::Placed => self.blocker(pos, tier),
+            How::Placed => self.blocker(place, pick.tier),
             How::Promoted { .. } | How::Kept { .. } => None,
         };
         Outcome::Seated(Seat {
-            process: p,
+            process: pick.index,
             how,
-            seats_left,
+            seats_left: pick.free,
             after_move_up,
             blocker,
-            review: self.review(pos, tier),
+            review: self.review(place, pick.tier),
         })
     }
 
-    fn keep(&self, pos: usize, held: usize) -> Outcome {
-        let passed = self.trainee(pos).passed;
-        let meets = self.misses[pos][held].is_empty();
+    fn keep(&self, place: &Place<'_>, held: usize) -> Outcome {
+        let passed = place.trainee.passed;
+        let held_choice = self.choices(place).nth(held);
+        let meets = held_choice.is_some_and(|c| c.misses.is_empty());
         // Review weighs a seat the trainee qualifies for against a higher
         // one; a kept seat they no longer meet is not that.
-        let review = if passed && meets {
-            self.review(pos, self.tier(held))
-        } else {
-            None
+        let review = match held_choice {
+            Some(c) if passed && meets => self.review(place, c.process.tier),
+            _ => None,
         };
         Outcome::Seated(Seat {
             process: held,
             how: How::Kept { passed, meets },
-            seats_left: self.free(held),
+            seats_left: held_choice.map_or(0, |c| c.free),
             after_move_up: false,
             blocker: None,
             review,
@@ -302,20 +337,20 @@ impl Walk<'_> {
 
     /// The nearest tier up that the overall score reaches: a full process
     /// whose cut-offs are all met, else a section minimum missed.
-    fn blocker(&self, pos: usize, tier: Tier) -> Option<Blocker> {
-        let misses = &self.misses[pos];
-        self.processes()
-            .filter(|&p| self.tier(p) > tier && misses[p].iter().all(|m| m.section.is_some()))
-            .min_by(|&a, &b| {
-                self.tier(a)
-                    .cmp(&self.tier(b))
-                    .then(misses[b].is_empty().cmp(&misses[a].is_empty()))
-                    .then_with(|| self.by_tier(a, b))
+    fn blocker(&self, place: &Place<'_>, tier: Tier) -> Option<Blocker> {
+        self.choices(place)
+            .filter(|c| c.process.tier > tier && c.misses.iter().all(|m| m.section.is_some()))
+            .min_by(|a, b| {
+                a.process
+                    .tier
+                    .cmp(&b.process.tier)
+                    .then(b.misses.is_empty().cmp(&a.misses.is_empty()))
+                    .then_with(|| by_tier(a, b))
             })
-            .map(|p| match worst(&misses[p]) {
-                None => Blocker::Full(p),
+            .map(|c| match worst(c.misses) {
+                None => Blocker::Full(c.index),
                 Some(miss) => Blocker::Missed {
-                    process: p,
+                    process: c.index,
                     miss: miss.clone(),
                 },
             })
@@ -323,56 +358,51 @@ impl Walk<'_> {
 
     /// A higher-tier process with a free seat whose every missed cut-off is
     /// within the band.
-    fn review(&self, pos: usize, tier: Tier) -> Option<Review> {
+    fn review(&self, place: &Place<'_>, tier: Tier) -> Option<Review> {
         let band = self.input.band.points();
-        let misses = &self.misses[pos];
-        self.processes()
-            .filter(|&p| self.tier(p) > tier && self.free(p) > 0)
-            .filter(|&p| worst(&misses[p]).is_some_and(|m| m.gap().total_cmp(&band).is_lt()))
-            .min_by(|&a, &b| self.preference(a, b))
-            .map(|p| Review {
-                process: p,
-                misses: misses[p].clone(),
+        self.choices(place)
+            .filter(|c| c.process.tier > tier && c.free > 0)
+            .filter(|c| worst(c.misses).is_some_and(|m| m.gap().total_cmp(&band).is_lt()))
+            .min_by(preference)
+            .map(|c| Review {
+                process: c.index,
+                misses: c.misses.to_vec(),
             })
     }
 
-    fn no_fit(&self, pos: usize) -> NoFit {
-        let misses = &self.misses[pos];
-        if let Some(p) = self
-            .processes()
-            .filter(|&p| misses[p].is_empty())
-            .min_by(|&a, &b| self.by_tier(a, b))
-        {
-            return NoFit::Full(p);
+    fn no_fit(&self, place: &Place<'_>) -> NoFit {
+        if let Some(c) = self.choices(place).filter(|c| c.misses.is_empty()).min_by(by_tier) {
+            return NoFit::Full(c.index);
         }
-        self.processes()
-            .filter(|&p| self.free(p) > 0)
-            .filter_map(|p| worst(&misses[p]).map(|miss| (p, miss)))
-            .min_by(|(a, ma), (b, mb)| ma.gap().total_cmp(&mb.gap()).then_with(|| self.by_tier(*a, *b)))
-            .map_or(NoFit::NoFreeSeat, |(p, miss)| NoFit::Nearest {
-                process: p,
+        self.choices(place)
+            .filter(|c| c.free > 0)
+            .filter_map(|c| worst(c.misses).map(|miss| (c, miss)))
+            .min_by(|(a, ma), (b, mb)| ma.gap().total_cmp(&mb.gap()).then_with(|| by_tier(a, b)))
+            .map_or(NoFit::NoFreeSeat, |(c, miss)| NoFit::Nearest {
+                process: c.index,
                 miss: miss.clone(),
             })
     }
 
-    fn decisions(&self) -> Vec<Decision> {
+    fn decisions(&self, places: &[Place<'_>], outcomes: &[Outcome]) -> Vec<Decision> {
         let ctx = Ctx {
             processes: &self.input.processes,
             band: &self.input.band,
-            cohort: self.order.len(),
+            cohort: places.len(),
         };
-        let id = |p: usize| self.process(p).id;
-        self.outcomes
+        let id = |p: usize| self.input.processes.get(p).map(|p| p.id);
+        places
             .iter()
+            .zip(outcomes)
             .enumerate()
-            .map(|(pos, outcome)| {
-                let trainee = self.trainee(pos);
+            .map(|(pos, (place, outcome))| {
+                let trainee = place.trainee;
                 let rank = u32::try_from(pos + 1).unwrap_or(u32::MAX);
                 let (status, process_id, review_process_id) = match outcome {
                     Outcome::Failed | Outcome::NoFit(_) => (Status::Retrain, None, None),
                     Outcome::Seated(seat) => match &seat.review {
-                        Some(review) => (Status::Review, Some(id(seat.process)), Some(id(review.process))),
-                        None => (Status::Assigned, Some(id(seat.process)), None),
+                        Some(review) => (Status::Review, id(seat.process), id(review.process)),
+                        None => (Status::Assigned, id(seat.process), None),
                     },
                 };
                 Decision {

@@ -2,6 +2,7 @@
 //! coloured by status, with a dashed line at each process's cut-off. The
 //! geometry is computed here so the template only draws it.
 
+use crate::convert::count_f64;
 use crate::routing::runs::Line;
 use crate::routing::service::ProcessRow;
 
@@ -76,7 +77,7 @@ fn shorten(s: &str) -> String {
 impl RunChart {
     /// `lines` in rank order; `processes` give the cut-offs.
     pub fn new(lines: &[Line], processes: &[ProcessRow]) -> RunChart {
-        let n = lines.len().max(1) as f64;
+        let n = count_f64(lines.len().max(1));
         let slot = (RIGHT - LEFT) / n;
         // Bars no wider than this, centred in their slot, so a small cohort
         // does not draw slabs.
@@ -87,7 +88,7 @@ impl RunChart {
             .map(|(i, l)| {
                 let y = y_of(l.percent);
                 ScoreBar {
-                    x: LEFT + slot * i as f64 + (slot - width) / 2.0,
+                    x: LEFT + slot * count_f64(i) + (slot - width) / 2.0,
                     y,
                     width: width.max(0.5),
                     // A zero score still shows as a sliver, so nobody disappears.
@@ -161,11 +162,12 @@ fn cutoff_lines(processes: &[ProcessRow]) -> Vec<CutoffLine> {
         .collect();
     // Top to bottom, each label at least one line below the one above; then
     // back up from the bottom edge if the last ones ran past it.
-    for i in 1..lines.len() {
-        let floor = lines[i - 1].label_y + LABEL_GAP;
-        if lines[i].label_y < floor {
-            lines[i].label_y = floor;
+    let mut floor = f64::NEG_INFINITY;
+    for line in &mut lines {
+        if line.label_y < floor {
+            line.label_y = floor;
         }
+        floor = line.label_y + LABEL_GAP;
     }
     let mut ceiling = HEIGHT - 4.0;
     for line in lines.iter_mut().rev() {

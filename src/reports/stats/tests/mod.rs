@@ -11,7 +11,7 @@ use super::{ItemInfo, ItemKind, MarksMatrix};
 
 /// A matrix from rows of marks, attempt ids 1..=s.
 fn matrix(max_marks: &[f64], rows: &[&[f64]]) -> MarksMatrix {
-    let ids = (1..=rows.len() as i64).collect();
+    let ids = (1..=i64::try_from(rows.len()).unwrap()).collect();
     let marks: Vec<f64> = rows.iter().flat_map(|r| r.iter().copied()).collect();
     MarksMatrix::from_rows(ids, max_marks.to_vec(), &marks).expect("valid matrix")
 }
