@@ -169,7 +169,7 @@ async fn assay(
     let pids: Vec<u32> = children.iter().map(Child::pid).collect();
     let healthz_us = healthz(&apis[0], pids[0], args).await?;
     let admin = (seed::ADMIN_EMAIL.to_string(), seed::PASSWORD.to_string());
-    let (attempts, start_secs) = phases::candidates_ready(&apis, args, &admin, &candidates, Some(url)).await?;
+    let (attempts, start_secs) = phases::candidates_ready(&apis, args, &admin, &candidates, Some(url), &pids).await?;
     let saves = phases::phase_save(&apis, attempts, args, &pids).await?;
     let rss = sampler.finish();
     println!(

@@ -91,9 +91,10 @@ pub struct Args {
     /// Assay servers on one database).
     #[arg(long, conflicts_with_all = ["url", "admin_email"])]
     compare: bool,
-    /// With --compare: a PostgreSQL server on loopback whose user may create
-    /// databases; each run gets a scratch database, dropped at the end.
-    #[arg(long, requires = "compare")]
+    /// A PostgreSQL server on loopback whose user may create databases; each
+    /// run gets a scratch database, dropped at the end. Without --compare,
+    /// the one run is on PostgreSQL instead of SQLite.
+    #[arg(long, conflicts_with = "url")]
     postgres: Option<String>,
     /// With --compare: SQLite `synchronous` of the bare reference, one run
     /// each (NORMAL, FULL or NORMAL,FULL); ratios are against the first.
@@ -135,7 +136,8 @@ fn check(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
-/// One server: our own on a freshly seeded SQLite file, or one already running.
+/// One server: our own on a freshly seeded SQLite file (or, with
+/// `--postgres`, a scratch PostgreSQL database), or one already running.
 async fn run(args: &Args) -> Result<(), String> {
     check(args)?;
     println!(
@@ -144,6 +146,12 @@ async fn run(args: &Args) -> Result<(), String> {
         report::load_average()
     );
     let dir = server::ScratchDir::new(args.keep)?;
+    // Declared before the server, so the server stops before it is dropped.
+    let scratch_db = match (&args.postgres, &args.url) {
+        (Some(admin_url), None) => Some(server::ScratchDb::create(admin_url, "plain")?),
+        _ => None,
+    };
+    let sampler = report::RssSampler::start();
     let (server, api, candidates, database_url) = match &args.url {
         Some(url) => {
             let api = Api::new(server::loopback_only(url)?);
@@ -152,7 +160,13 @@ async fn run(args: &Args) -> Result<(), String> {
         }
         None => {
             let started = Instant::now();
-            let url = dir.sqlite_url("loadgen.db");
+            let url = match &scratch_db {
+                Some(db) => {
+                    println!("durability: {}", db.durability());
+                    db.url.clone()
+                }
+                None => dir.sqlite_url("loadgen.db"),
+            };
             let candidates = seed::seed_database(args, &url, &dir.path)?;
             println!(
                 "seed: {} candidate accounts and 1 administrator written directly to the database with one \
@@ -161,7 +175,11 @@ async fn run(args: &Args) -> Result<(), String> {
                 started.elapsed().as_secs_f64()
             );
             let binary = args.binary.clone().unwrap_or_else(server::default_binary);
+            if scratch_db.is_none() {
+                println!("durability: {}", server::compiled_synchronous(&binary));
+            }
             let server = server::Child::assay(&binary, &dir.path, &url, "server.log")?;
+            sampler.watch(server.pid());
             let api = Api::new(server.url.clone());
             api.wait_until_up(Duration::from_secs(60)).await?;
             (Some(server), api, candidates, Some(url))
@@ -172,9 +190,19 @@ async fn run(args: &Args) -> Result<(), String> {
         None => (seed::ADMIN_EMAIL.to_string(), seed::PASSWORD.to_string()),
     };
     let apis = [api];
-    let (attempts, _) = phases::candidates_ready(&apis, args, &admin, &candidates, database_url.as_deref()).await?;
     let pids: Vec<u32> = server.iter().map(server::Child::pid).collect();
+    let (attempts, _) =
+        phases::candidates_ready(&apis, args, &admin, &candidates, database_url.as_deref(), &pids).await?;
+    let saves_from = sampler.elapsed();
     phases::phase_save(&apis, attempts, args, &pids).await?;
+    let saves_to = sampler.elapsed();
+    if server.is_some() {
+        let rss = sampler.finish();
+        println!(
+            "server memory (VmRSS every 100 ms from start to stop): {}",
+            rss.over_time(saves_from, saves_to)
+        );
+    }
     println!("machine after: load average {}", report::load_average());
     if let Some(server) = server {
         server.stop();

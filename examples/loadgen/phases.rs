@@ -25,6 +25,7 @@ pub async fn candidates_ready(
     admin: &(String, String),
     candidates: &[String],
     database_url: Option<&str>,
+    server_pids: &[u32],
 ) -> Result<(Vec<Attempt>, f64), String> {
     let api = &apis[0];
     let admin_token = api
@@ -61,11 +62,25 @@ pub async fn candidates_ready(
         let drained = crate::server::wait_for_outbox(url, Duration::from_secs(120))?;
         println!("outbox: drained {drained} queued notice(s) before measuring");
     }
-    phase_start(apis, &tokens, fixture.assessment_id).await
+    // Issue 15's targets: under 1 s on SQLite, under 2 s on PostgreSQL (a
+    // server of unknown backend is held to the stricter one).
+    let target = match database_url {
+        Some(url) if url.starts_with("postgres") => 2.0,
+        _ => 1.0,
+    };
+    phase_start(apis, &tokens, fixture.assessment_id, server_pids, target).await
 }
 
 /// Every candidate starts the same test at once.
-async fn phase_start(apis: &[Api], tokens: &[String], assessment_id: i64) -> Result<(Vec<Attempt>, f64), String> {
+async fn phase_start(
+    apis: &[Api],
+    tokens: &[String],
+    assessment_id: i64,
+    server_pids: &[u32],
+    target_secs: f64,
+) -> Result<(Vec<Attempt>, f64), String> {
+    let servers_cpu = || server_pids.iter().map(|p| cpu_seconds(Some(*p))).sum::<f64>();
+    let cpu_before = (cpu_seconds(None), servers_cpu());
     let started = Instant::now();
     let handles: Vec<_> = tokens
         .iter()
@@ -92,8 +107,9 @@ async fn phase_start(apis: &[Api], tokens: &[String], assessment_id: i64) -> Res
         }
     }
     let wall = started.elapsed().as_secs_f64();
+    let cpu = (cpu_seconds(None) - cpu_before.0, servers_cpu() - cpu_before.1);
     println!(
-        "start: {} candidates in {:.2} s (p50 {}, p99 {}, max {}), errors {}{}",
+        "start: {} candidates in {:.2} s (p50 {}, p99 {}, max {}), errors {}{}; cpu: load generator {:.2} s{}",
         tokens.len(),
         wall,
         report::ms(lat.percentile(50.0)),
@@ -101,10 +117,16 @@ async fn phase_start(apis: &[Api], tokens: &[String], assessment_id: i64) -> Res
         report::ms(lat.max()),
         errors.total(),
         errors.describe(),
+        cpu.0,
+        if server_pids.is_empty() {
+            String::new()
+        } else {
+            format!(", server(s) {:.2} s", cpu.1)
+        },
     );
     println!(
-        "target start: 1000 candidates within 5 s -> {}",
-        if tokens.len() >= 1000 && wall <= 5.0 && errors.total() == 0 {
+        "target start: 1000 candidates in under {target_secs} s -> {}",
+        if tokens.len() >= 1000 && wall < target_secs && errors.total() == 0 {
             "MET"
         } else {
             "NOT MET"

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::client::Failure;
 
@@ -186,15 +186,25 @@ pub fn mib(kib: u64) -> String {
 pub struct RssSampler {
     pids: Arc<Mutex<Vec<u32>>>,
     stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<u64>>,
+    started: Instant,
+    thread: Option<std::thread::JoinHandle<Vec<Sample>>>,
 }
 
-/// Peak memory of the servers of one run.
+/// What the watched servers held together at one moment of the run.
+#[derive(Clone, Copy)]
+pub struct Sample {
+    pub at: Duration,
+    pub kib: u64,
+}
+
+/// Peak memory of the servers of one run, and how it moved.
 pub struct RssPeak {
     /// Each server's VmHWM, read just before it is stopped.
     pub each_kib: Vec<u64>,
     /// The most the servers held at once among the 100 ms samples of VmRSS.
     pub together_kib: u64,
+    /// Every sample, in order.
+    pub samples: Vec<Sample>,
 }
 
 impl RssPeak {
@@ -217,6 +227,49 @@ impl RssPeak {
             _ => self.together_kib,
         }
     }
+
+    /// The most held within [from, to) of the run, if sampled then.
+    fn max_between(&self, from: Duration, to: Duration) -> Option<u64> {
+        self.samples
+            .iter()
+            .filter(|s| s.at >= from && s.at < to)
+            .map(|s| s.kib)
+            .max()
+    }
+
+    /// How memory moved while the answers were saved, from `from` to `to`
+    /// of the run: the most held in each tenth of that time, so a leak
+    /// shows as a climb and a flat line as equal figures; then the first,
+    /// middle and last tenth side by side.
+    pub fn over_time(&self, from: Duration, to: Duration) -> String {
+        const PARTS: u32 = 10;
+        let span = to.saturating_sub(from);
+        let tenth = |k: u32| from + span * k / PARTS;
+        let parts: Vec<Option<u64>> = (0..PARTS).map(|k| self.max_between(tenth(k), tenth(k + 1))).collect();
+        let shown = |kib: Option<u64>| kib.map(mib).unwrap_or_else(|| "-".into());
+        let row = parts
+            .iter()
+            .enumerate()
+            .map(|(k, kib)| {
+                format!(
+                    "{:.0} s {}",
+                    tenth(k as u32).saturating_sub(from).as_secs_f64(),
+                    shown(*kib)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let before = self.max_between(Duration::ZERO, from);
+        format!(
+            "peak {} (VmHWM); before the saves (start-up, sign-ins, starts) at most {}; \
+             during the saves, most held per tenth: {row}; first / middle / last tenth: {} / {} / {}",
+            mib(self.kib()),
+            shown(before),
+            shown(parts.first().copied().flatten()),
+            shown(parts.get(PARTS as usize / 2).copied().flatten()),
+            shown(parts.last().copied().flatten()),
+        )
+    }
 }
 
 /// At most an hour of samples: the runs are bounded well below that.
@@ -226,23 +279,30 @@ impl RssSampler {
     pub fn start() -> RssSampler {
         let pids: Arc<Mutex<Vec<u32>>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
+        let started = Instant::now();
         let (p, s) = (pids.clone(), stop.clone());
         let thread = std::thread::spawn(move || {
-            let mut peak = 0;
+            let mut samples = Vec::new();
             for _ in 0..MAX_SAMPLES {
                 if s.load(Ordering::Relaxed) {
                     break;
                 }
                 let watched = p.lock().map(|v| v.clone()).unwrap_or_default();
-                let together: u64 = watched.iter().filter_map(|pid| memory_kib(*pid, "VmRSS")).sum();
-                peak = peak.max(together);
+                let kib: u64 = watched.iter().filter_map(|pid| memory_kib(*pid, "VmRSS")).sum();
+                if !watched.is_empty() {
+                    samples.push(Sample {
+                        at: started.elapsed(),
+                        kib,
+                    });
+                }
                 std::thread::sleep(Duration::from_millis(100));
             }
-            peak
+            samples
         });
         RssSampler {
             pids,
             stop,
+            started,
             thread: Some(thread),
         }
     }
@@ -253,13 +313,23 @@ impl RssSampler {
         }
     }
 
+    /// Time since sampling began: marks a phase's start and end.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
     /// Call while the servers still run: VmHWM goes with the process.
     pub fn finish(mut self) -> RssPeak {
         let pids = self.pids.lock().map(|v| v.clone()).unwrap_or_default();
         let each_kib = pids.iter().map(|pid| memory_kib(*pid, "VmHWM").unwrap_or(0)).collect();
         self.stop.store(true, Ordering::Relaxed);
-        let together_kib = self.thread.take().and_then(|t| t.join().ok()).unwrap_or(0);
-        RssPeak { each_kib, together_kib }
+        let samples = self.thread.take().and_then(|t| t.join().ok()).unwrap_or_default();
+        let together_kib = samples.iter().map(|s| s.kib).max().unwrap_or(0);
+        RssPeak {
+            each_kib,
+            together_kib,
+            samples,
+        }
     }
 }
 

@@ -10,7 +10,8 @@ use crate::banks::question::{Difficulty, QuestionType};
 use crate::convert::{to_i32, to_usize};
 use crate::db::{QuestionId, VersionId};
 
-/// A question a section may draw.
+/// A question a section may draw: what the draw needs, and no body, so a
+/// start reads and parses only the bodies of the questions it drew.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     pub question_id: QuestionId,
@@ -18,7 +19,6 @@ pub struct Candidate {
     pub difficulty: Difficulty,
     pub qtype: QuestionType,
     pub points: f64,
-    pub option_count: usize,
 }
 
 /// One slot of a drawn form.
@@ -48,15 +48,17 @@ pub fn shortfalls(section: &Section, pool: &[Candidate]) -> Vec<(Option<Difficul
     }
 }
 
-/// Draws one form. `pools[i]` holds section i's candidates in a stable order
-/// (by question id), so the same seed gives the same form.
-pub fn draw(
-    sections: &[Section],
-    pools: &[Vec<Candidate>],
-    seed: u64,
-    shuffle_questions: bool,
-    shuffle_options: bool,
-) -> Vec<Item> {
+/// A form whose questions are drawn and whose options are not yet ordered:
+/// ordering them needs each drawn question's option count, which only its
+/// body tells.
+pub struct Drawn {
+    rng: StdRng,
+    items: Vec<Item>,
+}
+
+/// Draws one form's questions. `pools[i]` holds section i's candidates in a
+/// stable order (by question id), so the same seed gives the same form.
+pub fn draw_questions(sections: &[Section], pools: &[Vec<Candidate>], seed: u64, shuffle_questions: bool) -> Drawn {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut items = Vec::new();
     for (section, pool) in sections.iter().zip(pools) {
@@ -82,11 +84,6 @@ pub fn draw(
             chosen.sort_by_key(|c| c.question_id);
         }
         for (slot, c) in chosen.into_iter().enumerate() {
-            let mut option_order: Vec<usize> = (0..c.option_count).collect();
-            // True/false keeps its order: shuffling "True, False" only confuses.
-            if shuffle_options && c.qtype != QuestionType::TrueFalse {
-                option_order.shuffle(&mut rng);
-            }
             items.push(Item {
                 section: section.name.clone(),
                 slot: to_i32(slot),
@@ -94,11 +91,32 @@ pub fn draw(
                 version_id: c.version_id,
                 qtype: c.qtype,
                 points: section.points_each.unwrap_or(c.points),
-                option_order,
+                option_order: Vec::new(),
             });
         }
     }
-    items
+    Drawn { rng, items }
+}
+
+impl Drawn {
+    /// The drawn question versions, whose bodies give their option counts.
+    pub fn version_ids(&self) -> Vec<VersionId> {
+        self.items.iter().map(|i| i.version_id).collect()
+    }
+
+    /// Orders each drawn question's options, going on with the draw's own
+    /// random sequence; `option_count` gives a version's number of options.
+    pub fn order_options(mut self, shuffle_options: bool, option_count: impl Fn(VersionId) -> usize) -> Vec<Item> {
+        for item in &mut self.items {
+            let mut option_order: Vec<usize> = (0..option_count(item.version_id)).collect();
+            // True/false keeps its order: shuffling "True, False" only confuses.
+            if shuffle_options && item.qtype != QuestionType::TrueFalse {
+                option_order.shuffle(&mut self.rng);
+            }
+            item.option_order = option_order;
+        }
+        self.items
+    }
 }
 
 #[cfg(test)]
@@ -115,9 +133,13 @@ mod tests {
                 difficulty: Difficulty::ALL[to_usize(i % 3)],
                 qtype: QuestionType::SingleChoice,
                 points: 1.0,
-                option_count: 4,
             })
             .collect()
+    }
+
+    /// Draws with every question having four options.
+    fn draw(sections: &[Section], pools: &[Vec<Candidate>], seed: u64, questions: bool, options: bool) -> Vec<Item> {
+        draw_questions(sections, pools, seed, questions).order_options(options, |_| 4)
     }
 
     fn section(count: u32, mix: Option<DifficultyMix>) -> Section {

@@ -1,5 +1,7 @@
 //! Creating assessments and finding what their sections may draw.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -9,65 +11,71 @@ use super::models::AssessmentRow;
 use crate::audit::{self, Event};
 use crate::banks::question::{Difficulty, QuestionBody, QuestionType};
 use crate::db::schema::{assessments, attempts, banks, question_versions, questions};
-use crate::db::{AssessmentId, AttemptStatus, BankId, DbConn, UserId};
+use crate::db::{AssessmentId, AttemptStatus, BankId, DbConn, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 
 /// The current, live questions a section may draw, in question-id order.
+///
+/// One query shape for every section, so the statement is prepared once per
+/// connection and not on every start: a section without a category matches
+/// every category through `LIKE '%'`. Bodies are not read here; a start
+/// reads only those of the questions it draws (`option_counts`).
 pub fn pool(conn: &mut DbConn, section: &Section) -> AppResult<Vec<Candidate>> {
-    let mut query = questions::table
+    let category = section
+        .category
+        .as_deref()
+        .map(|c| c.trim_matches('/'))
+        .filter(|c| !c.is_empty());
+    let (exact, below) = match category {
+        Some(c) => (c.to_string(), format!("{c}/%")),
+        None => (String::new(), "%".to_string()),
+    };
+    let rows: Vec<(QuestionId, VersionId, Difficulty, QuestionType, f64)> = questions::table
         .inner_join(question_versions::table)
         .filter(questions::bank_id.eq(section.bank_id))
         .filter(questions::retired.eq(false))
         .filter(question_versions::version.eq(questions::current_version))
         .filter(question_versions::quarantined.eq(false))
+        .filter(questions::category.eq(exact).or(questions::category.like(below)))
         .select((
             questions::id,
             question_versions::id,
             question_versions::difficulty,
             question_versions::qtype,
             question_versions::points,
-            question_versions::body,
         ))
         .order(questions::id.asc())
-        .into_boxed();
-    if let Some(category) = section
-        .category
-        .as_deref()
-        .map(|c| c.trim_matches('/'))
-        .filter(|c| !c.is_empty())
-    {
-        query = query.filter(
-            questions::category
-                .eq(category.to_string())
-                .or(questions::category.like(format!("{category}/%"))),
-        );
-    }
-    let rows: Vec<(
-        crate::db::QuestionId,
-        crate::db::VersionId,
-        Difficulty,
-        QuestionType,
-        f64,
-        String,
-    )> = query.load(conn)?;
+        .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(question_id, version_id, difficulty, qtype, points, body)| {
-            let option_count = match serde_json::from_str::<QuestionBody>(&body) {
-                Ok(QuestionBody::TrueFalse { .. }) => 2,
-                Ok(b) => b.options().len(),
-                Err(_) => 0,
-            };
-            Candidate {
-                question_id,
-                version_id,
-                difficulty,
-                qtype,
-                points,
-                option_count,
-            }
+        .map(|(question_id, version_id, difficulty, qtype, points)| Candidate {
+            question_id,
+            version_id,
+            difficulty,
+            qtype,
+            points,
         })
         .collect())
+}
+
+/// How many options each of these question versions shows: two for
+/// true/false, none for types without options.
+pub fn option_counts(conn: &mut DbConn, versions: &[VersionId]) -> AppResult<HashMap<VersionId, usize>> {
+    let rows: Vec<(VersionId, String)> = question_versions::table
+        .filter(question_versions::id.eq_any(versions))
+        .select((question_versions::id, question_versions::body))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(version, body)| {
+            let body: QuestionBody = serde_json::from_str(&body)
+                .map_err(|e| AppError::Internal(format!("body of version {version}: {e}")))?;
+            let count = match body {
+                QuestionBody::TrueFalse { .. } => 2,
+                other => other.options().len(),
+            };
+            Ok((version, count))
+        })
+        .collect()
 }
 
 /// Every section's pool, refusing a blueprint the banks cannot fill with a

@@ -66,8 +66,10 @@ fn open_attempt(conn: &mut DbConn, assessment_id: AssessmentId, user_id: UserId)
 ///
 /// The slow part of a start, reading the question pools and drawing the
 /// form, runs before the write transaction, so a thousand candidates
-/// starting at once do not queue behind each other's draws; the form is
-/// then written in one statement.
+/// starting at once do not queue behind each other's draws; the
+/// transaction (on SQLite, the process's one writer at a time) holds only
+/// the checks that must see the latest rows and the two inserts, the form
+/// written in one statement.
 pub fn start_or_resume(
     conn: &mut DbConn,
     assessment_id: AssessmentId,
@@ -83,14 +85,34 @@ pub fn start_or_resume(
         return Err(AppError::Forbidden(why));
     }
     let form = draw_form(conn, &assessment)?;
-    let first = conn.transaction(|conn| start_in(conn, &assessment, &form, user, now));
-    match first {
+    let factor: f64 = users::table
+        .find(user.id)
+        .select(users::accommodation_factor)
+        .first(conn)?;
+    let seconds = crate::convert::round_i64(f64::from(assessment.time_limit_minutes) * 60.0 * factor);
+    let deadline = now + Duration::seconds(seconds);
+    let first = conn.transaction(|conn| start_in(conn, &assessment, &form, user, now, deadline));
+    let started = match first {
         // Two tabs starting at once: the unique index lets one win; the other resumes it.
         Err(AppError::Conflict {
             code: "attempt_race", ..
-        }) => conn.transaction(|conn| start_in(conn, &assessment, &form, user, now)),
+        }) => conn.transaction(|conn| start_in(conn, &assessment, &form, user, now, deadline)),
         other => other,
+    }?;
+    match started {
+        Start::Resumed(open) => Ok((open, false)),
+        Start::New(id) => {
+            // Read after the commit, outside the write turn: the row is ours.
+            let attempt = attempts::table.find(id).select(AttemptRow::as_select()).first(conn)?;
+            Ok((attempt, true))
+        }
     }
+}
+
+/// What the start's transaction found or made.
+enum Start {
+    Resumed(AttemptRow),
+    New(AttemptId),
 }
 
 /// A form drawn from the assessment's blueprint, with the seed it was
@@ -104,13 +126,11 @@ fn draw_form(conn: &mut DbConn, assessment: &AssessmentRow) -> AppResult<Form> {
     let sections = assessment.sections()?;
     let pools = assessments::pools(conn, &sections)?;
     let seed = i64::from(rand::random::<u32>());
-    let items = draw::draw(
-        &sections,
-        &pools,
-        seed.unsigned_abs(),
-        assessment.shuffle_questions,
-        assessment.shuffle_options,
-    );
+    let drawn = draw::draw_questions(&sections, &pools, seed.unsigned_abs(), assessment.shuffle_questions);
+    let counts = assessments::option_counts(conn, &drawn.version_ids())?;
+    let items = drawn.order_options(assessment.shuffle_options, |version| {
+        counts.get(&version).copied().unwrap_or(0)
+    });
     Ok(Form { seed, items })
 }
 
@@ -120,11 +140,19 @@ fn start_in(
     form: &Form,
     user: &User,
     now: NaiveDateTime,
-) -> AppResult<(AttemptRow, bool)> {
+    deadline: NaiveDateTime,
+) -> AppResult<Start> {
     crate::db::serialize_person(conn, user.id)?;
     let assessment_id = assessment.id;
-    if let Some(open) = open_attempt(conn, assessment_id, user.id)? {
-        return Ok((open, false));
+    // This person's attempts at this test, in one read: an open one is
+    // resumed, and the others count against the attempts allowed.
+    let mine: Vec<AttemptRow> = attempts::table
+        .filter(attempts::assessment_id.eq(assessment_id))
+        .filter(attempts::user_id.eq(user.id))
+        .select(AttemptRow::as_select())
+        .load(conn)?;
+    if let Some(open) = mine.iter().find(|a| a.status == AttemptStatus::Open) {
+        return Ok(Start::Resumed(open.clone()));
     }
     if let Some(why) = refusal(conn, user, assessment)? {
         return Err(AppError::Forbidden(why));
@@ -132,12 +160,8 @@ fn start_in(
     if let Some(why) = assessment.window_refusal(now) {
         return Err(AppError::conflict("window_closed", why));
     }
-    let used: i64 = attempts::table
-        .filter(attempts::assessment_id.eq(assessment_id))
-        .filter(attempts::user_id.eq(user.id))
-        .count()
-        .get_result(conn)?;
-    if used >= i64::from(assessment.max_attempts) {
+    let used = mine.len();
+    if used >= usize::try_from(assessment.max_attempts).unwrap_or(0) {
         return Err(AppError::conflict(
             "attempts_used",
             format!(
@@ -146,14 +170,8 @@ fn start_in(
             ),
         ));
     }
-    let factor: f64 = users::table
-        .find(user.id)
-        .select(users::accommodation_factor)
-        .first(conn)?;
-    let seconds = crate::convert::round_i64(f64::from(assessment.time_limit_minutes) * 60.0 * factor);
-    // `used` is below `max_attempts`, an `i32`, so the next number fits.
-    let attempt_no = i32::try_from(used + 1)
-        .map_err(|_| AppError::Internal(format!("attempt number {} is out of range", used + 1)))?;
+    let attempt_no =
+        i32::try_from(used + 1).map_err(|_| AppError::Internal("over 2^31 attempts at one test".into()))?;
     let max_score: f64 = form.items.iter().map(|i| i.points).sum();
     let inserted = diesel::insert_into(attempts::table)
         .values((
@@ -163,7 +181,7 @@ fn start_in(
             attempts::status.eq(AttemptStatus::Open),
             attempts::seed.eq(form.seed),
             attempts::started_at.eq(now),
-            attempts::deadline.eq(now + Duration::seconds(seconds)),
+            attempts::deadline.eq(deadline),
             attempts::max_score.eq(max_score),
         ))
         .returning(attempts::id)
@@ -194,8 +212,7 @@ fn start_in(
         .collect::<AppResult<Vec<_>>>()?;
     // One statement for the whole form, not one per question.
     on_backend!(conn, c => diesel::insert_into(attempt_items::table).values(&rows).execute(c))?;
-    let attempt = attempts::table.find(id).select(AttemptRow::as_select()).first(conn)?;
-    Ok((attempt, true))
+    Ok(Start::New(id))
 }
 
 /// Loads an attempt for its owner or staff; anyone else gets 404, so attempt
