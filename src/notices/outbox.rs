@@ -12,7 +12,7 @@ use std::time::{Duration as StdDuration, SystemTime};
 
 use chrono::{Duration, NaiveDateTime, SubsecRound};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Timestamp};
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 
 use super::store::{self, Notice};
 use crate::clock::Clock;
@@ -71,16 +71,19 @@ struct Claimed {
 
 /// `$1` lease end, `$2` now, `$3` batch size. SQLite numbers parameters in
 /// order of first appearance, so they appear here in numeric order.
-const CLAIM_POSTGRES: &str = "UPDATE notices SET status = 'sending', claimed_until = $1 \
+/// The statuses are bound from `NoticeStatus` (`$1` sending, `$3` queued), so
+/// no status is spelled outside the enum. Parameters first appear in number
+/// order: SQLite numbers `$name` parameters by first appearance.
+const CLAIM_POSTGRES: &str = "UPDATE notices SET status = $1, claimed_until = $2 \
      WHERE id IN (SELECT id FROM notices \
-        WHERE (status = 'queued' AND next_try_at <= $2) OR (status = 'sending' AND claimed_until < $2) \
-        ORDER BY next_try_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+        WHERE (status = $3 AND next_try_at <= $4) OR (status = $1 AND claimed_until < $4) \
+        ORDER BY next_try_at, id LIMIT $5 FOR UPDATE SKIP LOCKED) \
      RETURNING id";
 
-const CLAIM_SQLITE: &str = "UPDATE notices SET status = 'sending', claimed_until = $1 \
+const CLAIM_SQLITE: &str = "UPDATE notices SET status = $1, claimed_until = $2 \
      WHERE id IN (SELECT id FROM notices \
-        WHERE (status = 'queued' AND next_try_at <= $2) OR (status = 'sending' AND claimed_until < $2) \
-        ORDER BY next_try_at, id LIMIT $3) \
+        WHERE (status = $3 AND next_try_at <= $4) OR (status = $1 AND claimed_until < $4) \
+        ORDER BY next_try_at, id LIMIT $5) \
      RETURNING id";
 
 /// A claimed notice and the lease it was claimed under.
@@ -99,7 +102,9 @@ pub fn claim_due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> AppResult
         Backend::Sqlite => CLAIM_SQLITE,
     };
     let claimed: Vec<Claimed> = on_backend!(conn, c => diesel::sql_query(sql)
+        .bind::<Text, _>(NoticeStatus::Sending.as_str())
         .bind::<Timestamp, _>(lease)
+        .bind::<Text, _>(NoticeStatus::Queued.as_str())
         .bind::<Timestamp, _>(now)
         .bind::<BigInt, _>(limit)
         .load(c))?;

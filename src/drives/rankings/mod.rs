@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::convert::{floor_usize, i64_f64, round_i64};
 use crate::db::schema::{application_sections, applications, attempts, candidate_profiles, drive_score_counts, users};
-use crate::db::{ApplicationId, DbConn, DriveId, UserId};
+use crate::db::{ApplicationId, ApplicationStatus, DbConn, DriveId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::on_backend;
 use crate::web::paging::{self, Page};
@@ -191,7 +191,8 @@ pub struct RankingRow {
     pub application_id: ApplicationId,
     pub candidate_id: UserId,
     pub full_name: String,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: ApplicationStatus,
     pub percent: f64,
     pub percentile: Option<f64>,
     pub sections: Vec<SectionPercent>,
@@ -243,7 +244,7 @@ type Raw = (
     ApplicationId,
     UserId,
     String,
-    String,
+    ApplicationStatus,
     Option<f64>,
     Option<f64>,
     bool,
@@ -447,7 +448,7 @@ pub fn csv_chunk(rows: &[RankingRow], header: bool) -> AppResult<Vec<u8>> {
                 r.application_id.to_string(),
                 r.candidate_id.to_string(),
                 neutralise(&r.full_name),
-                neutralise(&r.status),
+                neutralise(r.status.as_str()),
                 format!("{:.2}", r.percent),
                 r.percentile.map(|p| format!("{p:.2}")).unwrap_or_default(),
                 neutralise(&sections.join("; ")),
