@@ -98,6 +98,54 @@ enum Saved {
     Refused(Box<TestPage>),
 }
 
+/// One answer posted from the test page without its script.
+struct PostedAnswer {
+    question_id: QuestionId,
+    /// The question's number on the page, to come back to.
+    number: usize,
+    /// Where the person asked to go next: `next`, `prev` or `finish`.
+    go: String,
+    values: Vec<String>,
+    sent_seq: i64,
+}
+
+impl TryFrom<Vec<(String, String)>> for PostedAnswer {
+    type Error = AppError;
+
+    fn try_from(fields: Vec<(String, String)>) -> AppResult<PostedAnswer> {
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.trim().to_string())
+        };
+        let question_id = field("question_id")
+            .and_then(|v| v.parse::<QuestionId>().ok())
+            .ok_or_else(|| AppError::BadRequest("The form names no question; reload the page.".into()))?;
+        Ok(PostedAnswer {
+            question_id,
+            number: field("q").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1),
+            go: field("go").unwrap_or_default(),
+            sent_seq: field("seq").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0),
+            values: fields
+                .iter()
+                .filter(|(k, _)| k == "answer")
+                .map(|(_, v)| v.clone())
+                .collect(),
+        })
+    }
+}
+
+/// The page after a saved answer: the question the person asked for.
+fn after_save(id: AttemptId, go: &str, number: usize, total: usize) -> String {
+    match go {
+        "next" => format!("/attempts/{id}?q={}", (number + 1).min(total.max(1))),
+        "prev" => format!("/attempts/{id}?q={}", number.saturating_sub(1).max(1)),
+        "finish" => format!("/attempts/{id}/confirm"),
+        _ => format!("/attempts/{id}?q={number}"),
+    }
+}
+
 /// The no-script path: one question's form, saved like the script's PUT, then
 /// on to the next, the previous or the confirm page.
 async fn answer(
@@ -108,29 +156,17 @@ async fn answer(
     CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_string())
-    };
-    let question_id = field("question_id")
-        .and_then(|v| v.parse::<QuestionId>().ok())
-        .ok_or_else(|| AppError::BadRequest("The form names no question; reload the page.".into()))?;
-    let number = field("q").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1);
-    let go = field("go").unwrap_or_default();
-    let values: Vec<String> = fields
-        .iter()
-        .filter(|(k, _)| k == "answer")
-        .map(|(_, v)| v.clone())
-        .collect();
+    let PostedAnswer {
+        question_id,
+        number,
+        go,
+        values,
+        sent_seq,
+    } = PostedAnswer::try_from(fields)?;
     let now = state.clock.now();
     // The server's time at the post, so a page left open a while still wins
     // over what it was rendered with, and orders with the script's saves.
-    let seq = field("seq")
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(0)
-        .max(millis(now));
+    let seq = sent_seq.max(millis(now));
     let effects = state.effects();
     let chrome = ctx.chrome("");
     let outcome = state
@@ -173,12 +209,7 @@ async fn answer(
         })
         .await?;
     match outcome {
-        Saved::Done(total) => Ok(redirect(&match go.as_str() {
-            "next" => format!("/attempts/{id}?q={}", (number + 1).min(total.max(1))),
-            "prev" => format!("/attempts/{id}?q={}", number.saturating_sub(1).max(1)),
-            "finish" => format!("/attempts/{id}/confirm"),
-            _ => format!("/attempts/{id}?q={number}"),
-        })),
+        Saved::Done(total) => Ok(redirect(&after_save(id, &go, number, total))),
         Saved::Submitted => Ok(redirect(&format!("/attempts/{id}/result"))),
         Saved::Refused(page) => render_status(StatusCode::UNPROCESSABLE_ENTITY, page.as_ref()),
     }

@@ -52,20 +52,7 @@ pub fn on_attempt_graded(
             applications::tie_break,
         ))
         .load(conn)?;
-    let mut section_totals: Vec<(String, f64, f64)> = Vec::new();
-    for (name, score, points) in scores {
-        match section_totals.iter_mut().find(|(n, _, _)| n == name) {
-            Some(entry) => {
-                entry.1 += score.unwrap_or(0.0);
-                entry.2 += points;
-            }
-            None => section_totals.push((name.clone(), score.unwrap_or(0.0), *points)),
-        }
-    }
-    let section_percents: Vec<(String, f64)> = section_totals
-        .iter()
-        .map(|(n, s, m)| (n.clone(), percent(*s, *m)))
-        .collect();
+    let section_percents = section_percents(scores);
     let submitted_at = graded.submitted_at;
     for (app_id, drive_id, status, tie_sections, old_percent, old_tie) in apps {
         let tie_break: f64 = scores
@@ -113,4 +100,23 @@ pub fn on_attempt_graded(
         }
     }
     Ok(())
+}
+
+/// Each section's percent of its points, in the order the sections first
+/// appear on the form: what the rankings' section filters and sorts read.
+fn section_percents(scores: &[(String, Option<f64>, f64)]) -> Vec<(String, f64)> {
+    let mut section_totals: Vec<(String, f64, f64)> = Vec::new();
+    for (name, score, points) in scores {
+        match section_totals.iter_mut().find(|(n, _, _)| n == name) {
+            Some(entry) => {
+                entry.1 += score.unwrap_or(0.0);
+                entry.2 += points;
+            }
+            None => section_totals.push((name.clone(), score.unwrap_or(0.0), *points)),
+        }
+    }
+    section_totals
+        .iter()
+        .map(|(n, s, m)| (n.clone(), percent(*s, *m)))
+        .collect()
 }

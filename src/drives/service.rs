@@ -334,51 +334,66 @@ pub fn apply(
             }
             return recheck(conn, &drive, app, user, eligible, &reason, now, mail);
         }
-        let id: ApplicationId = diesel::insert_into(applications::table)
-            .values((
-                applications::drive_id.eq(drive_id),
-                applications::candidate_id.eq(user.id),
-                applications::status.eq(ApplicationStatus::Applied),
-                applications::eligible.eq(eligible),
-                applications::reason.eq(&reason),
-                applications::created_at.eq(now),
-                applications::updated_at.eq(now),
-            ))
-            .returning(applications::id)
-            .get_result(conn)?;
-        diesel::insert_into(application_events::table)
-            .values((
-                application_events::application_id.eq(id),
-                application_events::from_status.eq(None::<ApplicationStatus>),
-                application_events::to_status.eq(ApplicationStatus::Applied),
-                application_events::actor_id.eq(Some(user.id)),
-                application_events::note.eq(&reason),
-                application_events::at.eq(now),
-            ))
-            .execute(conn)?;
-        let link = format!("{}/drives/{}", mail.base_url, drive_id);
-        let rendered = ApplicationReceived {
-            ctx: mail,
-            name: &user.full_name,
-            drive: &drive.name,
-            eligible,
-            reason: &reason,
-            link,
-        }
-        .render_mail()?;
-        notices::queue(
-            conn,
-            &format!("application:{id}:received"),
-            &Recipient::from(user),
-            &rendered,
-            now,
-        )?;
+        let id = record_application(conn, &drive, user, eligible, &reason, now, mail)?;
         Ok(Applied {
             application_id: id,
             eligible,
             reason,
         })
     })
+}
+
+/// Writes a new application, its first timeline event and the notice that
+/// tells the person it was received (and whether they are eligible).
+fn record_application(
+    conn: &mut DbConn,
+    drive: &DriveRow,
+    user: &User,
+    eligible: bool,
+    reason: &str,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<ApplicationId> {
+    let id: ApplicationId = diesel::insert_into(applications::table)
+        .values((
+            applications::drive_id.eq(drive.id),
+            applications::candidate_id.eq(user.id),
+            applications::status.eq(ApplicationStatus::Applied),
+            applications::eligible.eq(eligible),
+            applications::reason.eq(reason),
+            applications::created_at.eq(now),
+            applications::updated_at.eq(now),
+        ))
+        .returning(applications::id)
+        .get_result(conn)?;
+    diesel::insert_into(application_events::table)
+        .values((
+            application_events::application_id.eq(id),
+            application_events::from_status.eq(None::<ApplicationStatus>),
+            application_events::to_status.eq(ApplicationStatus::Applied),
+            application_events::actor_id.eq(Some(user.id)),
+            application_events::note.eq(reason),
+            application_events::at.eq(now),
+        ))
+        .execute(conn)?;
+    let link = format!("{}/drives/{}", mail.base_url, drive.id);
+    let rendered = ApplicationReceived {
+        ctx: mail,
+        name: &user.full_name,
+        drive: &drive.name,
+        eligible,
+        reason,
+        link,
+    }
+    .render_mail()?;
+    notices::queue(
+        conn,
+        &format!("application:{id}:received"),
+        &Recipient::from(user),
+        &rendered,
+        now,
+    )?;
+    Ok(id)
 }
 
 /// Re-decides an ineligible application after the person updated their
