@@ -175,7 +175,32 @@ pub fn import(
             now,
         };
         store::apply(conn, &target, questions, &plan, progress)?;
-        if let Some(preview_id) = req.preview_id {
+        let log = AppliedImport {
+            file,
+            req,
+            content,
+            actor,
+            now,
+        };
+        log.record(conn, bank_id, &plan, report.warnings.len())?;
+        report.bank_id = Some(bank_id);
+        Ok(report)
+    })
+}
+
+/// One applied import as the log of imports and the audit trail keep it.
+struct AppliedImport<'a> {
+    file: &'a ReadFile,
+    req: &'a ImportRequest,
+    content: &'a str,
+    actor: Option<UserId>,
+    now: NaiveDateTime,
+}
+
+impl AppliedImport<'_> {
+    /// Marks the previewed import applied, or logs a direct one, and audits it.
+    fn record(&self, conn: &mut DbConn, bank_id: BankId, plan: &store::Plan, warnings: usize) -> AppResult<()> {
+        if let Some(preview_id) = self.req.preview_id {
             diesel::update(bank_imports::table.find(preview_id))
                 .set((
                     bank_imports::bank_id.eq(Some(bank_id)),
@@ -183,33 +208,33 @@ pub fn import(
                     bank_imports::created.eq(crate::convert::to_i32(plan.created)),
                     bank_imports::updated.eq(crate::convert::to_i32(plan.updated)),
                     bank_imports::unchanged.eq(crate::convert::to_i32(plan.unchanged)),
-                    bank_imports::applied_at.eq(Some(now)),
+                    bank_imports::applied_at.eq(Some(self.now)),
                 ))
                 .execute(conn)?;
         } else {
             diesel::insert_into(bank_imports::table)
                 .values((
                     bank_imports::bank_id.eq(Some(bank_id)),
-                    bank_imports::bank_name.eq(&file.bank_name),
-                    bank_imports::user_id.eq(actor),
-                    bank_imports::file_name.eq(&req.file_name),
-                    bank_imports::format.eq(file.format.as_str()),
+                    bank_imports::bank_name.eq(&self.file.bank_name),
+                    bank_imports::user_id.eq(self.actor),
+                    bank_imports::file_name.eq(&self.req.file_name),
+                    bank_imports::format.eq(self.file.format.as_str()),
                     bank_imports::status.eq(ImportStatus::Applied),
-                    bank_imports::skip_unsupported.eq(req.skip_unsupported),
-                    bank_imports::content.eq(content),
+                    bank_imports::skip_unsupported.eq(self.req.skip_unsupported),
+                    bank_imports::content.eq(self.content),
                     bank_imports::created.eq(crate::convert::to_i32(plan.created)),
                     bank_imports::updated.eq(crate::convert::to_i32(plan.updated)),
                     bank_imports::unchanged.eq(crate::convert::to_i32(plan.unchanged)),
-                    bank_imports::warnings.eq(crate::convert::to_i32(report.warnings.len())),
-                    bank_imports::created_at.eq(now),
-                    bank_imports::applied_at.eq(Some(now)),
+                    bank_imports::warnings.eq(crate::convert::to_i32(warnings)),
+                    bank_imports::created_at.eq(self.now),
+                    bank_imports::applied_at.eq(Some(self.now)),
                 ))
                 .execute(conn)?;
         }
         let detail = format!(
             "imported {} ({}): {} created, {} updated, {} unchanged",
-            req.file_name,
-            file.format.as_str(),
+            self.req.file_name,
+            self.file.format.as_str(),
             plan.created,
             plan.updated,
             plan.unchanged
@@ -217,17 +242,16 @@ pub fn import(
         audit::record(
             conn,
             Event {
-                actor,
+                actor: self.actor,
                 action: "bank.import",
                 entity: "bank",
                 entity_id: Some(bank_id.0),
                 detail: &detail,
             },
-            now,
+            self.now,
         )?;
-        report.bank_id = Some(bank_id);
-        Ok(report)
-    })
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
