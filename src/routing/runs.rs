@@ -99,12 +99,7 @@ pub fn create(
         // The same statistics the item analysis reports, over the exam's slots.
         let (n, _, alpha, sd) = crate::reports::standard_error_percent(conn, run.assessment_id)?;
         let band = Band::for_exam(n, sd, alpha, default_band);
-        let band_note = match &band {
-            Band::Sem { points } => {
-                format!("standard error of measurement, {points:.1} points over {n} graded attempts")
-            }
-            Band::Default { points, reason } => format!("configured default band of {points:.1} points: {reason}"),
-        };
+        let band_note = band_note(&band, n);
         let decisions = engine::route(&RoutingInput {
             trainees,
             processes,
@@ -123,22 +118,7 @@ pub fn create(
             ))
             .returning(routing_runs::id)
             .get_result(conn)?;
-        for d in &decisions {
-            diesel::insert_into(routing_lines::table)
-                .values((
-                    routing_lines::run_id.eq(id),
-                    routing_lines::trainee_id.eq(d.trainee_id),
-                    routing_lines::rank.eq(i32::try_from(d.rank).unwrap_or(i32::MAX)),
-                    routing_lines::percent.eq(d.percent),
-                    routing_lines::status.eq(d.status),
-                    routing_lines::process_id.eq(d.process_id),
-                    routing_lines::review_process_id.eq(d.review_process_id),
-                    routing_lines::previous_process_id.eq(d.previous_process_id),
-                    routing_lines::explanation.eq(&d.explanation),
-                    routing_lines::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
+        insert_lines(conn, id, &decisions, now)?;
         let detail = format!(
             "drafted routing of cohort {cohort_id} on exam {}: {} lines",
             run.assessment_id,
@@ -159,6 +139,37 @@ pub fn create(
         view.not_examined = not_examined;
         Ok(view)
     })
+}
+
+/// How a run's band was chosen, in the words its page shows.
+fn band_note(band: &Band, graded: usize) -> String {
+    match band {
+        Band::Sem { points } => {
+            format!("standard error of measurement, {points:.1} points over {graded} graded attempts")
+        }
+        Band::Default { points, reason } => format!("configured default band of {points:.1} points: {reason}"),
+    }
+}
+
+/// Writes a draft run's lines, one per trainee, as the engine decided them.
+fn insert_lines(conn: &mut DbConn, run: RunId, decisions: &[Decision], now: NaiveDateTime) -> AppResult<()> {
+    for d in decisions {
+        diesel::insert_into(routing_lines::table)
+            .values((
+                routing_lines::run_id.eq(run),
+                routing_lines::trainee_id.eq(d.trainee_id),
+                routing_lines::rank.eq(i32::try_from(d.rank).unwrap_or(i32::MAX)),
+                routing_lines::percent.eq(d.percent),
+                routing_lines::status.eq(d.status),
+                routing_lines::process_id.eq(d.process_id),
+                routing_lines::review_process_id.eq(d.review_process_id),
+                routing_lines::previous_process_id.eq(d.previous_process_id),
+                routing_lines::explanation.eq(&d.explanation),
+                routing_lines::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 pub fn view(conn: &mut DbConn, id: RunId) -> AppResult<RunView> {
@@ -351,52 +362,8 @@ pub fn publish(
             return Err(AppError::conflict("published", "This run is already published."));
         }
         for line in &run.assignments {
-            // A line without a process is retrain: the engine never takes a
-            // seat away, so only a person's override gets here with one held.
-            diesel::delete(placements::table.find(line.trainee_id)).execute(conn)?;
-            if let Some(process) = line.process_id {
-                diesel::insert_into(placements::table)
-                    .values((
-                        placements::trainee_id.eq(line.trainee_id),
-                        placements::process_id.eq(process),
-                        placements::run_id.eq(id),
-                        placements::since.eq(now),
-                    ))
-                    .execute(conn)?;
-            }
-            let (email, name): (String, String) = users::table
-                .find(line.trainee_id)
-                .select((users::email, users::full_name))
-                .first(conn)?;
-            let process: Option<(String, Tier)> = match line.process_id {
-                Some(p) => Some(
-                    processes::table
-                        .find(p)
-                        .select((processes::name, processes::tier))
-                        .first(conn)?,
-                ),
-                None => None,
-            };
-            let rendered = RoutingDecision {
-                ctx: mail,
-                name: &name,
-                process: process.as_ref().map(|p| p.0.as_str()),
-                tier: process.as_ref().map(|p| p.1.as_str()),
-                status: line.status.as_str(),
-                explanation: &line.explanation,
-            }
-            .render_mail()?;
-            notices::queue(
-                conn,
-                &format!("routing:run:{id}:trainee:{}", line.trainee_id),
-                &Recipient {
-                    id: Some(line.trainee_id),
-                    email,
-                    name,
-                },
-                &rendered,
-                now,
-            )?;
+            place(conn, id, line, now)?;
+            tell(conn, id, line, now, mail)?;
         }
         audit::record(
             conn,
@@ -411,6 +378,62 @@ pub fn publish(
         )?;
         view(conn, id)
     })
+}
+
+/// Puts a published line's trainee in its process (or none, to retrain).
+fn place(conn: &mut DbConn, run: RunId, line: &Line, now: NaiveDateTime) -> AppResult<()> {
+    // A line without a process is retrain: the engine never takes a
+    // seat away, so only a person's override gets here with one held.
+    diesel::delete(placements::table.find(line.trainee_id)).execute(conn)?;
+    if let Some(process) = line.process_id {
+        diesel::insert_into(placements::table)
+            .values((
+                placements::trainee_id.eq(line.trainee_id),
+                placements::process_id.eq(process),
+                placements::run_id.eq(run),
+                placements::since.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Queues the email that tells a trainee where the published run put them.
+fn tell(conn: &mut DbConn, run: RunId, line: &Line, now: NaiveDateTime, mail: &MailContext) -> AppResult<()> {
+    let (email, name): (String, String) = users::table
+        .find(line.trainee_id)
+        .select((users::email, users::full_name))
+        .first(conn)?;
+    let process: Option<(String, Tier)> = match line.process_id {
+        Some(p) => Some(
+            processes::table
+                .find(p)
+                .select((processes::name, processes::tier))
+                .first(conn)?,
+        ),
+        None => None,
+    };
+    let rendered = RoutingDecision {
+        ctx: mail,
+        name: &name,
+        process: process.as_ref().map(|p| p.0.as_str()),
+        tier: process.as_ref().map(|p| p.1.as_str()),
+        status: line.status.as_str(),
+        explanation: &line.explanation,
+    }
+    .render_mail()?;
+    notices::queue(
+        conn,
+        &format!("routing:run:{run}:trainee:{}", line.trainee_id),
+        &Recipient {
+            id: Some(line.trainee_id),
+            email,
+            name,
+        },
+        &rendered,
+        now,
+    )?;
+    Ok(())
 }
 
 /// A run as a cohort's list shows it.
