@@ -272,93 +272,106 @@ impl Reader<'_> {
                 }
             }
         }
-        let get = |key: &str| table.get(key);
-        let missing = |reader: &mut Self, what: &str| {
-            let message = format!("a {} question needs {what}", question_type.as_str());
-            reader.error(header.clone(), message);
-            None
-        };
         match question_type {
             QuestionType::SingleChoice | QuestionType::MultipleResponse => {
-                let Some(options_value) = get("options") else {
-                    return missing(self, "`options`");
-                };
-                let options = self.texts(options_value, "options")?;
-                let texts: Vec<String> = options.iter().map(|(t, _)| clean_text(t)).collect();
-                let mut options = match (get("answer"), get("credit")) {
-                    (Some(answer), Some(_)) => {
-                        self.error(answer.span(), "give either `answer` or `credit`, not both");
-                        return None;
-                    }
-                    (Some(answer), None) => {
-                        let keys = self.answer_letters(question_type, answer, texts.len())?;
-                        keyed_options(texts, &keys)
-                    }
-                    (None, Some(credit)) => {
-                        let credits = self.numbers(credit, "credit", texts.len(), "options")?;
-                        texts
-                            .into_iter()
-                            .zip(credits)
-                            .map(|(text, credit)| ChoiceOption {
-                                text,
-                                credit,
-                                feedback: None,
-                            })
-                            .collect()
-                    }
-                    (None, None) => return missing(self, "`answer` (or `credit`)"),
-                };
-                if let Some(feedback) = get("feedback") {
-                    let feedback = self.texts(feedback, "feedback")?;
-                    if feedback.len() != options.len() {
-                        let message = format!(
-                            "`feedback` has {} entries but there are {} options",
-                            feedback.len(),
-                            options.len()
-                        );
-                        self.error(get("feedback").map_or(0..0, |f| f.span()), message);
-                        return None;
-                    }
-                    for (option, (text, _)) in options.iter_mut().zip(feedback) {
-                        option.feedback = optional_text(&text);
-                    }
-                }
-                Some(match question_type {
-                    QuestionType::SingleChoice => QuestionBody::SingleChoice { options },
-                    _ => QuestionBody::MultipleResponse { options },
-                })
+                self.choice_body(question_type, table, header)
             }
-            QuestionType::TrueFalse => match get("answer").map(|v| (v.get_ref(), v.span())) {
+            QuestionType::TrueFalse => match table.get("answer").map(|v| (v.get_ref(), v.span())) {
                 Some((DeValue::Boolean(answer), _)) => Some(QuestionBody::TrueFalse { answer: *answer }),
                 Some((other, span)) => {
                     let message = format!("a true_false answer is true or false, not a {}", other.type_str());
                     self.error(span, message);
                     None
                 }
-                None => missing(self, "`answer = true` or `answer = false`"),
+                None => self.missing(question_type, header, "`answer = true` or `answer = false`"),
             },
             QuestionType::Numeric => self.numeric(table, header),
-            QuestionType::ShortText => {
-                let Some(answers_value) = get("answers") else {
-                    return missing(self, "`answers` (the accepted texts)");
-                };
-                let texts = self.texts(answers_value, "answers")?;
-                let credits = match get("credit") {
-                    Some(c) => self.numbers(c, "credit", texts.len(), "answers")?,
-                    None => vec![1.0; texts.len()],
-                };
-                let answers = texts
-                    .into_iter()
-                    .zip(credits)
-                    .map(|((text, _), credit)| TextAnswer {
-                        text: clean_text(&text),
-                        credit,
-                    })
-                    .collect();
-                Some(QuestionBody::ShortText { answers })
-            }
+            QuestionType::ShortText => self.short_text_body(table, header),
             QuestionType::Essay => Some(QuestionBody::Essay),
         }
+    }
+
+    /// Reports a key the question type requires and returns nothing.
+    fn missing<T>(&mut self, question_type: QuestionType, header: &Range<usize>, what: &str) -> Option<T> {
+        let message = format!("a {} question needs {what}", question_type.as_str());
+        self.error(header.clone(), message);
+        None
+    }
+
+    fn choice_body(
+        &mut self,
+        question_type: QuestionType,
+        table: &DeTable<'_>,
+        header: &Range<usize>,
+    ) -> Option<QuestionBody> {
+        let get = |key: &str| table.get(key);
+        let Some(options_value) = get("options") else {
+            return self.missing(question_type, header, "`options`");
+        };
+        let options = self.texts(options_value, "options")?;
+        let texts: Vec<String> = options.iter().map(|(t, _)| clean_text(t)).collect();
+        let mut options = match (get("answer"), get("credit")) {
+            (Some(answer), Some(_)) => {
+                self.error(answer.span(), "give either `answer` or `credit`, not both");
+                return None;
+            }
+            (Some(answer), None) => {
+                let keys = self.answer_letters(question_type, answer, texts.len())?;
+                keyed_options(texts, &keys)
+            }
+            (None, Some(credit)) => {
+                let credits = self.numbers(credit, "credit", texts.len(), "options")?;
+                texts
+                    .into_iter()
+                    .zip(credits)
+                    .map(|(text, credit)| ChoiceOption {
+                        text,
+                        credit,
+                        feedback: None,
+                    })
+                    .collect()
+            }
+            (None, None) => return self.missing(question_type, header, "`answer` (or `credit`)"),
+        };
+        if let Some(feedback) = get("feedback") {
+            let feedback = self.texts(feedback, "feedback")?;
+            if feedback.len() != options.len() {
+                let message = format!(
+                    "`feedback` has {} entries but there are {} options",
+                    feedback.len(),
+                    options.len()
+                );
+                self.error(get("feedback").map_or(0..0, |f| f.span()), message);
+                return None;
+            }
+            for (option, (text, _)) in options.iter_mut().zip(feedback) {
+                option.feedback = optional_text(&text);
+            }
+        }
+        Some(match question_type {
+            QuestionType::SingleChoice => QuestionBody::SingleChoice { options },
+            _ => QuestionBody::MultipleResponse { options },
+        })
+    }
+
+    fn short_text_body(&mut self, table: &DeTable<'_>, header: &Range<usize>) -> Option<QuestionBody> {
+        let Some(answers_value) = table.get("answers") else {
+            return self.missing(QuestionType::ShortText, header, "`answers` (the accepted texts)");
+        };
+        let texts = self.texts(answers_value, "answers")?;
+        let credits = match table.get("credit") {
+            Some(c) => self.numbers(c, "credit", texts.len(), "answers")?,
+            None => vec![1.0; texts.len()],
+        };
+        let answers = texts
+            .into_iter()
+            .zip(credits)
+            .map(|((text, _), credit)| TextAnswer {
+                text: clean_text(&text),
+                credit,
+            })
+            .collect();
+        Some(QuestionBody::ShortText { answers })
     }
 
     fn answer_letters(&mut self, kind: QuestionType, answer: &Value<'_>, count: usize) -> Option<Vec<usize>> {
