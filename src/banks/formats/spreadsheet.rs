@@ -245,43 +245,7 @@ fn body(
     }
     match question_type {
         QuestionType::SingleChoice | QuestionType::MultipleResponse => {
-            let letters: Vec<&str> = answer.split(';').map(str::trim).filter(|l| !l.is_empty()).collect();
-            if question_type == QuestionType::SingleChoice && letters.len() > 1 {
-                error(format!(
-                    "a single_choice question has one answer letter, not \"{answer}\"; \
-                     use multiple_response for several"
-                ));
-                return None;
-            }
-            let mut keys = Vec::new();
-            for text in letters {
-                match letter_index(text).and_then(|column| options.iter().position(|(c, _)| *c == column)) {
-                    Some(position) => keys.push(position),
-                    None => {
-                        let named = text.to_ascii_uppercase();
-                        let contiguous = options.iter().enumerate().all(|(i, (c, _))| i == *c);
-                        let present = if contiguous {
-                            letter_range(options.len())
-                        } else {
-                            let letters: Vec<String> = options.iter().map(|(c, _)| letter(*c).to_string()).collect();
-                            letters.join(", ")
-                        };
-                        error(match letter_index(text) {
-                            Some(_) => {
-                                format!("the answer letter {named} has no option {named}; options are {present}")
-                            }
-                            None => format!("the answer \"{text}\" is not an option letter such as B"),
-                        });
-                        return None;
-                    }
-                }
-            }
-            let texts = options.iter().map(|(_, text)| text.clone()).collect();
-            let options = keyed_options(texts, &keys);
-            Some(match question_type {
-                QuestionType::SingleChoice => QuestionBody::SingleChoice { options },
-                _ => QuestionBody::MultipleResponse { options },
-            })
+            choice_body(question_type, options, answer, error)
         }
         QuestionType::TrueFalse => match answer.to_ascii_lowercase().as_str() {
             "true" | "t" => Some(QuestionBody::TrueFalse { answer: true }),
@@ -291,27 +255,7 @@ fn body(
                 None
             }
         },
-        QuestionType::Numeric => {
-            let (value, tolerance) = answer
-                .split_once('±')
-                .or_else(|| answer.split_once("+-"))
-                .unwrap_or((answer, "0"));
-            match (parse_number(value), parse_number(tolerance)) {
-                (Some(value), Some(tolerance)) => Some(QuestionBody::Numeric {
-                    answers: vec![NumericAnswer {
-                        value,
-                        tolerance,
-                        credit: 1.0,
-                    }],
-                }),
-                _ => {
-                    error(format!(
-                        "the numeric answer \"{answer}\" is not a number such as 25 or 25±0.5"
-                    ));
-                    None
-                }
-            }
-        }
+        QuestionType::Numeric => numeric_body(answer, error),
         QuestionType::ShortText => {
             let answers = answer
                 .split('|')
@@ -322,6 +266,75 @@ fn body(
             Some(QuestionBody::ShortText { answers })
         }
         QuestionType::Essay => Some(QuestionBody::Essay),
+    }
+}
+
+/// The answer column's letters as keys into the options present.
+fn choice_body(
+    question_type: QuestionType,
+    options: &[(usize, String)],
+    answer: &str,
+    error: &mut impl FnMut(String),
+) -> Option<QuestionBody> {
+    let letters: Vec<&str> = answer.split(';').map(str::trim).filter(|l| !l.is_empty()).collect();
+    if question_type == QuestionType::SingleChoice && letters.len() > 1 {
+        error(format!(
+            "a single_choice question has one answer letter, not \"{answer}\"; \
+             use multiple_response for several"
+        ));
+        return None;
+    }
+    let mut keys = Vec::new();
+    for text in letters {
+        match letter_index(text).and_then(|column| options.iter().position(|(c, _)| *c == column)) {
+            Some(position) => keys.push(position),
+            None => {
+                let named = text.to_ascii_uppercase();
+                let contiguous = options.iter().enumerate().all(|(i, (c, _))| i == *c);
+                let present = if contiguous {
+                    letter_range(options.len())
+                } else {
+                    let letters: Vec<String> = options.iter().map(|(c, _)| letter(*c).to_string()).collect();
+                    letters.join(", ")
+                };
+                error(match letter_index(text) {
+                    Some(_) => {
+                        format!("the answer letter {named} has no option {named}; options are {present}")
+                    }
+                    None => format!("the answer \"{text}\" is not an option letter such as B"),
+                });
+                return None;
+            }
+        }
+    }
+    let texts = options.iter().map(|(_, text)| text.clone()).collect();
+    let options = keyed_options(texts, &keys);
+    Some(match question_type {
+        QuestionType::SingleChoice => QuestionBody::SingleChoice { options },
+        _ => QuestionBody::MultipleResponse { options },
+    })
+}
+
+/// `25`, `25±0.5` or `25+-0.5`.
+fn numeric_body(answer: &str, error: &mut impl FnMut(String)) -> Option<QuestionBody> {
+    let (value, tolerance) = answer
+        .split_once('±')
+        .or_else(|| answer.split_once("+-"))
+        .unwrap_or((answer, "0"));
+    match (parse_number(value), parse_number(tolerance)) {
+        (Some(value), Some(tolerance)) => Some(QuestionBody::Numeric {
+            answers: vec![NumericAnswer {
+                value,
+                tolerance,
+                credit: 1.0,
+            }],
+        }),
+        _ => {
+            error(format!(
+                "the numeric answer \"{answer}\" is not a number such as 25 or 25±0.5"
+            ));
+            None
+        }
     }
 }
 
