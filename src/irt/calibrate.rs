@@ -99,60 +99,12 @@ pub fn calibrate(data: &Responses, options: &FitOptions) -> Result<Calibration, 
     let threads = thread_count(options.threads, data.rows());
     let people = data.people().max(1.0);
     let started = std::time::Instant::now();
-    let em = |p: &[Par], counts: &[f64]| -> Vec<Par> {
-        p.iter()
-            .enumerate()
-            .map(|(j, &pj)| m_step(counts, j, &nodes, pj))
-            .collect()
-    };
-    // EM accelerated by SQUAREM (Varadhan and Roland 2008, scheme S3): two
-    // EM steps give a direction and a step length for an extrapolation,
-    // which is kept only when it does not lower the likelihood. It cuts
-    // the E-steps several-fold; plain EM is its fallback.
-    let mut params = start_values(data);
-    let mut estep = e_step(data, &params, &nodes, threads);
-    let mut iterations = 0;
-    let mut converged = false;
-    while iterations < options.max_iterations {
-        iterations += 1;
-        let p1 = em(&params, &estep.counts);
-        let change = max_change(&params, &p1);
-        let gradient = max_gradient(&estep.counts, &params, &nodes) / people * 1000.0;
-        if change < options.tolerance && gradient < 100.0 * options.tolerance {
-            converged = true;
-            break;
-        }
-        let e1 = e_step(data, &p1, &nodes, threads);
-        let p2 = em(&p1, &e1.counts);
-        let r: Vec<f64> = flat(&p1).iter().zip(flat(&params)).map(|(x1, x0)| x1 - x0).collect();
-        let v: Vec<f64> = flat(&p2)
-            .iter()
-            .zip(flat(&p1))
-            .zip(flat(&params))
-            .map(|((x2, x1), x0)| x2 - 2.0 * x1 + x0)
-            .collect();
-        let rr: f64 = r.iter().map(|x| x * x).sum();
-        let vv: f64 = v.iter().map(|x| x * x).sum();
-        let alpha = if vv > 0.0 { -(rr / vv).sqrt() } else { -1.0 };
-        let mut next = p2;
-        if alpha < -1.0 {
-            let x0 = flat(&params);
-            let jump: Vec<f64> = x0
-                .iter()
-                .zip(&r)
-                .zip(&v)
-                .map(|((x0, r), v)| x0 - 2.0 * alpha * r + alpha * alpha * v)
-                .collect();
-            let jumped = unflat(&jump);
-            let ej = e_step(data, &jumped, &nodes, threads);
-            if ej.loglik.is_finite() && ej.loglik >= e1.loglik {
-                // One EM step from the extrapolated point keeps it stable.
-                next = em(&jumped, &ej.counts);
-            }
-        }
-        params = next;
-        estep = e_step(data, &params, &nodes, threads);
-    }
+    let Fitted {
+        params,
+        estep,
+        iterations,
+        converged,
+    } = squarem(data, options, &nodes, threads, people);
     let max_grad = max_gradient(&estep.counts, &params, &nodes);
     let em_done = started.elapsed().as_secs_f64();
     let errors = standard_errors(data, &params, &nodes, &estep.counts, threads);
@@ -165,25 +117,7 @@ pub fn calibrate(data: &Responses, options: &FitOptions) -> Result<Calibration, 
             "The fit did not converge in {iterations} cycles (largest gradient {max_grad:.3}); treat every estimate as provisional."
         ));
     }
-    let mut items = Vec::with_capacity(data.items());
-    // One parameter pair, fit, standard error and name per item.
-    let per_item = params.iter().zip(fits).zip(&errors.se).zip(data.names());
-    for (j, (((p, fit), &se), name)) in per_item.enumerate() {
-        let (shown, right) = item_totals(data, j);
-        let (ok, note) = judge(p, se, fit.as_ref(), shown);
-        items.push(ItemEstimate {
-            item: name.clone(),
-            a: p.a,
-            b: -p.d / p.a,
-            se_a: se.map(|s| s.0),
-            se_b: se.map(|s| s.1),
-            share_right: if shown > 0.0 { right / shown } else { 0.0 },
-            shown,
-            fit,
-            ok,
-            note,
-        });
-    }
+    let items = item_estimates(data, &params, fits, &errors.se);
     let flagged = items.iter().filter(|i| !i.ok).count();
     if flagged > 0 {
         notes.push(format!(
@@ -206,6 +140,114 @@ pub fn calibrate(data: &Responses, options: &FitOptions) -> Result<Calibration, 
         notes,
         phase_seconds,
     })
+}
+
+/// Where the EM cycles ended.
+struct Fitted {
+    params: Vec<Par>,
+    /// The E-step at `params`.
+    estep: EStep,
+    iterations: usize,
+    converged: bool,
+}
+
+/// One EM cycle: an M-step per item from the E-step's expected counts.
+fn em(p: &[Par], counts: &[f64], nodes: &Nodes) -> Vec<Par> {
+    p.iter()
+        .enumerate()
+        .map(|(j, &pj)| m_step(counts, j, nodes, pj))
+        .collect()
+}
+
+// EM accelerated by SQUAREM (Varadhan and Roland 2008, scheme S3): two
+// EM steps give a direction and a step length for an extrapolation,
+// which is kept only when it does not lower the likelihood. It cuts
+// the E-steps several-fold; plain EM is its fallback.
+fn squarem(data: &Responses, options: &FitOptions, nodes: &Nodes, threads: usize, people: f64) -> Fitted {
+    let mut params = start_values(data);
+    let mut estep = e_step(data, &params, nodes, threads);
+    let mut iterations = 0;
+    let mut converged = false;
+    while iterations < options.max_iterations {
+        iterations += 1;
+        let p1 = em(&params, &estep.counts, nodes);
+        let change = max_change(&params, &p1);
+        let gradient = max_gradient(&estep.counts, &params, nodes) / people * 1000.0;
+        if change < options.tolerance && gradient < 100.0 * options.tolerance {
+            converged = true;
+            break;
+        }
+        params = squarem_step(data, &params, p1, nodes, threads);
+        estep = e_step(data, &params, nodes, threads);
+    }
+    Fitted {
+        params,
+        estep,
+        iterations,
+        converged,
+    }
+}
+
+/// From `params` and the EM step `p1` after it: a second EM step, and the
+/// extrapolation along them when it does not lower the likelihood.
+fn squarem_step(data: &Responses, params: &[Par], p1: Vec<Par>, nodes: &Nodes, threads: usize) -> Vec<Par> {
+    let e1 = e_step(data, &p1, nodes, threads);
+    let p2 = em(&p1, &e1.counts, nodes);
+    let r: Vec<f64> = flat(&p1).iter().zip(flat(params)).map(|(x1, x0)| x1 - x0).collect();
+    let v: Vec<f64> = flat(&p2)
+        .iter()
+        .zip(flat(&p1))
+        .zip(flat(params))
+        .map(|((x2, x1), x0)| x2 - 2.0 * x1 + x0)
+        .collect();
+    let rr: f64 = r.iter().map(|x| x * x).sum();
+    let vv: f64 = v.iter().map(|x| x * x).sum();
+    let alpha = if vv > 0.0 { -(rr / vv).sqrt() } else { -1.0 };
+    let mut next = p2;
+    if alpha < -1.0 {
+        let x0 = flat(params);
+        let jump: Vec<f64> = x0
+            .iter()
+            .zip(&r)
+            .zip(&v)
+            .map(|((x0, r), v)| x0 - 2.0 * alpha * r + alpha * alpha * v)
+            .collect();
+        let jumped = unflat(&jump);
+        let ej = e_step(data, &jumped, nodes, threads);
+        if ej.loglik.is_finite() && ej.loglik >= e1.loglik {
+            // One EM step from the extrapolated point keeps it stable.
+            next = em(&jumped, &ej.counts, nodes);
+        }
+    }
+    next
+}
+
+fn item_estimates(
+    data: &Responses,
+    params: &[Par],
+    fits: Vec<Option<ItemFit>>,
+    se: &[Option<(f64, f64)>],
+) -> Vec<ItemEstimate> {
+    let mut items = Vec::with_capacity(data.items());
+    // One parameter pair, fit, standard error and name per item.
+    let per_item = params.iter().zip(fits).zip(se).zip(data.names());
+    for (j, (((p, fit), &se), name)) in per_item.enumerate() {
+        let (shown, right) = item_totals(data, j);
+        let (ok, note) = judge(p, se, fit.as_ref(), shown);
+        items.push(ItemEstimate {
+            item: name.clone(),
+            a: p.a,
+            b: -p.d / p.a,
+            se_a: se.map(|s| s.0),
+            se_b: se.map(|s| s.1),
+            share_right: if shown > 0.0 { right / shown } else { 0.0 },
+            shown,
+            fit,
+            ok,
+            note,
+        });
+    }
+    items
 }
 
 /// The marginal log-likelihood of `data` at given (a, b) per item, on

@@ -57,6 +57,42 @@ pub(crate) fn item_fits(data: &Responses, params: &[Par], nodes: &Nodes, threads
 }
 
 fn one_item(data: &Responses, j: usize, p: &Par, nodes: &Nodes, posts: &[f64]) -> Option<ItemFit> {
+    let mut people = rest_eaps(data, j, p, nodes, posts);
+    let shown: f64 = people.iter().map(|x| x.1).sum();
+    if shown <= 0.0 {
+        return None;
+    }
+    people.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let groups = group(&people, shown);
+    let mut chi_square = 0.0;
+    let mut squares = 0.0;
+    let mut used = 0;
+    for &(n, right, predicted, variance) in &groups {
+        if variance <= 1e-9 {
+            continue;
+        }
+        used += 1;
+        chi_square += (right - predicted) * (right - predicted) / variance;
+        squares += (right - predicted) * (right - predicted) / n;
+    }
+    if used < 3 {
+        return None;
+    }
+    let df = used - 2;
+    let p_value = chi_square_survival(chi_square, count_f64(df));
+    let rmsd = (squares / shown).sqrt();
+    Some(ItemFit {
+        chi_square,
+        df,
+        p_value,
+        rmsd,
+        misfits: p_value < FLAG_P && rmsd > FLAG_RMSD,
+    })
+}
+
+/// (rest-EAP, weight, answer, predicted probability) for each person shown
+/// item `j`: the ability estimated from their other answers.
+fn rest_eaps(data: &Responses, j: usize, p: &Par, nodes: &Nodes, posts: &[f64]) -> Vec<(f64, f64, f64, f64)> {
     let q = nodes.len();
     let prob: Vec<f64> = nodes.theta.iter().map(|t| logistic(p.a * t + p.d)).collect();
     // 1 / P(answer | θ_q) for wrong and right answers; 0 where P underflows.
@@ -65,7 +101,6 @@ fn one_item(data: &Responses, j: usize, p: &Par, nodes: &Nodes, posts: &[f64]) -
         prob.iter().map(|&p| inverse(1.0 - p)).collect(),
         prob.iter().map(|&p| inverse(p)).collect(),
     ];
-    // (rest-EAP, weight, answer, predicted probability) per person shown j.
     let mut people: Vec<(f64, f64, f64, f64)> = Vec::new();
     let mut rest = vec![0.0; q];
     for (i, &w) in data.weights().iter().enumerate() {
@@ -95,13 +130,12 @@ fn one_item(data: &Responses, j: usize, p: &Par, nodes: &Nodes, posts: &[f64]) -
         }
         people.push((eap / sum, w, f64::from(c), predicted / sum));
     }
-    let shown: f64 = people.iter().map(|x| x.1).sum();
-    if shown <= 0.0 {
-        return None;
-    }
-    people.sort_by(|x, y| x.0.total_cmp(&y.0));
-    // (people, right, predicted right, variance) per group; ties in the
-    // rest-EAP (same other answers) stay together.
+    people
+}
+
+/// (people, right, predicted right, variance) per group of people sorted by
+/// rest-EAP; ties in the rest-EAP (same other answers) stay together.
+fn group(people: &[(f64, f64, f64, f64)], shown: f64) -> Vec<(f64, f64, f64, f64)> {
     let mut groups: Vec<(f64, f64, f64, f64)> = Vec::with_capacity(GROUPS);
     let mut current = (0.0, 0.0, 0.0, 0.0);
     let mut cumulative = 0.0;
@@ -124,30 +158,7 @@ fn one_item(data: &Responses, j: usize, p: &Par, nodes: &Nodes, posts: &[f64]) -
     if current.0 > 0.0 {
         groups.push(current);
     }
-    let mut chi_square = 0.0;
-    let mut squares = 0.0;
-    let mut used = 0;
-    for &(n, right, predicted, variance) in &groups {
-        if variance <= 1e-9 {
-            continue;
-        }
-        used += 1;
-        chi_square += (right - predicted) * (right - predicted) / variance;
-        squares += (right - predicted) * (right - predicted) / n;
-    }
-    if used < 3 {
-        return None;
-    }
-    let df = used - 2;
-    let p_value = chi_square_survival(chi_square, count_f64(df));
-    let rmsd = (squares / shown).sqrt();
-    Some(ItemFit {
-        chi_square,
-        df,
-        p_value,
-        rmsd,
-        misfits: p_value < FLAG_P && rmsd > FLAG_RMSD,
-    })
+    groups
 }
 
 /// P(X > x) for X ~ chi-square(df): the regularised upper incomplete gamma

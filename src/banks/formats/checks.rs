@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use super::choices::letter;
 use super::numbers::fraction_to_percent;
-use crate::banks::question::{Diagnostic, ParseOutcome, ParsedQuestion, QuestionBody, Severity};
+use crate::banks::question::{
+    ChoiceOption, Diagnostic, NumericAnswer, ParseOutcome, ParsedQuestion, QuestionBody, Severity, TextAnswer,
+};
 
 /// Adds the shared checks' diagnostics and drops questions with errors, so
 /// that `questions` only ever holds importable ones.
@@ -38,21 +40,56 @@ pub(crate) fn check_all(outcome: &mut ParseOutcome) {
 }
 
 fn check_question(q: &ParsedQuestion) -> Vec<Diagnostic> {
-    let line = q.line;
-    let mut found = Vec::new();
-    let mut error = |message: String| found.push(Diagnostic::error(line, message));
+    let mut found = Findings {
+        line: q.line,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    check_common(q, &mut found);
+    match &q.body {
+        QuestionBody::SingleChoice { options } | QuestionBody::MultipleResponse { options } => {
+            check_choices(q, options, &mut found)
+        }
+        QuestionBody::Numeric { answers } => check_numeric(answers, &mut found),
+        QuestionBody::ShortText { answers } => check_short_text(answers, &mut found),
+        QuestionBody::TrueFalse { .. } | QuestionBody::Essay => {}
+    }
+    found.errors.extend(found.warnings);
+    found.errors
+}
+
+/// What the checks found about one question; errors are reported before warnings.
+struct Findings {
+    line: usize,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Findings {
+    fn error(&mut self, message: String) {
+        self.errors.push(Diagnostic::error(self.line, message));
+    }
+
+    fn warning(&mut self, message: String) {
+        self.warnings.push(Diagnostic::warning(self.line, message));
+    }
+}
+
+/// Checks that hold for every question type: clean text, a stem, points, and
+/// per-answer extras that line up with the answers.
+fn check_common(q: &ParsedQuestion, found: &mut Findings) {
     // An escape (TOML's \u0000) can still spell a NUL that the raw file did
     // not hold; PostgreSQL cannot store it.
     if let Ok(json) = serde_json::to_value(q) {
         if let Some((field, problem)) = crate::web::input::control_in(&json) {
-            error(format!("the question's {field} {problem}"));
+            found.error(format!("the question's {field} {problem}"));
         }
     }
     if q.stem.trim().is_empty() {
-        error("the question has no text".to_owned());
+        found.error("the question has no text".to_owned());
     }
     if !q.points.is_finite() || q.points <= 0.0 {
-        error(format!("points must be a number above 0, not {}", q.points));
+        found.error(format!("points must be a number above 0, not {}", q.points));
     }
     // Per-answer extras line up with the answers by position; a list of
     // another length (an edited option list) would pin feedback on the
@@ -65,100 +102,94 @@ fn check_question(q: &ParsedQuestion) -> Vec<Diagnostic> {
     };
     let extras = q.extras.answers.len();
     if extras != 0 && extras != answers {
-        error(format!(
+        found.error(format!(
             "the Moodle details (moodle) describe {extras} answers but the question has {answers}; \
              remove the moodle field or give it one entry per answer"
         ));
     }
-    let mut warnings = Vec::new();
-    match &q.body {
-        QuestionBody::SingleChoice { options } | QuestionBody::MultipleResponse { options } => {
-            let kind = q.body.question_type().as_str();
-            if options.len() < 2 {
-                error(format!(
-                    "a {kind} question needs at least two options; this one has {}",
-                    options.len()
-                ));
-            }
-            for (i, option) in options.iter().enumerate() {
-                if option.text.trim().is_empty() {
-                    error(format!("option {} has no text", letter(i)));
-                }
-                if !credit_in_range(option.credit) {
-                    error(format!(
-                        "option {} earns {}% credit; credit runs from -100% to 100%",
-                        letter(i),
-                        fraction_to_percent(option.credit)
-                    ));
-                }
-            }
-            let positive: f64 = options.iter().map(|o| o.credit).filter(|c| *c > 0.0).sum();
-            if matches!(q.body, QuestionBody::SingleChoice { .. }) {
-                if !options.iter().any(|o| o.credit == 1.0) {
-                    error("no option is marked as the right answer (full credit)".to_owned());
-                }
-            } else if positive <= 0.0 {
-                error("no option earns any credit, so no answer can be right".to_owned());
-            } else if (positive - 1.0).abs() > 1e-4 {
-                warnings.push(Diagnostic::warning(
-                    line,
-                    format!(
-                        "the options' positive credits add up to {}%, not 100%",
-                        fraction_to_percent(positive)
-                    ),
-                ));
-            }
-        }
-        QuestionBody::Numeric { answers } => {
-            if answers.is_empty() {
-                error("the numeric question has no answer".to_owned());
-            }
-            for answer in answers {
-                if !answer.value.is_finite() {
-                    error(format!("the answer {} is not a number", answer.value));
-                }
-                if !answer.tolerance.is_finite() || answer.tolerance < 0.0 {
-                    error(format!(
-                        "the tolerance of the answer {} is {}; it must be 0 or more",
-                        answer.value, answer.tolerance
-                    ));
-                }
-                if !credit_in_range(answer.credit) {
-                    error(format!(
-                        "the answer {} earns {}% credit; credit runs from -100% to 100%",
-                        answer.value,
-                        fraction_to_percent(answer.credit)
-                    ));
-                }
-            }
-            if !answers.is_empty() && !answers.iter().any(|a| a.credit == 1.0) {
-                warnings.push(Diagnostic::warning(line, "no answer earns full credit"));
-            }
-        }
-        QuestionBody::ShortText { answers } => {
-            if answers.is_empty() {
-                error("the short_text question has no accepted answer".to_owned());
-            }
-            for answer in answers {
-                if answer.text.trim().is_empty() {
-                    error("an accepted answer is empty".to_owned());
-                }
-                if !credit_in_range(answer.credit) {
-                    error(format!(
-                        "the answer \"{}\" earns {}% credit; credit runs from -100% to 100%",
-                        answer.text,
-                        fraction_to_percent(answer.credit)
-                    ));
-                }
-            }
-            if !answers.is_empty() && !answers.iter().any(|a| a.credit == 1.0) {
-                warnings.push(Diagnostic::warning(line, "no answer earns full credit"));
-            }
-        }
-        QuestionBody::TrueFalse { .. } | QuestionBody::Essay => {}
+}
+
+fn check_choices(q: &ParsedQuestion, options: &[ChoiceOption], found: &mut Findings) {
+    let kind = q.body.question_type().as_str();
+    if options.len() < 2 {
+        found.error(format!(
+            "a {kind} question needs at least two options; this one has {}",
+            options.len()
+        ));
     }
-    found.extend(warnings);
-    found
+    for (i, option) in options.iter().enumerate() {
+        if option.text.trim().is_empty() {
+            found.error(format!("option {} has no text", letter(i)));
+        }
+        if !credit_in_range(option.credit) {
+            found.error(format!(
+                "option {} earns {}% credit; credit runs from -100% to 100%",
+                letter(i),
+                fraction_to_percent(option.credit)
+            ));
+        }
+    }
+    let positive: f64 = options.iter().map(|o| o.credit).filter(|c| *c > 0.0).sum();
+    if matches!(q.body, QuestionBody::SingleChoice { .. }) {
+        if !options.iter().any(|o| o.credit == 1.0) {
+            found.error("no option is marked as the right answer (full credit)".to_owned());
+        }
+    } else if positive <= 0.0 {
+        found.error("no option earns any credit, so no answer can be right".to_owned());
+    } else if (positive - 1.0).abs() > 1e-4 {
+        found.warning(format!(
+            "the options' positive credits add up to {}%, not 100%",
+            fraction_to_percent(positive)
+        ));
+    }
+}
+
+fn check_numeric(answers: &[NumericAnswer], found: &mut Findings) {
+    if answers.is_empty() {
+        found.error("the numeric question has no answer".to_owned());
+    }
+    for answer in answers {
+        if !answer.value.is_finite() {
+            found.error(format!("the answer {} is not a number", answer.value));
+        }
+        if !answer.tolerance.is_finite() || answer.tolerance < 0.0 {
+            found.error(format!(
+                "the tolerance of the answer {} is {}; it must be 0 or more",
+                answer.value, answer.tolerance
+            ));
+        }
+        if !credit_in_range(answer.credit) {
+            found.error(format!(
+                "the answer {} earns {}% credit; credit runs from -100% to 100%",
+                answer.value,
+                fraction_to_percent(answer.credit)
+            ));
+        }
+    }
+    if !answers.is_empty() && !answers.iter().any(|a| a.credit == 1.0) {
+        found.warning("no answer earns full credit".to_owned());
+    }
+}
+
+fn check_short_text(answers: &[TextAnswer], found: &mut Findings) {
+    if answers.is_empty() {
+        found.error("the short_text question has no accepted answer".to_owned());
+    }
+    for answer in answers {
+        if answer.text.trim().is_empty() {
+            found.error("an accepted answer is empty".to_owned());
+        }
+        if !credit_in_range(answer.credit) {
+            found.error(format!(
+                "the answer \"{}\" earns {}% credit; credit runs from -100% to 100%",
+                answer.text,
+                fraction_to_percent(answer.credit)
+            ));
+        }
+    }
+    if !answers.is_empty() && !answers.iter().any(|a| a.credit == 1.0) {
+        found.warning("no answer earns full credit".to_owned());
+    }
 }
 
 fn credit_in_range(credit: f64) -> bool {
@@ -168,7 +199,7 @@ fn credit_in_range(credit: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::banks::question::{ChoiceOption, Difficulty, TextFormat};
+    use crate::banks::question::{Difficulty, TextFormat};
 
     fn question(line: usize, id: &str, body: QuestionBody) -> ParsedQuestion {
         ParsedQuestion {

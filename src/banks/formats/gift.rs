@@ -161,73 +161,25 @@ fn decode(lines: &[(usize, &str)]) -> Vec<Unit> {
 }
 
 fn question(units: &[Unit], first_line: usize, diagnostics: &mut Vec<Diagnostic>) -> Option<ParsedQuestion> {
-    let mut rest = trim(units);
+    let rest = trim(units);
     let line = rest.first().map_or(first_line, |u| u.line);
-    let mut error = |line: usize, message: String| diagnostics.push(Diagnostic::error(line, message));
-    let mut name = None;
-    if rest.len() >= 2 && rest.iter().take(2).all(|u| u.is(':')) {
-        let after = rest.get(2..).unwrap_or_default();
-        let Some(end) = after.windows(2).position(|w| w.iter().all(|u| u.is(':'))) else {
-            error(line, "the question name opened with :: has no closing ::".to_owned());
+    let (name, rest) = match split_name(rest, line) {
+        Ok(split) => split,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
             return None;
-        };
-        name = optional_text(&text(after.get(..end).unwrap_or_default()));
-        rest = trim(after.get(end + 2..).unwrap_or_default());
-    }
-    let (stem_format, body_units) = format_tag(rest);
-    let stem_format = stem_format.unwrap_or_default();
-    let rest = body_units;
-    let Some(open) = rest.iter().position(|u| u.is('{')) else {
-        if let Some(stray) = rest.iter().find(|u| u.is('}')) {
-            error(
-                stray.line,
-                "this } closes no answer block; write \\} for a literal brace".to_owned(),
-            );
-        } else {
-            diagnostics.push(Diagnostic::warning(
-                line,
-                "this text has no answer block {…}, so it is a description, not a question; it was skipped",
-            ));
         }
-        return None;
     };
-    let (before, from_open) = rest.split_at(open);
-    let inside_and_after = from_open.get(1..).unwrap_or_default();
-    let open_line = from_open.first().map_or(line, |u| u.line);
-    if let Some(stray) = before.iter().find(|u| u.is('}')) {
-        error(
-            stray.line,
-            "this } closes no answer block; write \\} for a literal brace".to_owned(),
-        );
-        return None;
-    }
-    let Some(close) = inside_and_after.iter().position(|u| u.is('}')) else {
-        error(
-            open_line,
-            "the answer block opened with { here is never closed with }".to_owned(),
-        );
-        return None;
+    let (stem_format, rest) = format_tag(rest);
+    let stem_format = stem_format.unwrap_or_default();
+    let pieces = match split_block(rest, line) {
+        Ok(pieces) => pieces,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return None;
+        }
     };
-    let (inside, closing) = inside_and_after.split_at(close);
-    let after = closing.get(1..).unwrap_or_default();
-    if let Some(nested) = inside.iter().find(|u| u.is('{')) {
-        error(
-            nested.line,
-            "a { inside an answer block; write \\{ for a literal brace".to_owned(),
-        );
-        return None;
-    }
-    if let Some(extra) = after.iter().find(|u| u.is('{') || u.is('}')) {
-        error(
-            extra.line,
-            format!(
-                "a second {} after the answer block; a question has one block, and \\{} writes a literal brace",
-                extra.ch, extra.ch
-            ),
-        );
-        return None;
-    }
-    let block = match parse_block(inside, open_line, stem_format) {
+    let block = match parse_block(pieces.inside, pieces.open_line, stem_format) {
         Ok(parsed) => parsed,
         Err(diagnostic) => {
             // An unsupported type is a fact about the whole question, so it
@@ -237,25 +189,6 @@ fn question(units: &[Unit], first_line: usize, diagnostics: &mut Vec<Diagnostic>
             return None;
         }
     };
-    // Text after the block makes a missing-word question: the block's place
-    // becomes a blank, with the text around it exactly as written, so
-    // "is {=Paris}." reads "is _____." as in Moodle.
-    let stem = if text(after).is_empty() {
-        text(before)
-    } else {
-        let blank = "_____".chars().map(|ch| Unit {
-            ch,
-            special: false,
-            line,
-        });
-        let joined: Vec<Unit> = before
-            .iter()
-            .copied()
-            .chain(blank)
-            .chain(after.iter().copied())
-            .collect();
-        text(&joined)
-    };
     Some(ParsedQuestion {
         line,
         external_id: None,
@@ -264,7 +197,7 @@ fn question(units: &[Unit], first_line: usize, diagnostics: &mut Vec<Diagnostic>
         difficulty: Difficulty::Medium,
         points: 1.0,
         tags: Vec::new(),
-        stem,
+        stem: stem_around(pieces.before, pieces.after, line),
         stem_format,
         body: block.body,
         explanation: block.explanation,
@@ -272,6 +205,107 @@ fn question(units: &[Unit], first_line: usize, diagnostics: &mut Vec<Diagnostic>
         irt_a: None,
         irt_b: None,
     })
+}
+
+/// A leading `::name::`, and what follows it.
+fn split_name(rest: &[Unit], line: usize) -> Result<(Option<String>, &[Unit]), Diagnostic> {
+    if rest.len() >= 2 && rest.iter().take(2).all(|u| u.is(':')) {
+        let after = rest.get(2..).unwrap_or_default();
+        let Some(end) = after.windows(2).position(|w| w.iter().all(|u| u.is(':'))) else {
+            return Err(Diagnostic::error(
+                line,
+                "the question name opened with :: has no closing ::",
+            ));
+        };
+        let name = optional_text(&text(after.get(..end).unwrap_or_default()));
+        return Ok((name, trim(after.get(end + 2..).unwrap_or_default())));
+    }
+    Ok((None, rest))
+}
+
+/// A question's text split around its one answer block.
+struct Pieces<'a> {
+    before: &'a [Unit],
+    inside: &'a [Unit],
+    after: &'a [Unit],
+    /// The line of the block's `{`.
+    open_line: usize,
+}
+
+/// Finds the answer block, refusing stray, nested and second braces. Text
+/// without a block is a description: a warning, and no question.
+fn split_block(rest: &[Unit], line: usize) -> Result<Pieces<'_>, Diagnostic> {
+    let Some(open) = rest.iter().position(|u| u.is('{')) else {
+        if let Some(stray) = rest.iter().find(|u| u.is('}')) {
+            return Err(Diagnostic::error(
+                stray.line,
+                "this } closes no answer block; write \\} for a literal brace",
+            ));
+        }
+        return Err(Diagnostic::warning(
+            line,
+            "this text has no answer block {…}, so it is a description, not a question; it was skipped",
+        ));
+    };
+    let (before, from_open) = rest.split_at(open);
+    let inside_and_after = from_open.get(1..).unwrap_or_default();
+    let open_line = from_open.first().map_or(line, |u| u.line);
+    if let Some(stray) = before.iter().find(|u| u.is('}')) {
+        return Err(Diagnostic::error(
+            stray.line,
+            "this } closes no answer block; write \\} for a literal brace",
+        ));
+    }
+    let Some(close) = inside_and_after.iter().position(|u| u.is('}')) else {
+        return Err(Diagnostic::error(
+            open_line,
+            "the answer block opened with { here is never closed with }",
+        ));
+    };
+    let (inside, closing) = inside_and_after.split_at(close);
+    let after = closing.get(1..).unwrap_or_default();
+    if let Some(nested) = inside.iter().find(|u| u.is('{')) {
+        return Err(Diagnostic::error(
+            nested.line,
+            "a { inside an answer block; write \\{ for a literal brace",
+        ));
+    }
+    if let Some(extra) = after.iter().find(|u| u.is('{') || u.is('}')) {
+        return Err(Diagnostic::error(
+            extra.line,
+            format!(
+                "a second {} after the answer block; a question has one block, and \\{} writes a literal brace",
+                extra.ch, extra.ch
+            ),
+        ));
+    }
+    Ok(Pieces {
+        before,
+        inside,
+        after,
+        open_line,
+    })
+}
+
+/// Text after the block makes a missing-word question: the block's place
+/// becomes a blank, with the text around it exactly as written, so
+/// "is {=Paris}." reads "is _____." as in Moodle.
+fn stem_around(before: &[Unit], after: &[Unit], line: usize) -> String {
+    if text(after).is_empty() {
+        return text(before);
+    }
+    let blank = "_____".chars().map(|ch| Unit {
+        ch,
+        special: false,
+        line,
+    });
+    let joined: Vec<Unit> = before
+        .iter()
+        .copied()
+        .chain(blank)
+        .chain(after.iter().copied())
+        .collect();
+    text(&joined)
 }
 
 /// `[html]`, `[plain]`, `[markdown]` or `[moodle]` at the start of a text

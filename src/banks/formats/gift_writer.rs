@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 use super::gift_answers::SPECIALS;
 use super::numbers::{fraction_to_percent, plain_number};
 use super::text::category_needs_prefix;
-use crate::banks::question::{ParsedQuestion, QuestionBody, QuestionExtras, RichText, TextFormat};
+use crate::banks::question::{
+    ChoiceOption, NumericAnswer, ParsedQuestion, QuestionBody, QuestionExtras, RichText, TextAnswer, TextFormat,
+};
 
 pub fn write_gift(questions: &[ParsedQuestion]) -> String {
     let mut out = String::new();
@@ -30,6 +32,28 @@ pub fn write_gift(questions: &[ParsedQuestion]) -> String {
 }
 
 fn write_question(out: &mut String, q: &ParsedQuestion) {
+    write_comments(out, q);
+    write_stem(out, q);
+    let mut answers = match &q.body {
+        QuestionBody::SingleChoice { options } | QuestionBody::MultipleResponse { options } => {
+            choice_answers(q, options, matches!(q.body, QuestionBody::SingleChoice { .. }))
+        }
+        QuestionBody::TrueFalse { answer } => vec![true_false_answer(q, *answer)],
+        QuestionBody::Numeric { answers: numeric } => numeric_answers(q, numeric),
+        QuestionBody::ShortText { answers: accepted } => short_text_answers(q, accepted),
+        QuestionBody::Essay => Vec::new(),
+    };
+    if let Some(explanation) = &q.explanation {
+        answers.push(format!(
+            "####{}",
+            formatted(explanation, q.extras.explanation_format, q.stem_format)
+        ));
+    }
+    let _ = writeln!(out, "{}}}", answers.join(" "));
+}
+
+/// The comment lines before a question: Moodle's id and tags, then the assay comment.
+fn write_comments(out: &mut String, q: &ParsedQuestion) {
     let mut meta = Vec::new();
     // Moodle's own `[id:…]` and `[tag:…]`, so that Moodle keeps them too;
     // what they cannot spell goes into the assay comment.
@@ -61,6 +85,10 @@ fn write_question(out: &mut String, q: &ParsedQuestion) {
         meta.push(format!("irt_a={}; irt_b={}", plain_number(a), plain_number(b)));
     }
     let _ = writeln!(out, "// assay: {}", meta.join("; "));
+}
+
+/// The name, the stem with its format tag, and the opening brace.
+fn write_stem(out: &mut String, q: &ParsedQuestion) {
     if let Some(name) = &q.name {
         let _ = write!(out, "::{}::", escape(name));
     }
@@ -74,84 +102,102 @@ fn write_question(out: &mut String, q: &ParsedQuestion) {
         TextFormat::Plain => "",
     };
     let _ = write!(out, "{tag}{} {{", escape(&q.stem));
-    let stem_format = q.stem_format;
-    let text = |text: &str, format: Option<TextFormat>| formatted(text, format, stem_format);
-    let extra = |i: usize| q.extras.answer(i).cloned().unwrap_or_default();
-    let feedback = |answer: &mut String, feedback: Option<&String>, format: Option<TextFormat>| {
-        if let Some(feedback) = feedback {
-            let _ = write!(answer, "#{}", text(feedback, format));
-        }
+}
+
+/// `#feedback` after an answer, when it has any.
+fn push_feedback(answer: &mut String, feedback: Option<&String>, format: Option<TextFormat>, stem_format: TextFormat) {
+    if let Some(feedback) = feedback {
+        let _ = write!(answer, "#{}", formatted(feedback, format, stem_format));
+    }
+}
+
+fn choice_answers(q: &ParsedQuestion, options: &[ChoiceOption], single: bool) -> Vec<String> {
+    let mut answers = Vec::new();
+    for (i, option) in options.iter().enumerate() {
+        let extra = q.extras.answer(i).cloned().unwrap_or_default();
+        let marker = if single && option.credit == 1.0 { '=' } else { '~' };
+        let default = if marker == '=' { 1.0 } else { 0.0 };
+        let mut answer = format!("{marker}{}", weight(option.credit, default, &option.text));
+        answer.push_str(&formatted(&option.text, extra.text_format, q.stem_format));
+        push_feedback(
+            &mut answer,
+            option.feedback.as_ref(),
+            extra.feedback_format,
+            q.stem_format,
+        );
+        answers.push(answer);
+    }
+    answers
+}
+
+fn true_false_answer(q: &ParsedQuestion, answer: bool) -> String {
+    // Moodle's order: the key, then what a wrong answer hears, then
+    // what a right one does.
+    let (right, wrong) = if answer {
+        (&q.extras.true_feedback, &q.extras.false_feedback)
+    } else {
+        (&q.extras.false_feedback, &q.extras.true_feedback)
     };
-    let mut answers: Vec<String> = Vec::new();
-    match &q.body {
-        QuestionBody::SingleChoice { options } | QuestionBody::MultipleResponse { options } => {
-            let single = matches!(q.body, QuestionBody::SingleChoice { .. });
-            for (i, option) in options.iter().enumerate() {
-                let extra = extra(i);
-                let marker = if single && option.credit == 1.0 { '=' } else { '~' };
-                let default = if marker == '=' { 1.0 } else { 0.0 };
-                let mut answer = format!("{marker}{}", weight(option.credit, default, &option.text));
-                answer.push_str(&text(&option.text, extra.text_format));
-                feedback(&mut answer, option.feedback.as_ref(), extra.feedback_format);
-                answers.push(answer);
-            }
-        }
-        QuestionBody::TrueFalse { answer } => {
-            // Moodle's order: the key, then what a wrong answer hears, then
-            // what a right one does.
-            let (right, wrong) = if *answer {
-                (&q.extras.true_feedback, &q.extras.false_feedback)
-            } else {
-                (&q.extras.false_feedback, &q.extras.true_feedback)
-            };
-            let mut written = if *answer { "TRUE" } else { "FALSE" }.to_owned();
-            let comment = |f: &Option<RichText>| f.as_ref().map(|f| text(&f.text, f.format)).unwrap_or_default();
-            if wrong.is_some() || right.is_some() {
-                let _ = write!(written, "#{}", comment(wrong));
-            }
-            if right.is_some() {
-                let _ = write!(written, "#{}", comment(right));
-            }
-            answers.push(written);
-        }
-        QuestionBody::Numeric { answers: numeric } => {
-            answers.push("#".to_owned());
-            for (i, a) in numeric.iter().enumerate() {
-                let extra = extra(i);
-                let mut answer = if numeric.len() == 1 && a.credit == 1.0 {
-                    String::new()
-                } else {
-                    format!("=%{}%", fraction_to_percent(a.credit))
-                };
-                let _ = write!(answer, "{}:{}", plain_number(a.value), plain_number(a.tolerance));
-                feedback(&mut answer, extra.feedback.as_ref(), extra.feedback_format);
-                answers.push(answer);
-            }
-            if let Some(other) = &q.extras.other_feedback {
-                answers.push(format!("~#{}", text(&other.text, other.format)));
-            }
-            // `#` and the first answer belong together: `{#25:0.5}`.
-            let first = answers.drain(..2.min(answers.len())).collect::<String>();
-            answers.insert(0, first);
-        }
-        QuestionBody::ShortText { answers: accepted } => {
-            for (i, a) in accepted.iter().enumerate() {
-                let extra = extra(i);
-                let mut answer = format!(
-                    "={}{}",
-                    weight(a.credit, 1.0, &a.text),
-                    text(&a.text, extra.text_format)
-                );
-                feedback(&mut answer, extra.feedback.as_ref(), extra.feedback_format);
-                answers.push(answer);
-            }
-        }
-        QuestionBody::Essay => {}
+    let mut written = if answer { "TRUE" } else { "FALSE" }.to_owned();
+    let comment = |f: &Option<RichText>| {
+        f.as_ref()
+            .map(|f| formatted(&f.text, f.format, q.stem_format))
+            .unwrap_or_default()
+    };
+    if wrong.is_some() || right.is_some() {
+        let _ = write!(written, "#{}", comment(wrong));
     }
-    if let Some(explanation) = &q.explanation {
-        answers.push(format!("####{}", text(explanation, q.extras.explanation_format)));
+    if right.is_some() {
+        let _ = write!(written, "#{}", comment(right));
     }
-    let _ = writeln!(out, "{}}}", answers.join(" "));
+    written
+}
+
+fn numeric_answers(q: &ParsedQuestion, numeric: &[NumericAnswer]) -> Vec<String> {
+    let mut answers = vec!["#".to_owned()];
+    for (i, a) in numeric.iter().enumerate() {
+        let extra = q.extras.answer(i).cloned().unwrap_or_default();
+        let mut answer = if numeric.len() == 1 && a.credit == 1.0 {
+            String::new()
+        } else {
+            format!("=%{}%", fraction_to_percent(a.credit))
+        };
+        let _ = write!(answer, "{}:{}", plain_number(a.value), plain_number(a.tolerance));
+        push_feedback(
+            &mut answer,
+            extra.feedback.as_ref(),
+            extra.feedback_format,
+            q.stem_format,
+        );
+        answers.push(answer);
+    }
+    if let Some(other) = &q.extras.other_feedback {
+        answers.push(format!("~#{}", formatted(&other.text, other.format, q.stem_format)));
+    }
+    // `#` and the first answer belong together: `{#25:0.5}`.
+    let first = answers.drain(..2.min(answers.len())).collect::<String>();
+    answers.insert(0, first);
+    answers
+}
+
+fn short_text_answers(q: &ParsedQuestion, accepted: &[TextAnswer]) -> Vec<String> {
+    let mut answers = Vec::new();
+    for (i, a) in accepted.iter().enumerate() {
+        let extra = q.extras.answer(i).cloned().unwrap_or_default();
+        let mut answer = format!(
+            "={}{}",
+            weight(a.credit, 1.0, &a.text),
+            formatted(&a.text, extra.text_format, q.stem_format)
+        );
+        push_feedback(
+            &mut answer,
+            extra.feedback.as_ref(),
+            extra.feedback_format,
+            q.stem_format,
+        );
+        answers.push(answer);
+    }
+    answers
 }
 
 /// Whether Moodle's `[id:…]`/`[tag:…]` reads this value back unchanged.

@@ -269,6 +269,19 @@ fn answer_extras(
     }
 }
 
+/// The texts of a question's `<tags>`.
+fn tags(element: &Element) -> Vec<&str> {
+    element
+        .child("tags")
+        .map(|tags| {
+            tags.children_named("tag")
+                .filter_map(|t| t.child("text"))
+                .map(|t| t.text.as_str())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl Question<'_> {
     /// A text element's text, format and files.
     fn rich(&mut self, element: &Element, stem_format: TextFormat) -> Option<RichText> {
@@ -287,22 +300,8 @@ impl Question<'_> {
             None => String::new(),
         };
         let stem_format = format_named(stem_element.and_then(|s| s.attribute("format"))).unwrap_or_default();
-        let lost = lost(element);
-        if !lost.is_empty() {
-            let line = self.line(element);
-            self.diagnostics.push(Diagnostic::warning(
-                line,
-                format!("Assay does not keep {}; importing loses it", lost.join(", ")),
-            ));
-        }
-        let points = match element.child("defaultgrade") {
-            Some(grade) => parse_number(&grade.text).or_else(|| {
-                let message = format!("<defaultgrade> \"{}\" is not a number", grade.text.trim());
-                self.error(grade, message);
-                None
-            })?,
-            None => 1.0,
-        };
+        self.warn_lost(element);
+        let points = self.points(element)?;
         let mut extras = QuestionExtras::default();
         let explanation = element.child("generalfeedback").and_then(|f| self.rich(f, stem_format));
         if let Some(explanation) = &explanation {
@@ -310,60 +309,10 @@ impl Question<'_> {
             extras.explanation_files = explanation.files.clone();
         }
         let name = element.child("name").and_then(|n| self.text(n));
-        let tags: Vec<&str> = element
-            .child("tags")
-            .map(|tags| {
-                tags.children_named("tag")
-                    .filter_map(|t| t.child("text"))
-                    .map(|t| t.text.as_str())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let body = match kind {
-            "multichoice" => self.multichoice(element, stem_format, &mut extras)?,
-            "truefalse" => self.truefalse(element, stem_format, &mut extras)?,
-            "shortanswer" => self.shortanswer(element, stem_format, &mut extras)?,
-            "numerical" => self.numerical(element, stem_format, &mut extras)?,
-            _ => {
-                extras.grader_info = element.child("graderinfo").and_then(|g| self.rich(g, stem_format));
-                extras.response_template = element
-                    .child("responsetemplate")
-                    .and_then(|t| self.rich(t, stem_format));
-                QuestionBody::Essay
-            }
-        };
-        let difficulty = match element.child("difficulty") {
-            Some(d) => d.text.trim().parse::<Difficulty>().ok().or_else(|| {
-                let message = format!("<difficulty> is easy, medium or hard, not \"{}\"", d.text.trim());
-                self.error(d, message);
-                None
-            })?,
-            None => Difficulty::Medium,
-        };
-        // Calibrated 2PL parameters, in elements Moodle's importer ignores,
-        // as Assay's writer puts them.
-        let irt = |name: &str| {
-            element
-                .child(name)
-                .map(|e| (e, super::numbers::parse_number(e.text.trim())))
-        };
-        let mut irt_value = |name: &str| match irt(name) {
-            Some((_, Some(v))) => Some(v),
-            Some((e, None)) => {
-                let message = format!("<{name}> is a number, not \"{}\"", e.text.trim());
-                self.error(e, message);
-                None
-            }
-            None => None,
-        };
-        let (irt_a, irt_b) = (irt_value("irt_a"), irt_value("irt_b"));
-        let (irt_a, irt_b) = match super::numbers::irt_parameters(irt_a, irt_b) {
-            Ok(pair) => pair,
-            Err(message) => {
-                self.error(element, message);
-                (None, None)
-            }
-        };
+        let tags = tags(element);
+        let body = self.body(element, kind, stem_format, &mut extras)?;
+        let difficulty = self.difficulty(element)?;
+        let (irt_a, irt_b) = self.irt(element);
         Some(ParsedQuestion {
             line: self.line(element),
             external_id: element.child("idnumber").and_then(|i| optional_text(&i.text)),
@@ -380,6 +329,92 @@ impl Question<'_> {
             irt_a,
             irt_b,
         })
+    }
+
+    /// Warns about the elements Assay has no place for.
+    fn warn_lost(&mut self, element: &Element) {
+        let lost = lost(element);
+        if !lost.is_empty() {
+            let line = self.line(element);
+            self.diagnostics.push(Diagnostic::warning(
+                line,
+                format!("Assay does not keep {}; importing loses it", lost.join(", ")),
+            ));
+        }
+    }
+
+    /// `<defaultgrade>`, 1 when absent; `None` (reported) when not a number.
+    fn points(&mut self, element: &Element) -> Option<f64> {
+        match element.child("defaultgrade") {
+            Some(grade) => parse_number(&grade.text).or_else(|| {
+                let message = format!("<defaultgrade> \"{}\" is not a number", grade.text.trim());
+                self.error(grade, message);
+                None
+            }),
+            None => Some(1.0),
+        }
+    }
+
+    /// The type-specific part; an unknown type reads as an essay.
+    fn body(
+        &mut self,
+        element: &Element,
+        kind: &str,
+        stem_format: TextFormat,
+        extras: &mut QuestionExtras,
+    ) -> Option<QuestionBody> {
+        Some(match kind {
+            "multichoice" => self.multichoice(element, stem_format, extras)?,
+            "truefalse" => self.truefalse(element, stem_format, extras)?,
+            "shortanswer" => self.shortanswer(element, stem_format, extras)?,
+            "numerical" => self.numerical(element, stem_format, extras)?,
+            _ => {
+                extras.grader_info = element.child("graderinfo").and_then(|g| self.rich(g, stem_format));
+                extras.response_template = element
+                    .child("responsetemplate")
+                    .and_then(|t| self.rich(t, stem_format));
+                QuestionBody::Essay
+            }
+        })
+    }
+
+    /// `<difficulty>`, medium when absent; `None` (reported) when not a level.
+    fn difficulty(&mut self, element: &Element) -> Option<Difficulty> {
+        match element.child("difficulty") {
+            Some(d) => d.text.trim().parse::<Difficulty>().ok().or_else(|| {
+                let message = format!("<difficulty> is easy, medium or hard, not \"{}\"", d.text.trim());
+                self.error(d, message);
+                None
+            }),
+            None => Some(Difficulty::Medium),
+        }
+    }
+
+    /// Calibrated 2PL parameters, in elements Moodle's importer ignores,
+    /// as Assay's writer puts them.
+    fn irt(&mut self, element: &Element) -> (Option<f64>, Option<f64>) {
+        let irt = |name: &str| {
+            element
+                .child(name)
+                .map(|e| (e, super::numbers::parse_number(e.text.trim())))
+        };
+        let mut irt_value = |name: &str| match irt(name) {
+            Some((_, Some(v))) => Some(v),
+            Some((e, None)) => {
+                let message = format!("<{name}> is a number, not \"{}\"", e.text.trim());
+                self.error(e, message);
+                None
+            }
+            None => None,
+        };
+        let (irt_a, irt_b) = (irt_value("irt_a"), irt_value("irt_b"));
+        match super::numbers::irt_parameters(irt_a, irt_b) {
+            Ok(pair) => pair,
+            Err(message) => {
+                self.error(element, message);
+                (None, None)
+            }
+        }
     }
 
     fn multichoice(

@@ -4,7 +4,7 @@
 //! declarations are how XML files attack the servers that read them.
 
 use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use std::time::{Duration, Instant};
 
@@ -77,9 +77,7 @@ fn tree(input: &str, index: &LineIndex<'_>) -> Result<Element, Diagnostic> {
     };
     let mut reader = Reader::from_str(input);
     reader.config_mut().check_end_names = true;
-    let mut open: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
-    let mut elements = 0usize;
+    let mut builder = TreeBuilder::default();
     let deadline = Instant::now() + TIME_BUDGET;
     loop {
         let offset = reader.buffer_position();
@@ -96,103 +94,112 @@ fn tree(input: &str, index: &LineIndex<'_>) -> Result<Element, Diagnostic> {
         let event = reader
             .read_event()
             .map_err(|error| at(reader.error_position(), format!("the XML is not well-formed: {error}")))?;
-        let mut attach = |element: Element, open: &mut Vec<Element>| match open.last_mut() {
-            Some(parent) => {
-                parent.children.push(element);
-                Ok(())
-            }
-            None if root.is_none() => {
-                root = Some(element);
-                Ok(())
-            }
-            None => Err(at(
-                offset,
-                "a second top-level element; everything belongs inside one <quiz>".to_owned(),
-            )),
-        };
-        match event {
-            Event::DocType(_) => {
-                return Err(at(
-                    offset,
-                    "the file declares a document type (<!DOCTYPE …>); Assay refuses DTDs and entity \
-                     declarations for safety, so remove that part and import again"
-                        .to_owned(),
-                ))
-            }
-            Event::Start(_) | Event::Empty(_) if elements >= MAX_ELEMENTS => {
-                return Err(at(
-                    offset,
-                    format!("the file has more than {MAX_ELEMENTS} elements; split it into smaller files"),
-                ))
-            }
-            Event::Start(start) => {
-                elements += 1;
-                if open.len() >= MAX_DEPTH {
-                    return Err(at(
-                        offset,
-                        format!("elements nest more than {MAX_DEPTH} deep; this is not a Moodle export"),
-                    ));
-                }
-                open.push(element(&start, offset).map_err(|m| at(offset, m))?);
-            }
-            Event::Empty(start) => {
-                elements += 1;
-                let element = element(&start, offset).map_err(|m| at(offset, m))?;
-                attach(element, &mut open)?;
-            }
-            Event::End(_) => {
-                if let Some(element) = open.pop() {
-                    attach(element, &mut open)?;
-                }
-            }
-            // The input is already text; XML still turns CR LF into LF.
-            Event::Text(text) => {
-                push_text(&mut open, &text.xml10_content()).map_err(|m| at(offset, m))?;
-            }
-            Event::CData(data) => {
-                push_text(&mut open, &data.xml10_content()).map_err(|m| at(offset, m))?;
-            }
-            Event::GeneralRef(reference) => {
-                let name = reference.xml10_content();
-                let resolved = match reference.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    Ok(None) => match resolve_predefined_entity(&name) {
-                        Some(text) => text.to_owned(),
-                        None => {
-                            return Err(at(
-                                offset,
-                                format!(
-                                    "&{name}; is not an entity XML defines; write &amp;, &lt;, &gt;, \
-                                     &quot;, &apos; or a character reference such as &#233;"
-                                ),
-                            ))
-                        }
-                    },
-                    Err(error) => {
-                        return Err(at(
-                            offset,
-                            format!("&{name}; is not a valid character reference: {error}"),
-                        ))
-                    }
-                };
-                push_text(&mut open, &resolved).map_err(|m| at(offset, m))?;
-            }
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
-            Event::Eof => break,
+        if matches!(event, Event::Eof) {
+            break;
         }
+        builder.event(event, offset).map_err(|m| at(offset, m))?;
     }
-    if let Some(unclosed) = open.last() {
+    if let Some(unclosed) = builder.open.last() {
         return Err(at(
             u64::try_from(unclosed.offset).unwrap_or(u64::MAX),
             format!("the element <{}> opened here is never closed", unclosed.name),
         ));
     }
-    root.ok_or_else(|| {
+    builder.root.ok_or_else(|| {
         Diagnostic::error(
             1,
             "the file holds no XML elements; a Moodle XML file starts with <quiz>",
         )
     })
+}
+
+/// The tree as far as it has been read: the elements still open, innermost
+/// last, and the root once it has closed.
+#[derive(Default)]
+struct TreeBuilder {
+    open: Vec<Element>,
+    root: Option<Element>,
+    elements: usize,
+}
+
+impl TreeBuilder {
+    /// Adds one event at `offset`; an error is the message for that offset.
+    fn event(&mut self, event: Event<'_>, offset: u64) -> Result<(), String> {
+        match event {
+            Event::DocType(_) => {
+                return Err(
+                    "the file declares a document type (<!DOCTYPE …>); Assay refuses DTDs and entity \
+                     declarations for safety, so remove that part and import again"
+                        .to_owned(),
+                )
+            }
+            Event::Start(_) | Event::Empty(_) if self.elements >= MAX_ELEMENTS => {
+                return Err(format!(
+                    "the file has more than {MAX_ELEMENTS} elements; split it into smaller files"
+                ))
+            }
+            Event::Start(start) => {
+                self.elements += 1;
+                if self.open.len() >= MAX_DEPTH {
+                    return Err(format!(
+                        "elements nest more than {MAX_DEPTH} deep; this is not a Moodle export"
+                    ));
+                }
+                self.open.push(element(&start, offset)?);
+            }
+            Event::Empty(start) => {
+                self.elements += 1;
+                let element = element(&start, offset)?;
+                self.attach(element)?;
+            }
+            Event::End(_) => {
+                if let Some(element) = self.open.pop() {
+                    self.attach(element)?;
+                }
+            }
+            // The input is already text; XML still turns CR LF into LF.
+            Event::Text(text) => push_text(&mut self.open, &text.xml10_content())?,
+            Event::CData(data) => push_text(&mut self.open, &data.xml10_content())?,
+            Event::GeneralRef(reference) => {
+                let resolved = resolve_reference(&reference)?;
+                push_text(&mut self.open, &resolved)?;
+            }
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::Eof => {}
+        }
+        Ok(())
+    }
+
+    /// A closed element goes into its parent, or becomes the root if it has none.
+    fn attach(&mut self, element: Element) -> Result<(), String> {
+        match self.open.last_mut() {
+            Some(parent) => {
+                parent.children.push(element);
+                Ok(())
+            }
+            None if self.root.is_none() => {
+                self.root = Some(element);
+                Ok(())
+            }
+            None => Err("a second top-level element; everything belongs inside one <quiz>".to_owned()),
+        }
+    }
+}
+
+/// The text a character reference or one of XML's five predefined entities
+/// stands for; any other entity would need a DTD, which is refused.
+fn resolve_reference(reference: &BytesRef<'_>) -> Result<String, String> {
+    let name = reference.xml10_content();
+    match reference.resolve_char_ref() {
+        Ok(Some(c)) => Ok(c.to_string()),
+        Ok(None) => match resolve_predefined_entity(&name) {
+            Some(text) => Ok(text.to_owned()),
+            None => Err(format!(
+                "&{name}; is not an entity XML defines; write &amp;, &lt;, &gt;, \
+                 &quot;, &apos; or a character reference such as &#233;"
+            )),
+        },
+        Err(error) => Err(format!("&{name}; is not a valid character reference: {error}")),
+    }
 }
 
 fn element(start: &BytesStart<'_>, offset: u64) -> Result<Element, String> {

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use super::moodle_question::format_name;
 use super::numbers::{fraction_to_percent, plain_number};
 use crate::banks::question::{
-    AnswerExtras, Difficulty, EmbeddedFile, ParsedQuestion, QuestionBody, RichText, TextFormat,
+    AnswerExtras, Difficulty, EmbeddedFile, NumericAnswer, ParsedQuestion, QuestionBody, RichText, TextFormat,
 };
 
 pub fn write_moodle_xml(questions: &[ParsedQuestion]) -> String {
@@ -38,6 +38,14 @@ pub fn write_moodle_xml(questions: &[ParsedQuestion]) -> String {
 }
 
 fn write_question(out: &mut String, q: &ParsedQuestion) {
+    write_header(out, q);
+    write_body(out, q);
+    write_tags(out, &q.tags);
+    out.push_str("  </question>\n");
+}
+
+/// The opening tag and the elements every question type shares.
+fn write_header(out: &mut String, q: &ParsedQuestion) {
     let kind = match q.body {
         QuestionBody::SingleChoice { .. } | QuestionBody::MultipleResponse { .. } => "multichoice",
         QuestionBody::TrueFalse { .. } => "truefalse",
@@ -78,6 +86,11 @@ fn write_question(out: &mut String, q: &ParsedQuestion) {
     if let (Some(a), Some(b)) = (q.irt_a, q.irt_b) {
         let _ = writeln!(out, "    <irt_a>{a}</irt_a>\n    <irt_b>{b}</irt_b>");
     }
+}
+
+/// The type-specific elements: answers, their feedback and settings.
+fn write_body(out: &mut String, q: &ParsedQuestion) {
+    let stem_format = q.stem_format;
     let extra = |i: usize| q.extras.answer(i).cloned().unwrap_or_default();
     match &q.body {
         QuestionBody::SingleChoice { options } | QuestionBody::MultipleResponse { options } => {
@@ -98,43 +111,8 @@ fn write_question(out: &mut String, q: &ParsedQuestion) {
                 );
             }
         }
-        QuestionBody::TrueFalse { answer: key } => {
-            for (value, feedback) in [(true, &q.extras.true_feedback), (false, &q.extras.false_feedback)] {
-                let credit = if value == *key { 1.0 } else { 0.0 };
-                let _ = write!(
-                    out,
-                    "    <answer fraction=\"{}\" format=\"moodle_auto_format\">{}",
-                    fraction_to_percent(credit),
-                    text_element(if value { "true" } else { "false" })
-                );
-                rich_feedback(out, feedback.as_ref(), stem_format);
-                out.push_str("</answer>\n");
-            }
-        }
-        QuestionBody::Numeric { answers } => {
-            for (i, a) in answers.iter().enumerate() {
-                let extra = extra(i);
-                let tolerance = format!("<tolerance>{}</tolerance>", plain_number(a.tolerance));
-                answer(
-                    out,
-                    a.credit,
-                    &plain_number(a.value),
-                    extra.feedback.as_deref(),
-                    &extra,
-                    stem_format,
-                    &tolerance,
-                );
-            }
-            if let Some(other) = &q.extras.other_feedback {
-                let _ = write!(
-                    out,
-                    "    <answer fraction=\"0\" format=\"moodle_auto_format\">{}",
-                    text_element("*")
-                );
-                rich_feedback(out, Some(other), stem_format);
-                out.push_str("<tolerance>0</tolerance></answer>\n");
-            }
-        }
+        QuestionBody::TrueFalse { answer: key } => write_true_false(out, q, *key),
+        QuestionBody::Numeric { answers } => write_numeric(out, q, answers),
         QuestionBody::ShortText { answers } => {
             let _ = writeln!(out, "    <usecase>0</usecase>");
             for (i, a) in answers.iter().enumerate() {
@@ -150,33 +128,82 @@ fn write_question(out: &mut String, q: &ParsedQuestion) {
                 );
             }
         }
-        QuestionBody::Essay => {
-            let _ = writeln!(out, "    <responseformat>editor</responseformat>");
-            for (element, text) in [
-                ("graderinfo", &q.extras.grader_info),
-                ("responsetemplate", &q.extras.response_template),
-            ] {
-                if let Some(text) = text {
-                    let format = text.format.unwrap_or(stem_format);
-                    let _ = writeln!(
-                        out,
-                        "    <{element} format=\"{}\">{}{}</{element}>",
-                        format_name(format),
-                        text_element(&text.text),
-                        file_elements(&text.files)
-                    );
-                }
-            }
+        QuestionBody::Essay => write_essay(out, q),
+    }
+}
+
+/// Moodle wants both a true and a false answer, the key one carrying full credit.
+fn write_true_false(out: &mut String, q: &ParsedQuestion, key: bool) {
+    let stem_format = q.stem_format;
+    for (value, feedback) in [(true, &q.extras.true_feedback), (false, &q.extras.false_feedback)] {
+        let credit = if value == key { 1.0 } else { 0.0 };
+        let _ = write!(
+            out,
+            "    <answer fraction=\"{}\" format=\"moodle_auto_format\">{}",
+            fraction_to_percent(credit),
+            text_element(if value { "true" } else { "false" })
+        );
+        rich_feedback(out, feedback.as_ref(), stem_format);
+        out.push_str("</answer>\n");
+    }
+}
+
+/// Numeric answers with tolerances; feedback for any other response becomes a `*` answer.
+fn write_numeric(out: &mut String, q: &ParsedQuestion, answers: &[NumericAnswer]) {
+    let stem_format = q.stem_format;
+    for (i, a) in answers.iter().enumerate() {
+        let extra = q.extras.answer(i).cloned().unwrap_or_default();
+        let tolerance = format!("<tolerance>{}</tolerance>", plain_number(a.tolerance));
+        answer(
+            out,
+            a.credit,
+            &plain_number(a.value),
+            extra.feedback.as_deref(),
+            &extra,
+            stem_format,
+            &tolerance,
+        );
+    }
+    if let Some(other) = &q.extras.other_feedback {
+        let _ = write!(
+            out,
+            "    <answer fraction=\"0\" format=\"moodle_auto_format\">{}",
+            text_element("*")
+        );
+        rich_feedback(out, Some(other), stem_format);
+        out.push_str("<tolerance>0</tolerance></answer>\n");
+    }
+}
+
+/// An essay's grader information and response template, each with its own format.
+fn write_essay(out: &mut String, q: &ParsedQuestion) {
+    let stem_format = q.stem_format;
+    let _ = writeln!(out, "    <responseformat>editor</responseformat>");
+    for (element, text) in [
+        ("graderinfo", &q.extras.grader_info),
+        ("responsetemplate", &q.extras.response_template),
+    ] {
+        if let Some(text) = text {
+            let format = text.format.unwrap_or(stem_format);
+            let _ = writeln!(
+                out,
+                "    <{element} format=\"{}\">{}{}</{element}>",
+                format_name(format),
+                text_element(&text.text),
+                file_elements(&text.files)
+            );
         }
     }
-    if !q.tags.is_empty() {
+}
+
+fn write_tags(out: &mut String, tags: &[String]) {
+    if !tags.is_empty() {
         out.push_str("    <tags>\n");
-        for tag in &q.tags {
+        for tag in tags {
             let _ = writeln!(out, "      <tag>{}</tag>", text_element(tag));
         }
         out.push_str("    </tags>\n");
     }
-    out.push_str("  </question>\n");
 }
 
 /// One `<answer>` with its text, files, feedback and `more` (a tolerance).

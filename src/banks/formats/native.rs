@@ -127,23 +127,7 @@ impl Reader<'_> {
         let errors_before = self.diagnostics.len();
         self.unknown_keys(table, QUESTION_KEYS, "a question");
         let get = |key: &str| table.get(key);
-        let question_type = match get("type") {
-            None => {
-                let types: Vec<&str> = QuestionType::ALL.iter().map(|t| t.as_str()).collect();
-                let message = format!("the question has no `type`; use one of {}", types.join(", "));
-                self.error(header.clone(), message);
-                None
-            }
-            Some(v) => self.text(v, "type").and_then(|t| {
-                let parsed = t.trim().parse::<QuestionType>().ok();
-                if parsed.is_none() {
-                    let types: Vec<&str> = QuestionType::ALL.iter().map(|t| t.as_str()).collect();
-                    let message = format!("type \"{t}\" is not one of {}", types.join(", "));
-                    self.error(v.span(), message);
-                }
-                parsed
-            }),
-        };
+        let question_type = self.question_type(get("type"), &header);
         let stem = match get("stem") {
             Some(v) => self.text(v, "stem").map(|s| clean_text(&s)),
             None => {
@@ -151,30 +135,8 @@ impl Reader<'_> {
                 None
             }
         };
-        let difficulty = get("difficulty").and_then(|v| {
-            let text = self.text(v, "difficulty")?;
-            let parsed = text.trim().parse::<Difficulty>().ok();
-            if parsed.is_none() {
-                let message = format!("difficulty \"{text}\" is not one of easy, medium, hard");
-                self.error(v.span(), message);
-            }
-            parsed
-        });
-        let stem_format = get("format").and_then(|v| {
-            let text = self.text(v, "format")?;
-            let parsed = match text.trim() {
-                "plain" => Some(TextFormat::Plain),
-                "html" => Some(TextFormat::Html),
-                "markdown" => Some(TextFormat::Markdown),
-                "moodle" => Some(TextFormat::Moodle),
-                _ => None,
-            };
-            if parsed.is_none() {
-                let message = format!("format \"{text}\" is not one of plain, html, markdown, moodle");
-                self.error(v.span(), message);
-            }
-            parsed
-        });
+        let difficulty = get("difficulty").and_then(|v| self.difficulty(v));
+        let stem_format = get("format").and_then(|v| self.format(v));
         let points = get("points").and_then(|v| self.number(v, "points"));
         let tags = get("tags").and_then(|v| self.texts(v, "tags")).unwrap_or_default();
         let category = match get("category") {
@@ -187,28 +149,8 @@ impl Reader<'_> {
         });
         let name = get("name").and_then(|v| self.text(v, "name"));
         let explanation = get("explanation").and_then(|v| self.text(v, "explanation"));
-        // What a Moodle file carried beyond Assay's fields, as JSON, so a
-        // bank exported to TOML and back keeps it.
-        let extras = get("moodle").and_then(|v| {
-            let text = self.text(v, "moodle")?;
-            match serde_json::from_str::<QuestionExtras>(&text) {
-                Ok(extras) => Some(extras.normalised()),
-                Err(e) => {
-                    let message = format!("moodle is not what Assay writes there: {e}");
-                    self.error(v.span(), message);
-                    None
-                }
-            }
-        });
-        let irt_a = get("irt_a").and_then(|v| self.number(v, "irt_a"));
-        let irt_b = get("irt_b").and_then(|v| self.number(v, "irt_b"));
-        let (irt_a, irt_b) = match super::numbers::irt_parameters(irt_a, irt_b) {
-            Ok(pair) => pair,
-            Err(message) => {
-                self.error(header.clone(), message);
-                (None, None)
-            }
-        };
+        let extras = get("moodle").and_then(|v| self.extras(v));
+        let (irt_a, irt_b) = self.irt(table, &header);
         let body = question_type.and_then(|t| self.body(t, table, &header));
         if self.diagnostics.len() > errors_before {
             return None;
@@ -229,6 +171,84 @@ impl Reader<'_> {
             irt_a,
             irt_b,
         })
+    }
+
+    fn question_type(&mut self, value: Option<&Value<'_>>, header: &Range<usize>) -> Option<QuestionType> {
+        let types = || {
+            QuestionType::ALL
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<&str>>()
+                .join(", ")
+        };
+        match value {
+            None => {
+                let message = format!("the question has no `type`; use one of {}", types());
+                self.error(header.clone(), message);
+                None
+            }
+            Some(v) => self.text(v, "type").and_then(|t| {
+                let parsed = t.trim().parse::<QuestionType>().ok();
+                if parsed.is_none() {
+                    let message = format!("type \"{t}\" is not one of {}", types());
+                    self.error(v.span(), message);
+                }
+                parsed
+            }),
+        }
+    }
+
+    fn difficulty(&mut self, v: &Value<'_>) -> Option<Difficulty> {
+        let text = self.text(v, "difficulty")?;
+        let parsed = text.trim().parse::<Difficulty>().ok();
+        if parsed.is_none() {
+            let message = format!("difficulty \"{text}\" is not one of easy, medium, hard");
+            self.error(v.span(), message);
+        }
+        parsed
+    }
+
+    fn format(&mut self, v: &Value<'_>) -> Option<TextFormat> {
+        let text = self.text(v, "format")?;
+        let parsed = match text.trim() {
+            "plain" => Some(TextFormat::Plain),
+            "html" => Some(TextFormat::Html),
+            "markdown" => Some(TextFormat::Markdown),
+            "moodle" => Some(TextFormat::Moodle),
+            _ => None,
+        };
+        if parsed.is_none() {
+            let message = format!("format \"{text}\" is not one of plain, html, markdown, moodle");
+            self.error(v.span(), message);
+        }
+        parsed
+    }
+
+    /// What a Moodle file carried beyond Assay's fields, as JSON, so a
+    /// bank exported to TOML and back keeps it.
+    fn extras(&mut self, v: &Value<'_>) -> Option<QuestionExtras> {
+        let text = self.text(v, "moodle")?;
+        match serde_json::from_str::<QuestionExtras>(&text) {
+            Ok(extras) => Some(extras.normalised()),
+            Err(e) => {
+                let message = format!("moodle is not what Assay writes there: {e}");
+                self.error(v.span(), message);
+                None
+            }
+        }
+    }
+
+    /// The calibrated IRT parameters, which come as a pair or not at all.
+    fn irt(&mut self, table: &DeTable<'_>, header: &Range<usize>) -> (Option<f64>, Option<f64>) {
+        let irt_a = table.get("irt_a").and_then(|v| self.number(v, "irt_a"));
+        let irt_b = table.get("irt_b").and_then(|v| self.number(v, "irt_b"));
+        match super::numbers::irt_parameters(irt_a, irt_b) {
+            Ok(pair) => pair,
+            Err(message) => {
+                self.error(header.clone(), message);
+                (None, None)
+            }
+        }
     }
 
     fn body(
@@ -252,93 +272,106 @@ impl Reader<'_> {
                 }
             }
         }
-        let get = |key: &str| table.get(key);
-        let missing = |reader: &mut Self, what: &str| {
-            let message = format!("a {} question needs {what}", question_type.as_str());
-            reader.error(header.clone(), message);
-            None
-        };
         match question_type {
             QuestionType::SingleChoice | QuestionType::MultipleResponse => {
-                let Some(options_value) = get("options") else {
-                    return missing(self, "`options`");
-                };
-                let options = self.texts(options_value, "options")?;
-                let texts: Vec<String> = options.iter().map(|(t, _)| clean_text(t)).collect();
-                let mut options = match (get("answer"), get("credit")) {
-                    (Some(answer), Some(_)) => {
-                        self.error(answer.span(), "give either `answer` or `credit`, not both");
-                        return None;
-                    }
-                    (Some(answer), None) => {
-                        let keys = self.answer_letters(question_type, answer, texts.len())?;
-                        keyed_options(texts, &keys)
-                    }
-                    (None, Some(credit)) => {
-                        let credits = self.numbers(credit, "credit", texts.len(), "options")?;
-                        texts
-                            .into_iter()
-                            .zip(credits)
-                            .map(|(text, credit)| ChoiceOption {
-                                text,
-                                credit,
-                                feedback: None,
-                            })
-                            .collect()
-                    }
-                    (None, None) => return missing(self, "`answer` (or `credit`)"),
-                };
-                if let Some(feedback) = get("feedback") {
-                    let feedback = self.texts(feedback, "feedback")?;
-                    if feedback.len() != options.len() {
-                        let message = format!(
-                            "`feedback` has {} entries but there are {} options",
-                            feedback.len(),
-                            options.len()
-                        );
-                        self.error(get("feedback").map_or(0..0, |f| f.span()), message);
-                        return None;
-                    }
-                    for (option, (text, _)) in options.iter_mut().zip(feedback) {
-                        option.feedback = optional_text(&text);
-                    }
-                }
-                Some(match question_type {
-                    QuestionType::SingleChoice => QuestionBody::SingleChoice { options },
-                    _ => QuestionBody::MultipleResponse { options },
-                })
+                self.choice_body(question_type, table, header)
             }
-            QuestionType::TrueFalse => match get("answer").map(|v| (v.get_ref(), v.span())) {
+            QuestionType::TrueFalse => match table.get("answer").map(|v| (v.get_ref(), v.span())) {
                 Some((DeValue::Boolean(answer), _)) => Some(QuestionBody::TrueFalse { answer: *answer }),
                 Some((other, span)) => {
                     let message = format!("a true_false answer is true or false, not a {}", other.type_str());
                     self.error(span, message);
                     None
                 }
-                None => missing(self, "`answer = true` or `answer = false`"),
+                None => self.missing(question_type, header, "`answer = true` or `answer = false`"),
             },
             QuestionType::Numeric => self.numeric(table, header),
-            QuestionType::ShortText => {
-                let Some(answers_value) = get("answers") else {
-                    return missing(self, "`answers` (the accepted texts)");
-                };
-                let texts = self.texts(answers_value, "answers")?;
-                let credits = match get("credit") {
-                    Some(c) => self.numbers(c, "credit", texts.len(), "answers")?,
-                    None => vec![1.0; texts.len()],
-                };
-                let answers = texts
-                    .into_iter()
-                    .zip(credits)
-                    .map(|((text, _), credit)| TextAnswer {
-                        text: clean_text(&text),
-                        credit,
-                    })
-                    .collect();
-                Some(QuestionBody::ShortText { answers })
-            }
+            QuestionType::ShortText => self.short_text_body(table, header),
             QuestionType::Essay => Some(QuestionBody::Essay),
         }
+    }
+
+    /// Reports a key the question type requires and returns nothing.
+    fn missing<T>(&mut self, question_type: QuestionType, header: &Range<usize>, what: &str) -> Option<T> {
+        let message = format!("a {} question needs {what}", question_type.as_str());
+        self.error(header.clone(), message);
+        None
+    }
+
+    fn choice_body(
+        &mut self,
+        question_type: QuestionType,
+        table: &DeTable<'_>,
+        header: &Range<usize>,
+    ) -> Option<QuestionBody> {
+        let get = |key: &str| table.get(key);
+        let Some(options_value) = get("options") else {
+            return self.missing(question_type, header, "`options`");
+        };
+        let options = self.texts(options_value, "options")?;
+        let texts: Vec<String> = options.iter().map(|(t, _)| clean_text(t)).collect();
+        let mut options = match (get("answer"), get("credit")) {
+            (Some(answer), Some(_)) => {
+                self.error(answer.span(), "give either `answer` or `credit`, not both");
+                return None;
+            }
+            (Some(answer), None) => {
+                let keys = self.answer_letters(question_type, answer, texts.len())?;
+                keyed_options(texts, &keys)
+            }
+            (None, Some(credit)) => {
+                let credits = self.numbers(credit, "credit", texts.len(), "options")?;
+                texts
+                    .into_iter()
+                    .zip(credits)
+                    .map(|(text, credit)| ChoiceOption {
+                        text,
+                        credit,
+                        feedback: None,
+                    })
+                    .collect()
+            }
+            (None, None) => return self.missing(question_type, header, "`answer` (or `credit`)"),
+        };
+        if let Some(feedback) = get("feedback") {
+            let feedback = self.texts(feedback, "feedback")?;
+            if feedback.len() != options.len() {
+                let message = format!(
+                    "`feedback` has {} entries but there are {} options",
+                    feedback.len(),
+                    options.len()
+                );
+                self.error(get("feedback").map_or(0..0, |f| f.span()), message);
+                return None;
+            }
+            for (option, (text, _)) in options.iter_mut().zip(feedback) {
+                option.feedback = optional_text(&text);
+            }
+        }
+        Some(match question_type {
+            QuestionType::SingleChoice => QuestionBody::SingleChoice { options },
+            _ => QuestionBody::MultipleResponse { options },
+        })
+    }
+
+    fn short_text_body(&mut self, table: &DeTable<'_>, header: &Range<usize>) -> Option<QuestionBody> {
+        let Some(answers_value) = table.get("answers") else {
+            return self.missing(QuestionType::ShortText, header, "`answers` (the accepted texts)");
+        };
+        let texts = self.texts(answers_value, "answers")?;
+        let credits = match table.get("credit") {
+            Some(c) => self.numbers(c, "credit", texts.len(), "answers")?,
+            None => vec![1.0; texts.len()],
+        };
+        let answers = texts
+            .into_iter()
+            .zip(credits)
+            .map(|((text, _), credit)| TextAnswer {
+                text: clean_text(&text),
+                credit,
+            })
+            .collect();
+        Some(QuestionBody::ShortText { answers })
     }
 
     fn answer_letters(&mut self, kind: QuestionType, answer: &Value<'_>, count: usize) -> Option<Vec<usize>> {

@@ -145,20 +145,7 @@ fn row(
     let errors_before = diagnostics.len();
     let mut error = |message: String| diagnostics.push(Diagnostic::error(line, message));
     let cell = |name: &str| columns.get(record, name);
-    let types = || QuestionType::ALL.map(|t| t.as_str()).join(", ");
-    let question_type = match cell("type") {
-        "" => {
-            error(format!("the type column is empty; write one of {}", types()));
-            None
-        }
-        text => {
-            let parsed = text.to_ascii_lowercase().parse::<QuestionType>().ok();
-            if parsed.is_none() {
-                error(format!("type \"{text}\" is not one of {}", types()));
-            }
-            parsed
-        }
-    };
+    let question_type = question_type(cell("type"), &mut error);
     let difficulty = match cell("difficulty") {
         "" => Difficulty::Medium,
         text => text.to_ascii_lowercase().parse::<Difficulty>().unwrap_or_else(|_| {
@@ -173,18 +160,7 @@ fn row(
             1.0
         }),
     };
-    let mut parameter = |name: &str| match cell(name) {
-        "" => None,
-        text => parse_number(text).or_else(|| {
-            error(format!("{name} \"{text}\" is not a number"));
-            None
-        }),
-    };
-    let (irt_a, irt_b) = (parameter("irt_a"), parameter("irt_b"));
-    let (irt_a, irt_b) = super::numbers::irt_parameters(irt_a, irt_b).unwrap_or_else(|message| {
-        error(message);
-        (None, None)
-    });
+    let (irt_a, irt_b) = irt(cell("irt_a"), cell("irt_b"), &mut error);
     // Letters follow the columns, so a gap (option_c empty) keeps D as D.
     let options: Vec<(usize, String)> = OPTION_COLUMNS
         .iter()
@@ -194,22 +170,7 @@ fn row(
         .collect();
     let answer = cell("answer");
     let body = question_type.and_then(|t| body(t, &options, answer, &mut error));
-    let mut warnings = Vec::new();
-    if let Some(t) = question_type {
-        let choice = matches!(t, QuestionType::SingleChoice | QuestionType::MultipleResponse);
-        if !choice && !options.is_empty() {
-            warnings.push(Diagnostic::warning(
-                line,
-                format!("the option columns are ignored for a {} question", t.as_str()),
-            ));
-        }
-        if t == QuestionType::Essay && !answer.is_empty() {
-            warnings.push(Diagnostic::warning(
-                line,
-                "the answer column is ignored for an essay question",
-            ));
-        }
-    }
+    let warnings = question_type.map_or_else(Vec::new, |t| ignored_columns(t, &options, answer, line));
     let failed = diagnostics.len() > errors_before;
     diagnostics.extend(warnings);
     if failed {
@@ -233,6 +194,58 @@ fn row(
     })
 }
 
+fn question_type(text: &str, error: &mut impl FnMut(String)) -> Option<QuestionType> {
+    let types = || QuestionType::ALL.map(|t| t.as_str()).join(", ");
+    match text {
+        "" => {
+            error(format!("the type column is empty; write one of {}", types()));
+            None
+        }
+        text => {
+            let parsed = text.to_ascii_lowercase().parse::<QuestionType>().ok();
+            if parsed.is_none() {
+                error(format!("type \"{text}\" is not one of {}", types()));
+            }
+            parsed
+        }
+    }
+}
+
+/// The irt_a and irt_b cells, which come as a pair or not at all.
+fn irt(a: &str, b: &str, error: &mut impl FnMut(String)) -> (Option<f64>, Option<f64>) {
+    let mut parameter = |name: &str, text: &str| match text {
+        "" => None,
+        text => parse_number(text).or_else(|| {
+            error(format!("{name} \"{text}\" is not a number"));
+            None
+        }),
+    };
+    let (irt_a, irt_b) = (parameter("irt_a", a), parameter("irt_b", b));
+    super::numbers::irt_parameters(irt_a, irt_b).unwrap_or_else(|message| {
+        error(message);
+        (None, None)
+    })
+}
+
+/// Warnings for filled cells the question type does not read.
+fn ignored_columns(t: QuestionType, options: &[(usize, String)], answer: &str, line: usize) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    let choice = matches!(t, QuestionType::SingleChoice | QuestionType::MultipleResponse);
+    if !choice && !options.is_empty() {
+        warnings.push(Diagnostic::warning(
+            line,
+            format!("the option columns are ignored for a {} question", t.as_str()),
+        ));
+    }
+    if t == QuestionType::Essay && !answer.is_empty() {
+        warnings.push(Diagnostic::warning(
+            line,
+            "the answer column is ignored for an essay question",
+        ));
+    }
+    warnings
+}
+
 fn body(
     question_type: QuestionType,
     options: &[(usize, String)],
@@ -245,43 +258,7 @@ fn body(
     }
     match question_type {
         QuestionType::SingleChoice | QuestionType::MultipleResponse => {
-            let letters: Vec<&str> = answer.split(';').map(str::trim).filter(|l| !l.is_empty()).collect();
-            if question_type == QuestionType::SingleChoice && letters.len() > 1 {
-                error(format!(
-                    "a single_choice question has one answer letter, not \"{answer}\"; \
-                     use multiple_response for several"
-                ));
-                return None;
-            }
-            let mut keys = Vec::new();
-            for text in letters {
-                match letter_index(text).and_then(|column| options.iter().position(|(c, _)| *c == column)) {
-                    Some(position) => keys.push(position),
-                    None => {
-                        let named = text.to_ascii_uppercase();
-                        let contiguous = options.iter().enumerate().all(|(i, (c, _))| i == *c);
-                        let present = if contiguous {
-                            letter_range(options.len())
-                        } else {
-                            let letters: Vec<String> = options.iter().map(|(c, _)| letter(*c).to_string()).collect();
-                            letters.join(", ")
-                        };
-                        error(match letter_index(text) {
-                            Some(_) => {
-                                format!("the answer letter {named} has no option {named}; options are {present}")
-                            }
-                            None => format!("the answer \"{text}\" is not an option letter such as B"),
-                        });
-                        return None;
-                    }
-                }
-            }
-            let texts = options.iter().map(|(_, text)| text.clone()).collect();
-            let options = keyed_options(texts, &keys);
-            Some(match question_type {
-                QuestionType::SingleChoice => QuestionBody::SingleChoice { options },
-                _ => QuestionBody::MultipleResponse { options },
-            })
+            choice_body(question_type, options, answer, error)
         }
         QuestionType::TrueFalse => match answer.to_ascii_lowercase().as_str() {
             "true" | "t" => Some(QuestionBody::TrueFalse { answer: true }),
@@ -291,27 +268,7 @@ fn body(
                 None
             }
         },
-        QuestionType::Numeric => {
-            let (value, tolerance) = answer
-                .split_once('±')
-                .or_else(|| answer.split_once("+-"))
-                .unwrap_or((answer, "0"));
-            match (parse_number(value), parse_number(tolerance)) {
-                (Some(value), Some(tolerance)) => Some(QuestionBody::Numeric {
-                    answers: vec![NumericAnswer {
-                        value,
-                        tolerance,
-                        credit: 1.0,
-                    }],
-                }),
-                _ => {
-                    error(format!(
-                        "the numeric answer \"{answer}\" is not a number such as 25 or 25±0.5"
-                    ));
-                    None
-                }
-            }
-        }
+        QuestionType::Numeric => numeric_body(answer, error),
         QuestionType::ShortText => {
             let answers = answer
                 .split('|')
@@ -322,6 +279,75 @@ fn body(
             Some(QuestionBody::ShortText { answers })
         }
         QuestionType::Essay => Some(QuestionBody::Essay),
+    }
+}
+
+/// The answer column's letters as keys into the options present.
+fn choice_body(
+    question_type: QuestionType,
+    options: &[(usize, String)],
+    answer: &str,
+    error: &mut impl FnMut(String),
+) -> Option<QuestionBody> {
+    let letters: Vec<&str> = answer.split(';').map(str::trim).filter(|l| !l.is_empty()).collect();
+    if question_type == QuestionType::SingleChoice && letters.len() > 1 {
+        error(format!(
+            "a single_choice question has one answer letter, not \"{answer}\"; \
+             use multiple_response for several"
+        ));
+        return None;
+    }
+    let mut keys = Vec::new();
+    for text in letters {
+        match letter_index(text).and_then(|column| options.iter().position(|(c, _)| *c == column)) {
+            Some(position) => keys.push(position),
+            None => {
+                let named = text.to_ascii_uppercase();
+                let contiguous = options.iter().enumerate().all(|(i, (c, _))| i == *c);
+                let present = if contiguous {
+                    letter_range(options.len())
+                } else {
+                    let letters: Vec<String> = options.iter().map(|(c, _)| letter(*c).to_string()).collect();
+                    letters.join(", ")
+                };
+                error(match letter_index(text) {
+                    Some(_) => {
+                        format!("the answer letter {named} has no option {named}; options are {present}")
+                    }
+                    None => format!("the answer \"{text}\" is not an option letter such as B"),
+                });
+                return None;
+            }
+        }
+    }
+    let texts = options.iter().map(|(_, text)| text.clone()).collect();
+    let options = keyed_options(texts, &keys);
+    Some(match question_type {
+        QuestionType::SingleChoice => QuestionBody::SingleChoice { options },
+        _ => QuestionBody::MultipleResponse { options },
+    })
+}
+
+/// `25`, `25±0.5` or `25+-0.5`.
+fn numeric_body(answer: &str, error: &mut impl FnMut(String)) -> Option<QuestionBody> {
+    let (value, tolerance) = answer
+        .split_once('±')
+        .or_else(|| answer.split_once("+-"))
+        .unwrap_or((answer, "0"));
+    match (parse_number(value), parse_number(tolerance)) {
+        (Some(value), Some(tolerance)) => Some(QuestionBody::Numeric {
+            answers: vec![NumericAnswer {
+                value,
+                tolerance,
+                credit: 1.0,
+            }],
+        }),
+        _ => {
+            error(format!(
+                "the numeric answer \"{answer}\" is not a number such as 25 or 25±0.5"
+            ));
+            None
+        }
     }
 }
 

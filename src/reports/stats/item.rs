@@ -208,71 +208,20 @@ fn one_item(
         lower,
     } = scratch;
 
-    let (xs, ts): (&[f64], &[f64]) = match seen {
-        None => (column, totals),
-        Some(seen) => {
-            x.clear();
-            t.clear();
-            for ((&xi, &ti), _) in column.iter().zip(totals).zip(seen).filter(|(_, &s)| s) {
-                x.push(xi);
-                t.push(ti);
-            }
-            (&x[..], &t[..])
-        }
-    };
+    let (xs, ts) = seen_pairs(column, totals, seen, x, t);
     let mo = Moments::of(xs, ts, sorted_x, sorted_r);
     let n = mo.n;
-    let nf = count_f64(n);
-    let spread = n >= 2 && !mo.x_flat;
 
     let g = group_size(n);
-    upper.clear();
-    lower.clear();
-    match seen {
-        // Every attempt saw the item, so n is the number of attempts and
-        // g ≤ n of them are at each end of the order.
-        None => {
-            upper.extend(order.iter().take(g));
-            lower.extend(order.iter().skip(order.len().saturating_sub(g)));
-        }
-        Some(seen) => {
-            let saw = |i: &usize| seen.get(*i).copied().unwrap_or(false);
-            upper.extend(order.iter().copied().filter(saw).take(g));
-            lower.extend(order.iter().rev().copied().filter(saw).take(g));
-        }
-    }
+    fill_groups(order, seen, g, upper, lower);
     let defined = n >= 4;
     let upper_lower_index = defined.then(|| {
         let p = |group: &[usize]| group.iter().filter_map(|&i| column.get(i)).sum::<f64>() / (count_f64(g) * m);
         p(upper) - p(lower)
     });
 
-    let mut flags = Vec::new();
-    let facility_percent = (n > 0).then(|| 100.0 * mo.mean_x / m);
-    let sd_percent = (n >= 2).then(|| {
-        if mo.x_flat {
-            0.0
-        } else {
-            100.0 * (mo.sxx / (nf - 1.0)).sqrt() / m
-        }
-    });
-    let discrimination_index = (spread && !mo.r_flat).then(|| 100.0 * mo.sxr / (mo.sxx * mo.srr).sqrt());
-    let discriminative_efficiency = (spread && !mo.r_flat && mo.sxr_max > 0.0).then(|| 100.0 * mo.sxr / mo.sxr_max);
-    let point_biserial = (spread && !mo.t_flat).then(|| mo.sxt / (mo.sxx * mo.stt).sqrt());
-
-    match facility_percent {
-        Some(f) if f < TOO_HARD_BELOW => flags.push(Flag::TooHard),
-        Some(f) if f > TOO_EASY_ABOVE => flags.push(Flag::TooEasy),
-        _ => {}
-    }
-    match discrimination_index {
-        Some(d) if d < 0.0 => flags.push(Flag::NegativeDiscrimination),
-        Some(d) if d < LOW_DISCRIMINATION_BELOW => flags.push(Flag::LowDiscrimination),
-        _ => {}
-    }
-    if discriminative_efficiency.is_some_and(|e| e < DUBIOUS_EFFICIENCY_BELOW) {
-        flags.push(Flag::DubiousEfficiency);
-    }
+    let indices = Indices::of(&mo, m);
+    let mut flags = indices.flags();
     let groups = Groups {
         seen,
         n,
@@ -290,14 +239,14 @@ fn one_item(
         kind: info.kind,
         n,
         max_mark: m,
-        facility_percent,
-        sd_percent,
+        facility_percent: indices.facility_percent,
+        sd_percent: indices.sd_percent,
         random_guess_percent: random_guess_percent(info),
         intended_weight_percent: 100.0 * m / max_total,
         effective_weight_percent: None,
-        discrimination_index,
-        discriminative_efficiency,
-        point_biserial,
+        discrimination_index: indices.discrimination_index,
+        discriminative_efficiency: indices.discriminative_efficiency,
+        point_biserial: indices.point_biserial,
         group_size: g,
         upper_lower_index,
         distractors,
@@ -305,6 +254,102 @@ fn one_item(
         flags,
     };
     (stats, mo.cov_with_total())
+}
+
+/// The item's marks and the attempts' totals over the attempts that saw the
+/// item: the columns themselves when every attempt saw it, else copies into
+/// the scratch buffers.
+fn seen_pairs<'a>(
+    column: &'a [f64],
+    totals: &'a [f64],
+    seen: Option<&[bool]>,
+    x: &'a mut Vec<f64>,
+    t: &'a mut Vec<f64>,
+) -> (&'a [f64], &'a [f64]) {
+    match seen {
+        None => (column, totals),
+        Some(seen) => {
+            x.clear();
+            t.clear();
+            for ((&xi, &ti), _) in column.iter().zip(totals).zip(seen).filter(|(_, &s)| s) {
+                x.push(xi);
+                t.push(ti);
+            }
+            (&x[..], &t[..])
+        }
+    }
+}
+
+/// The 27 % groups: the first and last `g` attempts of `order` that saw the item.
+fn fill_groups(order: &[usize], seen: Option<&[bool]>, g: usize, upper: &mut Vec<usize>, lower: &mut Vec<usize>) {
+    upper.clear();
+    lower.clear();
+    match seen {
+        // Every attempt saw the item, so n is the number of attempts and
+        // g ≤ n of them are at each end of the order.
+        None => {
+            upper.extend(order.iter().take(g));
+            lower.extend(order.iter().skip(order.len().saturating_sub(g)));
+        }
+        Some(seen) => {
+            let saw = |i: &usize| seen.get(*i).copied().unwrap_or(false);
+            upper.extend(order.iter().copied().filter(saw).take(g));
+            lower.extend(order.iter().rev().copied().filter(saw).take(g));
+        }
+    }
+}
+
+/// The indices that follow from the moments alone, each `None` where its
+/// inputs are degenerate.
+struct Indices {
+    facility_percent: Option<f64>,
+    sd_percent: Option<f64>,
+    discrimination_index: Option<f64>,
+    discriminative_efficiency: Option<f64>,
+    point_biserial: Option<f64>,
+}
+
+impl Indices {
+    fn of(mo: &Moments, m: f64) -> Self {
+        let n = mo.n;
+        let nf = count_f64(n);
+        let spread = n >= 2 && !mo.x_flat;
+        Self {
+            facility_percent: (n > 0).then(|| 100.0 * mo.mean_x / m),
+            sd_percent: (n >= 2).then(|| {
+                if mo.x_flat {
+                    0.0
+                } else {
+                    100.0 * (mo.sxx / (nf - 1.0)).sqrt() / m
+                }
+            }),
+            discrimination_index: (spread && !mo.r_flat).then(|| 100.0 * mo.sxr / (mo.sxx * mo.srr).sqrt()),
+            discriminative_efficiency: (spread && !mo.r_flat && mo.sxr_max > 0.0).then(|| 100.0 * mo.sxr / mo.sxr_max),
+            point_biserial: (spread && !mo.t_flat).then(|| mo.sxt / (mo.sxx * mo.stt).sqrt()),
+        }
+    }
+
+    /// The flags these indices raise, before the distractors add theirs.
+    fn flags(&self) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        match self.facility_percent {
+            Some(f) if f < TOO_HARD_BELOW => flags.push(Flag::TooHard),
+            Some(f) if f > TOO_EASY_ABOVE => flags.push(Flag::TooEasy),
+            _ => {}
+        }
+        match self.discrimination_index {
+            Some(d) if d < 0.0 => flags.push(Flag::NegativeDiscrimination),
+            Some(d) if d < LOW_DISCRIMINATION_BELOW => flags.push(Flag::LowDiscrimination),
+            _ => {}
+        }
+        if self
+            .discriminative_efficiency
+            .is_some_and(|e| e < DUBIOUS_EFFICIENCY_BELOW)
+        {
+            flags.push(Flag::DubiousEfficiency);
+        }
+        flags
+    }
 }
 
 /// From the question, not the data: single choice = 100 · mean of the
