@@ -143,59 +143,8 @@ impl Blueprint {
         if self.sections.is_empty() {
             bad("sections", "Add at least one section.".into());
         }
-        for (i, s) in self.sections.iter().enumerate() {
-            let field = format!("sections[{i}]");
-            if s.name.trim().is_empty() {
-                bad(&field, format!("Section {} needs a name.", i + 1));
-            }
-            if s.name.chars().count() > 200 {
-                bad(
-                    &format!("{field}.name"),
-                    format!("The name of section {} must be at most 200 characters long.", i + 1),
-                );
-            }
-            if s.category.as_ref().is_some_and(|c| c.chars().count() > 500) {
-                bad(
-                    &format!("{field}.category"),
-                    format!("The category of section {} must be at most 500 characters long.", i + 1),
-                );
-            }
-            if self.sections.iter().take(i).any(|o| o.name.trim() == s.name.trim()) {
-                bad(
-                    &field,
-                    format!("Two sections are called '{}'; names must differ.", s.name.trim()),
-                );
-            }
-            if !(1..=500).contains(&s.count) {
-                bad(
-                    &field,
-                    format!("Section '{}' must draw from 1 to 500 questions.", s.name),
-                );
-            }
-            if let Some(mix) = s.difficulty_mix {
-                if mix.total() != s.count {
-                    bad(
-                        &field,
-                        format!(
-                            "Section '{}' draws {} questions but its difficulty mix adds up to {}.",
-                            s.name,
-                            s.count,
-                            mix.total()
-                        ),
-                    );
-                }
-            }
-            if let Some(p) = s.points_each {
-                if !(p > 0.0 && p <= 100.0) {
-                    bad(
-                        &field,
-                        format!(
-                            "Section '{}': points for each question must be from above 0 to 100.",
-                            s.name
-                        ),
-                    );
-                }
-            }
+        for (i, section) in self.sections.iter().enumerate() {
+            self.check_section(i, section, &mut bad);
         }
         if errors.is_empty() {
             Ok(())
@@ -204,6 +153,63 @@ impl Blueprint {
                 "The blueprint needs fixing; each problem is listed.",
                 errors,
             ))
+        }
+    }
+
+    /// The problems of section `i` (numbered from 1 in the messages),
+    /// including a name another section already has.
+    fn check_section(&self, i: usize, s: &Section, bad: &mut impl FnMut(&str, String)) {
+        let field = format!("sections[{i}]");
+        if s.name.trim().is_empty() {
+            bad(&field, format!("Section {} needs a name.", i + 1));
+        }
+        if s.name.chars().count() > 200 {
+            bad(
+                &format!("{field}.name"),
+                format!("The name of section {} must be at most 200 characters long.", i + 1),
+            );
+        }
+        if s.category.as_ref().is_some_and(|c| c.chars().count() > 500) {
+            bad(
+                &format!("{field}.category"),
+                format!("The category of section {} must be at most 500 characters long.", i + 1),
+            );
+        }
+        if self.sections.iter().take(i).any(|o| o.name.trim() == s.name.trim()) {
+            bad(
+                &field,
+                format!("Two sections are called '{}'; names must differ.", s.name.trim()),
+            );
+        }
+        if !(1..=500).contains(&s.count) {
+            bad(
+                &field,
+                format!("Section '{}' must draw from 1 to 500 questions.", s.name),
+            );
+        }
+        if let Some(mix) = s.difficulty_mix {
+            if mix.total() != s.count {
+                bad(
+                    &field,
+                    format!(
+                        "Section '{}' draws {} questions but its difficulty mix adds up to {}.",
+                        s.name,
+                        s.count,
+                        mix.total()
+                    ),
+                );
+            }
+        }
+        if let Some(p) = s.points_each {
+            if !(p > 0.0 && p <= 100.0) {
+                bad(
+                    &field,
+                    format!(
+                        "Section '{}': points for each question must be from above 0 to 100.",
+                        s.name
+                    ),
+                );
+            }
         }
     }
 }

@@ -133,6 +133,24 @@ fn item_info(
     ItemInfo::choice(kind, infos, chosen)
 }
 
+/// The versions the cohort answered, and for each corrected one the version
+/// its key now comes from (a corrected version is scored, so reported, with
+/// its correction's key), with every version either names loaded.
+fn versions_with_keys(
+    conn: &mut DbConn,
+    cohort: &Cohort,
+) -> AppResult<(HashMap<VersionId, VersionId>, HashMap<VersionId, Version>)> {
+    let mut ids: Vec<VersionId> = cohort.items.iter().map(|i| i.version_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let keys = super::correction::current_keys(conn, &ids)?;
+    let mut wanted = ids;
+    wanted.extend(keys.values().copied());
+    wanted.sort_unstable();
+    wanted.dedup();
+    Ok((keys, versions(conn, wanted)?))
+}
+
 /// The item analysis of an assessment's counting attempts.
 pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Analysis> {
     let assessment = assessments::find(conn, assessment_id)?;
@@ -155,16 +173,7 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
     }
     let slots = cohort.slot_matrix()?;
     let forms_differ = Cohort::forms_differ(&slots);
-    let mut ids: Vec<VersionId> = cohort.items.iter().map(|i| i.version_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    // A corrected version is scored, so reported, with its correction's key.
-    let keys = super::correction::current_keys(conn, &ids)?;
-    let mut wanted = ids.clone();
-    wanted.extend(keys.values().copied());
-    wanted.sort_unstable();
-    wanted.dedup();
-    let versions = versions(conn, wanted)?;
+    let (keys, versions) = versions_with_keys(conn, &cohort)?;
     let key_of = |v: &VersionId| *keys.get(v).unwrap_or(v);
     let stats_error = |e: stats::StatsError| AppError::internal("item analysis", e);
 
@@ -207,28 +216,39 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
         .iter()
         .zip(items)
         .zip(options)
-        .map(|((column, stats), options)| {
-            let first = first_item(&cohort, column)?;
-            let version = versions.get(&first.version_id);
-            Ok(AnalysedItem {
-                question_id: first.question_id,
-                version_id: first.version_id,
-                version: version.map_or(0, |v| v.version),
-                stem: version.map(|v| v.stem.clone()).unwrap_or_default(),
-                section: cohort.sections.get(column.section).cloned().unwrap_or_default(),
-                slot: column.slot,
-                qtype: first.qtype,
-                quarantined: version.is_some_and(|v| v.quarantined),
-                quarantine_reason: version.and_then(|v| v.quarantine_reason.clone()),
-                key_version: keys
-                    .get(&first.version_id)
-                    .map(|k| (*k, versions.get(k).map_or(0, |v| v.version))),
-                options: options.unwrap_or_default().into_iter().map(|o| o.text).collect(),
-                stats,
-            })
-        })
+        .map(|((column, stats), options)| analysed_item(&cohort, column, stats, options, &versions, &keys))
         .collect::<AppResult<_>>()?;
     Ok(analysis)
+}
+
+/// One analysed column as the report shows it: the question and version it
+/// stands for, its options and key, and its statistics.
+fn analysed_item(
+    cohort: &Cohort,
+    column: &Column,
+    stats: ItemStats,
+    options: Option<Vec<ChoiceOption>>,
+    versions: &HashMap<VersionId, Version>,
+    keys: &HashMap<VersionId, VersionId>,
+) -> AppResult<AnalysedItem> {
+    let first = first_item(cohort, column)?;
+    let version = versions.get(&first.version_id);
+    Ok(AnalysedItem {
+        question_id: first.question_id,
+        version_id: first.version_id,
+        version: version.map_or(0, |v| v.version),
+        stem: version.map(|v| v.stem.clone()).unwrap_or_default(),
+        section: cohort.sections.get(column.section).cloned().unwrap_or_default(),
+        slot: column.slot,
+        qtype: first.qtype,
+        quarantined: version.is_some_and(|v| v.quarantined),
+        quarantine_reason: version.and_then(|v| v.quarantine_reason.clone()),
+        key_version: keys
+            .get(&first.version_id)
+            .map(|k| (*k, versions.get(k).map_or(0, |v| v.version))),
+        options: options.unwrap_or_default().into_iter().map(|o| o.text).collect(),
+        stats,
+    })
 }
 
 /// A one-item matrix with no attempts: the test statistics of nobody.

@@ -60,6 +60,58 @@ impl ProcessRow {
 }
 
 pub fn create_process(conn: &mut DbConn, p: &NewProcess, actor: UserId, now: NaiveDateTime) -> AppResult<ProcessId> {
+    let errors = process_problems(p);
+    if !errors.is_empty() {
+        return Err(AppError::invalid(
+            "The process needs fixing; each problem is listed.",
+            errors,
+        ));
+    }
+    let name = p.name.trim();
+    conn.transaction(|conn| {
+        let taken: i64 = processes::table
+            .filter(processes::name.eq(name))
+            .count()
+            .get_result(conn)?;
+        if taken > 0 {
+            return Err(AppError::invalid_field(
+                "name",
+                format!("A process called '{name}' exists already."),
+            ));
+        }
+        let id: ProcessId = diesel::insert_into(processes::table)
+            .values((
+                processes::name.eq(name),
+                processes::client.eq(p.client.trim()),
+                processes::track.eq(&p.track),
+                processes::tier.eq(&p.tier),
+                processes::min_percent.eq(p.min_percent),
+                processes::section_minimums
+                    .eq(serde_json::to_string(&p.section_minimums).unwrap_or_else(|_| "{}".into())),
+                processes::seats.eq(p.seats),
+                processes::created_at.eq(now),
+            ))
+            .returning(processes::id)
+            .get_result(conn)?;
+        let detail = format!("created process '{name}' ({}, {} seats)", p.tier, p.seats);
+        audit::record(
+            conn,
+            Event {
+                actor: Some(actor),
+                action: "process.create",
+                entity: "process",
+                entity_id: Some(id.0),
+                detail: &detail,
+            },
+            now,
+        )?;
+        Ok(id)
+    })
+}
+
+/// What is wrong with a new process, field by field, before the database
+/// is asked anything.
+fn process_problems(p: &NewProcess) -> Vec<ErrorDetail> {
     let mut errors = Vec::new();
     let name = p.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -107,51 +159,7 @@ pub fn create_process(conn: &mut DbConn, p: &NewProcess, actor: UserId, now: Nai
     if !(0..=100_000).contains(&p.seats) {
         errors.push(ErrorDetail::field("seats", "Seats must be from 0 to 100,000."));
     }
-    if !errors.is_empty() {
-        return Err(AppError::invalid(
-            "The process needs fixing; each problem is listed.",
-            errors,
-        ));
-    }
-    conn.transaction(|conn| {
-        let taken: i64 = processes::table
-            .filter(processes::name.eq(name))
-            .count()
-            .get_result(conn)?;
-        if taken > 0 {
-            return Err(AppError::invalid_field(
-                "name",
-                format!("A process called '{name}' exists already."),
-            ));
-        }
-        let id: ProcessId = diesel::insert_into(processes::table)
-            .values((
-                processes::name.eq(name),
-                processes::client.eq(p.client.trim()),
-                processes::track.eq(&p.track),
-                processes::tier.eq(&p.tier),
-                processes::min_percent.eq(p.min_percent),
-                processes::section_minimums
-                    .eq(serde_json::to_string(&p.section_minimums).unwrap_or_else(|_| "{}".into())),
-                processes::seats.eq(p.seats),
-                processes::created_at.eq(now),
-            ))
-            .returning(processes::id)
-            .get_result(conn)?;
-        let detail = format!("created process '{name}' ({}, {} seats)", p.tier, p.seats);
-        audit::record(
-            conn,
-            Event {
-                actor: Some(actor),
-                action: "process.create",
-                entity: "process",
-                entity_id: Some(id.0),
-                detail: &detail,
-            },
-            now,
-        )?;
-        Ok(id)
-    })
+    errors
 }
 
 pub fn list_processes(conn: &mut DbConn) -> AppResult<Vec<ProcessRow>> {
