@@ -360,12 +360,17 @@ thread_local! {
 }
 
 /// Binds a pool's turn to this thread while a connection of it is in use,
-/// and restores whatever was bound before when dropped.
-struct TurnBinding(Option<Arc<WriterTurn>>);
+/// and restores whatever was bound before when dropped. Not `Send`: the
+/// binding is this thread's, so a connection stays on the thread that took
+/// it (as every caller uses it).
+struct TurnBinding(Option<Arc<WriterTurn>>, std::marker::PhantomData<*const ()>);
 
 impl TurnBinding {
     fn bind(turn: Arc<WriterTurn>) -> TurnBinding {
-        TurnBinding(BOUND_TURN.with(|bound| bound.borrow_mut().replace(turn)))
+        TurnBinding(
+            BOUND_TURN.with(|bound| bound.borrow_mut().replace(turn)),
+            std::marker::PhantomData,
+        )
     }
 }
 
