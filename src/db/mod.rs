@@ -362,7 +362,10 @@ thread_local! {
 /// Binds a pool's turn to this thread while a connection of it is in use,
 /// and restores whatever was bound before when dropped. Not `Send`: the
 /// binding is this thread's, so a connection stays on the thread that took
-/// it (as every caller uses it).
+/// it (as every caller uses it). Connections held at once on one thread are
+/// expected to be dropped last-taken first; otherwise a later transaction
+/// may run without a turn, which costs only speed (busy_timeout still
+/// arbitrates), never correctness.
 struct TurnBinding(Option<Arc<WriterTurn>>, std::marker::PhantomData<*const ()>);
 
 impl TurnBinding {
