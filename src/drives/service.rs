@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::identity::User;
 use crate::mail::MailContext;
 use crate::notices::templates::{ApplicationReceived, Mail};
-use crate::notices::{self, Recipient};
+use crate::notices::{self, Recipient, Rendered};
 use crate::web::input::{Name, Word};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -376,16 +376,7 @@ fn record_application(
             application_events::at.eq(now),
         ))
         .execute(conn)?;
-    let link = format!("{}/drives/{}", mail.base_url, drive.id);
-    let rendered = ApplicationReceived {
-        ctx: mail,
-        name: &user.full_name,
-        drive: &drive.name,
-        eligible,
-        reason,
-        link,
-    }
-    .render_mail()?;
+    let rendered = eligibility_notice(drive, user, eligible, reason, mail)?;
     notices::queue(
         conn,
         &format!("application:{id}:received"),
@@ -394,6 +385,26 @@ fn record_application(
         now,
     )?;
     Ok(id)
+}
+
+/// The email that tells a person their application was received, and
+/// whether it is eligible and why: sent on applying and on each re-check.
+fn eligibility_notice(
+    drive: &DriveRow,
+    user: &User,
+    eligible: bool,
+    reason: &str,
+    mail: &MailContext,
+) -> AppResult<Rendered> {
+    ApplicationReceived {
+        ctx: mail,
+        name: &user.full_name,
+        drive: &drive.name,
+        eligible,
+        reason,
+        link: format!("{}/drives/{}", mail.base_url, drive.id),
+    }
+    .render_mail()
 }
 
 /// Re-decides an ineligible application after the person updated their
@@ -430,16 +441,7 @@ fn recheck(
             application_events::at.eq(now),
         ))
         .execute(conn)?;
-    let link = format!("{}/drives/{}", mail.base_url, drive.id);
-    let rendered = ApplicationReceived {
-        ctx: mail,
-        name: &user.full_name,
-        drive: &drive.name,
-        eligible,
-        reason,
-        link,
-    }
-    .render_mail()?;
+    let rendered = eligibility_notice(drive, user, eligible, reason, mail)?;
     notices::queue(
         conn,
         &format!("application:{}:recheck:{checks}", app.id),
