@@ -52,36 +52,46 @@ pub struct Decision {
     pub cohort_id: Option<CohortId>,
 }
 
-fn notice_for(
-    to: ApplicationStatus,
-    name: &str,
-    drive: &str,
-    note: &str,
-    mail: &MailContext,
-) -> AppResult<Option<Rendered>> {
-    Ok(match to {
-        ApplicationStatus::ShortlistedKpo => Some(
-            Shortlisted {
+/// The email a move sends the candidate. Joining a cohort queues the
+/// "hired" notice itself (`training::service::add_trainee`) and grading
+/// sends the result, so `tested` and `hired` have none here.
+#[derive(Clone, Copy)]
+enum Letter {
+    Shortlisted,
+    OfferedBpo,
+    NotSelected,
+}
+
+impl Letter {
+    /// The one list of moves that email the candidate.
+    fn for_move(to: ApplicationStatus) -> Option<Letter> {
+        match to {
+            ApplicationStatus::ShortlistedKpo => Some(Letter::Shortlisted),
+            ApplicationStatus::OfferedBpo => Some(Letter::OfferedBpo),
+            ApplicationStatus::Rejected => Some(Letter::NotSelected),
+            _ => None,
+        }
+    }
+
+    fn render(self, name: &str, drive: &str, note: &str, mail: &MailContext) -> AppResult<Rendered> {
+        match self {
+            Letter::Shortlisted => Shortlisted {
                 ctx: mail,
                 name,
                 drive,
                 note,
             }
-            .render_mail()?,
-        ),
-        ApplicationStatus::OfferedBpo => Some(
-            OfferedBpo {
+            .render_mail(),
+            Letter::OfferedBpo => OfferedBpo {
                 ctx: mail,
                 name,
                 drive,
                 note,
             }
-            .render_mail()?,
-        ),
-        ApplicationStatus::Rejected => Some(NotSelected { ctx: mail, name, drive }.render_mail()?),
-        // Joining a cohort queues the "hired" notice (training::add_trainee).
-        _ => None,
-    })
+            .render_mail(),
+            Letter::NotSelected => NotSelected { ctx: mail, name, drive }.render_mail(),
+        }
+    }
 }
 
 /// Who moves an application on: a recruiter's decision, or grading (the only
@@ -183,31 +193,27 @@ fn queue_notice(
     now: NaiveDateTime,
     mail: &MailContext,
 ) -> AppResult<()> {
-    use ApplicationStatus::{OfferedBpo, Rejected, ShortlistedKpo};
-    if !matches!(to, ShortlistedKpo | OfferedBpo | Rejected) {
-        // Joining a cohort queues the "hired" notice (training::add_trainee);
-        // grading sends the result itself.
+    let Some(letter) = Letter::for_move(to) else {
         return Ok(());
-    }
+    };
     let drive = find(conn, app.drive_id)?;
     let (email, name): (String, String) = users::table
         .find(app.candidate_id)
         .select((users::email, users::full_name))
         .first(conn)?;
-    if let Some(rendered) = notice_for(to, &name, &drive.name, note, mail)? {
-        let to_person = Recipient {
-            id: Some(app.candidate_id),
-            email,
-            name,
-        };
-        notices::queue(
-            conn,
-            &format!("application:{}:{to}", app.id),
-            &to_person,
-            &rendered,
-            now,
-        )?;
-    }
+    let rendered = letter.render(&name, &drive.name, note, mail)?;
+    let to_person = Recipient {
+        id: Some(app.candidate_id),
+        email,
+        name,
+    };
+    notices::queue(
+        conn,
+        &format!("application:{}:{to}", app.id),
+        &to_person,
+        &rendered,
+        now,
+    )?;
     Ok(())
 }
 
