@@ -78,6 +78,10 @@ pub enum AppError {
     Invalid { message: String, details: Vec<ErrorDetail> },
     #[error("{message}")]
     Throttled { message: String, retry_after_secs: u64 },
+    /// Not refused, only not yet: the server is busy with others' requests
+    /// of the same kind and asks the person to try again shortly (503).
+    #[error("{message}")]
+    Busy { message: String, retry_after_secs: u64 },
     #[error("configuration: {0}")]
     Config(String),
     #[error("the database is unavailable: {0}")]
@@ -177,6 +181,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::Invalid { .. } => "invalid",
             AppError::Throttled { .. } => "throttled",
+            AppError::Busy { .. } => "busy",
             AppError::Config(_)
             | AppError::Database(_)
             | AppError::Blocking(_)
@@ -193,7 +198,7 @@ impl AppError {
             StatusCode::INTERNAL_SERVER_ERROR => {
                 "Something went wrong on our side; it has been logged. Please try again.".into()
             }
-            StatusCode::SERVICE_UNAVAILABLE => {
+            StatusCode::SERVICE_UNAVAILABLE if !matches!(self, AppError::Busy { .. }) => {
                 "The database is not reachable right now. Please try again in a minute.".into()
             }
             _ => self.to_string(),
@@ -236,9 +241,10 @@ impl ResponseError for AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) | AppError::ConnectionLost(_) | AppError::NoConnection(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            AppError::Busy { .. }
+            | AppError::Unavailable(_)
+            | AppError::ConnectionLost(_)
+            | AppError::NoConnection(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Config(_)
             | AppError::Database(_)
             | AppError::Blocking(_)
@@ -254,7 +260,7 @@ impl ResponseError for AppError {
             tracing::error!(error = %self.chain(), "request failed");
         }
         let mut response = HttpResponse::build(status);
-        if let AppError::Throttled { retry_after_secs, .. } = self {
+        if let AppError::Throttled { retry_after_secs, .. } | AppError::Busy { retry_after_secs, .. } = self {
             response.insert_header(("Retry-After", retry_after_secs.to_string()));
         }
         response.json(ErrorBody {

@@ -21,21 +21,58 @@ pub const REGISTRATION_RECEIVED: &str = "Thank you for registering. We have sent
 pub const RESET_REQUESTED: &str = "If that address has an account, we have sent it a link to choose a new password. \
      The link works once, for an hour; check your spam folder if it does not arrive within a few minutes.";
 
+/// How long a sign-in waits for a place under its address's limit while
+/// others from the same address are being checked, before it asks the
+/// person to try again.
+const PLACE_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Claims a throttle slot, waiting while every place under the address's
+/// limit is held by a sign-in still being checked (a hall of candidates
+/// behind one address signing in at once). Each try is short; between tries
+/// the request sleeps, holding no connection.
+async fn claim_slot(
+    state: &AppState,
+    email: &str,
+    client: &ClientAddr,
+) -> AppResult<(throttle::Claim, Option<UserRow>)> {
+    let per_address = state.config.sign_in_failures_per_address;
+    let waited_since = std::time::Instant::now();
+    loop {
+        let email = email.to_string();
+        let client = client.clone();
+        let now = state.clock.now();
+        let claimed = state
+            .db(
+                move |conn| match throttle::claim(conn, &email, &client, per_address, now)? {
+                    throttle::Claimed::Slot(claim) => Ok(Some((claim, service::find_by_email(conn, &email)?))),
+                    throttle::Claimed::Busy => Ok(None),
+                },
+            )
+            .await?;
+        if let Some(slot) = claimed {
+            return Ok(slot);
+        }
+        if waited_since.elapsed() >= PLACE_WAIT {
+            return Err(AppError::Busy {
+                message: "Many people are signing in from your network right now. \
+                          Please wait a few seconds and sign in again."
+                    .into(),
+                retry_after_secs: 5,
+            });
+        }
+        // Spread the retries so a queue does not wake all at once.
+        let jitter = u64::from(rand::random::<u8>());
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(150 + jitter)).await;
+    }
+}
+
 /// Checks `password` for the account `email`, after claiming a throttle
 /// slot (so no more guesses are checked than the limits allow, however many
 /// arrive at once). Unknown emails are checked against a dummy hash, so the
 /// answer takes as long whether or not the account exists.
 async fn check_password(state: &AppState, email: &str, password: &str, client: &ClientAddr) -> AppResult<UserRow> {
     let email = email.trim().to_lowercase();
-    let now = state.clock.now();
-    let per_address = state.config.sign_in_failures_per_address;
-    let client = client.clone();
-    let (claim, row) = state
-        .db(move |conn| {
-            let claim = throttle::claim(conn, &email, &client, per_address, now)?;
-            Ok((claim, service::find_by_email(conn, &email)?))
-        })
-        .await?;
+    let (claim, row) = claim_slot(state, &email, client).await?;
     let row = row.filter(|r| r.active);
     let phc = row
         .as_ref()
@@ -48,8 +85,11 @@ async fn check_password(state: &AppState, email: &str, password: &str, client: &
             state.db(move |conn| throttle::succeeded(conn, &claim)).await?;
             Ok(row)
         }
-        // The claimed slot stays recorded as a failure.
-        _ => Err(AppError::InvalidCredentials),
+        _ => {
+            // The claimed slot becomes a settled failure.
+            state.db(move |conn| throttle::failed(conn, &claim)).await?;
+            Err(AppError::InvalidCredentials)
+        }
     }
 }
 

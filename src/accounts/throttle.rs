@@ -10,6 +10,15 @@
 //! and recording after the slow hash, as before, let parallel guesses all
 //! pass a check made before any of them was recorded (24 of 40 were tried).
 //!
+//! A claimed slot is `pending` until its password is checked. Against the
+//! per-address limit a pending slot holds a place but is not a failure: when
+//! the places are all taken by sign-ins still being checked, the next one
+//! waits for a place (`Claimed::Busy`; the caller retries) instead of being
+//! refused, so a hall of candidates behind one NAT address queues rather
+//! than reading "too many failed sign-ins". Guesses still never outnumber
+//! the limit: settled failures plus pending slots never pass it. A slot left
+//! pending by a server that died counts as a failure after `PENDING_SECS`.
+//!
 //! Serialised how: on PostgreSQL by transaction-scoped advisory locks on the
 //! address and then the account (always in that order, so two sign-ins cannot
 //! wait on each other), which hold across every server on the database; on
@@ -27,6 +36,17 @@ use crate::error::{AppError, AppResult};
 
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 pub const WINDOW_MINUTES: i64 = 15;
+/// How long a slot may stay pending before it counts as a failure: far
+/// longer than any password check, even one queued behind a burst.
+pub const PENDING_SECS: i64 = 120;
+
+/// What a claim got: a slot, or a wait because every place under the
+/// per-address limit is held by a sign-in still being checked.
+#[derive(Debug)]
+pub enum Claimed {
+    Slot(Claim),
+    Busy,
+}
 
 /// A claimed sign-in slot: the failure recorded for it, until the password
 /// turns out right.
@@ -74,14 +94,15 @@ fn over_limit(recent: &[NaiveDateTime], limit: i64, now: NaiveDateTime, what: &s
     })
 }
 
-/// Claims a sign-in slot for `email` from `client`, or says how long to wait.
+/// Claims a sign-in slot for `email` from `client`, says to wait for a
+/// place, or says how long to wait because of failures.
 pub fn claim(
     conn: &mut DbConn,
     email: &str,
     client: &ClientAddr,
     per_address: i64,
     now: NaiveDateTime,
-) -> AppResult<Claim> {
+) -> AppResult<Claimed> {
     let email = email.trim().to_lowercase();
     let addr = client.as_str().to_string();
     let since = now - Duration::minutes(WINDOW_MINUTES);
@@ -99,15 +120,8 @@ pub fn claim(
                 ),
         )
         .execute(conn)?;
-        let by_address: Vec<NaiveDateTime> = login_failures::table
-            .filter(login_failures::client_addr.eq(&addr))
-            .filter(login_failures::failed_at.gt(since))
-            .select(login_failures::failed_at)
-            .order(login_failures::failed_at.desc())
-            .limit(per_address)
-            .load(conn)?;
-        if let Some(refusal) = over_limit(&by_address, per_address, now, "from your network") {
-            return Err(refusal);
+        if address_is_full(conn, &addr, per_address, now)? {
+            return Ok(Claimed::Busy);
         }
         let by_account: Vec<NaiveDateTime> = login_failures::table
             .filter(login_failures::email.eq(&email))
@@ -126,14 +140,53 @@ pub fn claim(
                 login_failures::client_addr.eq(&addr),
                 login_failures::failed_at.eq(now),
                 login_failures::cleared.eq(false),
+                login_failures::pending.eq(true),
             ))
             .returning(login_failures::id)
             .get_result::<i32>(conn)?;
-        Ok(Claim {
+        Ok(Claimed::Slot(Claim {
             failure_id,
             email: email.clone(),
-        })
+        }))
     })
+}
+
+/// Refuses when the address's settled failures reach the limit; answers
+/// `true` (wait for a place) when they and the sign-ins still being checked
+/// together do.
+fn address_is_full(conn: &mut DbConn, addr: &str, per_address: i64, now: NaiveDateTime) -> AppResult<bool> {
+    let since = now - Duration::minutes(WINDOW_MINUTES);
+    let abandoned = now - Duration::seconds(PENDING_SECS);
+    let settled: Vec<NaiveDateTime> = login_failures::table
+        .filter(login_failures::client_addr.eq(addr))
+        .filter(login_failures::failed_at.gt(since))
+        .filter(
+            login_failures::pending
+                .eq(false)
+                .or(login_failures::failed_at.le(abandoned)),
+        )
+        .select(login_failures::failed_at)
+        .order(login_failures::failed_at.desc())
+        .limit(per_address)
+        .load(conn)?;
+    if let Some(refusal) = over_limit(&settled, per_address, now, "from your network") {
+        return Err(refusal);
+    }
+    let in_flight: i64 = login_failures::table
+        .filter(login_failures::client_addr.eq(addr))
+        .filter(login_failures::pending.eq(true))
+        .filter(login_failures::failed_at.gt(abandoned))
+        .count()
+        .get_result(conn)?;
+    Ok(crate::convert::len_i64(settled.len()) + in_flight >= per_address)
+}
+
+/// The password was wrong: the pending slot becomes a settled failure.
+pub fn failed(conn: &mut DbConn, claim: &Claim) -> AppResult<()> {
+    diesel::update(login_failures::table.find(claim.failure_id))
+        .set(login_failures::pending.eq(false))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The password was right: this attempt was no failure, and the account's

@@ -2,7 +2,7 @@
 //! audit log.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 use serde::Deserialize;
 
@@ -101,12 +101,8 @@ async fn sign_in(
             .cookie(session_cookie(&state, token))
             .insert_header(("Location", next))
             .finish()),
-        Err(e @ (AppError::InvalidCredentials | AppError::Throttled { .. })) => {
-            let status = if matches!(e, AppError::Throttled { .. }) {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::UNAUTHORIZED
-            };
+        Err(e @ (AppError::InvalidCredentials | AppError::Throttled { .. } | AppError::Busy { .. })) => {
+            let status = e.status_code();
             let page = SignInPage {
                 chrome: ctx.chrome("Sign in"),
                 email: form.email,

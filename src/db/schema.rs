@@ -30,6 +30,7 @@ diesel::table! {
         failed_at -> Timestamp,
         client_addr -> Text,
         cleared -> Bool,
+        pending -> Bool,
     }
 }
 

@@ -168,6 +168,15 @@ async fn test_js() -> HttpResponse {
         .body(TEST_JS)
 }
 
+const SIGNIN_JS: &str = include_str!("../../templates/static/signin.js");
+
+async fn signin_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(SIGNIN_JS)
+}
+
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
@@ -192,5 +201,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/static/app.css", web::get().to(app_css))
         .route("/static/test.js", web::get().to(test_js))
+        .route("/static/signin.js", web::get().to(signin_js))
         .route("/readyz", web::get().to(readyz));
 }

@@ -110,6 +110,28 @@ async fn one_address_guessing_many_accounts_is_throttled_at_its_limit() {
 }
 
 #[actix_web::test]
+async fn a_hall_behind_one_address_signing_in_at_once_queues_instead_of_being_refused() {
+    // Twelve candidates behind one NAT address, a limit of three: sign-ins
+    // still being checked hold the places, and the rest wait for one.
+    let app = spawn_app_with(|c| c.sign_in_failures_per_address = 3).await;
+    let emails: Vec<String> = (0..12).map(|i| format!("hall{i}@example.com")).collect();
+    for email in &emails {
+        app.candidate(email).await;
+    }
+    let right = emails
+        .iter()
+        .map(|email| (app.address.clone(), email.clone(), PASSWORD.to_string(), None))
+        .collect();
+    let statuses = sign_in_all_at_once(&app, right).await;
+    assert_eq!(count(&statuses, StatusCode::OK), 12, "{statuses:?}");
+    // Waiting for a place did not make anyone's sign-in a failure: three
+    // wrong guesses are still checked before the address is refused.
+    let statuses = sign_in_all_at_once(&app, wrong_guesses(&app.address, emails.iter().take(5).cloned())).await;
+    assert_eq!(count(&statuses, StatusCode::UNAUTHORIZED), 3, "{statuses:?}");
+    assert_eq!(count(&statuses, StatusCode::TOO_MANY_REQUESTS), 2, "{statuses:?}");
+}
+
+#[actix_web::test]
 async fn two_servers_on_one_database_share_the_sign_in_limit() {
     let app = spawn_app().await;
     app.candidate("shared@example.com").await;
