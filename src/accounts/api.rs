@@ -97,9 +97,11 @@ pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -
 /// cookie. At most 5 failed sign-ins per account and per client address 30
 /// (by default; `SIGN_IN_FAILURES_PER_ADDRESS`) in 15 minutes are checked;
 /// beyond that the answer is 429 with `Retry-After`, without checking the
-/// password.
+/// password. Sign-ins still being checked hold places under the address's
+/// limit; when all are held the request waits for one, and after 20 s
+/// answers 503 `busy` with `Retry-After`.
 #[utoipa::path(tag = "accounts", request_body = SignInRequest,
-    responses((status = 200, body = SignInResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = SignInResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 #[post("/session")]
 pub async fn sign_in(
     state: web::Data<AppState>,
