@@ -6,6 +6,7 @@
 //! small manager of its own that knows which backend it serves.
 
 mod enums;
+pub mod group;
 mod ids;
 pub mod schema;
 mod stored;
@@ -545,6 +546,27 @@ mod tests {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
+    }
+
+    #[derive(diesel::QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        compile_options: String,
+    }
+
+    /// `.cargo/config.toml` builds SQLite with the query planner stability
+    /// guarantee, so a cached `… LIMIT ?` statement is not planned again on
+    /// every run (see the comment there).
+    #[test]
+    fn sqlite_is_built_so_cached_statements_with_a_bound_limit_are_not_prepared_again() {
+        let mut conn = diesel::SqliteConnection::establish(":memory:").expect("sqlite");
+        let options: Vec<CompileOption> = diesel::sql_query("PRAGMA compile_options")
+            .load(&mut conn)
+            .expect("pragma");
+        assert!(
+            options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+            "SQLite was built without SQLITE_ENABLE_QPSG: build from the project folder, whose .cargo/config.toml sets it"
+        );
     }
     use crate::db::schema::login_failures;
 
