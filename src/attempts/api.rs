@@ -11,6 +11,7 @@ use super::save_queue::{Save, SaveQueue};
 use super::service::{self, QuestionView};
 use crate::app::AppState;
 use crate::assessments::service as assessments;
+use crate::db::group::GroupWriter;
 use crate::db::{AssessmentId, AttemptId, AttemptStatus, QuestionId, UserId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::web::auth::{AuthUser, CandidateUser, StaffUser, TrainerUser};
@@ -36,18 +37,15 @@ pub struct Started {
 #[post("/assessments/{id}/attempts")]
 pub async fn start(
     state: web::Data<AppState>,
+    writer: web::Data<GroupWriter>,
     CandidateUser(user): CandidateUser,
     path: web::Path<AssessmentId>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
-    let (attempt, questions, new) = state
-        .db(move |conn| {
-            let (attempt, new) = service::start_or_resume(conn, id, &user, now)?;
-            let questions = service::question_views(conn, attempt.id)?;
-            Ok((attempt, questions, new))
-        })
-        .await?;
+    let (attempt, new) = super::starting::start_or_resume(&state, &writer, id, user).await?;
+    let attempt_id = attempt.id;
+    let questions = state.db(move |conn| service::question_views(conn, attempt_id)).await?;
     let body = Started {
         attempt_id: attempt.id,
         deadline: attempt.deadline,

@@ -61,23 +61,35 @@ fn open_attempt(conn: &mut DbConn, assessment_id: AssessmentId, user_id: UserId)
         .optional()?)
 }
 
-/// Resumes the open attempt, or starts a new one within the attempts allowed
-/// and the window. Returns the attempt and whether it is new.
-///
-/// The slow part of a start, reading the question pools and drawing the
-/// form, runs before the write transaction, so a thousand candidates
-/// starting at once do not queue behind each other's draws; the
-/// transaction (on SQLite, the process's one writer at a time) holds only
-/// the checks that must see the latest rows and the two inserts, the form
-/// written in one statement.
-pub fn start_or_resume(
+/// What a start found before its transaction: the open attempt to resume,
+/// or a drawn form to write.
+pub enum Prepared {
+    Resumed(AttemptRow),
+    New(Box<NewStart>),
+}
+
+/// A start's writes, drawn and timed before its transaction.
+pub struct NewStart {
+    assessment: AssessmentRow,
+    form: Form,
+    user: User,
+    now: NaiveDateTime,
+    deadline: NaiveDateTime,
+}
+
+/// The slow part of a start, before any write transaction: resume the open
+/// attempt, or check the person may start and draw the form (reading the
+/// question pools), so a thousand candidates starting at once do not queue
+/// behind each other's draws. The transaction (`write_start`) holds only
+/// the checks that must see the latest rows and the two inserts.
+pub fn prepare_start(
     conn: &mut DbConn,
     assessment_id: AssessmentId,
     user: &User,
     now: NaiveDateTime,
-) -> AppResult<(AttemptRow, bool)> {
+) -> AppResult<Prepared> {
     if let Some(open) = open_attempt(conn, assessment_id, user.id)? {
-        return Ok((open, false));
+        return Ok(Prepared::Resumed(open));
     }
     let assessment = assessments::find(conn, assessment_id)?;
     // Checked again in the transaction; here so a refusal costs no draw.
@@ -91,18 +103,41 @@ pub fn start_or_resume(
         .first(conn)?;
     let seconds = crate::convert::round_i64(f64::from(assessment.time_limit_minutes) * 60.0 * factor);
     let deadline = now + Duration::seconds(seconds);
-    let first = conn.transaction(|conn| start_in(conn, &assessment, &form, user, now, deadline));
-    let started = match first {
-        // Two tabs starting at once: the unique index lets one win; the other resumes it.
-        Err(AppError::Conflict {
-            code: "attempt_race", ..
-        }) => conn.transaction(|conn| start_in(conn, &assessment, &form, user, now, deadline)),
-        other => other,
-    }?;
-    match started {
+    Ok(Prepared::New(Box::new(NewStart {
+        assessment,
+        form,
+        user: user.clone(),
+        now,
+        deadline,
+    })))
+}
+
+/// A start's writes, inside the caller's transaction: resumes an attempt
+/// opened meanwhile (another tab), or checks again and writes the attempt
+/// and its form.
+pub fn write_start(conn: &mut DbConn, new: &NewStart) -> AppResult<Start> {
+    start_in(conn, &new.assessment, &new.form, &new.user, new.now, new.deadline)
+}
+
+/// Whether a start's transaction lost a race with another start of the same
+/// attempt (two tabs at once): the unique index lets one win; the other
+/// resumes it when tried again.
+pub fn lost_start_race(e: &AppError) -> bool {
+    matches!(
+        e,
+        AppError::Conflict {
+            code: "attempt_race",
+            ..
+        }
+    )
+}
+
+/// The attempt a start's transaction found or made, read after the commit
+/// (outside the write turn: the row is ours). True when it is new.
+pub fn started_attempt(conn: &mut DbConn, start: Start) -> AppResult<(AttemptRow, bool)> {
+    match start {
         Start::Resumed(open) => Ok((open, false)),
         Start::New(id) => {
-            // Read after the commit, outside the write turn: the row is ours.
             let attempt = attempts::table.find(id).select(AttemptRow::as_select()).first(conn)?;
             Ok((attempt, true))
         }
@@ -110,7 +145,7 @@ pub fn start_or_resume(
 }
 
 /// What the start's transaction found or made.
-enum Start {
+pub enum Start {
     Resumed(AttemptRow),
     New(AttemptId),
 }

@@ -17,6 +17,7 @@ use super::service;
 use crate::app::AppState;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
+use crate::db::group::GroupWriter;
 use crate::db::{AssessmentId, AttemptId, AttemptStatus, QuestionId};
 use crate::error::{AppError, AppResult};
 use crate::web::auth::{AuthUser, CandidateUser};
@@ -37,17 +38,14 @@ struct RefusedPage {
 /// Starts the test, or resumes the open attempt, from the drive page's form.
 async fn start(
     state: web::Data<AppState>,
+    writer: web::Data<GroupWriter>,
     ctx: PageCtx,
     CandidateUser(user): CandidateUser,
     path: web::Path<AssessmentId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let now = state.clock.now();
-    match state
-        .db(move |conn| service::start_or_resume(conn, id, &user, now))
-        .await
-    {
+    match super::starting::start_or_resume(&state, &writer, id, user).await {
         Ok((attempt, _)) => Ok(redirect(&format!("/attempts/{}", attempt.id))),
         Err(e @ (AppError::Forbidden(_) | AppError::Conflict { .. })) => {
             let status = if matches!(e, AppError::Forbidden(_)) {

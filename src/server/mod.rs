@@ -17,6 +17,7 @@ use crate::app::AppState;
 use crate::attempts::save_queue::SaveQueue;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::db::group::GroupWriter;
 use crate::error::{AppError, AppResult};
 use crate::events::Listeners;
 use crate::mail::Mailer;
@@ -35,6 +36,10 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> AppResul
     // Answer saves wait here to be committed together (group commit); one
     // queue per server, as its writer threads hold its connections.
     let saves = web::Data::new(SaveQueue::start(state.pool.clone(), state.config.database_url.backend)?);
+    let group_writer = web::Data::new(GroupWriter::start(
+        state.pool.clone(),
+        state.config.database_url.backend,
+    )?);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         // The API's routes and its document are built together, once per
@@ -54,6 +59,7 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> AppResul
         App::new()
             .app_data(data.clone())
             .app_data(saves.clone())
+            .app_data(group_writer.clone())
             .app_data(web::Data::new(api_doc))
             .app_data(errors::json_config(limit))
             .app_data(errors::query_config())
