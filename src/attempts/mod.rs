@@ -4,6 +4,7 @@ pub mod api;
 pub mod grading;
 pub mod marking;
 pub mod models;
+mod pg_batch;
 pub mod save_queue;
 pub mod scoring;
 pub mod service;

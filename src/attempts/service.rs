@@ -361,7 +361,7 @@ pub fn saved_answers(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<
 
 /// What a save checks: owner, status, deadline, grace, and the item's type
 /// and displayed option order.
-type SaveCheck = (
+pub(super) type SaveCheck = (
     UserId,
     AttemptStatus,
     NaiveDateTime,
@@ -437,8 +437,20 @@ pub fn save_batch_in_transaction(conn: &mut DbConn, saves: &[&Save]) -> AppResul
     let mut outcomes: Vec<AppResult<()>> = Vec::with_capacity(saves.len());
     // The newest passing save of each answer: (its index, its stored text).
     let mut newest: HashMap<(AttemptId, QuestionId), (usize, String)> = HashMap::new();
+    // On PostgreSQL every save's check rows come in one query.
+    let mut checks = match conn {
+        DbConn::Postgres(c) => {
+            let keys: Vec<_> = saves.iter().map(|s| (s.attempt_id, s.question_id)).collect();
+            Some(super::pg_batch::checks(c, &keys)?)
+        }
+        DbConn::Sqlite(_) => None,
+    };
     for (index, save) in saves.iter().enumerate() {
-        match check_save(conn, save) {
+        let check = match &mut checks {
+            Some(found) => found.get(&(save.attempt_id, save.question_id)).cloned(),
+            None => load_check(conn, save)?,
+        };
+        match judge_save(save, check) {
             Ok(stored) => {
                 let key = (save.attempt_id, save.question_id);
                 let newer = newest
@@ -488,6 +500,26 @@ pub fn save_batch_in_transaction(conn: &mut DbConn, saves: &[&Save]) -> AppResul
 /// returns which rows were written, by the index each came with.
 fn write_responses(conn: &mut DbConn, rows: &[(usize, &Save, String)]) -> AppResult<std::collections::HashSet<usize>> {
     let mut kept = std::collections::HashSet::with_capacity(rows.len());
+    if let DbConn::Postgres(c) = conn {
+        // One statement for the batch.
+        let batch: Vec<super::pg_batch::Row<'_>> = rows
+            .iter()
+            .map(|(_, save, stored)| super::pg_batch::Row {
+                attempt_id: save.attempt_id,
+                question_id: save.question_id,
+                stored,
+                seq: save.seq,
+                now: save.now,
+            })
+            .collect();
+        let written = super::pg_batch::upsert(c, &batch)?;
+        kept.extend(
+            rows.iter()
+                .filter(|(_, save, _)| written.contains(&(save.attempt_id, save.question_id)))
+                .map(|(index, _, _)| *index),
+        );
+        return Ok(kept);
+    }
     for (index, save, stored) in rows {
         if write_response(conn, save.attempt_id, save.question_id, stored, save.seq, save.now)? {
             kept.insert(*index);
@@ -496,25 +528,19 @@ fn write_responses(conn: &mut DbConn, rows: &[(usize, &Save, String)]) -> AppRes
     Ok(kept)
 }
 
-/// The save's checks. Returns the answer as it is stored.
-fn check_save(conn: &mut DbConn, save: &Save) -> AppResult<String> {
+/// What a save is checked against: its attempt's owner, status, deadline
+/// and grace, and the item's type and displayed option order; none when the
+/// attempt has no such question.
+fn load_check(conn: &mut DbConn, save: &Save) -> AppResult<Option<SaveCheck>> {
     use crate::db::schema::assessments as assessment_rows;
-    let Save {
-        attempt_id,
-        user_id,
-        question_id,
-        ref answer,
-        now,
-        ..
-    } = *save;
-    let check: Option<SaveCheck> = attempts::table
+    Ok(attempts::table
         .inner_join(assessment_rows::table)
         .inner_join(
             attempt_items::table.on(attempt_items::attempt_id
                 .eq(attempts::id)
-                .and(attempt_items::question_id.eq(question_id))),
+                .and(attempt_items::question_id.eq(save.question_id))),
         )
-        .filter(attempts::id.eq(attempt_id))
+        .filter(attempts::id.eq(save.attempt_id))
         .select((
             attempts::user_id,
             attempts::status,
@@ -525,7 +551,20 @@ fn check_save(conn: &mut DbConn, save: &Save) -> AppResult<String> {
         ))
         .load(conn)?
         .into_iter()
-        .next();
+        .next())
+}
+
+/// The save's own rules against what it was checked against. Returns the
+/// answer as it is stored.
+fn judge_save(save: &Save, check: Option<SaveCheck>) -> AppResult<String> {
+    let Save {
+        attempt_id,
+        user_id,
+        question_id,
+        ref answer,
+        now,
+        ..
+    } = *save;
     let (status, deadline, grace_seconds, qtype, option_order) = match check {
         Some((owner, status, deadline, grace, qtype, order)) if owner == user_id => {
             (status, deadline, grace, qtype, order)

@@ -324,3 +324,64 @@ async fn two_saves_of_one_answer_in_one_batch_keep_the_newer_and_call_the_older_
     assert_eq!(view["responses"][0]["answer"], n, "{view}");
     assert_eq!(view["responses"][0]["seq"], 7, "{view}");
 }
+
+#[actix_web::test]
+async fn one_batch_refuses_each_bad_save_alone_and_keeps_the_rest() {
+    use assay::attempts::save_queue::Save;
+    use assay::db::{AttemptId, QuestionId, UserId};
+    let app = spawn_app().await;
+    let drive = numeric_drive(&app, json!({})).await;
+    let (mine, token, _) = applicant(&app, "mine@example.com", &drive, 80.0).await;
+    let (other, _, _) = applicant(&app, "other@example.com", &drive, 80.0).await;
+    let (_, started) = start(&app, &token, drive.assessment_id).await;
+    let attempt = AttemptId(started["attempt_id"].as_i64().expect("attempt") as i32);
+    let questions = keys(&started);
+    let (q0, n0) = questions[0];
+    let (q1, n1) = questions[1];
+    let now = app.state.clock.now();
+    let save = |user: i32, question: i64, seq: i64, answer: serde_json::Value| Save {
+        attempt_id: attempt,
+        user_id: UserId(user),
+        question_id: QuestionId(question as i32),
+        answer,
+        seq,
+        now,
+    };
+    let batch = vec![
+        save(mine, q0, 3, json!(n0)),
+        // Someone else's attempt, a question not on the form, a malformed
+        // answer: each refused on its own.
+        save(other, q1, 1, json!(n1)),
+        save(mine, 999_999, 1, json!(1)),
+        save(mine, q1, 1, json!({"not": "a number"})),
+        save(mine, q1, 2, json!(n1)),
+    ];
+    let outcomes = app
+        .state
+        .db(move |conn| {
+            conn.transaction(|conn| {
+                assay::attempts::service::hold_open_attempts(conn, &[attempt])?;
+                let saves: Vec<&Save> = batch.iter().collect();
+                let outcomes = assay::attempts::service::save_batch_in_transaction(conn, &saves)?;
+                Ok(outcomes
+                    .into_iter()
+                    .map(|o| o.map_err(|e| e.code()))
+                    .collect::<Vec<_>>())
+            })
+        })
+        .await
+        .expect("batch");
+    assert_eq!(
+        outcomes,
+        vec![Ok(()), Err("not_found"), Err("not_found"), Err("invalid"), Ok(())]
+    );
+    let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
+    let stored: Vec<(i64, i64)> = view["responses"]
+        .as_array()
+        .expect("responses")
+        .iter()
+        .map(|r| (r["question_id"].as_i64().unwrap_or(0), r["seq"].as_i64().unwrap_or(0)))
+        .collect();
+    assert!(stored.contains(&(q0, 3)) && stored.contains(&(q1, 2)), "{view}");
+    assert_eq!(stored.len(), 2, "{view}");
+}

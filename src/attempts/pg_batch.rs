@@ -1,0 +1,123 @@
+//! A batch of answer saves on PostgreSQL in two statements: every save's
+//! check rows in one query, and every kept answer in one guarded upsert.
+//!
+//! Row by row, a batch of N saves was 2N round trips to the server inside
+//! the transaction that holds its attempts, and on a busy test day those
+//! round trips, not the commit, were most of a save's cost. Here the saves
+//! travel as arrays and PostgreSQL joins them (`unnest`); the statement text
+//! is the same for every batch. SQLite keeps one cached statement per save,
+//! which costs no round trip.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Integer, Text, Timestamp};
+
+use super::service::SaveCheck;
+use crate::banks::question::QuestionType;
+use crate::db::{AttemptId, AttemptStatus, Json, QuestionId, UserId};
+use crate::error::AppResult;
+
+#[derive(QueryableByName)]
+struct CheckRow {
+    #[diesel(sql_type = Integer)]
+    attempt_id: i32,
+    #[diesel(sql_type = Integer)]
+    question_id: i32,
+    #[diesel(sql_type = Integer)]
+    user_id: i32,
+    #[diesel(sql_type = Text)]
+    status: AttemptStatus,
+    #[diesel(sql_type = Timestamp)]
+    deadline: NaiveDateTime,
+    #[diesel(sql_type = Integer)]
+    grace_seconds: i32,
+    #[diesel(sql_type = Text)]
+    qtype: QuestionType,
+    #[diesel(sql_type = Text)]
+    option_order: Json<Vec<usize>>,
+}
+
+/// What each (attempt, question) of the batch checks against; a pair with
+/// no row has no such question in that attempt.
+pub fn checks(
+    conn: &mut PgConnection,
+    keys: &[(AttemptId, QuestionId)],
+) -> AppResult<HashMap<(AttemptId, QuestionId), SaveCheck>> {
+    let attempts: Vec<i32> = keys.iter().map(|(a, _)| a.0).collect();
+    let questions: Vec<i32> = keys.iter().map(|(_, q)| q.0).collect();
+    let rows: Vec<CheckRow> = diesel::sql_query(
+        "SELECT s.attempt_id, s.question_id, a.user_id, a.status, a.deadline, m.grace_seconds, \
+                i.qtype, i.option_order \
+         FROM unnest($1::integer[], $2::integer[]) AS s(attempt_id, question_id) \
+         JOIN attempts a ON a.id = s.attempt_id \
+         JOIN assessments m ON m.id = a.assessment_id \
+         JOIN attempt_items i ON i.attempt_id = s.attempt_id AND i.question_id = s.question_id",
+    )
+    .bind::<Array<Integer>, _>(&attempts)
+    .bind::<Array<Integer>, _>(&questions)
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                (AttemptId(r.attempt_id), QuestionId(r.question_id)),
+                (
+                    UserId(r.user_id),
+                    r.status,
+                    r.deadline,
+                    r.grace_seconds,
+                    r.qtype,
+                    r.option_order,
+                ),
+            )
+        })
+        .collect())
+}
+
+/// One answer to write: its key, the answer as stored, its `seq` and time.
+pub struct Row<'a> {
+    pub attempt_id: AttemptId,
+    pub question_id: QuestionId,
+    pub stored: &'a str,
+    pub seq: i64,
+    pub now: NaiveDateTime,
+}
+
+#[derive(QueryableByName)]
+struct Kept {
+    #[diesel(sql_type = Integer)]
+    attempt_id: i32,
+    #[diesel(sql_type = Integer)]
+    question_id: i32,
+}
+
+/// Writes every row (at most one per answer) with the guarded upsert
+/// (`… WHERE excluded.seq > responses.seq`) and returns the keys written.
+pub fn upsert(conn: &mut PgConnection, rows: &[Row<'_>]) -> AppResult<HashSet<(AttemptId, QuestionId)>> {
+    let attempts: Vec<i32> = rows.iter().map(|r| r.attempt_id.0).collect();
+    let questions: Vec<i32> = rows.iter().map(|r| r.question_id.0).collect();
+    let answers: Vec<&str> = rows.iter().map(|r| r.stored).collect();
+    let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
+    let times: Vec<NaiveDateTime> = rows.iter().map(|r| r.now).collect();
+    let kept: Vec<Kept> = diesel::sql_query(
+        "INSERT INTO responses (attempt_id, question_id, answer, seq, saved_at) \
+         SELECT * FROM unnest($1::integer[], $2::integer[], $3::text[], $4::bigint[], $5::timestamp[]) \
+         ON CONFLICT (attempt_id, question_id) DO UPDATE \
+         SET answer = excluded.answer, seq = excluded.seq, saved_at = excluded.saved_at \
+         WHERE excluded.seq > responses.seq \
+         RETURNING attempt_id, question_id",
+    )
+    .bind::<Array<Integer>, _>(&attempts)
+    .bind::<Array<Integer>, _>(&questions)
+    .bind::<Array<Text>, _>(&answers)
+    .bind::<Array<BigInt>, _>(&seqs)
+    .bind::<Array<Timestamp>, _>(&times)
+    .load(conn)?;
+    Ok(kept
+        .into_iter()
+        .map(|k| (AttemptId(k.attempt_id), QuestionId(k.question_id)))
+        .collect())
+}
