@@ -347,7 +347,7 @@ async fn one_batch_refuses_each_bad_save_alone_and_keeps_the_rest() {
         seq,
         now,
     };
-    let batch = vec![
+    let batch = [
         save(mine, q0, 3, json!(n0)),
         // Someone else's attempt, a question not on the form, a malformed
         // answer: each refused on its own.
