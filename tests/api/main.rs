@@ -14,6 +14,7 @@ mod banks;
 mod browser;
 mod durability;
 mod edges;
+mod equal_forms;
 mod helpers;
 mod irt;
 mod notices;
