@@ -9,24 +9,26 @@ use crate::attempts::{applicant, assessment, bank, start, Drive};
 use crate::helpers::{spawn_app, TestApp};
 
 /// Sixteen questions: eight easy worth 1, four medium worth 2, four hard
-/// worth 3, so a free draw of eight could total anything from 9 to 22.
-fn mixed_bank() -> String {
+/// worth 3, so a free draw of eight could total anything from 9 to 22. The
+/// kinds are interleaved in bank order, so one place of a form (a draw
+/// index in bank order) holds a 1-point question on one form and a 3-point
+/// one on another.
+pub fn mixed_bank() -> String {
     let mut toml = String::from("[bank]\nname = \"Mixed worth\"\ncategory = \"Aptitude/Mixed\"\n");
-    let kinds = [("easy", 1.0, 8), ("medium", 2.0, 4), ("hard", 3.0, 4)];
-    for (difficulty, points, n) in kinds {
-        for i in 0..n {
-            toml.push_str(&format!(
-                "\n[[question]]\nid = \"{difficulty}-{i}\"\ntype = \"true_false\"\ndifficulty = \"{difficulty}\"\n\
-                 points = {points:.1}\nstem = \"Statement {difficulty} {i}.\"\nanswer = true\n"
-            ));
-        }
+    let kinds = [("easy", 1.0), ("easy", 1.0), ("medium", 2.0), ("hard", 3.0)];
+    for i in 0..16 {
+        let (difficulty, points) = kinds[i % 4];
+        toml.push_str(&format!(
+            "\n[[question]]\nid = \"q-{i}\"\ntype = \"true_false\"\ndifficulty = \"{difficulty}\"\n\
+             points = {points:.1}\nstem = \"Statement {difficulty} {i}.\"\nanswer = true\n"
+        ));
     }
     toml
 }
 
 /// A trainer's test over the mixed bank, with the sections `sections(bank_id)`
 /// gives, and a recruiter's drive that uses it.
-async fn drive_of(app: &TestApp, sections: impl Fn(i64) -> Value) -> Drive {
+pub async fn drive_of(app: &TestApp, sections: impl Fn(i64) -> Value) -> Drive {
     let (_, trainer) = app.staff("trainer@example.com", Role::Trainer).await;
     let (_, recruiter) = app.staff("recruiter@example.com", Role::Recruiter).await;
     let bank_id = bank(app, &trainer, &mixed_bank()).await;
