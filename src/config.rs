@@ -58,6 +58,12 @@ pub struct ConfigArgs {
     /// all accounts; raise it where many candidates share one address.
     #[arg(long, env = "SIGN_IN_FAILURES_PER_ADDRESS", default_value_t = 30, global = true)]
     pub sign_in_failures_per_address: i64,
+    /// Responses a question needs before the item analysis judges it (flags
+    /// it as too hard, a likely miskey, …); below this it says "not enough
+    /// responses yet", since a handful of answers cannot tell a bad question
+    /// from a chance result.
+    #[arg(long, env = "FLAG_MIN_RESPONSES", default_value_t = 30, global = true)]
+    pub flag_min_responses: usize,
     /// Database connections per server process.
     #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 16, global = true)]
     pub pool_size: u32,
@@ -79,6 +85,7 @@ pub struct Config {
     pub review_band_points: f64,
     pub trust_proxy: bool,
     pub sign_in_failures_per_address: i64,
+    pub flag_min_responses: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -98,6 +105,7 @@ impl std::fmt::Debug for Config {
             .field("review_band_points", &self.review_band_points)
             .field("trust_proxy", &self.trust_proxy)
             .field("sign_in_failures_per_address", &self.sign_in_failures_per_address)
+            .field("flag_min_responses", &self.flag_min_responses)
             .finish()
     }
 }
@@ -138,6 +146,7 @@ impl Config {
             },
             trust_proxy: args.trust_proxy,
             sign_in_failures_per_address: args.sign_in_failures_per_address.max(1),
+            flag_min_responses: args.flag_min_responses.max(1),
         })
     }
 

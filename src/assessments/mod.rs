@@ -4,6 +4,7 @@ pub mod api;
 pub mod blueprint;
 pub mod draw;
 pub mod models;
+pub mod plan;
 pub mod service;
 pub mod web;
 

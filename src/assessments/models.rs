@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::blueprint::{Kind, Section};
+use super::plan::SectionPlan;
 use crate::db::schema::assessments;
 use crate::db::{AssessmentId, Json, UserId};
 use crate::error::{AppError, AppResult};
@@ -26,6 +27,8 @@ pub struct AssessmentRow {
     pub show_score: bool,
     pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
+    /// Each section's form plan, fixed at save; `None` before plans existed.
+    pub form_plan: Option<Json<Vec<SectionPlan>>>,
 }
 
 impl AssessmentRow {

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::blueprint::{Blueprint, Section};
 use super::draw::{shortfalls, Candidate};
 use super::models::AssessmentRow;
+use super::plan::{plan_section, unfilled, SectionPlan, Stratum};
 use crate::audit::{self, Event};
 use crate::banks::question::{Difficulty, QuestionBody, QuestionType};
 use crate::db::schema::{assessments, attempts, banks, question_versions, questions};
@@ -127,10 +128,81 @@ pub fn pools(conn: &mut DbConn, sections: &[Section]) -> AppResult<Vec<Vec<Candi
     }
 }
 
+/// What a start draws from: the sections, their plans and their pools.
+pub struct FormSource {
+    pub sections: Vec<Section>,
+    pub plans: Vec<SectionPlan>,
+    pub pools: Vec<Vec<Candidate>>,
+}
+
+/// The sections, plans and pools a start draws from, refusing a start the
+/// banks can no longer fill to the assessment's plan: a form with a
+/// question missing or swapped for one of another difficulty or worth
+/// would not be equal to the forms already sat.
+pub fn form_source(conn: &mut DbConn, assessment: &AssessmentRow) -> AppResult<FormSource> {
+    let sections = assessment.sections()?;
+    let Some(plans) = assessment.form_plan.as_ref().map(|p| p.0.clone()) else {
+        // Saved before plans: the plan comes from today's bank.
+        let pools = pools(conn, &sections)?;
+        let plans = sections.iter().zip(&pools).map(|(s, p)| plan_section(s, p)).collect();
+        return Ok(FormSource { sections, plans, pools });
+    };
+    let mut problems = Vec::new();
+    let mut all = Vec::with_capacity(sections.len());
+    for (section, plan) in sections.iter().zip(&plans) {
+        let pool = pool(conn, section)?;
+        problems.extend(
+            unfilled(section, plan, &pool)
+                .into_iter()
+                .map(|(s, have)| shortfall_sentence(section, &s, have)),
+        );
+        all.push(pool);
+    }
+    if !problems.is_empty() {
+        return Err(AppError::conflict(
+            "form_unfillable",
+            format!(
+                "This test cannot be started now, because every candidate must get a form worth the same points \
+                 with the same mix of difficulties, and its question bank no longer has enough questions for that. {} \
+                 Please tell the person running the test; they can restore those questions or save a new version of the test.",
+                problems.join(" ")
+            ),
+        ));
+    }
+    Ok(FormSource {
+        sections,
+        plans,
+        pools: all,
+    })
+}
+
+/// "Section 'Numeracy' needs 3 medium questions worth 2 points; the bank has 2."
+fn shortfall_sentence(section: &Section, s: &Stratum, have: usize) -> String {
+    let unit = if s.points.total_cmp(&1.0).is_eq() {
+        "point"
+    } else {
+        "points"
+    };
+    format!(
+        "Section '{}' needs {} {} questions worth {} {unit}; the bank has {have}.",
+        section.name,
+        s.count,
+        s.difficulty.as_str(),
+        s.points
+    )
+}
+
 pub fn create(conn: &mut DbConn, blueprint: &Blueprint, actor: UserId, now: NaiveDateTime) -> AppResult<AssessmentId> {
     blueprint.check()?;
     conn.transaction(|conn| {
-        pools(conn, &blueprint.sections)?;
+        let pools = pools(conn, &blueprint.sections)?;
+        let plans: Vec<SectionPlan> = blueprint
+            .sections
+            .iter()
+            .zip(&pools)
+            .map(|(section, pool)| plan_section(section, pool))
+            .collect();
+        let plans = serde_json::to_string(&plans).map_err(|e| AppError::internal("form plan", e))?;
         let sections = serde_json::to_string(&blueprint.sections).map_err(|e| AppError::internal("sections", e))?;
         let id: AssessmentId = diesel::insert_into(assessments::table)
             .values((
@@ -149,6 +221,7 @@ pub fn create(conn: &mut DbConn, blueprint: &Blueprint, actor: UserId, now: Naiv
                 assessments::show_score.eq(blueprint.show_score),
                 assessments::created_by.eq(Some(actor)),
                 assessments::created_at.eq(now),
+                assessments::form_plan.eq(Some(plans)),
             ))
             .returning(assessments::id)
             .get_result(conn)?;

@@ -294,7 +294,7 @@ pub fn result(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<AttemptResul
         s.percent = percent(s.score, s.max_score);
     }
     let percentile = match (graded, attempt.percent) {
-        (true, Some(p)) => Some(percentile_rank(conn, attempt, p)?),
+        (true, Some(p)) => percentile_rank(conn, attempt, p)?,
         _ => None,
     };
     Ok(AttemptResult {
@@ -310,9 +310,15 @@ pub fn result(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<AttemptResul
     })
 }
 
+/// The fewest people whose counting attempts make a percentile rank worth
+/// showing: among a handful, one place moves it by tens of points, so
+/// "percentile 90" would mean little. Stated on the result and rankings
+/// pages and in README.md.
+pub const PERCENTILE_MIN_POPULATION: i64 = 20;
+
 /// (count below + half the count equal) / N × 100 over each person's counting
-/// attempt.
-fn percentile_rank(conn: &mut DbConn, attempt: &AttemptRow, p: f64) -> AppResult<f64> {
+/// attempt; `None` until N reaches [`PERCENTILE_MIN_POPULATION`].
+fn percentile_rank(conn: &mut DbConn, attempt: &AttemptRow, p: f64) -> AppResult<Option<f64>> {
     let population = attempts::table
         .filter(attempts::assessment_id.eq(attempt.assessment_id))
         .filter(attempts::counting.eq(true));
@@ -326,12 +332,10 @@ fn percentile_rank(conn: &mut DbConn, attempt: &AttemptRow, p: f64) -> AppResult
         .filter(attempts::percent.le(p + 1e-9))
         .count()
         .get_result(conn)?;
-    Ok(if n == 0 {
-        0.0
-    } else {
+    Ok((n >= PERCENTILE_MIN_POPULATION).then(|| {
         use crate::convert::i64_f64;
         100.0 * (i64_f64(below) + 0.5 * i64_f64(equal)) / i64_f64(n)
-    })
+    }))
 }
 
 /// A trainer's mark for one essay; the result is final with the last one.

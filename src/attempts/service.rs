@@ -158,10 +158,15 @@ struct Form {
 }
 
 fn draw_form(conn: &mut DbConn, assessment: &AssessmentRow) -> AppResult<Form> {
-    let sections = assessment.sections()?;
-    let pools = assessments::pools(conn, &sections)?;
+    let source = assessments::form_source(conn, assessment)?;
     let seed = i64::from(rand::random::<u32>());
-    let drawn = draw::draw_questions(&sections, &pools, seed.unsigned_abs(), assessment.shuffle_questions);
+    let drawn = draw::draw_questions(
+        &source.sections,
+        &source.plans,
+        &source.pools,
+        seed.unsigned_abs(),
+        assessment.shuffle_questions,
+    );
     let counts = assessments::option_counts(conn, &drawn.version_ids())?;
     let items = drawn.order_options(assessment.shuffle_options, |version| {
         counts.get(&version).copied().unwrap_or(0)

@@ -279,6 +279,8 @@ struct ResultPage {
     passed: bool,
     pass_percent: String,
     percentile: Option<String>,
+    /// The population a percentile rank waits for.
+    percentile_min: i64,
     sections: Vec<SectionLine>,
 }
 
@@ -305,6 +307,7 @@ impl ResultPage {
             passed: result.passed.unwrap_or(false),
             pass_percent: format!("{}%", number_text(assessment.pass_percent)),
             percentile: result.percentile.map(|p| format!("{p:.0}")),
+            percentile_min: super::grading::PERCENTILE_MIN_POPULATION,
             sections: result
                 .sections
                 .iter()

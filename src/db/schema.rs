@@ -199,6 +199,7 @@ diesel::table! {
         show_score -> Bool,
         created_by -> Nullable<Integer>,
         created_at -> Timestamp,
+        form_plan -> Nullable<Text>,
     }
 }
 

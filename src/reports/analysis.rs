@@ -47,6 +47,9 @@ pub struct AnalysedItem {
     /// about `options[i]`.
     pub options: Vec<String>,
     pub stats: ItemStats,
+    /// Whether enough attempts saw this version to judge it; without, its
+    /// flags are withheld and the report says "not enough responses yet".
+    pub enough_responses: bool,
 }
 
 /// Everything the report shows.
@@ -61,6 +64,8 @@ pub struct Analysis {
     pub items: Vec<AnalysedItem>,
     /// Each counting attempt's percent, for the score distribution.
     pub percents: Vec<f64>,
+    /// Each counting attempt's result, best first.
+    pub results: Vec<super::results::ResultLine>,
 }
 
 /// What the report needs of one question version.
@@ -152,7 +157,9 @@ fn versions_with_keys(
 }
 
 /// The item analysis of an assessment's counting attempts.
-pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Analysis> {
+/// The analysis of an assessment's counting attempts; a question seen by
+/// fewer than `min_responses` of them is not flagged.
+pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId, min_responses: usize) -> AppResult<Analysis> {
     let assessment = assessments::find(conn, assessment_id)?;
     let cohort = super::forms::load(conn, &assessment, true)?;
     let mut analysis = Analysis {
@@ -166,6 +173,7 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
         forms_differ: false,
         items: Vec::new(),
         percents: cohort.percents.clone(),
+        results: super::results::load(conn, &cohort.attempts)?,
         assessment,
     };
     if cohort.items.is_empty() {
@@ -207,7 +215,8 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
         stats::test_statistics(&slots.matrix)
     } else {
         report.test
-    };
+    }
+    .with_own_percents(&cohort.percents);
     analysis.groups = report.groups;
     analysis.slots = slots.columns.len();
     analysis.forms_differ = forms_differ;
@@ -218,6 +227,12 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId) -> AppResult<Anal
         .zip(options)
         .map(|((column, stats), options)| analysed_item(&cohort, column, stats, options, &versions, &keys))
         .collect::<AppResult<_>>()?;
+    for item in &mut analysis.items {
+        item.enough_responses = item.stats.n >= min_responses;
+        if !item.enough_responses {
+            item.stats.flags.clear();
+        }
+    }
     Ok(analysis)
 }
 
@@ -248,6 +263,7 @@ fn analysed_item(
             .map(|k| (*k, versions.get(k).map_or(0, |v| v.version))),
         options: options.unwrap_or_default().into_iter().map(|o| o.text).collect(),
         stats,
+        enough_responses: true,
     })
 }
 
@@ -319,7 +335,7 @@ pub fn standard_error_percent(conn: &mut DbConn, assessment_id: AssessmentId) ->
     if cohort.items.is_empty() {
         return Ok((0, None, None, None));
     }
-    let test = stats::test_statistics(&cohort.slot_matrix()?.matrix);
+    let test = stats::test_statistics(&cohort.slot_matrix()?.matrix).with_own_percents(&cohort.percents);
     Ok((
         test.n,
         test.standard_error_percent,

@@ -30,7 +30,8 @@ pub async fn item_analysis(
     path: web::Path<AssessmentId>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let analysis = state.db(move |conn| analysis::analyse(conn, id)).await?;
+    let min_responses = state.config.flag_min_responses;
+    let analysis = state.db(move |conn| analysis::analyse(conn, id, min_responses)).await?;
     Ok(HttpResponse::Ok().json(ItemAnalysisView::from(&analysis)))
 }
 

@@ -12,8 +12,8 @@ pub fn distribution(percents: &[f64], pass_percent: f64) -> Histogram {
     Histogram::new(bands(percents), pass_percent)
 }
 
-/// Attempts per 10-point band; 100 % joins the top band.
-fn bands(percents: &[f64]) -> [i64; 10] {
+/// Attempts per 10-point band (0–9.9 %, …, 90–100 %); 100 % joins the top band.
+pub fn bands(percents: &[f64]) -> [i64; 10] {
     let mut bins = [0i64; 10];
     for p in percents {
         // Below 0 floors to 0; 100 % and above join the top band.

@@ -65,7 +65,11 @@ pub fn csv(a: &Analysis) -> AppResult<Vec<u8>> {
             })
             .collect::<Vec<_>>()
             .join("; ");
-        let flags = item.flags.iter().map(|f| f.name).collect::<Vec<_>>().join("; ");
+        let flags = if item.enough_responses {
+            item.flags.iter().map(|f| f.name).collect::<Vec<_>>().join("; ")
+        } else {
+            "not enough responses yet".to_owned()
+        };
         writer
             .write_record([
                 item.question_id.to_string(),
@@ -102,7 +106,10 @@ pub async fn report_csv(
     path: web::Path<AssessmentId>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let body = state.db(move |conn| csv(&analysis::analyse(conn, id)?)).await?;
+    let min_responses = state.config.flag_min_responses;
+    let body = state
+        .db(move |conn| csv(&analysis::analyse(conn, id, min_responses)?))
+        .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

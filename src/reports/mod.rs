@@ -15,6 +15,7 @@ pub mod export;
 mod forms;
 pub mod keys;
 pub mod quarantine;
+pub mod results;
 pub mod stats;
 pub mod view;
 pub mod web;

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::analysis::{AnalysedItem, Analysis, FORMS_DIFFER_NOTE};
+use super::results::ResultLine;
 use super::stats::Flag;
 use crate::db::{AssessmentId, QuestionId, VersionId};
 
@@ -90,7 +91,11 @@ pub struct ItemView {
     /// p_U − p_L, a fraction from -1 to 1.
     pub upper_lower_index: Option<f64>,
     pub distractors: Vec<DistractorView>,
+    /// Empty while `enough_responses` is false: too few answers to judge.
     pub flags: Vec<FlagView>,
+    /// Whether enough attempts saw this version to judge it
+    /// (`FLAG_MIN_RESPONSES`, 30 by default).
+    pub enough_responses: bool,
     /// The version's number within its question.
     pub version: i32,
     /// single_choice, multiple_response, true_false, numeric, short_text, essay.
@@ -142,6 +147,7 @@ impl From<&AnalysedItem> for ItemView {
                 })
                 .collect(),
             flags: s.flags.iter().copied().map(FlagView::from).collect(),
+            enough_responses: item.enough_responses,
             version: item.version,
             qtype: item.qtype.as_str(),
             slot: item.slot,
@@ -181,6 +187,12 @@ pub struct ItemAnalysisView {
     pub forms_differ: bool,
     /// Said when forms differ: how the item statistics were taken.
     pub note: Option<&'static str>,
+    /// Each counting attempt's result, best first: the figures above are
+    /// taken from these percents.
+    pub results: Vec<ResultLine>,
+    /// The histogram: attempts per 10-point band of the percent, from
+    /// 0–10 % to 90–100 % (100 % joins the top band).
+    pub distribution: Vec<i64>,
 }
 
 impl From<&Analysis> for ItemAnalysisView {
@@ -213,6 +225,8 @@ impl From<&Analysis> for ItemAnalysisView {
             },
             forms_differ: a.forms_differ,
             note: a.forms_differ.then_some(FORMS_DIFFER_NOTE),
+            results: a.results.clone(),
+            distribution: super::charts::bands(&a.percents).to_vec(),
         }
     }
 }

@@ -9,6 +9,7 @@ use super::charts::{self, option_letter, shorten, Histogram, OptionBars, Scatter
 use super::correction;
 use super::keys::Fix;
 use super::quarantine;
+use super::results::ResultLine;
 use crate::app::AppState;
 use crate::banks::question::QuestionType;
 use crate::db::{AssessmentId, VersionId};
@@ -35,6 +36,29 @@ struct TestLine {
     name: &'static str,
     value: String,
     meaning: &'static str,
+}
+
+/// One row of the results list, rounded as the page shows it.
+struct ResultRow {
+    name: String,
+    score: String,
+    percent: String,
+}
+
+impl From<&ResultLine> for ResultRow {
+    fn from(r: &ResultLine) -> Self {
+        ResultRow {
+            name: r.name.clone(),
+            score: format!("{} of {}", trim(r.score), trim(r.max_score)),
+            percent: one(Some(r.percent)),
+        }
+    }
+}
+
+/// Marks without a needless ".0": 7 of 9, 7.5 of 9.
+fn trim(marks: f64) -> String {
+    let text = format!("{marks:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 struct FlagLine {
@@ -73,6 +97,8 @@ struct ItemLine {
     point_biserial: String,
     upper_lower: String,
     flags: Vec<FlagLine>,
+    /// Whether enough people answered it to judge it (and flag it).
+    enough: bool,
     quarantined: bool,
     quarantine_reason: String,
     /// The number of the version whose key now scores this one.
@@ -139,6 +165,7 @@ impl ItemLine {
                     message: f.message(),
                 })
                 .collect(),
+            enough: item.enough_responses,
             quarantined: item.quarantined,
             quarantine_reason: item.quarantine_reason.clone().unwrap_or_default(),
             corrected_in: item.key_version.map(|(_, n)| n),
@@ -173,12 +200,20 @@ fn test_lines(a: &Analysis) -> Vec<TestLine> {
             "each person's counting attempt: their latest graded one",
         ),
         line("Items (k)", a.slots.to_string(), "slots: a section and a draw index"),
-        line("Mean", format!("{} %", one(t.mean_percent)), "of the maximum total"),
-        line("Median", format!("{} %", one(t.median_percent)), ""),
+        line(
+            "Mean",
+            format!("{} %", one(t.mean_percent)),
+            "the average of the percents in the results list below",
+        ),
+        line(
+            "Median",
+            format!("{} %", one(t.median_percent)),
+            "half the results are at or below this",
+        ),
         line(
             "Standard deviation",
             format!("{} %", one(t.sd_percent)),
-            "sample SD of the totals",
+            "how far results typically sit from the mean (sample SD of the percents)",
         ),
         line(
             "Skewness",
@@ -218,9 +253,12 @@ struct ReportPage {
     test: Vec<TestLine>,
     items: Vec<ItemLine>,
     distribution: Histogram,
+    results: Vec<ResultRow>,
     scatter: Scatter,
     has_scores: bool,
     flagged: usize,
+    /// Responses a question needs before it is judged.
+    min_responses: usize,
     message: Option<String>,
 }
 
@@ -239,7 +277,8 @@ async fn report(
     query: Query<ReportQuery>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let a = state.db(move |conn| analysis::analyse(conn, id)).await?;
+    let min_responses = state.config.flag_min_responses;
+    let a = state.db(move |conn| analysis::analyse(conn, id, min_responses)).await?;
     let message = match query.into_inner() {
         ReportQuery {
             quarantined: Some(v), ..
@@ -273,9 +312,11 @@ async fn report(
         test: test_lines(&a),
         flagged: items.iter().filter(|i| !i.flags.is_empty()).count(),
         distribution: charts::distribution(&a.percents, a.assessment.pass_percent),
+        results: a.results.iter().map(ResultRow::from).collect(),
         scatter: Scatter::new(&a.items),
         has_scores: !a.percents.is_empty(),
         items,
+        min_responses,
         message,
     })
 }

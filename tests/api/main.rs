@@ -8,12 +8,14 @@
 
 mod account_security;
 mod accounts;
+mod analysis_agrees;
 mod architecture;
 mod attempts;
 mod banks;
 mod browser;
 mod durability;
 mod edges;
+mod equal_forms;
 mod helpers;
 mod irt;
 mod notices;

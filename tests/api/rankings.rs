@@ -158,9 +158,8 @@ async fn rankings_order_by_percent_then_tie_break_then_submission_and_ties_share
     assert_eq!(names(&rows), vec!["Dev", "Asha", "Chitra", "Esha", "Bala"]);
     let ranks: Vec<i64> = rows.iter().map(|r| r["rank"].as_i64().unwrap_or(0)).collect();
     assert_eq!(ranks, vec![1, 2, 3, 3, 5]);
-    // Percentile: 100 × (below + half of equal) / N. Dev: (4 + 0.5) / 5; the 75% group: (0 + 2) / 5.
-    assert_eq!(rows[0]["percentile"], 90.0);
-    assert_eq!(rows[1]["percentile"], 40.0);
+    // Five people are too few for a percentile (Standing's unit tests check the arithmetic).
+    assert!(rows.iter().all(|r| r["percentile"].is_null()), "{rows:?}");
     assert_eq!(
         rows[0]["sections"],
         json!([{"name": "Quant", "percent": 100.0}, {"name": "Verbal", "percent": 100.0}])

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::attempts::{assessment, bank};
-use crate::helpers::{spawn_app, TestApp, PASSWORD};
+use crate::helpers::{spawn_app, spawn_app_with, TestApp, PASSWORD};
 
 /// Core: four single-choice questions, options shuffled on every form.
 /// "capital" is miskeyed: the bank says Lyon (B). "unused" starts with `=`,
@@ -262,7 +262,8 @@ async fn analysis(app: &TestApp, assessment_id: i64, token: &str) -> (StatusCode
 
 #[actix_web::test]
 async fn the_item_analysis_reports_known_numbers_over_the_api() {
-    let app = spawn_app().await;
+    // Eight takers: judge questions on fewer answers than a firm would.
+    let app = spawn_app_with(|c| c.flag_min_responses = 5).await;
     let s = setup(&app).await;
     let t = test_of(&app, &s, "Report test", "Report/Core", 4).await;
     let (status, empty) = analysis(&app, t.assessment_id, &s.trainer).await;
@@ -470,7 +471,8 @@ async fn only_trainers_and_administrators_read_the_report() {
 
 #[actix_web::test]
 async fn the_item_table_exports_as_csv_with_formulas_neutralised() {
-    let app = spawn_app().await;
+    // Eight takers: judge questions on fewer answers than a firm would.
+    let app = spawn_app_with(|c| c.flag_min_responses = 5).await;
     let s = setup(&app).await;
     let t = test_of(&app, &s, "Report test", "Report/Core", 4).await;
     eight(&app, &t).await;
@@ -867,7 +869,8 @@ async fn correcting_a_miskey_regrades_exactly_the_people_who_saw_it() {
 
 #[actix_web::test]
 async fn the_report_page_draws_its_charts_prints_on_a4_and_quarantines_by_form() {
-    let app = spawn_app().await;
+    // Eight takers: judge questions on fewer answers than a firm would.
+    let app = spawn_app_with(|c| c.flag_min_responses = 5).await;
     let s = setup(&app).await;
     let t = test_of(&app, &s, "Report test", "Report/Core", 4).await;
     eight(&app, &t).await;

@@ -394,7 +394,10 @@ fn ranking_row(r: Raw, sections: &[(ApplicationId, String, f64)], standing: &Sta
         full_name: r.2,
         status: r.3,
         percent,
-        percentile: standing.percentile(percent),
+        // Too few people for a percentile to mean much: none is shown.
+        percentile: standing
+            .percentile(percent)
+            .filter(|_| standing.total >= crate::attempts::grading::PERCENTILE_MIN_POPULATION),
         sections: sections
             .iter()
             .filter(|(id, _, _)| *id == r.0)

@@ -36,6 +36,8 @@ struct RankingsPage {
     query_string: String,
     statuses: [&'static str; 7],
     sections: Vec<String>,
+    /// The population a percentile waits for, stated under the table.
+    percentile_min: i64,
 }
 
 impl RankingsPage {
@@ -99,6 +101,7 @@ async fn list(
         query,
         statuses: ApplicationStatus::ALL.map(ApplicationStatus::as_str),
         sections,
+        percentile_min: crate::attempts::grading::PERCENTILE_MIN_POPULATION,
     })
 }
 

@@ -39,6 +39,40 @@ pub struct TestStats {
     pub standard_error_percent: Option<f64>,
 }
 
+impl TestStats {
+    /// Takes the percent figures (mean, median, SD and the standard error in
+    /// percent) from each attempt's own percent: its score over its own
+    /// form's maximum. The marks figures add slots, and a slot's maximum is
+    /// the most any form put there, so with forms that place questions of
+    /// different points in one slot, Σ m_j exceeds every form's maximum and
+    /// a percent of it would disagree with every result shown.
+    pub fn with_own_percents(mut self, percents: &[f64]) -> TestStats {
+        if percents.is_empty() {
+            return self;
+        }
+        let (lo, hi) = min_max(percents);
+        self.mean_percent = Some(mean(percents));
+        self.median_percent = Some(median(percents));
+        self.sd_percent = (percents.len() >= 2).then(|| {
+            if no_spread(lo, hi) {
+                return 0.0;
+            }
+            let m = mean(percents);
+            let mut squares = Sum::default();
+            for p in percents {
+                squares.add((p - m) * (p - m));
+            }
+            (squares.value() / (count_f64(percents.len()) - 1.0)).sqrt()
+        });
+        // SEM = SD · √(1 − alpha); the error ratio is 100 · √(1 − alpha).
+        self.standard_error_percent = match (self.sd_percent, self.error_ratio_percent) {
+            (Some(sd), Some(ratio)) => Some(sd * ratio / 100.0),
+            _ => None,
+        };
+        self
+    }
+}
+
 /// Test statistics alone, without the per-item work: O(s · k).
 /// Every slot counts, an unseen one as a mark of 0.
 pub fn test_statistics(matrix: &MarksMatrix) -> TestStats {
