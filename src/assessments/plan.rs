@@ -58,7 +58,7 @@ pub fn apportion(n: usize, sizes: &[usize]) -> Vec<usize> {
         .map(|(i, s)| (i, n.saturating_mul(*s) % total))
         .collect();
     // Largest remainder first; a stable sort keeps earlier groups ahead on ties.
-    order.sort_by(|a, b| b.1.cmp(&a.1));
+    order.sort_by_key(|entry| std::cmp::Reverse(entry.1));
     let mut left = n.saturating_sub(shares.iter().sum());
     for (i, _) in order {
         if left == 0 {

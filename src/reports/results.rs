@@ -22,9 +22,12 @@ pub struct ResultLine {
     pub percent: f64,
 }
 
+/// (attempt, person's name, score, the form's maximum, percent).
+type ResultTuple = (AttemptId, String, Option<f64>, f64, Option<f64>);
+
 /// The results of `ids` (the counting attempts), best first, then by name.
 pub fn load(conn: &mut DbConn, ids: &[AttemptId]) -> AppResult<Vec<ResultLine>> {
-    let rows: Vec<(AttemptId, String, Option<f64>, f64, Option<f64>)> = attempts::table
+    let rows: Vec<ResultTuple> = attempts::table
         .inner_join(users::table)
         .filter(attempts::id.eq_any(ids))
         .select((
