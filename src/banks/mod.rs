@@ -7,6 +7,7 @@ pub mod editing;
 pub mod formats;
 pub mod models;
 pub mod question;
+pub mod rendered;
 pub mod service;
 pub mod store;
 pub mod upload;
