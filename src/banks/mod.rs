@@ -9,6 +9,7 @@ pub mod models;
 pub mod question;
 pub mod rendered;
 pub mod service;
+pub mod staff_view;
 pub mod store;
 pub mod upload;
 pub mod web;

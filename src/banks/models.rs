@@ -2,8 +2,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::rendered::RenderedQuestion;
 use super::question::{Difficulty, ParsedQuestion, QuestionBody, QuestionExtras, QuestionType, TextFormat};
+use super::rendered::RenderedQuestion;
 use crate::db::schema::{banks, question_versions, questions};
 use crate::db::{BankId, Json, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};

@@ -55,7 +55,10 @@ impl RenderedQuestion {
                     o.feedback.as_deref().map(|f| render(f, format))
                 })
                 .collect(),
-            explanation: q.explanation.as_deref().map(|e| render(e, own(q.extras.explanation_format))),
+            explanation: q
+                .explanation
+                .as_deref()
+                .map(|e| render(e, own(q.extras.explanation_format))),
         }
     }
 

@@ -110,7 +110,10 @@ fn markdown(segments: &[Segment], formula: impl Fn(&Segment) -> String) -> Strin
         }
     }
     let mut out = String::new();
-    html::push_html(&mut out, Parser::new_ext(&source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH));
+    html::push_html(
+        &mut out,
+        Parser::new_ext(&source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH),
+    );
     tex::put_back(&out, &formulas)
 }
 

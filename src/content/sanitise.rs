@@ -97,7 +97,25 @@ static RICH: LazyLock<Builder<'static>> = LazyLock::new(|| {
 static SHAPE: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut builder = Builder::empty();
     builder
-        .tags(HashSet::from(["p", "br", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "img"]))
+        .tags(HashSet::from([
+            "p",
+            "br",
+            "div",
+            "li",
+            "tr",
+            "td",
+            "th",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "blockquote",
+            "pre",
+            "table",
+            "img",
+        ]))
         .clean_content_tags(HashSet::from(["script", "style", "title"]))
         .link_rel(None)
         .strip_comments(true);

@@ -6,7 +6,10 @@ fn html(source: &str, markup: Markup) -> String {
 
 #[test]
 fn scripts_and_event_handlers_are_removed_from_html() {
-    let out = html(r#"<p onclick="alert(1)">Hi<script>alert(2)</script><img src="x.png" onerror="alert(3)"></p>"#, Markup::Html);
+    let out = html(
+        r#"<p onclick="alert(1)">Hi<script>alert(2)</script><img src="x.png" onerror="alert(3)"></p>"#,
+        Markup::Html,
+    );
     assert!(!out.contains("script") && !out.contains("alert"), "{out}");
     assert!(out.contains("<p>Hi") && out.contains(r#"<img src="x.png">"#), "{out}");
 }
@@ -17,7 +20,10 @@ fn javascript_and_data_urls_lose_their_address() {
         r#"<a href="javascript:alert(1)">a</a><a href="JaVaScRiPt&#58;alert(1)">b</a><img src="data:image/svg+xml;base64,PHN2Zz4="><a href="https://example.com/x">c</a>"#,
         Markup::Html,
     );
-    assert!(!out.to_lowercase().contains("javascript") && !out.contains("data:"), "{out}");
+    assert!(
+        !out.to_lowercase().contains("javascript") && !out.contains("data:"),
+        "{out}"
+    );
     assert!(out.contains(r#"href="https://example.com/x""#), "{out}");
 }
 
@@ -27,12 +33,18 @@ fn svg_with_a_script_and_css_expressions_are_harmless() {
         r#"<svg onload="alert(1)"><script>alert(2)</script></svg><div style="width: expression(alert(3))">x</div><style>body{background:url(javascript:alert(4))}</style>"#,
         Markup::Html,
     );
-    assert!(!out.contains("alert") && !out.contains("svg") && !out.contains("style"), "{out}");
+    assert!(
+        !out.contains("alert") && !out.contains("svg") && !out.contains("style"),
+        "{out}"
+    );
 }
 
 #[test]
 fn markdown_is_rendered_and_its_raw_html_sanitised() {
-    let out = html("A **bold** claim.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<img src=x onerror=alert(1)>", Markup::Markdown);
+    let out = html(
+        "A **bold** claim.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<img src=x onerror=alert(1)>",
+        Markup::Markdown,
+    );
     assert!(out.contains("<strong>bold</strong>"), "{out}");
     assert!(out.contains("<table>") && out.contains("<td>1</td>"), "{out}");
     assert!(!out.contains("onerror"), "{out}");
@@ -63,7 +75,10 @@ fn tex_between_each_delimiter_becomes_mathml() {
 
 #[test]
 fn the_plain_text_form_keeps_tex_as_written_and_tables_as_rows() {
-    let rich = render("<p>Area \\(\\pi r^2\\)</p><table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2 &amp; 3</td></tr></table>", Markup::Html);
+    let rich = render(
+        "<p>Area \\(\\pi r^2\\)</p><table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2 &amp; 3</td></tr></table>",
+        Markup::Html,
+    );
     assert_eq!(rich.text, "Area \\(\\pi r^2\\)\na\tb\n1\t2 & 3");
 }
 

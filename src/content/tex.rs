@@ -41,7 +41,10 @@ pub fn split(source: &str) -> Vec<Segment<'_>> {
             break;
         };
         if !before.is_empty() {
-            segments.push(Segment { source: before, tex: None });
+            segments.push(Segment {
+                source: before,
+                tex: None,
+            });
         }
         segments.push(Segment {
             source: whole,
@@ -50,7 +53,10 @@ pub fn split(source: &str) -> Vec<Segment<'_>> {
         rest = rest.get(end..).unwrap_or_default();
     }
     if !rest.is_empty() {
-        segments.push(Segment { source: rest, tex: None });
+        segments.push(Segment {
+            source: rest,
+            tex: None,
+        });
     }
     segments
 }
