@@ -45,23 +45,40 @@ $$d = 5 \times 12$$
 See [the chart](javascript:alert('md-link')).'''
 answer = 60.0
 tolerance = 0.5
+
+[[question]]
+id = "essay-1"
+type = "essay"
+format = "moodle"
+stem = '''Explain <em>why</em> \(r > g\) matters.
+<object data="javascript:alert('object')"></object><form action="javascript:alert('form')"><input onfocus="alert('focus')" autofocus></form>'''
 "#;
 
 /// No script, handler, script URL, data URL or CSS expression of the bank
 /// survives in what a page or the API shows.
 fn assert_harmless(where_: &str, html: &str) {
-    for bad in [
+    assert!(!html.contains("<svg"), "{where_} shows the bank's SVG: {html}");
+    assert_harmless_beside_charts(where_, html);
+}
+
+/// The same, on a page that draws its own SVG charts: the bank's SVG is
+/// known by its handler and script, which must be gone.
+fn assert_harmless_beside_charts(where_: &str, html: &str) {
+    let bad = [
         "alert(",
         "onclick",
         "onerror",
         "onmouseover",
         "onload",
+        "onfocus",
         "javascript:",
         "data:image",
         "expression(",
         "<iframe",
-        "<svg",
-    ] {
+        "<object",
+        "<input onfocus",
+    ];
+    for bad in bad {
         assert!(!html.contains(bad), "{where_} shows {bad}: {html}");
     }
 }
@@ -96,7 +113,7 @@ async fn bank_questions(app: &TestApp, token: &str, bank_id: i64) -> Vec<Value> 
 #[actix_web::test]
 async fn hostile_question_html_is_harmless_and_rich_content_renders_on_every_page_and_in_the_api() {
     let app = crate::helpers::spawn_app().await;
-    let drive = drive_over(&app, HOSTILE, 2, json!({})).await;
+    let drive = drive_over(&app, HOSTILE, 3, json!({})).await;
 
     // The API gives staff the original (for export) and what is shown.
     let questions = bank_questions(&app, &drive.trainer, drive.bank_id).await;
@@ -157,7 +174,7 @@ async fn hostile_question_html_is_harmless_and_rich_content_renders_on_every_pag
     assert_eq!(status, StatusCode::OK, "{view}");
     assert_harmless("the attempt API", &view["questions"].to_string());
     let mut seen_table = false;
-    for number in 1..=2 {
+    for number in 1..=3 {
         let page = candidate.get(&format!("{attempt}?q={number}")).await;
         assert_eq!(page.status, StatusCode::OK);
         assert_harmless("the test page", &page.body);
@@ -165,4 +182,25 @@ async fn hostile_question_html_is_harmless_and_rich_content_renders_on_every_pag
         assert!(page.body.contains("<math"), "every question here has a formula");
     }
     assert!(seen_table, "the HTML question's table shows on the test page");
+
+    // The marking sheet and the item analysis, once the attempt is in.
+    let attempt_id = attempt.trim_start_matches("/attempts/");
+    let (status, submitted) = app
+        .post_json(
+            &format!("/api/v1/attempts/{attempt_id}/submit"),
+            &json!({}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{submitted}");
+    let sheet = trainer.get(&format!("/marking/{attempt_id}")).await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    assert_harmless("the marking sheet", &sheet.body);
+    assert!(sheet.body.contains("Explain <em>why</em> <math"), "{}", sheet.body);
+    let report = trainer
+        .get(&format!("/assessments/{}/report", drive.assessment_id))
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert_harmless_beside_charts("the item analysis", &report.body);
+    assert_rendered("the item analysis", &report.body);
 }
