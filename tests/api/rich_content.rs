@@ -204,3 +204,46 @@ async fn hostile_question_html_is_harmless_and_rich_content_renders_on_every_pag
     assert_harmless_beside_charts("the item analysis", &report.body);
     assert_rendered("the item analysis", &report.body);
 }
+
+/// Each version's rendering as stored, by version id.
+fn stored_renderings(app: &TestApp) -> Vec<(i32, Option<String>)> {
+    use assay::db::schema::question_versions;
+    use diesel::prelude::*;
+    let mut conn = app.state.pool.get().expect("conn");
+    question_versions::table
+        .select((question_versions::id, question_versions::rendered))
+        .order(question_versions::id.asc())
+        .load(&mut *conn)
+        .expect("renderings")
+}
+
+#[actix_web::test]
+async fn versions_stored_before_renderings_existed_are_rendered_when_the_server_starts() {
+    use assay::db::schema::question_versions;
+    use diesel::prelude::*;
+    let app = crate::helpers::spawn_app().await;
+    let (_, trainer) = app.staff("trainer@example.com", assay::db::Role::Trainer).await;
+    crate::attempts::bank(&app, &trainer, HOSTILE).await;
+    let written = stored_renderings(&app);
+    assert_eq!(written.len(), 3);
+    assert!(
+        written
+            .iter()
+            .all(|(_, r)| r.as_deref().is_some_and(|r| r.contains("\"html\""))),
+        "{written:?}"
+    );
+    {
+        let mut conn = app.state.pool.get().expect("conn");
+        diesel::update(question_versions::table)
+            .set(question_versions::rendered.eq(None::<String>))
+            .execute(&mut *conn)
+            .expect("forget the renderings");
+    }
+    assert!(stored_renderings(&app).iter().all(|(_, r)| r.is_none()));
+    let app = app.restart();
+    assert_eq!(
+        stored_renderings(&app),
+        written,
+        "the start renders them as the import did"
+    );
+}
