@@ -77,6 +77,11 @@ impl VersionRow {
             None => Ok(RenderedQuestion::of(&self.to_parsed(question)?)),
         }
     }
+
+    /// The stem as plain text for lists, markup gone and TeX as written.
+    pub fn stem_text(&self) -> &str {
+        self.rendered.as_ref().map_or(&self.stem, |r| &r.stem.text)
+    }
 }
 
 /// Renders every version stored before renderings were, in one pass at

@@ -166,6 +166,12 @@ async fn hostile_question_html_is_harmless_and_rich_content_renders_on_every_pag
         }
     }
 
+    // The bank's list shows each stem as plain text, not as markup.
+    let list = trainer.get(&format!("/banks/{}", drive.bank_id)).await;
+    assert!(list.body.contains("Revenue by year"), "{}", list.body);
+    assert!(!list.body.contains("&lt;p onclick"), "{}", list.body);
+    assert_harmless("the bank page", &list.body);
+
     // The candidate's test page and the attempt's API.
     let (_, token, _) = applicant(&app, "rich@example.com", &drive, 80.0).await;
     let mut candidate = signed_in(&app, "rich@example.com").await;
