@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cli_error;
 pub mod clock;
 pub mod config;
+pub mod content;
 pub mod convert;
 pub mod db;
 pub mod drives;

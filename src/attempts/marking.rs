@@ -72,7 +72,8 @@ pub fn awaiting(conn: &mut DbConn, after: Option<AttemptId>, limit: i64) -> AppR
 /// One essay of an attempt, as the marker reads it.
 pub struct Essay {
     pub question_id: QuestionId,
-    pub stem: String,
+    /// The essay's question as sanitised HTML.
+    pub stem_html: String,
     /// What the person wrote; `None` when they left it blank.
     pub answer: Option<String>,
     pub points: f64,
@@ -118,9 +119,9 @@ pub fn sheet(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Sheet> {
     let essays = items_with_bodies(conn, attempt_id)?
         .into_iter()
         .filter(|(item, _, _)| item.qtype == QuestionType::Essay)
-        .map(|(item, stem, _)| Essay {
+        .map(|(item, rendered, _)| Essay {
             question_id: item.question_id,
-            stem,
+            stem_html: rendered.stem.html,
             answer: answers.get(&item.question_id).and_then(answer_text),
             points: item.points,
             score: item.score,

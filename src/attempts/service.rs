@@ -14,9 +14,12 @@ use super::scoring::Answer;
 use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::{draw, service as assessments};
+use crate::banks::models::{QuestionRow, VersionRow};
 use crate::banks::question::{QuestionBody, QuestionType};
+use crate::banks::rendered::RenderedQuestion;
 use crate::db::schema::{
-    applications, attempt_items, attempts, cohort_exams, cohort_trainees, drives, question_versions, responses, users,
+    applications, attempt_items, attempts, cohort_exams, cohort_trainees, drives, question_versions, questions,
+    responses, users,
 };
 use crate::db::{ApplicationStatus, AssessmentId, AttemptId, AttemptStatus, DbConn, Json, QuestionId, Role, UserId};
 use crate::error::{AppError, AppResult};
@@ -272,7 +275,10 @@ pub fn find_for(conn: &mut DbConn, id: AttemptId, user: &User) -> AppResult<Atte
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OptionView {
     pub id: usize,
+    /// The option as plain text.
     pub text: String,
+    /// The option as sanitised HTML (tables, MathML), safe to insert.
+    pub html: String,
 }
 
 /// A question as the candidate sees it: no key, no credit, no explanation.
@@ -283,7 +289,10 @@ pub struct QuestionView {
     #[schema(value_type = String)]
     pub qtype: QuestionType,
     pub section: String,
+    /// The stem as plain text, TeX as written.
     pub stem: String,
+    /// The stem as sanitised HTML (tables, MathML), safe to insert.
+    pub stem_html: String,
     pub points: f64,
     pub options: Vec<OptionView>,
 }
@@ -296,19 +305,22 @@ pub fn items(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<ItemRow>
         .load(conn)?)
 }
 
-/// The form's items with their question bodies.
-pub fn items_with_bodies(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<(ItemRow, String, QuestionBody)>> {
-    let rows: Vec<(ItemRow, String, String)> = attempt_items::table
-        .inner_join(question_versions::table)
+/// The form's items with their question bodies and their text as shown.
+pub fn items_with_bodies(
+    conn: &mut DbConn,
+    attempt_id: AttemptId,
+) -> AppResult<Vec<(ItemRow, RenderedQuestion, QuestionBody)>> {
+    let rows: Vec<(ItemRow, QuestionRow, VersionRow)> = attempt_items::table
+        .inner_join(question_versions::table.inner_join(questions::table))
         .filter(attempt_items::attempt_id.eq(attempt_id))
-        .select((ItemRow::as_select(), question_versions::stem, question_versions::body))
+        .select((ItemRow::as_select(), QuestionRow::as_select(), VersionRow::as_select()))
         .order(attempt_items::position.asc())
         .load(conn)?;
     rows.into_iter()
-        .map(|(item, stem, body)| {
-            let body: QuestionBody = serde_json::from_str(&body)
+        .map(|(item, question, version)| {
+            let body: QuestionBody = serde_json::from_str(&version.body)
                 .map_err(|e| AppError::internal(format!("body of version {}", item.version_id), e))?;
-            Ok((item, stem, body))
+            Ok((item, version.rendered(&question)?, body))
         })
         .collect()
 }
@@ -316,28 +328,29 @@ pub fn items_with_bodies(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<
 pub fn question_views(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<QuestionView>> {
     Ok(items_with_bodies(conn, attempt_id)?
         .into_iter()
-        .map(|(item, stem, body)| {
+        .map(|(item, rendered, body)| {
             let options = match &body {
-                QuestionBody::TrueFalse { .. } => {
-                    vec![
-                        OptionView {
-                            id: 0,
-                            text: "True".into(),
-                        },
-                        OptionView {
-                            id: 1,
-                            text: "False".into(),
-                        },
-                    ]
-                }
+                QuestionBody::TrueFalse { .. } => ["True", "False"]
+                    .into_iter()
+                    .enumerate()
+                    .map(|(id, word)| OptionView {
+                        id,
+                        text: word.into(),
+                        html: word.into(),
+                    })
+                    .collect(),
                 other => item
                     .option_order()
                     .iter()
                     .enumerate()
                     .filter_map(|(id, original)| {
-                        other.options().get(*original).map(|o| OptionView {
-                            id,
-                            text: o.text.clone(),
+                        other.options().get(*original).map(|_| {
+                            let shown = rendered.option(*original);
+                            OptionView {
+                                id,
+                                text: shown.text,
+                                html: shown.html,
+                            }
                         })
                     })
                     .collect(),
@@ -346,7 +359,8 @@ pub fn question_views(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec
                 id: item.question_id,
                 qtype: item.qtype,
                 section: item.section,
-                stem,
+                stem: rendered.stem.text,
+                stem_html: rendered.stem.html,
                 points: item.points,
                 options,
             }

@@ -9,6 +9,7 @@ use super::formats::Format;
 use super::question::QuestionBody;
 use super::service::{self, BankSummary, ImportReport, ImportRequest, QuestionFilter};
 use crate::app::AppState;
+use crate::content::Rich;
 use crate::db::{BankId, QuestionId, VersionId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::web::auth::TrainerUser;
@@ -122,7 +123,16 @@ pub struct QuestionOut {
     pub difficulty: String,
     pub points: f64,
     pub tags: Vec<String>,
+    /// The stem as written, in `stem_format` (kept for export).
     pub stem: String,
+    /// plain, html, markdown or moodle.
+    pub stem_format: String,
+    /// The stem as shown: sanitised HTML and a plain-text form.
+    pub stem_shown: Rich,
+    /// Each option (in `key`'s order) as shown.
+    pub options_shown: Vec<Rich>,
+    /// The explanation as shown.
+    pub explanation_shown: Option<Rich>,
     /// The options and the answer key.
     #[schema(value_type = Object)]
     pub key: QuestionBody,
@@ -153,6 +163,7 @@ pub async fn questions(
         .into_iter()
         .map(|(q, v)| {
             let parsed = v.to_parsed(&q)?;
+            let shown = v.rendered(&q)?;
             Ok(QuestionOut {
                 id: q.id,
                 version_id: v.id,
@@ -164,6 +175,10 @@ pub async fn questions(
                 points: v.points,
                 tags: parsed.tags,
                 stem: v.stem,
+                stem_format: v.stem_format.to_string(),
+                stem_shown: shown.stem,
+                options_shown: shown.options,
+                explanation_shown: shown.explanation,
                 key: parsed.body,
                 explanation: v.explanation,
                 quarantined: v.quarantined,

@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::question::{Difficulty, ParsedQuestion, QuestionBody, QuestionExtras, QuestionType, TextFormat};
+use super::rendered::RenderedQuestion;
 use crate::db::schema::{banks, question_versions, questions};
 use crate::db::{BankId, Json, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};
@@ -54,6 +55,7 @@ pub struct VersionRow {
     pub irt_b: Option<f64>,
     pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
+    pub rendered: Option<Json<RenderedQuestion>>,
 }
 
 #[derive(Insertable)]
@@ -76,6 +78,7 @@ pub struct NewVersion<'a> {
     pub irt_b: Option<f64>,
     pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
+    pub rendered: Option<Json<RenderedQuestion>>,
 }
 
 fn format_str(f: TextFormat) -> &'static str {
@@ -139,6 +142,7 @@ impl<'a> NewVersion<'a> {
             irt_b: q.irt_b,
             created_by,
             created_at: now,
+            rendered: Some(Json(RenderedQuestion::of(q))),
         })
     }
 }

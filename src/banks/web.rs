@@ -13,6 +13,7 @@ use super::formats::Format;
 use super::models::{Bank, QuestionRow, VersionRow};
 use super::question::{Difficulty, QuestionType};
 use super::service::{self, BankSummary, ImportLog, ImportReport, ImportRequest, QuestionFilter};
+use super::staff_view::StaffView;
 use super::upload::Parsed;
 use crate::app::AppState;
 use crate::db::{BankId, ImportId, ImportStatus, QuestionId};
@@ -299,9 +300,17 @@ struct QuestionPage {
     chrome: Chrome,
     bank: Bank,
     history: QuestionHistory,
+    shown: Option<StaffView>,
     toml: String,
     problems: Vec<ErrorDetail>,
     saved: Option<bool>,
+}
+
+fn shown(history: &QuestionHistory) -> AppResult<Option<StaffView>> {
+    history
+        .current()
+        .map(|v| StaffView::of(&history.question, v))
+        .transpose()
 }
 
 #[derive(Deserialize)]
@@ -325,6 +334,7 @@ async fn question(
     render(&QuestionPage {
         chrome: ctx.chrome(format!("Question {id}")),
         bank,
+        shown: shown(&history)?,
         history,
         toml,
         problems: vec![],
@@ -367,6 +377,7 @@ async fn edit(
                 &QuestionPage {
                     chrome: ctx.chrome(format!("Question {id}")),
                     bank,
+                    shown: shown(&history)?,
                     history,
                     toml: form.toml,
                     problems: e.details().to_vec(),

@@ -154,6 +154,7 @@ diesel::table! {
         created_at -> Timestamp,
         irt_a -> Nullable<Double>,
         irt_b -> Nullable<Double>,
+        rendered -> Nullable<Text>,
     }
 }
 

@@ -19,9 +19,11 @@ use super::stats::{self, GroupRule, ItemInfo, ItemStats, OptionInfo, OptionSet, 
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::banks::question::{QuestionBody, QuestionType};
+use crate::banks::rendered::RenderedQuestion;
+use crate::content::escape;
 use crate::convert::count_f64;
 use crate::db::schema::question_versions;
-use crate::db::{AssessmentId, DbConn, QuestionId, VersionId};
+use crate::db::{AssessmentId, DbConn, Json, QuestionId, VersionId};
 use crate::error::{AppError, AppResult};
 
 /// Said on the page and in the API whenever forms differ.
@@ -33,7 +35,10 @@ pub struct AnalysedItem {
     pub question_id: QuestionId,
     pub version_id: VersionId,
     pub version: i32,
+    /// The stem as plain text.
     pub stem: String,
+    /// The stem as sanitised HTML.
+    pub stem_html: String,
     pub section: String,
     /// The slot the version stood in (its lowest, when forms differ).
     pub slot: usize,
@@ -46,6 +51,8 @@ pub struct AnalysedItem {
     /// Option texts in the question's own order: `stats.distractors[i]` is
     /// about `options[i]`.
     pub options: Vec<String>,
+    /// The same options as sanitised HTML.
+    pub options_html: Vec<String>,
     pub stats: ItemStats,
     /// Whether enough attempts saw this version to judge it; without, its
     /// flags are withheld and the report says "not enough responses yet".
@@ -72,12 +79,21 @@ pub struct Analysis {
 struct Version {
     version: i32,
     stem: String,
+    rendered: Option<RenderedQuestion>,
     body: Option<QuestionBody>,
     quarantined: bool,
     quarantine_reason: Option<String>,
 }
 
-type VersionTuple = (VersionId, i32, String, String, bool, Option<String>);
+type VersionTuple = (
+    VersionId,
+    i32,
+    String,
+    Option<Json<RenderedQuestion>>,
+    String,
+    bool,
+    Option<String>,
+);
 
 fn versions(conn: &mut DbConn, ids: Vec<VersionId>) -> AppResult<HashMap<VersionId, Version>> {
     let mut found = HashMap::new();
@@ -88,18 +104,20 @@ fn versions(conn: &mut DbConn, ids: Vec<VersionId>) -> AppResult<HashMap<Version
                 question_versions::id,
                 question_versions::version,
                 question_versions::stem,
+                question_versions::rendered,
                 question_versions::body,
                 question_versions::quarantined,
                 question_versions::quarantine_reason,
             ))
             .load(conn)?;
-        for (id, version, stem, body, quarantined, quarantine_reason) in rows {
+        for (id, version, stem, rendered, body, quarantined, quarantine_reason) in rows {
             let body = serde_json::from_str(&body).ok();
             found.insert(
                 id,
                 Version {
                     version,
                     stem,
+                    rendered: rendered.map(Json::into_inner),
                     body,
                     quarantined,
                     quarantine_reason,
@@ -193,7 +211,7 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId, min_responses: us
     } else {
         &slots
     };
-    let mut options: Vec<Option<Vec<ChoiceOption>>> = Vec::with_capacity(columns.columns.len());
+    let mut options: Vec<Option<(Vec<ChoiceOption>, Vec<String>)>> = Vec::with_capacity(columns.columns.len());
     let infos: Vec<ItemInfo> = columns
         .columns
         .iter()
@@ -202,7 +220,10 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId, min_responses: us
             let version = column.versions.first().and_then(|v| versions.get(&key_of(v)));
             let choice = version.and_then(|v| v.body.as_ref()).and_then(choice_options);
             let info = item_info(&cohort, &column.items, first.qtype, choice.as_deref());
-            options.push(choice);
+            options.push(choice.map(|c| {
+                let shown = options_html(&c, version.and_then(|v| v.rendered.as_ref()));
+                (c, shown)
+            }));
             Ok(info)
         })
         .collect::<AppResult<_>>()?;
@@ -236,13 +257,22 @@ pub fn analyse(conn: &mut DbConn, assessment_id: AssessmentId, min_responses: us
     Ok(analysis)
 }
 
+/// The options as the test page showed them: the stored rendering where
+/// the version has one for every option (true/false's are words).
+fn options_html(options: &[ChoiceOption], rendered: Option<&RenderedQuestion>) -> Vec<String> {
+    match rendered {
+        Some(r) if r.options.len() == options.len() => r.options.iter().map(|o| o.html.clone()).collect(),
+        _ => options.iter().map(|o| escape(&o.text)).collect(),
+    }
+}
+
 /// One analysed column as the report shows it: the question and version it
 /// stands for, its options and key, and its statistics.
 fn analysed_item(
     cohort: &Cohort,
     column: &Column,
     stats: ItemStats,
-    options: Option<Vec<ChoiceOption>>,
+    options: Option<(Vec<ChoiceOption>, Vec<String>)>,
     versions: &HashMap<VersionId, Version>,
     keys: &HashMap<VersionId, VersionId>,
 ) -> AppResult<AnalysedItem> {
@@ -252,7 +282,20 @@ fn analysed_item(
         question_id: first.question_id,
         version_id: first.version_id,
         version: version.map_or(0, |v| v.version),
-        stem: version.map(|v| v.stem.clone()).unwrap_or_default(),
+        stem: version
+            .map(|v| {
+                v.rendered
+                    .as_ref()
+                    .map_or_else(|| v.stem.clone(), |r| r.stem.text.clone())
+            })
+            .unwrap_or_default(),
+        stem_html: version
+            .map(|v| {
+                v.rendered
+                    .as_ref()
+                    .map_or_else(|| escape(&v.stem), |r| r.stem.html.clone())
+            })
+            .unwrap_or_default(),
         section: cohort.sections.get(column.section).cloned().unwrap_or_default(),
         slot: column.slot,
         qtype: first.qtype,
@@ -261,7 +304,8 @@ fn analysed_item(
         key_version: keys
             .get(&first.version_id)
             .map(|k| (*k, versions.get(k).map_or(0, |v| v.version))),
-        options: options.unwrap_or_default().into_iter().map(|o| o.text).collect(),
+        options_html: options.as_ref().map(|(_, html)| html.clone()).unwrap_or_default(),
+        options: options.unwrap_or_default().0.into_iter().map(|o| o.text).collect(),
         stats,
         enough_responses: true,
     })

@@ -77,7 +77,10 @@ impl From<Flag> for FlagView {
 pub struct ItemView {
     pub question_id: QuestionId,
     pub version_id: VersionId,
+    /// The stem as plain text.
     pub stem: String,
+    /// The stem as sanitised HTML (tables, MathML), safe to insert.
+    pub stem_html: String,
     pub section: String,
     pub facility_percent: Option<f64>,
     pub sd_percent: Option<f64>,
@@ -124,6 +127,7 @@ impl From<&AnalysedItem> for ItemView {
             question_id: item.question_id,
             version_id: item.version_id,
             stem: item.stem.clone(),
+            stem_html: item.stem_html.clone(),
             section: item.section.clone(),
             facility_percent: s.facility_percent,
             sd_percent: s.sd_percent,

@@ -69,7 +69,8 @@ struct FlagLine {
 struct OptionLine {
     index: usize,
     label: String,
-    text: String,
+    /// Sanitised HTML.
+    html: String,
     is_key: bool,
     all: String,
     upper: String,
@@ -83,7 +84,8 @@ struct ItemLine {
     version_id: VersionId,
     version: i32,
     section: String,
-    stem: String,
+    /// Sanitised HTML.
+    stem_html: String,
     stem_short: String,
     kind: &'static str,
     n: usize,
@@ -131,7 +133,7 @@ impl ItemLine {
             .map(|d| OptionLine {
                 index: d.option,
                 label: option_letter(d.option),
-                text: item.options.get(d.option).cloned().unwrap_or_default(),
+                html: item.options_html.get(d.option).cloned().unwrap_or_default(),
                 is_key: d.is_key,
                 all: share(d.share_all),
                 upper: share(d.share_upper),
@@ -144,7 +146,7 @@ impl ItemLine {
             version_id: item.version_id,
             version: item.version,
             section: item.section.clone(),
-            stem: item.stem.clone(),
+            stem_html: item.stem_html.clone(),
             stem_short: shorten(&item.stem, 90),
             kind: kind_label(item.qtype),
             n: s.n,
@@ -173,7 +175,7 @@ impl ItemLine {
             blank: s.blank.as_ref().map(|b| OptionLine {
                 index: usize::MAX,
                 label: "—".into(),
-                text: "(blank)".into(),
+                html: "(blank)".into(),
                 is_key: false,
                 all: share(b.share_all),
                 upper: share(b.share_upper),

@@ -118,6 +118,9 @@ pub fn open_state(config: Config) -> AppResult<AppState> {
         .get()
         .map_err(|e| AppError::Config(format!("cannot connect to the database: {e}")))?;
     crate::db::migrate(&mut conn)?;
+    // Versions written before renderings were stored get theirs now, in one
+    // transaction, so no page renders question text on its own.
+    conn.transaction(crate::banks::rendered::fill_missing)?;
     drop(conn);
     Ok(AppState {
         sessions: Arc::default(),

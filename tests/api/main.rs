@@ -23,6 +23,7 @@ mod pages;
 mod platform;
 mod rankings;
 mod reports;
+mod rich_content;
 mod routing;
 mod routing_pages;
 mod test_page;

@@ -32,7 +32,7 @@ async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
 
 /// Starts the drive's test from a page form, as the drive page does, and
 /// returns the attempt's path.
-async fn start_page(browser: &mut Browser<'_>, drive: &Drive) -> String {
+pub(crate) async fn start_page(browser: &mut Browser<'_>, drive: &Drive) -> String {
     let csrf = browser.get("/").await.csrf();
     let started = browser
         .post_form(

@@ -126,7 +126,8 @@ pub struct NavSection {
 
 pub struct Choice {
     pub value: String,
-    pub text: String,
+    /// The option as sanitised HTML.
+    pub html: String,
     pub checked: bool,
 }
 
@@ -138,7 +139,8 @@ pub struct Current {
     /// radio, checkbox, number, text or textarea
     pub input: &'static str,
     pub section: String,
-    pub stem: String,
+    /// The stem as sanitised HTML.
+    pub stem_html: String,
     pub points: String,
     pub choices: Vec<Choice>,
     pub text: String,
@@ -214,7 +216,7 @@ pub(super) fn test_page(
             qtype: "",
             input: "",
             section: String::new(),
-            stem: "This test has no questions.".into(),
+            stem_html: "This test has no questions.".into(),
             points: String::new(),
             choices: vec![],
             text: String::new(),
@@ -259,7 +261,7 @@ fn current(sheet: &Sheet, q: &QuestionView, number: usize, typed: Option<&Value>
             } else {
                 o.id.to_string()
             },
-            text: o.text.clone(),
+            html: o.html.clone(),
             checked: checked(o.id),
         })
         .collect();
@@ -269,7 +271,7 @@ fn current(sheet: &Sheet, q: &QuestionView, number: usize, typed: Option<&Value>
         qtype: q.qtype.as_str(),
         input,
         section: q.section.clone(),
-        stem: q.stem.clone(),
+        stem_html: q.stem_html.clone(),
         points: points_text(q.points),
         choices,
         text,

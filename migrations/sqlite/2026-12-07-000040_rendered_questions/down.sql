@@ -1,0 +1,1 @@
+ALTER TABLE question_versions DROP COLUMN rendered;
