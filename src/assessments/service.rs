@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::blueprint::{Blueprint, Section};
+use super::calibrated::calibrated_pools;
 use super::draw::{shortfalls, Candidate};
 use super::models::AssessmentRow;
 use crate::audit::{self, Event};
@@ -130,7 +131,15 @@ pub fn pools(conn: &mut DbConn, sections: &[Section]) -> AppResult<Vec<Vec<Candi
 pub fn create(conn: &mut DbConn, blueprint: &Blueprint, actor: UserId, now: NaiveDateTime) -> AppResult<AssessmentId> {
     blueprint.check()?;
     conn.transaction(|conn| {
-        pools(conn, &blueprint.sections)?;
+        match &blueprint.adaptive {
+            Some(rules) => {
+                calibrated_pools(conn, &blueprint.sections, rules)?;
+            }
+            None => {
+                pools(conn, &blueprint.sections)?;
+            }
+        }
+        let adaptive = blueprint.adaptive.map(crate::db::Json);
         let sections = serde_json::to_string(&blueprint.sections).map_err(|e| AppError::internal("sections", e))?;
         let id: AssessmentId = diesel::insert_into(assessments::table)
             .values((
@@ -149,6 +158,7 @@ pub fn create(conn: &mut DbConn, blueprint: &Blueprint, actor: UserId, now: Naiv
                 assessments::show_score.eq(blueprint.show_score),
                 assessments::created_by.eq(Some(actor)),
                 assessments::created_at.eq(now),
+                assessments::adaptive.eq(adaptive),
             ))
             .returning(assessments::id)
             .get_result(conn)?;

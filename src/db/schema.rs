@@ -198,6 +198,7 @@ diesel::table! {
         show_score -> Bool,
         created_by -> Nullable<Integer>,
         created_at -> Timestamp,
+        adaptive -> Nullable<Text>,
     }
 }
 
@@ -238,6 +239,9 @@ diesel::table! {
         focus_losses -> Integer,
         pastes -> Integer,
         counting -> Bool,
+        theta -> Nullable<Double>,
+        theta_se -> Nullable<Double>,
+        adaptive_stop -> Nullable<Text>,
     }
 }
 

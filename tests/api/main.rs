@@ -8,6 +8,7 @@
 
 mod account_security;
 mod accounts;
+mod adaptive;
 mod architecture;
 mod attempts;
 mod banks;

@@ -76,7 +76,7 @@ pub(super) fn open_sheet(
         grading::grade(conn, id, now, effects)?;
         return Ok(None);
     }
-    let questions = service::question_views(conn, id)?;
+    let questions = service::question_views(conn, &attempt)?;
     let saved = service::saved_answers(conn, id)?
         .into_iter()
         .map(|(q, a, s)| (q, (a, s)))
