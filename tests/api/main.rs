@@ -13,6 +13,7 @@ mod architecture;
 mod attempts;
 mod banks;
 mod browser;
+mod browser_adaptive;
 mod durability;
 mod edges;
 mod helpers;
