@@ -110,7 +110,10 @@ pub struct Adaptive {
 impl Adaptive {
     fn check(&self, bad: &mut impl FnMut(&str, String)) {
         if !(1..=200).contains(&self.max_length) {
-            bad("adaptive.max_length", "An adaptive test gives from 1 to 200 questions at most.".into());
+            bad(
+                "adaptive.max_length",
+                "An adaptive test gives from 1 to 200 questions at most.".into(),
+            );
         }
         if self.min_length < 1 || self.min_length > self.max_length {
             bad(

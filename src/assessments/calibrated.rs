@@ -35,7 +35,11 @@ pub fn calibrated_pools(conn: &mut DbConn, sections: &[Section], rules: &Adaptiv
         let ids: Vec<VersionId> = candidates.iter().map(|c| c.version_id).collect();
         let params: Vec<(VersionId, Option<f64>, Option<f64>)> = question_versions::table
             .filter(question_versions::id.eq_any(&ids))
-            .select((question_versions::id, question_versions::irt_a, question_versions::irt_b))
+            .select((
+                question_versions::id,
+                question_versions::irt_a,
+                question_versions::irt_b,
+            ))
             .load(conn)?;
         let before = all.len();
         for candidate in candidates {

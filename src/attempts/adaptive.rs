@@ -126,8 +126,8 @@ impl Engine {
         starting: bool,
     ) -> AppResult<Option<Item>> {
         let exposure = self.exposure(conn, assessment.id, starting)?;
-        let Some(chosen) = next_item(&self.items, &self.rules, state, &exposure, rand::random::<f64>())
-            .and_then(|j| self.pool.get(j))
+        let Some(chosen) =
+            next_item(&self.items, &self.rules, state, &exposure, rand::random::<f64>()).and_then(|j| self.pool.get(j))
         else {
             return Ok(None);
         };
@@ -171,8 +171,10 @@ pub fn first_items(conn: &mut DbConn, assessment: &AssessmentRow) -> AppResult<V
 /// credit: the engine dichotomises partial credit at full credit. A
 /// question shown but left unanswered when time ran out counts neither way.
 fn answered(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<(QuestionId, bool)>> {
-    let given: HashMap<QuestionId, serde_json::Value> =
-        saved_answers(conn, attempt_id)?.into_iter().map(|(q, a, _)| (q, a)).collect();
+    let given: HashMap<QuestionId, serde_json::Value> = saved_answers(conn, attempt_id)?
+        .into_iter()
+        .map(|(q, a, _)| (q, a))
+        .collect();
     Ok(super::service::items(conn, attempt_id)?
         .into_iter()
         .filter(|item| {

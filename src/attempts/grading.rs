@@ -173,15 +173,26 @@ pub fn retotal(conn: &mut DbConn, attempt: &AttemptRow, pass_percent: f64) -> Ap
     })
 }
 
+/// An attempt's totals as they stand: from θ for an adaptive attempt (with
+/// the estimate), from the item scores otherwise. A key correction re-totals
+/// through here too, so a corrected adaptive answer moves θ, not a sum.
+pub fn totals_for(
+    conn: &mut DbConn,
+    attempt: &AttemptRow,
+    assessment: &crate::assessments::models::AssessmentRow,
+) -> AppResult<(Totals, Option<crate::irt::cat::Estimate>)> {
+    Ok(match super::adaptive::final_totals(conn, attempt, assessment)? {
+        Some((totals, estimate)) => (totals, Some(estimate)),
+        None => (retotal(conn, attempt, assessment.pass_percent)?, None),
+    })
+}
+
 /// Totals the item scores and publishes the result: the attempt, the drive
 /// application, the percentile population and the notice.
 fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, effects: &Effects) -> AppResult<()> {
     let mail = &effects.mail;
     let assessment = assessments::find(conn, attempt.assessment_id)?;
-    let (totals, estimate) = match super::adaptive::final_totals(conn, attempt, &assessment)? {
-        Some((totals, estimate)) => (totals, Some(estimate)),
-        None => (retotal(conn, attempt, assessment.pass_percent)?, None),
-    };
+    let (totals, estimate) = totals_for(conn, attempt, &assessment)?;
     let Totals {
         scores,
         total,

@@ -187,7 +187,9 @@ fn save_posted(
     let saved = match service::save_response(conn, id, user.id, question_id, &given, seq, now) {
         // The person just pressed the button, so this answer is
         // their newest intent, whatever another tab sent before.
-        Err(AppError::Stale { seq: kept }) => service::save_response(conn, id, user.id, question_id, &given, kept + 1, now),
+        Err(AppError::Stale { seq: kept }) => {
+            service::save_response(conn, id, user.id, question_id, &given, kept + 1, now)
+        }
         other => other,
     };
     let finished = saved.and_then(|()| match commit {

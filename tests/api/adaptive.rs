@@ -17,7 +17,11 @@ use assay::db::Role;
 pub fn calibrated_bank(name: &str, n: usize, a: f64) -> String {
     let mut toml = format!("[bank]\nname = \"{name}\"\ncategory = \"Aptitude/{name}\"\n");
     for i in 0..n {
-        let b = if n > 1 { -2.0 + 4.0 * i as f64 / (n - 1) as f64 } else { 0.0 };
+        let b = if n > 1 {
+            -2.0 + 4.0 * i as f64 / (n - 1) as f64
+        } else {
+            0.0
+        };
         toml.push_str(&format!(
             "\n[[question]]\nid = \"{name}-{i}\"\ntype = \"single_choice\"\nstem = \"{name} question {i}: pick one.\"\n\
              options = [\"alpha\", \"beta\", \"gamma\"]\nanswer = \"A\"\nexplanation = \"Secret reason {i}.\"\n\
@@ -109,7 +113,14 @@ async fn take(
     let mut shown = vec![questions[0].clone()];
     loop {
         let current = shown.last().expect("a question").clone();
-        let step = answer_and_next(app, token, attempt, &current, right(shown.len(), current["stem"].as_str().unwrap_or(""))).await;
+        let step = answer_and_next(
+            app,
+            token,
+            attempt,
+            &current,
+            right(shown.len(), current["stem"].as_str().unwrap_or("")),
+        )
+        .await;
         if step["finished"] == true {
             return (attempt, shown, step);
         }
@@ -149,11 +160,19 @@ async fn an_adaptive_test_stops_once_the_standard_error_reaches_its_target() {
     assert_eq!(end["result"]["max_score"], 100.0);
 
     // A target no test of this length can reach: the maximum length ends it.
-    let strict = adaptive_drive_again(&app, &drive, json!({"min_length": 2, "max_length": 6, "se_target": 0.05})).await;
+    let strict = adaptive_drive_again(
+        &app,
+        &drive,
+        json!({"min_length": 2, "max_length": 6, "se_target": 0.05}),
+    )
+    .await;
     let (_, token, _) = applicant(&app, "strict@example.com", &strict, 80.0).await;
     let (_, shown, end) = take(&app, &token, &strict, |_, _| true).await;
     assert_eq!(shown.len(), 6);
-    assert!(end["result"]["ability"]["stopped"].as_str().expect("stopped").contains("maximum length"));
+    assert!(end["result"]["ability"]["stopped"]
+        .as_str()
+        .expect("stopped")
+        .contains("maximum length"));
 }
 
 /// A second adaptive test and drive over the first one's bank.
@@ -232,12 +251,7 @@ async fn no_question_is_shown_to_more_than_the_exposure_cap_of_candidates() {
 #[actix_web::test]
 async fn an_adaptive_test_resumes_after_a_restart_mid_test_where_it_was() {
     let app = spawn_app().await;
-    let drive = adaptive_drive(
-        &app,
-        &[("Numerical", 30, 1)],
-        json!({"min_length": 6, "max_length": 6}),
-    )
-    .await;
+    let drive = adaptive_drive(&app, &[("Numerical", 30, 1)], json!({"min_length": 6, "max_length": 6})).await;
     let (_, token, _) = applicant(&app, "resume@example.com", &drive, 80.0).await;
     let (_, started) = start(&app, &token, drive.assessment_id).await;
     let attempt = started["attempt_id"].as_i64().expect("attempt");
@@ -260,14 +274,24 @@ async fn an_adaptive_test_resumes_after_a_restart_mid_test_where_it_was() {
     let (status, resumed) = start(&app, &token, drive.assessment_id).await;
     assert_eq!(status, StatusCode::OK, "{resumed}");
     assert_eq!(resumed["attempt_id"], attempt);
-    assert_eq!(resumed["questions"], json!([current.clone()]), "the same question, options in the same order");
+    assert_eq!(
+        resumed["questions"],
+        json!([current.clone()]),
+        "the same question, options in the same order"
+    );
     let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
     let saved = view["responses"].as_array().expect("responses");
-    assert!(saved.iter().any(|r| r["question_id"] == id && r["answer"] == choice(&current, false)));
+    assert!(saved
+        .iter()
+        .any(|r| r["question_id"] == id && r["answer"] == choice(&current, false)));
     let mut step = json!({});
     for _ in 0..4 {
         let (status, next) = app
-            .post_json(&format!("/api/v1/attempts/{attempt}/next"), &json!({"question_id": current["id"]}), Some(&token))
+            .post_json(
+                &format!("/api/v1/attempts/{attempt}/next"),
+                &json!({"question_id": current["id"]}),
+                Some(&token),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{next}");
         step = next;
@@ -296,10 +320,17 @@ async fn adaptive_answers_are_final_and_no_key_or_parameter_reaches_the_candidat
     let attempt = started["attempt_id"].as_i64().expect("attempt");
     let first = started["questions"][0].clone();
     let (_, skipped) = app
-        .post_json(&format!("/api/v1/attempts/{attempt}/next"), &json!({"question_id": first["id"]}), Some(&token))
+        .post_json(
+            &format!("/api/v1/attempts/{attempt}/next"),
+            &json!({"question_id": first["id"]}),
+            Some(&token),
+        )
         .await;
     assert!(
-        skipped["error"]["message"].as_str().unwrap_or("").contains("Answer this question"),
+        skipped["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Answer this question"),
         "{skipped}"
     );
     let step = answer_and_next(&app, &token, attempt, &first, true).await;
@@ -313,7 +344,11 @@ async fn adaptive_answers_are_final_and_no_key_or_parameter_reaches_the_candidat
     assert_eq!(status, StatusCode::CONFLICT, "{locked}");
     assert!(locked.to_string().contains("does not go back"), "{locked}");
     let (_, during) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
-    assert_eq!(during["questions"].as_array().map(Vec::len), Some(1), "only the current question: {during}");
+    assert_eq!(
+        during["questions"].as_array().map(Vec::len),
+        Some(1),
+        "only the current question: {during}"
+    );
     let second = step["question"].clone();
     let last = answer_and_next(&app, &token, attempt, &second, false).await;
     let end = answer_and_next(&app, &token, attempt, &last["question"], true).await;
@@ -323,7 +358,16 @@ async fn adaptive_answers_are_final_and_no_key_or_parameter_reaches_the_candidat
         .await;
     for body in [&started, &step, &during, &last, &end, &after, &public] {
         let text = body.to_string();
-        for leak in ["Secret reason", "explanation", "irt_a", "irt_b", "\"a\":", "\"b\":", "is_key", "credit"] {
+        for leak in [
+            "Secret reason",
+            "explanation",
+            "irt_a",
+            "irt_b",
+            "\"a\":",
+            "\"b\":",
+            "is_key",
+            "credit",
+        ] {
             assert!(!text.contains(leak), "{leak} leaked in {text}");
         }
     }
@@ -366,11 +410,18 @@ async fn two_next_presses_at_once_give_one_next_question() {
         .post_json(&format!("/api/v1/attempts/{attempt}/submit"), &json!({}), Some(&token))
         .await;
     assert_eq!(result["ability"]["questions"], 1, "{result}");
-    assert!(result["ability"]["stopped"].as_str().expect("stopped").contains("submitted"));
+    assert!(result["ability"]["stopped"]
+        .as_str()
+        .expect("stopped")
+        .contains("submitted"));
     let (_, graded) = app
         .get_json(&format!("/api/v1/attempts/{attempt}"), Some(&drive.trainer))
         .await;
-    assert_eq!(graded["questions"].as_array().map(Vec::len), Some(2), "both questions shown: {graded}");
+    assert_eq!(
+        graded["questions"].as_array().map(Vec::len),
+        Some(2),
+        "both questions shown: {graded}"
+    );
 }
 
 #[actix_web::test]
@@ -390,7 +441,10 @@ async fn an_adaptive_blueprint_over_an_uncalibrated_bank_is_refused_naming_the_s
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(body.to_string().contains("Section 'Plain' has no calibrated questions"), "{body}");
+    assert!(
+        body.to_string().contains("Section 'Plain' has no calibrated questions"),
+        "{body}"
+    );
     let (status, body) = app
         .post_json(
             "/api/v1/assessments",

@@ -16,12 +16,7 @@ async fn a_candidate_takes_an_adaptive_test_one_question_at_a_time_in_a_real_bro
         return;
     };
     let app = spawn_app().await;
-    let drive = adaptive_drive(
-        &app,
-        &[("Numerical", 12, 1)],
-        json!({"min_length": 4, "max_length": 4}),
-    )
-    .await;
+    let drive = adaptive_drive(&app, &[("Numerical", 12, 1)], json!({"min_length": 4, "max_length": 4})).await;
     applicant(&app, "ada@example.com", &drive, 80.0).await;
     let c = driver.session().await;
     let c = &c;
@@ -31,7 +26,10 @@ async fn a_candidate_takes_an_adaptive_test_one_question_at_a_time_in_a_real_bro
     let main = text(c, "main").await;
     assert!(main.contains("Question 1 (at most 4)"), "{main}");
     assert!(main.contains("there is no going back"), "{main}");
-    assert!(c.find(Locator::Css(".navigator")).await.is_err(), "no navigator to go back with");
+    assert!(
+        c.find(Locator::Css(".navigator")).await.is_err(),
+        "no navigator to go back with"
+    );
     assert!(c.find(Locator::Css("button[value='prev']")).await.is_err());
 
     for n in 1..=4 {
@@ -57,8 +55,13 @@ async fn a_candidate_takes_an_adaptive_test_one_question_at_a_time_in_a_real_bro
     assert_eq!(path(c).await, format!("{attempt_path}/result"));
     let result = text(c, "main").await;
     assert!(result.contains("Scale score"), "{result}");
-    assert!(text(c, "#how-reached").await.contains("You answered 4 question(s)"), "{result}");
+    assert!(
+        text(c, "#how-reached").await.contains("You answered 4 question(s)"),
+        "{result}"
+    );
     // The start page now offers the result, not another go.
-    c.goto(&format!("{base}/drives/{}", drive.drive_id)).await.expect("drive page");
+    c.goto(&format!("{base}/drives/{}", drive.drive_id))
+        .await
+        .expect("drive page");
     assert!(text(c, "main").await.contains("See your result"));
 }
