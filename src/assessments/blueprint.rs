@@ -74,6 +74,77 @@ fn one() -> i32 {
     1
 }
 
+fn se_target() -> f64 {
+    0.30
+}
+
+fn exposure_cap() -> f64 {
+    0.25
+}
+
+fn randomesque() -> u32 {
+    4
+}
+
+/// The rules of an adaptive assessment. Its sections' pools are their
+/// calibrated questions (those with `irt_a` and `irt_b`, essays excepted),
+/// and a section's `count` is its weight in the content balance: sections
+/// of counts 2 and 1 give questions in about a 2 : 1 ratio.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Adaptive {
+    /// Never stop before this many questions.
+    pub min_length: u32,
+    /// Always stop at this many questions.
+    pub max_length: u32,
+    /// Stop once the standard error of θ is at or below this.
+    #[serde(default = "se_target")]
+    pub se_target: f64,
+    /// The largest share of candidates any one question may be shown to.
+    #[serde(default = "exposure_cap")]
+    pub exposure_cap: f64,
+    /// Choose at random among this many of the most informative questions.
+    #[serde(default = "randomesque")]
+    pub randomesque: u32,
+}
+
+impl Adaptive {
+    fn check(&self, bad: &mut impl FnMut(&str, String)) {
+        if !(1..=200).contains(&self.max_length) {
+            bad(
+                "adaptive.max_length",
+                "An adaptive test gives from 1 to 200 questions at most.".into(),
+            );
+        }
+        if self.min_length < 1 || self.min_length > self.max_length {
+            bad(
+                "adaptive.min_length",
+                format!(
+                    "The minimum length must be from 1 to the maximum length ({}).",
+                    self.max_length
+                ),
+            );
+        }
+        if !(self.se_target >= 0.05 && self.se_target <= 1.0) {
+            bad(
+                "adaptive.se_target",
+                "The standard-error target must be from 0.05 to 1 (0.30 is usual).".into(),
+            );
+        }
+        if !(self.exposure_cap > 0.0 && self.exposure_cap <= 1.0) {
+            bad(
+                "adaptive.exposure_cap",
+                "The exposure cap is a share of candidates, above 0 and at most 1 (0.25 is usual).".into(),
+            );
+        }
+        if !(1..=20).contains(&self.randomesque) {
+            bad(
+                "adaptive.randomesque",
+                "Choose among 1 to 20 of the most informative questions.".into(),
+            );
+        }
+    }
+}
+
 /// What trainers and recruiters send to create an assessment.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Blueprint {
@@ -100,6 +171,10 @@ pub struct Blueprint {
     #[serde(default = "yes")]
     pub show_score: bool,
     pub sections: Vec<Section>,
+    /// Present for an adaptive test: one question at a time, each chosen
+    /// for the candidate's current ability estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adaptive: Option<Adaptive>,
 }
 
 impl Blueprint {
@@ -145,6 +220,15 @@ impl Blueprint {
         }
         for (i, section) in self.sections.iter().enumerate() {
             self.check_section(i, section, &mut bad);
+        }
+        if let Some(adaptive) = &self.adaptive {
+            adaptive.check(&mut bad);
+            if self.sections.iter().any(|s| s.difficulty_mix.is_some()) {
+                bad(
+                    "sections",
+                    "An adaptive test chooses questions by ability, not by a difficulty mix; remove the mix.".into(),
+                );
+            }
         }
         if errors.is_empty() {
             Ok(())

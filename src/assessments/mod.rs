@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod blueprint;
+pub mod calibrated;
 pub mod draw;
 pub mod models;
 pub mod plan;

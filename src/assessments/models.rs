@@ -2,8 +2,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::blueprint::{Kind, Section};
 use super::plan::SectionPlan;
+
+use super::blueprint::{Adaptive, Kind, Section};
 use crate::db::schema::assessments;
 use crate::db::{AssessmentId, Json, UserId};
 use crate::error::{AppError, AppResult};
@@ -29,9 +30,16 @@ pub struct AssessmentRow {
     pub created_at: NaiveDateTime,
     /// Each section's form plan, fixed at save; `None` before plans existed.
     pub form_plan: Option<Json<Vec<SectionPlan>>>,
+
+    pub adaptive: Option<Json<Adaptive>>,
 }
 
 impl AssessmentRow {
+    /// The adaptive rules, for an adaptive test.
+    pub fn adaptive(&self) -> Option<Adaptive> {
+        self.adaptive.as_ref().map(|a| a.0)
+    }
+
     pub fn sections(&self) -> AppResult<Vec<Section>> {
         Ok(self.sections.0.clone())
     }
@@ -61,7 +69,17 @@ pub struct PublicAssessment {
     pub opens_at: Option<NaiveDateTime>,
     pub closes_at: Option<NaiveDateTime>,
     pub sections: Vec<PublicSection>,
+    /// For an adaptive test, the most questions it can give.
     pub question_count: u32,
+    /// Present for an adaptive test.
+    pub adaptive: Option<PublicAdaptive>,
+}
+
+/// What a candidate may know of an adaptive test before starting it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicAdaptive {
+    pub min_length: u32,
+    pub max_length: u32,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -92,7 +110,14 @@ impl TryFrom<&AssessmentRow> for PublicAssessment {
             max_attempts: row.max_attempts,
             opens_at: row.opens_at,
             closes_at: row.closes_at,
-            question_count: sections.iter().map(|s| s.count).sum(),
+            question_count: match row.adaptive() {
+                Some(a) => a.max_length,
+                None => sections.iter().map(|s| s.count).sum(),
+            },
+            adaptive: row.adaptive().map(|a| PublicAdaptive {
+                min_length: a.min_length,
+                max_length: a.max_length,
+            }),
             sections,
         })
     }

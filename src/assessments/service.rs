@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::blueprint::{Blueprint, Section};
+use super::calibrated::calibrated_pools;
 use super::draw::{shortfalls, Candidate};
 use super::models::AssessmentRow;
 use super::plan::{plan_section, unfilled, SectionPlan, Stratum};
@@ -195,14 +196,25 @@ fn shortfall_sentence(section: &Section, s: &Stratum, have: usize) -> String {
 pub fn create(conn: &mut DbConn, blueprint: &Blueprint, actor: UserId, now: NaiveDateTime) -> AppResult<AssessmentId> {
     blueprint.check()?;
     conn.transaction(|conn| {
-        let pools = pools(conn, &blueprint.sections)?;
-        let plans: Vec<SectionPlan> = blueprint
-            .sections
-            .iter()
-            .zip(&pools)
-            .map(|(section, pool)| plan_section(section, pool))
-            .collect();
-        let plans = serde_json::to_string(&plans).map_err(|e| AppError::internal("form plan", e))?;
+        // An adaptive test has no fixed form to plan: its pools must be
+        // calibrated instead.
+        let plans = match &blueprint.adaptive {
+            Some(rules) => {
+                calibrated_pools(conn, &blueprint.sections, rules)?;
+                None
+            }
+            None => {
+                let pools = pools(conn, &blueprint.sections)?;
+                let plans: Vec<SectionPlan> = blueprint
+                    .sections
+                    .iter()
+                    .zip(&pools)
+                    .map(|(section, pool)| plan_section(section, pool))
+                    .collect();
+                Some(serde_json::to_string(&plans).map_err(|e| AppError::internal("form plan", e))?)
+            }
+        };
+        let adaptive = blueprint.adaptive.map(crate::db::Json);
         let sections = serde_json::to_string(&blueprint.sections).map_err(|e| AppError::internal("sections", e))?;
         let id: AssessmentId = diesel::insert_into(assessments::table)
             .values((
@@ -221,7 +233,8 @@ pub fn create(conn: &mut DbConn, blueprint: &Blueprint, actor: UserId, now: Naiv
                 assessments::show_score.eq(blueprint.show_score),
                 assessments::created_by.eq(Some(actor)),
                 assessments::created_at.eq(now),
-                assessments::form_plan.eq(Some(plans)),
+                assessments::form_plan.eq(plans),
+                assessments::adaptive.eq(adaptive),
             ))
             .returning(assessments::id)
             .get_result(conn)?;

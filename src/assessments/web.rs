@@ -230,6 +230,7 @@ impl TryFrom<&FormFields> for PostedBlueprint {
                     closes_at: settings.closes_at,
                     show_score: form.checked("show_score"),
                     sections,
+                    adaptive: None,
                 },
                 rows,
             }),

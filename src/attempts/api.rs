@@ -28,7 +28,10 @@ pub struct Started {
     #[serde(with = "crate::clock::rfc3339")]
     #[schema(value_type = String)]
     pub server_now: NaiveDateTime,
+    /// For an adaptive test only the question to answer now; then POST
+    /// `/attempts/{id}/next` after saving its answer.
     pub questions: Vec<QuestionView>,
+    pub adaptive: bool,
 }
 
 /// Start the assessment, or resume the open attempt.
@@ -44,12 +47,13 @@ pub async fn start(
     let id = path.into_inner();
     let now = state.clock.now();
     let (attempt, new) = super::starting::start_or_resume(&state, &writer, id, user).await?;
-    let attempt_id = attempt.id;
-    let questions = state.db(move |conn| service::question_views(conn, attempt_id)).await?;
+    let shown = attempt.clone();
+    let questions = state.db(move |conn| service::question_views(conn, &shown)).await?;
     let body = Started {
         attempt_id: attempt.id,
         deadline: attempt.deadline,
         server_now: now,
+        adaptive: attempt.is_adaptive(),
         questions,
     };
     Ok(if new {
@@ -152,6 +156,7 @@ pub struct AttemptView {
     pub result: Option<AttemptResult>,
     pub focus_losses: i32,
     pub pastes: i32,
+    pub adaptive: bool,
 }
 
 /// An attempt: status, deadline, saved answers and, once graded, the result.
@@ -168,7 +173,7 @@ pub async fn get(
     let view = state
         .db(move |conn| {
             let attempt = service::find_for(conn, id, &user)?;
-            let questions = service::question_views(conn, id)?;
+            let questions = service::question_views(conn, &attempt)?;
             let responses = service::saved_answers(conn, id)?
                 .into_iter()
                 .map(|(question_id, answer, seq)| SavedResponse {
@@ -194,6 +199,7 @@ pub async fn get(
                 result,
                 focus_losses: attempt.focus_losses,
                 pastes: attempt.pastes,
+                adaptive: attempt.is_adaptive(),
             })
         })
         .await?;
@@ -300,8 +306,68 @@ pub async fn accommodation(
     Ok(HttpResponse::NoContent().finish())
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct NextRequest {
+    /// The question just answered (its answer saved with PUT …/responses).
+    pub question_id: QuestionId,
+}
+
+/// What an adaptive test gives after an answer.
+#[derive(Serialize, ToSchema)]
+pub struct NextStep {
+    pub finished: bool,
+    /// The question to answer now, while the test goes on.
+    pub question: Option<QuestionView>,
+    /// The result once finished, as the person may see it.
+    pub result: Option<AttemptResult>,
+}
+
+/// Adaptive tests: make the saved answer to `question_id` final and get the
+/// next question, chosen for the ability the answers so far show, or the
+/// result when the test stops. There is no going back: the answer can no
+/// longer change. Sending the same `question_id` again returns the same
+/// next question. 422 when the question has no saved answer.
+#[utoipa::path(tag = "attempts", params(("id" = i32, Path)), request_body = NextRequest,
+    responses((status = 200, body = NextStep), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+#[post("/attempts/{id}/next")]
+pub async fn next(
+    state: web::Data<AppState>,
+    AuthUser(user): AuthUser,
+    path: web::Path<AttemptId>,
+    body: Json<NextRequest>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let question_id = body.into_inner().question_id;
+    let now = state.clock.now();
+    let effects = state.effects();
+    let step = state
+        .db(move |conn| {
+            let advanced = super::adaptive::advance(conn, id, user.id, question_id, now, &effects)?;
+            let attempt = service::find_for(conn, id, &user)?;
+            match advanced {
+                super::adaptive::Advanced::Next(q) => Ok(NextStep {
+                    finished: false,
+                    question: service::question_views(conn, &attempt)?.into_iter().find(|v| v.id == q),
+                    result: None,
+                }),
+                super::adaptive::Advanced::Finished => {
+                    let show_score = assessments::find(conn, attempt.assessment_id)?.show_score;
+                    Ok(NextStep {
+                        finished: true,
+                        question: None,
+                        result: Some(grading::result(conn, &attempt)?.for_viewer(&user, show_score)),
+                    })
+                }
+            }
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(step))
+}
+
 pub fn configure(cfg: &mut ApiRoutes) {
     cfg.service(start)
+        .service(next)
         .service(save)
         .service(submit)
         .service(get)

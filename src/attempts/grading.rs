@@ -15,7 +15,7 @@ use crate::assessments::blueprint::Kind;
 use crate::assessments::service as assessments;
 use crate::banks::question::QuestionType;
 use crate::db::schema::{attempt_items, attempts, users};
-use crate::db::{AttemptId, AttemptStatus, DbConn, QuestionId, UserId};
+use crate::db::{AdaptiveStop, AttemptId, AttemptStatus, DbConn, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::events::{AttemptGraded, Effects};
 use crate::identity::User;
@@ -44,6 +44,9 @@ pub struct AttemptResult {
     #[serde(with = "crate::clock::rfc3339::option")]
     #[schema(value_type = Option<String>)]
     pub graded_at: Option<NaiveDateTime>,
+    /// For an adaptive test: θ, its standard error, the scale score and how
+    /// the result was reached.
+    pub ability: Option<super::adaptive::Ability>,
 }
 
 impl AttemptResult {
@@ -60,6 +63,7 @@ impl AttemptResult {
             passed: None,
             percentile: None,
             sections: Vec::new(),
+            ability: None,
             ..self
         }
     }
@@ -110,7 +114,13 @@ pub fn grade(conn: &mut DbConn, id: AttemptId, now: NaiveDateTime, effects: &Eff
             let answer = answers
                 .get(&item.question_id)
                 .and_then(|v| Answer::parse(qtype, v, order.len()).ok().flatten());
-            let score = match scoring::score(&body, &order, answer.as_ref(), item.points, assessment.negative_marking) {
+            // An adaptive result is θ, not a sum: no negative marking.
+            let negative = if attempt.is_adaptive() {
+                0.0
+            } else {
+                assessment.negative_marking
+            };
+            let score = match scoring::score(&body, &order, answer.as_ref(), item.points, negative) {
                 ItemScore::Scored(s) => Some(s),
                 // A blank essay needs no reading: it earns nothing.
                 ItemScore::Manual if answer.as_ref().is_none_or(Answer::is_blank) => Some(0.0),
@@ -163,18 +173,33 @@ pub fn retotal(conn: &mut DbConn, attempt: &AttemptRow, pass_percent: f64) -> Ap
     })
 }
 
+/// An attempt's totals as they stand: from θ for an adaptive attempt (with
+/// the estimate), from the item scores otherwise. A key correction re-totals
+/// through here too, so a corrected adaptive answer moves θ, not a sum.
+pub fn totals_for(
+    conn: &mut DbConn,
+    attempt: &AttemptRow,
+    assessment: &crate::assessments::models::AssessmentRow,
+) -> AppResult<(Totals, Option<crate::irt::cat::Estimate>)> {
+    Ok(match super::adaptive::final_totals(conn, attempt, assessment)? {
+        Some((totals, estimate)) => (totals, Some(estimate)),
+        None => (retotal(conn, attempt, assessment.pass_percent)?, None),
+    })
+}
+
 /// Totals the item scores and publishes the result: the attempt, the drive
 /// application, the percentile population and the notice.
 fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, effects: &Effects) -> AppResult<()> {
     let mail = &effects.mail;
     let assessment = assessments::find(conn, attempt.assessment_id)?;
+    let (totals, estimate) = totals_for(conn, attempt, &assessment)?;
     let Totals {
         scores,
         total,
         max,
         percent: pct,
         passed,
-    } = retotal(conn, attempt, assessment.pass_percent)?;
+    } = totals;
     // The person's latest graded attempt is the one that counts.
     diesel::update(
         attempts::table
@@ -194,6 +219,15 @@ fn finish(conn: &mut DbConn, attempt: &AttemptRow, now: NaiveDateTime, effects: 
             attempts::counting.eq(true),
         ))
         .execute(conn)?;
+    if let Some(e) = estimate {
+        diesel::update(attempts::table.find(attempt.id))
+            .set((
+                attempts::theta.eq(Some(e.theta)),
+                attempts::theta_se.eq(Some(e.se)),
+                attempts::adaptive_stop.eq(Some(attempt.adaptive_stop.unwrap_or(AdaptiveStop::Submitted))),
+            ))
+            .execute(conn)?;
+    }
     let user: User = crate::accounts::service::find_user(conn, attempt.user_id)?;
     let link = format!("{}/attempts/{}", mail.base_url, attempt.id);
     let rendered = match assessment.kind {
@@ -307,6 +341,13 @@ pub fn result(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<AttemptResul
         percentile,
         sections: if graded { sections } else { vec![] },
         graded_at: attempt.graded_at,
+        ability: match attempt.is_adaptive() && graded {
+            true => {
+                let assessment = assessments::find(conn, attempt.assessment_id)?;
+                super::adaptive::ability(conn, attempt, &assessment)?
+            }
+            false => None,
+        },
     })
 }
 

@@ -1,5 +1,6 @@
 //! Attempts: a person taking one assessment, on the server's clock.
 
+pub mod adaptive;
 pub mod api;
 pub mod grading;
 pub mod marking;

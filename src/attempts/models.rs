@@ -3,7 +3,7 @@ use diesel::prelude::*;
 
 use crate::banks::question::QuestionType;
 use crate::db::schema::{attempt_items, attempts};
-use crate::db::{AssessmentId, AttemptId, AttemptStatus, Json, QuestionId, UserId, VersionId};
+use crate::db::{AdaptiveStop, AssessmentId, AttemptId, AttemptStatus, Json, QuestionId, UserId, VersionId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = attempts)]
@@ -25,6 +25,17 @@ pub struct AttemptRow {
     pub focus_losses: i32,
     pub pastes: i32,
     pub counting: bool,
+    /// An adaptive attempt's ability estimate so far (from the N(0, 1)
+    /// prior at the start); `None` for a fixed form.
+    pub theta: Option<f64>,
+    pub theta_se: Option<f64>,
+    pub adaptive_stop: Option<AdaptiveStop>,
+}
+
+impl AttemptRow {
+    pub fn is_adaptive(&self) -> bool {
+        self.theta.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Integer, Text, Timestamp};
+use diesel::sql_types::{Array, BigInt, Double, Integer, Nullable, Text, Timestamp};
 
 use super::service::SaveCheck;
 use crate::banks::question::QuestionType;
@@ -38,6 +38,8 @@ struct CheckRow {
     qtype: QuestionType,
     #[diesel(sql_type = Text)]
     option_order: Json<Vec<usize>>,
+    #[diesel(sql_type = Nullable<Double>)]
+    score: Option<f64>,
 }
 
 /// What each (attempt, question) of the batch checks against; a pair with
@@ -50,7 +52,7 @@ pub fn checks(
     let questions: Vec<i32> = keys.iter().map(|(_, q)| q.0).collect();
     let rows: Vec<CheckRow> = diesel::sql_query(
         "SELECT s.attempt_id, s.question_id, a.user_id, a.status, a.deadline, m.grace_seconds, \
-                i.qtype, i.option_order \
+                i.qtype, i.option_order, i.score \
          FROM unnest($1::integer[], $2::integer[]) AS s(attempt_id, question_id) \
          JOIN attempts a ON a.id = s.attempt_id \
          JOIN assessments m ON m.id = a.assessment_id \
@@ -71,6 +73,7 @@ pub fn checks(
                     r.grace_seconds,
                     r.qtype,
                     r.option_order,
+                    r.score,
                 ),
             )
         })

@@ -161,6 +161,13 @@ struct Form {
 }
 
 fn draw_form(conn: &mut DbConn, assessment: &AssessmentRow) -> AppResult<Form> {
+    if assessment.adaptive().is_some() {
+        let seed = i64::from(rand::random::<u32>());
+        return Ok(Form {
+            seed,
+            items: super::adaptive::first_items(conn, assessment)?,
+        });
+    }
     let source = assessments::form_source(conn, assessment)?;
     let seed = i64::from(rand::random::<u32>());
     let drawn = draw::draw_questions(
@@ -215,7 +222,15 @@ fn start_in(
     }
     let attempt_no =
         i32::try_from(used + 1).map_err(|_| AppError::Internal("over 2^31 attempts at one test".into()))?;
-    let max_score: f64 = form.items.iter().map(|i| i.points).sum();
+    // An adaptive result is a percent-equivalent of 100 (see `adaptive`);
+    // it starts at the prior's θ and SE, which mark the attempt adaptive.
+    let adaptive = assessment.adaptive().is_some();
+    let max_score: f64 = if adaptive {
+        100.0
+    } else {
+        form.items.iter().map(|i| i.points).sum()
+    };
+    let prior = super::adaptive::prior().filter(|_| adaptive);
     let inserted = diesel::insert_into(attempts::table)
         .values((
             attempts::assessment_id.eq(assessment_id),
@@ -226,6 +241,8 @@ fn start_in(
             attempts::started_at.eq(now),
             attempts::deadline.eq(deadline),
             attempts::max_score.eq(max_score),
+            attempts::theta.eq(prior.map(|p| p.theta)),
+            attempts::theta_se.eq(prior.map(|p| p.se)),
         ))
         .returning(attempts::id)
         .get_result::<AttemptId>(conn);
@@ -325,9 +342,13 @@ pub fn items_with_bodies(
         .collect()
 }
 
-pub fn question_views(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<QuestionView>> {
-    Ok(items_with_bodies(conn, attempt_id)?
+/// The questions the person may see: the whole form, or, while an adaptive
+/// attempt is open, only the question being answered (no going back).
+pub fn question_views(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<Vec<QuestionView>> {
+    let only_current = attempt.is_adaptive() && attempt.status == AttemptStatus::Open;
+    Ok(items_with_bodies(conn, attempt.id)?
         .into_iter()
+        .filter(|(item, _, _)| !only_current || item.score.is_none())
         .map(|(item, rendered, body)| {
             let options = match &body {
                 QuestionBody::TrueFalse { .. } => ["True", "False"]
@@ -387,6 +408,7 @@ pub(super) type SaveCheck = (
     i32,
     QuestionType,
     Json<Vec<usize>>,
+    Option<f64>,
 );
 
 /// Saves one answer in a transaction of its own. The API's saves go through
@@ -567,6 +589,7 @@ fn load_check(conn: &mut DbConn, save: &Save) -> AppResult<Option<SaveCheck>> {
             assessment_rows::grace_seconds,
             attempt_items::qtype,
             attempt_items::option_order,
+            attempt_items::score,
         ))
         .load(conn)?
         .into_iter()
@@ -584,9 +607,9 @@ fn judge_save(save: &Save, check: Option<SaveCheck>) -> AppResult<String> {
         now,
         ..
     } = *save;
-    let (status, deadline, grace_seconds, qtype, option_order) = match check {
-        Some((owner, status, deadline, grace, qtype, order)) if owner == user_id => {
-            (status, deadline, grace, qtype, order)
+    let (status, deadline, grace_seconds, qtype, option_order, scored) = match check {
+        Some((owner, status, deadline, grace, qtype, order, scored)) if owner == user_id => {
+            (status, deadline, grace, qtype, order, scored)
         }
         _ => {
             return Err(AppError::NotFound(format!(
@@ -598,6 +621,14 @@ fn judge_save(save: &Save, check: Option<SaveCheck>) -> AppResult<String> {
         return Err(AppError::conflict(
             "already_submitted",
             "This test was already submitted; answers can no longer change.",
+        ));
+    }
+    // Only an adaptive test scores answers while it is open, as each one
+    // chooses the next question; those answers are final.
+    if scored.is_some() {
+        return Err(AppError::conflict(
+            "answer_locked",
+            "This answer already counts and chose your next question; an adaptive test does not go back.",
         ));
     }
     if now > deadline + Duration::seconds(i64::from(grace_seconds)) {

@@ -140,7 +140,78 @@ fn after_save(id: AttemptId, go: &str, number: usize, total: usize) -> String {
         "next" => format!("/attempts/{id}?q={}", (number + 1).min(total.max(1))),
         "prev" => format!("/attempts/{id}?q={}", number.saturating_sub(1).max(1)),
         "finish" => format!("/attempts/{id}/confirm"),
+        "commit" => format!("/attempts/{id}"),
         _ => format!("/attempts/{id}?q={number}"),
+    }
+}
+
+/// A posted answer as the save needs it.
+struct Posted {
+    id: AttemptId,
+    question_id: QuestionId,
+    number: usize,
+    values: Vec<String>,
+    seq: i64,
+    /// An adaptive test's "answer and continue": final, and on to the next.
+    commit: bool,
+}
+
+fn save_posted(
+    conn: &mut crate::db::DbConn,
+    user: &crate::identity::User,
+    posted: &Posted,
+    now: chrono::NaiveDateTime,
+    effects: &crate::events::Effects,
+    chrome: Chrome,
+) -> AppResult<Saved> {
+    let Posted {
+        id,
+        question_id,
+        number,
+        ref values,
+        seq,
+        commit,
+    } = *posted;
+    let Some(sheet) = open_sheet(conn, id, user, now, effects)? else {
+        return Ok(Saved::Submitted);
+    };
+    let q = sheet
+        .questions
+        .iter()
+        .find(|q| q.id == question_id)
+        .ok_or_else(|| AppError::NotFound(format!("Attempt {id} of yours has no question {question_id}.")))?;
+    let qtype = q.qtype;
+    let given = form_answer(qtype, &values.iter().map(String::as_str).collect::<Vec<_>>());
+    let saved = match service::save_response(conn, id, user.id, question_id, &given, seq, now) {
+        // The person just pressed the button, so this answer is
+        // their newest intent, whatever another tab sent before.
+        Err(AppError::Stale { seq: kept }) => {
+            service::save_response(conn, id, user.id, question_id, &given, kept + 1, now)
+        }
+        other => other,
+    };
+    let finished = saved.and_then(|()| match commit {
+        true => Ok(super::adaptive::advance(conn, id, user.id, question_id, now, effects)?
+            == super::adaptive::Advanced::Finished),
+        false => Ok(false),
+    });
+    match finished {
+        Ok(false) => Ok(Saved::Done(sheet.questions.len())),
+        Ok(true) | Err(AppError::Conflict { .. }) => Ok(Saved::Submitted),
+        Err(e @ AppError::Invalid { .. }) => {
+            let chrome = Chrome {
+                title: sheet.assessment.title.clone(),
+                ..chrome
+            };
+            Ok(Saved::Refused(Box::new(test_page(
+                chrome,
+                &sheet,
+                number,
+                now,
+                Some((given, e.public_message())),
+            ))))
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -167,44 +238,17 @@ async fn answer(
     let seq = sent_seq.max(millis(now));
     let effects = state.effects();
     let chrome = ctx.chrome("");
+    let commit = go == "commit";
+    let posted = Posted {
+        id,
+        question_id,
+        number,
+        values,
+        seq,
+        commit,
+    };
     let outcome = state
-        .db(move |conn| {
-            let Some(sheet) = open_sheet(conn, id, &user, now, &effects)? else {
-                return Ok(Saved::Submitted);
-            };
-            let q =
-                sheet.questions.iter().find(|q| q.id == question_id).ok_or_else(|| {
-                    AppError::NotFound(format!("Attempt {id} of yours has no question {question_id}."))
-                })?;
-            let qtype = q.qtype;
-            let given = form_answer(qtype, &values.iter().map(String::as_str).collect::<Vec<_>>());
-            let saved = match service::save_response(conn, id, user.id, question_id, &given, seq, now) {
-                // The person just pressed the button, so this answer is
-                // their newest intent, whatever another tab sent before.
-                Err(AppError::Stale { seq: kept }) => {
-                    service::save_response(conn, id, user.id, question_id, &given, kept + 1, now)
-                }
-                other => other,
-            };
-            match saved {
-                Ok(()) => Ok(Saved::Done(sheet.questions.len())),
-                Err(AppError::Conflict { .. }) => Ok(Saved::Submitted),
-                Err(e @ AppError::Invalid { .. }) => {
-                    let chrome = Chrome {
-                        title: sheet.assessment.title.clone(),
-                        ..chrome
-                    };
-                    Ok(Saved::Refused(Box::new(test_page(
-                        chrome,
-                        &sheet,
-                        number,
-                        now,
-                        Some((given, e.public_message())),
-                    ))))
-                }
-                Err(e) => Err(e),
-            }
-        })
+        .db(move |conn| save_posted(conn, &user, &posted, now, &effects, chrome))
         .await?;
     match outcome {
         Saved::Done(total) => Ok(redirect(&after_save(id, &go, number, total))),
@@ -282,6 +326,8 @@ struct ResultPage {
     /// The population a percentile rank waits for.
     percentile_min: i64,
     sections: Vec<SectionLine>,
+    /// An adaptive result's scale score, θ with its SE, and how it was reached.
+    ability: Option<(i64, String, String)>,
 }
 
 fn number_text(x: f64) -> String {
@@ -317,6 +363,13 @@ impl ResultPage {
                     percent: format!("{:.1}%", s.percent),
                 })
                 .collect(),
+            ability: result.ability.as_ref().map(|a| {
+                (
+                    a.scale_score,
+                    format!("{:.2} ± {:.2}", a.theta, a.standard_error),
+                    a.how_reached.clone(),
+                )
+            }),
         }
     }
 }

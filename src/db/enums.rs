@@ -74,3 +74,17 @@ stored_enum! {
         Published = "published",
     }
 }
+
+stored_enum! {
+    /// Why an adaptive attempt stopped giving questions.
+    #[derive(utoipa::ToSchema)]
+    pub enum AdaptiveStop {
+        /// The standard error of θ reached the blueprint's target.
+        Precision = "precision",
+        MaxLength = "max_length",
+        /// No question of the calibrated pool was left to give.
+        PoolExhausted = "pool_exhausted",
+        /// Time ran out, or the candidate submitted, before a rule stopped it.
+        Submitted = "submitted",
+    }
+}

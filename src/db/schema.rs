@@ -201,6 +201,8 @@ diesel::table! {
         created_by -> Nullable<Integer>,
         created_at -> Timestamp,
         form_plan -> Nullable<Text>,
+
+        adaptive -> Nullable<Text>,
     }
 }
 
@@ -241,6 +243,9 @@ diesel::table! {
         focus_losses -> Integer,
         pastes -> Integer,
         counting -> Bool,
+        theta -> Nullable<Double>,
+        theta_se -> Nullable<Double>,
+        adaptive_stop -> Nullable<Text>,
     }
 }
 

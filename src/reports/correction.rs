@@ -425,7 +425,7 @@ impl Regrading<'_> {
         assessment: &AssessmentRow,
         regrade: &mut Regrade,
     ) -> AppResult<()> {
-        let totals = grading::retotal(conn, attempt, assessment.pass_percent)?;
+        let (totals, _) = grading::totals_for(conn, attempt, assessment)?;
         diesel::update(attempts::table.find(attempt.id))
             .set((
                 attempts::score.eq(Some(totals.total)),

@@ -357,11 +357,24 @@
     });
   }
 
+  // An adaptive test: the answer is saved, then the form posts it (its
+  // hidden go=commit) so the server makes it final and picks the next.
+  function commit() {
+    clearTimeout(typing);
+    saveCurrent();
+    settled(questionId, 3000).then(function () {
+      navigating = true;
+      finished = true;
+      form.submit();
+    });
+  }
+
   form.addEventListener('submit', function (e) {
     var button = e.submitter;
     if (!button) return;
     e.preventDefault();
     if (button.value === 'finish') finish();
+    else if (button.value === 'commit') commit();
     else if (button.dataset.href) go(button.dataset.href);
   });
 

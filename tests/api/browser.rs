@@ -22,7 +22,7 @@ const SCREENSHOT_ENV: &str = "ASSAY_BROWSER_SCREENSHOTS";
 
 /// A chromedriver child process with its own browser profile; both go when
 /// it is dropped.
-struct ChromeDriver {
+pub(crate) struct ChromeDriver {
     child: Child,
     port: u16,
     profile: PathBuf,
@@ -55,7 +55,7 @@ impl ChromeDriver {
         Some(driver)
     }
 
-    async fn session(&self) -> Client {
+    pub(crate) async fn session(&self) -> Client {
         let mut caps = serde_json::Map::new();
         let args = [
             "--headless=new",
@@ -91,7 +91,7 @@ impl Drop for ChromeDriver {
 }
 
 /// Polls `check` until it holds, for up to ten seconds.
-async fn eventually<F, Fut>(what: &str, mut check: F)
+pub(crate) async fn eventually<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
@@ -103,14 +103,14 @@ where
     }
 }
 
-async fn text(c: &Client, css: &str) -> String {
+pub(crate) async fn text(c: &Client, css: &str) -> String {
     match c.find(Locator::Css(css)).await {
         Ok(e) => e.text().await.unwrap_or_default(),
         Err(_) => String::new(),
     }
 }
 
-async fn path(c: &Client) -> String {
+pub(crate) async fn path(c: &Client) -> String {
     c.current_url().await.map(|u| u.path().to_string()).unwrap_or_default()
 }
 
@@ -129,7 +129,7 @@ async fn retype(c: &Client, value: &str) {
     field.send_keys(value).await.expect("type");
 }
 
-async fn click(c: &Client, locator: Locator<'_>) {
+pub(crate) async fn click(c: &Client, locator: Locator<'_>) {
     c.wait()
         .at_most(Duration::from_secs(10))
         .for_element(locator)
@@ -141,7 +141,7 @@ async fn click(c: &Client, locator: Locator<'_>) {
 }
 
 /// The number of the question on show, once a page has loaded.
-async fn shown(c: &Client) -> usize {
+pub(crate) async fn shown(c: &Client) -> usize {
     match c.find(Locator::Css("#question input[name='q']")).await {
         Ok(e) => e
             .prop("value")
@@ -159,7 +159,7 @@ async fn go_to_question(c: &Client, n: usize) {
     eventually(&format!("question {n}"), || async move { shown(c).await == n }).await;
 }
 
-fn choice(text: &str) -> String {
+pub(crate) fn choice(text: &str) -> String {
     format!("//label[contains(@class,'choice')][normalize-space(span)='{text}']")
 }
 
@@ -202,7 +202,7 @@ async fn apply_and_start(c: &Client, base: &str, drive: &Drive) {
 
 /// Signs an applicant in on the sign-in page and starts the drive's test
 /// from the drive page; returns once question 1 is on show.
-async fn sign_in_and_start(c: &Client, base: &str, email: &str, drive: &Drive) {
+pub(crate) async fn sign_in_and_start(c: &Client, base: &str, email: &str, drive: &Drive) {
     c.goto(&format!("{base}/signin")).await.expect("sign-in page");
     fill(c, "#email", email).await;
     fill(c, "#password", PASSWORD).await;
@@ -217,7 +217,7 @@ async fn sign_in_and_start(c: &Client, base: &str, email: &str, drive: &Drive) {
 
 /// The driver, or `None` after saying why the test is skipped; under CI a
 /// missing browser fails instead.
-async fn driver_or_skip(test: &str) -> Option<ChromeDriver> {
+pub(crate) async fn driver_or_skip(test: &str) -> Option<ChromeDriver> {
     let driver = ChromeDriver::start().await;
     if driver.is_none() {
         assert!(

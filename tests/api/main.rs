@@ -9,10 +9,13 @@
 mod account_security;
 mod accounts;
 mod analysis_agrees;
+
+mod adaptive;
 mod architecture;
 mod attempts;
 mod banks;
 mod browser;
+mod browser_adaptive;
 mod durability;
 mod edges;
 mod equal_forms;

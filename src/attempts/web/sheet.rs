@@ -35,6 +35,9 @@ pub(super) struct Sheet {
     pub assessment: AssessmentRow,
     pub questions: Vec<QuestionView>,
     pub saved: HashMap<QuestionId, (Value, i64)>,
+    /// For an adaptive test, the number of the question on show (the
+    /// questions given so far, this one included).
+    pub adaptive_number: Option<usize>,
 }
 
 impl Sheet {
@@ -76,7 +79,11 @@ pub(super) fn open_sheet(
         grading::grade(conn, id, now, effects)?;
         return Ok(None);
     }
-    let questions = service::question_views(conn, id)?;
+    let questions = service::question_views(conn, &attempt)?;
+    let adaptive_number = match attempt.is_adaptive() {
+        true => Some(service::items(conn, id)?.len()),
+        false => None,
+    };
     let saved = service::saved_answers(conn, id)?
         .into_iter()
         .map(|(q, a, s)| (q, (a, s)))
@@ -86,6 +93,7 @@ pub(super) fn open_sheet(
         assessment,
         questions,
         saved,
+        adaptive_number,
     }))
 }
 
@@ -162,6 +170,8 @@ pub(super) struct TestPage {
     sections: Vec<NavSection>,
     current: Current,
     error: Option<String>,
+    /// For an adaptive test: this question's number and the most there can be.
+    adaptive: Option<(usize, u32)>,
 }
 
 /// Builds the page for question `number` (1-based); `typed` replaces the
@@ -223,6 +233,9 @@ pub(super) fn test_page(
             seq: 0,
         }),
         error,
+        adaptive: sheet
+            .adaptive_number
+            .zip(sheet.assessment.adaptive().map(|a| a.max_length)),
     }
 }
 
