@@ -181,6 +181,7 @@ async fn main() {
         review_band_points: 3.0,
         trust_proxy: false,
         sign_in_failures_per_address: 30,
+        webhooks_allow_private: false,
     };
     let state = assay::server::open_state(Config::from_args(&args).expect("config")).expect("state");
 

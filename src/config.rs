@@ -61,6 +61,10 @@ pub struct ConfigArgs {
     /// Database connections per server process.
     #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 16, global = true)]
     pub pool_size: u32,
+    /// Let webhook endpoints resolve to loopback or private addresses (for
+    /// tests and closed networks); otherwise such endpoints are refused.
+    #[arg(long, env = "WEBHOOKS_ALLOW_PRIVATE", default_value_t = false, global = true)]
+    pub webhooks_allow_private: bool,
 }
 
 #[derive(Clone)]
@@ -79,6 +83,7 @@ pub struct Config {
     pub review_band_points: f64,
     pub trust_proxy: bool,
     pub sign_in_failures_per_address: i64,
+    pub webhooks_allow_private: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -98,6 +103,7 @@ impl std::fmt::Debug for Config {
             .field("review_band_points", &self.review_band_points)
             .field("trust_proxy", &self.trust_proxy)
             .field("sign_in_failures_per_address", &self.sign_in_failures_per_address)
+            .field("webhooks_allow_private", &self.webhooks_allow_private)
             .finish()
     }
 }
@@ -138,6 +144,7 @@ impl Config {
             },
             trust_proxy: args.trust_proxy,
             sign_in_failures_per_address: args.sign_in_failures_per_address.max(1),
+            webhooks_allow_private: args.webhooks_allow_private,
         })
     }
 

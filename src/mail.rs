@@ -237,6 +237,7 @@ mod tests {
             review_band_points: 3.0,
             trust_proxy: false,
             sign_in_failures_per_address: 30,
+            webhooks_allow_private: false,
         }
     }
 

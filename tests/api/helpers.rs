@@ -107,6 +107,7 @@ pub fn test_config(database_url: &str, mail_dir: PathBuf) -> Config {
         review_band_points: 3.0,
         trust_proxy: false,
         sign_in_failures_per_address: 30,
+        webhooks_allow_private: false,
     }
 }
 

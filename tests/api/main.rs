@@ -25,3 +25,4 @@ mod routing;
 mod routing_pages;
 mod test_page;
 mod trust;
+mod webhooks;
