@@ -14,6 +14,7 @@ mod banks;
 mod browser;
 mod durability;
 mod edges;
+mod excel;
 mod helpers;
 mod irt;
 mod notices;
