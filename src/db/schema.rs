@@ -149,6 +149,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    campus_invitations (id) {
+        id -> Integer,
+        drive_id -> Integer,
+        email -> Text,
+        full_name -> Text,
+        degree -> Nullable<Text>,
+        institute -> Nullable<Text>,
+        score_percent -> Nullable<Double>,
+        token_hash -> Text,
+        user_id -> Nullable<Integer>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_tries -> webhook_deliveries (delivery_id));
 
@@ -528,4 +545,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_endpoints,
     webhook_deliveries,
     webhook_tries,
+    campus_invitations,
 );

@@ -16,6 +16,7 @@ mod durability;
 mod edges;
 mod excel;
 mod helpers;
+mod invitations;
 mod irt;
 mod notices;
 mod pages;
