@@ -175,3 +175,46 @@ async fn an_invited_person_sets_a_password_and_applies_in_one_step() {
     assert_eq!(status, StatusCode::CONFLICT, "a link works once: {again}");
     assert!(accepted["application_id"].as_i64().is_some());
 }
+
+#[actix_web::test]
+async fn the_same_list_uploaded_twice_at_once_invites_each_person_once() {
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    let csv = format!("{HEADER}Asha Rao,asha@example.com,B.Com,72,SRCC\nRavi Kumar,ravi@example.com,B.Com,65,Loyola\n");
+    let (a, b) = tokio::join!(
+        upload(&app, &drive, "", "csv", csv.clone().into_bytes()),
+        upload(&app, &drive, "", "csv", csv.into_bytes())
+    );
+    assert_eq!((a.0, b.0), (StatusCode::OK, StatusCode::OK), "{} {}", a.1, b.1);
+    let invited = a.1["invited"].as_i64().expect("count") + b.1["invited"].as_i64().expect("count");
+    assert_eq!(invited, 2);
+    let mut mailed: Vec<String> = invitations_mailed(&app).into_iter().map(|(to, _)| to).collect();
+    mailed.sort();
+    assert_eq!(mailed, ["asha@example.com", "ravi@example.com"]);
+}
+
+#[actix_web::test]
+async fn an_invitation_accepted_twice_at_once_makes_one_account() {
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    let (status, _) = upload(
+        &app,
+        &drive,
+        "",
+        "csv",
+        format!("{HEADER}Asha Rao,asha@example.com,B.Com,72,SRCC\n").into_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, body) = invitations_mailed(&app).pop().expect("an invitation");
+    let start = body.find("/invitations/").expect("a link") + "/invitations/".len();
+    let path = format!("/api/v1/invitations/{}/accept", &body[start..start + 64]);
+    let password = json!({"password": crate::helpers::PASSWORD});
+    let (a, b) = tokio::join!(
+        app.post_json(&path, &password, None),
+        app.post_json(&path, &password, None)
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT], "{} {}", a.1, b.1);
+}
