@@ -182,6 +182,8 @@ async fn main() {
         trust_proxy: false,
         sign_in_failures_per_address: 30,
         flag_min_responses: 30,
+
+        webhooks_allow_private: false,
     };
     let state = assay::server::open_state(Config::from_args(&args).expect("config")).expect("state");
 

@@ -67,6 +67,10 @@ pub struct ConfigArgs {
     /// Database connections per server process.
     #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 16, global = true)]
     pub pool_size: u32,
+    /// Let webhook endpoints resolve to loopback or private addresses (for
+    /// tests and closed networks); otherwise such endpoints are refused.
+    #[arg(long, env = "WEBHOOKS_ALLOW_PRIVATE", default_value_t = false, global = true)]
+    pub webhooks_allow_private: bool,
 }
 
 #[derive(Clone)]
@@ -86,6 +90,8 @@ pub struct Config {
     pub trust_proxy: bool,
     pub sign_in_failures_per_address: i64,
     pub flag_min_responses: usize,
+
+    pub webhooks_allow_private: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -106,6 +112,7 @@ impl std::fmt::Debug for Config {
             .field("trust_proxy", &self.trust_proxy)
             .field("sign_in_failures_per_address", &self.sign_in_failures_per_address)
             .field("flag_min_responses", &self.flag_min_responses)
+            .field("webhooks_allow_private", &self.webhooks_allow_private)
             .finish()
     }
 }
@@ -147,6 +154,8 @@ impl Config {
             trust_proxy: args.trust_proxy,
             sign_in_failures_per_address: args.sign_in_failures_per_address.max(1),
             flag_min_responses: args.flag_min_responses.max(1),
+
+            webhooks_allow_private: args.webhooks_allow_private,
         })
     }
 

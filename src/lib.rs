@@ -27,3 +27,4 @@ pub mod server;
 pub mod tokens;
 pub mod training;
 pub mod web;
+pub mod webhooks;

@@ -238,6 +238,8 @@ mod tests {
             trust_proxy: false,
             sign_in_failures_per_address: 30,
             flag_min_responses: 30,
+
+            webhooks_allow_private: false,
         }
     }
 

@@ -68,6 +68,29 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// One webhook delivery, as the outbox's notices.
+    pub enum DeliveryStatus {
+        Queued = "queued",
+        Sending = "sending",
+        Delivered = "delivered",
+        Failed = "failed",
+    }
+}
+
+stored_enum! {
+    /// What a webhook tells its endpoint about.
+    pub enum WebhookEvent {
+        ApplicationReceived = "application.received",
+        StatusChanged = "application.status_changed",
+        AttemptGraded = "attempt.graded",
+        InterviewScheduled = "interview.scheduled",
+        Hired = "application.hired",
+        RoutingPublished = "routing.published",
+        NoticeFailed = "notice.failed",
+    }
+}
+
+stored_enum! {
     /// A routing run: a draft until it is published.
     pub enum RunStatus {
         Draft = "draft",

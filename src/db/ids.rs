@@ -66,4 +66,6 @@ typed_id!(
     CohortId,
     ProcessId,
     RunId,
+    WebhookId,
+    DeliveryId,
 );

@@ -110,6 +110,67 @@ diesel::table! {
 diesel::joinable!(notice_tries -> notices (notice_id));
 
 diesel::table! {
+    webhook_endpoints (id) {
+        id -> Integer,
+        url -> Text,
+        description -> Text,
+        secret -> Text,
+        events -> Text,
+        active -> Bool,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Integer,
+        endpoint_id -> Integer,
+        event_id -> Text,
+        event_type -> Text,
+        body -> Text,
+        status -> Text,
+        tries -> Integer,
+        next_try_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_tries (id) {
+        id -> Integer,
+        delivery_id -> Integer,
+        tried_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        succeeded -> Bool,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    campus_invitations (id) {
+        id -> Integer,
+        drive_id -> Integer,
+        email -> Text,
+        full_name -> Text,
+        degree -> Nullable<Text>,
+        institute -> Nullable<Text>,
+        score_percent -> Nullable<Double>,
+        token_hash -> Text,
+        user_id -> Nullable<Integer>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_tries -> webhook_deliveries (delivery_id));
+
+diesel::table! {
     banks (id) {
         id -> Integer,
         name -> Text,
@@ -489,4 +550,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     placements,
     regrades,
     key_corrections,
+    webhook_endpoints,
+    webhook_deliveries,
+    webhook_tries,
+    campus_invitations,
 );

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod charts;
 pub mod eligibility;
+pub mod invitations;
 pub mod pipeline;
 pub mod rankings;
 pub mod results;
@@ -13,10 +14,12 @@ pub mod web;
 pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
     rankings::api::configure(cfg);
+    invitations::api::configure(cfg);
 }
 
 /// This area's pages.
 pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     rankings::pages::configure(cfg);
     web::configure(cfg);
+    invitations::web::configure(cfg);
 }

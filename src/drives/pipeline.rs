@@ -10,11 +10,12 @@ use utoipa::ToSchema;
 use super::service::{find, ApplicationRow};
 use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, users};
-use crate::db::{ApplicationId, ApplicationStatus, CohortId, DbConn, DriveId, UserId};
+use crate::db::{ApplicationId, ApplicationStatus, CohortId, DbConn, DriveId, UserId, WebhookEvent};
 use crate::error::{AppError, AppResult};
 use crate::mail::MailContext;
 use crate::notices::templates::{Mail, NotSelected, OfferedBpo, Rendered, Shortlisted};
 use crate::notices::{self, Recipient};
+use crate::webhooks;
 
 /// From each status, where a recruiter may move an application. `tested`
 /// is reached only by grading.
@@ -181,7 +182,37 @@ pub fn transition(
             application_events::at.eq(now),
         ))
         .execute(conn)?;
+    announce(conn, app, to, note, now)?;
     queue_notice(conn, app, to, note, now, mail)
+}
+
+/// The resource of the `application.status_changed` and
+/// `application.hired` webhooks.
+#[derive(Serialize)]
+struct StatusChange<'a> {
+    application_id: ApplicationId,
+    drive_id: DriveId,
+    candidate_id: UserId,
+    from: ApplicationStatus,
+    to: ApplicationStatus,
+    note: &'a str,
+}
+
+/// Tells the webhook endpoints about a move, in the move's transaction.
+fn announce(conn: &mut DbConn, app: &Moving, to: ApplicationStatus, note: &str, now: NaiveDateTime) -> AppResult<()> {
+    let change = StatusChange {
+        application_id: app.id,
+        drive_id: app.drive_id,
+        candidate_id: app.candidate_id,
+        from: app.from,
+        to,
+        note,
+    };
+    webhooks::emit(conn, WebhookEvent::StatusChanged, &change, now)?;
+    if to == ApplicationStatus::Hired {
+        webhooks::emit(conn, WebhookEvent::Hired, &change, now)?;
+    }
+    Ok(())
 }
 
 /// Tells the candidate about a move that deserves an email.

@@ -376,6 +376,18 @@ fn record_application(
             application_events::at.eq(now),
         ))
         .execute(conn)?;
+    crate::webhooks::emit(
+        conn,
+        crate::db::WebhookEvent::ApplicationReceived,
+        &serde_json::json!({
+            "application_id": id,
+            "drive_id": drive.id,
+            "candidate_id": user.id,
+            "eligible": eligible,
+            "reason": reason,
+        }),
+        now,
+    )?;
     let rendered = eligibility_notice(drive, user, eligible, reason, mail)?;
     notices::queue(
         conn,

@@ -55,7 +55,7 @@ fn window(drive: &DriveRow) -> String {
     }
 }
 
-fn status_label(status: ApplicationStatus) -> String {
+pub(crate) fn status_label(status: ApplicationStatus) -> String {
     match status {
         ApplicationStatus::ShortlistedKpo => "shortlisted for KPO interviews".into(),
         ApplicationStatus::OfferedBpo => "offered BPO work".into(),

@@ -175,6 +175,9 @@ pub fn record_try(
                     Some(delay) => (NoticeStatus::Queued, now + delay, Outcome::Retrying),
                     None => (NoticeStatus::Failed, claim.notice.next_try_at, Outcome::Failed),
                 };
+                if outcome == Outcome::Failed {
+                    announce_failure(conn, &claim.notice, error, now)?;
+                }
                 let changed = diesel::update(mine)
                     .set((
                         notices::status.eq(status),
@@ -189,6 +192,32 @@ pub fn record_try(
         };
         Ok(if changed == 1 { outcome } else { Outcome::LeaseLost })
     })
+}
+
+/// The resource of the `notice.failed` webhook.
+#[derive(serde::Serialize)]
+struct FailedNotice<'a> {
+    notice_id: NoticeId,
+    kind: &'a str,
+    recipient_id: Option<crate::db::UserId>,
+    recipient_email: &'a str,
+    subject: &'a str,
+    error: &'a str,
+}
+
+/// Tells the webhook endpoints that an email was given up on, in the
+/// transaction that records it.
+fn announce_failure(conn: &mut DbConn, notice: &Notice, error: &str, now: NaiveDateTime) -> AppResult<()> {
+    let failed = FailedNotice {
+        notice_id: notice.id,
+        kind: &notice.kind,
+        recipient_id: notice.recipient_id,
+        recipient_email: &notice.recipient_email,
+        subject: &notice.subject,
+        error,
+    };
+    crate::webhooks::emit(conn, crate::db::WebhookEvent::NoticeFailed, &failed, now)?;
+    Ok(())
 }
 
 /// An SMTP server's answer can be long; the admin page needs the gist.

@@ -68,6 +68,13 @@ email!(
 );
 
 email!(
+    /// A personal invitation to a campus drive, from a recruiter's list.
+    CampusInvitation, "campus_invitation", "email/campus_invitation.txt", "email/campus_invitation.html",
+    { name: &'a str, drive: &'a str, link: String },
+    |m| format!("You are invited to apply: {}", m.drive)
+);
+
+email!(
     /// An application was received, eligible or not (with the reason).
     ApplicationReceived, "application_received", "email/application_received.txt", "email/application_received.html",
     { name: &'a str, drive: &'a str, eligible: bool, reason: &'a str, link: String },

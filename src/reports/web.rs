@@ -404,6 +404,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/assessments/{id}/report", web::get().to(report))
         .route("/assessments/{id}/report.csv", web::get().to(super::export::report_csv))
         .route(
+            "/assessments/{id}/report.xlsx",
+            web::get().to(super::export::report_xlsx),
+        )
+        .route(
             "/assessments/{id}/items/{version_id}/quarantine",
             web::post().to(quarantine_item),
         )

@@ -66,6 +66,26 @@ pub async fn get_run(state: web::Data<AppState>, _user: StaffUser, path: web::Pa
     Ok(HttpResponse::Ok().json(state.db(move |conn| runs::view(conn, id)).await?))
 }
 
+/// A routing run's lines as an Excel workbook (typed columns, frozen header).
+#[utoipa::path(tag = "routing", params(("id" = i32, Path)),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/routing-runs/{id}/results.xlsx")]
+pub async fn run_xlsx(state: web::Data<AppState>, _user: StaffUser, path: web::Path<RunId>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let book = state
+        .db(move |conn| {
+            let run = runs::view(conn, id)?;
+            super::excel::workbook(&run, &service::list_processes(conn)?)
+        })
+        .await?;
+    let mut response = HttpResponse::Ok();
+    for header in crate::web::xlsx::attachment(&format!("routing-run-{id}.xlsx")) {
+        response.insert_header(header);
+    }
+    Ok(response.body(book))
+}
+
 /// Override one line with a reason (kept in the audit log).
 #[utoipa::path(tag = "routing", params(("id" = i32, Path)),
     request_body = OverrideRequest, responses((status = 200, body = RunView), (status = 409, body = ErrorBody)))]
@@ -116,6 +136,7 @@ pub fn configure(cfg: &mut ApiRoutes) {
         .service(list_processes)
         .service(create_run)
         .service(get_run)
+        .service(run_xlsx)
         .service(override_line)
         .service(publish);
 }

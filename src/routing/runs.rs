@@ -376,7 +376,9 @@ pub fn publish(
             },
             now,
         )?;
-        view(conn, id)
+        let published = view(conn, id)?;
+        crate::webhooks::emit(conn, crate::db::WebhookEvent::RoutingPublished, &published, now)?;
+        Ok(published)
     })
 }
 

@@ -25,6 +25,7 @@ pub fn v1() -> (impl HttpServiceFactory, Document) {
         crate::reports::configure_api(routes);
         crate::training::configure_api(routes);
         crate::routing::configure_api(routes);
+        crate::webhooks::configure_api(routes);
     });
     let mut doc = ApiDoc::openapi();
     doc.paths.merge(scope.paths());

@@ -80,6 +80,7 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> AppResul
             .configure(crate::reports::configure_pages)
             .configure(crate::training::configure_pages)
             .configure(crate::routing::configure_pages)
+            .configure(crate::webhooks::configure_pages)
             .configure(pages::configure)
             .default_service(web::to(errors::not_found))
             .wrap(from_fn(input::bounded_query))
@@ -109,6 +110,36 @@ fn blocking_threads_per_worker(pool_size: u32, workers: usize) -> usize {
     crate::convert::to_usize(pool_size).div_ceil(workers).max(1)
 }
 
+/// The resource an `attempt.graded` webhook carries.
+#[derive(serde::Serialize)]
+struct GradedAttempt {
+    attempt_id: crate::db::AttemptId,
+    candidate_id: crate::db::UserId,
+    assessment_id: crate::db::AssessmentId,
+    percent: f64,
+    #[serde(with = "crate::clock::rfc3339")]
+    submitted_at: chrono::NaiveDateTime,
+}
+
+/// What grading sets off, in the grading transaction: the webhook, then
+/// what the grade means for the person's drive applications.
+fn on_attempt_graded(
+    conn: &mut crate::db::DbConn,
+    graded: &crate::events::AttemptGraded<'_>,
+    mail: &crate::mail::MailContext,
+    now: chrono::NaiveDateTime,
+) -> AppResult<()> {
+    let resource = GradedAttempt {
+        attempt_id: graded.attempt_id,
+        candidate_id: graded.person,
+        assessment_id: graded.assessment_id,
+        percent: graded.percent,
+        submitted_at: graded.submitted_at,
+    };
+    crate::webhooks::emit(conn, crate::db::WebhookEvent::AttemptGraded, &resource, now)?;
+    crate::drives::results::on_attempt_graded(conn, graded, mail, now)
+}
+
 /// Opens the pool and applies pending migrations: the shared start of every
 /// command.
 pub fn open_state(config: Config) -> AppResult<AppState> {
@@ -125,7 +156,7 @@ pub fn open_state(config: Config) -> AppResult<AppState> {
     Ok(AppState {
         sessions: Arc::default(),
         listeners: Listeners {
-            attempt_graded: crate::drives::results::on_attempt_graded,
+            attempt_graded: on_attempt_graded,
         },
         pool,
         config: Arc::new(config),

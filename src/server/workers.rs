@@ -1,9 +1,10 @@
-//! The background workers of `assay serve`: the outbox sender and the
-//! deadline sweeper. Each takes the pieces it needs from the app's state.
+//! The background workers of `assay serve`: the outbox sender, the
+//! webhook sender and the deadline sweeper. Each takes the pieces it needs from the app's state.
 
 use crate::app::AppState;
 use crate::attempts::grading;
 use crate::notices::outbox::{self, Outbox};
+use crate::webhooks::deliver::{self, Hooks};
 
 /// The outbox worker's view of the app.
 pub fn outbox(state: &AppState) -> Outbox {
@@ -14,9 +15,19 @@ pub fn outbox(state: &AppState) -> Outbox {
     }
 }
 
+/// The webhook worker's view of the app.
+pub fn hooks(state: &AppState) -> Hooks {
+    Hooks {
+        pool: state.pool.clone(),
+        clock: state.clock.clone(),
+        allow_private: state.config.webhooks_allow_private,
+    }
+}
+
 /// Starts every background worker.
 pub fn spawn(state: &AppState) {
     outbox::spawn_worker(outbox(state));
+    deliver::spawn_worker(hooks(state));
     spawn_sweeper(state.clone());
 }
 

@@ -11,3 +11,4 @@ pub mod openapi;
 pub mod pages;
 pub mod paging;
 pub mod spreadsheet;
+pub mod xlsx;

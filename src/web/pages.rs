@@ -62,6 +62,7 @@ pub fn nav_for(role: Option<Role>) -> Vec<NavLink> {
             link("/admin/users", "Users"),
             link("/admin/audit", "Audit log"),
             link("/admin/notices", "Notices"),
+            link("/admin/webhooks", "Webhooks"),
         ],
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const AREAS: [&str; 9] = [
+const AREAS: [&str; 10] = [
     "accounts",
     "assessments",
     "attempts",
@@ -16,6 +16,7 @@ const AREAS: [&str; 9] = [
     "reports",
     "routing",
     "training",
+    "webhooks",
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

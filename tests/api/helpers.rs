@@ -108,6 +108,8 @@ pub fn test_config(database_url: &str, mail_dir: PathBuf) -> Config {
         trust_proxy: false,
         sign_in_failures_per_address: 30,
         flag_min_responses: 30,
+
+        webhooks_allow_private: false,
     }
 }
 

@@ -19,7 +19,10 @@ mod browser_adaptive;
 mod durability;
 mod edges;
 mod equal_forms;
+
+mod excel;
 mod helpers;
+mod invitations;
 mod irt;
 mod notices;
 mod pages;
@@ -31,3 +34,4 @@ mod routing;
 mod routing_pages;
 mod test_page;
 mod trust;
+mod webhooks;

@@ -105,6 +105,43 @@ pub async fn rankings_csv(
         .streaming(body))
 }
 
+/// The same rows as an Excel workbook (typed columns, frozen header).
+#[utoipa::path(tag = "drives", params(("id" = i32, Path), RankingQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/drives/{id}/rankings.xlsx")]
+pub async fn rankings_xlsx(
+    state: web::Data<AppState>,
+    _user: RecruiterUser,
+    path: web::Path<DriveId>,
+    query: Query<RankingQuery>,
+) -> AppResult<HttpResponse> {
+    let drive_id = path.into_inner();
+    let mut query = query.into_inner();
+    query.limit = Some(CSV_BATCH);
+    let book = state
+        .db(move |conn| {
+            service::find(conn, drive_id)?;
+            let standing = Standing::load(conn, drive_id)?;
+            let mut rows = Vec::new();
+            loop {
+                let page = ranking::page(conn, drive_id, &query, &standing)?;
+                rows.extend(page.rows);
+                match page.next_after {
+                    Some(after) => query.after = Some(after.0),
+                    None => break,
+                }
+            }
+            super::excel::workbook(&rows)
+        })
+        .await?;
+    let mut response = HttpResponse::Ok();
+    for header in crate::web::xlsx::attachment(&format!("drive-{drive_id}-rankings.xlsx")) {
+        response.insert_header(header);
+    }
+    Ok(response.body(book))
+}
+
 /// Move an application to its next pipeline state; 409 names the allowed moves.
 #[utoipa::path(tag = "drives", params(("id" = i32, Path)),
     request_body = Decision, responses((status = 200, body = ApplicationRow), (status = 409, body = ErrorBody)))]
@@ -132,5 +169,8 @@ pub async fn decision(
 }
 
 pub fn configure(cfg: &mut ApiRoutes) {
-    cfg.service(rankings).service(rankings_csv).service(decision);
+    cfg.service(rankings)
+        .service(rankings_csv)
+        .service(rankings_xlsx)
+        .service(decision);
 }

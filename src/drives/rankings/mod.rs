@@ -4,6 +4,7 @@
 //! recruiter's browser.
 
 pub mod api;
+pub mod excel;
 pub mod pages;
 
 use chrono::NaiveDateTime;

@@ -1,0 +1,220 @@
+//! Campus drives from a spreadsheet: bad rows named by line with nothing
+//! sent, a list uploaded again inviting nobody twice, and the invited
+//! person setting a password and applying in one step.
+
+use assay::db::schema::notices;
+use awc::http::StatusCode;
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use crate::attempts::{drive_with, Drive};
+use crate::helpers::{spawn_app, TestApp};
+
+const HEADER: &str = "Name,Email,Degree,Score,Institute\n";
+
+async fn upload(app: &TestApp, drive: &Drive, path: &str, format: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let mut res = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/drives/{}/invitations{path}?format={format}",
+            drive.drive_id
+        )))
+        .bearer_auth(&drive.recruiter)
+        .send_body(body)
+        .await
+        .expect("upload");
+    let status = res.status();
+    (status, crate::helpers::json_body(&mut res).await)
+}
+
+fn invitations_mailed(app: &TestApp) -> Vec<(String, String)> {
+    let mut conn = app.state.pool.get().expect("conn");
+    notices::table
+        .filter(notices::kind.eq("campus_invitation"))
+        .order(notices::id)
+        .select((notices::recipient_email, notices::body_text))
+        .load(&mut *conn)
+        .expect("notices")
+}
+
+#[actix_web::test]
+async fn a_list_with_bad_rows_names_each_line_and_invites_nobody() {
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    let csv = format!(
+        "{HEADER}Asha Rao,asha@example.com,B.Com,72,SRCC\n,nobody@example.com,B.A,60,\nRavi,ravi at example,B.Com,65,\nMeena,ASHA@example.com,B.Sc,80,\nJo,jo@example.com,B.Com,140%,\n"
+    );
+    for path in ["/preview", ""] {
+        let (status, body) = upload(&app, &drive, path, "csv", csv.clone().into_bytes()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let lines: Vec<i64> = body["error"]["details"]
+            .as_array()
+            .expect("details")
+            .iter()
+            .map(|d| d["line"].as_i64().expect("line"))
+            .collect();
+        assert_eq!(lines, [3, 4, 5, 6], "{body}");
+        let text = body.to_string();
+        assert!(text.contains("name is missing"), "{text}");
+        assert!(text.contains("ravi at example"), "{text}");
+        assert!(text.contains("listed twice (first on line 2)"), "{text}");
+        assert!(text.contains("0 to 100"), "{text}");
+    }
+    assert!(invitations_mailed(&app).is_empty(), "nobody was invited");
+    let (status, body) = upload(&app, &drive, "", "csv", b"Email\nasha@example.com\n".to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.to_string().contains("\\\"name\\\""), "{body}");
+}
+
+fn workbook(rows: &[[&str; 5]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, title) in ["Name", "Email", "Degree", "Score", "Institute"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *title).expect("header");
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let at = (r as u32 + 1, c as u16);
+            match cell.parse::<f64>() {
+                Ok(x) => sheet.write_number(at.0, at.1, x).map(|_| ()),
+                Err(_) => sheet.write_string(at.0, at.1, *cell).map(|_| ()),
+            }
+            .expect("cell");
+        }
+    }
+    book.save_to_buffer().expect("xlsx")
+}
+
+#[actix_web::test]
+async fn uploading_the_same_list_again_invites_nobody_twice() {
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    let csv = format!("{HEADER}Asha Rao,asha@example.com,B.Com,72,SRCC\nRavi Kumar,ravi@example.com,B.Com,65,Loyola\n");
+    let (status, preview) = upload(&app, &drive, "/preview", "csv", csv.clone().into_bytes()).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(preview["new"].as_array().expect("new").len(), 2);
+    assert!(invitations_mailed(&app).is_empty(), "a preview sends nothing");
+
+    let (status, first) = upload(&app, &drive, "", "csv", csv.clone().into_bytes()).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["invited"], 2);
+    let (_, again) = upload(&app, &drive, "", "csv", csv.into_bytes()).await;
+    assert_eq!(again["invited"], 0);
+    assert_eq!(
+        again["already_invited"],
+        json!(["asha@example.com", "ravi@example.com"])
+    );
+
+    // The same people in a workbook, one new, addresses in another case.
+    let xlsx = workbook(&[
+        ["Asha Rao", "ASHA@example.com", "B.Com", "72", "SRCC"],
+        ["Meena Iyer", "meena@example.com", "B.Sc", "81.5", "Stella Maris"],
+    ]);
+    let (_, preview) = upload(&app, &drive, "/preview", "xlsx", xlsx.clone()).await;
+    assert_eq!(preview["new"][0]["email"], "meena@example.com", "{preview}");
+    assert_eq!(preview["new"][0]["score_percent"], 81.5);
+    let (status, third) = upload(&app, &drive, "", "xlsx", xlsx).await;
+    assert_eq!(status, StatusCode::OK, "{third}");
+    assert_eq!(third["invited"], 1);
+    let mailed: Vec<String> = invitations_mailed(&app).into_iter().map(|(to, _)| to).collect();
+    assert_eq!(mailed, ["asha@example.com", "ravi@example.com", "meena@example.com"]);
+}
+
+#[actix_web::test]
+async fn an_invited_person_sets_a_password_and_applies_in_one_step() {
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    let csv = format!("{HEADER}Asha Rao,asha@example.com,B.Com,72,SRCC\n");
+    let (status, _) = upload(&app, &drive, "", "csv", csv.into_bytes()).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, body) = invitations_mailed(&app).pop().expect("an invitation");
+    let start = body.find("/invitations/").expect("a link") + "/invitations/".len();
+    let token = &body[start..start + 64];
+
+    let (status, shown) = app.get_json(&format!("/api/v1/invitations/{token}"), None).await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    assert_eq!(shown["full_name"], "Asha Rao");
+    let (status, weak) = app
+        .post_json(
+            &format!("/api/v1/invitations/{token}/accept"),
+            &json!({"password": "password1"}),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
+    let (status, accepted) = app
+        .post_json(
+            &format!("/api/v1/invitations/{token}/accept"),
+            &json!({"password": crate::helpers::PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{accepted}");
+    let session = accepted["token"].as_str().expect("a session");
+    let (status, profile) = app.get_json("/api/v1/me/profile", Some(session)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(profile["degree"], "B.Com");
+    assert_eq!(profile["institute"], "SRCC");
+    assert_eq!(profile["score_percent"], 72.0);
+    let (status, rows) = app
+        .get_json(
+            &format!("/api/v1/drives/{}/rankings?limit=10", drive.drive_id),
+            Some(&drive.recruiter),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{rows}");
+    let signed_in = app.sign_in("asha@example.com", crate::helpers::PASSWORD).await;
+    assert!(!signed_in.is_empty());
+    let (status, again) = app
+        .post_json(
+            &format!("/api/v1/invitations/{token}/accept"),
+            &json!({"password": crate::helpers::PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "a link works once: {again}");
+    assert!(accepted["application_id"].as_i64().is_some());
+}
+
+#[actix_web::test]
+async fn the_same_list_uploaded_twice_at_once_invites_each_person_once() {
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    let csv = format!("{HEADER}Asha Rao,asha@example.com,B.Com,72,SRCC\nRavi Kumar,ravi@example.com,B.Com,65,Loyola\n");
+    let (a, b) = tokio::join!(
+        upload(&app, &drive, "", "csv", csv.clone().into_bytes()),
+        upload(&app, &drive, "", "csv", csv.into_bytes())
+    );
+    assert_eq!((a.0, b.0), (StatusCode::OK, StatusCode::OK), "{} {}", a.1, b.1);
+    let invited = a.1["invited"].as_i64().expect("count") + b.1["invited"].as_i64().expect("count");
+    assert_eq!(invited, 2);
+    let mut mailed: Vec<String> = invitations_mailed(&app).into_iter().map(|(to, _)| to).collect();
+    mailed.sort();
+    assert_eq!(mailed, ["asha@example.com", "ravi@example.com"]);
+}
+
+#[actix_web::test]
+async fn an_invitation_accepted_twice_at_once_makes_one_account() {
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    let (status, _) = upload(
+        &app,
+        &drive,
+        "",
+        "csv",
+        format!("{HEADER}Asha Rao,asha@example.com,B.Com,72,SRCC\n").into_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, body) = invitations_mailed(&app).pop().expect("an invitation");
+    let start = body.find("/invitations/").expect("a link") + "/invitations/".len();
+    let path = format!("/api/v1/invitations/{}/accept", &body[start..start + 64]);
+    let password = json!({"password": crate::helpers::PASSWORD});
+    let (a, b) = tokio::join!(
+        app.post_json(&path, &password, None),
+        app.post_json(&path, &password, None)
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT], "{} {}", a.1, b.1);
+}
