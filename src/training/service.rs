@@ -132,7 +132,7 @@ pub fn add_hired(
                 format!("Candidate {candidate} has not been hired; hire them from a drive first."),
             ));
         };
-        add_trainee(conn, cohort, candidate, Some(application), now, mail)?;
+        add_trainee(conn, cohort, candidate, Some(application), "", now, mail)?;
         let detail = format!("added trainee {candidate}");
         audit::record(
             conn,
@@ -253,21 +253,12 @@ pub fn add_trainee(
     cohort_id: CohortId,
     user_id: UserId,
     application_id: Option<crate::db::ApplicationId>,
+    message: &str,
     now: NaiveDateTime,
     mail: &MailContext,
 ) -> AppResult<()> {
-    use crate::notices::templates::{Hired, Mail};
-    let cohort: Option<(String, chrono::NaiveDateTime)> = cohorts::table
-        .find(cohort_id)
-        .select((cohorts::name, cohorts::starts_on))
-        .first(conn)
-        .optional()?;
-    let Some((cohort_name, starts_on)) = cohort else {
-        return Err(AppError::invalid_field(
-            "cohort_id",
-            format!("There is no cohort {cohort_id}."),
-        ));
-    };
+    // Checked (and refused) before any write.
+    let (cohort_name, starts_on) = cohort_start(conn, cohort_id)?;
     let already: i64 = cohort_trainees::table
         .filter(cohort_trainees::cohort_id.eq(cohort_id))
         .filter(cohort_trainees::user_id.eq(user_id))
@@ -291,14 +282,7 @@ pub fn add_trainee(
         .find(user_id)
         .select((users::email, users::full_name))
         .first(conn)?;
-    let starts_on = starts_on.format("%d %B %Y").to_string();
-    let rendered = Hired {
-        ctx: mail,
-        name: &name,
-        cohort: &cohort_name,
-        starts_on,
-    }
-    .render_mail()?;
+    let rendered = render_hired(&name, &cohort_name, starts_on, message, mail)?;
     let to = crate::notices::Recipient {
         id: Some(user_id),
         email,
@@ -312,4 +296,45 @@ pub fn add_trainee(
         now,
     )?;
     Ok(())
+}
+
+/// A cohort's name and start, or 422 naming the cohort that does not exist.
+fn cohort_start(conn: &mut DbConn, cohort_id: CohortId) -> AppResult<(String, NaiveDateTime)> {
+    cohorts::table
+        .find(cohort_id)
+        .select((cohorts::name, cohorts::starts_on))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::invalid_field("cohort_id", format!("There is no cohort {cohort_id}.")))
+}
+
+fn render_hired(
+    name: &str,
+    cohort: &str,
+    starts_on: NaiveDateTime,
+    message: &str,
+    mail: &MailContext,
+) -> AppResult<crate::notices::Rendered> {
+    use crate::notices::templates::{Hired, Mail};
+    Hired {
+        ctx: mail,
+        name,
+        cohort,
+        starts_on: starts_on.format("%d %B %Y").to_string(),
+        message,
+    }
+    .render_mail()
+}
+
+/// The "hired" email a person named `name` would get on joining the cohort,
+/// with the recruiter's message: what a recruiter previews before hiring.
+pub fn hired_mail(
+    conn: &mut DbConn,
+    cohort_id: CohortId,
+    name: &str,
+    message: &str,
+    mail: &MailContext,
+) -> AppResult<crate::notices::Rendered> {
+    let (cohort, starts_on) = cohort_start(conn, cohort_id)?;
+    render_hired(name, &cohort, starts_on, message, mail)
 }

@@ -15,6 +15,7 @@ mod browser;
 mod durability;
 mod edges;
 mod helpers;
+mod hiring;
 mod irt;
 mod notices;
 mod pages;

@@ -17,14 +17,14 @@ pub fn rank_bank() -> String {
     toml
 }
 
-struct Setup {
-    recruiter: String,
-    trainer: String,
-    drive_id: i64,
-    assessment_id: i64,
+pub(crate) struct Setup {
+    pub recruiter: String,
+    pub trainer: String,
+    pub drive_id: i64,
+    pub assessment_id: i64,
 }
 
-async fn setup(app: &TestApp) -> Setup {
+pub(crate) async fn setup(app: &TestApp) -> Setup {
     let (_, trainer) = app.staff("trainer@example.com", Role::Trainer).await;
     let (_, recruiter) = app.staff("recruiter@example.com", Role::Recruiter).await;
     let bank_id = crate::attempts::bank(app, &trainer, &rank_bank()).await;
@@ -55,7 +55,7 @@ async fn setup(app: &TestApp) -> Setup {
 
 /// A candidate who applies, answers `quant` Quant and `verbal` Verbal
 /// questions right (the rest wrong) and submits; returns the application id.
-async fn takes(app: &TestApp, s: &Setup, name: &str, profile: Value, quant: usize, verbal: usize) -> i64 {
+pub(crate) async fn takes(app: &TestApp, s: &Setup, name: &str, profile: Value, quant: usize, verbal: usize) -> i64 {
     // Parentheses too: in an address they are a comment, which registration refuses.
     let email = format!(
         "{}@example.com",
@@ -108,7 +108,7 @@ async fn takes(app: &TestApp, s: &Setup, name: &str, profile: Value, quant: usiz
     applied["application_id"].as_i64().expect("application id")
 }
 
-fn finance(score: f64) -> Value {
+pub(crate) fn finance(score: f64) -> Value {
     json!({"score_percent": score, "domain": "finance", "degree": "B.Com"})
 }
 

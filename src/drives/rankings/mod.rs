@@ -4,6 +4,7 @@
 //! recruiter's browser.
 
 pub mod api;
+mod decisions;
 pub mod pages;
 
 use chrono::NaiveDateTime;
