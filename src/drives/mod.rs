@@ -1,6 +1,7 @@
 //! Recruitment drives: eligibility rules, an aptitude test, applications.
 
 pub mod api;
+pub mod applicants;
 pub mod charts;
 pub mod eligibility;
 pub mod letters;
@@ -19,6 +20,7 @@ pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
 /// This area's pages.
 pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     rankings::pages::configure(cfg);
+    applicants::pages::configure(cfg);
     web::configure(cfg);
 }
 

@@ -238,3 +238,140 @@ async fn an_offer_names_the_reply_to_address_and_its_email_replies_there() {
         "{headers}"
     );
 }
+
+/// The application ids the applicant list links to, in page order.
+fn listed(body: &str) -> Vec<String> {
+    body.split("name=\"id\" value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(String::from)
+        .collect()
+}
+
+#[actix_web::test]
+async fn the_applicant_list_shows_everyone_in_every_status_and_a_bulk_move_says_what_happened() {
+    let app = crate::helpers::spawn_app().await;
+    let s = setup(&app).await;
+    let asha = takes(&app, &s, "Asha Rao", finance(70.0), 4, 4).await;
+    let bina = takes(&app, &s, "Bina Das", finance(70.0), 3, 3).await;
+    let chen = takes(&app, &s, "Chen Li", finance(70.0), 2, 2).await;
+    // Not eligible (score below the drive's 50%), so never tested.
+    takes(&app, &s, "Dina Low", finance(30.0), 0, 0).await;
+    decide(&app, &s, asha, json!({"status": "shortlisted_kpo"})).await;
+
+    let mut recruiter = signed_in(&app, "recruiter@example.com").await;
+    let all = recruiter.get(&format!("/drives/{}/applicants", s.drive_id)).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    for who in ["Asha Rao", "Bina Das", "Chen Li", "Dina Low"] {
+        assert!(all.body.contains(who), "{who} missing: {}", all.body);
+    }
+    assert!(all.body.contains("Shortlisted for KPO interview"), "{}", all.body);
+    assert!(all.body.contains("Not eligible"), "{}", all.body);
+    assert!(
+        !all.body.contains("shortlisted_kpo</td>"),
+        "no stored value as a label: {}",
+        all.body
+    );
+    assert!(all.body.contains("4 applicant(s) by status"), "{}", all.body);
+
+    let found = recruiter
+        .get(&format!("/drives/{}/applicants?q=BINA", s.drive_id))
+        .await;
+    assert_eq!(listed(&found.body), vec![bina.to_string()], "{}", found.body);
+    let by_mail = recruiter
+        .get(&format!("/drives/{}/applicants?q=chenli%40", s.drive_id))
+        .await;
+    assert_eq!(listed(&by_mail.body), vec![chen.to_string()], "{}", by_mail.body);
+    let paged = recruiter
+        .get(&format!("/drives/{}/applicants?sort=name&limit=2", s.drive_id))
+        .await;
+    assert_eq!(
+        listed(&paged.body),
+        vec![asha.to_string(), bina.to_string()],
+        "{}",
+        paged.body
+    );
+    let next = recruiter
+        .get(&format!(
+            "/drives/{}/applicants?sort=name&limit=2&after={bina}",
+            s.drive_id
+        ))
+        .await;
+    assert_eq!(listed(&next.body).len(), 2, "{}", next.body);
+    assert!(
+        next.body.contains("Chen Li") && next.body.contains("Dina Low"),
+        "{}",
+        next.body
+    );
+
+    let csrf = all.csrf();
+    let confirm = recruiter
+        .post_form(
+            &format!("/drives/{}/applicants/move", s.drive_id),
+            &[
+                ("csrf_token", &csrf),
+                ("id", &asha.to_string()),
+                ("id", &bina.to_string()),
+                ("to", "shortlisted_kpo"),
+                ("note", "INTERNAL-ONLY panel of 2"),
+            ],
+        )
+        .await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(confirm.body.contains("binadas@example.com"), "{}", confirm.body);
+    assert!(
+        confirm
+            .body
+            .contains("Already “Shortlisted for KPO interview”, left as they are: Asha Rao"),
+        "{}",
+        confirm.body
+    );
+    let (_, before) = app
+        .get_json(
+            &format!("/api/v1/drives/{}/rankings?status=shortlisted_kpo", s.drive_id),
+            Some(&s.recruiter),
+        )
+        .await;
+    assert_eq!(before.as_array().map(Vec::len), Some(1), "confirming moved nobody yet");
+    let applied = recruiter
+        .post_form(
+            &format!("/drives/{}/applicants/move/confirm", s.drive_id),
+            &[
+                ("csrf_token", &csrf),
+                ("id", &asha.to_string()),
+                ("id", &bina.to_string()),
+                ("to", "shortlisted_kpo"),
+                ("note", "INTERNAL-ONLY panel of 2"),
+            ],
+        )
+        .await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+    let report = recruiter.get(&applied.location.clone().expect("a redirect")).await;
+    assert!(
+        report
+            .body
+            .contains("1 shortlisted for KPO interview; 1 was already shortlisted for KPO interview"),
+        "{}",
+        report.body
+    );
+
+    // "Select all matching" takes everyone the filter matches, on every page.
+    let everyone = recruiter
+        .post_form(
+            &format!("/drives/{}/applicants/move", s.drive_id),
+            &[
+                ("csrf_token", &csrf),
+                ("all", "1"),
+                ("status", "tested"),
+                ("to", "rejected"),
+            ],
+        )
+        .await;
+    assert_eq!(everyone.status, StatusCode::OK, "{}", everyone.body);
+    assert!(
+        everyone.body.contains("1 application(s) become “Not selected”"),
+        "{}",
+        everyone.body
+    );
+    assert!(everyone.body.contains("Chen Li"), "{}", everyone.body);
+}
