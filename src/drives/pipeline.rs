@@ -233,6 +233,12 @@ pub fn decide(
         if decision.cohort_id.is_some() && to != ApplicationStatus::Hired && allowed_from(app.status).contains(&to) {
             return Err(AppError::invalid_field("cohort_id", "A cohort goes with a hire only."));
         }
+        if decision.cohort_id.is_none() && to == ApplicationStatus::Hired && allowed_from(app.status).contains(&to) {
+            return Err(AppError::invalid_field(
+                "cohort_id",
+                "Choose the training cohort this person joins; a hire needs one.",
+            ));
+        }
         let note = decision.note.trim();
         let message = decision.message.trim();
         let words = Words { note, message };

@@ -375,3 +375,91 @@ async fn the_applicant_list_shows_everyone_in_every_status_and_a_bulk_move_says_
     );
     assert!(everyone.body.contains("Chen Li"), "{}", everyone.body);
 }
+
+#[actix_web::test]
+async fn hiring_needs_a_named_cohort_with_a_free_seat_and_the_hire_becomes_its_trainee() {
+    let app = crate::helpers::spawn_app().await;
+    let s = setup(&app).await;
+    let first = takes(&app, &s, "Kiran Rao", finance(70.0), 4, 4).await;
+    let second = takes(&app, &s, "Lata Iyer", finance(70.0), 4, 3).await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/cohorts",
+            &json!({"name": "March analysts", "starts_on": "2027-03-01", "ends_on": "2027-06-30", "seats": 1}),
+            Some(&s.trainer),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let cohort = body["id"].as_i64().expect("cohort id");
+    for id in [first, second] {
+        decide(&app, &s, id, json!({"status": "shortlisted_kpo"})).await;
+    }
+
+    // The recruiter picks the cohort by name, start date and seats left.
+    let mut recruiter = signed_in(&app, "recruiter@example.com").await;
+    let page = recruiter
+        .get(&format!("/drives/{}/applications/{first}", s.drive_id))
+        .await;
+    assert!(
+        page.body.contains(&format!(
+            "<option value=\"{cohort}\">March analysts, starts 01 March 2027, 1 seat(s) left</option>"
+        )),
+        "{}",
+        page.body
+    );
+
+    let (status, refused) = app
+        .post_json(
+            &format!("/api/v1/applications/{first}/decision"),
+            &json!({"status": "hired"}),
+            Some(&s.recruiter),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused.to_string().contains("Choose the training cohort"), "{refused}");
+
+    let preview = recruiter
+        .post_form(
+            &format!("/drives/{}/applications/{first}/decision/preview", s.drive_id),
+            &[
+                ("csrf_token", &page.csrf()),
+                ("status", "hired"),
+                ("cohort_id", &cohort.to_string()),
+            ],
+        )
+        .await;
+    assert!(
+        preview.body.contains("starts on 01 March 2027"),
+        "the hire is confirmed with its email: {}",
+        preview.body
+    );
+    decide(&app, &s, first, json!({"status": "hired", "cohort_id": cohort})).await;
+
+    let (status, full) = app
+        .post_json(
+            &format!("/api/v1/applications/{second}/decision"),
+            &json!({"status": "hired", "cohort_id": cohort}),
+            Some(&s.recruiter),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{full}");
+    assert_eq!(full["error"]["code"], "cohort_full", "{full}");
+
+    let hired = notices_of(&app)
+        .into_iter()
+        .find(|n| n.0 == "hired")
+        .expect("the hired email is queued");
+    assert_eq!(hired.1, "kiranrao@example.com");
+    assert!(
+        hired.3.contains("March analysts, which starts on 01 March 2027"),
+        "{}",
+        hired.3
+    );
+    let mut trainee = signed_in(&app, "kiranrao@example.com").await;
+    let mine = trainee.get("/training").await;
+    assert!(
+        mine.body.contains("March analysts"),
+        "the same person continues as a trainee: {}",
+        mine.body
+    );
+}

@@ -416,7 +416,7 @@ async fn a_decision_records_the_actor_and_note_and_queues_its_notice() {
     assert!(
         detail
             .body
-            .contains("<strong>offered_bpo</strong> by Staff Member: Strong verbal"),
+            .contains("<strong>Offered BPO work</strong> by Staff Member: Strong verbal"),
         "{}",
         detail.body
     );

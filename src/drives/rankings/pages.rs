@@ -35,6 +35,33 @@ struct RankingsPage {
     sections: Vec<String>,
 }
 
+/// A status as templates hand it over: by value or behind references.
+trait Status {
+    fn get(&self) -> ApplicationStatus;
+}
+
+impl Status for ApplicationStatus {
+    fn get(&self) -> ApplicationStatus {
+        *self
+    }
+}
+
+impl<T: Status> Status for &T {
+    fn get(&self) -> ApplicationStatus {
+        (**self).get()
+    }
+}
+
+impl ApplicantPage {
+    fn label(&self, status: impl Status) -> &'static str {
+        crate::drives::staff_label(status.get())
+    }
+
+    fn can_hire(&self) -> bool {
+        self.moves.contains(&ApplicationStatus::Hired)
+    }
+}
+
 impl RankingsPage {
     fn is(&self, value: &Option<String>, option: &str) -> bool {
         value.as_deref() == Some(option)
@@ -114,10 +141,13 @@ pub(super) struct ApplicantPage {
     pastes: i32,
     timeline: Vec<TimelineEvent>,
     moves: &'static [ApplicationStatus],
+    /// The cohorts a hire can join, by name.
+    cohorts: Vec<crate::training::service::CohortChoice>,
     pub(super) error: Option<String>,
 }
 
 pub(super) async fn load_applicant(state: &AppState, drive_id: DriveId, id: ApplicationId) -> AppResult<ApplicantPage> {
+    let now = state.clock.now();
     state
         .db(move |conn| {
             let drive = service::find(conn, drive_id)?;
@@ -143,6 +173,7 @@ pub(super) async fn load_applicant(state: &AppState, drive_id: DriveId, id: Appl
                 .as_ref()
                 .and_then(|a| a.submitted_at.map(|s| (s - a.started_at).num_minutes()));
             let timeline = pipeline::timeline(conn, id)?;
+            let cohorts = crate::training::service::open_cohorts(conn, now)?;
             Ok(ApplicantPage {
                 chrome: Chrome {
                     title: String::new(),
@@ -162,6 +193,7 @@ pub(super) async fn load_applicant(state: &AppState, drive_id: DriveId, id: Appl
                 result,
                 minutes_taken,
                 timeline,
+                cohorts,
                 error: None,
             })
         })
