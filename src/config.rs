@@ -24,6 +24,16 @@ pub struct ConfigArgs {
         global = true
     )]
     pub mail_from: String,
+    /// Where candidates' replies go (Reply-To: of every notice, and the
+    /// address an offer asks them to write to); a mailbox someone reads,
+    /// never the no-reply sender.
+    #[arg(
+        long,
+        env = "MAIL_REPLY_TO",
+        default_value = "Assay recruitment <recruitment@assay.localhost>",
+        global = true
+    )]
+    pub mail_reply_to: String,
     /// Folder for .eml files when no SMTP_URL is set.
     #[arg(long, env = "MAIL_DIR", default_value = "./outbox", global = true)]
     pub mail_dir: PathBuf,
@@ -78,6 +88,7 @@ pub struct Config {
     pub database_url: DatabaseUrl,
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    pub mail_reply_to: String,
     pub mail_dir: PathBuf,
     pub base_url: String,
     pub secret_key: Vec<u8>,
@@ -100,6 +111,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &self.database_url)
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "[redacted]"))
             .field("mail_from", &self.mail_from)
+            .field("mail_reply_to", &self.mail_reply_to)
             .field("mail_dir", &self.mail_dir)
             .field("base_url", &self.base_url)
             .field("secret_key", &"[redacted]")
@@ -138,6 +150,7 @@ impl Config {
             database_url: DatabaseUrl::parse(&args.database_url)?,
             smtp_url: args.smtp_url.clone().filter(|s| !s.is_empty()),
             mail_from: args.mail_from.clone(),
+            mail_reply_to: args.mail_reply_to.clone(),
             mail_dir: args.mail_dir.clone(),
             base_url: args.base_url.trim_end_matches('/').to_string(),
             secret_key,

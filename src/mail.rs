@@ -61,6 +61,7 @@ impl SendError {
 /// Where emails go, decided once from configuration.
 pub struct Mailer {
     from: Mailbox,
+    reply_to: Mailbox,
     route: Route,
 }
 
@@ -82,6 +83,7 @@ impl Mailer {
                 config.mail_from
             ))
         })?;
+        let reply_to = reply_to_mailbox(config, &from)?;
         let route = match &config.smtp_url {
             Some(url) => {
                 let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -91,7 +93,7 @@ impl Mailer {
             }
             None => Route::Files(config.mail_dir.clone()),
         };
-        Ok(Mailer { from, route })
+        Ok(Mailer { from, reply_to, route })
     }
 
     /// The From: of every email.
@@ -130,6 +132,7 @@ impl Mailer {
         let to = Mailbox::new((!name.is_empty()).then_some(name), address);
         Message::builder()
             .from(self.from.clone())
+            .reply_to(self.reply_to.clone())
             .to(to)
             .subject(header_safe(&notice.subject))
             .message_id(Some(self.message_id(notice)))
@@ -226,6 +229,7 @@ mod tests {
             database_url: DatabaseUrl::parse("sqlite://unused.db").expect("url"),
             smtp_url: smtp_url.map(String::from),
             mail_from: mail_from.into(),
+            mail_reply_to: "Recruitment <hiring@example.com>".into(),
             mail_dir: PathBuf::from("outbox"),
             base_url: "http://assay.test".into(),
             secret_key: vec![0; 32],
@@ -263,6 +267,8 @@ mod tests {
         assert!(matches!(bad_url, Err(AppError::Config(m)) if m.contains("SMTP_URL")));
         let bad_from = Mailer::from_config(&config(None, "Assay no-reply"));
         assert!(matches!(bad_from, Err(AppError::Config(m)) if m.contains("MAIL_FROM")));
+        let replies_to_sender = Mailer::from_config(&config(None, "Assay <hiring@example.com>"));
+        assert!(matches!(replies_to_sender, Err(AppError::Config(m)) if m.contains("MAIL_REPLY_TO")));
     }
 
     #[test]
@@ -287,6 +293,24 @@ mod tests {
     }
 }
 
+/// Checks `MAIL_REPLY_TO`: a mailbox, and not the sender, whose address
+/// nobody reads.
+fn reply_to_mailbox(config: &Config, from: &Mailbox) -> AppResult<Mailbox> {
+    let reply_to: Mailbox = config.mail_reply_to.parse().map_err(|e| {
+        AppError::Config(format!(
+            "MAIL_REPLY_TO '{}' is not a mailbox such as 'Recruitment <jobs@example.com>': {e}",
+            config.mail_reply_to
+        ))
+    })?;
+    if reply_to.email == from.email {
+        return Err(AppError::Config(format!(
+            "MAIL_REPLY_TO must be an address people read, not the sender {}.",
+            from.email
+        )));
+    }
+    Ok(reply_to)
+}
+
 /// Keeps a header value on one line: a name or subject cannot smuggle in a
 /// header of its own.
 pub fn header_safe(value: &str) -> String {
@@ -304,6 +328,8 @@ pub fn header_safe(value: &str) -> String {
 pub struct MailContext {
     pub firm: String,
     pub base_url: String,
+    /// The address replies reach (`MAIL_REPLY_TO`, without the name).
+    pub reply_to: String,
 }
 
 impl From<&Config> for MailContext {
@@ -311,6 +337,11 @@ impl From<&Config> for MailContext {
         MailContext {
             firm: config.firm_name.clone(),
             base_url: config.base_url.clone(),
+            reply_to: config
+                .mail_reply_to
+                .parse::<Mailbox>()
+                .map(|m| m.email.to_string())
+                .unwrap_or_else(|_| config.mail_reply_to.clone()),
         }
     }
 }

@@ -395,6 +395,7 @@ diesel::table! {
         ends_on -> Timestamp,
         created_by -> Nullable<Integer>,
         created_at -> Timestamp,
+        seats -> Nullable<Integer>,
     }
 }
 

@@ -1,9 +1,12 @@
 //! Recruitment drives: eligibility rules, an aptitude test, applications.
 
 pub mod api;
+pub mod applicants;
 pub mod charts;
 pub mod eligibility;
 pub mod invitations;
+
+pub mod letters;
 pub mod pipeline;
 pub mod rankings;
 pub mod results;
@@ -20,6 +23,21 @@ pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
 /// This area's pages.
 pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     rankings::pages::configure(cfg);
+    applicants::pages::configure(cfg);
     web::configure(cfg);
     invitations::web::configure(cfg);
+}
+
+/// A status in the words a recruiter uses, for staff pages (never the stored value).
+pub fn staff_label(status: crate::db::ApplicationStatus) -> &'static str {
+    use crate::db::ApplicationStatus::*;
+    match status {
+        Applied => "Applied, not yet tested",
+        Tested => "Tested",
+        ShortlistedKpo => "Shortlisted for KPO interview",
+        OfferedBpo => "Offered BPO work",
+        Hired => "Hired",
+        Rejected => "Not selected",
+        Withdrawn => "Withdrawn",
+    }
 }

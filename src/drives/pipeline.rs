@@ -7,13 +7,13 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::letters::{self, Letter};
 use super::service::{find, ApplicationRow};
 use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, users};
 use crate::db::{ApplicationId, ApplicationStatus, CohortId, DbConn, DriveId, UserId, WebhookEvent};
 use crate::error::{AppError, AppResult};
 use crate::mail::MailContext;
-use crate::notices::templates::{Mail, NotSelected, OfferedBpo, Rendered, Shortlisted};
 use crate::notices::{self, Recipient};
 use crate::webhooks;
 
@@ -45,54 +45,18 @@ pub struct Decision {
     /// The next pipeline state.
     #[schema(max_length = 64)]
     pub status: String,
+    /// Internal: kept in the timeline and the audit log, never sent to the
+    /// candidate.
     #[serde(default)]
     #[schema(max_length = 1000)]
     pub note: String,
+    /// Optional words to the candidate, added to the email the move sends.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub message: String,
     /// With `hired`: the training cohort the person joins as a trainee.
     #[schema(value_type = Option<i32>)]
     pub cohort_id: Option<CohortId>,
-}
-
-/// The email a move sends the candidate. Joining a cohort queues the
-/// "hired" notice itself (`training::service::add_trainee`) and grading
-/// sends the result, so `tested` and `hired` have none here.
-#[derive(Clone, Copy)]
-enum Letter {
-    Shortlisted,
-    OfferedBpo,
-    NotSelected,
-}
-
-impl Letter {
-    /// The one list of moves that email the candidate.
-    fn for_move(to: ApplicationStatus) -> Option<Letter> {
-        match to {
-            ApplicationStatus::ShortlistedKpo => Some(Letter::Shortlisted),
-            ApplicationStatus::OfferedBpo => Some(Letter::OfferedBpo),
-            ApplicationStatus::Rejected => Some(Letter::NotSelected),
-            _ => None,
-        }
-    }
-
-    fn render(self, name: &str, drive: &str, note: &str, mail: &MailContext) -> AppResult<Rendered> {
-        match self {
-            Letter::Shortlisted => Shortlisted {
-                ctx: mail,
-                name,
-                drive,
-                note,
-            }
-            .render_mail(),
-            Letter::OfferedBpo => OfferedBpo {
-                ctx: mail,
-                name,
-                drive,
-                note,
-            }
-            .render_mail(),
-            Letter::NotSelected => NotSelected { ctx: mail, name, drive }.render_mail(),
-        }
-    }
 }
 
 /// Who moves an application on: a recruiter's decision, or grading (the only
@@ -152,6 +116,26 @@ fn illegal_move(from: ApplicationStatus, asked: &str) -> AppError {
     )
 }
 
+/// The status `asked` names, if the table allows moving there from `from`.
+pub fn checked_move(from: ApplicationStatus, asked: &str) -> AppResult<ApplicationStatus> {
+    let asked = asked.trim();
+    let to = asked
+        .parse::<ApplicationStatus>()
+        .map_err(|_| illegal_move(from, asked))?;
+    if !allowed_from(from).contains(&to) {
+        return Err(illegal_move(from, asked));
+    }
+    Ok(to)
+}
+
+/// What a move records and says: the internal note, and the message to the
+/// candidate (empty when none).
+#[derive(Debug, Clone, Copy)]
+pub struct Words<'a> {
+    pub note: &'a str,
+    pub message: &'a str,
+}
+
 /// The one place an application's status changes: checks the move against
 /// `MOVES` (grading alone reaches `tested`), writes the new status and the
 /// timeline event, and queues the candidate's notice for it, in the caller's
@@ -162,7 +146,7 @@ pub fn transition(
     app: &Moving,
     to: ApplicationStatus,
     by: Mover,
-    note: &str,
+    words: Words<'_>,
     now: NaiveDateTime,
     mail: &MailContext,
 ) -> AppResult<()> {
@@ -178,12 +162,12 @@ pub fn transition(
             application_events::from_status.eq(Some(app.from)),
             application_events::to_status.eq(to),
             application_events::actor_id.eq(by.actor()),
-            application_events::note.eq(note),
+            application_events::note.eq(words.note),
             application_events::at.eq(now),
         ))
         .execute(conn)?;
-    announce(conn, app, to, note, now)?;
-    queue_notice(conn, app, to, note, now, mail)
+    announce(conn, app, to, words.note, now)?;
+    queue_notice(conn, app, to, words.message, now, mail)
 }
 
 /// The resource of the `application.status_changed` and
@@ -215,12 +199,13 @@ fn announce(conn: &mut DbConn, app: &Moving, to: ApplicationStatus, note: &str, 
     Ok(())
 }
 
-/// Tells the candidate about a move that deserves an email.
+/// Tells the candidate about a move that deserves an email, with the
+/// recruiter's message to them (never the internal note).
 fn queue_notice(
     conn: &mut DbConn,
     app: &Moving,
     to: ApplicationStatus,
-    note: &str,
+    message: &str,
     now: NaiveDateTime,
     mail: &MailContext,
 ) -> AppResult<()> {
@@ -228,11 +213,8 @@ fn queue_notice(
         return Ok(());
     };
     let drive = find(conn, app.drive_id)?;
-    let (email, name): (String, String) = users::table
-        .find(app.candidate_id)
-        .select((users::email, users::full_name))
-        .first(conn)?;
-    let rendered = letter.render(&name, &drive.name, note, mail)?;
+    let (email, name) = letters::candidate(conn, app.candidate_id)?;
+    let rendered = letter.render(&name, &drive.name, message, mail)?;
     let to_person = Recipient {
         id: Some(app.candidate_id),
         email,
@@ -248,7 +230,7 @@ fn queue_notice(
     Ok(())
 }
 
-/// The longest note kept with a decision (and sent in its email).
+/// The longest internal note kept with a decision.
 pub const NOTE_MAX: usize = 1000;
 
 /// Moves one application, or refuses with 409 naming the allowed moves.
@@ -266,6 +248,7 @@ pub fn decide(
             format!("The note must be at most {NOTE_MAX} characters long."),
         ));
     }
+    letters::check_message(&decision.message)?;
     conn.transaction(|conn| {
         let app: ApplicationRow = applications::table
             .find(id)
@@ -281,8 +264,16 @@ pub fn decide(
         if decision.cohort_id.is_some() && to != ApplicationStatus::Hired && allowed_from(app.status).contains(&to) {
             return Err(AppError::invalid_field("cohort_id", "A cohort goes with a hire only."));
         }
+        if decision.cohort_id.is_none() && to == ApplicationStatus::Hired && allowed_from(app.status).contains(&to) {
+            return Err(AppError::invalid_field(
+                "cohort_id",
+                "Choose the training cohort this person joins; a hire needs one.",
+            ));
+        }
         let note = decision.note.trim();
-        transition(conn, &Moving::from(&app), to, Mover::Staff(actor), note, now, mail)?;
+        let message = decision.message.trim();
+        let words = Words { note, message };
+        transition(conn, &Moving::from(&app), to, Mover::Staff(actor), words, now, mail)?;
         let detail = format!(
             "{} → {to}{}",
             app.status,
@@ -304,7 +295,7 @@ pub fn decide(
             now,
         )?;
         if let (Some(cohort), ApplicationStatus::Hired) = (decision.cohort_id, to) {
-            crate::training::service::add_trainee(conn, cohort, app.candidate_id, Some(id), now, mail)?;
+            crate::training::service::add_trainee(conn, cohort, app.candidate_id, Some(id), message, now, mail)?;
         }
         Ok(ApplicationRow {
             status: to,
@@ -325,6 +316,14 @@ pub enum Bulk {
 }
 
 impl Bulk {
+    /// Where the action moves each application.
+    pub fn status(&self) -> ApplicationStatus {
+        match self {
+            Bulk::ShortlistTop { .. } => ApplicationStatus::ShortlistedKpo,
+            Bulk::RejectBelow { .. } => ApplicationStatus::Rejected,
+        }
+    }
+
     pub fn describe(&self, count: usize) -> String {
         match self {
             Bulk::ShortlistTop { n } => {
@@ -363,6 +362,7 @@ pub fn apply_bulk(
     drive_id: DriveId,
     action: &Bulk,
     expected: usize,
+    message: &str,
     actor: UserId,
     now: NaiveDateTime,
     mail: &MailContext,
@@ -378,10 +378,7 @@ pub fn apply_bulk(
                 ),
             ));
         }
-        let status = match action {
-            Bulk::ShortlistTop { .. } => ApplicationStatus::ShortlistedKpo,
-            Bulk::RejectBelow { .. } => ApplicationStatus::Rejected,
-        };
+        let status = action.status();
         let note = action.describe(expected);
         for id in &targets {
             decide(
@@ -390,6 +387,7 @@ pub fn apply_bulk(
                 &Decision {
                     status: status.as_str().into(),
                     note: note.clone(),
+                    message: message.to_string(),
                     cohort_id: None,
                 },
                 actor,

@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::pipeline::{transition, Mover, Moving};
+use super::pipeline::{transition, Mover, Moving, Words};
 use super::rankings::record_result;
 use crate::attempts::grading::percent;
 use crate::db::schema::{applications, drives};
@@ -93,7 +93,10 @@ pub fn on_attempt_graded(
                 &moving,
                 ApplicationStatus::Tested,
                 Mover::Grading,
-                &note,
+                Words {
+                    note: &note,
+                    message: "",
+                },
                 now,
                 mail,
             )?;

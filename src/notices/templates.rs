@@ -91,28 +91,28 @@ email!(
 email!(
     /// Shortlisted for a KPO interview.
     Shortlisted, "shortlisted", "email/shortlisted.txt", "email/shortlisted.html",
-    { name: &'a str, drive: &'a str, note: &'a str },
+    { name: &'a str, drive: &'a str, message: &'a str },
     |m| format!("Shortlisted for interview: {}", m.drive)
 );
 
 email!(
     /// Offered a BPO role instead.
     OfferedBpo, "offered_bpo", "email/offered_bpo.txt", "email/offered_bpo.html",
-    { name: &'a str, drive: &'a str, note: &'a str },
+    { name: &'a str, drive: &'a str, message: &'a str },
     |m| format!("An offer from {}", m.ctx.firm)
 );
 
 email!(
     /// Not selected, said with respect.
     NotSelected, "not_selected", "email/not_selected.txt", "email/not_selected.html",
-    { name: &'a str, drive: &'a str },
+    { name: &'a str, drive: &'a str, message: &'a str },
     |m| format!("Your application to {}", m.drive)
 );
 
 email!(
     /// Hired into a training cohort.
     Hired, "hired", "email/hired.txt", "email/hired.html",
-    { name: &'a str, cohort: &'a str, starts_on: String },
+    { name: &'a str, cohort: &'a str, starts_on: String, message: &'a str },
     |m| format!("Welcome aboard: training starts {}", m.starts_on)
 );
 

@@ -22,6 +22,10 @@ pub struct NewCohort {
     /// YYYY-MM-DD; training lasts up to six months.
     #[schema(value_type = String, format = Date)]
     pub ends_on: NaiveDate,
+    /// How many trainees the cohort takes; none for no limit.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 10000)]
+    pub seats: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -37,6 +41,7 @@ pub struct CohortRow {
     pub created_by: Option<UserId>,
     #[serde(skip)]
     pub created_at: NaiveDateTime,
+    pub seats: Option<i32>,
 }
 
 pub fn create(conn: &mut DbConn, c: &NewCohort, actor: UserId, now: NaiveDateTime) -> AppResult<CohortId> {
@@ -60,6 +65,12 @@ pub fn create(conn: &mut DbConn, c: &NewCohort, actor: UserId, now: NaiveDateTim
             "Training lasts up to six months; choose an earlier end date.",
         ));
     }
+    if c.seats.is_some_and(|n| !(1..=10_000).contains(&n)) {
+        errors.push(ErrorDetail::field(
+            "seats",
+            "Seats are a number from 1 to 10000, or empty for no limit.",
+        ));
+    }
     if !errors.is_empty() {
         return Err(AppError::invalid(
             "The cohort needs fixing; each problem is listed.",
@@ -74,6 +85,7 @@ pub fn create(conn: &mut DbConn, c: &NewCohort, actor: UserId, now: NaiveDateTim
                 cohorts::ends_on.eq(c.ends_on.and_time(chrono::NaiveTime::MIN)),
                 cohorts::created_by.eq(Some(actor)),
                 cohorts::created_at.eq(now),
+                cohorts::seats.eq(c.seats),
             ))
             .returning(cohorts::id)
             .get_result(conn)?;
@@ -132,7 +144,7 @@ pub fn add_hired(
                 format!("Candidate {candidate} has not been hired; hire them from a drive first."),
             ));
         };
-        add_trainee(conn, cohort, candidate, Some(application), now, mail)?;
+        add_trainee(conn, cohort, candidate, Some(application), "", now, mail)?;
         let detail = format!("added trainee {candidate}");
         audit::record(
             conn,
@@ -253,21 +265,13 @@ pub fn add_trainee(
     cohort_id: CohortId,
     user_id: UserId,
     application_id: Option<crate::db::ApplicationId>,
+    message: &str,
     now: NaiveDateTime,
     mail: &MailContext,
 ) -> AppResult<()> {
-    use crate::notices::templates::{Hired, Mail};
-    let cohort: Option<(String, chrono::NaiveDateTime)> = cohorts::table
-        .find(cohort_id)
-        .select((cohorts::name, cohorts::starts_on))
-        .first(conn)
-        .optional()?;
-    let Some((cohort_name, starts_on)) = cohort else {
-        return Err(AppError::invalid_field(
-            "cohort_id",
-            format!("There is no cohort {cohort_id}."),
-        ));
-    };
+    // Checked (and refused) before any write.
+    let (cohort_name, starts_on) = cohort_start(conn, cohort_id)?;
+    take_seat(conn, cohort_id)?;
     let already: i64 = cohort_trainees::table
         .filter(cohort_trainees::cohort_id.eq(cohort_id))
         .filter(cohort_trainees::user_id.eq(user_id))
@@ -291,14 +295,7 @@ pub fn add_trainee(
         .find(user_id)
         .select((users::email, users::full_name))
         .first(conn)?;
-    let starts_on = starts_on.format("%d %B %Y").to_string();
-    let rendered = Hired {
-        ctx: mail,
-        name: &name,
-        cohort: &cohort_name,
-        starts_on,
-    }
-    .render_mail()?;
+    let rendered = render_hired(&name, &cohort_name, starts_on, message, mail)?;
     let to = crate::notices::Recipient {
         id: Some(user_id),
         email,
@@ -312,4 +309,117 @@ pub fn add_trainee(
         now,
     )?;
     Ok(())
+}
+
+/// A cohort's name and start, or 422 naming the cohort that does not exist.
+fn cohort_start(conn: &mut DbConn, cohort_id: CohortId) -> AppResult<(String, NaiveDateTime)> {
+    cohorts::table
+        .find(cohort_id)
+        .select((cohorts::name, cohorts::starts_on))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::invalid_field("cohort_id", format!("There is no cohort {cohort_id}.")))
+}
+
+fn render_hired(
+    name: &str,
+    cohort: &str,
+    starts_on: NaiveDateTime,
+    message: &str,
+    mail: &MailContext,
+) -> AppResult<crate::notices::Rendered> {
+    use crate::notices::templates::{Hired, Mail};
+    Hired {
+        ctx: mail,
+        name,
+        cohort,
+        starts_on: starts_on.format("%d %B %Y").to_string(),
+        message,
+    }
+    .render_mail()
+}
+
+/// The "hired" email a person named `name` would get on joining the cohort,
+/// with the recruiter's message: what a recruiter previews before hiring.
+pub fn hired_mail(
+    conn: &mut DbConn,
+    cohort_id: CohortId,
+    name: &str,
+    message: &str,
+    mail: &MailContext,
+) -> AppResult<crate::notices::Rendered> {
+    let (cohort, starts_on) = cohort_start(conn, cohort_id)?;
+    render_hired(name, &cohort, starts_on, message, mail)
+}
+
+/// Refuses a trainee beyond the cohort's seats. The no-op update locks the
+/// cohort's row on PostgreSQL until the caller's transaction ends, so two
+/// hires for the last seat are counted one after the other (SQLite's
+/// `IMMEDIATE` transaction already runs them one at a time).
+fn take_seat(conn: &mut DbConn, cohort_id: CohortId) -> AppResult<()> {
+    diesel::update(cohorts::table.find(cohort_id))
+        .set(cohorts::seats.eq(cohorts::seats))
+        .execute(conn)?;
+    let seats: Option<i32> = cohorts::table.find(cohort_id).select(cohorts::seats).first(conn)?;
+    let Some(seats) = seats else {
+        return Ok(());
+    };
+    let taken: i64 = cohort_trainees::table
+        .filter(cohort_trainees::cohort_id.eq(cohort_id))
+        .count()
+        .get_result(conn)?;
+    if taken >= i64::from(seats) {
+        return Err(AppError::conflict(
+            "cohort_full",
+            format!("This cohort's {seats} seat(s) are all taken; choose another cohort."),
+        ));
+    }
+    Ok(())
+}
+
+/// A cohort a recruiter can hire into: not yet ended.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CohortChoice {
+    pub id: CohortId,
+    pub name: String,
+    #[schema(value_type = String)]
+    pub starts_on: NaiveDateTime,
+    /// None when the cohort has no limit.
+    pub seats_left: Option<i64>,
+}
+
+impl CohortChoice {
+    /// "January analysts, starts 11 January 2027, 3 seats left".
+    pub fn describe(&self) -> String {
+        let seats = match self.seats_left {
+            Some(n) => format!(", {n} seat(s) left"),
+            None => String::new(),
+        };
+        format!("{}, starts {}{seats}", self.name, self.starts_on.format("%d %B %Y"))
+    }
+}
+
+/// The cohorts that have not ended yet, soonest first, with their seats left.
+pub fn open_cohorts(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<Vec<CohortChoice>> {
+    let rows: Vec<(CohortId, String, NaiveDateTime, Option<i32>)> = cohorts::table
+        .filter(cohorts::ends_on.ge(now))
+        .order((cohorts::starts_on.asc(), cohorts::id.asc()))
+        .select((cohorts::id, cohorts::name, cohorts::starts_on, cohorts::seats))
+        .load(conn)?;
+    let taken: Vec<(CohortId, i64)> = cohort_trainees::table
+        .group_by(cohort_trainees::cohort_id)
+        .select((cohort_trainees::cohort_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, starts_on, seats)| {
+            let used = taken.iter().find(|(c, _)| *c == id).map_or(0, |(_, n)| *n);
+            CohortChoice {
+                id,
+                name,
+                starts_on,
+                seats_left: seats.map(|s| (i64::from(s) - used).max(0)),
+            }
+        })
+        .collect())
 }

@@ -80,15 +80,29 @@ fn read_date(form: &FormFields, name: &str, what: &str, errors: &mut Vec<ErrorDe
     }
 }
 
+/// An optional whole number of seats; empty means no limit.
+fn read_seats(form: &FormFields, errors: &mut Vec<ErrorDetail>) -> Option<i32> {
+    let raw = form.optional("seats")?;
+    raw.parse().ok().or_else(|| {
+        errors.push(ErrorDetail::field(
+            "seats",
+            format!("'{raw}' is not a number of seats; give a whole number, or leave it empty for no limit."),
+        ));
+        None
+    })
+}
+
 fn read_cohort(form: &FormFields) -> AppResult<NewCohort> {
     let mut errors = Vec::new();
     let starts_on = read_date(form, "starts_on", "first day of training", &mut errors);
     let ends_on = read_date(form, "ends_on", "last day of training", &mut errors);
+    let seats = read_seats(form, &mut errors);
     match (starts_on, ends_on) {
         (Some(starts_on), Some(ends_on)) if errors.is_empty() => Ok(NewCohort {
             name: form.value("name").to_string(),
             starts_on,
             ends_on,
+            seats,
         }),
         _ => {
             if form.optional("name").is_none() {

@@ -23,6 +23,8 @@ mod equal_forms;
 mod excel;
 mod helpers;
 mod invitations;
+
+mod hiring;
 mod irt;
 mod notices;
 mod pages;

@@ -105,6 +105,7 @@ async fn the_openapi_document_lists_the_endpoints_from_the_code() {
         "/api/v1/drives/{id}/rankings",
         "/api/v1/drives/{id}/rankings.csv",
         "/api/v1/applications/{id}/decision",
+        "/api/v1/applications/{id}/decision/preview",
         "/api/v1/assessments/{id}/attempts",
         "/api/v1/attempts/{id}/responses/{question_id}",
         "/api/v1/attempts/{id}/submit",

@@ -268,16 +268,26 @@ async fn every_illegal_move_is_409_and_names_the_allowed_ones() {
     let walked = takes(&app, &s, "Walker", finance(70.0), 4, 4).await;
     let ineligible = takes(&app, &s, "Low", finance(30.0), 0, 0).await;
     let leaver = takes(&app, &s, "Leaver", finance(70.0), 2, 2).await;
+    let (_, cohort) = app
+        .post_json(
+            "/api/v1/cohorts",
+            &json!({"name": "Walkers", "starts_on": "2027-01-11", "ends_on": "2027-04-30"}),
+            Some(&s.trainer),
+        )
+        .await;
+    let cohort = cohort["id"].as_i64().expect("cohort id");
     let decide = |id: i64, to: &'static str| {
         let app = &app;
         let token = s.recruiter.clone();
+        // A hire names its cohort; no other move may.
+        let body = if to == "hired" {
+            json!({"status": to, "cohort_id": cohort})
+        } else {
+            json!({"status": to})
+        };
         async move {
-            app.post_json(
-                &format!("/api/v1/applications/{id}/decision"),
-                &json!({"status": to}),
-                Some(&token),
-            )
-            .await
+            app.post_json(&format!("/api/v1/applications/{id}/decision"), &body, Some(&token))
+                .await
         }
     };
     let check_illegal = |from: &'static str| {
@@ -415,7 +425,7 @@ async fn a_decision_records_the_actor_and_note_and_queues_its_notice() {
     assert!(
         detail
             .body
-            .contains("<strong>offered_bpo</strong> by Staff Member: Strong verbal"),
+            .contains("<strong>Offered BPO work</strong> by Staff Member: Strong verbal"),
         "{}",
         detail.body
     );

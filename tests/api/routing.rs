@@ -78,7 +78,7 @@ pub async fn trainee(app: &TestApp, s: &Scene, name: &str, quant: usize, verbal:
     let now = app.state.clock.now();
     let cohort = CohortId(s.cohort as i32);
     app.state
-        .db(move |conn| assay::training::service::add_trainee(conn, cohort, UserId(id), None, now, &mail))
+        .db(move |conn| assay::training::service::add_trainee(conn, cohort, UserId(id), None, "", now, &mail))
         .await
         .expect("trainee");
     sit(app, s, &token, quant, verbal).await;

@@ -3,6 +3,7 @@
 use actix_web::{get, post, web, HttpResponse};
 use futures_util::stream;
 
+use crate::drives::letters;
 use crate::drives::pipeline::{self, Decision};
 // Not imported as `rankings`: that name is the handler below.
 use super::{self as ranking, RankingQuery, RankingRow, Standing};
@@ -168,9 +169,34 @@ pub async fn decision(
     Ok(HttpResponse::Ok().json(row))
 }
 
+/// What a decision would email the candidate, without deciding: the
+/// internal note never appears in it; `email` is null when the move sends none.
+#[utoipa::path(tag = "drives", params(("id" = i32, Path)),
+    request_body = Decision, responses((status = 200, body = DecisionPreview), (status = 409, body = ErrorBody),
+    (status = 422, body = ErrorBody)))]
+#[post("/applications/{id}/decision/preview")]
+pub async fn decision_preview(
+    state: web::Data<AppState>,
+    _user: RecruiterUser,
+    path: web::Path<ApplicationId>,
+    body: Json<Decision>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let mail = MailContext::from(state.config.as_ref());
+    let asked = body.into_inner();
+    let email = state.db(move |conn| letters::preview(conn, id, &asked, &mail)).await?;
+    Ok(HttpResponse::Ok().json(DecisionPreview { email }))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct DecisionPreview {
+    pub email: Option<letters::LetterPreview>,
+}
+
 pub fn configure(cfg: &mut ApiRoutes) {
     cfg.service(rankings)
         .service(rankings_csv)
         .service(rankings_xlsx)
-        .service(decision);
+        .service(decision)
+        .service(decision_preview);
 }

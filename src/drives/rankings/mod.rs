@@ -5,6 +5,8 @@
 
 pub mod api;
 pub mod excel;
+
+mod decisions;
 pub mod pages;
 
 use chrono::NaiveDateTime;

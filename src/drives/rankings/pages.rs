@@ -4,7 +4,6 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use diesel::prelude::*;
-use serde::Deserialize;
 
 use super::{self as rankings, RankingQuery, RankingRow, Standing};
 use crate::accounts::models::ProfileRow;
@@ -13,15 +12,13 @@ use crate::attempts::grading::{self, AttemptResult};
 use crate::db::schema::{applications, attempts};
 use crate::db::{ApplicationId, ApplicationStatus, DriveId};
 use crate::drives::charts;
-use crate::drives::pipeline::{self, Bulk, Decision, TimelineEvent};
+use crate::drives::pipeline::{self, TimelineEvent};
 use crate::drives::service::{self, ApplicationRow, DriveRow};
 use crate::error::{AppError, AppResult};
-use crate::mail::MailContext;
 use crate::web::auth::RecruiterUser;
 use crate::web::charts::{BarChart, Histogram};
-use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
-use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
+use crate::web::pages::{render, Chrome, PageCtx};
 use crate::web::paging::{self, Pager};
 
 #[derive(Template)]
@@ -38,6 +35,33 @@ struct RankingsPage {
     sections: Vec<String>,
     /// The population a percentile waits for, stated under the table.
     percentile_min: i64,
+}
+
+/// A status as templates hand it over: by value or behind references.
+trait Status {
+    fn get(&self) -> ApplicationStatus;
+}
+
+impl Status for ApplicationStatus {
+    fn get(&self) -> ApplicationStatus {
+        *self
+    }
+}
+
+impl<T: Status> Status for &T {
+    fn get(&self) -> ApplicationStatus {
+        (**self).get()
+    }
+}
+
+impl ApplicantPage {
+    fn label(&self, status: impl Status) -> &'static str {
+        crate::drives::staff_label(status.get())
+    }
+
+    fn can_hire(&self) -> bool {
+        self.moves.contains(&ApplicationStatus::Hired)
+    }
 }
 
 impl RankingsPage {
@@ -105,100 +129,13 @@ async fn list(
     })
 }
 
-#[derive(Deserialize)]
-struct BulkForm {
-    action: String,
-    n: Option<i64>,
-    percent: Option<f64>,
-    expected: Option<usize>,
-}
-
-impl TryFrom<&BulkForm> for Bulk {
-    type Error = AppError;
-
-    fn try_from(form: &BulkForm) -> AppResult<Bulk> {
-        match (form.action.as_str(), form.n, form.percent) {
-            ("shortlist_top", Some(n), _) if n > 0 => Ok(Bulk::ShortlistTop { n }),
-            ("reject_below", _, Some(p)) if (0.0..=100.0).contains(&p) => Ok(Bulk::RejectBelow { percent: p }),
-            ("shortlist_top", _, _) => Err(AppError::invalid_field("n", "Say how many to shortlist (1 or more).")),
-            ("reject_below", _, _) => Err(AppError::invalid_field("percent", "Give a percentage from 0 to 100.")),
-            _ => Err(AppError::invalid_field(
-                "action",
-                "Choose shortlist_top or reject_below.",
-            )),
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "rankings/bulk.html")]
-struct BulkPage {
-    chrome: Chrome,
-    drive: DriveRow,
-    action: String,
-    n: Option<i64>,
-    percent: Option<f64>,
-    count: usize,
-    sentence: String,
-}
-
-/// Step one of a bulk action: say exactly how many people it touches.
-async fn bulk_preview(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    _r: RecruiterUser,
-    path: web::Path<DriveId>,
-    CsrfForm(form): CsrfForm<BulkForm>,
-) -> AppResult<HttpResponse> {
-    let drive_id = path.into_inner();
-    let action = Bulk::try_from(&form)?;
-    let lookup = action.clone();
-    let (drive, targets) = state
-        .db(move |conn| {
-            Ok((
-                service::find(conn, drive_id)?,
-                pipeline::bulk_targets(conn, drive_id, &lookup)?,
-            ))
-        })
-        .await?;
-    render(&BulkPage {
-        chrome: ctx.chrome("Confirm a bulk action"),
-        drive,
-        action: form.action,
-        n: form.n,
-        percent: form.percent,
-        count: targets.len(),
-        sentence: action.describe(targets.len()),
-    })
-}
-
-/// Step two: apply to exactly as many as were confirmed.
-async fn bulk_apply(
-    state: web::Data<AppState>,
-    RecruiterUser(user): RecruiterUser,
-    path: web::Path<DriveId>,
-    CsrfForm(form): CsrfForm<BulkForm>,
-) -> AppResult<HttpResponse> {
-    let drive_id = path.into_inner();
-    let action = Bulk::try_from(&form)?;
-    let expected = form
-        .expected
-        .ok_or_else(|| AppError::invalid_field("expected", "Confirm from the preview page."))?;
-    let now = state.clock.now();
-    let mail = MailContext::from(state.config.as_ref());
-    let done = state
-        .db(move |conn| pipeline::apply_bulk(conn, drive_id, &action, expected, user.id, now, &mail))
-        .await?;
-    Ok(redirect(&format!("/drives/{drive_id}/rankings?done={done}")))
-}
-
 #[derive(Template)]
 #[template(path = "rankings/applicant.html")]
-struct ApplicantPage {
-    chrome: Chrome,
-    drive: DriveRow,
-    app: ApplicationRow,
-    name: String,
+pub(super) struct ApplicantPage {
+    pub(super) chrome: Chrome,
+    pub(super) drive: DriveRow,
+    pub(super) app: ApplicationRow,
+    pub(super) name: String,
     email: String,
     profile: Option<ProfileRow>,
     result: Option<AttemptResult>,
@@ -207,10 +144,13 @@ struct ApplicantPage {
     pastes: i32,
     timeline: Vec<TimelineEvent>,
     moves: &'static [ApplicationStatus],
-    error: Option<String>,
+    /// The cohorts a hire can join, by name.
+    cohorts: Vec<crate::training::service::CohortChoice>,
+    pub(super) error: Option<String>,
 }
 
-async fn load_applicant(state: &AppState, drive_id: DriveId, id: ApplicationId) -> AppResult<ApplicantPage> {
+pub(super) async fn load_applicant(state: &AppState, drive_id: DriveId, id: ApplicationId) -> AppResult<ApplicantPage> {
+    let now = state.clock.now();
     state
         .db(move |conn| {
             let drive = service::find(conn, drive_id)?;
@@ -236,6 +176,7 @@ async fn load_applicant(state: &AppState, drive_id: DriveId, id: ApplicationId) 
                 .as_ref()
                 .and_then(|a| a.submitted_at.map(|s| (s - a.started_at).num_minutes()));
             let timeline = pipeline::timeline(conn, id)?;
+            let cohorts = crate::training::service::open_cohorts(conn, now)?;
             Ok(ApplicantPage {
                 chrome: Chrome {
                     title: String::new(),
@@ -255,6 +196,7 @@ async fn load_applicant(state: &AppState, drive_id: DriveId, id: ApplicationId) 
                 result,
                 minutes_taken,
                 timeline,
+                cohorts,
                 error: None,
             })
         })
@@ -271,58 +213,6 @@ async fn applicant(
     let mut page = load_applicant(&state, drive_id, id).await?;
     page.chrome = ctx.chrome(page.name.clone());
     render(&page)
-}
-
-#[derive(Deserialize)]
-struct DecisionForm {
-    status: String,
-    note: Option<String>,
-    cohort_id: Option<String>,
-}
-
-impl TryFrom<DecisionForm> for Decision {
-    type Error = AppError;
-
-    fn try_from(form: DecisionForm) -> AppResult<Decision> {
-        let cohort_id = match form.cohort_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            Some(c) => Some(
-                c.parse()
-                    .map_err(|_| AppError::invalid_field("cohort_id", "A cohort id is a number."))?,
-            ),
-            None => None,
-        };
-        Ok(Decision {
-            status: form.status,
-            note: form.note.unwrap_or_default(),
-            cohort_id,
-        })
-    }
-}
-
-async fn decide(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    RecruiterUser(user): RecruiterUser,
-    path: web::Path<(DriveId, ApplicationId)>,
-    CsrfForm(form): CsrfForm<DecisionForm>,
-) -> AppResult<HttpResponse> {
-    let (drive_id, id) = path.into_inner();
-    let decision = Decision::try_from(form)?;
-    let now = state.clock.now();
-    let mail = MailContext::from(state.config.as_ref());
-    match state
-        .db(move |conn| pipeline::decide(conn, id, &decision, user.id, now, &mail))
-        .await
-    {
-        Ok(_) => Ok(redirect(&format!("/drives/{drive_id}/applications/{id}"))),
-        Err(e @ (AppError::Conflict { .. } | AppError::Invalid { .. })) => {
-            let mut page = load_applicant(&state, drive_id, id).await?;
-            page.chrome = ctx.chrome(page.name.clone());
-            page.error = Some(e.public_message());
-            render_status(actix_web::ResponseError::status_code(&e), &page)
-        }
-        Err(e) => Err(e),
-    }
 }
 
 #[derive(Template)]
@@ -376,9 +266,7 @@ async fn charts_page(
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/drives/{id}/rankings", web::get().to(list))
-        .route("/drives/{id}/bulk", web::post().to(bulk_preview))
-        .route("/drives/{id}/bulk/confirm", web::post().to(bulk_apply))
         .route("/drives/{id}/charts", web::get().to(charts_page))
-        .route("/drives/{drive}/applications/{id}", web::get().to(applicant))
-        .route("/drives/{drive}/applications/{id}/decision", web::post().to(decide));
+        .route("/drives/{drive}/applications/{id}", web::get().to(applicant));
+    super::decisions::configure(cfg);
 }

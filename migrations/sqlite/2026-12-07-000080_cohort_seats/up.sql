@@ -1,0 +1,2 @@
+-- How many trainees a cohort takes; NULL: no limit.
+ALTER TABLE cohorts ADD COLUMN seats INTEGER;
