@@ -45,6 +45,7 @@ fn main() {
         database_url: format!("sqlite://{}", db.display()),
         smtp_url: None,
         mail_from: "bench@assay.example".into(),
+        mail_reply_to: "Bench recruitment <hiring@assay.example>".into(),
         mail_dir: dir.join("outbox"),
         base_url: "http://127.0.0.1:8080".into(),
         secret_key: Some("bench-secret-key-bench-secret-key-0123".into()),

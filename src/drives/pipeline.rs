@@ -355,18 +355,25 @@ pub fn bulk_targets(conn: &mut DbConn, drive_id: DriveId, action: &Bulk) -> AppR
     })
 }
 
+/// What the recruiter confirmed: how many people, and the message they get.
+#[derive(Debug, Clone, Copy)]
+pub struct Confirmed<'a> {
+    pub expected: usize,
+    pub message: &'a str,
+}
+
 /// Applies a bulk action to the applications it was confirmed for; each is
 /// one decision with its event, audit entry and notice.
 pub fn apply_bulk(
     conn: &mut DbConn,
     drive_id: DriveId,
     action: &Bulk,
-    expected: usize,
-    message: &str,
+    confirmed: Confirmed<'_>,
     actor: UserId,
     now: NaiveDateTime,
     mail: &MailContext,
 ) -> AppResult<usize> {
+    let Confirmed { expected, message } = confirmed;
     conn.transaction(|conn| {
         let targets = bulk_targets(conn, drive_id, action)?;
         if targets.len() != expected {

@@ -125,7 +125,13 @@ async fn bulk_apply(
     let now = state.clock.now();
     let mail = MailContext::from(state.config.as_ref());
     let done = state
-        .db(move |conn| pipeline::apply_bulk(conn, drive_id, &action, expected, message.trim(), user.id, now, &mail))
+        .db(move |conn| {
+            let confirmed = pipeline::Confirmed {
+                expected,
+                message: message.trim(),
+            };
+            pipeline::apply_bulk(conn, drive_id, &action, confirmed, user.id, now, &mail)
+        })
         .await?;
     Ok(redirect(&format!("/drives/{drive_id}/rankings?done={done}")))
 }
