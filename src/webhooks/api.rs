@@ -31,7 +31,7 @@ pub struct EndpointRequest {
     /// `application.status_changed`, `attempt.graded`, `interview.scheduled`,
     /// `application.hired`, `routing.published`, `notice.failed`.
     #[schema(example = json!(["application.received", "attempt.graded"]))]
-    pub events: Vec<String>,
+    pub events: Vec<crate::web::input::Word>,
 }
 
 /// An endpoint, with the secret its deliveries are signed with.
@@ -100,7 +100,8 @@ pub(super) async fn register(state: &AppState, request: EndpointRequest, actor: 
     guard::resolve(&target, state.config.webhooks_allow_private)
         .await
         .map_err(|m| AppError::invalid_field("url", m))?;
-    let events = store::parse_events(&request.events)?;
+    let names: Vec<String> = request.events.iter().map(|w| w.as_str().to_string()).collect();
+    let events = store::parse_events(&names)?;
     let new = NewEndpoint {
         url: target.url.to_string(),
         description: request.description,

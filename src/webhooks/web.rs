@@ -80,11 +80,11 @@ async fn create(
         events: pairs
             .iter()
             .filter(|(k, _)| k == "events")
-            .map(|(_, v)| v.clone())
-            .collect(),
+            .map(|(_, v)| crate::web::input::Word::parse("events", v.clone()))
+            .collect::<AppResult<Vec<_>>>()?,
     };
     let (url, description) = (request.url.clone(), request.description.clone());
-    let chosen = request.events.iter().filter_map(|e| e.parse().ok()).collect();
+    let chosen = request.events.iter().filter_map(|e| e.as_str().parse().ok()).collect();
     match register(&state, request, admin.id).await {
         Ok(endpoint) => Ok(redirect(&format!("/admin/webhooks/{}?created=1", endpoint.id))),
         Err(e @ AppError::Invalid { .. }) => {
