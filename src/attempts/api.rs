@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use super::grading::{self, AttemptResult};
 use super::save_queue::{Save, SaveQueue};
 use super::service::{self, QuestionView};
+use super::signals::{self, Leave, Signal};
 use crate::app::AppState;
 use crate::assessments::service as assessments;
 use crate::db::{AssessmentId, AttemptId, AttemptStatus, QuestionId, UserId};
@@ -153,6 +154,8 @@ pub struct AttemptView {
     pub responses: Vec<SavedResponse>,
     pub result: Option<AttemptResult>,
     pub focus_losses: i32,
+    /// Each time the person left the test page, with how long they were away.
+    pub leaves: Vec<Leave>,
     pub pastes: i32,
 }
 
@@ -179,6 +182,7 @@ pub async fn get(
                     seq,
                 })
                 .collect();
+            let leaves = signals::leaves(conn, id)?;
             let result = match attempt.status {
                 AttemptStatus::Open => None,
                 _ => {
@@ -195,6 +199,7 @@ pub async fn get(
                 responses,
                 result,
                 focus_losses: attempt.focus_losses,
+                leaves,
                 pastes: attempt.pastes,
             })
         })
@@ -204,11 +209,11 @@ pub async fn get(
 
 #[derive(Deserialize, ToSchema)]
 pub struct SignalRequest {
-    /// focus_loss or paste
+    /// focus_loss (the person left the test page), returned (they came back) or paste
     pub kind: Word,
 }
 
-/// Report a focus loss or a paste during an attempt.
+/// Report leaving the test page, coming back to it, or a paste.
 #[utoipa::path(tag = "attempts", params(("id" = i32, Path)), request_body = SignalRequest,
     responses((status = 204)))]
 #[post("/attempts/{id}/signals")]
@@ -219,9 +224,10 @@ pub async fn signal(
     body: Json<SignalRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
+    let signal: Signal = body.kind.parse()?;
     let now = state.clock.now();
     state
-        .db(move |conn| service::record_signal(conn, id, user.id, &body.kind, now))
+        .db(move |conn| signals::record(conn, id, user.id, signal, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,6 +7,7 @@ pub mod models;
 pub mod save_queue;
 pub mod scoring;
 pub mod service;
+pub mod signals;
 pub mod web;
 
 /// This area's JSON API, relative to `/api/v1`.

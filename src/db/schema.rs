@@ -274,6 +274,7 @@ diesel::table! {
         attempt_id -> Integer,
         kind -> Text,
         at -> Timestamp,
+        returned_at -> Nullable<Timestamp>,
     }
 }
 

@@ -417,9 +417,8 @@
 
   // ---- integrity signals (shown to staff, not judged) -------------------
 
-  var lastFocusLoss = 0;
   function signal(kind) {
-    fetch(api + '/signals', {
+    return fetch(api + '/signals', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
@@ -427,20 +426,28 @@
       keepalive: true
     }).catch(function () { /* a lost signal is not worth a retry */ });
   }
+  // While the person is away: the report of leaving, so the report of
+  // coming back is sent only after it and closes that very leave.
+  var away = null;
   function focusLoss() {
     // The page's own navigation (a question link, "Save and next", a
     // submit, a reload) hides the page too: that is not leaving the test.
     // `navigating` is set when the page starts one, `leaving` when the
     // browser unloads it, both before the page is hidden.
-    if (navigating || leaving) return;
-    // Switching tabs fires both blur and visibilitychange: count it once.
-    if (confirming || finished || Date.now() - lastFocusLoss < 1000) return;
-    lastFocusLoss = Date.now();
-    signal('focus_loss');
+    if (navigating || leaving || finished || away) return;
+    // Switching tabs fires both blur and visibilitychange: one leave.
+    away = signal('focus_loss');
+  }
+  function back() {
+    if (!away || document.visibilityState === 'hidden') return;
+    var left = away;
+    away = null;
+    left.then(function () { signal('returned'); });
   }
   window.addEventListener('blur', focusLoss);
+  window.addEventListener('focus', back);
   document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'hidden') focusLoss(); else tick();
+    if (document.visibilityState === 'hidden') focusLoss(); else { tick(); back(); }
   });
   form.addEventListener('paste', function (e) {
     if (e.target.name === 'answer') signal('paste');

@@ -591,7 +591,7 @@ async fn the_test_page_resends_an_answer_the_server_calls_stale_and_then_says_sa
 }
 
 #[actix_web::test]
-async fn moving_through_the_test_counts_no_focus_loss_and_switching_tabs_counts_one() {
+async fn moving_through_the_test_counts_no_focus_loss_and_switching_tabs_counts_one_with_its_duration() {
     let Some(driver) = driver_or_skip("focus_losses").await else {
         return;
     };
@@ -630,6 +630,19 @@ async fn moving_through_the_test_counts_no_focus_loss_and_switching_tabs_counts_
     c.switch_to_window(other.handle).await.expect("switch to the new tab");
     c.goto("about:blank").await.expect("blank page");
     eventually("one focus loss", || async { focus_losses().await == 1 }).await;
+    // Away a while, then back: the leave is closed with how long it lasted.
+    app.state.clock.advance(chrono::Duration::seconds(30));
+    c.close_window().await.expect("close the other tab");
     c.switch_to_window(test_tab).await.expect("back to the test");
+    let seconds_away = || async {
+        let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
+        view["leaves"][0]["seconds_away"].as_i64()
+    };
+    eventually("the leave closed on coming back", || async {
+        seconds_away().await.is_some()
+    })
+    .await;
+    assert!(seconds_away().await >= Some(30), "{:?}", seconds_away().await);
+    assert_eq!(focus_losses().await, 1, "coming back counted as another leave");
     let _ = c.clone().close().await;
 }

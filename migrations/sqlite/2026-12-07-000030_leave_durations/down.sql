@@ -1,0 +1,1 @@
+ALTER TABLE attempt_signals DROP COLUMN returned_at;
