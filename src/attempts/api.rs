@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::flags;
 use super::grading::{self, AttemptResult};
 use super::save_queue::{Save, SaveQueue};
 use super::service::{self, QuestionView};
@@ -157,6 +158,8 @@ pub struct AttemptView {
     /// Each time the person left the test page, with how long they were away.
     pub leaves: Vec<Leave>,
     pub pastes: i32,
+    /// The questions the person flagged for review.
+    pub flagged: Vec<QuestionId>,
 }
 
 /// An attempt: status, deadline, saved answers and, once graded, the result.
@@ -183,6 +186,8 @@ pub async fn get(
                 })
                 .collect();
             let leaves = signals::leaves(conn, id)?;
+            let mut flagged: Vec<QuestionId> = flags::flagged(conn, id)?.into_iter().collect();
+            flagged.sort_unstable();
             let result = match attempt.status {
                 AttemptStatus::Open => None,
                 _ => {
@@ -200,6 +205,7 @@ pub async fn get(
                 result,
                 focus_losses: attempt.focus_losses,
                 leaves,
+                flagged,
                 pastes: attempt.pastes,
             })
         })
@@ -228,6 +234,32 @@ pub async fn signal(
     let now = state.clock.now();
     state
         .db(move |conn| signals::record(conn, id, user.id, signal, now))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct FlagRequest {
+    /// true to flag the question for review, false to clear the flag
+    pub flagged: bool,
+}
+
+/// Flag a question of one's open attempt for review, or clear the flag. The
+/// review page before submitting lists the flagged questions.
+#[utoipa::path(tag = "attempts",
+    params(("id" = i32, Path), ("question_id" = i32, Path)), request_body = FlagRequest,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[put("/attempts/{id}/flags/{question_id}")]
+pub async fn flag(
+    state: web::Data<AppState>,
+    AuthUser(user): AuthUser,
+    path: web::Path<(AttemptId, QuestionId)>,
+    body: Json<FlagRequest>,
+) -> AppResult<HttpResponse> {
+    let (attempt_id, question_id) = path.into_inner();
+    let flagged = body.flagged;
+    state
+        .db(move |conn| flags::set(conn, attempt_id, user.id, question_id, flagged))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -314,6 +346,7 @@ pub fn configure(cfg: &mut ApiRoutes) {
         .service(submit)
         .service(get)
         .service(signal)
+        .service(flag)
         .service(mark)
         .service(extend)
         .service(accommodation);

@@ -1,6 +1,7 @@
 //! Attempts: a person taking one assessment, on the server's clock.
 
 pub mod api;
+pub mod flags;
 pub mod grading;
 pub mod marking;
 pub mod models;

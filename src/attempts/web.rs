@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use self::sheet::{form_answer, millis, open_sheet, owned, test_page, TestPage};
 use super::grading::{self, AttemptResult};
-use super::service;
+use super::{flags, service};
 use crate::app::AppState;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
@@ -156,6 +156,7 @@ async fn answer(
     CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
+    let user_id = user.id;
     let PostedAnswer {
         question_id,
         number,
@@ -208,6 +209,11 @@ async fn answer(
             }
         })
         .await?;
+    if go == "flag" && matches!(outcome, Saved::Done(_)) {
+        state
+            .db(move |conn| flags::toggle(conn, id, user_id, question_id))
+            .await?;
+    }
     match outcome {
         Saved::Done(total) => Ok(redirect(&after_save(id, &go, number, total))),
         Saved::Submitted => Ok(redirect(&format!("/attempts/{id}/result"))),
@@ -222,6 +228,7 @@ struct ConfirmPage {
     attempt_id: AttemptId,
     total: usize,
     unanswered: Vec<usize>,
+    flagged: Vec<usize>,
 }
 
 async fn confirm(
@@ -241,6 +248,7 @@ async fn confirm(
         attempt_id: id,
         total: sheet.questions.len(),
         unanswered: sheet.unanswered(),
+        flagged: sheet.flagged_numbers(),
     })
 }
 

@@ -275,6 +275,8 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     apply_and_start(c, &base, &drive).await;
     eventually("the test page", || async move { shown(c).await == 1 }).await;
     let attempt_path = path(c).await;
+    let token = app.sign_in("priya@example.com", PASSWORD).await;
+    let api_path = format!("/api/v1{attempt_path}");
     assert!(attempt_path.starts_with("/attempts/"), "{attempt_path}");
     assert_eq!(
         text(c, ".q-meta").await.split_whitespace().take(4).collect::<Vec<_>>(),
@@ -322,6 +324,11 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     go_to_question(c, numeric).await;
     click(c, Locator::Id("flag")).await;
     let flagged = format!(".navigator a.flagged[href='?q={numeric}']");
+    eventually("the flag kept by the server", || async {
+        let (_, view) = app.get_json(&api_path, Some(&token)).await;
+        view["flagged"].as_array().is_some_and(|f| f.len() == 1)
+    })
+    .await;
 
     // Reload: every answer comes back from the server.
     c.refresh().await.expect("reload");
@@ -375,8 +382,6 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     )
     .await
     .expect("paste");
-    let token = app.sign_in("priya@example.com", PASSWORD).await;
-    let api_path = format!("/api/v1{attempt_path}");
     let (app_ref, token_ref, api_ref) = (&app, &token, &api_path);
     eventually("the paste signal", || async move {
         app_ref.get_json(api_ref, Some(token_ref)).await.1["pastes"] == 1
@@ -422,17 +427,24 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     })
     .await;
 
-    // Submit: the confirmation counts the unanswered questions.
+    // Submit goes to the review page: what is not answered, what is flagged,
+    // each with a way back; no browser dialog.
+    let review_path = format!("{attempt_path}/confirm");
+    let review_path = &review_path;
     click(c, Locator::Css("button[value='finish']")).await;
-    let mut question = String::new();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while question.is_empty() {
-        question = c.get_alert_text().await.unwrap_or_default();
-        assert!(Instant::now() < deadline, "no confirmation was asked");
-        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(question.contains("You have 2 unanswered question(s)."), "{question}");
-    c.accept_alert().await.expect("confirm");
+    eventually("the review page", || async move { path(c).await == *review_path }).await;
+    let review = text(c, "main").await;
+    assert!(review.contains("Not answered yet (2 of 6)"), "{review}");
+    assert!(review.contains("Flagged for review (1)"), "{review}");
+    click(
+        c,
+        Locator::Css(&format!("#flagged a[href='{attempt_path}?q={numeric}']")),
+    )
+    .await;
+    eventually("the flagged question", || async move { shown(c).await == numeric }).await;
+    click(c, Locator::Css("button[value='finish']")).await;
+    eventually("the review page again", || async move { path(c).await == *review_path }).await;
+    click(c, Locator::XPath("//button[normalize-space(.)='Submit my answers']")).await;
     let result_path = format!("{attempt_path}/result");
     let result_path = &result_path;
     eventually("the result page", || async move { path(c).await == *result_path }).await;

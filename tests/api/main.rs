@@ -22,6 +22,7 @@ mod pages;
 mod platform;
 mod rankings;
 mod reports;
+mod review;
 mod routing;
 mod routing_pages;
 mod test_page;

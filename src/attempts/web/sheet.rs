@@ -2,7 +2,7 @@
 //! question on show with its saved answer filled in, the navigator, and the
 //! no-script form's fields turned into the API's answers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use askama::Template;
 use chrono::{Duration, NaiveDateTime};
@@ -10,10 +10,10 @@ use serde_json::Value;
 
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
-use crate::attempts::grading;
 use crate::attempts::models::AttemptRow;
 use crate::attempts::scoring::Answer;
 use crate::attempts::service::{self, QuestionView};
+use crate::attempts::{flags, grading};
 use crate::banks::question::QuestionType;
 use crate::db::{AttemptId, AttemptStatus, DbConn, QuestionId};
 use crate::error::{AppError, AppResult};
@@ -35,6 +35,7 @@ pub(super) struct Sheet {
     pub assessment: AssessmentRow,
     pub questions: Vec<QuestionView>,
     pub saved: HashMap<QuestionId, (Value, i64)>,
+    pub flagged: HashSet<QuestionId>,
 }
 
 impl Sheet {
@@ -53,6 +54,16 @@ impl Sheet {
             .iter()
             .enumerate()
             .filter(|(_, q)| self.answer(q).is_none())
+            .map(|(i, _)| i + 1)
+            .collect()
+    }
+
+    /// The numbers of the questions flagged for review.
+    pub fn flagged_numbers(&self) -> Vec<usize> {
+        self.questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| self.flagged.contains(&q.id))
             .map(|(i, _)| i + 1)
             .collect()
     }
@@ -81,11 +92,13 @@ pub(super) fn open_sheet(
         .into_iter()
         .map(|(q, a, s)| (q, (a, s)))
         .collect();
+    let flagged = flags::flagged(conn, id)?;
     Ok(Some(Sheet {
         attempt,
         assessment,
         questions,
         saved,
+        flagged,
     }))
 }
 
@@ -115,6 +128,7 @@ pub struct NavItem {
     pub number: usize,
     pub question_id: QuestionId,
     pub answered: bool,
+    pub flagged: bool,
     pub current: bool,
     pub seq: i64,
 }
@@ -143,6 +157,7 @@ pub struct Current {
     pub choices: Vec<Choice>,
     pub text: String,
     pub seq: i64,
+    pub flagged: bool,
 }
 
 #[derive(Template)]
@@ -179,6 +194,7 @@ pub(super) fn test_page(
             number: i + 1,
             question_id: q.id,
             answered: sheet.answer(q).is_some(),
+            flagged: sheet.flagged.contains(&q.id),
             current: i + 1 == number,
             seq: sheet.saved.get(&q.id).map_or(0, |(_, s)| *s),
         };
@@ -219,6 +235,7 @@ pub(super) fn test_page(
             choices: vec![],
             text: String::new(),
             seq: 0,
+            flagged: false,
         }),
         error,
     }
@@ -274,6 +291,7 @@ fn current(sheet: &Sheet, q: &QuestionView, number: usize, typed: Option<&Value>
         choices,
         text,
         seq: sheet.saved.get(&q.id).map_or(0, |(_, s)| *s),
+        flagged: sheet.flagged.contains(&q.id),
     }
 }
 
