@@ -658,3 +658,45 @@ async fn moving_through_the_test_counts_no_focus_loss_and_switching_tabs_counts_
     assert_eq!(focus_losses().await, 1, "coming back counted as another leave");
     let _ = c.clone().close().await;
 }
+
+#[actix_web::test]
+async fn on_a_phone_the_timer_stays_in_sight_and_nothing_scrolls_sideways() {
+    let Some(driver) = driver_or_skip("phone").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    applicant(&app, "phone@example.com", &drive, 80.0).await;
+    let c = driver.session().await;
+    let c = &c;
+    c.set_window_size(375, 700).await.expect("a phone-sized window");
+    sign_in_and_start(c, &app.address, "phone@example.com", &drive).await;
+    let measure = |script: &'static str| async move {
+        c.execute(script, vec![])
+            .await
+            .expect("measure")
+            .as_f64()
+            .unwrap_or(f64::NAN)
+    };
+    let viewport = measure("return window.innerWidth;").await;
+    assert!(viewport <= 375.0, "the window is {viewport}px wide, not a phone's");
+    for n in 1..=6 {
+        go_to_question(c, n).await;
+        let wide = measure("return document.documentElement.scrollWidth;").await;
+        assert!(
+            wide <= viewport,
+            "question {n} needs sideways scrolling: {wide}px in {viewport}px"
+        );
+        let tall = measure("return document.documentElement.scrollHeight - window.innerHeight;").await;
+        assert!(tall > 0.0, "question {n} is too short to show the timer stays put");
+        measure("window.scrollTo(0, document.documentElement.scrollHeight); return window.scrollY;").await;
+        let top = measure("return document.getElementById('timer').getBoundingClientRect().top;").await;
+        let bottom = measure("return document.getElementById('timer').getBoundingClientRect().bottom;").await;
+        let height = measure("return window.innerHeight;").await;
+        assert!(
+            top >= 0.0 && bottom <= height,
+            "scrolled to the end of question {n}, the timer is at {top}..{bottom} of {height}"
+        );
+    }
+    let _ = c.clone().close().await;
+}
