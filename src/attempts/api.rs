@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::flags;
 use super::grading::{self, AttemptResult};
 use super::save_queue::{Save, SaveQueue};
 use super::service::{self, QuestionView};
+use super::signals::{self, Leave, Signal};
 use crate::app::AppState;
 use crate::assessments::service as assessments;
 use crate::db::group::GroupWriter;
@@ -155,8 +157,13 @@ pub struct AttemptView {
     pub responses: Vec<SavedResponse>,
     pub result: Option<AttemptResult>,
     pub focus_losses: i32,
+    /// Each time the person left the test page, with how long they were away.
+    pub leaves: Vec<Leave>,
     pub pastes: i32,
     pub adaptive: bool,
+
+    /// The questions the person flagged for review.
+    pub flagged: Vec<QuestionId>,
 }
 
 /// An attempt: status, deadline, saved answers and, once graded, the result.
@@ -182,6 +189,9 @@ pub async fn get(
                     seq,
                 })
                 .collect();
+            let leaves = signals::leaves(conn, id)?;
+            let mut flagged: Vec<QuestionId> = flags::flagged(conn, id)?.into_iter().collect();
+            flagged.sort_unstable();
             let result = match attempt.status {
                 AttemptStatus::Open => None,
                 _ => {
@@ -198,6 +208,8 @@ pub async fn get(
                 responses,
                 result,
                 focus_losses: attempt.focus_losses,
+                leaves,
+                flagged,
                 pastes: attempt.pastes,
                 adaptive: attempt.is_adaptive(),
             })
@@ -208,11 +220,11 @@ pub async fn get(
 
 #[derive(Deserialize, ToSchema)]
 pub struct SignalRequest {
-    /// focus_loss or paste
+    /// focus_loss (the person left the test page), returned (they came back) or paste
     pub kind: Word,
 }
 
-/// Report a focus loss or a paste during an attempt.
+/// Report leaving the test page, coming back to it, or a paste.
 #[utoipa::path(tag = "attempts", params(("id" = i32, Path)), request_body = SignalRequest,
     responses((status = 204)))]
 #[post("/attempts/{id}/signals")]
@@ -223,9 +235,36 @@ pub async fn signal(
     body: Json<SignalRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
+    let signal: Signal = body.kind.parse()?;
     let now = state.clock.now();
     state
-        .db(move |conn| service::record_signal(conn, id, user.id, &body.kind, now))
+        .db(move |conn| signals::record(conn, id, user.id, signal, now))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct FlagRequest {
+    /// true to flag the question for review, false to clear the flag
+    pub flagged: bool,
+}
+
+/// Flag a question of one's open attempt for review, or clear the flag. The
+/// review page before submitting lists the flagged questions.
+#[utoipa::path(tag = "attempts",
+    params(("id" = i32, Path), ("question_id" = i32, Path)), request_body = FlagRequest,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[put("/attempts/{id}/flags/{question_id}")]
+pub async fn flag(
+    state: web::Data<AppState>,
+    AuthUser(user): AuthUser,
+    path: web::Path<(AttemptId, QuestionId)>,
+    body: Json<FlagRequest>,
+) -> AppResult<HttpResponse> {
+    let (attempt_id, question_id) = path.into_inner();
+    let flagged = body.flagged;
+    state
+        .db(move |conn| flags::set(conn, attempt_id, user.id, question_id, flagged))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -372,6 +411,7 @@ pub fn configure(cfg: &mut ApiRoutes) {
         .service(submit)
         .service(get)
         .service(signal)
+        .service(flag)
         .service(mark)
         .service(extend)
         .service(accommodation);

@@ -2,6 +2,7 @@
 
 pub mod adaptive;
 pub mod api;
+pub mod flags;
 pub mod grading;
 pub mod marking;
 pub mod models;
@@ -10,6 +11,8 @@ pub mod save_queue;
 pub mod scoring;
 pub mod service;
 pub mod starting;
+
+pub mod signals;
 pub mod web;
 
 /// This area's JSON API, relative to `/api/v1`.

@@ -675,38 +675,6 @@ fn write_response(
     Ok(written == 1)
 }
 
-/// Counts a focus loss or a paste: shown to staff, not judged.
-pub fn record_signal(
-    conn: &mut DbConn,
-    attempt_id: AttemptId,
-    user_id: UserId,
-    kind: &str,
-    now: NaiveDateTime,
-) -> AppResult<()> {
-    let column_update = match kind {
-        "focus_loss" => diesel::update(attempts::table.find(attempt_id).filter(attempts::user_id.eq(user_id)))
-            .set(attempts::focus_losses.eq(attempts::focus_losses + 1))
-            .execute(conn)?,
-        "paste" => diesel::update(attempts::table.find(attempt_id).filter(attempts::user_id.eq(user_id)))
-            .set(attempts::pastes.eq(attempts::pastes + 1))
-            .execute(conn)?,
-        _ => return Err(AppError::invalid_field("kind", "A signal is focus_loss or paste.")),
-    };
-    if column_update == 0 {
-        return Err(AppError::NotFound(format!(
-            "There is no attempt {attempt_id} of yours."
-        )));
-    }
-    diesel::insert_into(crate::db::schema::attempt_signals::table)
-        .values((
-            crate::db::schema::attempt_signals::attempt_id.eq(attempt_id),
-            crate::db::schema::attempt_signals::kind.eq(kind),
-            crate::db::schema::attempt_signals::at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
 /// Whether the person is a trainee of a cohort that has this exam.
 fn exam_assigned(conn: &mut DbConn, user_id: UserId, assessment_id: AssessmentId) -> AppResult<bool> {
     let n: i64 = cohort_trainees::table

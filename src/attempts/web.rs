@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use self::sheet::{form_answer, millis, open_sheet, owned, test_page, TestPage};
 use super::grading::{self, AttemptResult};
-use super::service;
+use super::{flags, service};
 use crate::app::AppState;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
@@ -225,6 +225,7 @@ async fn answer(
     CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
+    let user_id = user.id;
     let PostedAnswer {
         question_id,
         number,
@@ -250,6 +251,11 @@ async fn answer(
     let outcome = state
         .db(move |conn| save_posted(conn, &user, &posted, now, &effects, chrome))
         .await?;
+    if go == "flag" && matches!(outcome, Saved::Done(_)) {
+        state
+            .db(move |conn| flags::toggle(conn, id, user_id, question_id))
+            .await?;
+    }
     match outcome {
         Saved::Done(total) => Ok(redirect(&after_save(id, &go, number, total))),
         Saved::Submitted => Ok(redirect(&format!("/attempts/{id}/result"))),
@@ -264,6 +270,7 @@ struct ConfirmPage {
     attempt_id: AttemptId,
     total: usize,
     unanswered: Vec<usize>,
+    flagged: Vec<usize>,
 }
 
 async fn confirm(
@@ -283,6 +290,7 @@ async fn confirm(
         attempt_id: id,
         total: sheet.questions.len(),
         unanswered: sheet.unanswered(),
+        flagged: sheet.flagged_numbers(),
     })
 }
 

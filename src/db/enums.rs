@@ -111,3 +111,12 @@ stored_enum! {
         Submitted = "submitted",
     }
 }
+
+stored_enum! {
+    /// What the test page reported: leaving it (another tab or window) or
+    /// pasting into an answer. Shown to staff, never judged.
+    pub enum SignalKind {
+        FocusLoss = "focus_loss",
+        Paste = "paste",
+    }
+}

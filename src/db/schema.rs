@@ -328,6 +328,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    attempt_flags (attempt_id, question_id) {
+        attempt_id -> Integer,
+        question_id -> Integer,
+    }
+}
+
+diesel::table! {
     responses (attempt_id, question_id) {
         attempt_id -> Integer,
         question_id -> Integer,
@@ -343,6 +350,7 @@ diesel::table! {
         attempt_id -> Integer,
         kind -> Text,
         at -> Timestamp,
+        returned_at -> Nullable<Timestamp>,
     }
 }
 
@@ -382,6 +390,7 @@ diesel::joinable!(attempts -> users (user_id));
 diesel::joinable!(attempt_items -> attempts (attempt_id));
 diesel::joinable!(attempt_items -> question_versions (version_id));
 diesel::joinable!(responses -> attempts (attempt_id));
+diesel::joinable!(attempt_flags -> attempts (attempt_id));
 diesel::joinable!(applications -> drives (drive_id));
 diesel::joinable!(applications -> users (candidate_id));
 diesel::joinable!(application_events -> applications (application_id));
@@ -537,6 +546,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     attempts,
     attempt_items,
     responses,
+    attempt_flags,
     attempt_signals,
     applications,
     application_events,

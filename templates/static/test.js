@@ -1,5 +1,5 @@
 // The test page's script: autosave with retry, the countdown on the server's
-// clock, flags for review, integrity signals and a confirmed submit. The
+// clock, flags for review, integrity signals and the way to the review page. The
 // page works without it; this only saves sooner and loses less.
 (function () {
   'use strict';
@@ -56,9 +56,9 @@
   // Set when this page starts a navigation of its own; see focusLoss.
   var navigating = false;
   window.addEventListener('beforeunload', function () { navigating = true; });
-  // Flags for review live only in this browser: they are the person's notes.
-  var flagStore = store('flags');
-  var flags = flagStore.get() || [];
+  // Flags for review, as the server rendered them (see toggleFlag); read
+  // before any answer kept offline redraws the navigator.
+  var flags = Object.keys(navLinks).filter(function (q) { return navLinks[q].classList.contains('flagged'); });
 
   Object.keys(navLinks).forEach(function (q) { lastSeq[q] = Number(navLinks[q].dataset.seq) || 0; });
   lastSeq[questionId] = Math.max(lastSeq[questionId] || 0, Number(form.dataset.seq) || 0);
@@ -277,8 +277,10 @@
 
   // ---- flags -----------------------------------------------------------
 
+  // Flags for review are kept by the server (the review page before
+  // submitting lists them); the page starts from what it rendered.
   var flagButton = document.getElementById('flag');
-  var flagKey = document.getElementById('flag-key');
+  var flagSaving = Promise.resolve();
 
   function describe(link, q) {
     var state = link.querySelector('.state');
@@ -299,14 +301,25 @@
     }
   }
 
-  if (flagButton) {
-    flagButton.hidden = false;
-    if (flagKey) flagKey.hidden = false;
-    flagButton.addEventListener('click', function () {
-      var at = flags.indexOf(questionId);
-      if (at >= 0) flags.splice(at, 1); else flags.push(questionId);
-      flagStore.set(flags);
+  function toggleFlag() {
+    var at = flags.indexOf(questionId);
+    var on = at < 0;
+    if (on) flags.push(questionId); else flags.splice(at, 1);
+    showFlags();
+    flagSaving = fetch(api + '/flags/' + questionId, {
+      method: 'PUT',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ flagged: on })
+    }).then(function (res) {
+      if (!res.ok) throw new Error(String(res.status));
+    }).catch(function () {
+      // Not kept: show the flag as the server has it, and say so.
+      var now = flags.indexOf(questionId);
+      if (on && now >= 0) flags.splice(now, 1);
+      if (!on && now < 0) flags.push(questionId);
       showFlags();
+      setStatus(questionId, 'failed', 'The flag was not saved; try again.');
     });
   }
   showFlags();
@@ -333,27 +346,19 @@
   });
 
   var submitForm = document.getElementById('submit-form');
-  var confirming = false;
 
-  function unansweredCount() {
-    return Object.keys(navLinks).filter(function (q) { return !navLinks[q].classList.contains('answered'); }).length;
-  }
-
+  // Submitting is a step of its own: the review page lists what is not
+  // answered and what is flagged, with links back, and submits from there.
   function finish() {
     clearTimeout(typing);
     saveCurrent();
-    settled(null, 5000).then(function (allSaved) {
-      if (!allSaved) {
+    Promise.all([settled(null, 5000), flagSaving]).then(function (done) {
+      if (!done[0]) {
         setStatus(questionId, 'failed', 'Some answers are not saved yet — retrying. Submit again when your connection is back.');
         return;
       }
-      var n = unansweredCount();
-      var question = (n > 0 ? 'You have ' + n + ' unanswered question(s). ' : 'You have answered every question. ') +
-        'Submit your answers now? They cannot change afterwards.';
-      confirming = true;
-      var ok = window.confirm(question);
-      confirming = false;
-      if (ok && submitForm) { finished = true; submitForm.submit(); }
+      navigating = true;
+      window.location.assign('/attempts/' + attempt + '/confirm');
     });
   }
 
@@ -375,6 +380,7 @@
     e.preventDefault();
     if (button.value === 'finish') finish();
     else if (button.value === 'commit') commit();
+    else if (button.value === 'flag') toggleFlag();
     else if (button.dataset.href) go(button.dataset.href);
   });
 
@@ -430,9 +436,8 @@
 
   // ---- integrity signals (shown to staff, not judged) -------------------
 
-  var lastFocusLoss = 0;
   function signal(kind) {
-    fetch(api + '/signals', {
+    return fetch(api + '/signals', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
@@ -440,20 +445,28 @@
       keepalive: true
     }).catch(function () { /* a lost signal is not worth a retry */ });
   }
+  // While the person is away: the report of leaving, so the report of
+  // coming back is sent only after it and closes that very leave.
+  var away = null;
   function focusLoss() {
     // The page's own navigation (a question link, "Save and next", a
     // submit, a reload) hides the page too: that is not leaving the test.
     // `navigating` is set when the page starts one, `leaving` when the
     // browser unloads it, both before the page is hidden.
-    if (navigating || leaving) return;
-    // Switching tabs fires both blur and visibilitychange: count it once.
-    if (confirming || finished || Date.now() - lastFocusLoss < 1000) return;
-    lastFocusLoss = Date.now();
-    signal('focus_loss');
+    if (navigating || leaving || finished || away) return;
+    // Switching tabs fires both blur and visibilitychange: one leave.
+    away = signal('focus_loss');
+  }
+  function back() {
+    if (!away || document.visibilityState === 'hidden') return;
+    var left = away;
+    away = null;
+    left.then(function () { signal('returned'); });
   }
   window.addEventListener('blur', focusLoss);
+  window.addEventListener('focus', back);
   document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'hidden') focusLoss(); else tick();
+    if (document.visibilityState === 'hidden') focusLoss(); else { tick(); back(); }
   });
   form.addEventListener('paste', function (e) {
     if (e.target.name === 'answer') signal('paste');

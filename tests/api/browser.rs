@@ -275,6 +275,8 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     apply_and_start(c, &base, &drive).await;
     eventually("the test page", || async move { shown(c).await == 1 }).await;
     let attempt_path = path(c).await;
+    let token = app.sign_in("priya@example.com", PASSWORD).await;
+    let api_path = format!("/api/v1{attempt_path}");
     assert!(attempt_path.starts_with("/attempts/"), "{attempt_path}");
     assert_eq!(
         text(c, ".q-meta").await.split_whitespace().take(4).collect::<Vec<_>>(),
@@ -322,6 +324,11 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     go_to_question(c, numeric).await;
     click(c, Locator::Id("flag")).await;
     let flagged = format!(".navigator a.flagged[href='?q={numeric}']");
+    eventually("the flag kept by the server", || async {
+        let (_, view) = app.get_json(&api_path, Some(&token)).await;
+        view["flagged"].as_array().is_some_and(|f| f.len() == 1)
+    })
+    .await;
 
     // Reload: every answer comes back from the server.
     c.refresh().await.expect("reload");
@@ -375,8 +382,6 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     )
     .await
     .expect("paste");
-    let token = app.sign_in("priya@example.com", PASSWORD).await;
-    let api_path = format!("/api/v1{attempt_path}");
     let (app_ref, token_ref, api_ref) = (&app, &token, &api_path);
     eventually("the paste signal", || async move {
         app_ref.get_json(api_ref, Some(token_ref)).await.1["pastes"] == 1
@@ -422,17 +427,24 @@ async fn a_candidate_registers_applies_answers_reloads_and_submits_in_a_real_bro
     })
     .await;
 
-    // Submit: the confirmation counts the unanswered questions.
+    // Submit goes to the review page: what is not answered, what is flagged,
+    // each with a way back; no browser dialog.
+    let review_path = format!("{attempt_path}/confirm");
+    let review_path = &review_path;
     click(c, Locator::Css("button[value='finish']")).await;
-    let mut question = String::new();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while question.is_empty() {
-        question = c.get_alert_text().await.unwrap_or_default();
-        assert!(Instant::now() < deadline, "no confirmation was asked");
-        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(question.contains("You have 2 unanswered question(s)."), "{question}");
-    c.accept_alert().await.expect("confirm");
+    eventually("the review page", || async move { path(c).await == *review_path }).await;
+    let review = text(c, "main").await;
+    assert!(review.contains("Not answered yet (2 of 6)"), "{review}");
+    assert!(review.contains("Flagged for review (1)"), "{review}");
+    click(
+        c,
+        Locator::Css(&format!("#flagged a[href='{attempt_path}?q={numeric}']")),
+    )
+    .await;
+    eventually("the flagged question", || async move { shown(c).await == numeric }).await;
+    click(c, Locator::Css("button[value='finish']")).await;
+    eventually("the review page again", || async move { path(c).await == *review_path }).await;
+    click(c, Locator::XPath("//button[normalize-space(.)='Submit my answers']")).await;
     let result_path = format!("{attempt_path}/result");
     let result_path = &result_path;
     eventually("the result page", || async move { path(c).await == *result_path }).await;
@@ -591,7 +603,7 @@ async fn the_test_page_resends_an_answer_the_server_calls_stale_and_then_says_sa
 }
 
 #[actix_web::test]
-async fn moving_through_the_test_counts_no_focus_loss_and_switching_tabs_counts_one() {
+async fn moving_through_the_test_counts_no_focus_loss_and_switching_tabs_counts_one_with_its_duration() {
     let Some(driver) = driver_or_skip("focus_losses").await else {
         return;
     };
@@ -630,6 +642,61 @@ async fn moving_through_the_test_counts_no_focus_loss_and_switching_tabs_counts_
     c.switch_to_window(other.handle).await.expect("switch to the new tab");
     c.goto("about:blank").await.expect("blank page");
     eventually("one focus loss", || async { focus_losses().await == 1 }).await;
+    // Away a while, then back: the leave is closed with how long it lasted.
+    app.state.clock.advance(chrono::Duration::seconds(30));
+    c.close_window().await.expect("close the other tab");
     c.switch_to_window(test_tab).await.expect("back to the test");
+    let seconds_away = || async {
+        let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
+        view["leaves"][0]["seconds_away"].as_i64()
+    };
+    eventually("the leave closed on coming back", || async {
+        seconds_away().await.is_some()
+    })
+    .await;
+    assert!(seconds_away().await >= Some(30), "{:?}", seconds_away().await);
+    assert_eq!(focus_losses().await, 1, "coming back counted as another leave");
+    let _ = c.clone().close().await;
+}
+
+#[actix_web::test]
+async fn on_a_phone_the_timer_stays_in_sight_and_nothing_scrolls_sideways() {
+    let Some(driver) = driver_or_skip("phone").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    applicant(&app, "phone@example.com", &drive, 80.0).await;
+    let c = driver.session().await;
+    let c = &c;
+    c.set_window_size(375, 700).await.expect("a phone-sized window");
+    sign_in_and_start(c, &app.address, "phone@example.com", &drive).await;
+    let measure = |script: &'static str| async move {
+        c.execute(script, vec![])
+            .await
+            .expect("measure")
+            .as_f64()
+            .unwrap_or(f64::NAN)
+    };
+    let viewport = measure("return window.innerWidth;").await;
+    assert!(viewport <= 375.0, "the window is {viewport}px wide, not a phone's");
+    for n in 1..=6 {
+        go_to_question(c, n).await;
+        let wide = measure("return document.documentElement.scrollWidth;").await;
+        assert!(
+            wide <= viewport,
+            "question {n} needs sideways scrolling: {wide}px in {viewport}px"
+        );
+        let tall = measure("return document.documentElement.scrollHeight - window.innerHeight;").await;
+        assert!(tall > 0.0, "question {n} is too short to show the timer stays put");
+        measure("window.scrollTo(0, document.documentElement.scrollHeight); return window.scrollY;").await;
+        let top = measure("return document.getElementById('timer').getBoundingClientRect().top;").await;
+        let bottom = measure("return document.getElementById('timer').getBoundingClientRect().bottom;").await;
+        let height = measure("return window.innerHeight;").await;
+        assert!(
+            top >= 0.0 && bottom <= height,
+            "scrolled to the end of question {n}, the timer is at {top}..{bottom} of {height}"
+        );
+    }
     let _ = c.clone().close().await;
 }

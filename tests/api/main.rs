@@ -26,12 +26,15 @@ mod invitations;
 
 mod hiring;
 mod irt;
+mod leaving;
 mod notices;
 mod pages;
 mod platform;
 mod rankings;
 mod reports;
 mod rich_content;
+
+mod review;
 mod routing;
 mod routing_pages;
 mod test_page;

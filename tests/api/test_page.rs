@@ -45,7 +45,7 @@ pub(crate) async fn start_page(browser: &mut Browser<'_>, drive: &Drive) -> Stri
 }
 
 /// The attempt's questions as the API shows them, with their 1-based place.
-async fn questions(app: &TestApp, token: &str, attempt_path: &str) -> Vec<(usize, Value)> {
+pub(crate) async fn questions(app: &TestApp, token: &str, attempt_path: &str) -> Vec<(usize, Value)> {
     let (status, view) = app.get_json(&format!("/api/v1{attempt_path}"), Some(token)).await;
     assert_eq!(status, StatusCode::OK, "{view}");
     view["questions"]
@@ -58,7 +58,7 @@ async fn questions(app: &TestApp, token: &str, attempt_path: &str) -> Vec<(usize
         .collect()
 }
 
-fn find<'a>(qs: &'a [(usize, Value)], qtype: &str) -> &'a (usize, Value) {
+pub(crate) fn find<'a>(qs: &'a [(usize, Value)], qtype: &str) -> &'a (usize, Value) {
     qs.iter()
         .find(|(_, q)| q["type"] == qtype)
         .unwrap_or_else(|| panic!("no {qtype} question"))
@@ -72,7 +72,7 @@ fn option_id(q: &Value, text: &str) -> String {
         .unwrap_or_else(|| panic!("no option {text}"))
 }
 
-async fn answer(
+pub(crate) async fn answer(
     browser: &mut Browser<'_>,
     attempt_path: &str,
     csrf: &str,
@@ -179,11 +179,7 @@ async fn the_test_page_works_without_javascript_from_start_to_result() {
 
     let confirm = browser.get(&format!("{attempt}/confirm")).await;
     assert_eq!(confirm.status, StatusCode::OK);
-    assert!(
-        confirm.body.contains("You have 2 unanswered question(s)"),
-        "{}",
-        confirm.body
-    );
+    assert!(confirm.body.contains("Not answered yet (2 of 6)"), "{}", confirm.body);
     let submitted = browser
         .post_form(&format!("{attempt}/submit"), &[("csrf_token", &csrf)])
         .await;

@@ -2,7 +2,7 @@
 //! question on show with its saved answer filled in, the navigator, and the
 //! no-script form's fields turned into the API's answers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use askama::Template;
 use chrono::{Duration, NaiveDateTime};
@@ -10,10 +10,10 @@ use serde_json::Value;
 
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
-use crate::attempts::grading;
 use crate::attempts::models::AttemptRow;
 use crate::attempts::scoring::Answer;
 use crate::attempts::service::{self, QuestionView};
+use crate::attempts::{flags, grading};
 use crate::banks::question::QuestionType;
 use crate::db::{AttemptId, AttemptStatus, DbConn, QuestionId};
 use crate::error::{AppError, AppResult};
@@ -38,6 +38,8 @@ pub(super) struct Sheet {
     /// For an adaptive test, the number of the question on show (the
     /// questions given so far, this one included).
     pub adaptive_number: Option<usize>,
+
+    pub flagged: HashSet<QuestionId>,
 }
 
 impl Sheet {
@@ -56,6 +58,16 @@ impl Sheet {
             .iter()
             .enumerate()
             .filter(|(_, q)| self.answer(q).is_none())
+            .map(|(i, _)| i + 1)
+            .collect()
+    }
+
+    /// The numbers of the questions flagged for review.
+    pub fn flagged_numbers(&self) -> Vec<usize> {
+        self.questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| self.flagged.contains(&q.id))
             .map(|(i, _)| i + 1)
             .collect()
     }
@@ -88,12 +100,15 @@ pub(super) fn open_sheet(
         .into_iter()
         .map(|(q, a, s)| (q, (a, s)))
         .collect();
+    let flagged = flags::flagged(conn, id)?;
     Ok(Some(Sheet {
         attempt,
         assessment,
         questions,
         saved,
         adaptive_number,
+
+        flagged,
     }))
 }
 
@@ -123,6 +138,7 @@ pub struct NavItem {
     pub number: usize,
     pub question_id: QuestionId,
     pub answered: bool,
+    pub flagged: bool,
     pub current: bool,
     pub seq: i64,
 }
@@ -153,6 +169,7 @@ pub struct Current {
     pub choices: Vec<Choice>,
     pub text: String,
     pub seq: i64,
+    pub flagged: bool,
 }
 
 #[derive(Template)]
@@ -191,6 +208,7 @@ pub(super) fn test_page(
             number: i + 1,
             question_id: q.id,
             answered: sheet.answer(q).is_some(),
+            flagged: sheet.flagged.contains(&q.id),
             current: i + 1 == number,
             seq: sheet.saved.get(&q.id).map_or(0, |(_, s)| *s),
         };
@@ -231,6 +249,7 @@ pub(super) fn test_page(
             choices: vec![],
             text: String::new(),
             seq: 0,
+            flagged: false,
         }),
         error,
         adaptive: sheet
@@ -289,6 +308,7 @@ fn current(sheet: &Sheet, q: &QuestionView, number: usize, typed: Option<&Value>
         choices,
         text,
         seq: sheet.saved.get(&q.id).map_or(0, |(_, s)| *s),
+        flagged: sheet.flagged.contains(&q.id),
     }
 }
 

@@ -9,6 +9,7 @@ use super::{self as rankings, RankingQuery, RankingRow, Standing};
 use crate::accounts::models::ProfileRow;
 use crate::app::AppState;
 use crate::attempts::grading::{self, AttemptResult};
+use crate::attempts::signals::{self, Leave};
 use crate::db::schema::{applications, attempts};
 use crate::db::{ApplicationId, ApplicationStatus, DriveId};
 use crate::drives::charts;
@@ -141,6 +142,7 @@ pub(super) struct ApplicantPage {
     result: Option<AttemptResult>,
     minutes_taken: Option<i64>,
     focus_losses: i32,
+    leaves: Vec<Leave>,
     pastes: i32,
     timeline: Vec<TimelineEvent>,
     moves: &'static [ApplicationStatus],
@@ -177,6 +179,11 @@ pub(super) async fn load_applicant(state: &AppState, drive_id: DriveId, id: Appl
                 .and_then(|a| a.submitted_at.map(|s| (s - a.started_at).num_minutes()));
             let timeline = pipeline::timeline(conn, id)?;
             let cohorts = crate::training::service::open_cohorts(conn, now)?;
+
+            let leaves = match &attempt {
+                Some(a) => signals::leaves(conn, a.id)?,
+                None => vec![],
+            };
             Ok(ApplicantPage {
                 chrome: Chrome {
                     title: String::new(),
@@ -188,6 +195,7 @@ pub(super) async fn load_applicant(state: &AppState, drive_id: DriveId, id: Appl
                 moves: pipeline::allowed_from(app.status),
                 focus_losses: attempt.as_ref().map(|a| a.focus_losses).unwrap_or(0),
                 pastes: attempt.as_ref().map(|a| a.pastes).unwrap_or(0),
+                leaves,
                 drive,
                 app,
                 name: user.full_name,
