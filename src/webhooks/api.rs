@@ -30,7 +30,7 @@ pub struct EndpointRequest {
     /// The events it receives: `application.received`,
     /// `application.status_changed`, `attempt.graded`, `interview.scheduled`,
     /// `application.hired`, `routing.published`, `notice.failed`.
-    #[schema(example = json!(["application.received", "attempt.graded"]))]
+    #[schema(inline, value_type = Vec<crate::web::input::Name>, example = json!(["application.received", "attempt.graded"]))]
     pub events: Vec<String>,
 }
 
