@@ -681,7 +681,8 @@ async fn ranking(app: &TestApp, s: &Setup, t: &Test) -> Vec<(String, f64)> {
         .get_json(&format!("/api/v1/drives/{}/rankings", t.drive_id), Some(&s.recruiter))
         .await;
     assert_eq!(status, StatusCode::OK, "{rows}");
-    rows.as_array()
+    rows["items"]
+        .as_array()
         .expect("rows")
         .iter()
         .map(|r| {
