@@ -3,6 +3,7 @@
 pub mod api;
 pub mod charts;
 pub mod eligibility;
+pub mod listing;
 pub mod pipeline;
 pub mod rankings;
 pub mod results;

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod engine;
+pub mod listing;
 pub mod runs;
 pub mod service;
 pub mod web;

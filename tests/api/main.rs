@@ -16,6 +16,7 @@ mod durability;
 mod edges;
 mod helpers;
 mod irt;
+mod listing;
 mod notices;
 mod pages;
 mod platform;

@@ -520,7 +520,7 @@ async fn version_and_question(app: &TestApp, s: &Setup, stem_start: &str) -> (i6
         .get_json(&format!("/api/v1/banks/{}/questions", s.bank_id), Some(&s.trainer))
         .await;
     assert_eq!(status, StatusCode::OK, "{questions}");
-    let q = questions
+    let q = questions["items"]
         .as_array()
         .and_then(|qs| {
             qs.iter()
