@@ -117,7 +117,7 @@ pub async fn list(state: web::Data<AppState>, _user: TrainerUser, page: Query<Pa
 /// One question bank.
 #[utoipa::path(tag = "banks", params(("id" = i32, Path)),
     responses((status = 200, body = crate::banks::models::Bank), (status = 404, body = ErrorBody)))]
-#[get("/banks/{id}")]
+#[get("/banks/{id:\\d+}")]
 pub async fn read(state: web::Data<AppState>, _user: TrainerUser, path: web::Path<BankId>) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     Ok(HttpResponse::Ok().json(state.db(move |conn| service::find_bank(conn, id)).await?))

@@ -18,6 +18,7 @@ mod helpers;
 mod irt;
 mod listing;
 mod notices;
+mod openapi;
 mod pages;
 mod platform;
 mod rankings;
