@@ -39,6 +39,9 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Print the JSON API's OpenAPI document (what `/api/openapi.json`
+    /// serves), for validators and client generators.
+    Openapi,
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -114,6 +117,13 @@ fn run(cli: Cli) -> CliResult<()> {
     let config = Config::from_args(&cli.config)?;
     match command {
         Command::Irt { command } => crate::irt::cli::run(command),
+        Command::Openapi => {
+            let doc = server::api::v1().1;
+            let text = serde_json::to_string_pretty(&doc)
+                .map_err(|e| AppError::internal("the OpenAPI document as JSON", e))?;
+            println!("{text}");
+            Ok(())
+        }
         Command::Migrate => {
             let pool = crate::db::open_pool(&config.database_url, 1)?;
             let mut conn = pool.get()?;

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod client;
+pub mod directory;
 pub mod flows;
 pub mod models;
 pub mod next_path;
@@ -16,6 +17,7 @@ pub mod web;
 /// This area's JSON API, relative to `/api/v1`.
 pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
+    directory::configure(cfg);
 }
 
 /// This area's pages.

@@ -2,7 +2,10 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
-use super::blueprint::Blueprint;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::blueprint::{Blueprint, Kind};
 use super::models::PublicAssessment;
 use super::service;
 use crate::accounts::api::Created;
@@ -10,8 +13,9 @@ use crate::app::AppState;
 use crate::db::AssessmentId;
 use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::{AssessorUser, AuthUser};
-use crate::web::input::Json;
+use crate::web::input::{Json, Query};
 use crate::web::openapi::ApiRoutes;
+use crate::web::paging::{PageQuery, Paged};
 
 /// Create an assessment from a blueprint.
 #[utoipa::path(tag = "assessments", request_body = Blueprint,
@@ -44,6 +48,38 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(PublicAssessment::try_from(&row)?))
 }
 
+/// Filters on the list of assessments.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssessmentFilter {
+    /// Only assessments of this kind.
+    pub kind: Option<Kind>,
+}
+
+/// Assessments, newest first, as their public descriptions (staff only).
+#[utoipa::path(tag = "assessments", params(AssessmentFilter, PageQuery),
+    responses((status = 200, body = Paged<PublicAssessment>), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+#[get("/assessments")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _user: AssessorUser,
+    filter: Query<AssessmentFilter>,
+    page: Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let kind = filter.into_inner().kind;
+    let page = state.db(move |conn| service::api_page(conn, kind, &page)).await?;
+    let items = page
+        .rows
+        .iter()
+        .map(PublicAssessment::try_from)
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(HttpResponse::Ok().json(Paged {
+        items,
+        next_after: page.next.map(|id| id.to_string()),
+    }))
+}
+
 pub fn configure(cfg: &mut ApiRoutes) {
-    cfg.service(create).service(get);
+    cfg.service(create).service(list).service(get);
 }

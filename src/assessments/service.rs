@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::blueprint::{Blueprint, Section};
+use super::blueprint::{Blueprint, Kind, Section};
 use super::calibrated::calibrated_pools;
 use super::draw::{shortfalls, Candidate};
 use super::models::AssessmentRow;
@@ -15,6 +15,7 @@ use crate::banks::question::{Difficulty, QuestionBody, QuestionType};
 use crate::db::schema::{assessments, attempts, banks, question_versions, questions};
 use crate::db::{AssessmentId, AttemptStatus, BankId, DbConn, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::web::paging::{self, Page, PageQuery};
 
 /// The current, live questions a section may draw, in question-id order.
 ///
@@ -288,6 +289,27 @@ pub fn page(conn: &mut DbConn, before: Option<AssessmentId>, limit: i64) -> AppR
         query = query.filter(assessments::id.lt(before));
     }
     Ok(query.load(conn)?)
+}
+
+/// A page of assessments for the API, newest first, of one kind or all.
+pub fn api_page(
+    conn: &mut DbConn,
+    kind: Option<Kind>,
+    page: &PageQuery,
+) -> AppResult<Page<AssessmentRow, AssessmentId>> {
+    let size = page.size();
+    let mut query = assessments::table
+        .select(AssessmentRow::as_select())
+        .order(assessments::id.desc())
+        .limit(paging::fetch(size))
+        .into_boxed();
+    if let Some(before) = page.after_id()? {
+        query = query.filter(assessments::id.lt(AssessmentId(before)));
+    }
+    if let Some(kind) = kind {
+        query = query.filter(assessments::kind.eq(kind));
+    }
+    Ok(Page::cut(query.load(conn)?, size, |a| a.id))
 }
 
 /// How many attempts of an assessment are in each state.

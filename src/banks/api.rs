@@ -16,6 +16,7 @@ use crate::web::auth::TrainerUser;
 use crate::web::input::Query;
 use crate::web::input::{Line, Name, Word};
 use crate::web::openapi::ApiRoutes;
+use crate::web::paging::{self, Page, PageQuery, Paged};
 
 /// Reads a request body up to `limit` bytes, refusing more with 413 before
 /// holding it all.
@@ -104,11 +105,23 @@ pub async fn import(
     Ok(HttpResponse::Ok().json(report))
 }
 
-/// List banks.
-#[utoipa::path(tag = "banks", responses((status = 200, body = Vec<BankSummary>)))]
+/// List question banks with their counts of questions in use.
+#[utoipa::path(tag = "banks", params(PageQuery),
+    responses((status = 200, body = Paged<BankSummary>), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 #[get("/banks")]
-pub async fn list(state: web::Data<AppState>, _user: TrainerUser) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(state.db(service::list_banks).await?))
+pub async fn list(state: web::Data<AppState>, _user: TrainerUser, page: Query<PageQuery>) -> AppResult<HttpResponse> {
+    let page = state.db(move |conn| service::banks_page(conn, &page)).await?;
+    Ok(HttpResponse::Ok().json(Paged::from_page(page)))
+}
+
+/// One question bank.
+#[utoipa::path(tag = "banks", params(("id" = i32, Path)),
+    responses((status = 200, body = crate::banks::models::Bank), (status = 404, body = ErrorBody)))]
+#[get("/banks/{id:\\d+}")]
+pub async fn read(state: web::Data<AppState>, _user: TrainerUser, path: web::Path<BankId>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    Ok(HttpResponse::Ok().json(state.db(move |conn| service::find_bank(conn, id)).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -143,7 +156,8 @@ pub struct QuestionOut {
 
 /// A bank's current questions with their answer keys (trainers only).
 #[utoipa::path(tag = "banks", params(("id" = i32, Path), QuestionFilter),
-    responses((status = 200, body = Vec<QuestionOut>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Paged<QuestionOut>), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 #[get("/banks/{id}/questions")]
 pub async fn questions(
     state: web::Data<AppState>,
@@ -152,13 +166,16 @@ pub async fn questions(
     filter: Query<QuestionFilter>,
 ) -> AppResult<HttpResponse> {
     let bank_id = path.into_inner();
-    let filter = filter.into_inner();
+    let mut filter = filter.into_inner();
+    let size = paging::size(filter.limit, paging::API_DEFAULT, paging::API_MAX);
+    filter.limit = Some(paging::fetch(size));
     let rows = state
         .db(move |conn| {
             service::find_bank(conn, bank_id)?;
             service::current_questions(conn, bank_id, &filter)
         })
         .await?;
+    let Page { rows, next } = Page::cut(rows, size, |(q, _)| q.id);
     let out: AppResult<Vec<QuestionOut>> = rows
         .into_iter()
         .map(|(q, v)| {
@@ -186,9 +203,12 @@ pub async fn questions(
             })
         })
         .collect();
-    Ok(HttpResponse::Ok().json(out?))
+    Ok(HttpResponse::Ok().json(Paged {
+        items: out?,
+        next_after: next.map(|id| id.to_string()),
+    }))
 }
 
 pub fn configure(cfg: &mut ApiRoutes) {
-    cfg.service(import).service(list).service(questions);
+    cfg.service(import).service(list).service(read).service(questions);
 }

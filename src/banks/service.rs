@@ -13,6 +13,7 @@ use crate::audit::{self, Event};
 use crate::db::schema::{bank_imports, banks, question_versions, questions};
 use crate::db::{BankId, DbConn, ImportId, ImportStatus, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
+use crate::web::paging::{self, Page, PageQuery};
 
 /// What the caller knows about an upload besides its bytes.
 #[derive(Debug, Clone, Default)]
@@ -266,6 +267,29 @@ pub fn list_banks(conn: &mut DbConn) -> AppResult<Vec<BankSummary>> {
         .select(Bank::as_select())
         .order(banks::name.asc())
         .load(conn)?;
+    with_counts(conn, banks)
+}
+
+/// A page of banks for the API, in the order they were created.
+pub fn banks_page(conn: &mut DbConn, page: &PageQuery) -> AppResult<Page<BankSummary, BankId>> {
+    let size = page.size();
+    let mut query = banks::table
+        .select(Bank::as_select())
+        .order(banks::id.asc())
+        .limit(paging::fetch(size))
+        .into_boxed();
+    if let Some(after) = page.after_id()? {
+        query = query.filter(banks::id.gt(BankId(after)));
+    }
+    let Page { rows, next } = Page::cut(query.load(conn)?, size, |b: &Bank| b.id);
+    Ok(Page {
+        rows: with_counts(conn, rows)?,
+        next,
+    })
+}
+
+/// Each bank with its count of questions in use.
+fn with_counts(conn: &mut DbConn, banks: Vec<Bank>) -> AppResult<Vec<BankSummary>> {
     let counts: Vec<(BankId, i64)> = questions::table
         .filter(questions::retired.eq(false))
         .group_by(questions::bank_id)
@@ -315,7 +339,10 @@ pub struct QuestionFilter {
     #[param(max_length = 200)]
     pub tag: Option<String>,
     pub include_retired: Option<bool>,
-    pub after: Option<i32>,
+    /// The `next_after` of the previous page; leave out for the first page.
+    #[param(max_length = 20)]
+    pub after: Option<String>,
+    /// Rows per page, 1 to 200 (default 50).
     pub limit: Option<i64>,
 }
 
@@ -352,8 +379,8 @@ pub fn current_questions(
         let needle = serde_json::to_string(tag).unwrap_or_default();
         query = query.filter(question_versions::tags.like(format!("%{needle}%")));
     }
-    if let Some(after) = filter.after {
-        query = query.filter(questions::id.gt(after));
+    if let Some(after) = crate::web::paging::after_id(filter.after.as_deref())? {
+        query = query.filter(questions::id.gt(crate::db::QuestionId(after)));
     }
     Ok(query.load(conn)?)
 }

@@ -7,6 +7,8 @@ pub mod eligibility;
 pub mod invitations;
 
 pub mod letters;
+
+pub mod listing;
 pub mod pipeline;
 pub mod rankings;
 pub mod results;

@@ -12,9 +12,10 @@ use crate::error::{AppResult, ErrorBody};
 use crate::web::auth::AdminUser;
 use crate::web::input::Query;
 use crate::web::openapi::ApiRoutes;
+use crate::web::paging::{self, Paged};
 
-pub const DEFAULT_LIMIT: i64 = 50;
-pub const MAX_LIMIT: i64 = 200;
+pub const DEFAULT_LIMIT: i64 = paging::API_DEFAULT;
+pub const MAX_LIMIT: i64 = paging::API_MAX;
 
 #[derive(Deserialize, IntoParams)]
 pub struct NoticesQuery {
@@ -23,8 +24,10 @@ pub struct NoticesQuery {
     pub status: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
     pub limit: Option<i64>,
-    /// The last id of the previous page: the next page holds older notices.
-    pub after: Option<i32>,
+    /// The `next_after` of the previous page (the next page holds older
+    /// notices); leave out for the first page.
+    #[param(max_length = 20)]
+    pub after: Option<String>,
 }
 
 /// One outbox row, without its bodies.
@@ -64,18 +67,10 @@ impl From<Summary> for NoticeRow {
     }
 }
 
-/// A page of notices, newest first.
-#[derive(Serialize, ToSchema)]
-pub struct NoticesPage {
-    pub notices: Vec<NoticeRow>,
-    /// Pass as `after` for the next page; absent on the last page.
-    pub next_after: Option<NoticeId>,
-}
-
 /// The outbox: each notice's status, tries and last error, newest first.
 #[utoipa::path(tag = "notices", params(NoticesQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = NoticesPage), (status = 400, body = ErrorBody),
+    responses((status = 200, body = Paged<NoticeRow>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/notices")]
 pub async fn list_notices(
@@ -85,11 +80,11 @@ pub async fn list_notices(
 ) -> AppResult<HttpResponse> {
     let status = store::parse_status(query.status.as_deref())?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-    let after = query.after.map(NoticeId);
+    let after = paging::after_id(query.after.as_deref())?.map(NoticeId);
     let (rows, next_after) = state.db(move |conn| store::page(conn, status, after, limit)).await?;
-    Ok(HttpResponse::Ok().json(NoticesPage {
-        notices: rows.into_iter().map(NoticeRow::from).collect(),
-        next_after,
+    Ok(HttpResponse::Ok().json(Paged {
+        items: rows.into_iter().map(NoticeRow::from).collect::<Vec<_>>(),
+        next_after: next_after.map(|id| id.to_string()),
     }))
 }
 

@@ -2,16 +2,18 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
+use super::listing::{self, ProcessFilter, RunFilter, RunRow};
 use super::runs::{self, NewRun, OverrideRequest, RunView};
 use super::service::{self, NewProcess, ProcessRow};
 use crate::accounts::api::Created;
 use crate::app::AppState;
-use crate::db::{CohortId, RunId};
+use crate::db::{CohortId, ProcessId, RunId};
 use crate::error::{AppResult, ErrorBody};
 use crate::mail::MailContext;
 use crate::web::auth::{AdminUser, StaffUser, TrainerUser};
-use crate::web::input::Json;
+use crate::web::input::{Json, Query};
 use crate::web::openapi::ApiRoutes;
+use crate::web::paging::{PageQuery, Paged};
 
 /// Create a client process with its tier, cut-offs and seats.
 #[utoipa::path(tag = "routing", request_body = NewProcess,
@@ -30,11 +32,49 @@ pub async fn create_process(
     Ok(HttpResponse::Created().json(Created { id: id.0 }))
 }
 
-/// List processes.
-#[utoipa::path(tag = "routing", responses((status = 200, body = Vec<ProcessRow>)))]
+/// List client processes in the order they were created.
+#[utoipa::path(tag = "routing", params(ProcessFilter, PageQuery),
+    responses((status = 200, body = Paged<ProcessRow>), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 #[get("/processes")]
-pub async fn list_processes(state: web::Data<AppState>, _user: StaffUser) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(state.db(service::list_processes).await?))
+pub async fn list_processes(
+    state: web::Data<AppState>,
+    _user: StaffUser,
+    filter: Query<ProcessFilter>,
+    page: Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let page = state
+        .db(move |conn| listing::processes_page(conn, &filter, &page))
+        .await?;
+    Ok(HttpResponse::Ok().json(Paged::from_page(page)))
+}
+
+/// One client process.
+#[utoipa::path(tag = "routing", params(("id" = i32, Path)),
+    responses((status = 200, body = ProcessRow), (status = 404, body = ErrorBody)))]
+#[get("/processes/{id}")]
+pub async fn get_process(
+    state: web::Data<AppState>,
+    _user: StaffUser,
+    path: web::Path<ProcessId>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    Ok(HttpResponse::Ok().json(state.db(move |conn| listing::process(conn, id)).await?))
+}
+
+/// Routing runs, newest first, without their lines.
+#[utoipa::path(tag = "routing", params(RunFilter, PageQuery),
+    responses((status = 200, body = Paged<RunRow>), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+#[get("/routing-runs")]
+pub async fn list_runs(
+    state: web::Data<AppState>,
+    _user: StaffUser,
+    filter: Query<RunFilter>,
+    page: Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let page = state.db(move |conn| listing::runs_page(conn, &filter, &page)).await?;
+    Ok(HttpResponse::Ok().json(Paged::from_page(page)))
 }
 
 /// Draft a routing run of the cohort on one exam.
@@ -134,6 +174,8 @@ pub async fn publish(
 pub fn configure(cfg: &mut ApiRoutes) {
     cfg.service(create_process)
         .service(list_processes)
+        .service(get_process)
+        .service(list_runs)
         .service(create_run)
         .service(get_run)
         .service(run_xlsx)

@@ -5,6 +5,8 @@
 pub mod api;
 pub mod engine;
 pub mod excel;
+
+pub mod listing;
 pub mod runs;
 pub mod service;
 pub mod web;

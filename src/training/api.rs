@@ -1,18 +1,20 @@
 //! Cohorts over the API.
 
-use actix_web::{post, web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::service::{self, NewCohort};
+use super::listing::{self, CohortFilter, TraineeRow};
+use super::service::{self, CohortRow, NewCohort};
 use crate::accounts::api::Created;
 use crate::app::AppState;
 use crate::db::{AssessmentId, CohortId, UserId};
 use crate::error::{AppResult, ErrorBody};
 use crate::mail::MailContext;
 use crate::web::auth::{StaffUser, TrainerUser};
-use crate::web::input::Json;
+use crate::web::input::{Json, Query};
 use crate::web::openapi::ApiRoutes;
+use crate::web::paging::{PageQuery, Paged};
 
 /// Create a training cohort.
 #[utoipa::path(tag = "training", request_body = NewCohort,
@@ -83,6 +85,58 @@ pub async fn assign_exam(
     Ok(HttpResponse::Created().finish())
 }
 
+/// Cohorts, newest first.
+#[utoipa::path(tag = "training", params(CohortFilter, PageQuery),
+    responses((status = 200, body = Paged<CohortRow>), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+#[get("/cohorts")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _user: StaffUser,
+    filter: Query<CohortFilter>,
+    page: Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let page = state
+        .db(move |conn| listing::cohorts_page(conn, &filter, &page))
+        .await?;
+    Ok(HttpResponse::Ok().json(Paged::from_page(page)))
+}
+
+/// One cohort.
+#[utoipa::path(tag = "training", params(("id" = i32, Path)),
+    responses((status = 200, body = CohortRow), (status = 404, body = ErrorBody)))]
+#[get("/cohorts/{id}")]
+pub async fn read(state: web::Data<AppState>, _user: StaffUser, path: web::Path<CohortId>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    Ok(HttpResponse::Ok().json(state.db(move |conn| service::find(conn, id)).await?))
+}
+
+/// A cohort's trainees.
+#[utoipa::path(tag = "training", params(("id" = i32, Path), PageQuery),
+    responses((status = 200, body = Paged<TraineeRow>), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+#[get("/cohorts/{id}/trainees")]
+pub async fn trainees(
+    state: web::Data<AppState>,
+    _user: StaffUser,
+    path: web::Path<CohortId>,
+    page: Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let page = state
+        .db(move |conn| {
+            service::find(conn, id)?;
+            listing::trainees_page(conn, id, &page)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Paged::from_page(page)))
+}
+
 pub fn configure(cfg: &mut ApiRoutes) {
-    cfg.service(create).service(add_trainee).service(assign_exam);
+    cfg.service(create)
+        .service(list)
+        .service(read)
+        .service(trainees)
+        .service(add_trainee)
+        .service(assign_exam);
 }

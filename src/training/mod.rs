@@ -2,6 +2,7 @@
 //! post-training exams assigned to their cohort.
 
 pub mod api;
+pub mod listing;
 pub mod service;
 pub mod web;
 

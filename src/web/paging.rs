@@ -5,6 +5,11 @@
 
 use std::fmt::Display;
 
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{AppError, AppResult};
+
 /// Rows on a list page.
 pub const PAGE_SIZE: i64 = 25;
 
@@ -36,6 +41,78 @@ impl<T, C> Page<T, C> {
         rows.truncate(size);
         let next = if more { rows.last().map(cursor) } else { None };
         Page { rows, next }
+    }
+}
+
+/// Rows on an API page when the request does not say.
+pub const API_DEFAULT: i64 = 50;
+/// The most rows one API page holds.
+pub const API_MAX: i64 = 200;
+
+/// `?after=&limit=`: the paging every API list takes.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// The `next_after` of the previous page; leave out for the first page.
+    #[param(max_length = 20, example = "42")]
+    pub after: Option<String>,
+    /// Rows per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200, example = 50)]
+    pub limit: Option<i64>,
+}
+
+impl PageQuery {
+    /// The page size asked for, within the API's bounds.
+    pub fn size(&self) -> i64 {
+        size(self.limit, API_DEFAULT, API_MAX)
+    }
+
+    /// The id the page starts after, read from the cursor.
+    pub fn after_id(&self) -> AppResult<Option<i32>> {
+        after_id(self.after.as_deref())
+    }
+}
+
+/// Reads a cursor this API handed out (`next_after`). Cursors are opaque to
+/// clients; today each is the decimal id of the previous page's last row.
+pub fn after_id(after: Option<&str>) -> AppResult<Option<i32>> {
+    match after.map(str::trim).filter(|a| !a.is_empty()) {
+        None => Ok(None),
+        Some(text) => text.parse::<i32>().map(Some).map_err(|_| {
+            AppError::invalid_field(
+                "after",
+                "`after` must be the `next_after` value of a previous page; leave it out for the first page.",
+            )
+        }),
+    }
+}
+
+/// One page of any API list: its rows, and the cursor for the next page.
+/// Every list under `/api/v1` answers in this shape.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Paged<T> {
+    /// This page's rows, in the list's order.
+    pub items: Vec<T>,
+    /// Pass as `?after=` to get the next page; null on the last page.
+    #[schema(max_length = 20, example = "42")]
+    pub next_after: Option<String>,
+}
+
+impl<T> Paged<T> {
+    /// The API form of a page cut with `Page::cut`.
+    pub fn from_page<C: Display>(page: Page<T, C>) -> Self {
+        Paged {
+            items: page.rows,
+            next_after: page.next.map(|c| c.to_string()),
+        }
+    }
+
+    /// Rows of another type, same cursor.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Paged<U> {
+        Paged {
+            items: self.items.into_iter().map(f).collect(),
+            next_after: self.next_after,
+        }
     }
 }
 

@@ -99,7 +99,7 @@ async fn a_changed_question_makes_exactly_one_new_version_and_keeps_the_old() {
     let (_, listed) = app
         .get_json(&format!("/api/v1/banks/{bank_id}/questions"), Some(&token))
         .await;
-    let q1 = listed
+    let q1 = listed["items"]
         .as_array()
         .and_then(|a| a.iter().find(|q| q["external_id"] == "q-1").cloned())
         .expect("q-1");
@@ -129,7 +129,7 @@ async fn one_bad_question_among_a_hundred_writes_nothing_and_names_its_line() {
     assert!(details[0]["message"].as_str().unwrap_or_default().contains('E'));
     assert_eq!(counts(&app), (0, 0));
     let (_, banks) = app.get_json("/api/v1/banks", Some(&token)).await;
-    assert_eq!(banks, serde_json::json!([]));
+    assert_eq!(banks, serde_json::json!({"items": [], "next_after": null}));
 }
 
 #[actix_web::test]

@@ -99,7 +99,11 @@ async fn nul_bytes_and_over_long_values_are_refused_with_422_naming_the_field_an
         assert_refused_naming(status, &body, "bank");
     }
     let (_, banks) = app.get_json("/api/v1/banks", Some(&trainer)).await;
-    assert_eq!(banks.as_array().map(Vec::len), Some(0), "no bank was made: {banks}");
+    assert_eq!(
+        banks["items"].as_array().map(Vec::len),
+        Some(0),
+        "no bank was made: {banks}"
+    );
 
     // A section's name in an assessment.
     let bank_id = crate::attempts::bank(&app, &trainer, &rank_bank()).await;

@@ -27,7 +27,10 @@ mod invitations;
 mod hiring;
 mod irt;
 mod leaving;
+
+mod listing;
 mod notices;
+mod openapi;
 mod pages;
 mod platform;
 mod rankings;

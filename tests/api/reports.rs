@@ -522,7 +522,7 @@ async fn version_and_question(app: &TestApp, s: &Setup, stem_start: &str) -> (i6
         .get_json(&format!("/api/v1/banks/{}/questions", s.bank_id), Some(&s.trainer))
         .await;
     assert_eq!(status, StatusCode::OK, "{questions}");
-    let q = questions
+    let q = questions["items"]
         .as_array()
         .and_then(|qs| {
             qs.iter()
@@ -683,7 +683,8 @@ async fn ranking(app: &TestApp, s: &Setup, t: &Test) -> Vec<(String, f64)> {
         .get_json(&format!("/api/v1/drives/{}/rankings", t.drive_id), Some(&s.recruiter))
         .await;
     assert_eq!(status, StatusCode::OK, "{rows}");
-    rows.as_array()
+    rows["items"]
+        .as_array()
         .expect("rows")
         .iter()
         .map(|r| {

@@ -15,10 +15,11 @@ use crate::mail::MailContext;
 use crate::web::auth::RecruiterUser;
 use crate::web::input::{Json, Query};
 use crate::web::openapi::ApiRoutes;
+use crate::web::paging::Paged;
 
 /// A drive's ranked applicants, best first; page with `after` = the last row's application id.
 #[utoipa::path(tag = "drives", params(("id" = i32, Path), RankingQuery),
-    responses((status = 200, body = Vec<RankingRow>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Paged<RankingRow>), (status = 403, body = ErrorBody)))]
 #[get("/drives/{id}/rankings")]
 pub async fn rankings(
     state: web::Data<AppState>,
@@ -35,11 +36,10 @@ pub async fn rankings(
             ranking::page(conn, drive_id, &query, &standing)
         })
         .await?;
-    let mut response = HttpResponse::Ok();
-    if let Some(next) = page.next_after {
-        response.insert_header(("X-Next-After", next.to_string()));
-    }
-    Ok(response.json(page.rows))
+    Ok(HttpResponse::Ok().json(Paged {
+        items: page.rows,
+        next_after: page.next_after.map(|id| id.to_string()),
+    }))
 }
 
 const CSV_BATCH: i64 = 5_000;
@@ -82,7 +82,7 @@ pub async fn rankings_csv(
                     let next = next_after.map(|after| {
                         (
                             RankingQuery {
-                                after: Some(after.0),
+                                after: Some(after.to_string()),
                                 ..query
                             },
                             false,
@@ -129,7 +129,7 @@ pub async fn rankings_xlsx(
                 let page = ranking::page(conn, drive_id, &query, &standing)?;
                 rows.extend(page.rows);
                 match page.next_after {
-                    Some(after) => query.after = Some(after.0),
+                    Some(after) => query.after = Some(after.to_string()),
                     None => break,
                 }
             }

@@ -177,9 +177,11 @@ pub struct RankingQuery {
     /// `section:NAME` sorts by that section's percent.
     #[param(max_length = 300)]
     pub sort: Option<String>,
+    /// Rows per page, 1 to 500 (default 50).
     pub limit: Option<i64>,
-    /// The application id of the previous page's last row.
-    pub after: Option<i32>,
+    /// The `next_after` of the previous page; leave out for the first page.
+    #[param(max_length = 20)]
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -293,7 +295,7 @@ pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &S
     if let Some(eligible) = q.eligible {
         query = query.filter(applications::eligible.eq(eligible));
     }
-    let after = start_after(conn, q.after, section_sort.as_deref())?;
+    let after = start_after(conn, paging::after_id(q.after.as_deref())?, section_sort.as_deref())?;
     let rows: Vec<Raw> = match &section_sort {
         None => {
             if let Some(Cursor::Key(key)) = after {
