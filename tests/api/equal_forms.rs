@@ -103,7 +103,7 @@ async fn a_start_the_bank_can_no_longer_fill_equally_is_refused_with_a_sentence(
         .get_json(&format!("/api/v1/banks/{bank_id}/questions"), Some(&trainer))
         .await;
     assert_eq!(status, StatusCode::OK, "{questions}");
-    let hard: Vec<i64> = questions
+    let hard: Vec<i64> = questions["items"]
         .as_array()
         .expect("questions")
         .iter()

@@ -80,7 +80,7 @@ async fn no_internal_note_reaches_a_candidates_email_or_page() {
         )
         .await;
     assert_eq!(
-        detail.as_array().map(Vec::len),
+        detail["items"].as_array().map(Vec::len),
         Some(5),
         "the preview moved nobody: {detail}"
     );
@@ -332,7 +332,11 @@ async fn the_applicant_list_shows_everyone_in_every_status_and_a_bulk_move_says_
             Some(&s.recruiter),
         )
         .await;
-    assert_eq!(before.as_array().map(Vec::len), Some(1), "confirming moved nobody yet");
+    assert_eq!(
+        before["items"].as_array().map(Vec::len),
+        Some(1),
+        "confirming moved nobody yet"
+    );
     let applied = recruiter
         .post_form(
             &format!("/drives/{}/applicants/move/confirm", s.drive_id),

@@ -107,7 +107,7 @@ async fn bank_questions(app: &TestApp, token: &str, bank_id: i64) -> Vec<Value> 
         .get_json(&format!("/api/v1/banks/{bank_id}/questions"), Some(token))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    body.as_array().expect("questions").clone()
+    body["items"].as_array().expect("questions").clone()
 }
 
 #[actix_web::test]
