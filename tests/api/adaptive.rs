@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use awc::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::attempts::{applicant, assessment, bank, start, Drive};
+use crate::attempts::{applicant, assessment, bank, finance_drive, start, Drive};
 use crate::helpers::{spawn_app, TestApp};
 use assay::db::Role;
 
@@ -47,22 +47,7 @@ pub async fn adaptive_drive(app: &TestApp, sections: &[(&str, usize, u32)], rule
         "sections": blueprint_sections, "adaptive": rules,
     });
     let assessment_id = assessment(app, &trainer, blueprint).await;
-    let (status, body) = app
-        .post_json(
-            "/api/v1/drives",
-            &json!({"name": "Adaptive drive", "assessment_id": assessment_id,
-                    "eligibility": {"min_score_percent": 60.0, "domains": ["finance"]}}),
-            Some(&recruiter),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    Drive {
-        trainer,
-        recruiter,
-        assessment_id,
-        drive_id: body["id"].as_i64().expect("id"),
-        bank_id,
-    }
+    finance_drive(app, "Adaptive drive", (trainer, recruiter), bank_id, assessment_id).await
 }
 
 /// The option id of "alpha" (right) or of another option (wrong).

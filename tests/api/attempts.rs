@@ -84,6 +84,33 @@ pub async fn assessment(app: &TestApp, token: &str, blueprint: Value) -> i64 {
     body["id"].as_i64().expect("id")
 }
 
+/// A recruiter's drive over `assessment_id` for finance graduates with at
+/// least 60%, with the people and bank behind it.
+pub async fn finance_drive(
+    app: &TestApp,
+    name: &str,
+    (trainer, recruiter): (String, String),
+    bank_id: i64,
+    assessment_id: i64,
+) -> Drive {
+    let (status, body) = app
+        .post_json(
+            "/api/v1/drives",
+            &json!({"name": name, "assessment_id": assessment_id,
+                    "eligibility": {"min_score_percent": 60.0, "domains": ["finance"]}}),
+            Some(&recruiter),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    Drive {
+        trainer,
+        recruiter,
+        assessment_id,
+        drive_id: body["id"].as_i64().expect("id"),
+        bank_id,
+    }
+}
+
 /// A trainer's bank of every type, a test of all six, and a recruiter's drive
 /// for finance graduates with at least 60%.
 pub async fn drive_with(app: &TestApp, extra: Value) -> Drive {
@@ -107,22 +134,7 @@ pub async fn drive_over(app: &TestApp, bank_toml: &str, count: usize, extra: Val
         }
     }
     let assessment_id = assessment(app, &trainer, blueprint).await;
-    let (status, body) = app
-        .post_json(
-            "/api/v1/drives",
-            &json!({"name": "Finance drive", "assessment_id": assessment_id,
-                    "eligibility": {"min_score_percent": 60.0, "domains": ["finance"]}}),
-            Some(&recruiter),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    Drive {
-        trainer,
-        recruiter,
-        assessment_id,
-        drive_id: body["id"].as_i64().expect("id"),
-        bank_id,
-    }
+    finance_drive(app, "Finance drive", (trainer, recruiter), bank_id, assessment_id).await
 }
 
 /// A candidate with a finance profile at `score`% who applied to the drive.

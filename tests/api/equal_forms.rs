@@ -5,7 +5,7 @@ use assay::db::Role;
 use awc::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::attempts::{applicant, assessment, bank, start, Drive};
+use crate::attempts::{applicant, assessment, bank, finance_drive, start, Drive};
 use crate::helpers::{spawn_app, TestApp};
 
 /// Sixteen questions: eight easy worth 1, four medium worth 2, four hard
@@ -39,22 +39,7 @@ pub async fn drive_of(app: &TestApp, sections: impl Fn(i64) -> Value) -> Drive {
                "shuffle_questions": true, "sections": sections(bank_id)}),
     )
     .await;
-    let (status, body) = app
-        .post_json(
-            "/api/v1/drives",
-            &json!({"name": "Finance drive", "assessment_id": assessment_id,
-                    "eligibility": {"min_score_percent": 60.0, "domains": ["finance"]}}),
-            Some(&recruiter),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    Drive {
-        trainer,
-        recruiter,
-        assessment_id,
-        drive_id: body["id"].as_i64().expect("id"),
-        bank_id,
-    }
+    finance_drive(app, "Finance drive", (trainer, recruiter), bank_id, assessment_id).await
 }
 
 fn form_shape(started: &Value) -> (f64, Vec<i64>) {
