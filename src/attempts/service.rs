@@ -337,7 +337,7 @@ pub fn items_with_bodies(
         .map(|(item, question, version)| {
             let body: QuestionBody = serde_json::from_str(&version.body)
                 .map_err(|e| AppError::internal(format!("body of version {}", item.version_id), e))?;
-            Ok((item, version.rendered(&question)?, body))
+            Ok((item, version.into_rendered(&question)?, body))
         })
         .collect()
 }

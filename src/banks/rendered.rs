@@ -78,6 +78,15 @@ impl VersionRow {
         }
     }
 
+    /// `rendered`, taking the version: the stored rendering is moved out,
+    /// not copied (a start reads one per question of the form).
+    pub fn into_rendered(self, question: &QuestionRow) -> AppResult<RenderedQuestion> {
+        match self.rendered {
+            Some(stored) => Ok(stored.into_inner()),
+            None => Ok(RenderedQuestion::of(&self.to_parsed(question)?)),
+        }
+    }
+
     /// The stem as plain text for lists, markup gone and TeX as written.
     pub fn stem_text(&self) -> &str {
         self.rendered.as_ref().map_or(&self.stem, |r| &r.stem.text)
