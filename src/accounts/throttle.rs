@@ -157,28 +157,28 @@ pub fn claim(
 fn address_is_full(conn: &mut DbConn, addr: &str, per_address: i64, now: NaiveDateTime) -> AppResult<bool> {
     let since = now - Duration::minutes(WINDOW_MINUTES);
     let abandoned = now - Duration::seconds(PENDING_SECS);
-    let settled: Vec<NaiveDateTime> = login_failures::table
+    // One read, so both counts come from one snapshot: on PostgreSQL each
+    // statement sees the latest commits, and a slot settled between two
+    // reads was counted in neither (31 guesses checked against a limit of 30).
+    let recent: Vec<(NaiveDateTime, bool)> = login_failures::table
         .filter(login_failures::client_addr.eq(addr))
         .filter(login_failures::failed_at.gt(since))
-        .filter(
-            login_failures::pending
-                .eq(false)
-                .or(login_failures::failed_at.le(abandoned)),
-        )
-        .select(login_failures::failed_at)
+        .select((login_failures::failed_at, login_failures::pending))
         .order(login_failures::failed_at.desc())
-        .limit(per_address)
         .load(conn)?;
+    let (in_flight, settled): (Vec<_>, Vec<_>) = recent
+        .into_iter()
+        .partition(|(at, pending)| *pending && *at > abandoned);
+    // The newest `per_address`: the wait is until the oldest of them ages out.
+    let settled: Vec<NaiveDateTime> = settled
+        .into_iter()
+        .map(|(at, _)| at)
+        .take(usize::try_from(per_address).unwrap_or(usize::MAX))
+        .collect();
     if let Some(refusal) = over_limit(&settled, per_address, now, "from your network") {
         return Err(refusal);
     }
-    let in_flight: i64 = login_failures::table
-        .filter(login_failures::client_addr.eq(addr))
-        .filter(login_failures::pending.eq(true))
-        .filter(login_failures::failed_at.gt(abandoned))
-        .count()
-        .get_result(conn)?;
-    Ok(crate::convert::len_i64(settled.len()) + in_flight >= per_address)
+    Ok(crate::convert::len_i64(settled.len() + in_flight.len()) >= per_address)
 }
 
 /// The password was wrong: the pending slot becomes a settled failure.
