@@ -185,6 +185,7 @@ async fn main() {
         flag_min_responses: 30,
 
         webhooks_allow_private: false,
+        firm_timezone: "UTC".into(),
     };
     let state = assay::server::open_state(Config::from_args(&args).expect("config")).expect("state");
 

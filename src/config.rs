@@ -81,6 +81,10 @@ pub struct ConfigArgs {
     /// tests and closed networks); otherwise such endpoints are refused.
     #[arg(long, env = "WEBHOOKS_ALLOW_PRIVATE", default_value_t = false, global = true)]
     pub webhooks_allow_private: bool,
+    /// The firm's time zone (an IANA name such as Asia/Kolkata): pages and
+    /// emails show times in it and name it.
+    #[arg(long, env = "FIRM_TIMEZONE", default_value = "UTC", global = true)]
+    pub firm_timezone: String,
 }
 
 #[derive(Clone)]
@@ -103,6 +107,7 @@ pub struct Config {
     pub flag_min_responses: usize,
 
     pub webhooks_allow_private: bool,
+    pub firm_zone: crate::zone::FirmZone,
 }
 
 impl std::fmt::Debug for Config {
@@ -125,6 +130,7 @@ impl std::fmt::Debug for Config {
             .field("sign_in_failures_per_address", &self.sign_in_failures_per_address)
             .field("flag_min_responses", &self.flag_min_responses)
             .field("webhooks_allow_private", &self.webhooks_allow_private)
+            .field("firm_zone", &self.firm_zone.name())
             .finish()
     }
 }
@@ -169,6 +175,7 @@ impl Config {
             flag_min_responses: args.flag_min_responses.max(1),
 
             webhooks_allow_private: args.webhooks_allow_private,
+            firm_zone: crate::zone::FirmZone::parse(&args.firm_timezone).map_err(AppError::Config)?,
         })
     }
 

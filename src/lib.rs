@@ -28,3 +28,4 @@ pub mod tokens;
 pub mod training;
 pub mod web;
 pub mod webhooks;
+pub mod zone;

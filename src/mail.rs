@@ -244,6 +244,7 @@ mod tests {
             flag_min_responses: 30,
 
             webhooks_allow_private: false,
+            firm_zone: Default::default(),
         }
     }
 

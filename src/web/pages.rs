@@ -178,6 +178,15 @@ async fn signin_js() -> HttpResponse {
         .body(SIGNIN_JS)
 }
 
+const TIME_JS: &str = include_str!("../../templates/static/time.js");
+
+async fn time_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(TIME_JS)
+}
+
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
@@ -203,5 +212,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/static/app.css", web::get().to(app_css))
         .route("/static/test.js", web::get().to(test_js))
         .route("/static/signin.js", web::get().to(signin_js))
+        .route("/static/time.js", web::get().to(time_js))
         .route("/readyz", web::get().to(readyz));
 }

@@ -111,6 +111,7 @@ pub fn test_config(database_url: &str, mail_dir: PathBuf) -> Config {
         flag_min_responses: 30,
 
         webhooks_allow_private: false,
+        firm_zone: Default::default(),
     }
 }
 
