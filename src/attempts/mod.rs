@@ -2,11 +2,11 @@
 
 pub mod adaptive;
 pub mod api;
+mod batch;
 pub mod flags;
 pub mod grading;
 pub mod marking;
 pub mod models;
-mod pg_batch;
 pub mod save_queue;
 pub mod scoring;
 pub mod service;

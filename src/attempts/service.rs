@@ -4,7 +4,6 @@
 use actix_web::ResponseError;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::upsert::excluded;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -344,49 +343,71 @@ pub fn items_with_bodies(
 
 /// The questions the person may see: the whole form, or, while an adaptive
 /// attempt is open, only the question being answered (no going back).
+///
+/// Every start and every page of the test reads this, so it reads only the
+/// form's items and each version's stored rendering: no question body, no
+/// key, nothing to parse but the text shown. A version stored before
+/// renderings were (the server fills those in at start-up) is rendered from
+/// its body instead.
 pub fn question_views(conn: &mut DbConn, attempt: &AttemptRow) -> AppResult<Vec<QuestionView>> {
     let only_current = attempt.is_adaptive() && attempt.status == AttemptStatus::Open;
-    Ok(items_with_bodies(conn, attempt.id)?
+    let rows: Vec<(ItemRow, Option<Json<RenderedQuestion>>)> = attempt_items::table
+        .inner_join(question_versions::table)
+        .filter(attempt_items::attempt_id.eq(attempt.id))
+        .select((ItemRow::as_select(), question_versions::rendered))
+        .order(attempt_items::position.asc())
+        .load(conn)?;
+    let shown = |item: &ItemRow| !only_current || item.score.is_none();
+    if rows.iter().any(|(_, rendered)| rendered.is_none()) {
+        return Ok(items_with_bodies(conn, attempt.id)?
+            .into_iter()
+            .filter(|(item, _, _)| shown(item))
+            .map(|(item, rendered, _)| question_view(item, rendered))
+            .collect());
+    }
+    Ok(rows
         .into_iter()
-        .filter(|(item, _, _)| !only_current || item.score.is_none())
-        .map(|(item, rendered, body)| {
-            let options = match &body {
-                QuestionBody::TrueFalse { .. } => ["True", "False"]
-                    .into_iter()
-                    .enumerate()
-                    .map(|(id, word)| OptionView {
-                        id,
-                        text: word.into(),
-                        html: word.into(),
-                    })
-                    .collect(),
-                other => item
-                    .option_order()
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(id, original)| {
-                        other.options().get(*original).map(|_| {
-                            let shown = rendered.option(*original);
-                            OptionView {
-                                id,
-                                text: shown.text,
-                                html: shown.html,
-                            }
-                        })
-                    })
-                    .collect(),
-            };
-            QuestionView {
-                id: item.question_id,
-                qtype: item.qtype,
-                section: item.section,
-                stem: rendered.stem.text,
-                stem_html: rendered.stem.html,
-                points: item.points,
-                options,
-            }
-        })
+        .filter(|(item, _)| shown(item))
+        .map(|(item, rendered)| question_view(item, rendered.map(Json::into_inner).unwrap_or_default()))
         .collect())
+}
+
+/// One item as the candidate sees it, its options in the form's order.
+fn question_view(item: ItemRow, rendered: RenderedQuestion) -> QuestionView {
+    let options = if item.qtype == QuestionType::TrueFalse {
+        ["True", "False"]
+            .into_iter()
+            .enumerate()
+            .map(|(id, word)| OptionView {
+                id,
+                text: word.into(),
+                html: word.into(),
+            })
+            .collect()
+    } else {
+        // Each option is moved out of the rendering once, not copied.
+        let mut texts: Vec<Option<crate::content::Rich>> = rendered.options.into_iter().map(Some).collect();
+        item.option_order
+            .iter()
+            .enumerate()
+            .filter_map(|(id, original)| {
+                texts.get_mut(*original).and_then(Option::take).map(|shown| OptionView {
+                    id,
+                    text: shown.text,
+                    html: shown.html,
+                })
+            })
+            .collect()
+    };
+    QuestionView {
+        id: item.question_id,
+        qtype: item.qtype,
+        section: item.section,
+        stem: rendered.stem.text,
+        stem_html: rendered.stem.html,
+        points: item.points,
+        options,
+    }
 }
 
 /// Saved answers by question, for resuming.
@@ -478,19 +499,14 @@ pub fn save_batch_in_transaction(conn: &mut DbConn, saves: &[&Save]) -> AppResul
     let mut outcomes: Vec<AppResult<()>> = Vec::with_capacity(saves.len());
     // The newest passing save of each answer: (its index, its stored text).
     let mut newest: HashMap<(AttemptId, QuestionId), (usize, String)> = HashMap::new();
-    // On PostgreSQL every save's check rows come in one query.
-    let mut checks = match conn {
-        DbConn::Postgres(c) => {
-            let keys: Vec<_> = saves.iter().map(|s| (s.attempt_id, s.question_id)).collect();
-            Some(super::pg_batch::checks(c, &keys)?)
-        }
-        DbConn::Sqlite(_) => None,
+    // Every save's check rows come in one query.
+    let keys: Vec<_> = saves.iter().map(|s| (s.attempt_id, s.question_id)).collect();
+    let checks = match conn {
+        DbConn::Postgres(c) => super::batch::checks(c, &keys)?,
+        DbConn::Sqlite(c) => super::batch::sqlite_checks(c, &keys)?,
     };
     for (index, save) in saves.iter().enumerate() {
-        let check = match &mut checks {
-            Some(found) => found.get(&(save.attempt_id, save.question_id)).cloned(),
-            None => load_check(conn, save)?,
-        };
+        let check = checks.get(&(save.attempt_id, save.question_id)).cloned();
         match judge_save(save, check) {
             Ok(stored) => {
                 let key = (save.attempt_id, save.question_id);
@@ -540,60 +556,29 @@ pub fn save_batch_in_transaction(conn: &mut DbConn, saves: &[&Save]) -> AppResul
 /// Writes each row (at most one per answer) with the guarded upsert and
 /// returns which rows were written, by the index each came with.
 fn write_responses(conn: &mut DbConn, rows: &[(usize, &Save, String)]) -> AppResult<std::collections::HashSet<usize>> {
-    let mut kept = std::collections::HashSet::with_capacity(rows.len());
-    if let DbConn::Postgres(c) = conn {
-        // One statement for the batch.
-        let batch: Vec<super::pg_batch::Row<'_>> = rows
-            .iter()
-            .map(|(_, save, stored)| super::pg_batch::Row {
-                attempt_id: save.attempt_id,
-                question_id: save.question_id,
-                stored,
-                seq: save.seq,
-                now: save.now,
-            })
-            .collect();
-        let written = super::pg_batch::upsert(c, &batch)?;
-        kept.extend(
-            rows.iter()
-                .filter(|(_, save, _)| written.contains(&(save.attempt_id, save.question_id)))
-                .map(|(index, _, _)| *index),
-        );
-        return Ok(kept);
+    if rows.is_empty() {
+        return Ok(std::collections::HashSet::new());
     }
-    for (index, save, stored) in rows {
-        if write_response(conn, save.attempt_id, save.question_id, stored, save.seq, save.now)? {
-            kept.insert(*index);
-        }
-    }
-    Ok(kept)
-}
-
-/// What a save is checked against: its attempt's owner, status, deadline
-/// and grace, and the item's type and displayed option order; none when the
-/// attempt has no such question.
-fn load_check(conn: &mut DbConn, save: &Save) -> AppResult<Option<SaveCheck>> {
-    use crate::db::schema::assessments as assessment_rows;
-    Ok(attempts::table
-        .inner_join(assessment_rows::table)
-        .inner_join(
-            attempt_items::table.on(attempt_items::attempt_id
-                .eq(attempts::id)
-                .and(attempt_items::question_id.eq(save.question_id))),
-        )
-        .filter(attempts::id.eq(save.attempt_id))
-        .select((
-            attempts::user_id,
-            attempts::status,
-            attempts::deadline,
-            assessment_rows::grace_seconds,
-            attempt_items::qtype,
-            attempt_items::option_order,
-            attempt_items::score,
-        ))
-        .load(conn)?
-        .into_iter()
-        .next())
+    // One statement for the batch.
+    let batch: Vec<super::batch::Row<'_>> = rows
+        .iter()
+        .map(|(_, save, stored)| super::batch::Row {
+            attempt_id: save.attempt_id,
+            question_id: save.question_id,
+            stored,
+            seq: save.seq,
+            now: save.now,
+        })
+        .collect();
+    let written = match conn {
+        DbConn::Postgres(c) => super::batch::upsert(c, &batch)?,
+        DbConn::Sqlite(c) => super::batch::sqlite_upsert(c, &batch)?,
+    };
+    Ok(rows
+        .iter()
+        .filter(|(_, save, _)| written.contains(&(save.attempt_id, save.question_id)))
+        .map(|(index, _, _)| *index)
+        .collect())
 }
 
 /// The save's own rules against what it was checked against. Returns the
@@ -640,39 +625,6 @@ fn judge_save(save: &Save, check: Option<SaveCheck>) -> AppResult<String> {
     let option_count = option_order.len();
     Answer::parse(qtype, answer, option_count).map_err(|m| AppError::invalid_field("answer", m))?;
     serde_json::to_string(answer).map_err(|e| AppError::internal("answer", e))
-}
-
-/// INSERT … ON CONFLICT (attempt_id, question_id) DO UPDATE SET … WHERE
-/// excluded.seq > responses.seq, on the concrete connection (upserts exist
-/// only there). True when the answer was kept.
-fn write_response(
-    conn: &mut DbConn,
-    attempt_id: AttemptId,
-    question_id: QuestionId,
-    stored: &str,
-    seq: i64,
-    now: NaiveDateTime,
-) -> AppResult<bool> {
-    // The WHERE of an upsert is `FilterDsl::filter`, not `QueryDsl::filter`.
-    use diesel::query_dsl::methods::FilterDsl;
-    let written = on_backend!(conn, c => diesel::insert_into(responses::table)
-        .values((
-            responses::attempt_id.eq(attempt_id),
-            responses::question_id.eq(question_id),
-            responses::answer.eq(stored),
-            responses::seq.eq(seq),
-            responses::saved_at.eq(now),
-        ))
-        .on_conflict((responses::attempt_id, responses::question_id))
-        .do_update()
-        .set((
-            responses::answer.eq(excluded(responses::answer)),
-            responses::seq.eq(excluded(responses::seq)),
-            responses::saved_at.eq(excluded(responses::saved_at)),
-        ))
-        .filter(excluded(responses::seq).gt(responses::seq))
-        .execute(c))?;
-    Ok(written == 1)
 }
 
 /// Whether the person is a trainee of a cohort that has this exam.

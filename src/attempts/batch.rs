@@ -1,12 +1,15 @@
-//! A batch of answer saves on PostgreSQL in two statements: every save's
-//! check rows in one query, and every kept answer in one guarded upsert.
+//! A batch of answer saves in two statements on either backend: every
+//! save's check rows in one query, and every kept answer in one guarded
+//! upsert.
 //!
-//! Row by row, a batch of N saves was 2N round trips to the server inside
-//! the transaction that holds its attempts, and on a busy test day those
-//! round trips, not the commit, were most of a save's cost. Here the saves
-//! travel as arrays and PostgreSQL joins them (`unnest`); the statement text
-//! is the same for every batch. SQLite keeps one cached statement per save,
-//! which costs no round trip.
+//! Row by row, a batch of N saves was 2N statements inside the transaction
+//! that holds its attempts. On PostgreSQL each was a round trip; on SQLite
+//! each upsert was built and prepared afresh, because diesel does not cache
+//! `ON CONFLICT … DO UPDATE`, and all of it ran on the one writer thread.
+//! Here the saves travel as one value the database joins (`unnest` of
+//! arrays on PostgreSQL, `json_each` of one JSON array on SQLite), so each
+//! backend's two statement texts are the same for every batch and are
+//! prepared once per connection.
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,6 +17,7 @@ use chrono::NaiveDateTime;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Double, Integer, Nullable, Text, Timestamp};
+use diesel::sqlite::SqliteConnection;
 
 use super::service::SaveCheck;
 use crate::banks::question::QuestionType;
@@ -61,8 +65,31 @@ pub fn checks(
     .bind::<Array<Integer>, _>(&attempts)
     .bind::<Array<Integer>, _>(&questions)
     .load(conn)?;
-    Ok(rows
-        .into_iter()
+    Ok(by_key(rows))
+}
+
+/// `checks` on SQLite: the keys travel as one JSON array of pairs.
+pub fn sqlite_checks(
+    conn: &mut SqliteConnection,
+    keys: &[(AttemptId, QuestionId)],
+) -> AppResult<HashMap<(AttemptId, QuestionId), SaveCheck>> {
+    let pairs: Vec<[i32; 2]> = keys.iter().map(|(a, q)| [a.0, q.0]).collect();
+    let rows: Vec<CheckRow> = diesel::sql_query(
+        "SELECT i.attempt_id, i.question_id, a.user_id, a.status, a.deadline, m.grace_seconds, \
+                i.qtype, i.option_order, i.score \
+         FROM json_each(?) AS s \
+         JOIN attempt_items i ON i.attempt_id = json_extract(s.value, '$[0]') \
+                             AND i.question_id = json_extract(s.value, '$[1]') \
+         JOIN attempts a ON a.id = i.attempt_id \
+         JOIN assessments m ON m.id = a.assessment_id",
+    )
+    .bind::<Text, _>(serde_json::json!(pairs).to_string())
+    .load(conn)?;
+    Ok(by_key(rows))
+}
+
+fn by_key(rows: Vec<CheckRow>) -> HashMap<(AttemptId, QuestionId), SaveCheck> {
+    rows.into_iter()
         .map(|r| {
             (
                 (AttemptId(r.attempt_id), QuestionId(r.question_id)),
@@ -77,7 +104,7 @@ pub fn checks(
                 ),
             )
         })
-        .collect())
+        .collect()
 }
 
 /// One answer to write: its key, the answer as stored, its `seq` and time.
@@ -119,8 +146,46 @@ pub fn upsert(conn: &mut PgConnection, rows: &[Row<'_>]) -> AppResult<HashSet<(A
     .bind::<Array<BigInt>, _>(&seqs)
     .bind::<Array<Timestamp>, _>(&times)
     .load(conn)?;
-    Ok(kept
-        .into_iter()
+    Ok(kept_keys(kept))
+}
+
+/// `upsert` on SQLite: the rows travel as one JSON array, each row
+/// `[attempt, question, answer, seq, time]`, the time written as diesel
+/// writes a SQLite `TIMESTAMP`. (`WHERE true` tells SQLite's parser that
+/// `ON CONFLICT` belongs to the INSERT, not to a join.)
+pub fn sqlite_upsert(conn: &mut SqliteConnection, rows: &[Row<'_>]) -> AppResult<HashSet<(AttemptId, QuestionId)>> {
+    let values: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            serde_json::json!([
+                r.attempt_id.0,
+                r.question_id.0,
+                r.stored,
+                r.seq,
+                r.now.format(SQLITE_TIMESTAMP).to_string()
+            ])
+        })
+        .collect();
+    let kept: Vec<Kept> = diesel::sql_query(
+        "INSERT INTO responses (attempt_id, question_id, answer, seq, saved_at) \
+         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), \
+                json_extract(value, '$[3]'), json_extract(value, '$[4]') \
+         FROM json_each(?) WHERE true \
+         ON CONFLICT (attempt_id, question_id) DO UPDATE \
+         SET answer = excluded.answer, seq = excluded.seq, saved_at = excluded.saved_at \
+         WHERE excluded.seq > responses.seq \
+         RETURNING attempt_id, question_id",
+    )
+    .bind::<Text, _>(serde_json::Value::Array(values).to_string())
+    .load(conn)?;
+    Ok(kept_keys(kept))
+}
+
+/// How diesel stores a `NaiveDateTime` in a SQLite `TIMESTAMP` column.
+const SQLITE_TIMESTAMP: &str = "%F %T%.f";
+
+fn kept_keys(kept: Vec<Kept>) -> HashSet<(AttemptId, QuestionId)> {
+    kept.into_iter()
         .map(|k| (AttemptId(k.attempt_id), QuestionId(k.question_id)))
-        .collect())
+        .collect()
 }
