@@ -228,15 +228,18 @@ async fn post(client: &awc::Client, claim: &Claim, allow_private: bool, now: Nai
 /// database fails; a failed post is a recorded try.
 pub async fn drain_once(hooks: &Hooks) -> AppResult<DrainSummary> {
     let mut summary = DrainSummary::default();
-    let client = awc::Client::builder().timeout(TIMEOUT).disable_redirects().finish();
+    // Built only when something is due: a client loads the TLS trust store,
+    // which every idle round (each 2 s) would otherwise pay for nothing.
+    let mut client: Option<awc::Client> = None;
     loop {
         let now = hooks.clock.now();
         let batch = crate::db::blocking(&hooks.pool, move |conn| claim_due(conn, now, BATCH)).await?;
         if batch.is_empty() {
             break;
         }
+        let client = client.get_or_insert_with(|| awc::Client::builder().timeout(TIMEOUT).disable_redirects().finish());
         for claim in batch {
-            let result = post(&client, &claim, hooks.allow_private, hooks.clock.now()).await;
+            let result = post(client, &claim, hooks.allow_private, hooks.clock.now()).await;
             if let Some(e) = &result.error {
                 tracing::warn!(delivery = %claim.delivery.id, error = %e, "a webhook could not be delivered");
             }
