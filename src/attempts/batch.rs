@@ -189,3 +189,36 @@ fn kept_keys(kept: Vec<Kept>) -> HashSet<(AttemptId, QuestionId)> {
         .map(|k| (AttemptId(k.attempt_id), QuestionId(k.question_id)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::sql_types::Timestamp;
+
+    #[derive(QueryableByName)]
+    struct Written {
+        #[diesel(sql_type = Text)]
+        text: String,
+    }
+
+    #[test]
+    fn a_batch_writes_save_times_in_the_text_diesel_writes_for_a_sqlite_timestamp() {
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        for time in [
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+                .unwrap()
+                .and_hms_opt(9, 5, 3)
+                .unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+                .unwrap()
+                .and_hms_micro_opt(9, 5, 3, 250_001)
+                .unwrap(),
+        ] {
+            let by_diesel: Written = diesel::sql_query("SELECT CAST(? AS TEXT) AS text")
+                .bind::<Timestamp, _>(time)
+                .get_result(&mut conn)
+                .unwrap();
+            assert_eq!(time.format(SQLITE_TIMESTAMP).to_string(), by_diesel.text);
+        }
+    }
+}
