@@ -37,6 +37,7 @@ pub fn staff_label(status: crate::db::ApplicationStatus) -> &'static str {
         Applied => "Applied, not yet tested",
         Tested => "Tested",
         ShortlistedKpo => "Shortlisted for KPO interview",
+        OfferedKpo => "Offered KPO work",
         OfferedBpo => "Offered BPO work",
         Hired => "Hired",
         Rejected => "Not selected",
