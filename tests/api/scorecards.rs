@@ -74,10 +74,15 @@ async fn scorecards_stay_blind_until_the_interviewer_submits_their_own() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert!(
-        body["error"]["message"].as_str().unwrap_or("").contains("Submit your own scorecard"),
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Submit your own scorecard"),
         "{body}"
     );
-    let (status, _) = app.get_json(&format!("/api/v1/applications/{id}/panel"), Some(&ben)).await;
+    let (status, _) = app
+        .get_json(&format!("/api/v1/applications/{id}/panel"), Some(&ben))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Ben starts his own: the list names Ana but withholds her values.
     score(&app, &ben, id, &card([3, 4, 4, 3, 4], "kpo", false)).await;
@@ -87,7 +92,10 @@ async fn scorecards_stay_blind_until_the_interviewer_submits_their_own() {
     assert_eq!(status, StatusCode::OK, "{list}");
     let items = list["items"].as_array().expect("items");
     assert_eq!(items.len(), 2, "{list}");
-    let anas = items.iter().find(|c| c["interviewer_id"] == ana_id).expect("Ana's card");
+    let anas = items
+        .iter()
+        .find(|c| c["interviewer_id"] == ana_id)
+        .expect("Ana's card");
     assert_eq!(anas["hidden"], true, "{anas}");
     assert_eq!(anas["ratings"], json!([]), "{anas}");
     assert!(anas["recommendation"].is_null(), "{anas}");
@@ -103,7 +111,10 @@ async fn scorecards_stay_blind_until_the_interviewer_submits_their_own() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let fields = error_fields(&body);
-    assert!(fields.contains(&"rating:Analytical reasoning".to_string()), "{fields:?}");
+    assert!(
+        fields.contains(&"rating:Analytical reasoning".to_string()),
+        "{fields:?}"
+    );
     assert!(fields.contains(&"evidence:Spoken English".to_string()), "{fields:?}");
     assert!(fields.contains(&"recommendation".to_string()), "{fields:?}");
 
@@ -153,11 +164,18 @@ async fn the_panel_mean_is_per_competency_and_two_points_apart_is_flagged() {
     assert_eq!(by_name("Domain knowledge")["mean"], 3.0);
     assert_eq!(by_name("Spoken English")["mean"], 4.0);
     assert_eq!(by_name("Spoken English")["disagreement"], true, "5 and 3 are two apart");
-    assert_eq!(by_name("Client orientation")["disagreement"], false, "2 and 3 are one apart");
+    assert_eq!(
+        by_name("Client orientation")["disagreement"],
+        false,
+        "2 and 3 are one apart"
+    );
     // Means 4.5, 3, 3.5, 4, 2.5 → 3.5 → (3.5 − 1) / 4 = 62.5.
     assert_eq!(panel["interview_percent"], 62.5, "{panel}");
     assert!(
-        panel["reason"].as_str().unwrap_or("").contains("disagreed on Spoken English"),
+        panel["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("disagreed on Spoken English"),
         "{panel}"
     );
 
@@ -205,7 +223,10 @@ async fn the_combined_score_proposes_kpo_bpo_or_not_selected_at_the_thresholds()
     score(&app, &ana, nila, &card([2, 2, 2, 2, 2], "no_offer", true)).await;
 
     let (status, page) = app
-        .get_json(&format!("/api/v1/drives/{}/proposals?limit=2", s.drive_id), Some(&s.recruiter))
+        .get_json(
+            &format!("/api/v1/drives/{}/proposals?limit=2", s.drive_id),
+            Some(&s.recruiter),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let mut rows = page["items"].as_array().cloned().expect("items");
@@ -221,12 +242,18 @@ async fn the_combined_score_proposes_kpo_bpo_or_not_selected_at_the_thresholds()
     let row = |id: i64| rows.iter().find(|r| r["application_id"] == id).cloned().expect("row");
     assert_eq!(row(kiran)["panel"]["combined"], 75.0);
     assert_eq!(row(kiran)["proposed_status"], "offered_kpo");
-    assert!(row(kiran)["panel"]["reason"].as_str().unwrap_or("").contains("meets the KPO offer threshold of 75"));
+    assert!(row(kiran)["panel"]["reason"]
+        .as_str()
+        .unwrap_or("")
+        .contains("meets the KPO offer threshold of 75"));
     assert_eq!(row(bala)["panel"]["combined"], 50.0);
     assert_eq!(row(bala)["proposed_status"], "offered_bpo");
     assert_eq!(row(nila)["panel"]["combined"], 40.0);
     assert_eq!(row(nila)["proposed_status"], "rejected");
-    assert!(row(nila)["panel"]["reason"].as_str().unwrap_or("").contains("below the BPO offer threshold of 50"));
+    assert!(row(nila)["panel"]["reason"]
+        .as_str()
+        .unwrap_or("")
+        .contains("below the BPO offer threshold of 50"));
     assert!(row(waiting)["proposed_status"].is_null());
     assert_eq!(row(waiting)["proposal_label"], "Waiting for the panel");
 
@@ -236,14 +263,27 @@ async fn the_combined_score_proposes_kpo_bpo_or_not_selected_at_the_thresholds()
         .await;
     let ranked = ranking["items"].as_array().expect("items");
     let k = ranked.iter().find(|r| r["application_id"] == kiran).expect("Kiran");
-    assert_eq!((k["percent"].clone(), k["interview_percent"].clone(), k["combined"].clone()), (json!(75.0), json!(75.0), json!(75.0)));
+    assert_eq!(
+        (
+            k["percent"].clone(),
+            k["interview_percent"].clone(),
+            k["combined"].clone()
+        ),
+        (json!(75.0), json!(75.0), json!(75.0))
+    );
     let w = ranked.iter().find(|r| r["application_id"] == waiting).expect("Wasim");
     assert!(w["interview_percent"].is_null() && w["combined"].is_null(), "{w}");
 
     // The decision page says it in words.
     let mut recruiter = signed_in(&app, "recruiter@example.com").await;
     let html = recruiter.get(&format!("/drives/{}/decisions", s.drive_id)).await.body;
-    for words in ["KPO offer", "BPO offer", "Not selected", "Waiting for the panel", "weighted 60%"] {
+    for words in [
+        "KPO offer",
+        "BPO offer",
+        "Not selected",
+        "Waiting for the panel",
+        "weighted 60%",
+    ] {
         assert!(html.contains(words), "{words}: {html}");
     }
     assert!(!html.contains(">offered_kpo<"), "{html}");
@@ -287,11 +327,23 @@ async fn an_override_needs_a_reason_kept_in_the_audit_log_and_never_in_the_email
     assert_eq!(body["proposed"], "offered_kpo", "{body}");
     assert_eq!(body["application"]["status"], "offered_bpo", "{body}");
 
-    let (status, body) = hire(&app, &s, devi, json!({"status": "offered_kpo", "message": "Welcome, Devi."})).await;
+    let (status, body) = hire(
+        &app,
+        &s,
+        devi,
+        json!({"status": "offered_kpo", "message": "Welcome, Devi."}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["overridden"], false, "{body}");
     // Decided once, it is no longer at the interview stage.
-    let (status, _) = hire(&app, &s, devi, json!({"status": "rejected", "reason": "changed my mind"})).await;
+    let (status, _) = hire(
+        &app,
+        &s,
+        devi,
+        json!({"status": "rejected", "reason": "changed my mind"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
 
     let mut conn = app.state.pool.get().expect("conn");
@@ -300,24 +352,44 @@ async fn an_override_needs_a_reason_kept_in_the_audit_log_and_never_in_the_email
         .select((audit_log::action, audit_log::detail))
         .load(&mut *conn)
         .expect("audit");
-    let override_entry = audit.iter().find(|a| a.0 == "hiring.override").expect("an override entry");
-    assert!(override_entry.1.contains(&format!("{INTERNAL} weak on the client call")), "{audit:?}");
+    let override_entry = audit
+        .iter()
+        .find(|a| a.0 == "hiring.override")
+        .expect("an override entry");
+    assert!(
+        override_entry
+            .1
+            .contains(&format!("{INTERNAL} weak on the client call")),
+        "{audit:?}"
+    );
     assert!(override_entry.1.contains("Proposed: KPO offer"), "{audit:?}");
 
     let sent: Vec<(String, String, String, String)> = notices::table
         .filter(notices::kind.eq_any(["offered_bpo", "offered_kpo"]))
-        .select((notices::kind, notices::recipient_email, notices::body_text, notices::body_html))
+        .select((
+            notices::kind,
+            notices::recipient_email,
+            notices::body_text,
+            notices::body_html,
+        ))
         .load(&mut *conn)
         .expect("notices");
     assert_eq!(sent.len(), 2, "{sent:?}");
     for (kind, to, text, html) in &sent {
-        assert!(!text.contains(INTERNAL) && !html.contains(INTERNAL), "{kind} to {to}: {text}");
+        assert!(
+            !text.contains(INTERNAL) && !html.contains(INTERNAL),
+            "{kind} to {to}: {text}"
+        );
     }
     let bpo = sent.iter().find(|n| n.0 == "offered_bpo").expect("the BPO offer");
     assert_eq!(bpo.1, "kiran@example.com");
     assert!(bpo.2.contains("We would love you on the BPO floor."), "{}", bpo.2);
     let kpo = sent.iter().find(|n| n.0 == "offered_kpo").expect("the KPO offer");
-    assert!(kpo.2.contains("KPO operations") && kpo.2.contains("Welcome, Devi."), "{}", kpo.2);
+    assert!(
+        kpo.2.contains("KPO operations") && kpo.2.contains("Welcome, Devi."),
+        "{}",
+        kpo.2
+    );
 }
 
 #[actix_web::test]
@@ -343,13 +415,27 @@ async fn a_drive_sets_its_competencies_with_five_anchors_until_scoring_starts() 
         .all(|c| c["anchors"].as_array().map(Vec::len) == Some(5)));
 
     let (status, body) = app
-        .put_json(&path, &json!({"competencies": [{"name": "Excel modelling", "anchors": ["a", "b", "c", "d"]}]}), Some(&s.recruiter))
+        .put_json(
+            &path,
+            &json!({"competencies": [{"name": "Excel modelling", "anchors": ["a", "b", "c", "d"]}]}),
+            Some(&s.recruiter),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(error_fields(&body), vec!["competencies[0].anchors"]);
-    let anchors = ["No model.", "A broken model.", "A working model.", "A clean model.", "A model a client could audit."];
+    let anchors = [
+        "No model.",
+        "A broken model.",
+        "A working model.",
+        "A clean model.",
+        "A model a client could audit.",
+    ];
     let (status, set) = app
-        .put_json(&path, &json!({"competencies": [{"name": "Excel modelling", "anchors": anchors}]}), Some(&s.recruiter))
+        .put_json(
+            &path,
+            &json!({"competencies": [{"name": "Excel modelling", "anchors": anchors}]}),
+            Some(&s.recruiter),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{set}");
     assert_eq!(set["default"], false);
@@ -362,7 +448,11 @@ async fn a_drive_sets_its_competencies_with_five_anchors_until_scoring_starts() 
         &json!({"ratings": [{"competency": "Spoken English", "rating": 3}]}),
     )
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "only this drive's competencies: {body}");
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "only this drive's competencies: {body}"
+    );
     let (status, body) = score(
         &app,
         &ana,
@@ -372,7 +462,11 @@ async fn a_drive_sets_its_competencies_with_five_anchors_until_scoring_starts() 
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = app
-        .put_json(&path, &json!({"competencies": [{"name": "Other", "anchors": anchors}]}), Some(&s.recruiter))
+        .put_json(
+            &path,
+            &json!({"competencies": [{"name": "Other", "anchors": anchors}]}),
+            Some(&s.recruiter),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
 }
@@ -401,10 +495,23 @@ async fn an_interviewer_fills_the_scorecard_page_and_the_recruiter_confirms_on_t
     let sent: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let refused = ana.post_form(&path, &sent).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
-    assert!(refused.body.contains("Note the evidence for your rating of Client orientation"), "{}", refused.body);
-    assert!(refused.body.contains("Shown in the Spoken English exercise."), "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("Note the evidence for your rating of Client orientation"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Shown in the Spoken English exercise."),
+        "{}",
+        refused.body
+    );
 
-    fields.push(("evidence:Client orientation".into(), "Calm with the angry client.".into()));
+    fields.push((
+        "evidence:Client orientation".into(),
+        "Calm with the angry client.".into(),
+    ));
     let sent: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let done = ana.post_form(&path, &sent).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
@@ -417,15 +524,29 @@ async fn an_interviewer_fills_the_scorecard_page_and_the_recruiter_confirms_on_t
     let preview = recruiter
         .post_form(
             &format!("/drives/{}/applications/{id}/hiring-decision/preview", s.drive_id),
-            &[("csrf_token", &decisions.csrf()), ("status", "offered_kpo"), ("reason", ""), ("message", "See you soon.")],
+            &[
+                ("csrf_token", &decisions.csrf()),
+                ("status", "offered_kpo"),
+                ("reason", ""),
+                ("message", "See you soon."),
+            ],
         )
         .await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
-    assert!(preview.body.contains("as proposed") && preview.body.contains("See you soon."), "{}", preview.body);
+    assert!(
+        preview.body.contains("as proposed") && preview.body.contains("See you soon."),
+        "{}",
+        preview.body
+    );
     let after = recruiter
         .post_form(
             &format!("/drives/{}/applications/{id}/hiring-decision", s.drive_id),
-            &[("csrf_token", &preview.csrf()), ("status", "offered_kpo"), ("reason", ""), ("message", "See you soon.")],
+            &[
+                ("csrf_token", &preview.csrf()),
+                ("status", "offered_kpo"),
+                ("reason", ""),
+                ("message", "See you soon."),
+            ],
         )
         .await;
     assert_eq!(after.status, StatusCode::SEE_OTHER, "{}", after.body);

@@ -203,9 +203,7 @@ pub async fn scorecard(
     path: web::Path<(ApplicationId, UserId)>,
 ) -> AppResult<HttpResponse> {
     let (id, interviewer) = path.into_inner();
-    let card = state
-        .db(move |conn| service::one(conn, id, interviewer, &user))
-        .await?;
+    let card = state.db(move |conn| service::one(conn, id, interviewer, &user)).await?;
     Ok(HttpResponse::Ok().json(card))
 }
 

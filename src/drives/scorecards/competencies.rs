@@ -17,8 +17,23 @@ pub struct Competency {
     #[schema(max_length = 80, example = "Analytical reasoning")]
     pub name: String,
     /// Exactly five sentences: what a rating of 1, 2, 3, 4 and 5 means.
-    #[schema(min_items = 5, max_items = 5)]
+    #[schema(schema_with = anchors_schema)]
     pub anchors: Vec<String>,
+}
+
+/// Five sentences of at most `ANCHOR_MAX` characters each.
+fn anchors_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(ANCHOR_MAX)),
+        )
+        .min_items(Some(5))
+        .max_items(Some(5))
+        .description(Some("What a rating of 1, 2, 3, 4 and 5 means, 1 first."))
+        .build()
 }
 
 /// A drive's competencies, and whether they are the defaults.
@@ -157,9 +172,7 @@ fn started(conn: &mut DbConn, drive_id: DriveId) -> AppResult<bool> {
 /// Every problem with a list of competencies, each naming where it is.
 pub fn problems(list: &[Competency]) -> Vec<ErrorDetail> {
     let mut found = Vec::new();
-    let mut say = |field: String, message: String| {
-        found.push(ErrorDetail::field(&field, message))
-    };
+    let mut say = |field: String, message: String| found.push(ErrorDetail::field(&field, message));
     if list.is_empty() || list.len() > MAX_COMPETENCIES {
         say(
             "competencies".into(),

@@ -34,9 +34,7 @@ pub fn rules(conn: &mut DbConn, drive_id: DriveId) -> AppResult<HiringRules> {
         ))
         .first(conn)
         .optional()?;
-    Ok(row
-        .map(|(w, k, b)| HiringRules::new(w, k, b))
-        .unwrap_or_default())
+    Ok(row.map(|(w, k, b)| HiringRules::new(w, k, b)).unwrap_or_default())
 }
 
 /// Sets a drive's rules, refusing weights or thresholds out of range.
@@ -122,13 +120,7 @@ fn panels(conn: &mut DbConn, drive_id: DriveId, apps: &[ApplicationRow]) -> AppR
             card_ids.dedup();
             let cards: Vec<Vec<(String, i32)>> = card_ids
                 .iter()
-                .map(|c| {
-                    rated
-                        .iter()
-                        .filter(|r| r.1 == *c)
-                        .map(|r| (r.2.clone(), r.3))
-                        .collect()
-                })
+                .map(|c| rated.iter().filter(|r| r.1 == *c).map(|r| (r.2.clone(), r.3)).collect())
                 .collect();
             let means = panel::means(&order, &cards);
             let test = app.percent.unwrap_or(0.0);
@@ -160,7 +152,11 @@ pub fn panel_of(conn: &mut DbConn, id: ApplicationId, viewer: &User) -> AppResul
 }
 
 /// The interview and combined scores of ranked applications, by id.
-pub fn scores(conn: &mut DbConn, drive_id: DriveId, ids: &[ApplicationId]) -> AppResult<Vec<(ApplicationId, Option<f64>, Option<f64>)>> {
+pub fn scores(
+    conn: &mut DbConn,
+    drive_id: DriveId,
+    ids: &[ApplicationId],
+) -> AppResult<Vec<(ApplicationId, Option<f64>, Option<f64>)>> {
     let apps: Vec<ApplicationRow> = applications::table
         .filter(applications::id.eq_any(ids))
         .select(ApplicationRow::as_select())

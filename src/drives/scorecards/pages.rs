@@ -64,7 +64,10 @@ struct ScorecardPage {
 
 impl ScorecardPage {
     fn rating(&self, name: &str) -> Option<i32> {
-        self.ratings.iter().find(|r| r.competency == name).and_then(|r| r.rating)
+        self.ratings
+            .iter()
+            .find(|r| r.competency == name)
+            .and_then(|r| r.rating)
     }
 
     fn checked(&self, name: &str, level: &usize) -> bool {
@@ -473,4 +476,3 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::post().to(decide),
     );
 }
-

@@ -110,11 +110,17 @@ impl HiringRules {
     pub fn problems(&self) -> Vec<(&'static str, String)> {
         let mut found = Vec::new();
         if !(0..=100).contains(&self.test_weight) {
-            found.push(("test_weight", "The test's weight must be from 0 to 100 percent.".to_string()));
+            found.push((
+                "test_weight",
+                "The test's weight must be from 0 to 100 percent.".to_string(),
+            ));
         }
         for (field, value, what) in [("kpo_min", self.kpo_min, "KPO"), ("bpo_min", self.bpo_min, "BPO")] {
             if !value.is_finite() || !(0.0..=100.0).contains(&value) {
-                found.push((field, format!("The {what} offer threshold must be a score from 0 to 100.")));
+                found.push((
+                    field,
+                    format!("The {what} offer threshold must be a score from 0 to 100."),
+                ));
             }
         }
         if self.bpo_min > self.kpo_min {
@@ -192,7 +198,10 @@ pub fn propose(rules: &HiringRules, test: f64, means: &[CompetencyMean], scoreca
         if scorecards == 1 { "" } else { "s" }
     );
     let (outcome, verdict) = if combined + EPSILON >= rules.kpo_min {
-        (Outcome::KpoOffer, format!("meets the KPO offer threshold of {}", rules.kpo_min))
+        (
+            Outcome::KpoOffer,
+            format!("meets the KPO offer threshold of {}", rules.kpo_min),
+        )
     } else if combined + EPSILON >= rules.bpo_min {
         (
             Outcome::BpoOffer,
@@ -244,7 +253,10 @@ mod tests {
         assert_eq!((m[1].lowest, m[1].highest), (Some(2), Some(4)));
         assert!(m[1].disagreement);
         let m = means(&names(), &[card(4, 3), card(3, 4)]);
-        assert!(!m[0].disagreement && !m[1].disagreement, "one point apart is not a disagreement");
+        assert!(
+            !m[0].disagreement && !m[1].disagreement,
+            "one point apart is not a disagreement"
+        );
         let none = means(&names(), &[]);
         assert_eq!(none[0].mean, None);
         assert_eq!(interview_percent(&none), None);

@@ -329,7 +329,10 @@ pub fn problems(input: &ScorecardInput, order: &[String]) -> (Option<Recommendat
         if r.evidence.chars().count() > EVIDENCE_MAX {
             found.push(ErrorDetail::field(
                 &format!("ratings[{i}].evidence"),
-                format!("The evidence for {} must be at most {EVIDENCE_MAX} characters.", r.competency),
+                format!(
+                    "The evidence for {} must be at most {EVIDENCE_MAX} characters.",
+                    r.competency
+                ),
             ));
         }
     }
