@@ -151,12 +151,11 @@ pub fn panel_of(conn: &mut DbConn, id: ApplicationId, viewer: &User) -> AppResul
         .ok_or_else(|| AppError::NotFound(format!("There is no application {id}.")))
 }
 
+/// An application's interview and combined scores.
+pub type InterviewScores = (ApplicationId, Option<f64>, Option<f64>);
+
 /// The interview and combined scores of ranked applications, by id.
-pub fn scores(
-    conn: &mut DbConn,
-    drive_id: DriveId,
-    ids: &[ApplicationId],
-) -> AppResult<Vec<(ApplicationId, Option<f64>, Option<f64>)>> {
+pub fn scores(conn: &mut DbConn, drive_id: DriveId, ids: &[ApplicationId]) -> AppResult<Vec<InterviewScores>> {
     let apps: Vec<ApplicationRow> = applications::table
         .filter(applications::id.eq_any(ids))
         .select(ApplicationRow::as_select())

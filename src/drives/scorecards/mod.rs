@@ -6,6 +6,8 @@
 pub mod api;
 pub mod competencies;
 pub mod decision;
+mod decision_pages;
+pub mod input;
 pub mod pages;
 pub mod panel;
 pub mod service;
