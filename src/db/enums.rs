@@ -41,6 +41,8 @@ stored_enum! {
         Applied = "applied",
         Tested = "tested",
         ShortlistedKpo = "shortlisted_kpo",
+        /// Offered KPO work after the interviews.
+        OfferedKpo = "offered_kpo",
         OfferedBpo = "offered_bpo",
         Hired = "hired",
         Rejected = "rejected",

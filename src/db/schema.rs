@@ -528,6 +528,52 @@ diesel::table! {
 }
 
 // Every table may meet every other in a query.
+diesel::table! {
+    drive_competencies (drive_id, position) {
+        drive_id -> Integer,
+        position -> Integer,
+        name -> Text,
+        anchors -> Text,
+    }
+}
+
+diesel::table! {
+    drive_hiring_rules (drive_id) {
+        drive_id -> Integer,
+        test_weight -> Integer,
+        kpo_min -> Double,
+        bpo_min -> Double,
+        updated_by -> Nullable<Integer>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scorecards (id) {
+        id -> Integer,
+        application_id -> Integer,
+        interviewer_id -> Integer,
+        recommendation -> Nullable<Text>,
+        summary -> Text,
+        submitted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scorecard_ratings (scorecard_id, competency) {
+        scorecard_id -> Integer,
+        competency -> Text,
+        rating -> Nullable<Integer>,
+        evidence -> Text,
+    }
+}
+
+diesel::joinable!(scorecards -> applications (application_id));
+diesel::joinable!(scorecards -> users (interviewer_id));
+diesel::joinable!(scorecard_ratings -> scorecards (scorecard_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -565,4 +611,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_tries,
     campus_invitations,
+    drive_competencies,
+    drive_hiring_rules,
+    scorecards,
+    scorecard_ratings,
 );

@@ -14,7 +14,7 @@ use crate::db::schema::{applications, users};
 use crate::db::{ApplicationId, ApplicationStatus, DbConn, UserId};
 use crate::error::{AppError, AppResult};
 use crate::mail::MailContext;
-use crate::notices::templates::{Mail, NotSelected, OfferedBpo, Rendered, Shortlisted};
+use crate::notices::templates::{Mail, NotSelected, OfferedBpo, OfferedKpo, Rendered, Shortlisted};
 
 /// The longest message to a candidate.
 pub const MESSAGE_MAX: usize = 2000;
@@ -25,6 +25,7 @@ pub const MESSAGE_MAX: usize = 2000;
 #[derive(Clone, Copy)]
 pub(super) enum Letter {
     Shortlisted,
+    OfferedKpo,
     OfferedBpo,
     NotSelected,
 }
@@ -34,6 +35,7 @@ impl Letter {
     pub(super) fn for_move(to: ApplicationStatus) -> Option<Letter> {
         match to {
             ApplicationStatus::ShortlistedKpo => Some(Letter::Shortlisted),
+            ApplicationStatus::OfferedKpo => Some(Letter::OfferedKpo),
             ApplicationStatus::OfferedBpo => Some(Letter::OfferedBpo),
             ApplicationStatus::Rejected => Some(Letter::NotSelected),
             _ => None,
@@ -44,6 +46,13 @@ impl Letter {
     pub(super) fn render(self, name: &str, drive: &str, message: &str, mail: &MailContext) -> AppResult<Rendered> {
         match self {
             Letter::Shortlisted => Shortlisted {
+                ctx: mail,
+                name,
+                drive,
+                message,
+            }
+            .render_mail(),
+            Letter::OfferedKpo => OfferedKpo {
                 ctx: mail,
                 name,
                 drive,

@@ -12,6 +12,7 @@ pub mod listing;
 pub mod pipeline;
 pub mod rankings;
 pub mod results;
+pub mod scorecards;
 pub mod service;
 pub mod web;
 
@@ -20,6 +21,7 @@ pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
     rankings::api::configure(cfg);
     invitations::api::configure(cfg);
+    scorecards::api::configure(cfg);
 }
 
 /// This area's pages.
@@ -28,6 +30,7 @@ pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     applicants::pages::configure(cfg);
     web::configure(cfg);
     invitations::web::configure(cfg);
+    scorecards::pages::configure(cfg);
 }
 
 /// A status in the words a recruiter uses, for staff pages (never the stored value).
@@ -37,6 +40,7 @@ pub fn staff_label(status: crate::db::ApplicationStatus) -> &'static str {
         Applied => "Applied, not yet tested",
         Tested => "Tested",
         ShortlistedKpo => "Shortlisted for KPO interview",
+        OfferedKpo => "Offered KPO work",
         OfferedBpo => "Offered BPO work",
         Hired => "Hired",
         Rejected => "Not selected",

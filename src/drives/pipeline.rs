@@ -24,7 +24,8 @@ pub const MOVES: &[(ApplicationStatus, &[ApplicationStatus])] = {
     &[
         (Applied, &[Rejected, Withdrawn]),
         (Tested, &[ShortlistedKpo, OfferedBpo, Rejected, Withdrawn]),
-        (ShortlistedKpo, &[Hired, OfferedBpo, Rejected, Withdrawn]),
+        (ShortlistedKpo, &[Hired, OfferedKpo, OfferedBpo, Rejected, Withdrawn]),
+        (OfferedKpo, &[Hired, Rejected, Withdrawn]),
         (OfferedBpo, &[Hired, Rejected, Withdrawn]),
         (Hired, &[]),
         (Rejected, &[]),
@@ -441,7 +442,7 @@ mod tests {
     #[test]
     fn withdrawn_is_allowed_from_everywhere_before_hired_and_nothing_leaves_a_final_state() {
         use ApplicationStatus::*;
-        for status in [Applied, Tested, ShortlistedKpo, OfferedBpo] {
+        for status in [Applied, Tested, ShortlistedKpo, OfferedKpo, OfferedBpo] {
             assert!(allowed_from(status).contains(&Withdrawn), "{status}");
         }
         for status in [Hired, Rejected, Withdrawn] {

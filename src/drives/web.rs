@@ -58,6 +58,7 @@ fn window(drive: &DriveRow) -> String {
 pub(crate) fn status_label(status: ApplicationStatus) -> String {
     match status {
         ApplicationStatus::ShortlistedKpo => "shortlisted for KPO interviews".into(),
+        ApplicationStatus::OfferedKpo => "offered KPO work".into(),
         ApplicationStatus::OfferedBpo => "offered BPO work".into(),
         other => other.as_str().replace('_', " "),
     }

@@ -96,6 +96,13 @@ email!(
 );
 
 email!(
+    /// Offered KPO work after the interviews.
+    OfferedKpo, "offered_kpo", "email/offered_kpo.txt", "email/offered_kpo.html",
+    { name: &'a str, drive: &'a str, message: &'a str },
+    |m| format!("An offer from {}", m.ctx.firm)
+);
+
+email!(
     /// Offered a BPO role instead.
     OfferedBpo, "offered_bpo", "email/offered_bpo.txt", "email/offered_bpo.html",
     { name: &'a str, drive: &'a str, message: &'a str },

@@ -40,6 +40,7 @@ mod rich_content;
 mod review;
 mod routing;
 mod routing_pages;
+mod scorecards;
 mod test_page;
 mod trust;
 mod webhooks;

@@ -309,6 +309,7 @@ pub fn apply(
 pub fn report(to: ApplicationStatus, moved: usize, already: usize, cannot: usize) -> String {
     let done = match to {
         ApplicationStatus::ShortlistedKpo => "shortlisted for KPO interview",
+        ApplicationStatus::OfferedKpo => "offered KPO work",
         ApplicationStatus::OfferedBpo => "offered BPO work",
         ApplicationStatus::Rejected => "not selected",
         other => super::staff_label(other),

@@ -200,6 +200,10 @@ pub struct RankingRow {
     pub status: ApplicationStatus,
     pub percent: f64,
     pub percentile: Option<f64>,
+    /// The panel's interview score, 0 to 100, once a scorecard is submitted.
+    pub interview_percent: Option<f64>,
+    /// Test and interview weighed by the drive's hiring rules.
+    pub combined: Option<f64>,
     pub sections: Vec<SectionPercent>,
     pub eligible: bool,
     pub domain: Option<String>,
@@ -335,8 +339,19 @@ pub fn page(conn: &mut DbConn, drive_id: DriveId, q: &RankingQuery, standing: &S
     let Page { rows, next } = Page::cut(rows, limit, |r| r.0);
     let ids: Vec<ApplicationId> = rows.iter().map(|r| r.0).collect();
     let sections = section_percents(conn, &ids)?;
+    let interviews = crate::drives::scorecards::decision::scores(conn, drive_id, &ids)?;
     Ok(RankingPage {
-        rows: rows.into_iter().map(|r| ranking_row(r, &sections, standing)).collect(),
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                let mut row = ranking_row(r, &sections, standing);
+                if let Some((_, interview, combined)) = interviews.iter().find(|s| s.0 == row.application_id) {
+                    row.interview_percent = *interview;
+                    row.combined = *combined;
+                }
+                row
+            })
+            .collect(),
         next_after: next,
         ranked: standing.total,
     })
@@ -399,6 +414,8 @@ fn ranking_row(r: Raw, sections: &[(ApplicationId, String, f64)], standing: &Sta
         full_name: r.2,
         status: r.3,
         percent,
+        interview_percent: None,
+        combined: None,
         // Too few people for a percentile to mean much: none is shown.
         percentile: standing
             .percentile(percent)

@@ -32,7 +32,7 @@ struct RankingsPage {
     ranked: i64,
     query: RankingQuery,
     query_string: String,
-    statuses: [&'static str; 7],
+    statuses: [&'static str; ApplicationStatus::ALL.len()],
     sections: Vec<String>,
     /// The population a percentile waits for, stated under the table.
     percentile_min: i64,
@@ -149,6 +149,8 @@ pub(super) struct ApplicantPage {
     /// The cohorts a hire can join, by name.
     cohorts: Vec<crate::training::service::CohortChoice>,
     pub(super) error: Option<String>,
+    /// The interview panel, once the viewer may see it.
+    pub(super) panel: Option<crate::drives::scorecards::decision::Panel>,
 }
 
 pub(super) async fn load_applicant(state: &AppState, drive_id: DriveId, id: ApplicationId) -> AppResult<ApplicantPage> {
@@ -206,6 +208,7 @@ pub(super) async fn load_applicant(state: &AppState, drive_id: DriveId, id: Appl
                 timeline,
                 cohorts,
                 error: None,
+                panel: None,
             })
         })
         .await
@@ -214,12 +217,21 @@ pub(super) async fn load_applicant(state: &AppState, drive_id: DriveId, id: Appl
 async fn applicant(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    _r: RecruiterUser,
+    RecruiterUser(user): RecruiterUser,
     path: web::Path<(DriveId, ApplicationId)>,
 ) -> AppResult<HttpResponse> {
     let (drive_id, id) = path.into_inner();
     let mut page = load_applicant(&state, drive_id, id).await?;
     page.chrome = ctx.chrome(page.name.clone());
+    page.panel = state
+        .db(move |conn| {
+            if crate::drives::scorecards::service::may_see_panel(conn, id, &user)? {
+                crate::drives::scorecards::decision::panel_of(conn, id, &user).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
+        .await?;
     render(&page)
 }
 

@@ -1,0 +1,4 @@
+DROP TABLE scorecard_ratings;
+DROP TABLE scorecards;
+DROP TABLE drive_hiring_rules;
+DROP TABLE drive_competencies;
