@@ -527,6 +527,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calibrations (id) {
+        id -> Integer,
+        assessment_ids -> Text,
+        status -> Text,
+        iteration -> Integer,
+        log_likelihood -> Nullable<Double>,
+        people -> Integer,
+        report -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_by -> Nullable<Integer>,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Integer>,
+        accepted_at -> Nullable<Timestamp>,
+    }
+}
+
 // Every table may meet every other in a query.
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -565,4 +583,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_tries,
     campus_invitations,
+    calibrations,
 );
