@@ -16,6 +16,7 @@ mod attempts;
 mod banks;
 mod browser;
 mod browser_adaptive;
+mod calibration;
 mod durability;
 mod edges;
 mod equal_forms;
@@ -39,6 +40,7 @@ mod rich_content;
 
 mod review;
 mod routing;
+mod routing_adaptive;
 mod routing_pages;
 mod test_page;
 mod trust;
