@@ -11,6 +11,7 @@ mod accounts;
 mod analysis_agrees;
 
 mod adaptive;
+mod adaptive_form;
 mod architecture;
 mod attempts;
 mod banks;
