@@ -168,7 +168,50 @@ fn verdict(adaptive: &Figures, fixed: [&Figures; 2], rules: &Rules) -> Vec<Strin
             100.0 * cap
         ));
     }
+    for (fixed, name) in fixed.iter().zip(["best-matched", "random"]) {
+        out.push(target_line(adaptive, fixed, name, rules.exposure_cap));
+    }
     out
+}
+
+/// Whether the adaptive test met the target against one fixed form: at
+/// least its reliability, with at most half its length on average and no
+/// item shown to more than the cap (25% when there is none).
+fn target_line(adaptive: &Figures, fixed: &Figures, name: &str, cap: Option<f64>) -> String {
+    let cap = cap.unwrap_or(0.25);
+    let reliable = adaptive.squared_correlation + 1e-9 >= fixed.squared_correlation;
+    let short = adaptive.mean_length <= fixed.mean_length / 2.0 + 1e-9;
+    let exposed = adaptive.max_exposure <= cap + 1e-9;
+    let mut misses = Vec::new();
+    if !reliable {
+        misses.push(format!(
+            "its reliability {:.3} is below the form's {:.3}",
+            adaptive.squared_correlation, fixed.squared_correlation
+        ));
+    }
+    if !short {
+        misses.push(format!(
+            "it used {:.0}% of the form's length",
+            100.0 * adaptive.mean_length / fixed.mean_length
+        ));
+    }
+    if !exposed {
+        misses.push(format!("an item reached {:.1}% exposure", 100.0 * adaptive.max_exposure));
+    }
+    if misses.is_empty() {
+        format!(
+            "Target against the {name} {:.0}-item form (its reliability, at most half its length, exposure at most {:.0}%): met.",
+            fixed.mean_length,
+            100.0 * cap
+        )
+    } else {
+        format!(
+            "Target against the {name} {:.0}-item form (its reliability, at most half its length, exposure at most {:.0}%): NOT met; {}.",
+            fixed.mean_length,
+            100.0 * cap,
+            misses.join(", ")
+        )
+    }
 }
 
 /// The `len` items with the most information averaged over θ ~ N(0, 1),
