@@ -216,7 +216,10 @@ fn target_line(adaptive: &Figures, fixed: &Figures, name: &str, cap: Option<f64>
         ));
     }
     if !exposed {
-        misses.push(format!("an item reached {:.1}% exposure", 100.0 * adaptive.max_exposure));
+        misses.push(format!(
+            "an item reached {:.1}% exposure",
+            100.0 * adaptive.max_exposure
+        ));
     }
     if misses.is_empty() {
         format!(

@@ -48,12 +48,22 @@ async fn a_trainer_makes_an_adaptive_assessment_by_the_form_with_errors_beside_i
     let mut browser = signed_in(&app, "trainer@example.com").await;
     let form = browser.get("/assessments/new").await;
     assert_eq!(form.status, StatusCode::OK);
-    for field in ["adaptive.min_length", "adaptive.max_length", "adaptive.se_target", "adaptive.exposure_cap", "adaptive.randomesque"] {
+    for field in [
+        "adaptive.min_length",
+        "adaptive.max_length",
+        "adaptive.se_target",
+        "adaptive.exposure_cap",
+        "adaptive.randomesque",
+    ] {
         assert!(form.body.contains(&format!("name=\"{field}\"")), "{field}");
     }
 
     // What the form cannot read, it says beside the field.
-    let pairs = fields(&form.csrf(), &bank_id, &[("adaptive.max_length", "ten"), ("adaptive.se_target", "")]);
+    let pairs = fields(
+        &form.csrf(),
+        &bank_id,
+        &[("adaptive.max_length", "ten"), ("adaptive.se_target", "")],
+    );
     let refused = browser.post_form("/assessments", &refs(&pairs)).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert!(error_text(&refused.body, "adaptive.max_length-error").contains("&#39;ten&#39; is not a whole number."));
@@ -62,24 +72,45 @@ async fn a_trainer_makes_an_adaptive_assessment_by_the_form_with_errors_beside_i
     let pairs = fields(
         &refused.csrf(),
         &bank_id,
-        &[("adaptive.min_length", "9"), ("adaptive.max_length", "6"), ("adaptive.exposure_cap", "2")],
+        &[
+            ("adaptive.min_length", "9"),
+            ("adaptive.max_length", "6"),
+            ("adaptive.exposure_cap", "2"),
+        ],
     );
     let refused = browser.post_form("/assessments", &refs(&pairs)).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert!(error_text(&refused.body, "adaptive.min_length-error").contains("from 1 to the maximum length (6)"));
     assert!(error_text(&refused.body, "adaptive.exposure_cap-error").contains("share of candidates"));
-    assert!(refused.body.contains(r#"name="adaptive.max_length" type="number" value="6""#), "typed values are kept");
+    assert!(
+        refused
+            .body
+            .contains(r#"name="adaptive.max_length" type="number" value="6""#),
+        "typed values are kept"
+    );
     let (_, list) = app.get_json("/api/v1/assessments", Some(&trainer)).await;
-    assert_eq!(list["items"].as_array().map(Vec::len), Some(0), "nothing half-saved: {list}");
+    assert_eq!(
+        list["items"].as_array().map(Vec::len),
+        Some(0),
+        "nothing half-saved: {list}"
+    );
 
     let pairs = fields(
         &refused.csrf(),
         &bank_id,
-        &[("adaptive.min_length", "3"), ("adaptive.max_length", "8"), ("adaptive.se_target", "0.35")],
+        &[
+            ("adaptive.min_length", "3"),
+            ("adaptive.max_length", "8"),
+            ("adaptive.se_target", "0.35"),
+        ],
     );
     let created = browser.post_form("/assessments", &refs(&pairs)).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
-    let id = created.location.expect("location").trim_start_matches("/assessments/").to_string();
+    let id = created
+        .location
+        .expect("location")
+        .trim_start_matches("/assessments/")
+        .to_string();
     let (status, public) = app.get_json(&format!("/api/v1/assessments/{id}"), Some(&trainer)).await;
     assert_eq!(status, StatusCode::OK, "{public}");
     assert_eq!(public["adaptive"]["min_length"], 3, "{public}");

@@ -49,7 +49,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
 }
@@ -64,7 +67,11 @@ async fn sit(app: &TestApp, drive: &Drive, k: usize, n: usize, rng: &mut Lcg) {
     let attempt = started["attempt_id"].as_i64().expect("attempt");
     for q in started["questions"].as_array().expect("questions") {
         let stem = q["stem"].as_str().expect("stem");
-        let i: usize = stem.trim_start_matches("Cal ").trim_end_matches('.').parse().expect("item number");
+        let i: usize = stem
+            .trim_start_matches("Cal ")
+            .trim_end_matches('.')
+            .parse()
+            .expect("item number");
         let p = 1.0 / (1.0 + (-1.5 * (theta - difficulty(i))).exp());
         let (status, body) = app
             .put_json(
@@ -104,7 +111,10 @@ async fn wait_done(app: &TestApp, token: &str, id: i64) -> Value {
 
 async fn versions(app: &TestApp, drive: &Drive) -> Vec<Value> {
     let (status, body) = app
-        .get_json(&format!("/api/v1/banks/{}/questions", drive.bank_id), Some(&drive.trainer))
+        .get_json(
+            &format!("/api/v1/banks/{}/questions", drive.bank_id),
+            Some(&drive.trainer),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["items"].as_array().expect("items").clone()
@@ -125,7 +135,11 @@ async fn a_calibration_runs_to_a_report_and_accepting_it_puts_a_and_b_on_the_ver
     sit_many(&app, &drive, 0, PEOPLE, PEOPLE).await;
     // Before: no version is calibrated, so an adaptive test over the bank is refused.
     let (status, refused) = app
-        .post_json("/api/v1/assessments", &adaptive_blueprint(drive.bank_id), Some(&drive.trainer))
+        .post_json(
+            "/api/v1/assessments",
+            &adaptive_blueprint(drive.bank_id),
+            Some(&drive.trainer),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
 
@@ -143,31 +157,49 @@ async fn a_calibration_runs_to_a_report_and_accepting_it_puts_a_and_b_on_the_ver
     assert_eq!(done["calibration"]["status"], "finished", "{done}");
     assert!(done["calibration"]["iteration"].as_i64().unwrap() > 0, "{done}");
     let report = &done["report"];
-    assert!(report["dichotomised"].as_str().unwrap().contains("partial credit counts as wrong"), "{report}");
+    assert!(
+        report["dichotomised"]
+            .as_str()
+            .unwrap()
+            .contains("partial credit counts as wrong"),
+        "{report}"
+    );
     let items = report["items"].as_array().expect("items");
     assert_eq!(items.len(), ITEMS, "{report}");
     // Difficulty order is recovered: the hardest question has the largest b.
     let b_of = |stem: &str| {
-        items.iter().find(|i| i["stem"] == stem).expect("item")["b"].as_f64().expect("b")
+        items.iter().find(|i| i["stem"] == stem).expect("item")["b"]
+            .as_f64()
+            .expect("b")
     };
     assert!(b_of("Cal 0.") < b_of("Cal 5."), "{report}");
     for item in items {
         assert!(item["se_b"].as_f64().is_some(), "{item}");
         if item["ok"] == false {
-            assert!(item["note"].as_str().is_some_and(|n| n.ends_with('.')), "a flag says why: {item}");
+            assert!(
+                item["note"].as_str().is_some_and(|n| n.ends_with('.')),
+                "a flag says why: {item}"
+            );
         }
     }
     let usable = items.iter().filter(|i| i["ok"] == true).count();
     assert!(usable >= 3, "{report}");
 
     let (status, accepted) = app
-        .post_json(&format!("/api/v1/calibrations/{id}/accept"), &json!({}), Some(&drive.trainer))
+        .post_json(
+            &format!("/api/v1/calibrations/{id}/accept"),
+            &json!({}),
+            Some(&drive.trainer),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{accepted}");
     assert_eq!(accepted["versions_updated"], usable);
     assert_eq!(accepted["calibration"]["status"], "accepted");
     for v in versions(&app, &drive).await {
-        let item = items.iter().find(|i| i["version_id"] == v["version_id"]).expect("calibrated");
+        let item = items
+            .iter()
+            .find(|i| i["version_id"] == v["version_id"])
+            .expect("calibrated");
         if item["ok"] == true {
             assert_eq!(v["irt_a"], item["a"], "{v}");
             assert_eq!(v["irt_b"], item["b"], "{v}");
@@ -177,12 +209,20 @@ async fn a_calibration_runs_to_a_report_and_accepting_it_puts_a_and_b_on_the_ver
     }
     // Once only.
     let (status, again) = app
-        .post_json(&format!("/api/v1/calibrations/{id}/accept"), &json!({}), Some(&drive.trainer))
+        .post_json(
+            &format!("/api/v1/calibrations/{id}/accept"),
+            &json!({}),
+            Some(&drive.trainer),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
     // The versions now feed an adaptive test.
     let (status, created) = app
-        .post_json("/api/v1/assessments", &adaptive_blueprint(drive.bank_id), Some(&drive.trainer))
+        .post_json(
+            "/api/v1/assessments",
+            &adaptive_blueprint(drive.bank_id),
+            Some(&drive.trainer),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     // Listed in the one paging shape, and audit-logged.
@@ -192,7 +232,11 @@ async fn a_calibration_runs_to_a_report_and_accepting_it_puts_a_and_b_on_the_ver
     assert!(list["next_after"].is_null(), "{list}");
     app.staff("admin@example.com", Role::Admin).await;
     let log = signed_in(&app, "admin@example.com").await.get("/admin/audit").await;
-    assert!(log.body.contains("calibration.accept") && log.body.contains("question.calibrate"), "{}", log.body);
+    assert!(
+        log.body.contains("calibration.accept") && log.body.contains("question.calibrate"),
+        "{}",
+        log.body
+    );
 }
 
 #[actix_web::test]
@@ -209,12 +253,21 @@ async fn a_calibration_without_enough_graded_attempts_is_refused_with_a_sentence
     };
     let (status, body) = start(json!([drive.assessment_id])).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(body["error"]["message"].as_str().unwrap().contains("no graded attempts"), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no graded attempts"),
+        "{body}"
+    );
     sit_many(&app, &drive, 0, 3, 3).await;
     let (status, body) = start(json!([drive.assessment_id])).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let message = body["error"]["message"].as_str().unwrap();
-    assert!(message.contains("3 graded attempt") && message.contains("at least 50"), "{body}");
+    assert!(
+        message.contains("3 graded attempt") && message.contains("at least 50"),
+        "{body}"
+    );
     let (status, body) = start(json!([])).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, body) = start(json!([999_999])).await;
@@ -226,7 +279,11 @@ async fn a_calibration_without_enough_graded_attempts_is_refused_with_a_sentence
     // A candidate may not calibrate.
     let (_, candidate) = app.candidate("nosy@example.com").await;
     let (status, _) = app
-        .post_json("/api/v1/calibrations", &json!({"assessment_ids": [drive.assessment_id]}), Some(&candidate))
+        .post_json(
+            "/api/v1/calibrations",
+            &json!({"assessment_ids": [drive.assessment_id]}),
+            Some(&candidate),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
@@ -239,18 +296,32 @@ async fn a_trainer_calibrates_on_the_pages_and_confirms_before_accepting() {
     let mut browser = signed_in(&app, "trainer@example.com").await;
     let page = browser.get("/calibrations").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("Calibration source") && page.body.contains("None yet"), "{}", page.body);
+    assert!(
+        page.body.contains("Calibration source") && page.body.contains("None yet"),
+        "{}",
+        page.body
+    );
     let aid = drive.assessment_id.to_string();
     // Too few people: the form says so next to the field.
     let refused = browser
-        .post_form("/calibrations", &[("csrf_token", &page.csrf()), ("assessment_id", &aid)])
+        .post_form(
+            "/calibrations",
+            &[("csrf_token", &page.csrf()), ("assessment_id", &aid)],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("assessment_ids-error") && refused.body.contains("at least 50"), "{}", refused.body);
+    assert!(
+        refused.body.contains("assessment_ids-error") && refused.body.contains("at least 50"),
+        "{}",
+        refused.body
+    );
     sit_many(&app, &drive, 3, PEOPLE, PEOPLE).await;
     let page = browser.get("/calibrations").await;
     let started = browser
-        .post_form("/calibrations", &[("csrf_token", &page.csrf()), ("assessment_id", &aid)])
+        .post_form(
+            "/calibrations",
+            &[("csrf_token", &page.csrf()), ("assessment_id", &aid)],
+        )
         .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
     let at = started.location.expect("location");
@@ -258,13 +329,26 @@ async fn a_trainer_calibrates_on_the_pages_and_confirms_before_accepting() {
     wait_done(&app, &drive.trainer, id).await;
     let report = browser.get(&at).await;
     assert_eq!(report.status, StatusCode::OK, "{}", report.body);
-    for words in ["Item characteristic curves", "Test information", "<polyline", "partial credit counts as wrong", "Accept the parameters"] {
+    for words in [
+        "Item characteristic curves",
+        "Test information",
+        "<polyline",
+        "partial credit counts as wrong",
+        "Accept the parameters",
+    ] {
         assert!(report.body.contains(words), "{words}: {}", report.body);
     }
-    assert!(!report.body.contains("http-equiv=\"refresh\""), "a finished report stops refreshing");
+    assert!(
+        !report.body.contains("http-equiv=\"refresh\""),
+        "a finished report stops refreshing"
+    );
     let confirm = browser.get(&format!("{at}/accept")).await;
     assert_eq!(confirm.status, StatusCode::OK);
-    assert!(confirm.body.contains("Yes, put these parameters on"), "{}", confirm.body);
+    assert!(
+        confirm.body.contains("Yes, put these parameters on"),
+        "{}",
+        confirm.body
+    );
     // Nothing is written until the confirmation is posted.
     assert!(versions(&app, &drive).await.iter().all(|v| v["irt_a"].is_null()));
     let accepted = browser

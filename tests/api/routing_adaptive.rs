@@ -36,7 +36,11 @@ async fn scene(app: &TestApp) -> Scene {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let cohort = body["id"].as_i64().expect("cohort");
     let (status, body) = app
-        .post_json(&format!("/api/v1/cohorts/{cohort}/exams"), &json!({"assessment_id": exam}), Some(&trainer))
+        .post_json(
+            &format!("/api/v1/cohorts/{cohort}/exams"),
+            &json!({"assessment_id": exam}),
+            Some(&trainer),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     for (name, tier, min, seats) in [("Underwriting", "critical", 75.0, 1), ("Support", "basic", 40.0, 5)] {
@@ -98,7 +102,10 @@ async fn a_cohort_exam_can_be_adaptive_and_routing_uses_each_trainees_own_standa
         .await;
     assert_eq!(status, StatusCode::CREATED, "{run}");
     let note = run["band_note"].as_str().expect("note");
-    assert!(note.contains("adaptive exam: each trainee's own standard error"), "{run}");
+    assert!(
+        note.contains("adaptive exam: each trainee's own standard error"),
+        "{run}"
+    );
     let lines = run["assignments"].as_array().expect("lines");
     assert_eq!(lines.len(), 4, "every trainee is routed: {run}");
     // Ranked by their percent-equivalents, strongest first.

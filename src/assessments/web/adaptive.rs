@@ -18,7 +18,12 @@ pub fn read(form: &FormFields, errors: &mut Vec<ErrorDetail>) -> Option<Adaptive
     let whole = "a whole number";
     let min_length = form.number::<u32>("adaptive.min_length", "adaptive.min_length", whole, errors);
     let max_length = form.number::<u32>("adaptive.max_length", "adaptive.max_length", whole, errors);
-    let se_target = form.number::<f64>("adaptive.se_target", "adaptive.se_target", "a number such as 0.3", errors);
+    let se_target = form.number::<f64>(
+        "adaptive.se_target",
+        "adaptive.se_target",
+        "a number such as 0.3",
+        errors,
+    );
     let exposure_cap = form.number::<f64>(
         "adaptive.exposure_cap",
         "adaptive.exposure_cap",

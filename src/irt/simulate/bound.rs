@@ -14,7 +14,11 @@ pub fn form_error_variance(pool: &[PoolItem], form: &[usize], thetas: &[f64]) ->
     let total: f64 = thetas
         .iter()
         .map(|&t| {
-            let info: f64 = form.iter().filter_map(|&j| pool.get(j)).map(|it| it.information(t)).sum();
+            let info: f64 = form
+                .iter()
+                .filter_map(|&j| pool.get(j))
+                .map(|it| it.information(t))
+                .sum();
             1.0 / (1.0 + info)
         })
         .sum();
@@ -28,7 +32,11 @@ pub fn oracle_mean_length(pool: &[PoolItem], thetas: &[f64], target: f64, cap: O
     let mut shown = vec![0usize; pool.len()];
     let mut total = 0usize;
     for &theta in thetas {
-        let mut ranked: Vec<(f64, usize)> = pool.iter().enumerate().map(|(j, it)| (it.information(theta), j)).collect();
+        let mut ranked: Vec<(f64, usize)> = pool
+            .iter()
+            .enumerate()
+            .map(|(j, it)| (it.information(theta), j))
+            .collect();
         ranked.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         let mut info = 0.0;
         let mut given = 0usize;

@@ -9,9 +9,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::report::CalibrationReport;
+use super::report::{CalibrationReport, ReportItem};
 use super::responses;
-use super::store::{self, CalibrationStatus, CalibrationSummary};
+use super::store::{self, CalibrationDetail, CalibrationStatus, CalibrationSummary};
 use crate::audit::{self, Event};
 use crate::clock::Clock;
 use crate::db::schema::{calibrations, question_versions};
@@ -123,32 +123,62 @@ pub struct Accepted {
     pub versions_skipped: usize,
 }
 
+/// The report of a calibration that may be accepted now, or why not.
+fn acceptable(detail: CalibrationDetail, id: CalibrationId) -> AppResult<CalibrationReport> {
+    match (detail.calibration.status, detail.report) {
+        (CalibrationStatus::Finished, Some(report)) => Ok(report),
+        (CalibrationStatus::Accepted, _) => Err(AppError::conflict(
+            "already_accepted",
+            format!("Calibration {id} was accepted already; its parameters are on the questions."),
+        )),
+        (CalibrationStatus::Running, _) => Err(AppError::conflict(
+            "calibration_running",
+            format!("Calibration {id} is still running; accept it once its report is ready."),
+        )),
+        _ => Err(AppError::conflict(
+            "calibration_failed",
+            format!("Calibration {id} failed, so it has no parameters to accept; start a new one."),
+        )),
+    }
+}
+
+/// Writes one item's a and b onto its version, with its audit entry.
+fn write_parameters(
+    conn: &mut DbConn,
+    id: CalibrationId,
+    item: &ReportItem,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<usize> {
+    let written = diesel::update(question_versions::table.find(item.version_id))
+        .set((
+            question_versions::irt_a.eq(Some(item.a)),
+            question_versions::irt_b.eq(Some(item.b)),
+        ))
+        .execute(conn)?;
+    let detail = format!(
+        "calibration {id}: version {} of question {} now has a = {:.4}, b = {:.4}",
+        item.version, item.question_id, item.a, item.b
+    );
+    audit::record(
+        conn,
+        Event {
+            actor: Some(actor),
+            action: "question.calibrate",
+            entity: "question_version",
+            entity_id: Some(item.version_id.0),
+            detail: &detail,
+        },
+        now,
+    )?;
+    Ok(written)
+}
+
 /// Writes the usable items' a and b onto their question versions, once, in
 /// one transaction, with the audit log. Flagged items keep what they had.
 pub fn accept(conn: &mut DbConn, id: CalibrationId, actor: UserId, now: NaiveDateTime) -> AppResult<Accepted> {
     conn.transaction(|conn| {
-        let detail = store::read(conn, id)?;
-        let report = match (detail.calibration.status, detail.report) {
-            (CalibrationStatus::Finished, Some(report)) => report,
-            (CalibrationStatus::Accepted, _) => {
-                return Err(AppError::conflict(
-                    "already_accepted",
-                    format!("Calibration {id} was accepted already; its parameters are on the questions."),
-                ))
-            }
-            (CalibrationStatus::Running, _) => {
-                return Err(AppError::conflict(
-                    "calibration_running",
-                    format!("Calibration {id} is still running; accept it once its report is ready."),
-                ))
-            }
-            _ => {
-                return Err(AppError::conflict(
-                    "calibration_failed",
-                    format!("Calibration {id} failed, so it has no parameters to accept; start a new one."),
-                ))
-            }
-        };
+        let report = acceptable(store::read(conn, id)?, id)?;
         let claimed = diesel::update(
             calibrations::table
                 .find(id)
@@ -168,27 +198,7 @@ pub fn accept(conn: &mut DbConn, id: CalibrationId, actor: UserId, now: NaiveDat
         }
         let mut updated = 0;
         for item in report.usable() {
-            updated += diesel::update(question_versions::table.find(item.version_id))
-                .set((
-                    question_versions::irt_a.eq(Some(item.a)),
-                    question_versions::irt_b.eq(Some(item.b)),
-                ))
-                .execute(conn)?;
-            let detail = format!(
-                "calibration {id}: version {} of question {} now has a = {:.4}, b = {:.4}",
-                item.version, item.question_id, item.a, item.b
-            );
-            audit::record(
-                conn,
-                Event {
-                    actor: Some(actor),
-                    action: "question.calibrate",
-                    entity: "question_version",
-                    entity_id: Some(item.version_id.0),
-                    detail: &detail,
-                },
-                now,
-            )?;
+            updated += write_parameters(conn, id, item, actor, now)?;
         }
         let skipped = report.items.len().saturating_sub(updated);
         let detail =

@@ -437,7 +437,9 @@ fn on_an_adaptive_exam_each_trainee_is_reviewed_within_their_own_standard_error(
     assert_eq!(line(401).status, Status::Review, "{}", line(401).explanation);
     assert_eq!(line(401).review_process_id, Some(UNDERWRITING));
     assert!(
-        line(401).explanation.contains("within your own standard error of 2 points"),
+        line(401)
+            .explanation
+            .contains("within your own standard error of 2 points"),
         "{}",
         line(401).explanation
     );
