@@ -244,3 +244,27 @@ fn describe(conn: &mut DbConn, ids: Vec<VersionId>) -> AppResult<HashMap<Version
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_attempt_is_a_row_and_a_version_it_was_not_shown_is_missing() {
+        let (v1, v2, v3) = (VersionId(11), VersionId(12), VersionId(13));
+        let column: HashMap<VersionId, usize> = [(v1, 0), (v2, 1)].into_iter().collect();
+        let marks = [
+            (AttemptId(1), v1, true),
+            (AttemptId(1), v2, false),
+            (AttemptId(2), v2, true),
+            // Only a left-out version: no row at all.
+            (AttemptId(3), v3, true),
+            (AttemptId(4), v1, false),
+        ];
+        let data = table(&marks, &column, 2).unwrap();
+        assert_eq!(data.rows(), 3);
+        assert_eq!(data.row(0), &[1, 0]);
+        assert_eq!(data.row(1), &[u8::MAX, 1]);
+        assert_eq!(data.row(2), &[0, u8::MAX]);
+    }
+}
