@@ -1,6 +1,7 @@
 //! Assessment pages for trainers and recruiters: the list, the blueprint
 //! form, and one assessment's staff view.
 
+mod adaptive;
 mod form;
 
 use actix_web::http::StatusCode;
@@ -194,6 +195,7 @@ impl TryFrom<&FormFields> for PostedBlueprint {
     fn try_from(form: &FormFields) -> AppResult<Self> {
         let mut errors = Vec::new();
         let settings = Settings::read(form, &mut errors);
+        let adaptive = adaptive::read(form, &mut errors);
         let mut sections = Vec::new();
         let mut rows = Vec::new();
         for index in 0..SECTION_ROWS {
@@ -230,7 +232,7 @@ impl TryFrom<&FormFields> for PostedBlueprint {
                     closes_at: settings.closes_at,
                     show_score: form.checked("show_score"),
                     sections,
-                    adaptive: None,
+                    adaptive,
                 },
                 rows,
             }),

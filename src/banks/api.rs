@@ -152,6 +152,9 @@ pub struct QuestionOut {
     pub explanation: Option<String>,
     pub quarantined: bool,
     pub retired: bool,
+    /// Calibrated 2PL discrimination and difficulty, when the version has them.
+    pub irt_a: Option<f64>,
+    pub irt_b: Option<f64>,
 }
 
 /// A bank's current questions with their answer keys (trainers only).
@@ -200,6 +203,8 @@ pub async fn questions(
                 explanation: v.explanation,
                 quarantined: v.quarantined,
                 retired: q.retired,
+                irt_a: v.irt_a,
+                irt_b: v.irt_b,
             })
         })
         .collect();

@@ -527,7 +527,24 @@ diesel::table! {
     }
 }
 
-// Every table may meet every other in a query.
+diesel::table! {
+    calibrations (id) {
+        id -> Integer,
+        assessment_ids -> Text,
+        status -> Text,
+        iteration -> Integer,
+        log_likelihood -> Nullable<Double>,
+        people -> Integer,
+        report -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_by -> Nullable<Integer>,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Integer>,
+        accepted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::table! {
     drive_competencies (drive_id, position) {
         drive_id -> Integer,
@@ -574,6 +591,7 @@ diesel::joinable!(scorecards -> applications (application_id));
 diesel::joinable!(scorecards -> users (interviewer_id));
 diesel::joinable!(scorecard_ratings -> scorecards (scorecard_id));
 
+// Every table may meet every other in a query.
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -615,4 +633,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     drive_hiring_rules,
     scorecards,
     scorecard_ratings,
+    calibrations,
 );

@@ -28,6 +28,19 @@ pub struct FitOptions {
     pub tolerance: f64,
     /// Threads for the E-step; 0 means one per core.
     pub threads: usize,
+    /// Told the cycle number and log-likelihood after each EM cycle (a
+    /// background calibration shows it as progress).
+    pub progress: Option<Progress>,
+}
+
+/// A callback for [`FitOptions::progress`]: (cycle, log-likelihood).
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(usize, f64) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
 }
 
 impl Default for FitOptions {
@@ -37,6 +50,7 @@ impl Default for FitOptions {
             max_iterations: 5000,
             tolerance: 1e-6,
             threads: 0,
+            progress: None,
         }
     }
 }
@@ -179,6 +193,9 @@ fn squarem(data: &Responses, options: &FitOptions, nodes: &Nodes, threads: usize
         }
         params = squarem_step(data, &params, p1, nodes, threads);
         estep = e_step(data, &params, nodes, threads);
+        if let Some(Progress(tell)) = &options.progress {
+            tell(iterations, estep.loglik);
+        }
     }
     Fitted {
         params,

@@ -48,7 +48,7 @@ pub mod table;
 #[cfg(test)]
 mod tests;
 
-pub use calibrate::{calibrate, log_likelihood, Calibration, FitOptions, ItemEstimate};
+pub use calibrate::{calibrate, log_likelihood, Calibration, FitOptions, ItemEstimate, Progress};
 pub use data::Responses;
 pub use fit::ItemFit;
 pub use quadrature::{gauss_hermite_normal, Nodes};

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+mod bound;
+
 use super::cat::{run_test, CatState, Exposure, PoolItem, Rules, StopReason};
 use super::random::SplitMix64;
 use super::IrtError;
@@ -68,6 +70,10 @@ pub struct Simulation {
     pub fixed_best: Figures,
     /// `fixed_len` items drawn at random from the pool.
     pub fixed_random: Figures,
+    /// A lower bound on the adaptive mean length: knowing each person's true
+    /// θ, the items needed under the exposure cap to reach the best-matched
+    /// form's average precision (see `bound`).
+    pub oracle_length: f64,
     /// Sentences comparing the adaptive test with the fixed forms.
     pub verdict: Vec<String>,
 }
@@ -97,8 +103,10 @@ pub fn simulate(pool: &[PoolItem], options: &SimOptions) -> Result<Simulation, I
     let mut fixed_best = Tally::new("fixed, best matched");
     let mut fixed_random = Tally::new("fixed, random items");
     let mut stops = [0usize; 3];
+    let mut thetas = Vec::with_capacity(options.people);
     for _ in 0..options.people {
         let theta = rng.normal();
+        thetas.push(theta);
         // One stream for answers and one for choices, both from the seed,
         // so the people are the same whatever the rules.
         let mut answers = SplitMix64::new(rng.next_u64());
@@ -133,7 +141,18 @@ pub fn simulate(pool: &[PoolItem], options: &SimOptions) -> Result<Simulation, I
     let [precision, max_length, exhausted] = stops.map(count_f64);
     let fixed_best = fixed_best.figures(1.0);
     let fixed_random = fixed_random.figures(1.0);
-    let verdict = verdict(&adaptive, [&fixed_best, &fixed_random], rules);
+    let target = bound::form_error_variance(pool, &best, &thetas);
+    let oracle_length = bound::oracle_mean_length(pool, &thetas, target, rules.exposure_cap, pool.len());
+    let mut verdict = verdict(&adaptive, [&fixed_best, &fixed_random], rules);
+    verdict.push(format!(
+        "Lower bound: even knowing each person's true ability, reaching the best-matched form's average precision under the exposure cap takes {oracle_length:.1} items on average ({:.0}% of its length){}.",
+        100.0 * oracle_length / fixed_best.mean_length,
+        if oracle_length > fixed_best.mean_length / 2.0 {
+            ", so half its length is out of reach with this pool"
+        } else {
+            ""
+        }
+    ));
     Ok(Simulation {
         people: options.people,
         pool_size: pool.len(),
@@ -145,6 +164,7 @@ pub fn simulate(pool: &[PoolItem], options: &SimOptions) -> Result<Simulation, I
         stopped_by_pool: exhausted / n,
         fixed_best,
         fixed_random,
+        oracle_length,
         verdict,
     })
 }
@@ -168,7 +188,53 @@ fn verdict(adaptive: &Figures, fixed: [&Figures; 2], rules: &Rules) -> Vec<Strin
             100.0 * cap
         ));
     }
+    for (fixed, name) in fixed.iter().zip(["best-matched", "random"]) {
+        out.push(target_line(adaptive, fixed, name, rules.exposure_cap));
+    }
     out
+}
+
+/// Whether the adaptive test met the target against one fixed form: at
+/// least its reliability, with at most half its length on average and no
+/// item shown to more than the cap (25% when there is none).
+fn target_line(adaptive: &Figures, fixed: &Figures, name: &str, cap: Option<f64>) -> String {
+    let cap = cap.unwrap_or(0.25);
+    let reliable = adaptive.squared_correlation + 1e-9 >= fixed.squared_correlation;
+    let short = adaptive.mean_length <= fixed.mean_length / 2.0 + 1e-9;
+    let exposed = adaptive.max_exposure <= cap + 1e-9;
+    let mut misses = Vec::new();
+    if !reliable {
+        misses.push(format!(
+            "its reliability {:.3} is below the form's {:.3}",
+            adaptive.squared_correlation, fixed.squared_correlation
+        ));
+    }
+    if !short {
+        misses.push(format!(
+            "it used {:.0}% of the form's length",
+            100.0 * adaptive.mean_length / fixed.mean_length
+        ));
+    }
+    if !exposed {
+        misses.push(format!(
+            "an item reached {:.1}% exposure",
+            100.0 * adaptive.max_exposure
+        ));
+    }
+    if misses.is_empty() {
+        format!(
+            "Target against the {name} {:.0}-item form (its reliability, at most half its length, exposure at most {:.0}%): met.",
+            fixed.mean_length,
+            100.0 * cap
+        )
+    } else {
+        format!(
+            "Target against the {name} {:.0}-item form (its reliability, at most half its length, exposure at most {:.0}%): NOT met; {}.",
+            fixed.mean_length,
+            100.0 * cap,
+            misses.join(", ")
+        )
+    }
 }
 
 /// The `len` items with the most information averaged over θ ~ N(0, 1),

@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod answers;
 pub mod api;
+pub mod calibration;
 pub mod charts;
 pub mod correction;
 pub mod export;
@@ -26,9 +27,11 @@ pub use analysis::standard_error_percent;
 /// This area's JSON API, relative to `/api/v1`.
 pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
+    calibration::api::configure(cfg);
 }
 
 /// This area's pages.
 pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     web::configure(cfg);
+    calibration::web::configure(cfg);
 }

@@ -108,6 +108,10 @@ pub struct TraineeInput {
     /// one of the input's processes, and its seat is in that process's
     /// `seats_taken`.
     pub current_process_id: Option<ProcessId>,
+    /// This trainee's own standard error in percentage points, when the exam
+    /// was adaptive (θ's standard error carried onto the percent scale); it
+    /// is then their review band instead of the exam's.
+    pub own_band: Option<f64>,
 }
 
 /// How far below a cut-off still earns a `review`, in percentage points.
@@ -119,6 +123,12 @@ pub enum Band {
     /// The configured band, used when the SEM cannot be trusted; `reason`
     /// completes "default band of 3 points (…)" in explanations.
     Default { points: f64, reason: String },
+    /// An adaptive exam: each trainee's own standard error is their band
+    /// (`TraineeInput::own_band`); `points` is the median of them, for the
+    /// run's record and for anyone without one.
+    Adaptive { points: f64 },
+    /// One trainee's own standard error, as their explanation names it.
+    Own { points: f64 },
 }
 
 /// Fewer graded attempts than this and the SEM is not used.
@@ -149,7 +159,9 @@ impl Band {
 
     pub fn points(&self) -> f64 {
         match self {
-            Band::Sem { points } | Band::Default { points, .. } => *points,
+            Band::Sem { points } | Band::Default { points, .. } | Band::Own { points } | Band::Adaptive { points } => {
+                *points
+            }
         }
     }
 }

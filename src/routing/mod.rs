@@ -2,6 +2,7 @@
 //! seats (the pure `engine`), as runs a trainer reviews, overrides and
 //! publishes.
 
+pub mod adaptive;
 pub mod api;
 pub mod engine;
 pub mod excel;

@@ -98,7 +98,12 @@ pub fn create(
         let (_, processes) = process_inputs(conn)?;
         // The same statistics the item analysis reports, over the exam's slots.
         let (n, _, alpha, sd) = crate::reports::standard_error_percent(conn, run.assessment_id)?;
-        let band = Band::for_exam(n, sd, alpha, default_band);
+        let own: Vec<f64> = trainees.iter().filter_map(|t| t.own_band).collect();
+        let band = match super::adaptive::median(own) {
+            // An adaptive exam: each trainee's own standard error.
+            Some(points) => Band::Adaptive { points },
+            None => Band::for_exam(n, sd, alpha, default_band),
+        };
         let band_note = band_note(&band, n);
         let decisions = engine::route(&RoutingInput {
             trainees,
@@ -148,6 +153,9 @@ fn band_note(band: &Band, graded: usize) -> String {
             format!("standard error of measurement, {points:.1} points over {graded} graded attempts")
         }
         Band::Default { points, reason } => format!("configured default band of {points:.1} points: {reason}"),
+        Band::Adaptive { points } | Band::Own { points } => format!(
+            "adaptive exam: each trainee's own standard error (θ's standard error on the percent scale), median {points:.1} points over {graded} graded attempts"
+        ),
     }
 }
 

@@ -236,6 +236,7 @@ pub fn trainee_inputs_for(
         .load::<(UserId, ProcessId)>(conn)?
         .into_iter()
         .collect();
+    let own_bands = super::adaptive::own_bands(conn, assessment_id, &attempt_ids)?.unwrap_or_default();
     let mut inputs = Vec::new();
     let mut examined = Vec::new();
     for (attempt, user, percent, passed, submitted) in results {
@@ -261,6 +262,7 @@ pub fn trainee_inputs_for(
             tie_break_score,
             submitted_at: submitted.map(|t| t.and_utc().timestamp_millis()).unwrap_or(0),
             current_process_id: current.get(&user).copied(),
+            own_band: own_bands.get(&attempt).copied(),
         });
         examined.push(user);
     }

@@ -152,6 +152,8 @@ pub fn open_state(config: Config) -> AppResult<AppState> {
     // Versions written before renderings were stored get theirs now, in one
     // transaction, so no page renders question text on its own.
     conn.transaction(crate::banks::rendered::fill_missing)?;
+    // A calibration the last run of the server left running has no thread.
+    crate::reports::calibration::abandon_interrupted(&mut conn, Clock::default().now())?;
     drop(conn);
     Ok(AppState {
         sessions: Arc::default(),

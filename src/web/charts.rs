@@ -97,3 +97,74 @@ impl BarChart {
         }
     }
 }
+
+/// A tick on a line chart's axis.
+pub struct Tick {
+    /// Position in the SVG's units.
+    pub at: f64,
+    pub label: String,
+}
+
+/// One curve of a line chart.
+pub struct Line {
+    /// SVG `points`: "x,y x,y …".
+    pub points: String,
+    pub label: String,
+}
+
+/// Curves over a shared x and y range, drawn in the 640 × 240 box.
+pub struct LineChart {
+    pub lines: Vec<Line>,
+    pub x_ticks: Vec<Tick>,
+    pub y_ticks: Vec<Tick>,
+    pub left: f64,
+    pub right: f64,
+    pub top: f64,
+    pub bottom: f64,
+}
+
+impl LineChart {
+    /// `series` are (label, points in data units); `x` and `y` the ranges
+    /// shown, with ticks every `x_step` and `y_step`.
+    pub fn new(series: Vec<(String, Vec<(f64, f64)>)>, x: (f64, f64), y: (f64, f64), steps: (f64, f64)) -> LineChart {
+        let (left, right, top, bottom) = (PLOT_LEFT, WIDTH - 8.0, PLOT_TOP, PLOT_BOTTOM);
+        let span = |r: (f64, f64)| if r.1 > r.0 { r.1 - r.0 } else { 1.0 };
+        let sx = |v: f64| left + (right - left) * (v - x.0) / span(x);
+        let sy = |v: f64| bottom - (bottom - top) * (v.clamp(y.0, y.1) - y.0) / span(y);
+        let lines = series
+            .into_iter()
+            .map(|(label, pts)| Line {
+                points: pts
+                    .iter()
+                    .map(|&(px, py)| format!("{:.1},{:.1}", sx(px), sy(py)))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                label,
+            })
+            .collect();
+        let ticks = |r: (f64, f64), step: f64, place: &dyn Fn(f64) -> f64| -> Vec<Tick> {
+            let step = if step > 0.0 { step } else { span(r) };
+            let n = crate::convert::floor_usize(span(r) / step + 1e-9);
+            (0..=n)
+                .map(|i| {
+                    let v = r.0 + step * count_f64(i);
+                    let label = if (v - v.round()).abs() < 1e-9 {
+                        format!("{v:.0}")
+                    } else {
+                        format!("{v:.1}")
+                    };
+                    Tick { at: place(v), label }
+                })
+                .collect()
+        };
+        LineChart {
+            x_ticks: ticks(x, steps.0, &sx),
+            y_ticks: ticks(y, steps.1, &sy),
+            lines,
+            left,
+            right,
+            top,
+            bottom,
+        }
+    }
+}

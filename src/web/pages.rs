@@ -52,6 +52,7 @@ pub fn nav_for(role: Option<Role>) -> Vec<NavLink> {
             link("/assessments", "Assessments"),
             link("/marking", "Marking"),
             link("/cohorts", "Cohorts"),
+            link("/calibrations", "Calibrations"),
         ],
         Some(Role::Admin) => vec![
             link("/", "Home"),

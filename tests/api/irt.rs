@@ -73,6 +73,14 @@ fn irt_simulate_prints_adaptive_and_fixed_form_figures() {
     }
     assert!(json["adaptive"]["max_exposure"].as_f64().unwrap() <= 0.25);
     assert_eq!(json["fixed_best"]["mean_length"].as_f64(), Some(40.0));
+    // Both comparisons say plainly whether the target was met.
+    let verdict = json["verdict"].to_string();
+    for form in ["best-matched", "random"] {
+        assert!(
+            verdict.contains(&format!("Target against the {form} 40-item form")),
+            "{verdict}"
+        );
+    }
 }
 
 #[test]

@@ -11,11 +11,13 @@ mod accounts;
 mod analysis_agrees;
 
 mod adaptive;
+mod adaptive_form;
 mod architecture;
 mod attempts;
 mod banks;
 mod browser;
 mod browser_adaptive;
+mod calibration;
 mod durability;
 mod edges;
 mod equal_forms;
@@ -39,6 +41,7 @@ mod rich_content;
 
 mod review;
 mod routing;
+mod routing_adaptive;
 mod routing_pages;
 mod scorecards;
 mod test_page;

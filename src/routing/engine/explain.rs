@@ -127,6 +127,11 @@ fn band(band: &Band) -> String {
         Band::Default { points: x, reason } => {
             format!("the default band of {} ({reason})", points(*x))
         }
+        Band::Own { points: x } => format!(
+            "your own standard error of {} (from the adaptive test's standard error of your ability)",
+            points(*x)
+        ),
+        Band::Adaptive { points: x } => format!("the typical standard error of {}", points(*x)),
     }
 }
 

@@ -78,6 +78,7 @@ fn trainee() -> impl Strategy<Value = (TraineeInput, Option<usize>)> {
                 tie_break_score,
                 submitted_at,
                 current_process_id: None,
+                own_band: None,
             };
             (trainee, holds)
         })

@@ -31,6 +31,7 @@ pub(super) fn trainee(id: i32, percent: f64, passed: bool) -> TraineeInput {
         tie_break_score: 0.0,
         submitted_at: 0,
         current_process_id: None,
+        own_band: None,
     }
 }
 
@@ -412,4 +413,36 @@ fn a_review_names_the_default_band_and_a_trainer_resolves_it() {
         apply_override(&run, &input.processes, &without_reason),
         Err("An override needs a reason.".to_owned())
     );
+}
+
+#[test]
+fn on_an_adaptive_exam_each_trainee_is_reviewed_within_their_own_standard_error() {
+    let processes = vec![
+        process(UNDERWRITING, "Underwriting", Tier::Critical, 80.0, 2, 0),
+        process(CLAIMS, "Claims Review", Tier::Complex, 70.0, 2, 0),
+    ];
+    // Both are 1.5 points short of Underwriting; the run's band (1 point)
+    // would review neither, but the first was measured less precisely.
+    let mut unsure = trainee(401, 78.5, true);
+    unsure.own_band = Some(2.0);
+    let mut sure = trainee(402, 78.5, true).tie_break(0.0, 1);
+    sure.own_band = Some(1.0);
+    let input = RoutingInput {
+        trainees: vec![unsure, sure],
+        processes,
+        band: Band::Adaptive { points: 1.0 },
+    };
+    let run = route(&input).unwrap();
+    let line = |id: i32| run.iter().find(|d| d.trainee_id == UserId(id)).unwrap();
+    assert_eq!(line(401).status, Status::Review, "{}", line(401).explanation);
+    assert_eq!(line(401).review_process_id, Some(UNDERWRITING));
+    assert!(
+        line(401)
+            .explanation
+            .contains("within your own standard error of 2 points"),
+        "{}",
+        line(401).explanation
+    );
+    assert_eq!(line(402).status, Status::Assigned, "{}", line(402).explanation);
+    assert_eq!(line(402).process_id, Some(CLAIMS));
 }

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use super::explain::{self, Ctx};
-use super::{below, rank, Decision, ProcessId, ProcessInput, RoutingInput, Status, Tier, TraineeInput};
+use super::{below, rank, Band, Decision, ProcessId, ProcessInput, RoutingInput, Status, Tier, TraineeInput};
 
 /// One cut-off a trainee misses.
 #[derive(Debug, Clone, PartialEq)]
@@ -359,7 +359,7 @@ impl Walk<'_> {
     /// A higher-tier process with a free seat whose every missed cut-off is
     /// within the band.
     fn review(&self, place: &Place<'_>, tier: Tier) -> Option<Review> {
-        let band = self.input.band.points();
+        let band = place.trainee.own_band.unwrap_or_else(|| self.input.band.points());
         self.choices(place)
             .filter(|c| c.process.tier > tier && c.free > 0)
             .filter(|c| worst(c.misses).is_some_and(|m| m.gap().total_cmp(&band).is_lt()))
@@ -413,7 +413,13 @@ impl Walk<'_> {
                     process_id,
                     review_process_id,
                     previous_process_id: trainee.current_process_id,
-                    explanation: explain::sentence(&ctx, rank, trainee.percent, outcome),
+                    explanation: match trainee.own_band {
+                        Some(points) => {
+                            let own = Band::Own { points };
+                            explain::sentence(&Ctx { band: &own, ..ctx }, rank, trainee.percent, outcome)
+                        }
+                        None => explain::sentence(&ctx, rank, trainee.percent, outcome),
+                    },
                 }
             })
             .collect()
