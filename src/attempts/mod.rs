@@ -6,6 +6,7 @@ pub mod flags;
 pub mod grading;
 pub mod marking;
 pub mod models;
+pub mod resits;
 mod pg_batch;
 pub mod save_queue;
 pub mod scoring;

@@ -527,6 +527,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    resits (id) {
+        id -> Integer,
+        assessment_id -> Integer,
+        user_id -> Integer,
+        granted_by -> Nullable<Integer>,
+        granted_at -> Timestamp,
+        until -> Timestamp,
+        attempt_id -> Nullable<Integer>,
+    }
+}
+
 // Every table may meet every other in a query.
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -565,4 +577,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_tries,
     campus_invitations,
+    resits,
 );

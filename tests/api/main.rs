@@ -21,6 +21,7 @@ mod edges;
 mod equal_forms;
 
 mod excel;
+mod first_run;
 mod helpers;
 mod invitations;
 
@@ -37,6 +38,7 @@ mod rankings;
 mod reports;
 mod rich_content;
 
+mod resits;
 mod review;
 mod routing;
 mod routing_pages;
