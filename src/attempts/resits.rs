@@ -145,3 +145,65 @@ pub fn next_for(
     let open = open_resits(conn, assessment.id, user)?;
     Ok(next(assessment, made, &open, now))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn day(d: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 12, d)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .unwrap()
+    }
+
+    fn exam(max_attempts: i32, closes: Option<u32>) -> AssessmentRow {
+        AssessmentRow {
+            id: AssessmentId(1),
+            title: "Exam".into(),
+            kind: Kind::PostTraining,
+            sections: crate::db::Json(vec![]),
+            time_limit_minutes: 30,
+            pass_percent: 50.0,
+            negative_marking: 0.0,
+            shuffle_questions: false,
+            shuffle_options: false,
+            max_attempts,
+            grace_seconds: 0,
+            opens_at: Some(day(1)),
+            closes_at: closes.map(day),
+            show_score: true,
+            created_by: None,
+            created_at: day(1),
+            form_plan: None,
+            adaptive: None,
+        }
+    }
+
+    #[test]
+    fn the_exams_own_attempts_come_before_any_resit() {
+        assert_eq!(next(&exam(2, None), 1, &[(7, day(20))], day(5)), Next::Sit { left: 1 });
+        assert_eq!(next(&exam(1, None), 1, &[(7, day(20))], day(5)), Next::Resit { resit: 7, until: day(20) });
+        assert_eq!(next(&exam(1, None), 1, &[], day(5)), Next::UsedUp);
+    }
+
+    #[test]
+    fn a_resit_lets_a_trainee_sit_after_the_exam_closed_until_it_lapses() {
+        let closed = exam(2, Some(3));
+        assert_eq!(next(&closed, 0, &[], day(5)), Next::Closed { at: day(3) });
+        assert_eq!(next(&closed, 0, &[(7, day(10))], day(5)), Next::Resit { resit: 7, until: day(10) });
+        assert_eq!(next(&closed, 1, &[(7, day(10))], day(11)), Next::Closed { at: day(10) });
+    }
+
+    #[test]
+    fn before_the_window_opens_the_next_sitting_is_named() {
+        let next = next(&exam(1, None), 0, &[], NaiveDate::from_ymd_opt(2026, 11, 30).unwrap().into());
+        assert_eq!(next, Next::Opens { at: day(1) });
+        let zone = FirmZone::parse("Asia/Kolkata").unwrap();
+        assert_eq!(
+            sentence(&next, &exam(1, None), &zone),
+            "The next sitting opens Tue 1 Dec 2026, 14:30 IST (Asia/Kolkata)."
+        );
+        assert!(sentence(&Next::UsedUp, &exam(1, None), &zone).contains("Your trainer will open a re-sit"));
+    }
+}
