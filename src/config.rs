@@ -241,8 +241,7 @@ pub fn base_url_warning(base_url: &str, bound: SocketAddr) -> Option<String> {
         _ => (authority, default_port),
     };
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    let loopback = host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let loopback = host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
     let names_this_machine = loopback || host.parse::<IpAddr>().is_ok_and(|ip| ip == bound.ip());
     if names_this_machine && port != bound.port() {
         return Some(format!(
@@ -303,7 +302,10 @@ mod tests {
     #[test]
     fn a_base_url_on_another_port_of_this_machine_is_warned_about() {
         let w = base_url_warning("http://localhost:8080", at("127.0.0.1:9000")).unwrap();
-        assert!(w.contains("http://localhost:8080") && w.contains("127.0.0.1:9000"), "{w}");
+        assert!(
+            w.contains("http://localhost:8080") && w.contains("127.0.0.1:9000"),
+            "{w}"
+        );
         assert!(base_url_warning("http://127.0.0.1:8080/", at("127.0.0.1:9000")).is_some());
         assert!(base_url_warning("http://10.0.0.5", at("10.0.0.5:9000")).is_some());
         assert!(base_url_warning("http://[::1]:8080", at("[::1]:9000")).is_some());

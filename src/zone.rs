@@ -141,7 +141,11 @@ mod tests {
         assert_eq!(kolkata.text(at(5, 30)), "Mon 7 Dec 2026, 11:00 IST (Asia/Kolkata)");
         assert_eq!(FirmZone::default().text(at(5, 30)), "Mon 7 Dec 2026, 05:30 UTC");
         assert_eq!(kolkata.date(at(20, 0)), "8 December 2026");
-        assert_eq!(kolkata.to_utc(at(11, 0)), Some(at(5, 30)), "a typed 11:00 IST is stored as 05:30 UTC");
+        assert_eq!(
+            kolkata.to_utc(at(11, 0)),
+            Some(at(5, 30)),
+            "a typed 11:00 IST is stored as 05:30 UTC"
+        );
     }
 
     #[test]

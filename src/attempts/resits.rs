@@ -18,11 +18,7 @@ use crate::zone::FirmZone;
 
 /// The re-sits opened for this person on this test and not yet used, as
 /// (id, until), soonest first.
-pub fn open_resits(
-    conn: &mut DbConn,
-    assessment: AssessmentId,
-    user: UserId,
-) -> AppResult<Vec<(i32, NaiveDateTime)>> {
+pub fn open_resits(conn: &mut DbConn, assessment: AssessmentId, user: UserId) -> AppResult<Vec<(i32, NaiveDateTime)>> {
     Ok(resits::table
         .filter(resits::assessment_id.eq(assessment))
         .filter(resits::user_id.eq(user))
@@ -135,12 +131,7 @@ pub fn sentence(next: &Next, assessment: &AssessmentRow, zone: &FirmZone) -> Str
 }
 
 /// [`next`] read from the database.
-pub fn next_for(
-    conn: &mut DbConn,
-    assessment: &AssessmentRow,
-    user: UserId,
-    now: NaiveDateTime,
-) -> AppResult<Next> {
+pub fn next_for(conn: &mut DbConn, assessment: &AssessmentRow, user: UserId, now: NaiveDateTime) -> AppResult<Next> {
     let made = attempts_made(conn, assessment.id, user)?;
     let open = open_resits(conn, assessment.id, user)?;
     Ok(next(assessment, made, &open, now))
@@ -183,7 +174,13 @@ mod tests {
     #[test]
     fn the_exams_own_attempts_come_before_any_resit() {
         assert_eq!(next(&exam(2, None), 1, &[(7, day(20))], day(5)), Next::Sit { left: 1 });
-        assert_eq!(next(&exam(1, None), 1, &[(7, day(20))], day(5)), Next::Resit { resit: 7, until: day(20) });
+        assert_eq!(
+            next(&exam(1, None), 1, &[(7, day(20))], day(5)),
+            Next::Resit {
+                resit: 7,
+                until: day(20)
+            }
+        );
         assert_eq!(next(&exam(1, None), 1, &[], day(5)), Next::UsedUp);
     }
 
@@ -191,13 +188,24 @@ mod tests {
     fn a_resit_lets_a_trainee_sit_after_the_exam_closed_until_it_lapses() {
         let closed = exam(2, Some(3));
         assert_eq!(next(&closed, 0, &[], day(5)), Next::Closed { at: day(3) });
-        assert_eq!(next(&closed, 0, &[(7, day(10))], day(5)), Next::Resit { resit: 7, until: day(10) });
+        assert_eq!(
+            next(&closed, 0, &[(7, day(10))], day(5)),
+            Next::Resit {
+                resit: 7,
+                until: day(10)
+            }
+        );
         assert_eq!(next(&closed, 1, &[(7, day(10))], day(11)), Next::Closed { at: day(10) });
     }
 
     #[test]
     fn before_the_window_opens_the_next_sitting_is_named() {
-        let next = next(&exam(1, None), 0, &[], NaiveDate::from_ymd_opt(2026, 11, 30).unwrap().into());
+        let next = next(
+            &exam(1, None),
+            0,
+            &[],
+            NaiveDate::from_ymd_opt(2026, 11, 30).unwrap().into(),
+        );
         assert_eq!(next, Next::Opens { at: day(1) });
         let zone = FirmZone::parse("Asia/Kolkata").unwrap();
         assert_eq!(

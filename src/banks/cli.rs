@@ -144,14 +144,38 @@ pub fn import_file(
 /// The question banks shipped in `question_banks/`, built into the binary
 /// so `serve --demo` imports them from any folder.
 pub const SHIPPED: [(&str, &str); 8] = [
-    ("data_analytics.toml", include_str!("../../question_banks/data_analytics.toml")),
-    ("finance_accounting.toml", include_str!("../../question_banks/finance_accounting.toml")),
-    ("insurance_underwriting.toml", include_str!("../../question_banks/insurance_underwriting.toml")),
-    ("legal_ip_research.toml", include_str!("../../question_banks/legal_ip_research.toml")),
-    ("logical_reasoning.toml", include_str!("../../question_banks/logical_reasoning.toml")),
-    ("pharma_clinical_research.toml", include_str!("../../question_banks/pharma_clinical_research.toml")),
-    ("quantitative_aptitude.toml", include_str!("../../question_banks/quantitative_aptitude.toml")),
-    ("verbal_communication.toml", include_str!("../../question_banks/verbal_communication.toml")),
+    (
+        "data_analytics.toml",
+        include_str!("../../question_banks/data_analytics.toml"),
+    ),
+    (
+        "finance_accounting.toml",
+        include_str!("../../question_banks/finance_accounting.toml"),
+    ),
+    (
+        "insurance_underwriting.toml",
+        include_str!("../../question_banks/insurance_underwriting.toml"),
+    ),
+    (
+        "legal_ip_research.toml",
+        include_str!("../../question_banks/legal_ip_research.toml"),
+    ),
+    (
+        "logical_reasoning.toml",
+        include_str!("../../question_banks/logical_reasoning.toml"),
+    ),
+    (
+        "pharma_clinical_research.toml",
+        include_str!("../../question_banks/pharma_clinical_research.toml"),
+    ),
+    (
+        "quantitative_aptitude.toml",
+        include_str!("../../question_banks/quantitative_aptitude.toml"),
+    ),
+    (
+        "verbal_communication.toml",
+        include_str!("../../question_banks/verbal_communication.toml"),
+    ),
 ];
 
 /// Imports every shipped bank (for `serve --demo`); importing them again

@@ -42,9 +42,11 @@ pub async fn set_up(state: &AppState) -> CliResult<()> {
     let total: usize = reports.iter().map(|r| r.created + r.updated + r.unchanged).sum();
     println!("Imported {} shipped question banks ({total} questions).", reports.len());
     let staff_id = |role: Role| ids.iter().find(|(r, _)| *r == role).map(|(_, id)| *id);
-    let (Some(recruiter), Some(trainer), Some(admin)) =
-        (staff_id(Role::Recruiter), staff_id(Role::Trainer), staff_id(Role::Admin))
-    else {
+    let (Some(recruiter), Some(trainer), Some(admin)) = (
+        staff_id(Role::Recruiter),
+        staff_id(Role::Trainer),
+        staff_id(Role::Admin),
+    ) else {
         return Err(AppError::Internal("a demo staff account is missing".into()).into());
     };
     let staff = seed::Staff {
@@ -73,8 +75,6 @@ pub async fn set_up(state: &AppState) -> CliResult<()> {
     for (role, email, password) in rows {
         println!("  {:<10} {:<32} {}", role.as_str(), email, password);
     }
-    println!(
-        "Demo candidates (aarav.sharma@demo.assay.example and nine more) share the password {CANDIDATE_PASSWORD}"
-    );
+    println!("Demo candidates (aarav.sharma@demo.assay.example and nine more) share the password {CANDIDATE_PASSWORD}");
     Ok(())
 }

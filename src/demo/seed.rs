@@ -160,7 +160,14 @@ fn candidate(conn: &mut DbConn, name: &str, score: f64, hash: &str, now: NaiveDa
 
 /// Takes the test as `user`, answering each question right with probability
 /// `skill` (a fixed pattern, so every demo is the same), and grades it.
-fn take(state: &AppState, conn: &mut DbConn, test: AssessmentId, user: &User, skill: f64, now: NaiveDateTime) -> AppResult<()> {
+fn take(
+    state: &AppState,
+    conn: &mut DbConn,
+    test: AssessmentId,
+    user: &User,
+    skill: f64,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     let prepared = attempts::prepare_start(conn, test, user, now, state.config.firm_zone)?;
     let Prepared::New(new) = prepared else {
         return Ok(());
@@ -189,7 +196,11 @@ fn answer(body: &QuestionBody, order: &[usize], right: bool) -> Value {
     };
     match body {
         QuestionBody::SingleChoice { .. } => {
-            let picks = if right { shown(&|c| c >= 1.0) } else { shown(&|c| c <= 0.0) };
+            let picks = if right {
+                shown(&|c| c >= 1.0)
+            } else {
+                shown(&|c| c <= 0.0)
+            };
             picks.first().map_or(Value::Null, |d| json!(d))
         }
         QuestionBody::MultipleResponse { .. } => json!(shown(&|c| if right { c > 0.0 } else { c <= 0.0 })),
@@ -197,9 +208,9 @@ fn answer(body: &QuestionBody, order: &[usize], right: bool) -> Value {
         QuestionBody::Numeric { answers } => answers
             .first()
             .map_or(Value::Null, |a| json!(if right { a.value } else { a.value + 7.0 })),
-        QuestionBody::ShortText { answers } => answers
-            .first()
-            .map_or(Value::Null, |a| json!(if right { a.text.clone() } else { "not sure".into() })),
+        QuestionBody::ShortText { answers } => answers.first().map_or(Value::Null, |a| {
+            json!(if right { a.text.clone() } else { "not sure".into() })
+        }),
         QuestionBody::Essay => Value::Null,
     }
 }

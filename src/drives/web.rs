@@ -11,7 +11,6 @@ use serde::Deserialize;
 use super::service::{self, DriveRow, Eligibility, NewDrive};
 use crate::accounts::validate::{DEGREE_CLASSES, DOMAINS};
 use crate::app::AppState;
-use crate::zone::FirmZone;
 use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
@@ -24,6 +23,7 @@ use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::paging::{self, Page, Pager, PAGE_SIZE};
+use crate::zone::FirmZone;
 
 /// Who is looking at a drive page: each sees a different page, trainers none.
 enum Viewer {

@@ -145,7 +145,12 @@ fn no_need(conn: &mut DbConn, exam: &AssessmentRow, trainee: UserId, now: NaiveD
 /// Who a grant would reach, and who it would skip: what the trainer
 /// confirms before granting.
 pub fn plan(conn: &mut DbConn, request: &ResitRequest, now: NaiveDateTime) -> AppResult<ResitPlan> {
-    let ResitRequest { cohort, exam, who, days } = *request;
+    let ResitRequest {
+        cohort,
+        exam,
+        who,
+        days,
+    } = *request;
     if !(1..=60).contains(&days) {
         return Err(AppError::invalid_field(
             "days",
@@ -220,7 +225,11 @@ fn nobody(plan: &ResitPlan, who: Who) -> AppError {
     match (who, plan.lines.first()) {
         (_, Some(line)) if plan.lines.len() == 1 => AppError::conflict(
             "no_resit_needed",
-            format!("No re-sit is opened: {} {}.", line.full_name, line.skipped_because.as_deref().unwrap_or("")),
+            format!(
+                "No re-sit is opened: {} {}.",
+                line.full_name,
+                line.skipped_because.as_deref().unwrap_or("")
+            ),
         ),
         (Who::RoutedToRetrain, None) => AppError::conflict(
             "no_resit_needed",

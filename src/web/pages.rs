@@ -12,10 +12,10 @@ use serde_json::json;
 use super::auth::current_user;
 use super::csrf::token_for_page;
 use crate::app::AppState;
-use crate::zone::FirmZone;
 use crate::db::Role;
 use crate::error::{AppError, AppResult};
 use crate::identity::User;
+use crate::zone::FirmZone;
 
 pub struct NavLink {
     pub href: &'static str,

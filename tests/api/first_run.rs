@@ -51,8 +51,14 @@ async fn serve_demo_from_an_empty_folder_seeds_the_demo_and_links_point_to_the_b
     }
     let text = printed.join("\n");
     assert!(text.contains("Imported 8 shipped question banks"), "{text}");
-    assert!(text.contains("Seeded the drive") && text.contains("7 of them tested"), "{text}");
-    assert!(text.contains("recruiter@demo.assay.example"), "the passwords are printed:\n{text}");
+    assert!(
+        text.contains("Seeded the drive") && text.contains("7 of them tested"),
+        "{text}"
+    );
+    assert!(
+        text.contains("recruiter@demo.assay.example"),
+        "the passwords are printed:\n{text}"
+    );
     let running_line = printed.last().expect("a line");
     let address = running_line
         .strip_prefix("Assay is running at ")
@@ -116,6 +122,14 @@ async fn the_demo_seed_gives_every_role_pages_with_something_to_show() {
     assert!(processes.body.contains("Equity research support"), "{}", processes.body);
     let mut aarav = signed_in(&app, "aarav.sharma@demo.assay.example").await;
     let training = aarav.get("/training").await;
-    assert!(training.body.contains("Analyst post-training exam"), "{}", training.body);
-    assert!(training.body.contains("See the result"), "the trainee has taken the exam: {}", training.body);
+    assert!(
+        training.body.contains("Analyst post-training exam"),
+        "{}",
+        training.body
+    );
+    assert!(
+        training.body.contains("See the result"),
+        "the trainee has taken the exam: {}",
+        training.body
+    );
 }

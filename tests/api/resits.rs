@@ -22,7 +22,11 @@ fn line(run: &Value, trainee: i64) -> Value {
 async fn publish(app: &TestApp, s: &Scene, run: &Value) {
     let id = run["run_id"].as_i64().expect("run");
     let (status, body) = app
-        .post_json(&format!("/api/v1/routing-runs/{id}/publish"), &json!({}), Some(&s.trainer))
+        .post_json(
+            &format!("/api/v1/routing-runs/{id}/publish"),
+            &json!({}),
+            Some(&s.trainer),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
@@ -41,7 +45,10 @@ fn resit_emails(app: &TestApp, email: &str) -> Vec<String> {
 /// The "What happens next" sentence on a Training page.
 fn next_step(page: &str) -> String {
     let marker = "<strong>What happens next:</strong> ";
-    let start = page.find(marker).unwrap_or_else(|| panic!("no next step on the page:\n{page}")) + marker.len();
+    let start = page
+        .find(marker)
+        .unwrap_or_else(|| panic!("no next step on the page:\n{page}"))
+        + marker.len();
     let end = page[start..].find("</p>").expect("end") + start;
     page[start..end].to_string()
 }
@@ -73,7 +80,11 @@ async fn a_trainee_routed_to_retrain_resits_the_exam_and_a_better_score_moves_th
             .load(&mut *conn)
             .expect("notices")
     };
-    assert!(routed[0].contains(&before), "the routing email says what the page says:\n{}", routed[0]);
+    assert!(
+        routed[0].contains(&before),
+        "the routing email says what the page says:\n{}",
+        routed[0]
+    );
 
     // The trainer opens re-sits for everyone routed to retrain: Vic only.
     let (status, plan) = app
@@ -94,8 +105,15 @@ async fn a_trainee_routed_to_retrain_resits_the_exam_and_a_better_score_moves_th
     assert!(page.starts_with("Your trainer opened a re-sit"), "{page}");
     let emails = resit_emails(&app, "vic@example.com");
     assert_eq!(emails.len(), 1);
-    assert!(emails[0].contains(&page), "the email says what the page says:\n{}\n---\n{page}", emails[0]);
-    assert!(resit_emails(&app, "tara@example.com").is_empty(), "Tara was placed: no re-sit");
+    assert!(
+        emails[0].contains(&page),
+        "the email says what the page says:\n{}\n---\n{page}",
+        emails[0]
+    );
+    assert!(
+        resit_emails(&app, "tara@example.com").is_empty(),
+        "Tara was placed: no re-sit"
+    );
 
     // Vic re-sits, scores 87.5%, and a new run places them in Claims.
     sit(&app, &s, &vic_token, 4, 3).await;
@@ -115,29 +133,46 @@ async fn a_resit_is_refused_with_a_reason_when_nobody_needs_one() {
     let (uma, _) = trainee(&app, &s, "Uma", 1, 1).await; // 25%, with one attempt left
     let path = format!("/api/v1/cohorts/{}/exams/{}/resits", s.cohort, s.exam);
 
-    let (status, body) = app.post_json(&path, &json!({"routed_to_retrain": true}), Some(&s.trainer)).await;
+    let (status, body) = app
+        .post_json(&path, &json!({"routed_to_retrain": true}), Some(&s.trainer))
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], "no_published_run");
 
-    let (status, body) = app.post_json(&path, &json!({"trainee_id": uma}), Some(&s.trainer)).await;
+    let (status, body) = app
+        .post_json(&path, &json!({"trainee_id": uma}), Some(&s.trainer))
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     let message = body["error"]["message"].as_str().expect("message");
     assert!(message.contains("can still take the exam"), "{message}");
 
     let (status, body) = app
-        .post_json(&path, &json!({"trainee_id": uma, "routed_to_retrain": true}), Some(&s.trainer))
+        .post_json(
+            &path,
+            &json!({"trainee_id": uma, "routed_to_retrain": true}),
+            Some(&s.trainer),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, body) = app.post_json(&path, &json!({"trainee_id": uma, "days": 90}), Some(&s.trainer)).await;
+    let (status, body) = app
+        .post_json(&path, &json!({"trainee_id": uma, "days": 90}), Some(&s.trainer))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(crate::helpers::error_fields(&body), vec!["days"]);
-    let (status, _) = app.post_json(&path, &json!({"trainee_id": 999999}), Some(&s.trainer)).await;
+    let (status, _) = app
+        .post_json(&path, &json!({"trainee_id": 999999}), Some(&s.trainer))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let uma_token = app.sign_in("uma@example.com", crate::helpers::PASSWORD).await;
-    let (status, _) = app.post_json(&path, &json!({"trainee_id": uma}), Some(&uma_token)).await;
+    let (status, _) = app
+        .post_json(&path, &json!({"trainee_id": uma}), Some(&uma_token))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a trainee cannot open their own re-sit");
-    assert!(resit_emails(&app, "uma@example.com").is_empty(), "nothing was half-written");
+    assert!(
+        resit_emails(&app, "uma@example.com").is_empty(),
+        "nothing was half-written"
+    );
 }
 
 #[actix_web::test]
@@ -149,9 +184,16 @@ async fn a_trainer_confirms_on_a_page_who_gets_a_resit_before_it_is_opened() {
     let mut trainer = signed_in(&app, "exam.trainer@example.com").await;
 
     let cohort = trainer.get(&format!("/cohorts/{}", s.cohort)).await;
-    assert!(cohort.body.contains("Open a re-sit of Underwriting exam"), "{}", cohort.body);
+    assert!(
+        cohort.body.contains("Open a re-sit of Underwriting exam"),
+        "{}",
+        cohort.body
+    );
     let confirm = trainer
-        .get(&format!("/cohorts/{}/exams/{}/resits?who=retrain&days=3", s.cohort, s.exam))
+        .get(&format!(
+            "/cohorts/{}/exams/{}/resits?who=retrain&days=3",
+            s.cohort, s.exam
+        ))
         .await;
     assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
     assert!(
@@ -159,7 +201,10 @@ async fn a_trainer_confirms_on_a_page_who_gets_a_resit_before_it_is_opened() {
         "{}",
         confirm.body
     );
-    assert!(resit_emails(&app, "vic@example.com").is_empty(), "nothing is sent before confirming");
+    assert!(
+        resit_emails(&app, "vic@example.com").is_empty(),
+        "nothing is sent before confirming"
+    );
 
     let done = trainer
         .post_form(
@@ -173,7 +218,10 @@ async fn a_trainer_confirms_on_a_page_who_gets_a_resit_before_it_is_opened() {
     assert_eq!(status, StatusCode::CREATED, "{started}");
 
     let bad = trainer
-        .get(&format!("/cohorts/{}/exams/{}/resits?who=retrain&days=soon", s.cohort, s.exam))
+        .get(&format!(
+            "/cohorts/{}/exams/{}/resits?who=retrain&days=soon",
+            s.cohort, s.exam
+        ))
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("is not a number of days"), "{}", bad.body);

@@ -85,7 +85,10 @@ impl FormFields {
                 None => {
                     errors.push(ErrorDetail::field(
                         name,
-                        format!("{raw} does not exist in {} (the clocks change then); choose another time.", self.1.name()),
+                        format!(
+                            "{raw} does not exist in {} (the clocks change then); choose another time.",
+                            self.1.name()
+                        ),
                     ));
                     None
                 }

@@ -47,18 +47,24 @@ pub(super) struct Choice {
 fn request(cohort: CohortId, exam: AssessmentId, who: &str, days: &str) -> AppResult<ResitRequest> {
     let who = match who {
         "retrain" => Who::RoutedToRetrain,
-        id => Who::One(id.parse::<UserId>().map_err(|_| {
-            AppError::invalid_field("who", "Choose a trainee, or everyone routed to retrain.")
-        })?),
+        id => Who::One(
+            id.parse::<UserId>()
+                .map_err(|_| AppError::invalid_field("who", "Choose a trainee, or everyone routed to retrain."))?,
+        ),
     };
     let days = if days.trim().is_empty() {
         resits::DEFAULT_DAYS
     } else {
-        days.trim().parse::<i64>().map_err(|_| {
-            AppError::invalid_field("days", format!("'{days}' is not a number of days; give 1 to 60."))
-        })?
+        days.trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::invalid_field("days", format!("'{days}' is not a number of days; give 1 to 60.")))?
     };
-    Ok(ResitRequest { cohort, exam, who, days })
+    Ok(ResitRequest {
+        cohort,
+        exam,
+        who,
+        days,
+    })
 }
 
 /// The message of a refusal, for the page.
@@ -112,7 +118,14 @@ pub(super) async fn confirm(
         Ok((request, plan)) => {
             page.days = request.days;
             page.until = Some(zone.moment(plan.until));
-            page.says = sentence(&Next::Resit { resit: 0, until: plan.until }, &row, &zone);
+            page.says = sentence(
+                &Next::Resit {
+                    resit: 0,
+                    until: plan.until,
+                },
+                &row,
+                &zone,
+            );
             if plan.granted().next().is_none() {
                 page.problem = Some("Nobody here needs a re-sit: each one can take the exam already.".into());
             }
