@@ -112,12 +112,13 @@ pub fn sentence(next: &Next, assessment: &AssessmentRow, zone: &FirmZone) -> Str
             "Your trainer opened a re-sit: you may take the exam once more, starting before {}.",
             zone.text(*until)
         ),
-        Next::Opens { at } => format!("The next sitting opens {}.", zone.text(*at)),
+        Next::Opens { at } if trainer_opens => format!("The next sitting opens {}.", zone.text(*at)),
+        Next::Opens { at } => format!("This test opens at {}.", zone.text(*at)),
         Next::Closed { at } if trainer_opens => format!(
             "The exam closed {}. Your trainer will open a re-sit; you will get an email when they do.",
             zone.text(*at)
         ),
-        Next::Closed { at } => format!("This test closed {}.", zone.text(*at)),
+        Next::Closed { at } => format!("This test closed at {}.", zone.text(*at)),
         Next::UsedUp if trainer_opens => format!(
             "You have used all {} attempt(s) this exam allows. Your trainer will open a re-sit; you will get an \
              email when they do.",
