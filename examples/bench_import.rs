@@ -47,7 +47,7 @@ fn main() {
         mail_from: "bench@assay.example".into(),
         mail_reply_to: "Bench recruitment <hiring@assay.example>".into(),
         mail_dir: dir.join("outbox"),
-        base_url: "http://127.0.0.1:8080".into(),
+        base_url: Some("http://127.0.0.1:8080".into()),
         secret_key: Some("bench-secret-key-bench-secret-key-0123".into()),
         firm_name: "Bench".into(),
         max_body_bytes: 1 << 20,

@@ -9,13 +9,11 @@ use clap::{Parser, Subcommand};
 
 use crate::accounts::flows;
 use crate::accounts::service::NewAccount;
-use crate::app::AppState;
 use crate::cli_error::{CliError, CliResult};
 use crate::config::{Config, ConfigArgs};
 use crate::db::Role;
 use crate::error::AppError;
 use crate::server;
-use crate::tokens;
 
 #[derive(Parser)]
 #[command(name = "assay", version, about = "Recruitment, assessment and routing for KPO firms")]
@@ -184,52 +182,26 @@ fn read_password() -> CliResult<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-async fn serve(config: Config, bind: String, demo: bool) -> CliResult<()> {
+async fn serve(mut config: Config, bind: String, demo: bool) -> CliResult<()> {
+    let listener = TcpListener::bind(&bind).map_err(|e| CliError::Config(format!("cannot listen on {bind}: {e}")))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| CliError::Config(format!("cannot read the address bound for {bind}: {e}")))?;
+    if let Some(warning) = config.adopt_bound_address(bound) {
+        tracing::warn!("{warning}");
+    }
     let state = server::open_state(config)?;
     if demo {
-        set_up_demo(&state).await?;
+        crate::demo::set_up(&state).await?;
     }
-    let listener = TcpListener::bind(&bind).map_err(|e| CliError::Config(format!("cannot listen on {bind}: {e}")))?;
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let server = server::start(listener, state.clone(), workers)?;
     server::workers::spawn(&state);
     println!(
-        "Assay is running at http://{bind}/ (database {:?})",
-        state.config.database_url
+        "Assay is running at http://{bound}/ (database {:?}); email links point to {}/",
+        state.config.database_url, state.config.base_url
     );
     server
         .await
         .map_err(|e| CliError::Failed(AppError::internal("the server stopped", e)))
-}
-
-/// One account per role with fresh passwords, printed once.
-async fn set_up_demo(state: &AppState) -> CliResult<()> {
-    let mut rows = Vec::new();
-    for role in Role::ALL {
-        let email = format!("{}@demo.assay.example", role.as_str());
-        let password = tokens::random_token()[..16].to_string();
-        let name = format!("Demo {}", role.label());
-        let account = NewAccount::parse(&email, &name, &password)?;
-        let hash = crate::accounts::password::hash(password.clone()).await?;
-        let now = state.clock.now();
-        state
-            .db(move |conn| crate::accounts::service::upsert_with_password(conn, &account, &hash, role, now))
-            .await?;
-        rows.push((role, email, password));
-    }
-    let banks = std::path::Path::new("question_banks");
-    if banks.is_dir() {
-        let shipped = state.clone();
-        let dir = banks.to_path_buf();
-        let reports = actix_web::web::block(move || crate::banks::cli::import_shipped(&shipped, &dir))
-            .await
-            .map_err(AppError::from)??;
-        let total: usize = reports.iter().map(|r| r.created + r.updated + r.unchanged).sum();
-        println!("Imported {} shipped question banks ({total} questions).", reports.len());
-    }
-    println!("Demo accounts (passwords are new on every --demo start):");
-    for (role, email, password) in rows {
-        println!("  {:<10} {:<32} {}", role.as_str(), email, password);
-    }
-    Ok(())
 }

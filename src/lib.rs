@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod convert;
 pub mod db;
+pub mod demo;
 pub mod drives;
 pub mod error;
 pub mod events;

@@ -232,6 +232,7 @@ mod tests {
             mail_reply_to: "Recruitment <hiring@example.com>".into(),
             mail_dir: PathBuf::from("outbox"),
             base_url: "http://assay.test".into(),
+            base_url_given: true,
             secret_key: vec![0; 32],
             firm_name: "Test Firm".into(),
             max_body_bytes: 1024,
@@ -331,6 +332,8 @@ pub struct MailContext {
     pub base_url: String,
     /// The address replies reach (`MAIL_REPLY_TO`, without the name).
     pub reply_to: String,
+    /// The firm's time zone: every time in an email is written in it, named.
+    pub zone: crate::zone::FirmZone,
 }
 
 impl From<&Config> for MailContext {
@@ -343,6 +346,7 @@ impl From<&Config> for MailContext {
                 .parse::<Mailbox>()
                 .map(|m| m.email.to_string())
                 .unwrap_or_else(|_| config.mail_reply_to.clone()),
+            zone: config.firm_zone,
         }
     }
 }

@@ -10,6 +10,24 @@ use std::fmt;
 use chrono::{NaiveDateTime, SecondsFormat, TimeZone};
 use chrono_tz::Tz;
 
+/// A stored UTC time, by value or behind any number of references (as
+/// templates hold them).
+pub trait Instant {
+    fn utc(&self) -> NaiveDateTime;
+}
+
+impl Instant for NaiveDateTime {
+    fn utc(&self) -> NaiveDateTime {
+        *self
+    }
+}
+
+impl<T: Instant + ?Sized> Instant for &T {
+    fn utc(&self) -> NaiveDateTime {
+        (**self).utc()
+    }
+}
+
 /// The firm's time zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FirmZone(Tz);
@@ -38,7 +56,8 @@ impl FirmZone {
     }
 
     /// A stored UTC time, in this zone.
-    pub fn moment(&self, utc: NaiveDateTime) -> Moment {
+    pub fn moment(&self, utc: impl Instant) -> Moment {
+        let utc = utc.utc();
         let local = self.0.from_utc_datetime(&utc);
         Moment {
             iso: utc.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true),
@@ -50,7 +69,7 @@ impl FirmZone {
     /// For emails and plain text: the time with its zone's abbreviation and,
     /// where that differs, its full name ("Mon 7 Dec 2026, 11:00 IST
     /// (Asia/Kolkata)").
-    pub fn text(&self, utc: NaiveDateTime) -> String {
+    pub fn text(&self, utc: impl Instant) -> String {
         let moment = self.moment(utc);
         if moment.text.ends_with(self.name()) {
             moment.text
@@ -59,9 +78,21 @@ impl FirmZone {
         }
     }
 
+    /// A wall-clock time typed in this zone, as stored UTC; the earlier of
+    /// two when the clocks go back, none in the hour they skip.
+    pub fn to_utc(&self, local: NaiveDateTime) -> Option<NaiveDateTime> {
+        self.0.from_local_datetime(&local).earliest().map(|t| t.naive_utc())
+    }
+
+    /// The hint beside a date-and-time field: times are typed in this zone
+    /// ("Asia/Kolkata time; empty for now").
+    pub fn typed_hint(&self, rest: &str) -> String {
+        format!("{} time; {rest}", self.name())
+    }
+
     /// A calendar date in this zone ("7 December 2026").
-    pub fn date(&self, utc: NaiveDateTime) -> String {
-        self.0.from_utc_datetime(&utc).format("%-d %B %Y").to_string()
+    pub fn date(&self, utc: impl Instant) -> String {
+        self.0.from_utc_datetime(&utc.utc()).format("%-d %B %Y").to_string()
     }
 }
 
@@ -110,6 +141,11 @@ mod tests {
         assert_eq!(kolkata.text(at(5, 30)), "Mon 7 Dec 2026, 11:00 IST (Asia/Kolkata)");
         assert_eq!(FirmZone::default().text(at(5, 30)), "Mon 7 Dec 2026, 05:30 UTC");
         assert_eq!(kolkata.date(at(20, 0)), "8 December 2026");
+        assert_eq!(
+            kolkata.to_utc(at(11, 0)),
+            Some(at(5, 30)),
+            "a typed 11:00 IST is stored as 05:30 UTC"
+        );
     }
 
     #[test]

@@ -45,12 +45,12 @@ impl AssessmentRow {
     }
 
     /// Whether the window is open at `now`, and if not, why.
-    pub fn window_refusal(&self, now: NaiveDateTime) -> Option<String> {
+    pub fn window_refusal(&self, now: NaiveDateTime, zone: &crate::zone::FirmZone) -> Option<String> {
         if let Some(open) = self.opens_at.filter(|o| now < *o) {
-            return Some(format!("This test opens at {} UTC.", open.format("%Y-%m-%d %H:%M")));
+            return Some(format!("This test opens at {}.", zone.text(open)));
         }
         if let Some(close) = self.closes_at.filter(|c| now >= *c) {
-            return Some(format!("This test closed at {} UTC.", close.format("%Y-%m-%d %H:%M")));
+            return Some(format!("This test closed at {}.", zone.text(close)));
         }
         None
     }

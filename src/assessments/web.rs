@@ -371,7 +371,7 @@ async fn create(
     AssessorUser(user): AssessorUser,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let form = FormFields::new(pairs);
+    let form = FormFields::new(pairs).in_zone(ctx.zone);
     let now = state.clock.now();
     let outcome = match PostedBlueprint::try_from(&form) {
         Ok(PostedBlueprint { blueprint, rows }) => state

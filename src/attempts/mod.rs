@@ -7,6 +7,7 @@ pub mod flags;
 pub mod grading;
 pub mod marking;
 pub mod models;
+pub mod resits;
 pub mod save_queue;
 pub mod scoring;
 pub mod service;

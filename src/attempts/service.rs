@@ -77,6 +77,8 @@ pub struct NewStart {
     user: User,
     now: NaiveDateTime,
     deadline: NaiveDateTime,
+    /// For the sentence a refusal says.
+    zone: crate::zone::FirmZone,
 }
 
 /// The slow part of a start, before any write transaction: resume the open
@@ -89,6 +91,7 @@ pub fn prepare_start(
     assessment_id: AssessmentId,
     user: &User,
     now: NaiveDateTime,
+    zone: crate::zone::FirmZone,
 ) -> AppResult<Prepared> {
     if let Some(open) = open_attempt(conn, assessment_id, user.id)? {
         return Ok(Prepared::Resumed(open));
@@ -111,6 +114,7 @@ pub fn prepare_start(
         user: user.clone(),
         now,
         deadline,
+        zone,
     })))
 }
 
@@ -118,7 +122,7 @@ pub fn prepare_start(
 /// opened meanwhile (another tab), or checks again and writes the attempt
 /// and its form.
 pub fn write_start(conn: &mut DbConn, new: &NewStart) -> AppResult<Start> {
-    start_in(conn, &new.assessment, &new.form, &new.user, new.now, new.deadline)
+    start_in(conn, new)
 }
 
 /// Whether a start's transaction lost a race with another start of the same
@@ -183,14 +187,16 @@ fn draw_form(conn: &mut DbConn, assessment: &AssessmentRow) -> AppResult<Form> {
     Ok(Form { seed, items })
 }
 
-fn start_in(
-    conn: &mut DbConn,
-    assessment: &AssessmentRow,
-    form: &Form,
-    user: &User,
-    now: NaiveDateTime,
-    deadline: NaiveDateTime,
-) -> AppResult<Start> {
+fn start_in(conn: &mut DbConn, new: &NewStart) -> AppResult<Start> {
+    let NewStart {
+        assessment,
+        form,
+        user,
+        now,
+        deadline,
+        zone,
+    } = new;
+    let (now, deadline) = (*now, *deadline);
     crate::db::serialize_person(conn, user.id)?;
     let assessment_id = assessment.id;
     // This person's attempts at this test, in one read: an open one is
@@ -206,17 +212,13 @@ fn start_in(
     if let Some(why) = refusal(conn, user, assessment)? {
         return Err(AppError::Forbidden(why));
     }
-    if let Some(why) = assessment.window_refusal(now) {
-        return Err(AppError::conflict("window_closed", why));
-    }
     let used = mine.len();
-    if used >= usize::try_from(assessment.max_attempts).unwrap_or(0) {
+    let open_resits = super::resits::open_resits(conn, assessment_id, user.id)?;
+    let next = super::resits::next(assessment, used, &open_resits, now);
+    if !next.may_start() {
         return Err(AppError::conflict(
-            "attempts_used",
-            format!(
-                "You have used all {} attempt(s) this test allows.",
-                assessment.max_attempts
-            ),
+            next.code(),
+            super::resits::sentence(&next, assessment, zone),
         ));
     }
     let attempt_no =
@@ -248,6 +250,9 @@ fn start_in(
     let id = inserted.map_err(|e| {
         AppError::from(e).when_duplicate("attempt_race", "This test was started twice at once; reload the page.")
     })?;
+    if let super::resits::Next::Resit { resit, .. } = next {
+        super::resits::use_resit(conn, resit, id)?;
+    }
     let rows = form
         .items
         .iter()

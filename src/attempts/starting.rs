@@ -20,8 +20,9 @@ pub async fn start_or_resume(
     user: User,
 ) -> AppResult<(AttemptRow, bool)> {
     let now = state.clock.now();
+    let zone = state.config.firm_zone;
     let prepared = state
-        .db(move |conn| service::prepare_start(conn, assessment_id, &user, now))
+        .db(move |conn| service::prepare_start(conn, assessment_id, &user, now, zone))
         .await?;
     let new = match prepared {
         Prepared::Resumed(open) => return Ok((open, false)),

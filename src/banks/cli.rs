@@ -141,22 +141,57 @@ pub fn import_file(
     Ok(report)
 }
 
-/// Imports every shipped bank in `question_banks/` (for `serve --demo`).
-pub fn import_shipped(state: &AppState, dir: &Path) -> CliResult<Vec<service::ImportReport>> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| CliError::read(dir, e))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    files
+/// The question banks shipped in `question_banks/`, built into the binary
+/// so `serve --demo` imports them from any folder.
+pub const SHIPPED: [(&str, &str); 8] = [
+    (
+        "data_analytics.toml",
+        include_str!("../../question_banks/data_analytics.toml"),
+    ),
+    (
+        "finance_accounting.toml",
+        include_str!("../../question_banks/finance_accounting.toml"),
+    ),
+    (
+        "insurance_underwriting.toml",
+        include_str!("../../question_banks/insurance_underwriting.toml"),
+    ),
+    (
+        "legal_ip_research.toml",
+        include_str!("../../question_banks/legal_ip_research.toml"),
+    ),
+    (
+        "logical_reasoning.toml",
+        include_str!("../../question_banks/logical_reasoning.toml"),
+    ),
+    (
+        "pharma_clinical_research.toml",
+        include_str!("../../question_banks/pharma_clinical_research.toml"),
+    ),
+    (
+        "quantitative_aptitude.toml",
+        include_str!("../../question_banks/quantitative_aptitude.toml"),
+    ),
+    (
+        "verbal_communication.toml",
+        include_str!("../../question_banks/verbal_communication.toml"),
+    ),
+];
+
+/// Imports every shipped bank (for `serve --demo`); importing them again
+/// changes nothing.
+pub fn import_shipped(state: &AppState) -> CliResult<Vec<service::ImportReport>> {
+    SHIPPED
         .iter()
-        .map(|path| {
+        .map(|(name, text)| {
             let req = ImportRequest {
-                file_name: path.display().to_string(),
+                file_name: format!("question_banks/{name}"),
                 ..ImportRequest::default()
             };
-            import_file(state, path, &req, false)
+            let file = service::read_file(text.as_bytes(), &req)?;
+            let mut conn = state.pool.get()?;
+            let now = state.clock.now();
+            Ok(service::import(&mut conn, &file, &req, text, None, now, &|_| {})?)
         })
         .collect()
 }

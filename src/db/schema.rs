@@ -591,6 +591,18 @@ diesel::joinable!(scorecards -> applications (application_id));
 diesel::joinable!(scorecards -> users (interviewer_id));
 diesel::joinable!(scorecard_ratings -> scorecards (scorecard_id));
 
+diesel::table! {
+    resits (id) {
+        id -> Integer,
+        assessment_id -> Integer,
+        user_id -> Integer,
+        granted_by -> Nullable<Integer>,
+        granted_at -> Timestamp,
+        until -> Timestamp,
+        attempt_id -> Nullable<Integer>,
+    }
+}
+
 // Every table may meet every other in a query.
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -634,4 +646,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     scorecards,
     scorecard_ratings,
     calibrations,
+    resits,
 );

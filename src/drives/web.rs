@@ -6,7 +6,6 @@ mod candidate;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::service::{self, DriveRow, Eligibility, NewDrive};
@@ -24,6 +23,7 @@ use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
 use crate::web::pages::{redirect, render, render_status, Chrome, PageCtx};
 use crate::web::paging::{self, Page, Pager, PAGE_SIZE};
+use crate::zone::FirmZone;
 
 /// Who is looking at a drive page: each sees a different page, trainers none.
 enum Viewer {
@@ -41,16 +41,12 @@ fn viewer(user: User) -> AppResult<Viewer> {
     }
 }
 
-fn stamp(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
-}
-
-/// When a drive takes applications, in words.
-fn window(drive: &DriveRow) -> String {
+/// When a drive takes applications, in words, in the firm's time zone.
+fn window(drive: &DriveRow, zone: &FirmZone) -> String {
     match (drive.opens_at, drive.closes_at) {
-        (Some(o), Some(c)) => format!("{} to {} UTC", stamp(o), stamp(c)),
-        (Some(o), None) => format!("from {} UTC", stamp(o)),
-        (None, Some(c)) => format!("until {} UTC", stamp(c)),
+        (Some(o), Some(c)) => format!("{} to {}", zone.text(o), zone.text(c)),
+        (Some(o), None) => format!("from {}", zone.text(o)),
+        (None, Some(c)) => format!("until {}", zone.text(c)),
         (None, None) => "no closing date".into(),
     }
 }
@@ -127,7 +123,7 @@ async fn staff_list(state: &AppState, ctx: &PageCtx, before: Option<DriveId>) ->
                 .collect::<Vec<_>>()
                 .join(", ");
             DriveSummary {
-                window: window(&drive),
+                window: window(&drive, &ctx.zone),
                 open_now: drive.is_open(now),
                 total: mine.iter().map(|(_, _, n)| n).sum(),
                 by_status,
@@ -237,7 +233,7 @@ async fn create(
     RecruiterUser(user): RecruiterUser,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let form = FormFields::new(pairs);
+    let form = FormFields::new(pairs).in_zone(ctx.zone);
     let now = state.clock.now();
     let outcome = match read_drive(&form) {
         Ok(drive) => state.db(move |conn| service::create(conn, &drive, user.id, now)).await,
@@ -305,7 +301,7 @@ async fn show(
             render(&StaffShow {
                 chrome: ctx.chrome(drive.name.clone()),
                 rules: drive.describe_rules(),
-                window: window(&drive),
+                window: window(&drive, &ctx.zone),
                 open_now: drive.is_open(now),
                 tie_breaks: drive.tie_break_sections.0.clone(),
                 total: counts.iter().map(|(_, n)| n).sum(),

@@ -133,11 +133,20 @@ email!(
 email!(
     /// Where the routing run placed the trainee, and why.
     RoutingDecision, "routing_decision", "email/routing_decision.txt", "email/routing_decision.html",
-    { name: &'a str, process: Option<&'a str>, tier: Option<&'a str>, status: &'a str, explanation: &'a str },
+    { name: &'a str, process: Option<&'a str>, tier: Option<&'a str>, status: &'a str, explanation: &'a str,
+      next: Option<String> },
     |m| match m.process {
         Some(p) => format!("Your placement: {p}"),
         None => "Your post-training result: a re-exam is due".to_string(),
     }
+);
+
+email!(
+    /// A trainer opened a re-sit of a post-training exam; `next` is the same
+    /// sentence the trainee's page shows.
+    ResitOpened, "resit_opened", "email/resit_opened.txt", "email/resit_opened.html",
+    { name: &'a str, exam: &'a str, next: String },
+    |m| format!("A re-sit of {} is open for you", m.exam)
 );
 
 email!(

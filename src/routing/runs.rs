@@ -410,6 +410,19 @@ fn place(conn: &mut DbConn, run: RunId, line: &Line, now: NaiveDateTime) -> AppR
 
 /// Queues the email that tells a trainee where the published run put them.
 fn tell(conn: &mut DbConn, run: RunId, line: &Line, now: NaiveDateTime, mail: &MailContext) -> AppResult<()> {
+    // Someone not placed is told what happens next, as their Training page says it.
+    let next = match line.process_id {
+        Some(_) => None,
+        None => {
+            let exam: AssessmentId = routing_runs::table
+                .find(run)
+                .select(routing_runs::assessment_id)
+                .first(conn)?;
+            let exam = crate::assessments::service::find(conn, exam)?;
+            let next = crate::attempts::resits::next_for(conn, &exam, line.trainee_id, now)?;
+            Some(crate::attempts::resits::sentence(&next, &exam, &mail.zone))
+        }
+    };
     let (email, name): (String, String) = users::table
         .find(line.trainee_id)
         .select((users::email, users::full_name))
@@ -430,6 +443,7 @@ fn tell(conn: &mut DbConn, run: RunId, line: &Line, now: NaiveDateTime, mail: &M
         tier: process.as_ref().map(|p| p.1.as_str()),
         status: line.status.as_str(),
         explanation: &line.explanation,
+        next,
     }
     .render_mail()?;
     notices::queue(

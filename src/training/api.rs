@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::listing::{self, CohortFilter, TraineeRow};
+use super::resits::{self, NewResits, ResitPlan, ResitRequest};
 use super::service::{self, CohortRow, NewCohort};
 use crate::accounts::api::Created;
 use crate::app::AppState;
@@ -85,6 +86,35 @@ pub async fn assign_exam(
     Ok(HttpResponse::Created().finish())
 }
 
+/// Open a re-sit of one of the cohort's exams for one trainee, or for
+/// everyone the latest published routing run sent to retrain; each is told
+/// by email. Trainees who can sit already are listed as skipped; 409 when
+/// nobody would get one.
+#[utoipa::path(tag = "training", params(("id" = i32, Path), ("exam_id" = i32, Path)), request_body = NewResits,
+    responses((status = 201, body = ResitPlan), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+#[post("/cohorts/{id}/exams/{exam_id}/resits")]
+pub async fn grant_resits(
+    state: web::Data<AppState>,
+    TrainerUser(user): TrainerUser,
+    path: web::Path<(CohortId, AssessmentId)>,
+    body: Json<NewResits>,
+) -> AppResult<HttpResponse> {
+    let (cohort, exam) = path.into_inner();
+    let request = ResitRequest {
+        cohort,
+        exam,
+        who: body.who()?,
+        days: body.days.unwrap_or(resits::DEFAULT_DAYS),
+    };
+    let now = state.clock.now();
+    let mail = MailContext::from(state.config.as_ref());
+    let plan = state
+        .db(move |conn| resits::grant(conn, &request, user.id, now, &mail))
+        .await?;
+    Ok(HttpResponse::Created().json(plan))
+}
+
 /// Cohorts, newest first.
 #[utoipa::path(tag = "training", params(CohortFilter, PageQuery),
     responses((status = 200, body = Paged<CohortRow>), (status = 403, body = ErrorBody),
@@ -138,5 +168,6 @@ pub fn configure(cfg: &mut ApiRoutes) {
         .service(read)
         .service(trainees)
         .service(add_trainee)
-        .service(assign_exam);
+        .service(assign_exam)
+        .service(grant_resits);
 }

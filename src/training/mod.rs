@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod listing;
+pub mod resits;
 pub mod service;
 pub mod web;
 

@@ -3,6 +3,7 @@
 //! are in `cohort_forms`; a trainee's own page is in `trainee`.
 
 mod cohort_forms;
+mod resit_pages;
 mod trainee;
 
 use actix_web::http::StatusCode;
@@ -254,6 +255,7 @@ async fn load(state: &AppState, ctx: &PageCtx, id: CohortId) -> AppResult<Cohort
 #[derive(Deserialize)]
 struct ShowQuery {
     done: Option<String>,
+    n: Option<u32>,
 }
 
 async fn show(
@@ -270,6 +272,10 @@ async fn show(
             Some("The exam is assigned: the cohort's trainees can take it from their Training page.".into())
         }
         Some("trainee") => Some("The trainee is added, and their “hired” email is queued.".into()),
+        Some("resit") => Some(format!(
+            "{} re-sit(s) opened; each trainee's email is queued and their Training page says what to do.",
+            query.n.unwrap_or(0)
+        )),
         _ => None,
     };
     render(&page)
@@ -282,5 +288,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/cohorts/{id}/exams", web::post().to(cohort_forms::add_exam))
         .route("/cohorts/{id}/trainees", web::post().to(cohort_forms::add_trainee))
         .route("/cohorts/{id}/routing-runs", web::post().to(cohort_forms::start_run))
+        .route("/cohorts/{id}/exams/{exam}/resits", web::get().to(resit_pages::confirm))
+        .route("/cohorts/{id}/exams/{exam}/resits", web::post().to(resit_pages::grant))
         .route("/training", web::get().to(trainee::page));
 }

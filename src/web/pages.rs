@@ -15,6 +15,7 @@ use crate::app::AppState;
 use crate::db::Role;
 use crate::error::{AppError, AppResult};
 use crate::identity::User;
+use crate::zone::FirmZone;
 
 pub struct NavLink {
     pub href: &'static str,
@@ -28,6 +29,8 @@ pub struct Chrome {
     pub csrf: String,
     pub firm: String,
     pub nav: Vec<NavLink>,
+    /// The firm's time zone: templates show times with `chrome.zone.moment(t)`.
+    pub zone: FirmZone,
 }
 
 /// The links a role sees in the top bar: its main places.
@@ -73,16 +76,15 @@ impl Chrome {
     /// pages, which cannot look anything up.
     pub fn bare(req: &HttpRequest, title: &str) -> Chrome {
         let csrf = token_for_page(req);
-        let firm = req
-            .app_data::<web::Data<AppState>>()
-            .map(|s| s.config.firm_name.clone())
-            .unwrap_or_default();
+        let state = req.app_data::<web::Data<AppState>>();
+        let firm = state.map(|s| s.config.firm_name.clone()).unwrap_or_default();
         Chrome {
             title: title.to_string(),
             user: None,
             csrf,
             firm,
             nav: nav_for(None),
+            zone: state.map(|s| s.config.firm_zone).unwrap_or_default(),
         }
     }
 }
@@ -92,6 +94,7 @@ pub struct PageCtx {
     pub user: Option<User>,
     pub csrf: String,
     pub firm: String,
+    pub zone: FirmZone,
 }
 
 impl PageCtx {
@@ -102,6 +105,7 @@ impl PageCtx {
             csrf: self.csrf.clone(),
             firm: self.firm.clone(),
             nav: nav_for(self.user.as_ref().map(|u| u.role)),
+            zone: self.zone,
         }
     }
 }
@@ -115,11 +119,10 @@ impl FromRequest for PageCtx {
         Box::pin(async move {
             let user = current_user(&req).await?;
             let csrf = token_for_page(&req);
-            let firm = req
-                .app_data::<web::Data<AppState>>()
-                .map(|s| s.config.firm_name.clone())
-                .unwrap_or_default();
-            Ok(PageCtx { user, csrf, firm })
+            let state = req.app_data::<web::Data<AppState>>();
+            let firm = state.map(|s| s.config.firm_name.clone()).unwrap_or_default();
+            let zone = state.map(|s| s.config.firm_zone).unwrap_or_default();
+            Ok(PageCtx { user, csrf, firm, zone })
         })
     }
 }

@@ -396,7 +396,16 @@ async fn every_shipped_bank_imports_clean_with_at_least_forty_questions() {
         "expected the seven required banks, found {}",
         files.len()
     );
-    let reports = assay::banks::cli::import_shipped(&app.state, std::path::Path::new("question_banks"))
+    let embedded: Vec<&str> = assay::banks::cli::SHIPPED.iter().map(|(name, _)| *name).collect();
+    let on_disk: Vec<String> = files
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    assert_eq!(
+        embedded, on_disk,
+        "every bank in question_banks/ is built into the binary"
+    );
+    let reports = assay::banks::cli::import_shipped(&app.state)
         .unwrap_or_else(|e| panic!("shipped banks must import clean: {e:?}"));
     for (path, report) in files.iter().zip(&reports) {
         assert!(

@@ -99,6 +99,7 @@ pub fn test_config(database_url: &str, mail_dir: PathBuf) -> Config {
         mail_from: "Assay Test <assay@test.example>".into(),
         mail_reply_to: "Test Firm recruitment <hiring@test.example>".into(),
         base_url: "http://assay.test".into(),
+        base_url_given: true,
         secret_key: b"test-secret-key-test-secret-key-0123".to_vec(),
         firm_name: "Test Firm".into(),
         max_body_bytes: 64 * 1024,

@@ -23,6 +23,7 @@ mod edges;
 mod equal_forms;
 
 mod excel;
+mod first_run;
 mod helpers;
 mod invitations;
 
@@ -39,6 +40,7 @@ mod rankings;
 mod reports;
 mod rich_content;
 
+mod resits;
 mod review;
 mod routing;
 mod routing_adaptive;

@@ -85,7 +85,7 @@ pub async fn trainee(app: &TestApp, s: &Scene, name: &str, quant: usize, verbal:
     (i64::from(id), token)
 }
 
-async fn sit(app: &TestApp, s: &Scene, token: &str, quant: usize, verbal: usize) {
+pub async fn sit(app: &TestApp, s: &Scene, token: &str, quant: usize, verbal: usize) {
     let (status, started) = crate::attempts::start(app, token, s.exam).await;
     assert_eq!(status, StatusCode::CREATED, "{started}");
     let attempt = started["attempt_id"].as_i64().expect("attempt");

@@ -7,20 +7,30 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::error::{AppError, ErrorDetail};
+use crate::zone::FirmZone;
 
 /// A posted form as its name/value pairs. Unlike a struct it keeps repeated
 /// names (a group of checkboxes), and it hands a refused form back exactly as
 /// it was typed.
 #[derive(Default, Clone)]
-pub struct FormFields(Vec<(String, String)>);
+pub struct FormFields(Vec<(String, String)>, FirmZone);
 
 impl FormFields {
     pub fn new(pairs: Vec<(String, String)>) -> FormFields {
-        FormFields(pairs)
+        FormFields(pairs, FirmZone::default())
     }
 
     pub fn from_pairs(pairs: &[(&str, &str)]) -> FormFields {
-        FormFields(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        FormFields(
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            FirmZone::default(),
+        )
+    }
+
+    /// Reads dates and times typed into the form as the firm's local time.
+    pub fn in_zone(mut self, zone: FirmZone) -> FormFields {
+        self.1 = zone;
+        self
     }
 
     /// The first value sent under `name`, trimmed; empty when none was.
@@ -63,14 +73,26 @@ impl FormFields {
         }
     }
 
-    /// A `datetime-local` value, read as UTC.
+    /// A `datetime-local` value, read in the firm's time zone (see `in_zone`).
     pub fn when(&self, name: &str, errors: &mut Vec<ErrorDetail>) -> Option<DateTime<Utc>> {
         let raw = self.optional(name)?;
         let parsed = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
             .iter()
             .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok());
         match parsed {
-            Some(t) => Some(t.and_utc()),
+            Some(t) => match self.1.to_utc(t) {
+                Some(utc) => Some(utc.and_utc()),
+                None => {
+                    errors.push(ErrorDetail::field(
+                        name,
+                        format!(
+                            "{raw} does not exist in {} (the clocks change then); choose another time.",
+                            self.1.name()
+                        ),
+                    ));
+                    None
+                }
+            },
             None => {
                 errors.push(ErrorDetail::field(
                     name,

@@ -181,7 +181,7 @@ pub(super) struct TestPage {
     deadline_ms: i64,
     server_now_ms: i64,
     time_left: String,
-    ends_at: String,
+    ends_at: crate::zone::Moment,
     total: usize,
     answered: usize,
     sections: Vec<NavSection>,
@@ -227,6 +227,7 @@ pub(super) fn test_page(
         .get(number - 1)
         .map(|q| current(sheet, q, number, typed.as_ref()));
     TestPage {
+        ends_at: chrome.zone.moment(sheet.attempt.deadline),
         chrome,
         attempt_id: sheet.attempt.id,
         title: sheet.assessment.title.clone(),
@@ -234,7 +235,6 @@ pub(super) fn test_page(
         server_now_ms: millis(now),
         // Rounded up, as the script does: "10:00" at the start, "00:00" only at the end.
         time_left: clock_text(((sheet.attempt.deadline - now).num_milliseconds() + 999).div_euclid(1000)),
-        ends_at: sheet.attempt.deadline.format("%H:%M UTC").to_string(),
         total,
         answered,
         sections,

@@ -193,6 +193,7 @@ pub(super) async fn load_applicant(state: &AppState, drive_id: DriveId, id: Appl
                     csrf: String::new(),
                     firm: String::new(),
                     nav: vec![],
+                    zone: Default::default(),
                 },
                 moves: pipeline::allowed_from(app.status),
                 focus_losses: attempt.as_ref().map(|a| a.focus_losses).unwrap_or(0),

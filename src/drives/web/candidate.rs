@@ -59,7 +59,7 @@ pub(super) async fn list(state: &AppState, ctx: &PageCtx, user: User) -> AppResu
         if drive.is_open(now) {
             open.push(OpenDrive {
                 rules: drive.describe_rules(),
-                window: window(&drive),
+                window: window(&drive, &ctx.zone),
                 drive,
                 application,
             });
@@ -92,6 +92,7 @@ impl TestState {
         attempts: &[AttemptRow],
         status: ApplicationStatus,
         now: NaiveDateTime,
+        zone: &crate::zone::FirmZone,
     ) -> TestState {
         let open_attempt = attempts.iter().find(|a| a.status == AttemptStatus::Open).map(|a| a.id);
         let latest_done = attempts.iter().find(|a| a.status != AttemptStatus::Open);
@@ -111,7 +112,7 @@ impl TestState {
                 assessment.max_attempts
             ))
         } else {
-            assessment.window_refusal(now)
+            assessment.window_refusal(now, zone)
         };
         TestState {
             can_start: open_attempt.is_none() && refusal.is_none() && in_testing,
@@ -154,6 +155,7 @@ pub(super) async fn show_page(
     applied_now: bool,
 ) -> AppResult<ShowPage> {
     let now = state.clock.now();
+    let zone = state.config.firm_zone;
     let (drive, application, test) = state
         .db(move |conn| {
             let drive = service::find(conn, id)?;
@@ -164,7 +166,7 @@ pub(super) async fn show_page(
                 Some(app) if app.eligible && app.status != ApplicationStatus::Withdrawn => {
                     let assessment = assessments::find(conn, drive.assessment_id)?;
                     let attempts = marking::attempts_of(conn, drive.assessment_id, user.id)?;
-                    Some(TestState::new(assessment, &attempts, app.status, now))
+                    Some(TestState::new(assessment, &attempts, app.status, now, &zone))
                 }
                 _ => None,
             };
@@ -174,7 +176,7 @@ pub(super) async fn show_page(
     Ok(ShowPage {
         chrome: ctx.chrome(drive.name.clone()),
         rules: drive.describe_rules(),
-        window: window(&drive),
+        window: window(&drive, &ctx.zone),
         open_now: drive.is_open(now),
         drive,
         application,

@@ -11,6 +11,7 @@ use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::attempts::marking;
 use crate::attempts::models::AttemptRow;
+use crate::attempts::resits::{self, Next};
 use crate::db::{AttemptId, AttemptStatus, DbConn};
 use crate::error::AppResult;
 use crate::identity::User;
@@ -19,6 +20,7 @@ use crate::routing::service::{self as routing, ProcessRow};
 use crate::training::service::{self, CohortRow};
 use crate::web::auth::CandidateUser;
 use crate::web::pages::{render, Chrome, PageCtx};
+use crate::zone::FirmZone;
 
 /// Where the trainee stands with one exam.
 struct ExamState {
@@ -29,27 +31,22 @@ struct ExamState {
     being_marked: bool,
     can_start: bool,
     retake: bool,
-    refusal: Option<String>,
+    /// What happens next, as their emails say it.
+    next: String,
 }
 
 impl ExamState {
-    fn new(assessment: AssessmentRow, attempts: Vec<AttemptRow>, now: NaiveDateTime) -> ExamState {
+    fn new(assessment: AssessmentRow, attempts: Vec<AttemptRow>, next: &Next, zone: &FirmZone) -> ExamState {
         let open_attempt = attempts.iter().find(|a| a.status == AttemptStatus::Open).map(|a| a.id);
         let being_marked = attempts.iter().any(|a| a.status == AttemptStatus::AwaitingMarking);
-        let used_up = attempts.len() >= usize::try_from(assessment.max_attempts).unwrap_or(0);
-        let refusal = if open_attempt.is_some() {
-            None
-        } else if used_up {
-            Some(format!(
-                "You have used all {} attempt(s) this exam allows.",
-                assessment.max_attempts
-            ))
-        } else {
-            assessment.window_refusal(now)
-        };
         ExamState {
-            can_start: open_attempt.is_none() && refusal.is_none(),
+            can_start: open_attempt.is_none() && next.may_start(),
             retake: !attempts.is_empty(),
+            next: if open_attempt.is_some() || (attempts.is_empty() && next.may_start()) {
+                String::new()
+            } else {
+                resits::sentence(next, &assessment, zone)
+            },
             results: attempts
                 .into_iter()
                 .filter(|a| a.status == AttemptStatus::Graded)
@@ -57,7 +54,6 @@ impl ExamState {
             assessment,
             open_attempt,
             being_marked,
-            refusal,
         }
     }
 }
@@ -95,6 +91,7 @@ fn load(
     conn: &mut DbConn,
     user: &User,
     now: NaiveDateTime,
+    zone: FirmZone,
 ) -> AppResult<(Vec<CohortView>, Option<Current>, Option<PublishedLine>)> {
     let mut cohorts = Vec::new();
     for cohort in service::cohorts_of(conn, user.id)? {
@@ -102,7 +99,8 @@ fn load(
         for (exam, _) in service::exams(conn, cohort.id)? {
             let assessment = assessments::find(conn, exam)?;
             let attempts = marking::attempts_of(conn, exam, user.id)?;
-            exams.push(ExamState::new(assessment, attempts, now));
+            let next = resits::next_for(conn, &assessment, user.id, now)?;
+            exams.push(ExamState::new(assessment, attempts, &next, &zone));
         }
         cohorts.push(CohortView { cohort, exams });
     }
@@ -129,7 +127,8 @@ pub(super) async fn page(
     CandidateUser(user): CandidateUser,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
-    let (cohorts, current, latest) = state.db(move |conn| load(conn, &user, now)).await?;
+    let zone = state.config.firm_zone;
+    let (cohorts, current, latest) = state.db(move |conn| load(conn, &user, now, zone)).await?;
     render(&TrainingPage {
         chrome: ctx.chrome("Training"),
         cohorts,
