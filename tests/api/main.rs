@@ -7,6 +7,7 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::as_conversions)]
 
 mod account_security;
+mod accessible;
 mod accounts;
 mod analysis_agrees;
 
@@ -19,10 +20,12 @@ mod browser_adaptive;
 mod durability;
 mod edges;
 mod equal_forms;
+mod everyone;
 
 mod excel;
 mod helpers;
 mod invitations;
+mod keyboard;
 
 mod hiring;
 mod irt;
@@ -32,6 +35,7 @@ mod listing;
 mod notices;
 mod openapi;
 mod pages;
+mod plain_words;
 mod platform;
 mod rankings;
 mod reports;
