@@ -66,6 +66,10 @@ impl ApplicantPage {
 }
 
 impl RankingsPage {
+    fn label(&self, status: impl Status) -> &'static str {
+        crate::drives::staff_label(status.get())
+    }
+
     fn is(&self, value: &Option<String>, option: &str) -> bool {
         value.as_deref() == Some(option)
     }
