@@ -195,9 +195,9 @@ impl Status {
     /// What the decision means, in words.
     pub fn label(self) -> &'static str {
         match self {
-            Status::Assigned => "Placed in a process",
-            Status::Review => "Waiting for a trainer's review",
-            Status::Retrain => "Retrain before a re-exam",
+            Status::Assigned => "Placed",
+            Status::Review => "Needs review",
+            Status::Retrain => "Retrain",
         }
     }
 }

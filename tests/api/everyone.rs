@@ -73,7 +73,7 @@ pub async fn everyone(app: &TestApp) -> Everyone {
     crate::routing::trainee(app, &scene, "Asha", 4, 4).await;
     crate::routing::trainee(app, &scene, "Vikram", 1, 2).await;
     let run: Value = crate::routing::run(app, &scene).await;
-    let run_id = run["id"].as_i64().expect("run id");
+    let run_id = run["run_id"].as_i64().expect("run id");
     let (code, body) = app
         .post_json(&format!("/api/v1/routing-runs/{run_id}/publish"), &json!({}), Some(&scene.trainer))
         .await;

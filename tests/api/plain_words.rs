@@ -32,15 +32,21 @@ fn is_code(value: &str) -> bool {
     value.contains('_') || value == "kpo" || value == "bpo"
 }
 
-/// The text a person reads: no tags, scripts or styles, each element's text
-/// on its own line.
+/// Elements inside a line of text: they do not start a line of their own.
+const INLINE: [&str; 12] = [
+    "a", "strong", "em", "small", "span", "b", "i", "code", "abbr", "time", "mark", "kbd",
+];
+
+/// The text a person reads: no tags, scripts or styles, each block's text
+/// on its own line. A textarea holds what a person is editing (a question's
+/// source), not the page's words, so it is left out too.
 fn visible_lines(html: &str) -> Vec<String> {
     let mut text = String::new();
     let mut rest = html;
     while let Some(open) = rest.find('<') {
         text.push_str(&rest[..open]);
         let after = &rest[open..];
-        let skip_to = ["<script", "<style", "<title"]
+        let skip_to = ["<script", "<style", "<title", "<textarea"]
             .iter()
             .find(|t| after.starts_with(**t))
             .and_then(|t| after.find(&format!("</{}>", &t[1..])));
@@ -48,7 +54,12 @@ fn visible_lines(html: &str) -> Vec<String> {
             Some(close) => after[close..].find('>').map(|e| close + e),
             None => after.find('>'),
         };
-        text.push('\n');
+        let name: String = after
+            .trim_start_matches(['<', '/'])
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        text.push(if INLINE.contains(&name.as_str()) { ' ' } else { '\n' });
         match end {
             Some(e) => rest = &after[e + 1..],
             None => rest = "",
@@ -56,7 +67,7 @@ fn visible_lines(html: &str) -> Vec<String> {
     }
     text.push_str(rest);
     text.lines()
-        .map(|l| l.replace("&nbsp;", " ").trim().to_string())
+        .map(|l| l.replace("&nbsp;", " ").split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|l| !l.is_empty())
         .collect()
 }
@@ -146,7 +157,9 @@ async fn no_stored_value_reaches_a_page_or_an_email() {
 
 #[test]
 fn a_cell_reading_a_stored_value_and_a_code_in_a_sentence_are_both_caught() {
-    let lines = visible_lines("<td>tested</td><p>Moved to shortlisted_kpo today.</p><p>She tested well.</p>");
-    let found = leaks(&lines, &["tested", "shortlisted_kpo"]);
+    let lines = visible_lines(
+        "<td>tested</td><p>Moved to shortlisted_kpo today.</p><p>She tested well.</p><li><strong>2</strong> open</li>",
+    );
+    let found = leaks(&lines, &["tested", "shortlisted_kpo", "open"]);
     assert_eq!(found.len(), 2, "{found:?}");
 }
