@@ -31,7 +31,11 @@ fn axe_script() -> Option<String> {
             places.push(PathBuf::from(root).join("axe-core/axe.min.js"));
         }
     }
-    for root in ["/usr/local/lib/node_modules", "/usr/lib/node_modules", "/usr/share/nodejs"] {
+    for root in [
+        "/usr/local/lib/node_modules",
+        "/usr/lib/node_modules",
+        "/usr/share/nodejs",
+    ] {
         places.push(PathBuf::from(root).join("axe-core/axe.min.js"));
     }
     places.iter().find_map(|p| std::fs::read_to_string(p).ok())
@@ -86,7 +90,13 @@ pub(crate) fn shape(path_and_query: &str) -> String {
     let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
     let path = path
         .split('/')
-        .map(|s| if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) { "{id}" } else { s })
+        .map(|s| {
+            if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) {
+                "{id}"
+            } else {
+                s
+            }
+        })
         .collect::<Vec<_>>()
         .join("/");
     let mut names: Vec<&str> = query
@@ -111,9 +121,18 @@ pub(crate) fn walkable(href: &str) -> bool {
         && !["/api/", "/static/", "/signout", "/healthz", "/readyz", "/favicon"]
             .iter()
             .any(|p| path.starts_with(p))
-        && ![".csv", ".xlsx", ".json", ".xml", ".toml", ".txt", "/export", "/download"]
-            .iter()
-            .any(|s| path.ends_with(s))
+        && ![
+            ".csv",
+            ".xlsx",
+            ".json",
+            ".xml",
+            ".toml",
+            ".txt",
+            "/export",
+            "/download",
+        ]
+        .iter()
+        .any(|s| path.ends_with(s))
 }
 
 /// The site's links on the page on show, as paths with their queries.

@@ -40,7 +40,10 @@ async fn decide(app: &TestApp, recruiter: &str, application: i64, status: &str) 
 pub async fn everyone(app: &TestApp) -> Everyone {
     // A drive whose candidates sat the test; one shortlisted, one offered.
     let s = setup(app).await;
-    let meera = takes(app, &s, "Meera Iyer", finance(82.0), 4, 3).await;
+    let mut profile = finance(82.0);
+    profile["degree_class"] = json!("first");
+    profile["preferred_track"] = json!("kpo");
+    let meera = takes(app, &s, "Meera Iyer", profile, 4, 3).await;
     let anil = takes(app, &s, "Anil Rao", finance(70.0), 2, 2).await;
     takes(app, &s, "Divya Shah", finance(65.0), 1, 3).await;
     decide(app, &s.recruiter, meera, "shortlisted_kpo").await;
@@ -75,7 +78,11 @@ pub async fn everyone(app: &TestApp) -> Everyone {
     let run: Value = crate::routing::run(app, &scene).await;
     let run_id = run["run_id"].as_i64().expect("run id");
     let (code, body) = app
-        .post_json(&format!("/api/v1/routing-runs/{run_id}/publish"), &json!({}), Some(&scene.trainer))
+        .post_json(
+            &format!("/api/v1/routing-runs/{run_id}/publish"),
+            &json!({}),
+            Some(&scene.trainer),
+        )
         .await;
     assert_eq!(code, StatusCode::OK, "{body}");
     Everyone {

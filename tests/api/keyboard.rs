@@ -15,7 +15,9 @@ use crate::helpers::spawn_app;
 async fn keys(c: &Client, typed: &str) {
     let mut actions = KeyActions::new("keyboard".into());
     for k in typed.chars() {
-        actions = actions.then(KeyAction::Down { value: k }).then(KeyAction::Up { value: k });
+        actions = actions
+            .then(KeyAction::Down { value: k })
+            .then(KeyAction::Up { value: k });
     }
     c.perform_actions(actions).await.expect("keys");
 }
@@ -40,10 +42,7 @@ async fn tab_to(c: &Client, css: &str) {
     for _ in 0..40 {
         if focused_is(c, css).await {
             let outline = c
-                .execute(
-                    "return getComputedStyle(document.activeElement).outlineStyle;",
-                    vec![],
-                )
+                .execute("return getComputedStyle(document.activeElement).outlineStyle;", vec![])
                 .await
                 .expect("outline");
             assert_ne!(outline, json!("none"), "the focus on {css} does not show");
@@ -55,14 +54,11 @@ async fn tab_to(c: &Client, css: &str) {
 }
 
 async fn question_type(c: &Client) -> String {
-    c.execute(
-        "return document.getElementById('question').dataset.type;",
-        vec![],
-    )
-    .await
-    .ok()
-    .and_then(|v| v.as_str().map(String::from))
-    .unwrap_or_default()
+    c.execute("return document.getElementById('question').dataset.type;", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 #[actix_web::test]

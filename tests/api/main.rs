@@ -6,8 +6,8 @@
 // is a failed assertion, and its casts are of small literal counts.
 #![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::as_conversions)]
 
-mod account_security;
 mod accessible;
+mod account_security;
 mod accounts;
 mod analysis_agrees;
 
@@ -17,6 +17,7 @@ mod attempts;
 mod banks;
 mod browser;
 mod browser_adaptive;
+mod chrome;
 mod durability;
 mod edges;
 mod equal_forms;

@@ -67,7 +67,12 @@ fn visible_lines(html: &str) -> Vec<String> {
     }
     text.push_str(rest);
     text.lines()
-        .map(|l| l.replace("&nbsp;", " ").split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|l| {
+            l.replace("&nbsp;", " ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .filter(|l| !l.is_empty())
         .collect()
 }
@@ -77,9 +82,7 @@ fn visible_lines(html: &str) -> Vec<String> {
 fn leaks(lines: &[String], values: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     for line in lines {
-        let words: Vec<&str> = line
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .collect();
+        let words: Vec<&str> = line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).collect();
         for v in values {
             let whole = line.trim_end_matches(['.', ',', ':', ')']).trim_start_matches('(') == *v;
             if whole || (is_code(v) && words.contains(v)) {
@@ -152,7 +155,12 @@ async fn no_stored_value_reaches_a_page_or_an_email() {
         }
     }
     found.dedup();
-    assert!(found.is_empty(), "{} stored values shown:\n{}", found.len(), found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "{} stored values shown:\n{}",
+        found.len(),
+        found.join("\n")
+    );
 }
 
 #[test]
