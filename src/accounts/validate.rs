@@ -21,6 +21,20 @@ pub const DOMAINS: [&str; 7] = [
 pub const DEGREE_CLASSES: [&str; 4] = ["distinction", "first", "second", "pass"];
 pub const TRACKS: [&str; 2] = ["kpo", "bpo"];
 
+/// A stored choice of a profile or eligibility form in words: degree classes
+/// and tracks; other values (domains) are words already.
+pub fn option_label(value: &str) -> &str {
+    match value {
+        "distinction" => "Distinction",
+        "first" => "First class",
+        "second" => "Second class",
+        "pass" => "Pass",
+        "kpo" => "KPO",
+        "bpo" => "BPO",
+        other => other,
+    }
+}
+
 pub fn check_password(password: &str) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_LEN {
         Err(format!(

@@ -239,7 +239,7 @@ pub fn create(conn: &mut DbConn, blueprint: &Blueprint, actor: UserId, now: Naiv
             ))
             .returning(assessments::id)
             .get_result(conn)?;
-        let detail = format!("created {} '{}'", blueprint.kind.as_str(), blueprint.title.trim());
+        let detail = format!("created {} '{}'", blueprint.kind.label(), blueprint.title.trim());
         audit::record(
             conn,
             Event {

@@ -18,6 +18,20 @@ text_enum! {
     }
 }
 
+impl QuestionType {
+    /// The type in words, for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            QuestionType::SingleChoice => "Single choice",
+            QuestionType::MultipleResponse => "Multiple response",
+            QuestionType::TrueFalse => "True or false",
+            QuestionType::Numeric => "Number",
+            QuestionType::ShortText => "Short text",
+            QuestionType::Essay => "Essay",
+        }
+    }
+}
+
 text_enum! {
     #[derive(PartialOrd, Ord, Default)]
     pub enum Difficulty {

@@ -29,7 +29,7 @@ pub fn funnel(conn: &mut DbConn, drive_id: DriveId) -> AppResult<Vec<(String, i6
         .into_iter()
         .map(|s| {
             (
-                s.to_string(),
+                super::short_label(s).to_string(),
                 counts.iter().find(|(c, _)| *c == s).map(|(_, n)| *n).unwrap_or(0),
             )
         })

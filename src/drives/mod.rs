@@ -33,6 +33,36 @@ pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     scorecards::pages::configure(cfg);
 }
 
+/// A status in a few words, for a chart's axis.
+pub fn short_label(status: crate::db::ApplicationStatus) -> &'static str {
+    use crate::db::ApplicationStatus::*;
+    match status {
+        Applied => "Applied",
+        Tested => "Tested",
+        ShortlistedKpo => "Shortlisted (KPO)",
+        OfferedKpo => "Offered KPO",
+        OfferedBpo => "Offered BPO",
+        Hired => "Hired",
+        Rejected => "Not selected",
+        Withdrawn => "Withdrawn",
+    }
+}
+
+/// A status as the candidate reads it on their own drive page.
+pub fn candidate_label(status: crate::db::ApplicationStatus) -> &'static str {
+    use crate::db::ApplicationStatus::*;
+    match status {
+        Applied => "Application received",
+        Tested => "Test taken",
+        ShortlistedKpo => "Shortlisted for a KPO interview",
+        OfferedKpo => "Offered KPO work",
+        OfferedBpo => "Offered BPO work",
+        Hired => "Hired",
+        Rejected => "Not selected",
+        Withdrawn => "Withdrawn",
+    }
+}
+
 /// A status in the words a recruiter uses, for staff pages (never the stored value).
 pub fn staff_label(status: crate::db::ApplicationStatus) -> &'static str {
     use crate::db::ApplicationStatus::*;

@@ -276,8 +276,9 @@ pub fn decide(
         let words = Words { note, message };
         transition(conn, &Moving::from(&app), to, Mover::Staff(actor), words, now, mail)?;
         let detail = format!(
-            "{} → {to}{}",
-            app.status,
+            "{} → {}{}",
+            super::staff_label(app.status),
+            super::staff_label(to),
             if note.is_empty() {
                 String::new()
             } else {

@@ -295,7 +295,7 @@ async fn show(
                 .into_iter()
                 .map(|s| {
                     let n = counts.iter().find(|(_, st, _)| *st == s).map_or(0, |(_, _, n)| *n);
-                    (status_label(s), n)
+                    (super::staff_label(s).to_string(), n)
                 })
                 .collect();
             render(&StaffShow {

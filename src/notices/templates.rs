@@ -170,3 +170,32 @@ email!(
     { name: &'a str, reset_link: String },
     |m| format!("Someone tried to register with your email at {}", m.ctx.firm)
 );
+
+/// An email's kind in words, for the admin's pages; a kind added later
+/// without words here still reads as words, never as its stored name.
+pub fn kind_label(kind: &str) -> String {
+    let words = match kind {
+        "welcome" => "Welcome",
+        "campus_invitation" => "Campus invitation",
+        "application_received" => "Application received",
+        "test_result" => "Test result",
+        "shortlisted" => "Shortlisted for a KPO interview",
+        "offered_bpo" => "Offered a BPO role",
+        "not_selected" => "Not selected",
+        "hired" => "Hired",
+        "exam_result" => "Exam result",
+        "routing_decision" => "Routing decision",
+        "corrected_result" => "Corrected result",
+        "password_reset" => "Password reset",
+        "registration_attempt" => "Registration attempt",
+        other => {
+            let spaced = other.replace(['_', '.'], " ");
+            let mut chars = spaced.chars();
+            return chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+        }
+    };
+    words.to_string()
+}

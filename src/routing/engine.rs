@@ -61,6 +61,16 @@ text_enum! {
 }
 
 impl Tier {
+    /// The tier in words, for pages and emails.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tier::Basic => "Basic",
+            Tier::Standard => "Standard",
+            Tier::Complex => "Complex",
+            Tier::Critical => "Critical",
+        }
+    }
+
     /// Every tier, the most complex first: the order routing fills them in.
     pub const MOST_COMPLEX_FIRST: [Tier; 4] = [Tier::Critical, Tier::Complex, Tier::Standard, Tier::Basic];
 }
@@ -72,6 +82,16 @@ text_enum! {
     pub enum Track {
         Kpo = "kpo",
         Bpo = "bpo",
+    }
+}
+
+impl Track {
+    /// The line of business as people write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Track::Kpo => "KPO",
+            Track::Bpo => "BPO",
+        }
     }
 }
 
@@ -180,6 +200,17 @@ text_enum! {
         /// Holds `process_id`, and a person decides about `review_process_id`.
         Review = "review",
         Retrain = "retrain",
+    }
+}
+
+impl Status {
+    /// What the decision means, in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Assigned => "Placed",
+            Status::Review => "Needs review",
+            Status::Retrain => "Retrain",
+        }
     }
 }
 

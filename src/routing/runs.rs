@@ -440,7 +440,7 @@ fn tell(conn: &mut DbConn, run: RunId, line: &Line, now: NaiveDateTime, mail: &M
         ctx: mail,
         name: &name,
         process: process.as_ref().map(|p| p.0.as_str()),
-        tier: process.as_ref().map(|p| p.1.as_str()),
+        tier: process.as_ref().map(|p| p.1.label()),
         status: line.status.as_str(),
         explanation: &line.explanation,
         next,

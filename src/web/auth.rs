@@ -31,6 +31,11 @@ pub fn session_token(req: &HttpRequest) -> Option<(String, bool)> {
 #[derive(Clone)]
 struct Resolved(Option<User>);
 
+/// The person a request's session was already resolved to, without a lookup.
+pub fn resolved_user(req: &HttpRequest) -> Option<User> {
+    req.extensions().get::<Resolved>().and_then(|r| r.0.clone())
+}
+
 /// Looks the session up once per request; later extractors reuse the answer.
 pub async fn current_user(req: &HttpRequest) -> Result<Option<User>, AppError> {
     if let Some(Resolved(user)) = req.extensions().get::<Resolved>() {

@@ -87,6 +87,11 @@ pub async fn html_errors(
     let Some(err) = res.response().error() else {
         return Ok(res.map_into_left_body());
     };
+    if res.status().is_client_error() {
+        // An error page keeps the signed-in person's menu; a route that never
+        // asked who is signed in (an unknown address) asks now.
+        let _ = super::auth::current_user(res.request()).await;
+    }
     let page = page_for(res.request(), err.as_error::<AppError>(), res.status(), &target);
     Ok(res.into_response(page).map_into_right_body())
 }

@@ -73,17 +73,19 @@ pub fn nav_for(role: Option<Role>) -> Vec<NavLink> {
 
 impl Chrome {
     /// Chrome from what earlier extractors left on the request; used by error
-    /// pages, which cannot look anything up.
+    /// pages, which cannot look anything up: a signed-in person whose session
+    /// was read keeps their menu.
     pub fn bare(req: &HttpRequest, title: &str) -> Chrome {
+        let user = super::auth::resolved_user(req);
         let csrf = token_for_page(req);
         let state = req.app_data::<web::Data<AppState>>();
         let firm = state.map(|s| s.config.firm_name.clone()).unwrap_or_default();
         Chrome {
             title: title.to_string(),
-            user: None,
+            nav: nav_for(user.as_ref().map(|u| u.role)),
+            user,
             csrf,
             firm,
-            nav: nav_for(None),
             zone: state.map(|s| s.config.firm_zone).unwrap_or_default(),
         }
     }
@@ -191,6 +193,17 @@ async fn time_js() -> HttpResponse {
         .body(TIME_JS)
 }
 
+const FAVICON_SVG: &str = include_str!("../../templates/static/favicon.svg");
+
+/// The site's icon, served at both the address the layout names and the one
+/// browsers ask for by default.
+async fn favicon() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .body(FAVICON_SVG)
+}
+
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
@@ -217,5 +230,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/static/test.js", web::get().to(test_js))
         .route("/static/signin.js", web::get().to(signin_js))
         .route("/static/time.js", web::get().to(time_js))
+        .route("/favicon.svg", web::get().to(favicon))
+        .route("/favicon.ico", web::get().to(favicon))
         .route("/readyz", web::get().to(readyz));
 }

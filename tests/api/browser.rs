@@ -114,7 +114,7 @@ pub(crate) async fn path(c: &Client) -> String {
     c.current_url().await.map(|u| u.path().to_string()).unwrap_or_default()
 }
 
-async fn fill(c: &Client, css: &str, value: &str) {
+pub(crate) async fn fill(c: &Client, css: &str, value: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|_| panic!("no {css}"))

@@ -121,7 +121,7 @@ async fn the_rankings_workbook_has_typed_cells_under_a_frozen_header() {
         "=HYPERLINK(\"evil\")",
         "kept as text, not run, not altered"
     );
-    assert_eq!(text(&range, 1, 4), "tested");
+    assert_eq!(text(&range, 1, 4), "Tested");
     assert_eq!(number(&range, 1, 5), 100.0);
     assert_eq!(text(&range, 1, 7), "Quant: 100.0; Verbal: 100.0");
     assert_eq!(range.get_value((1, 8)), Some(&Data::Bool(true)));

@@ -6,6 +6,7 @@
 // is a failed assertion, and its casts are of small literal counts.
 #![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::as_conversions)]
 
+mod accessible;
 mod account_security;
 mod accounts;
 mod analysis_agrees;
@@ -18,14 +19,17 @@ mod banks;
 mod browser;
 mod browser_adaptive;
 mod calibration;
+mod chrome;
 mod durability;
 mod edges;
 mod equal_forms;
+mod everyone;
 
 mod excel;
 mod first_run;
 mod helpers;
 mod invitations;
+mod keyboard;
 
 mod hiring;
 mod irt;
@@ -35,6 +39,7 @@ mod listing;
 mod notices;
 mod openapi;
 mod pages;
+mod plain_words;
 mod platform;
 mod rankings;
 mod reports;

@@ -456,7 +456,7 @@ async fn after_publishing_the_trainee_sees_their_placement_and_its_explanation_o
     let mut yan = signed_in(&app, "yan@example.com").await;
     let retrain = yan.get("/training").await;
     assert!(
-        retrain.body.contains("<strong>retrain</strong>") && retrain.body.contains("re-exam"),
+        retrain.body.contains("<strong>Retrain</strong>") && retrain.body.contains("re-exam"),
         "{}",
         retrain.body
     );

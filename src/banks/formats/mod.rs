@@ -57,6 +57,23 @@ impl Format {
         }
     }
 
+    /// The format's name as people know it, for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Toml => "TOML",
+            Format::Csv => "CSV",
+            Format::Gift => "GIFT",
+            Format::Aiken => "Aiken",
+            Format::MoodleXml => "Moodle XML",
+        }
+    }
+
+    /// The label of a stored format name; a name no format has is shown as
+    /// it is (it cannot be stored, but a page must not fail on it).
+    pub fn label_of(name: &str) -> String {
+        Format::parse(name).map_or_else(|| name.to_string(), |f| f.label().to_string())
+    }
+
     /// Reads a format's name as `as_str` writes it; `xml` and `moodle-xml`
     /// are accepted too because that is how trainers tend to type it.
     pub fn parse(name: &str) -> Option<Format> {

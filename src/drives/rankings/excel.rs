@@ -34,7 +34,7 @@ fn cells(r: &RankingRow) -> Vec<Cell> {
         Cell::Whole(i64::from(r.application_id.0)),
         Cell::Whole(i64::from(r.candidate_id.0)),
         Cell::Text(r.full_name.clone()),
-        Cell::Text(crate::drives::web::status_label(r.status)),
+        Cell::Text(crate::drives::staff_label(r.status).to_string()),
         Cell::Decimal(r.percent),
         r.percentile.into(),
         Cell::Text(sections.join("; ")),

@@ -66,6 +66,16 @@ impl ApplicantPage {
 }
 
 impl RankingsPage {
+    fn status_words(&self, stored: &str) -> &'static str {
+        stored
+            .parse::<ApplicationStatus>()
+            .map_or("Other", crate::drives::staff_label)
+    }
+
+    fn label(&self, status: impl Status) -> &'static str {
+        crate::drives::staff_label(status.get())
+    }
+
     fn is(&self, value: &Option<String>, option: &str) -> bool {
         value.as_deref() == Some(option)
     }

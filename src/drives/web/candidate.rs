@@ -142,7 +142,7 @@ pub(super) struct ShowPage {
 
 impl ShowPage {
     fn status(&self, app: &ApplicationRow) -> String {
-        status_label(app.status)
+        crate::drives::candidate_label(app.status).to_string()
     }
 }
 
