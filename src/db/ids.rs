@@ -68,4 +68,5 @@ typed_id!(
     RunId,
     WebhookId,
     DeliveryId,
+    ServiceTokenId,
 );

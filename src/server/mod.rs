@@ -155,6 +155,7 @@ pub fn open_state(config: Config) -> AppResult<AppState> {
     drop(conn);
     Ok(AppState {
         sessions: Arc::default(),
+        token_throttle: Arc::default(),
         listeners: Listeners {
             attempt_graded: on_attempt_graded,
         },

@@ -40,6 +40,7 @@ mod rich_content;
 mod review;
 mod routing;
 mod routing_pages;
+mod service_tokens;
 mod test_page;
 mod trust;
 mod webhooks;
