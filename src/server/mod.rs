@@ -21,7 +21,7 @@ use crate::db::group::GroupWriter;
 use crate::error::{AppError, AppResult};
 use crate::events::Listeners;
 use crate::mail::Mailer;
-use crate::web::{csrf, errors, input, openapi, pages};
+use crate::web::{auth, csrf, errors, input, openapi, pages};
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
      script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -83,6 +83,7 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> AppResul
             .configure(crate::webhooks::configure_pages)
             .configure(pages::configure)
             .default_service(web::to(errors::not_found))
+            .wrap(from_fn(auth::service_token_gate))
             .wrap(from_fn(input::bounded_query))
             .wrap(from_fn(csrf::middleware))
             .wrap(from_fn(errors::html_errors))

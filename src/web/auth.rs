@@ -5,7 +5,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
+use actix_web::middleware::Next;
 use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 
 use crate::app::AppState;
@@ -89,6 +92,27 @@ async fn service_user(req: &HttpRequest, token: String) -> Result<User, AppError
     }
     req.extensions_mut().insert(grant);
     Ok(user)
+}
+
+/// Serves requests made with a service token before any handler or
+/// extractor runs: the token is looked up, counted against its rate, and a
+/// read-only token's write is refused here, so no part of a refused request
+/// (not even its body) is read. Later extractors reuse the answer.
+pub async fn service_token_gate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if let Some((token, true)) = session_token(req.request()) {
+        if token.starts_with(service_tokens::PREFIX) {
+            match service_user(req.request(), token).await {
+                Ok(user) => {
+                    req.extensions_mut().insert(Resolved(Some(user)));
+                }
+                Err(e) => return Ok(req.error_response(e).map_into_right_body()),
+            }
+        }
+    }
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 /// The service token a request came with, if it came with one that was
