@@ -218,6 +218,8 @@ impl AppError {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"error": {"code": "invalid", "message": "The token was not made; correct the fields named.",
+    "details": [{"field": "name", "message": "Give the token a name that says which system uses it, e.g. \"ATS sync\"."}]}}))]
 pub struct ErrorBody {
     pub error: ErrorPayload,
 }

@@ -37,6 +37,9 @@ pub struct TokenRequest {
 
 /// A service token as administrators see it: never the token itself.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": 3, "name": "ATS sync", "scope": "recruiter", "token_prefix": "assay_st_3f9a", "requests_per_minute": 600,
+    "created_by": 1, "made_by": "Asha Rao", "created_at": "2026-12-07T09:00:00Z", "expires_at": "2027-03-07T09:00:00Z",
+    "revoked_at": null, "last_used_at": "2026-12-08T06:12:00Z", "state": "active"}))]
 pub struct TokenView {
     #[schema(example = 3)]
     pub id: ServiceTokenId,
@@ -85,6 +88,10 @@ impl TokenView {
 
 /// A token just made: the only time the token itself is shown.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"token": "assay_st_3f9a0c5be1d24a7f9e0b6c3d8a1f2e4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a",
+    "service_token": {"id": 3, "name": "ATS sync", "scope": "recruiter", "token_prefix": "assay_st_3f9a",
+    "requests_per_minute": 600, "created_by": 1, "made_by": "Asha Rao", "created_at": "2026-12-07T09:00:00Z",
+    "expires_at": "2027-03-07T09:00:00Z", "revoked_at": null, "last_used_at": null, "state": "active"}}))]
 pub struct CreatedToken {
     /// Send it as `Authorization: Bearer <token>`. It is not stored and
     /// cannot be shown again.
@@ -96,7 +103,8 @@ pub struct CreatedToken {
 /// Make a service token for an integration. The answer holds the token
 /// itself, once; only its hash is kept.
 #[utoipa::path(tag = "accounts", request_body = TokenRequest, security(("bearer" = [])),
-    responses((status = 201, body = CreatedToken), (status = 401, body = ErrorBody),
+    description = "Makes a token that acts for the administrator who asks, with the scope's role (`read_only` reads what an administrator can read and writes nothing), until it expires or is revoked. Requests beyond its rate are answered 429 with `Retry-After`. Only an administrator signed in as themselves may make one, never another token. Recorded in the audit log.",
+    responses((status = 201, body = CreatedToken, description = "The token was made; `token` is shown this once and cannot be read again."), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/service-tokens")]
 pub async fn create(
@@ -117,7 +125,11 @@ pub async fn create(
 /// Every service token, newest first (administrators signed in as
 /// themselves).
 #[utoipa::path(tag = "accounts", params(PageQuery), security(("bearer" = [])),
-    responses((status = 200, body = Paged<TokenView>), (status = 401, body = ErrorBody),
+    description = "Lists tokens newest first, a keyset page at a time (`?after=&limit=`), with their scope, expiry, state and last use. The tokens themselves are never shown.",
+    responses((status = 200, body = Paged<TokenView>, description = "One page of tokens; pass `next_after` as `?after=` for the next.",
+        example = json!({"items": [{"id": 3, "name": "ATS sync", "scope": "recruiter", "token_prefix": "assay_st_3f9a", "requests_per_minute": 600,
+    "created_by": 1, "made_by": "Asha Rao", "created_at": "2026-12-07T09:00:00Z", "expires_at": "2027-03-07T09:00:00Z",
+    "revoked_at": null, "last_used_at": "2026-12-08T06:12:00Z", "state": "active"}], "next_after": null})), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[get("/service-tokens")]
 pub async fn list(state: web::Data<AppState>, _admin: PersonAdmin, page: Query<PageQuery>) -> AppResult<HttpResponse> {
@@ -133,7 +145,8 @@ pub async fn list(state: web::Data<AppState>, _admin: PersonAdmin, page: Query<P
 
 /// One service token, with its last use.
 #[utoipa::path(tag = "accounts", params(("id" = i32, Path)), security(("bearer" = [])),
-    responses((status = 200, body = TokenView), (status = 401, body = ErrorBody),
+    description = "Reads one token's name, scope, rate, expiry, state and when it was last used (written at most once a minute).",
+    responses((status = 200, body = TokenView, description = "The token, without the token itself."), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/service-tokens/{id}")]
 pub async fn read(
@@ -148,8 +161,10 @@ pub async fn read(
 
 /// Revoke a service token: the next request made with it is refused (401).
 #[utoipa::path(tag = "accounts", params(("id" = i32, Path)), security(("bearer" = [])),
-    responses((status = 200, body = TokenView), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    description = "Revokes a token at once and for good; it cannot be turned back on. Recorded in the audit log.",
+    responses((status = 200, body = TokenView, description = "The token, now `revoked`."), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The token was already revoked (`already_revoked`).")))]
 #[post("/service-tokens/{id}/revoke")]
 pub async fn revoke(
     state: web::Data<AppState>,
