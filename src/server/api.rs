@@ -63,9 +63,15 @@ fn error_meaning(status: &str) -> Option<&'static str> {
 /// meaning its status has across the API.
 fn describe_errors(doc: &mut Document) {
     for item in doc.paths.paths.values_mut() {
-        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete, &mut item.patch]
-            .into_iter()
-            .flatten()
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
         {
             for (status, response) in op.responses.responses.iter_mut() {
                 if let (utoipa::openapi::RefOr::T(response), Some(meaning)) = (response, error_meaning(status)) {

@@ -21,7 +21,7 @@ use crate::db::group::GroupWriter;
 use crate::error::{AppError, AppResult};
 use crate::events::Listeners;
 use crate::mail::Mailer;
-use crate::web::{auth, csrf, errors, input, openapi, pages};
+use crate::web::{api_docs, auth, csrf, errors, input, openapi, pages};
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
      script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -70,6 +70,8 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> AppResul
             // request is held against every route there is.
             .route("/healthz", web::get().to(pages::healthz))
             .route("/api/openapi.json", web::get().to(openapi::document))
+            .route("/api/docs", web::get().to(api_docs::page))
+            .route("/api/docs/{file}", web::get().to(api_docs::asset))
             .service(api)
             .configure(crate::attempts::configure_pages)
             .configure(crate::accounts::configure_pages)

@@ -11,6 +11,7 @@ mod accounts;
 mod analysis_agrees;
 
 mod adaptive;
+mod api_docs;
 mod architecture;
 mod attempts;
 mod banks;

@@ -79,7 +79,11 @@ fn undocumented(doc: &serde_json::Value) -> Vec<String> {
                     missing.push(format!("{name} {status}: no description"));
                 }
                 let json = &response["content"]["application/json"];
-                if !json.is_null() && json["example"].is_null() && json["examples"].is_null() && !has_example(&json["schema"]) {
+                if !json.is_null()
+                    && json["example"].is_null()
+                    && json["examples"].is_null()
+                    && !has_example(&json["schema"])
+                {
                     missing.push(format!("{name} {status}: no example"));
                 }
             }
@@ -101,9 +105,16 @@ async fn every_operation_and_response_is_described_with_examples() {
     let missing = undocumented(&doc);
     let errors: Vec<&String> = missing
         .iter()
-        .filter(|gap| gap.split(' ').nth(2).is_some_and(|s| s.starts_with('4') || s.starts_with('5')))
+        .filter(|gap| {
+            gap.split(' ')
+                .nth(2)
+                .is_some_and(|s| s.starts_with('4') || s.starts_with('5'))
+        })
         .collect();
-    assert!(errors.is_empty(), "error responses without a description or example:\n{errors:?}");
+    assert!(
+        errors.is_empty(),
+        "error responses without a description or example:\n{errors:?}"
+    );
     for done in ["/api/v1/service-tokens"] {
         let gaps: Vec<&String> = missing.iter().filter(|g| g.contains(done)).collect();
         assert!(gaps.is_empty(), "{done} was filled in and has gaps again: {gaps:?}");

@@ -64,12 +64,23 @@ async fn a_service_token_is_shown_once_and_only_its_hash_is_stored() {
 
     let row = stored_row(&app, id);
     assert_eq!(row[2], hex_sha256(&token), "the stored hash is the token's SHA-256");
-    assert!(row.iter().all(|v| !v.contains(&token)), "the token itself is not stored: {row:?}");
-    assert!(token.starts_with(&row[3]) && row[3].len() < 20, "only a short prefix is kept readable");
+    assert!(
+        row.iter().all(|v| !v.contains(&token)),
+        "the token itself is not stored: {row:?}"
+    );
+    assert!(
+        token.starts_with(&row[3]) && row[3].len() < 20,
+        "only a short prefix is kept readable"
+    );
 
-    let (status, read) = app.get_json(&format!("/api/v1/service-tokens/{id}"), Some(&admin)).await;
+    let (status, read) = app
+        .get_json(&format!("/api/v1/service-tokens/{id}"), Some(&admin))
+        .await;
     assert_eq!(status, StatusCode::OK, "{read}");
-    assert!(!read.to_string().contains(&token), "reading a token never shows it again: {read}");
+    assert!(
+        !read.to_string().contains(&token),
+        "reading a token never shows it again: {read}"
+    );
     assert_eq!(read["state"], "active");
     assert_eq!(read["requests_per_minute"], 600);
     let (_, listed) = app.get_json("/api/v1/service-tokens", Some(&admin)).await;
@@ -97,7 +108,11 @@ async fn a_token_acts_with_its_scopes_role() {
         "a recruiter token passes the recruiter guard and reaches the missing assessment: {status} {body}"
     );
     let (status, _) = app.get_json("/api/v1/users", Some(&recruiter)).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "a recruiter token is not an administrator");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a recruiter token is not an administrator"
+    );
 }
 
 #[actix_web::test]
@@ -120,7 +135,11 @@ async fn a_read_only_token_reads_but_every_write_is_refused() {
     let (status, _) = app.put_json("/api/v1/me/profile", &json!({}), Some(&reader)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, cohorts) = app.get_json("/api/v1/cohorts", Some(&admin)).await;
-    assert_eq!(cohorts["items"].as_array().map(Vec::len), Some(0), "nothing was written");
+    assert_eq!(
+        cohorts["items"].as_array().map(Vec::len),
+        Some(0),
+        "nothing was written"
+    );
 }
 
 #[actix_web::test]
@@ -140,10 +159,15 @@ async fn an_expired_token_is_refused_with_401() {
     let (status, refused) = app.get_json("/api/v1/cohorts", Some(&token)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
     assert_eq!(refused["error"]["code"], "token_refused");
-    assert!(refused["error"]["message"].as_str().unwrap_or_default().contains("expired"));
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("expired"));
     // The administrator's own session has ended too by now.
     let admin = app.sign_in("admin@example.com", PASSWORD).await;
-    let (_, read) = app.get_json(&format!("/api/v1/service-tokens/{id}"), Some(&admin)).await;
+    let (_, read) = app
+        .get_json(&format!("/api/v1/service-tokens/{id}"), Some(&admin))
+        .await;
     assert_eq!(read["state"], "expired");
 }
 
@@ -161,7 +185,10 @@ async fn a_revoked_token_is_refused_at_once_and_both_acts_are_audited() {
     assert_eq!(revoked["state"], "revoked");
     let (status, refused) = app.get_json("/api/v1/drives", Some(&token)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
-    assert!(refused["error"]["message"].as_str().unwrap_or_default().contains("revoked"));
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("revoked"));
     let (status, again) = app.post_json(&revoke, &json!({}), Some(&admin)).await;
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
 
@@ -191,8 +218,7 @@ async fn a_tokens_last_use_is_recorded() {
     let (status, _) = app.get_json("/api/v1/drives", Some(&token)).await;
     assert_eq!(status, StatusCode::OK);
     let (_, after) = app.get_json(&path, Some(&admin)).await;
-    let last: chrono::DateTime<chrono::Utc> =
-        serde_json::from_value(after["last_used_at"].clone()).expect("a time");
+    let last: chrono::DateTime<chrono::Utc> = serde_json::from_value(after["last_used_at"].clone()).expect("a time");
     assert!((last - used_at).num_seconds().abs() <= 1, "{last} vs {used_at}");
 }
 
@@ -258,7 +284,11 @@ async fn only_an_administrator_signed_in_as_themselves_sees_service_tokens() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app
-        .post_json(&format!("/api/v1/service-tokens/{id}/revoke"), &json!({}), Some(&recruiter))
+        .post_json(
+            &format!("/api/v1/service-tokens/{id}/revoke"),
+            &json!({}),
+            Some(&recruiter),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
@@ -295,7 +325,13 @@ async fn the_tokens_page_shows_a_new_token_once_and_revokes_after_confirming() {
     let refused = browser
         .post_form(
             "/admin/tokens",
-            &[("csrf_token", &page.csrf()), ("name", ""), ("scope", "recruiter"), ("days", "x"), ("rate", "600")],
+            &[
+                ("csrf_token", &page.csrf()),
+                ("name", ""),
+                ("scope", "recruiter"),
+                ("days", "x"),
+                ("rate", "600"),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -305,7 +341,13 @@ async fn the_tokens_page_shows_a_new_token_once_and_revokes_after_confirming() {
     let made = browser
         .post_form(
             "/admin/tokens",
-            &[("csrf_token", &page.csrf()), ("name", "ATS sync"), ("scope", "recruiter"), ("days", "30"), ("rate", "100")],
+            &[
+                ("csrf_token", &page.csrf()),
+                ("name", "ATS sync"),
+                ("scope", "recruiter"),
+                ("days", "30"),
+                ("rate", "100"),
+            ],
         )
         .await;
     assert_eq!(made.status, StatusCode::OK, "{}", made.body);

@@ -117,7 +117,10 @@ impl NewToken {
                 days,
                 requests_per_minute,
             }),
-            _ => Err(AppError::invalid("The token was not made; correct the fields named.", details)),
+            _ => Err(AppError::invalid(
+                "The token was not made; correct the fields named.",
+                details,
+            )),
         }
     }
 }

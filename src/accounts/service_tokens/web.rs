@@ -49,9 +49,7 @@ impl Row {
             made_by,
             created: zone.text(token.created_at),
             expires: zone.text(token.expires_at),
-            last_used: token
-                .last_used_at
-                .map_or_else(|| "never".to_string(), |t| zone.text(t)),
+            last_used: token.last_used_at.map_or_else(|| "never".to_string(), |t| zone.text(t)),
             live: state == "Active",
             state,
             name: token.name,
@@ -160,7 +158,10 @@ struct CreateForm {
 fn number<T: std::str::FromStr>(value: &str, field: &str, what: &str, details: &mut Vec<ErrorDetail>) -> Option<T> {
     let parsed = value.trim().parse().ok();
     if parsed.is_none() {
-        details.push(ErrorDetail::field(field, format!("Enter the {what} as a whole number.")));
+        details.push(ErrorDetail::field(
+            field,
+            format!("Enter the {what} as a whole number."),
+        ));
     }
     parsed
 }
