@@ -97,6 +97,9 @@ fn undocumented(doc: &serde_json::Value) -> Vec<String> {
 /// the test fails on any new gap. Error responses have none left.
 const KNOWN_GAPS: usize = 191;
 
+/// Paths whose operations are fully described: none may gain a gap.
+const FILLED: &[&str] = &["/api/v1/service-tokens"];
+
 #[actix_web::test]
 async fn every_operation_and_response_is_described_with_examples() {
     let app = spawn_app().await;
@@ -115,7 +118,7 @@ async fn every_operation_and_response_is_described_with_examples() {
         errors.is_empty(),
         "error responses without a description or example:\n{errors:?}"
     );
-    for done in ["/api/v1/service-tokens"] {
+    for done in FILLED {
         let gaps: Vec<&String> = missing.iter().filter(|g| g.contains(done)).collect();
         assert!(gaps.is_empty(), "{done} was filled in and has gaps again: {gaps:?}");
     }
