@@ -24,7 +24,7 @@ pub struct TokenRequest {
     pub name: Line<100>,
     /// `read_only` (reads what an administrator can read, changes nothing),
     /// `recruiter` or `trainer`.
-    #[schema(value_type = String, example = "recruiter")]
+    #[schema(value_type = String, max_length = 64, example = "recruiter")]
     pub scope: Word,
     /// Days until it stops working, 1 to 730 (default 90).
     #[schema(minimum = 1, maximum = 730, example = 90)]
