@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::db::{DbConn, Pool};
 use crate::error::AppResult;
 use crate::events::{Effects, Listeners};
-use crate::identity::SessionCache;
+use crate::identity::{SessionCache, TokenThrottle};
 use crate::mail::{MailContext, Mailer};
 
 /// Everything a request handler may need, built once at start.
@@ -27,6 +27,8 @@ pub struct AppState {
     /// `identity::sessions::SESSION_CACHE_TTL`). One per app: two apps in
     /// one process (as in the tests) never share it.
     pub sessions: Arc<SessionCache>,
+    /// Requests counted per service token this minute.
+    pub token_throttle: Arc<TokenThrottle>,
     /// What other areas do when one area's event happens.
     pub listeners: Listeners,
 }

@@ -49,6 +49,9 @@ pub enum AppError {
     Unauthorized,
     #[error("That email and password do not match an account; check both and try again.")]
     InvalidCredentials,
+    /// A service token that is unknown, revoked or expired (401), with why.
+    #[error("{0}")]
+    TokenRefused(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -172,6 +175,7 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::Unauthorized => "not_signed_in",
             AppError::InvalidCredentials => "invalid_credentials",
+            AppError::TokenRefused(_) => "token_refused",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict { code, .. } => code,
@@ -214,6 +218,8 @@ impl AppError {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"error": {"code": "invalid", "message": "The token was not made; correct the fields named.",
+    "details": [{"field": "name", "message": "Give the token a name that says which system uses it, e.g. \"ATS sync\"."}]}}))]
 pub struct ErrorBody {
     pub error: ErrorPayload,
 }
@@ -232,7 +238,9 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Unauthorized | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::InvalidCredentials | AppError::TokenRefused(_) => {
+                StatusCode::UNAUTHORIZED
+            }
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } | AppError::Stale { .. } => StatusCode::CONFLICT,

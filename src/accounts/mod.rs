@@ -10,6 +10,7 @@ pub mod password;
 pub mod password_pages;
 pub mod passwords;
 pub mod service;
+pub mod service_tokens;
 pub mod throttle;
 pub mod validate;
 pub mod web;
@@ -18,10 +19,12 @@ pub mod web;
 pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
     directory::configure(cfg);
+    service_tokens::api::configure(cfg);
 }
 
 /// This area's pages.
 pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     web::configure(cfg);
     password_pages::configure(cfg);
+    service_tokens::web::configure(cfg);
 }

@@ -93,6 +93,41 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// What a service token may do: read everything an administrator can
+    /// read and change nothing, or act as a recruiter or a trainer.
+    #[derive(utoipa::ToSchema)]
+    pub enum TokenScope {
+        ReadOnly = "read_only",
+        Recruiter = "recruiter",
+        Trainer = "trainer",
+    }
+}
+
+impl TokenScope {
+    /// The role a request made with such a token acts with.
+    pub fn role(self) -> Role {
+        match self {
+            TokenScope::ReadOnly => Role::Admin,
+            TokenScope::Recruiter => Role::Recruiter,
+            TokenScope::Trainer => Role::Trainer,
+        }
+    }
+
+    /// Whether the token may change anything.
+    pub fn may_write(self) -> bool {
+        self != TokenScope::ReadOnly
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenScope::ReadOnly => "Read only",
+            TokenScope::Recruiter => "Recruiter",
+            TokenScope::Trainer => "Trainer",
+        }
+    }
+}
+
+stored_enum! {
     /// A routing run: a draft until it is published.
     pub enum RunStatus {
         Draft = "draft",

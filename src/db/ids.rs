@@ -69,4 +69,5 @@ typed_id!(
     WebhookId,
     DeliveryId,
     CalibrationId,
+    ServiceTokenId,
 );

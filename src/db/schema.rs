@@ -167,6 +167,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    service_tokens (id) {
+        id -> Integer,
+        name -> Text,
+        scope -> Text,
+        token_hash -> Text,
+        token_prefix -> Text,
+        requests_per_minute -> Integer,
+        created_by -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Integer>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(service_tokens -> users (created_by));
+
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_tries -> webhook_deliveries (delivery_id));
 
@@ -647,4 +666,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     scorecard_ratings,
     calibrations,
     resits,
+    service_tokens,
 );

@@ -4,9 +4,11 @@
 //! importing each other.
 
 mod email;
+pub mod service_tokens;
 pub mod sessions;
 
 pub use email::EmailAddress;
+pub use service_tokens::TokenThrottle;
 pub use sessions::SessionCache;
 
 use chrono::NaiveDateTime;

@@ -36,7 +36,52 @@ pub fn v1() -> (impl HttpServiceFactory, Document) {
         .schemas
         .extend(schemas);
     name_operations(&mut doc);
+    describe_errors(&mut doc);
     (scope, doc)
+}
+
+/// What each refusal means, the same on every operation: the body is always
+/// an `ErrorBody` whose `message` says what to do. An operation that means
+/// more by a status describes its response itself, and that is kept.
+fn error_meaning(status: &str) -> Option<&'static str> {
+    Some(match status {
+        "400" => "The request could not be read (for example a parameter of the wrong type); `error.message` says which part.",
+        "401" => "No session or token came with the request, the session ended, or the service token is unknown, revoked or expired (`token_refused`); sign in again or ask an administrator for a new token.",
+        "403" => "Signed in, but this role or token scope may not do this (a read-only token may not write); `error.message` says who may.",
+        "404" => "There is no such record, or it is not one this account may see.",
+        "409" => "The request conflicts with the record's state (already done, already taken, or changed since it was read); `error.code` names the conflict.",
+        "413" => "The body or upload is larger than this server accepts.",
+        "415" => "The body is not in a type this operation reads (send `application/json`).",
+        "422" => "A field is missing or invalid; `error.details` names each field (or line of an uploaded file) with what to change.",
+        "429" => "Too many requests: wait the seconds in `Retry-After` and try again.",
+        "503" => "The server is busy or the database is unreachable; wait the seconds in `Retry-After` (when given) and try again.",
+        _ => return None,
+    })
+}
+
+/// Gives every error response without a description of its own the
+/// meaning its status has across the API.
+fn describe_errors(doc: &mut Document) {
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for (status, response) in op.responses.responses.iter_mut() {
+                if let (utoipa::openapi::RefOr::T(response), Some(meaning)) = (response, error_meaning(status)) {
+                    if response.description.trim().is_empty() {
+                        response.description = meaning.to_string();
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Gives each operation an id made of its method and path
@@ -119,7 +164,7 @@ mod tests {
         // Counted, so a probe that saw nothing, or an area whose
         // `configure_api` is no longer called, cannot pass: a new endpoint
         // raises this number in the same change.
-        assert_eq!(operations, 84, "documented operations");
+        assert_eq!(operations, 88, "documented operations");
     }
 
     /// Every string a client may send, with where it is, that has no

@@ -21,7 +21,7 @@ use crate::db::group::GroupWriter;
 use crate::error::{AppError, AppResult};
 use crate::events::Listeners;
 use crate::mail::Mailer;
-use crate::web::{csrf, errors, input, openapi, pages};
+use crate::web::{api_docs, auth, csrf, errors, input, openapi, pages};
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
      script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -70,6 +70,8 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> AppResul
             // request is held against every route there is.
             .route("/healthz", web::get().to(pages::healthz))
             .route("/api/openapi.json", web::get().to(openapi::document))
+            .route("/api/docs", web::get().to(api_docs::page))
+            .route("/api/docs/{file}", web::get().to(api_docs::asset))
             .service(api)
             .configure(crate::attempts::configure_pages)
             .configure(crate::accounts::configure_pages)
@@ -83,6 +85,7 @@ pub fn start(listener: TcpListener, state: AppState, workers: usize) -> AppResul
             .configure(crate::webhooks::configure_pages)
             .configure(pages::configure)
             .default_service(web::to(errors::not_found))
+            .wrap(from_fn(auth::service_token_gate))
             .wrap(from_fn(input::bounded_query))
             .wrap(from_fn(csrf::middleware))
             .wrap(from_fn(errors::html_errors))
@@ -157,6 +160,7 @@ pub fn open_state(config: Config) -> AppResult<AppState> {
     drop(conn);
     Ok(AppState {
         sessions: Arc::default(),
+        token_throttle: Arc::default(),
         listeners: Listeners {
             attempt_graded: on_attempt_graded,
         },

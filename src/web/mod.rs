@@ -2,6 +2,7 @@
 //! CSRF, input extractors and limits, page chrome and error pages. A leaf:
 //! it imports the app's state and the modules below it, never an area.
 
+pub mod api_docs;
 pub mod auth;
 pub mod charts;
 pub mod csrf;

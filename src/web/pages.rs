@@ -67,6 +67,7 @@ pub fn nav_for(role: Option<Role>) -> Vec<NavLink> {
             link("/admin/audit", "Audit log"),
             link("/admin/notices", "Notices"),
             link("/admin/webhooks", "Webhooks"),
+            link("/admin/tokens", "Service tokens"),
         ],
     }
 }

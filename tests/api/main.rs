@@ -13,6 +13,7 @@ mod analysis_agrees;
 
 mod adaptive;
 mod adaptive_form;
+mod api_docs;
 mod architecture;
 mod attempts;
 mod banks;
@@ -51,6 +52,7 @@ mod routing;
 mod routing_adaptive;
 mod routing_pages;
 mod scorecards;
+mod service_tokens;
 mod test_page;
 mod trust;
 mod webhooks;
