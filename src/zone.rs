@@ -59,6 +59,18 @@ impl FirmZone {
         }
     }
 
+    /// A wall-clock time in this zone (as a `datetime-local` field gives it),
+    /// in UTC. `None` when the clocks skip that time; a time that happens
+    /// twice (clocks going back) is the earlier one.
+    pub fn to_utc(&self, local: NaiveDateTime) -> Option<NaiveDateTime> {
+        self.0.from_local_datetime(&local).earliest().map(|t| t.naive_utc())
+    }
+
+    /// A UTC time as this zone's wall clock, for a `datetime-local` field.
+    pub fn local(&self, utc: NaiveDateTime) -> NaiveDateTime {
+        self.0.from_utc_datetime(&utc).naive_local()
+    }
+
     /// A calendar date in this zone ("7 December 2026").
     pub fn date(&self, utc: NaiveDateTime) -> String {
         self.0.from_utc_datetime(&utc).format("%-d %B %Y").to_string()

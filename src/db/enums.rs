@@ -41,6 +41,8 @@ stored_enum! {
         Applied = "applied",
         Tested = "tested",
         ShortlistedKpo = "shortlisted_kpo",
+        /// Holds a booked interview (`drives::interviews`).
+        Interviewing = "interviewing",
         OfferedBpo = "offered_bpo",
         Hired = "hired",
         Rejected = "rejected",
@@ -118,5 +120,14 @@ stored_enum! {
     pub enum SignalKind {
         FocusLoss = "focus_loss",
         Paste = "paste",
+    }
+}
+
+stored_enum! {
+    /// An interview in a slot: booked (and perhaps moved), or cancelled.
+    #[derive(utoipa::ToSchema)]
+    pub enum InterviewStatus {
+        Booked = "booked",
+        Cancelled = "cancelled",
     }
 }

@@ -68,4 +68,6 @@ typed_id!(
     RunId,
     WebhookId,
     DeliveryId,
+    SlotId,
+    InterviewId,
 );

@@ -4,6 +4,7 @@ pub mod api;
 pub mod applicants;
 pub mod charts;
 pub mod eligibility;
+pub mod interviews;
 pub mod invitations;
 
 pub mod letters;
@@ -20,6 +21,7 @@ pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
     rankings::api::configure(cfg);
     invitations::api::configure(cfg);
+    interviews::api::configure(cfg);
 }
 
 /// This area's pages.
@@ -28,6 +30,7 @@ pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     applicants::pages::configure(cfg);
     web::configure(cfg);
     invitations::web::configure(cfg);
+    interviews::pages::configure(cfg);
 }
 
 /// A status in the words a recruiter uses, for staff pages (never the stored value).
@@ -37,6 +40,7 @@ pub fn staff_label(status: crate::db::ApplicationStatus) -> &'static str {
         Applied => "Applied, not yet tested",
         Tested => "Tested",
         ShortlistedKpo => "Shortlisted for KPO interview",
+        Interviewing => "Interview booked",
         OfferedBpo => "Offered BPO work",
         Hired => "Hired",
         Rejected => "Not selected",

@@ -22,6 +22,7 @@ mod equal_forms;
 
 mod excel;
 mod helpers;
+mod interviews;
 mod invitations;
 
 mod hiring;

@@ -32,7 +32,7 @@ struct RankingsPage {
     ranked: i64,
     query: RankingQuery,
     query_string: String,
-    statuses: [&'static str; 7],
+    statuses: [&'static str; ApplicationStatus::ALL.len()],
     sections: Vec<String>,
     /// The population a percentile waits for, stated under the table.
     percentile_min: i64,
