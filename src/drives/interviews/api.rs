@@ -137,7 +137,10 @@ pub async fn assign(
     body: Json<Assign>,
 ) -> AppResult<HttpResponse> {
     let drive = path.into_inner();
-    let Assign { application_id, slot_id } = body.into_inner();
+    let Assign {
+        application_id,
+        slot_id,
+    } = body.into_inner();
     let now = state.clock.now();
     let mail = MailContext::from(state.config.as_ref());
     let view = state
@@ -205,7 +208,11 @@ pub async fn mine(
 #[utoipa::path(tag = "interviews", params(("id" = i32, Path)),
     responses((status = 200, body = InterviewView), (status = 404, body = ErrorBody)))]
 #[get("/interviews/{id}")]
-pub async fn read(state: web::Data<AppState>, AuthUser(user): AuthUser, path: web::Path<InterviewId>) -> AppResult<HttpResponse> {
+pub async fn read(
+    state: web::Data<AppState>,
+    AuthUser(user): AuthUser,
+    path: web::Path<InterviewId>,
+) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let zone = state.config.firm_zone;
     let view = state.db(move |conn| listing::interview(conn, id, zone)).await?;

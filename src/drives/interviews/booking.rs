@@ -87,7 +87,14 @@ fn new_uid(mail: &MailContext) -> String {
     format!("interview-{random}@{host}")
 }
 
-fn record(conn: &mut DbConn, actor: UserId, action: &str, id: InterviewId, detail: &str, now: NaiveDateTime) -> AppResult<()> {
+fn record(
+    conn: &mut DbConn,
+    actor: UserId,
+    action: &str,
+    id: InterviewId,
+    detail: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     audit::record(
         conn,
         Event {
@@ -149,7 +156,10 @@ pub fn book(
             .get_result(conn)?;
         let when = mail.zone.text(slot.starts_at);
         let note = format!("Interview booked for {when}");
-        let words = Words { note: &note, message: "" };
+        let words = Words {
+            note: &note,
+            message: "",
+        };
         pipeline::transition(
             conn,
             &Moving::from(&app),

@@ -179,7 +179,10 @@ mod tests {
         let text = ics(Method::Request, 0, "Room 4, Tower B; 2nd floor");
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{text}");
         assert!(text.ends_with("END:VCALENDAR\r\n"), "{text}");
-        assert!(!text.replace("\r\n", "").contains('\n'), "only CRLF line ends: {text:?}");
+        assert!(
+            !text.replace("\r\n", "").contains('\n'),
+            "only CRLF line ends: {text:?}"
+        );
         for line in text.split("\r\n") {
             assert!(line.len() <= 75, "folded at 75 octets: {line:?}");
         }

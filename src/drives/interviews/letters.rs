@@ -23,10 +23,17 @@ use crate::notices::{self, Extras, Recipient};
 /// What happened to an interview.
 #[derive(Debug, Clone, Copy)]
 pub enum Change<'a> {
-    Booked { message: &'a str },
+    Booked {
+        message: &'a str,
+    },
     /// Moved from the slot `from`.
-    Moved { from: SlotId, message: &'a str },
-    Cancelled { message: &'a str },
+    Moved {
+        from: SlotId,
+        message: &'a str,
+    },
+    Cancelled {
+        message: &'a str,
+    },
 }
 
 /// How long before an interview the reminder goes out.
@@ -36,7 +43,12 @@ pub fn reminder_lead() -> Duration {
 
 /// Invites each shortlisted applicant of the drive who has no interview to
 /// pick a time. Each is invited once: a later slot does not mail them again.
-pub fn invite_shortlisted(conn: &mut DbConn, drive: &DriveRow, now: NaiveDateTime, mail: &MailContext) -> AppResult<usize> {
+pub fn invite_shortlisted(
+    conn: &mut DbConn,
+    drive: &DriveRow,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<usize> {
     let waiting: Vec<(crate::db::ApplicationId, crate::db::UserId, String, String)> = applications::table
         .inner_join(users::table)
         .filter(applications::drive_id.eq(drive.id))
@@ -58,7 +70,13 @@ pub fn invite_shortlisted(conn: &mut DbConn, drive: &DriveRow, now: NaiveDateTim
             email,
             name,
         };
-        if notices::queue(conn, &format!("interview-invite:application:{application}"), &to, &rendered, now)? {
+        if notices::queue(
+            conn,
+            &format!("interview-invite:application:{application}"),
+            &to,
+            &rendered,
+            now,
+        )? {
             invited += 1;
         }
     }
@@ -213,7 +231,13 @@ fn render(change: Change<'_>, name: &str, details: &InterviewDetails, mail: &Mai
 
 /// Queues the emails of one change, each with the calendar event, and the
 /// reminder for a booked or moved interview.
-pub fn announce(conn: &mut DbConn, id: InterviewId, change: Change<'_>, now: NaiveDateTime, mail: &MailContext) -> AppResult<()> {
+pub fn announce(
+    conn: &mut DbConn,
+    id: InterviewId,
+    change: Change<'_>,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<()> {
     let facts = facts(conn, id)?;
     let (method, tag) = match change {
         Change::Booked { .. } => (Method::Request, "booked"),
@@ -240,7 +264,13 @@ pub fn announce(conn: &mut DbConn, id: InterviewId, change: Change<'_>, now: Nai
 
 /// An interviewer on the old slot's panel but not the new one's gets the
 /// event cancelled.
-fn dropped_from_panel(conn: &mut DbConn, facts: &Facts, from: SlotId, now: NaiveDateTime, mail: &MailContext) -> AppResult<()> {
+fn dropped_from_panel(
+    conn: &mut DbConn,
+    facts: &Facts,
+    from: SlotId,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<()> {
     let before = slots::panels(conn, &[from])?.remove(&from).unwrap_or_default();
     let dropped: Vec<&Interviewer> = before.iter().filter(|p| !facts.panel.contains(p)).collect();
     if dropped.is_empty() {
@@ -250,7 +280,10 @@ fn dropped_from_panel(conn: &mut DbConn, facts: &Facts, from: SlotId, now: Naive
         not_before: None,
         attachment: Some(facts.invite(Method::Cancel, mail, now)),
     };
-    let key = format!("interview:{}:v{}:off-panel", facts.interview.id, facts.interview.sequence);
+    let key = format!(
+        "interview:{}:v{}:off-panel",
+        facts.interview.id, facts.interview.sequence
+    );
     for p in dropped {
         let details = facts.details(false, mail);
         let rendered = render(Change::Cancelled { message: "" }, &p.name, &details, mail)?;

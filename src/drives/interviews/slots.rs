@@ -107,7 +107,9 @@ fn check_where(slot: &NewSlot) -> AppResult<(String, String)> {
         ));
     }
     if !link.is_empty() {
-        let parsed = url::Url::parse(&link).ok().filter(|u| matches!(u.scheme(), "https" | "http"));
+        let parsed = url::Url::parse(&link)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "https" | "http"));
         if parsed.is_none() || link.chars().count() > LINK_MAX {
             return Err(AppError::invalid_field(
                 "video_link",
@@ -122,16 +124,15 @@ fn check_where(slot: &NewSlot) -> AppResult<(String, String)> {
 /// size, where it is, and a panel of staff.
 fn check(conn: &mut DbConn, slot: &NewSlot, now: NaiveDateTime) -> AppResult<(String, String, Vec<UserId>)> {
     if slot.starts_at.naive_utc() <= now {
-        return Err(AppError::invalid_field("starts_at", "Choose a start time in the future."));
+        return Err(AppError::invalid_field(
+            "starts_at",
+            "Choose a start time in the future.",
+        ));
     }
     if !MINUTES.contains(&slot.minutes) {
         return Err(AppError::invalid_field(
             "minutes",
-            format!(
-                "An interview lasts {} to {} minutes.",
-                MINUTES.start(),
-                MINUTES.end()
-            ),
+            format!("An interview lasts {} to {} minutes.", MINUTES.start(), MINUTES.end()),
         ));
     }
     if !(1..=CAPACITY_MAX).contains(&slot.capacity) {
@@ -276,7 +277,9 @@ pub fn drive_slots(
         query = query.filter(
             interview_slots::starts_at
                 .gt(last.starts_at)
-                .or(interview_slots::starts_at.eq(last.starts_at).and(interview_slots::id.gt(after))),
+                .or(interview_slots::starts_at
+                    .eq(last.starts_at)
+                    .and(interview_slots::id.gt(after))),
         );
     }
     Ok(crate::web::paging::Page::cut(query.load(conn)?, size, |s| s.id))
@@ -305,12 +308,8 @@ pub fn take_place(conn: &mut DbConn, slot: &SlotRow) -> AppResult<()> {
 
 /// Gives a place back (a moved or cancelled interview).
 pub fn give_back_place(conn: &mut DbConn, slot: SlotId) -> AppResult<()> {
-    diesel::update(
-        interview_slots::table
-            .find(slot)
-            .filter(interview_slots::booked.gt(0)),
-    )
-    .set(interview_slots::booked.eq(interview_slots::booked - 1))
-    .execute(conn)?;
+    diesel::update(interview_slots::table.find(slot).filter(interview_slots::booked.gt(0)))
+        .set(interview_slots::booked.eq(interview_slots::booked - 1))
+        .execute(conn)?;
     Ok(())
 }

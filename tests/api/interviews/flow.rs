@@ -4,7 +4,7 @@
 use assay::notices::outbox::drain_once;
 use awc::http::StatusCode;
 use chrono::{Duration, NaiveDateTime, SubsecRound};
-use icalendar::{Component, DatePerhapsTime, EventLike, EventStatus};
+use icalendar::{CalendarDateTime, Component, DatePerhapsTime, EventStatus};
 use mail_parser::MimeHeaders;
 use serde_json::json;
 
@@ -40,7 +40,7 @@ fn calendar_emails(received: &[Received]) -> Vec<Seen> {
             let calendar: icalendar::Calendar = text.parse().expect("the .ics parses");
             let event = calendar.events().next().expect("one event").clone();
             let starts = match event.get_start() {
-                Some(DatePerhapsTime::DateTime(dt)) => dt.try_into_utc().expect("a UTC start").naive_utc(),
+                Some(DatePerhapsTime::DateTime(CalendarDateTime::Utc(dt))) => dt.naive_utc(),
                 other => panic!("a start time, not {other:?}"),
             };
             Some(Seen {
@@ -82,15 +82,22 @@ async fn a_booked_moved_and_cancelled_interview_reaches_candidate_and_panel_as_o
     assert_eq!(status, StatusCode::OK, "{slots}");
     assert_eq!(slots["items"].as_array().map(Vec::len), Some(2), "{slots}");
     assert!(
-        slots["items"][0]["when"].as_str().is_some_and(|w| w.contains("IST (Asia/Kolkata)")),
+        slots["items"][0]["when"]
+            .as_str()
+            .is_some_and(|w| w.contains("IST (Asia/Kolkata)")),
         "times named in the firm's zone: {slots}"
     );
 
     let (status, booked) = pick(&app, &sita, first).await;
     assert_eq!(status, StatusCode::CREATED, "{booked}");
-    assert_eq!((booked["status"].as_str(), booked["sequence"].as_i64()), (Some("booked"), Some(0)));
+    assert_eq!(
+        (booked["status"].as_str(), booked["sequence"].as_i64()),
+        (Some("booked"), Some(0))
+    );
     let id = booked["id"].as_i64().expect("interview id");
-    let (_, appl) = app.get_json(&format!("/api/v1/applications/{application}"), Some(&sita)).await;
+    let (_, appl) = app
+        .get_json(&format!("/api/v1/applications/{application}"), Some(&sita))
+        .await;
     assert_eq!(appl["status"], "interviewing", "{appl}");
 
     // The reminder waits in the outbox for the day before.
@@ -104,15 +111,25 @@ async fn a_booked_moved_and_cancelled_interview_reaches_candidate_and_panel_as_o
     assert_eq!(booked_mails.len(), 2, "{booked_mails:?}");
     let uid = booked_mails[0].uid.clone();
     for seen in &booked_mails {
-        assert_eq!((seen.method.as_str(), seen.sequence, seen.starts), ("REQUEST", 0, first_time), "{seen:?}");
+        assert_eq!(
+            (seen.method.as_str(), seen.sequence, seen.starts),
+            ("REQUEST", 0, first_time),
+            "{seen:?}"
+        );
         assert_eq!(seen.uid, uid);
         assert_eq!(seen.status, Some(EventStatus::Confirmed));
     }
     let mut to: Vec<&str> = booked_mails.iter().map(|s| s.to.as_str()).collect();
     to.sort();
     assert_eq!(to, ["ira@example.com", "sita@example.com"]);
-    assert!(booked_mails.iter().all(|s| s.subject.contains("IST")), "{booked_mails:?}");
-    assert!(notices_of(&app, "interview_reminder").iter().all(|r| r.1 == "queued"), "not sent early");
+    assert!(
+        booked_mails.iter().all(|s| s.subject.contains("IST")),
+        "{booked_mails:?}"
+    );
+    assert!(
+        notices_of(&app, "interview_reminder").iter().all(|r| r.1 == "queued"),
+        "not sent early"
+    );
 
     // Moved: the same event, SEQUENCE 1, the new time; the old reminder is taken back.
     let (status, moved) = app
@@ -126,22 +143,38 @@ async fn a_booked_moved_and_cancelled_interview_reaches_candidate_and_panel_as_o
     assert_eq!(moved["sequence"], 1);
     let reminders = notices_of(&app, "interview_reminder");
     assert_eq!(reminders.len(), 2, "{reminders:?}");
-    assert!(reminders.iter().all(|r| r.2 == later_time - Duration::days(1)), "{reminders:?}");
+    assert!(
+        reminders.iter().all(|r| r.2 == later_time - Duration::days(1)),
+        "{reminders:?}"
+    );
     drain_once(&app.outbox()).await.expect("drain");
     let all = calendar_emails(&sink.received());
     let moved_mails: Vec<&Seen> = all.iter().filter(|s| s.sequence == 1).collect();
     assert_eq!(moved_mails.len(), 2, "{all:?}");
     for seen in &moved_mails {
-        assert_eq!((seen.method.as_str(), seen.uid.as_str(), seen.starts), ("REQUEST", uid.as_str(), later_time));
+        assert_eq!(
+            (seen.method.as_str(), seen.uid.as_str(), seen.starts),
+            ("REQUEST", uid.as_str(), later_time)
+        );
     }
 
     // Cancelled: METHOD:CANCEL, STATUS:CANCELLED, SEQUENCE 2, the same UID.
     let (status, cancelled) = app
-        .post_json(&format!("/api/v1/interviews/{id}/cancel"), &json!({}), Some(&d.s.recruiter))
+        .post_json(
+            &format!("/api/v1/interviews/{id}/cancel"),
+            &json!({}),
+            Some(&d.s.recruiter),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{cancelled}");
-    assert_eq!((cancelled["status"].as_str(), cancelled["sequence"].as_i64()), (Some("cancelled"), Some(2)));
-    assert!(notices_of(&app, "interview_reminder").is_empty(), "no reminder for a cancelled interview");
+    assert_eq!(
+        (cancelled["status"].as_str(), cancelled["sequence"].as_i64()),
+        (Some("cancelled"), Some(2))
+    );
+    assert!(
+        notices_of(&app, "interview_reminder").is_empty(),
+        "no reminder for a cancelled interview"
+    );
     drain_once(&app.outbox()).await.expect("drain");
     let all = calendar_emails(&sink.received());
     let cancel_mails: Vec<&Seen> = all.iter().filter(|s| s.sequence == 2).collect();
@@ -154,16 +187,25 @@ async fn a_booked_moved_and_cancelled_interview_reaches_candidate_and_panel_as_o
     }
 
     // Sita is shortlisted again, the place is free, and she can choose anew.
-    let (_, appl) = app.get_json(&format!("/api/v1/applications/{application}"), Some(&sita)).await;
+    let (_, appl) = app
+        .get_json(&format!("/api/v1/applications/{application}"), Some(&sita))
+        .await;
     assert_eq!(appl["status"], "shortlisted_kpo", "{appl}");
     let (_, mine) = app.get_json("/api/v1/me/interviews", Some(&sita)).await;
     assert_eq!(mine["items"].as_array().map(Vec::len), Some(1), "{mine}");
     assert_eq!(mine["next_after"], serde_json::Value::Null);
     let (status, again) = pick(&app, &sita, first).await;
     assert_eq!(status, StatusCode::CREATED, "{again}");
-    assert_ne!(again["calendar_uid"].as_str(), Some(uid.as_str()), "a new interview, a new event");
+    assert_ne!(
+        again["calendar_uid"].as_str(),
+        Some(uid.as_str()),
+        "a new interview, a new event"
+    );
     let (_, listed) = app
-        .get_json(&format!("/api/v1/drives/{}/interviews?limit=1", d.s.drive_id), Some(&d.s.recruiter))
+        .get_json(
+            &format!("/api/v1/drives/{}/interviews?limit=1", d.s.drive_id),
+            Some(&d.s.recruiter),
+        )
         .await;
     assert_eq!(listed["items"].as_array().map(Vec::len), Some(1), "{listed}");
     let after = listed["next_after"].as_str().expect("a second page");
@@ -200,7 +242,11 @@ async fn a_slot_is_refused_without_a_future_time_a_place_or_staff_interviewers()
         }
         let (status, answer) = app.post_json(&path, &body, Some(&d.s.recruiter)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body} → {answer}");
-        assert_eq!(crate::helpers::error_fields(&answer), vec![field.to_string()], "{answer}");
+        assert_eq!(
+            crate::helpers::error_fields(&answer),
+            vec![field.to_string()],
+            "{answer}"
+        );
     }
     let (status, _) = app.post_json(&path, &good, Some(&tara)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "candidates cannot publish");

@@ -42,7 +42,10 @@ async fn candidates_racing_for_a_slots_last_place_book_it_once_and_the_others_he
     assert_eq!((booked, held), (2, 2), "capacity holds");
     drop(conn);
     let (_, slots) = app
-        .get_json(&format!("/api/v1/drives/{}/interview-slots", d.s.drive_id), Some(&d.candidates[4].1))
+        .get_json(
+            &format!("/api/v1/drives/{}/interview-slots", d.s.drive_id),
+            Some(&d.candidates[4].1),
+        )
         .await;
     assert!(
         slots["items"].as_array().is_some_and(|s| s.is_empty()),

@@ -94,7 +94,12 @@ async fn build(
             minutes: s.minutes,
             place: s.place,
             video: !s.video_link.is_empty(),
-            panel: s.interviewers.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
+            panel: s
+                .interviewers
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             places_left: s.places_left,
         })
         .collect();
@@ -139,7 +144,14 @@ async fn book(
 ) -> AppResult<HttpResponse> {
     let drive_id = path.into_inner();
     let Ok(slot) = form.slot_id.trim().parse::<i32>().map(SlotId) else {
-        let page = build(&state, &ctx, &user, drive_id, Some("Choose one of the times first.".into())).await?;
+        let page = build(
+            &state,
+            &ctx,
+            &user,
+            drive_id,
+            Some("Choose one of the times first.".into()),
+        )
+        .await?;
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let now = state.clock.now();
@@ -149,7 +161,9 @@ async fn book(
         .db(move |conn| {
             let found = slots::find(conn, slot)?;
             if found.drive_id != drive_id {
-                return Err(AppError::NotFound(format!("There is no interview slot {slot} in this drive.")));
+                return Err(AppError::NotFound(format!(
+                    "There is no interview slot {slot} in this drive."
+                )));
             }
             let application = crate::drives::listing::applications_page(
                 conn,

@@ -55,7 +55,9 @@ struct Shown {
 
 fn done_sentence(code: Option<&str>) -> Option<&'static str> {
     match code? {
-        "published" => Some("Slot published. Shortlisted applicants without an interview have been emailed a link to choose a time."),
+        "published" => Some(
+            "Slot published. Shortlisted applicants without an interview have been emailed a link to choose a time.",
+        ),
         "assigned" => Some("Interview booked. The candidate and the panel have been emailed the calendar event."),
         "moved" => Some("Interview moved. Everyone has been emailed the updated calendar event."),
         "cancelled" => Some("Interview cancelled. Everyone has been emailed; the candidate can choose another time."),
@@ -100,7 +102,17 @@ async fn build(state: &AppState, ctx: &PageCtx, drive_id: DriveId, after: Option
         waiting,
         open: open
             .iter()
-            .map(|s| (s.id, format!("{} ({} of {} left)", zone.text(s.starts_at), s.places_left(), s.capacity)))
+            .map(|s| {
+                (
+                    s.id,
+                    format!(
+                        "{} ({} of {} left)",
+                        zone.text(s.starts_at),
+                        s.places_left(),
+                        s.capacity
+                    ),
+                )
+            })
             .collect(),
         blocks,
         pager: Pager::next(&path, "", "after", next, "Later slots"),
@@ -133,11 +145,17 @@ fn read_slot(form: &FormFields, zone: crate::zone::FirmZone) -> Result<slots::Ne
     let starts_at = match local.map(|l| zone.to_utc(l)) {
         Some(Some(utc)) => Some(utc.and_utc()),
         Some(None) => {
-            errors.push(ErrorDetail::field("starts_at", "The clocks skip that time; choose another."));
+            errors.push(ErrorDetail::field(
+                "starts_at",
+                "The clocks skip that time; choose another.",
+            ));
             None
         }
         None => {
-            errors.push(ErrorDetail::field("starts_at", "Choose the date and time the interviews start."));
+            errors.push(ErrorDetail::field(
+                "starts_at",
+                "Choose the date and time the interviews start.",
+            ));
             None
         }
     };
@@ -147,7 +165,10 @@ fn read_slot(form: &FormFields, zone: crate::zone::FirmZone) -> Result<slots::Ne
     for raw in form.all("interviewer") {
         match raw.parse::<i32>() {
             Ok(id) => interviewer_ids.push(id),
-            Err(_) => errors.push(ErrorDetail::field("interviewer_ids", "Choose interviewers from the list.")),
+            Err(_) => errors.push(ErrorDetail::field(
+                "interviewer_ids",
+                "Choose interviewers from the list.",
+            )),
         }
     }
     if !errors.is_empty() {
@@ -239,7 +260,9 @@ async fn assign(
                 .db(move |conn| {
                     let app = crate::drives::listing::application(conn, application)?;
                     if app.drive_id != drive_id {
-                        return Err(AppError::NotFound(format!("There is no application {application} in this drive.")));
+                        return Err(AppError::NotFound(format!(
+                            "There is no application {application} in this drive."
+                        )));
                     }
                     booking::book(conn, application, slot, user.id, now, &mail)
                 })
