@@ -165,7 +165,7 @@ mod tests {
             minutes: 45,
             summary: "Interview: Finance drive, Sita Rao",
             description: "Bring your ID; questions, if any, to hiring@example.com.\nSee you there.",
-            place: place,
+            place,
             video_link: "https://meet.example.com/x",
             organizer: &organizer,
             attendees: &attendees,
