@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use chrono::NaiveDateTime;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment as MimeAttachment, Mailbox, MultiPart};
 use lettre::transport::smtp::AsyncSmtpTransportBuilder;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -30,6 +31,17 @@ pub struct Outgoing {
     pub body_text: String,
     pub body_html: String,
     pub created_at: NaiveDateTime,
+    /// A file sent with the email (an interview's calendar event).
+    pub attachment: Option<Attachment>,
+}
+
+/// One file attached to an email: its name, MIME type and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub name: String,
+    /// For example `text/calendar; charset=utf-8; method=REQUEST`.
+    pub content_type: String,
+    pub body: String,
 }
 
 /// Why one try failed, and whether another try could go differently.
@@ -122,7 +134,8 @@ impl Mailer {
     }
 
     /// The email exactly as it is sent: a multipart/alternative message with
-    /// the stored text and HTML bodies.
+    /// the stored text and HTML bodies, inside a multipart/mixed beside its
+    /// attachment when it has one.
     pub fn message(&self, notice: &Outgoing, date: SystemTime) -> Result<Message, String> {
         let address: Address = notice
             .recipient_email
@@ -137,10 +150,7 @@ impl Mailer {
             .subject(header_safe(&notice.subject))
             .message_id(Some(self.message_id(notice)))
             .date(date)
-            .multipart(MultiPart::alternative_plain_html(
-                notice.body_text.clone(),
-                notice.body_html.clone(),
-            ))
+            .multipart(body(notice)?)
             .map_err(|e| format!("the email could not be built: {e}"))
     }
 
@@ -154,6 +164,18 @@ impl Mailer {
             self.from.email.domain()
         )
     }
+}
+
+/// The text and HTML twins, with the attachment beside them when there is one.
+fn body(notice: &Outgoing) -> Result<MultiPart, String> {
+    let alternative = MultiPart::alternative_plain_html(notice.body_text.clone(), notice.body_html.clone());
+    let Some(file) = &notice.attachment else {
+        return Ok(alternative);
+    };
+    let kind = ContentType::parse(&file.content_type)
+        .map_err(|e| format!("the attachment's type '{}' is not a MIME type: {e}", file.content_type))?;
+    let part = MimeAttachment::new(header_safe(&file.name)).body(file.body.clone(), kind);
+    Ok(MultiPart::mixed().multipart(alternative).singlepart(part))
 }
 
 /// Shows where mail goes, never the SMTP URL: it may hold a password.
@@ -286,6 +308,7 @@ mod tests {
             created_at: chrono::DateTime::from_timestamp(1_800_000_000, 0)
                 .expect("time")
                 .naive_utc(),
+            attachment: None,
         };
         assert_eq!(mailer.message_id(&notice), "<assay.notice.7.1800000000@example.com>");
         let first = mailer.message(&notice, SystemTime::UNIX_EPOCH).expect("message");

@@ -90,6 +90,11 @@ impl FirmZone {
         format!("{} time; {rest}", self.name())
     }
 
+    /// A UTC time as this zone's wall clock, for a `datetime-local` field.
+    pub fn local(&self, utc: NaiveDateTime) -> NaiveDateTime {
+        self.0.from_utc_datetime(&utc).naive_local()
+    }
+
     /// A calendar date in this zone ("7 December 2026").
     pub fn date(&self, utc: impl Instant) -> String {
         self.0.from_utc_datetime(&utc.utc()).format("%-d %B %Y").to_string()

@@ -43,6 +43,8 @@ stored_enum! {
         ShortlistedKpo = "shortlisted_kpo",
         /// Offered KPO work after the interviews.
         OfferedKpo = "offered_kpo",
+        /// Holds a booked interview (`drives::interviews`).
+        Interviewing = "interviewing",
         OfferedBpo = "offered_bpo",
         Hired = "hired",
         Rejected = "rejected",
@@ -155,5 +157,14 @@ stored_enum! {
     pub enum SignalKind {
         FocusLoss = "focus_loss",
         Paste = "paste",
+    }
+}
+
+stored_enum! {
+    /// An interview in a slot: booked (and perhaps moved), or cancelled.
+    #[derive(utoipa::ToSchema)]
+    pub enum InterviewStatus {
+        Booked = "booked",
+        Cancelled = "cancelled",
     }
 }

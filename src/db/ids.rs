@@ -70,4 +70,6 @@ typed_id!(
     DeliveryId,
     CalibrationId,
     ServiceTokenId,
+    SlotId,
+    InterviewId,
 );

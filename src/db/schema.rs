@@ -94,6 +94,9 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        attachment_name -> Nullable<Text>,
+        attachment_type -> Nullable<Text>,
+        attachment_body -> Nullable<Text>,
     }
 }
 
@@ -623,6 +626,48 @@ diesel::table! {
 }
 
 // Every table may meet every other in a query.
+diesel::table! {
+    interview_slots (id) {
+        id -> Integer,
+        drive_id -> Integer,
+        starts_at -> Timestamp,
+        minutes -> Integer,
+        place -> Text,
+        video_link -> Text,
+        capacity -> Integer,
+        booked -> Integer,
+        created_by -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interview_panel (slot_id, user_id) {
+        slot_id -> Integer,
+        user_id -> Integer,
+    }
+}
+
+diesel::table! {
+    interviews (id) {
+        id -> Integer,
+        slot_id -> Integer,
+        application_id -> Integer,
+        uid -> Text,
+        sequence -> Integer,
+        status -> Text,
+        booked_by -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(interview_slots -> drives (drive_id));
+diesel::joinable!(interview_panel -> interview_slots (slot_id));
+diesel::joinable!(interview_panel -> users (user_id));
+diesel::joinable!(interviews -> interview_slots (slot_id));
+diesel::joinable!(interviews -> applications (application_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -667,4 +712,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calibrations,
     resits,
     service_tokens,
+    interview_slots,
+    interview_panel,
+    interviews,
 );

@@ -4,6 +4,7 @@ pub mod api;
 pub mod applicants;
 pub mod charts;
 pub mod eligibility;
+pub mod interviews;
 pub mod invitations;
 
 pub mod letters;
@@ -22,6 +23,7 @@ pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     rankings::api::configure(cfg);
     invitations::api::configure(cfg);
     scorecards::api::configure(cfg);
+    interviews::api::configure(cfg);
 }
 
 /// This area's pages.
@@ -31,6 +33,7 @@ pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     web::configure(cfg);
     invitations::web::configure(cfg);
     scorecards::pages::configure(cfg);
+    interviews::pages::configure(cfg);
 }
 
 /// A status in a few words, for a chart's axis.
@@ -40,6 +43,7 @@ pub fn short_label(status: crate::db::ApplicationStatus) -> &'static str {
         Applied => "Applied",
         Tested => "Tested",
         ShortlistedKpo => "Shortlisted (KPO)",
+        Interviewing => "Interviewing",
         OfferedKpo => "Offered KPO",
         OfferedBpo => "Offered BPO",
         Hired => "Hired",
@@ -55,6 +59,7 @@ pub fn candidate_label(status: crate::db::ApplicationStatus) -> &'static str {
         Applied => "Application received",
         Tested => "Test taken",
         ShortlistedKpo => "Shortlisted for a KPO interview",
+        Interviewing => "Interview booked",
         OfferedKpo => "Offered KPO work",
         OfferedBpo => "Offered BPO work",
         Hired => "Hired",
@@ -71,6 +76,7 @@ pub fn staff_label(status: crate::db::ApplicationStatus) -> &'static str {
         Tested => "Tested",
         ShortlistedKpo => "Shortlisted for KPO interview",
         OfferedKpo => "Offered KPO work",
+        Interviewing => "Interview booked",
         OfferedBpo => "Offered BPO work",
         Hired => "Hired",
         Rejected => "Not selected",

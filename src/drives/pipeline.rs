@@ -24,7 +24,14 @@ pub const MOVES: &[(ApplicationStatus, &[ApplicationStatus])] = {
     &[
         (Applied, &[Rejected, Withdrawn]),
         (Tested, &[ShortlistedKpo, OfferedBpo, Rejected, Withdrawn]),
-        (ShortlistedKpo, &[Hired, OfferedKpo, OfferedBpo, Rejected, Withdrawn]),
+        (
+            ShortlistedKpo,
+            &[Interviewing, Hired, OfferedKpo, OfferedBpo, Rejected, Withdrawn],
+        ),
+        (
+            Interviewing,
+            &[ShortlistedKpo, Hired, OfferedKpo, OfferedBpo, Rejected, Withdrawn],
+        ),
         (OfferedKpo, &[Hired, Rejected, Withdrawn]),
         (OfferedBpo, &[Hired, Rejected, Withdrawn]),
         (Hired, &[]),
@@ -60,12 +67,14 @@ pub struct Decision {
     pub cohort_id: Option<CohortId>,
 }
 
-/// Who moves an application on: a recruiter's decision, or grading (the only
-/// way to `tested`).
+/// Who moves an application on: a recruiter's decision, grading (the only
+/// way to `tested`), or an interview booked or cancelled (by the candidate or
+/// a recruiter), which moves only between shortlisted and interviewing.
 #[derive(Debug, Clone, Copy)]
 pub enum Mover {
     Staff(UserId),
     Grading,
+    Scheduling(UserId),
 }
 
 impl Mover {
@@ -73,12 +82,17 @@ impl Mover {
         match self {
             Mover::Staff(_) => allowed_from(from).contains(&to),
             Mover::Grading => from == ApplicationStatus::Applied && to == ApplicationStatus::Tested,
+            Mover::Scheduling(_) => matches!(
+                (from, to),
+                (ApplicationStatus::ShortlistedKpo, ApplicationStatus::Interviewing)
+                    | (ApplicationStatus::Interviewing, ApplicationStatus::ShortlistedKpo)
+            ),
         }
     }
 
     fn actor(self) -> Option<UserId> {
         match self {
-            Mover::Staff(id) => Some(id),
+            Mover::Staff(id) | Mover::Scheduling(id) => Some(id),
             Mover::Grading => None,
         }
     }
@@ -168,6 +182,14 @@ pub fn transition(
         ))
         .execute(conn)?;
     announce(conn, app, to, words.note, now)?;
+    if app.from == ApplicationStatus::Interviewing && !matches!(by, Mover::Scheduling(_)) {
+        // Decided before the interview: it is called off, and calendars told.
+        super::interviews::booking::cancel_upcoming(conn, app.id, by.actor(), now, mail)?;
+    }
+    if matches!(by, Mover::Scheduling(_)) {
+        // The interview's own emails (with the calendar event) say it.
+        return Ok(());
+    }
     queue_notice(conn, app, to, words.message, now, mail)
 }
 
@@ -443,7 +465,7 @@ mod tests {
     #[test]
     fn withdrawn_is_allowed_from_everywhere_before_hired_and_nothing_leaves_a_final_state() {
         use ApplicationStatus::*;
-        for status in [Applied, Tested, ShortlistedKpo, OfferedKpo, OfferedBpo] {
+        for status in [Applied, Tested, ShortlistedKpo, Interviewing, OfferedKpo, OfferedBpo] {
             assert!(allowed_from(status).contains(&Withdrawn), "{status}");
         }
         for status in [Hired, Rejected, Withdrawn] {

@@ -37,6 +37,9 @@ struct NewNotice<'a> {
     tries: i32,
     next_try_at: NaiveDateTime,
     created_at: NaiveDateTime,
+    attachment_name: Option<&'a str>,
+    attachment_type: Option<&'a str>,
+    attachment_body: Option<&'a str>,
 }
 
 /// This area's JSON API, relative to `/api/v1`.
@@ -77,6 +80,27 @@ pub fn queue(
     mail: &Rendered,
     now: NaiveDateTime,
 ) -> AppResult<bool> {
+    queue_with(conn, event_key, to, mail, &Extras::default(), now)
+}
+
+/// What some notices add to the plain email.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// Not sent before this time (a reminder the day before); `None`: now.
+    pub not_before: Option<NaiveDateTime>,
+    /// A file sent with the email.
+    pub attachment: Option<crate::mail::Attachment>,
+}
+
+/// `queue`, with a time it may not go out before and an attachment.
+pub fn queue_with(
+    conn: &mut DbConn,
+    event_key: &str,
+    to: &Recipient,
+    mail: &Rendered,
+    extras: &Extras,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
     crate::identity::EmailAddress::parse(&to.email)
         .map_err(|m| AppError::invalid_field("email", format!("Cannot send a notice: {m}")))?;
     let key = format!("{event_key}:to:{}", to.email.to_lowercase());
@@ -93,8 +117,11 @@ pub fn queue(
         body_html: &mail.html,
         status: NoticeStatus::Queued,
         tries: 0,
-        next_try_at: now,
+        next_try_at: extras.not_before.map_or(now, |t| t.max(now)),
         created_at: now,
+        attachment_name: extras.attachment.as_ref().map(|a| a.name.as_str()),
+        attachment_type: extras.attachment.as_ref().map(|a| a.content_type.as_str()),
+        attachment_body: extras.attachment.as_ref().map(|a| a.body.as_str()),
     };
     let inserted = on_backend!(conn, c => diesel::insert_into(notices::table)
         .values(&row)
@@ -102,6 +129,30 @@ pub fn queue(
         .do_nothing()
         .execute(c))?;
     Ok(inserted == 1)
+}
+
+/// Takes back notices not yet sent whose event key starts with `prefix`
+/// (a reminder for an interview that moved or was cancelled); a notice
+/// being sent or already sent stays. Returns how many were taken back.
+pub fn withdraw_unsent(conn: &mut DbConn, prefix: &str) -> AppResult<usize> {
+    use crate::db::schema::notice_tries;
+    let escaped: String = prefix
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    let unsent: Vec<crate::db::NoticeId> = notices::table
+        .filter(notices::event_key.like(format!("{escaped}%")).escape('\\'))
+        .filter(notices::status.eq(NoticeStatus::Queued))
+        .select(notices::id)
+        .load(conn)?;
+    if unsent.is_empty() {
+        return Ok(0);
+    }
+    diesel::delete(notice_tries::table.filter(notice_tries::notice_id.eq_any(&unsent))).execute(conn)?;
+    Ok(diesel::delete(notices::table.filter(notices::id.eq_any(&unsent))).execute(conn)?)
 }
 
 /// The welcome email after registration.

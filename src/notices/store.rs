@@ -31,9 +31,24 @@ pub struct Notice {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    pub attachment_name: Option<String>,
+    pub attachment_type: Option<String>,
+    pub attachment_body: Option<String>,
 }
 
 impl Notice {
+    /// The stored attachment, when the notice has one.
+    pub fn attachment(&self) -> Option<crate::mail::Attachment> {
+        match (&self.attachment_name, &self.attachment_type, &self.attachment_body) {
+            (Some(name), Some(content_type), Some(body)) => Some(crate::mail::Attachment {
+                name: name.clone(),
+                content_type: content_type.clone(),
+                body: body.clone(),
+            }),
+            _ => None,
+        }
+    }
+
     pub fn outgoing(&self) -> crate::mail::Outgoing {
         crate::mail::Outgoing {
             id: self.id,
@@ -43,6 +58,7 @@ impl Notice {
             body_text: self.body_text.clone(),
             body_html: self.body_html.clone(),
             created_at: self.created_at,
+            attachment: self.attachment(),
         }
     }
 }

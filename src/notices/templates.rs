@@ -199,3 +199,54 @@ pub fn kind_label(kind: &str) -> String {
     };
     words.to_string()
 }
+/// What every interview email says about the interview.
+#[derive(Debug, Clone)]
+pub struct InterviewDetails {
+    pub drive: String,
+    /// In the firm's time zone, named.
+    pub when: String,
+    pub minutes: i32,
+    pub place: String,
+    pub video_link: String,
+    pub candidate: String,
+    /// The interviewers' names.
+    pub panel: String,
+    /// The candidate's email, or an interviewer's.
+    pub for_candidate: bool,
+    pub link: String,
+}
+
+email!(
+    /// Interview times are open: pick one.
+    InterviewInvitation, "interview_invitation", "email/interview_invitation.txt", "email/interview_invitation.html",
+    { name: &'a str, drive: &'a str, link: String },
+    |m| format!("Choose your interview time: {}", m.drive)
+);
+
+email!(
+    /// An interview was booked; the calendar event is attached.
+    InterviewBooked, "interview_booked", "email/interview_booked.txt", "email/interview_booked.html",
+    { name: &'a str, details: &'a InterviewDetails, message: &'a str },
+    |m| format!("Interview on {}: {}", m.details.when, m.details.drive)
+);
+
+email!(
+    /// An interview moved; the updated calendar event is attached.
+    InterviewMoved, "interview_moved", "email/interview_moved.txt", "email/interview_moved.html",
+    { name: &'a str, details: &'a InterviewDetails, message: &'a str },
+    |m| format!("Interview moved to {}: {}", m.details.when, m.details.drive)
+);
+
+email!(
+    /// An interview was cancelled; the cancelled calendar event is attached.
+    InterviewCancelled, "interview_cancelled", "email/interview_cancelled.txt", "email/interview_cancelled.html",
+    { name: &'a str, details: &'a InterviewDetails, message: &'a str },
+    |m| format!("Interview cancelled: {}", m.details.drive)
+);
+
+email!(
+    /// The day before an interview.
+    InterviewReminder, "interview_reminder", "email/interview_reminder.txt", "email/interview_reminder.html",
+    { name: &'a str, details: &'a InterviewDetails },
+    |m| format!("Reminder: your interview on {}", m.details.when)
+);

@@ -29,6 +29,7 @@ mod everyone;
 mod excel;
 mod first_run;
 mod helpers;
+mod interviews;
 mod invitations;
 mod keyboard;
 

@@ -4,7 +4,7 @@
 
 mod admin;
 mod delivery;
-mod sink;
+pub(crate) mod sink;
 mod workers;
 
 use assay::app::AppState;

@@ -39,7 +39,7 @@ impl Recommendation {
 }
 
 /// Where an application is interviewed: scorecards are filled only here.
-pub const INTERVIEW_STAGE: &[ApplicationStatus] = &[ApplicationStatus::ShortlistedKpo];
+pub const INTERVIEW_STAGE: &[ApplicationStatus] = &[ApplicationStatus::ShortlistedKpo, ApplicationStatus::Interviewing];
 
 pub const EVIDENCE_MAX: usize = 2000;
 pub const SUMMARY_MAX: usize = 2000;
