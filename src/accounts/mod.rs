@@ -1,5 +1,6 @@
 //! People and their access: accounts, roles, sessions, sign-in, profiles.
 
+pub mod admin;
 pub mod api;
 pub mod client;
 pub mod directory;
@@ -18,10 +19,12 @@ pub mod web;
 pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
     directory::configure(cfg);
+    admin::api::configure(cfg);
 }
 
 /// This area's pages.
 pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     web::configure(cfg);
     password_pages::configure(cfg);
+    admin::pages::configure(cfg);
 }

@@ -5,6 +5,7 @@ pub mod applicants;
 pub mod charts;
 pub mod eligibility;
 pub mod invitations;
+pub mod life;
 
 pub mod letters;
 
@@ -20,12 +21,14 @@ pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
     rankings::api::configure(cfg);
     invitations::api::configure(cfg);
+    life::api::configure(cfg);
 }
 
 /// This area's pages.
 pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     rankings::pages::configure(cfg);
     applicants::pages::configure(cfg);
+    life::pages::configure(cfg);
     web::configure(cfg);
     invitations::web::configure(cfg);
 }

@@ -11,7 +11,7 @@ use super::letters::{self, Letter};
 use super::service::{find, ApplicationRow};
 use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, users};
-use crate::db::{ApplicationId, ApplicationStatus, CohortId, DbConn, DriveId, UserId, WebhookEvent};
+use crate::db::{ApplicationId, ApplicationStatus, CohortId, DbConn, DriveId, DriveState, UserId, WebhookEvent};
 use crate::error::{AppError, AppResult};
 use crate::mail::MailContext;
 use crate::notices::{self, Recipient};
@@ -59,12 +59,14 @@ pub struct Decision {
     pub cohort_id: Option<CohortId>,
 }
 
-/// Who moves an application on: a recruiter's decision, or grading (the only
-/// way to `tested`).
+/// Who moves an application on: a recruiter's decision, grading (the only
+/// way to `tested`), or the candidate withdrawing it.
 #[derive(Debug, Clone, Copy)]
 pub enum Mover {
     Staff(UserId),
     Grading,
+    /// The candidate themselves: only ever to `withdrawn`.
+    Candidate(UserId),
 }
 
 impl Mover {
@@ -72,12 +74,13 @@ impl Mover {
         match self {
             Mover::Staff(_) => allowed_from(from).contains(&to),
             Mover::Grading => from == ApplicationStatus::Applied && to == ApplicationStatus::Tested,
+            Mover::Candidate(_) => to == ApplicationStatus::Withdrawn && allowed_from(from).contains(&to),
         }
     }
 
     fn actor(self) -> Option<UserId> {
         match self {
-            Mover::Staff(id) => Some(id),
+            Mover::Staff(id) | Mover::Candidate(id) => Some(id),
             Mover::Grading => None,
         }
     }
@@ -256,6 +259,12 @@ pub fn decide(
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::NotFound(format!("There is no application {id}.")))?;
+        if find(conn, app.drive_id)?.state == DriveState::Archived {
+            return Err(AppError::conflict(
+                "drive_archived",
+                "This drive is archived and read-only; restore it first to move its applications.",
+            ));
+        }
         let asked = decision.status.trim();
         let to = asked
             .parse::<ApplicationStatus>()
