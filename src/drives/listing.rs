@@ -22,7 +22,7 @@ pub struct DriveFilter {
     pub assessment_id: Option<i32>,
     /// Only drives in this state; without it, every drive but the archived
     /// ones (candidates never see archived drives).
-    #[param(value_type = Option<String>, example = "archived")]
+    #[param(inline)]
     pub state: Option<DriveState>,
 }
 

@@ -16,6 +16,7 @@ mod attempts;
 mod banks;
 mod browser;
 mod browser_adaptive;
+mod browser_applicants;
 mod drive_life;
 mod durability;
 mod edges;
