@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 use serde::Deserialize;
 
+use super::admin::{self, Account, UserSearch};
 use super::api::{clear_session_cookie, session_cookie};
 use super::client::ClientAddr;
 use super::flows;
@@ -13,7 +14,6 @@ use super::next_path::safe_next;
 use super::service::{self, NewAccount};
 use super::validate::{ProfileInput, DEGREE_CLASSES, DOMAINS, TRACKS};
 use crate::app::AppState;
-use super::admin::{self, Account, UserSearch};
 use crate::db::{Role, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::web::auth::{session_token, AdminUser, CandidateUser};
@@ -414,7 +414,14 @@ async fn users_page(
 ) -> AppResult<HttpResponse> {
     let role = query.role.as_deref().and_then(|r| r.parse::<Role>().ok());
     let after = query.after.map(UserId);
-    let q: String = query.q.as_deref().unwrap_or_default().trim().chars().take(200).collect();
+    let q: String = query
+        .q
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(200)
+        .collect();
     let search = UserSearch {
         q: Some(q.clone()),
         role,

@@ -89,7 +89,8 @@ impl DriveRow {
 
     pub fn is_open(&self, now: NaiveDateTime) -> bool {
         self.state == DriveState::Open
-            && self.opens_at.is_none_or(|o| now >= o) && self.closes_at.is_none_or(|c| now < c)
+            && self.opens_at.is_none_or(|o| now >= o)
+            && self.closes_at.is_none_or(|c| now < c)
     }
 
     pub fn describe_rules(&self) -> String {

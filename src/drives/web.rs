@@ -17,9 +17,9 @@ use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::assessments::web::{FormErrors, FormFields};
 use crate::db::{ApplicationStatus, AssessmentId, DriveId, DriveState, Role};
-use crate::mail::MailContext;
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::identity::User;
+use crate::mail::MailContext;
 use crate::web::auth::{AuthUser, RecruiterUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
@@ -107,7 +107,12 @@ async fn list(
 }
 
 /// Every drive, newest first, with its applications counted by status.
-async fn staff_list(state: &AppState, ctx: &PageCtx, before: Option<DriveId>, archived: bool) -> AppResult<HttpResponse> {
+async fn staff_list(
+    state: &AppState,
+    ctx: &PageCtx,
+    before: Option<DriveId>,
+    archived: bool,
+) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let (drives, counts) = state
         .db(move |conn| {
@@ -324,10 +329,9 @@ async fn show(
     let id = path.into_inner();
     match viewer(user)? {
         Viewer::Candidate(user) => {
-            let notice = query
-                .withdrawn
-                .is_some()
-                .then(|| "Your application is withdrawn. The recruiters no longer consider you for this drive.".to_string());
+            let notice = query.withdrawn.is_some().then(|| {
+                "Your application is withdrawn. The recruiters no longer consider you for this drive.".to_string()
+            });
             render(&candidate::show_page(&state, &ctx, user, id, notice, query.applied.is_some()).await?)
         }
         Viewer::Recruiter => {

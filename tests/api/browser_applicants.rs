@@ -62,7 +62,11 @@ async fn a_recruiter_searches_selects_all_matching_and_bulk_shortlists_after_a_c
         .await
         .expect("applicants");
     type_into(&c, "#a-q", "sharma").await;
-    click(&c, Locator::XPath("//form[@aria-label='Search the applicants']//button")).await;
+    click(
+        &c,
+        Locator::XPath("//form[@aria-label='Search the applicants']//button"),
+    )
+    .await;
     eventually("the search", || async { rows(&c).await.len() == 5 }).await;
     assert!(!rows(&c).await.iter().any(|n| n == "Omar Khan"));
 
@@ -81,7 +85,10 @@ async fn a_recruiter_searches_selects_all_matching_and_bulk_shortlists_after_a_c
         .expect("choose");
     click(&c, Locator::XPath("//button[normalize-space(.)='Review the move…']")).await;
 
-    eventually("the confirmation", || async { text(&c, "h1").await.starts_with("Confirm") }).await;
+    eventually("the confirmation", || async {
+        text(&c, "h1").await.starts_with("Confirm")
+    })
+    .await;
     let moving = text(&c, "#moving").await;
     for name in ["Asha Sharma", "Bina Sharma", "Chen Sharma", "Dev Sharma"] {
         assert!(moving.contains(name), "{name} not named: {moving}");

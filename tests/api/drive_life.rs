@@ -9,8 +9,12 @@ use crate::helpers::{error_fields, signed_in, TestApp, PASSWORD};
 use crate::rankings::{finance, setup, Setup};
 
 async fn life(app: &TestApp, s: &Setup, body: Value) -> (StatusCode, Value) {
-    app.post_json(&format!("/api/v1/drives/{}/state", s.drive_id), &body, Some(&s.recruiter))
-        .await
+    app.post_json(
+        &format!("/api/v1/drives/{}/state", s.drive_id),
+        &body,
+        Some(&s.recruiter),
+    )
+    .await
 }
 
 /// A candidate with a profile that meets the drive's rules; (token, email).
@@ -22,8 +26,12 @@ async fn candidate(app: &TestApp, name: &str) -> String {
 }
 
 async fn apply(app: &TestApp, s: &Setup, token: &str) -> (StatusCode, Value) {
-    app.post_json(&format!("/api/v1/drives/{}/applications", s.drive_id), &json!({}), Some(token))
-        .await
+    app.post_json(
+        &format!("/api/v1/drives/{}/applications", s.drive_id),
+        &json!({}),
+        Some(token),
+    )
+    .await
 }
 
 fn drive_ids(page: &Value) -> Vec<i64> {
@@ -50,7 +58,10 @@ async fn a_closed_drive_refuses_applications_with_a_sentence_and_takes_them_agai
     let sentence = refused["error"]["message"].as_str().expect("message");
     assert!(sentence.contains("closed to new applications"), "{sentence}");
     let (_, open) = app.get_json("/api/v1/drives", Some(&asha)).await;
-    assert!(!drive_ids(&open).contains(&s.drive_id), "a closed drive is not listed as open: {open}");
+    assert!(
+        !drive_ids(&open).contains(&s.drive_id),
+        "a closed drive is not listed as open: {open}"
+    );
 
     let (status, again) = life(&app, &s, json!({"move": "close"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
@@ -88,7 +99,11 @@ async fn reopening_a_drive_whose_closing_time_passed_takes_a_new_one_or_clears_i
 
     let (status, drive) = life(&app, &s, json!({"move": "reopen"})).await;
     assert_eq!(status, StatusCode::OK, "{drive}");
-    assert_eq!(drive["closes_at"], Value::Null, "the passed closing time is cleared: {drive}");
+    assert_eq!(
+        drive["closes_at"],
+        Value::Null,
+        "the passed closing time is cleared: {drive}"
+    );
     let asha = candidate(&app, "asha").await;
     let (status, applied) = apply(&app, &s, &asha).await;
     assert_eq!(status, StatusCode::CREATED, "{applied}");
@@ -109,7 +124,10 @@ async fn an_archived_drive_leaves_candidates_lists_and_is_read_only_for_staff_un
     let (_, theirs) = app.get_json("/api/v1/drives", Some(&asha)).await;
     assert!(!drive_ids(&theirs).contains(&s.drive_id), "{theirs}");
     let (_, staff) = app.get_json("/api/v1/drives", Some(&s.recruiter)).await;
-    assert!(!drive_ids(&staff).contains(&s.drive_id), "staff's default list leaves it out: {staff}");
+    assert!(
+        !drive_ids(&staff).contains(&s.drive_id),
+        "staff's default list leaves it out: {staff}"
+    );
     let (_, archived) = app.get_json("/api/v1/drives?state=archived", Some(&s.recruiter)).await;
     assert_eq!(drive_ids(&archived), vec![s.drive_id], "{archived}");
     let (status, bad) = app.get_json("/api/v1/drives?state=gone", Some(&s.recruiter)).await;
@@ -135,7 +153,10 @@ async fn an_archived_drive_leaves_candidates_lists_and_is_read_only_for_staff_un
     assert_eq!(status, StatusCode::CONFLICT, "{decided}");
     assert_eq!(decided["error"]["code"], "drive_archived");
     let (status, link) = app
-        .get_json(&format!("/api/v1/drives/{}/invite-link", s.drive_id), Some(&s.recruiter))
+        .get_json(
+            &format!("/api/v1/drives/{}/invite-link", s.drive_id),
+            Some(&s.recruiter),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{link}");
     let (status, _) = apply(&app, &s, &candidate(&app, "bina").await).await;
@@ -191,12 +212,16 @@ async fn editing_a_drive_saves_it_and_refuses_a_new_test_once_people_applied() {
         json!({"name": name, "description": "Analysts for a bank", "assessment_id": assessment,
                "eligibility": {"min_score_percent": 60, "domains": ["finance"]}})
     };
-    let (status, drive) = app.put_json(&path, &body("Finance analysts", s.assessment_id), Some(&s.recruiter)).await;
+    let (status, drive) = app
+        .put_json(&path, &body("Finance analysts", s.assessment_id), Some(&s.recruiter))
+        .await;
     assert_eq!(status, StatusCode::OK, "{drive}");
     assert_eq!(drive["name"], "Finance analysts");
     assert_eq!(drive["min_score_percent"], 60.0);
 
-    let (status, bad) = app.put_json(&path, &body("  ", s.assessment_id), Some(&s.recruiter)).await;
+    let (status, bad) = app
+        .put_json(&path, &body("  ", s.assessment_id), Some(&s.recruiter))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     assert_eq!(error_fields(&bad), vec!["name"]);
 
@@ -209,7 +234,9 @@ async fn editing_a_drive_saves_it_and_refuses_a_new_test_once_people_applied() {
     .await;
     let asha = candidate(&app, "asha").await;
     apply(&app, &s, &asha).await;
-    let (status, refused) = app.put_json(&path, &body("Finance analysts", other), Some(&s.recruiter)).await;
+    let (status, refused) = app
+        .put_json(&path, &body("Finance analysts", other), Some(&s.recruiter))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(error_fields(&refused), vec!["assessment_id"]);
     let (_, unchanged) = app.get_json(&path, Some(&s.recruiter)).await;
@@ -241,13 +268,19 @@ async fn an_invite_link_brings_a_new_person_through_registration_and_sign_in_to_
     let app = crate::helpers::spawn_app().await;
     let s = setup(&app).await;
     let (status, link) = app
-        .get_json(&format!("/api/v1/drives/{}/invite-link", s.drive_id), Some(&s.recruiter))
+        .get_json(
+            &format!("/api/v1/drives/{}/invite-link", s.drive_id),
+            Some(&s.recruiter),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{link}");
     let code = link["code"].as_str().expect("code").to_string();
     assert_eq!(link["url"], format!("http://assay.test/join/{code}"));
     let (_, same) = app
-        .get_json(&format!("/api/v1/drives/{}/invite-link", s.drive_id), Some(&s.recruiter))
+        .get_json(
+            &format!("/api/v1/drives/{}/invite-link", s.drive_id),
+            Some(&s.recruiter),
+        )
         .await;
     assert_eq!(same["code"], code.as_str(), "asking again gives the same link");
 
@@ -291,18 +324,28 @@ async fn an_invite_link_brings_a_new_person_through_registration_and_sign_in_to_
     assert_eq!(drive_page, format!("/drives/{}", s.drive_id));
     let page = person.get(&drive_page).await;
     let applied = person
-        .post_form(&format!("/drives/{}/apply", s.drive_id), &[("csrf_token", &page.csrf())])
+        .post_form(
+            &format!("/drives/{}/apply", s.drive_id),
+            &[("csrf_token", &page.csrf())],
+        )
         .await;
     assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
 
     // A new link; the old one leads nowhere, with a sentence.
     let (_, renewed) = app
-        .post_json(&format!("/api/v1/drives/{}/invite-link", s.drive_id), &json!({}), Some(&s.recruiter))
+        .post_json(
+            &format!("/api/v1/drives/{}/invite-link", s.drive_id),
+            &json!({}),
+            Some(&s.recruiter),
+        )
         .await;
     assert_ne!(renewed["code"], code.as_str());
     let (status, gone) = app.get_json(&format!("/api/v1/drive-invites/{code}"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{gone}");
-    assert!(gone["error"]["message"].as_str().expect("message").contains("ask the recruiter"));
+    assert!(gone["error"]["message"]
+        .as_str()
+        .expect("message")
+        .contains("ask the recruiter"));
     let code = renewed["code"].as_str().expect("code");
     let (status, drive) = app.get_json(&format!("/api/v1/drive-invites/{code}"), None).await;
     assert_eq!((status, drive["id"].as_i64()), (StatusCode::OK, Some(s.drive_id)));
@@ -318,27 +361,44 @@ async fn a_candidate_withdraws_after_confirming_and_the_application_stays_shown_
 
     let mut browser = signed_in(&app, "asha@example.com").await;
     let drive = browser.get(&format!("/drives/{}", s.drive_id)).await;
-    assert!(drive.body.contains(&format!("/applications/{id}/withdraw")), "{}", drive.body);
+    assert!(
+        drive.body.contains(&format!("/applications/{id}/withdraw")),
+        "{}",
+        drive.body
+    );
     let confirm = browser.get(&format!("/applications/{id}/withdraw")).await;
-    assert!(confirm.body.contains("Withdraw your application to “Open drive”?"), "{}", confirm.body);
+    assert!(
+        confirm.body.contains("Withdraw your application to “Open drive”?"),
+        "{}",
+        confirm.body
+    );
     let (_, still) = app.get_json(&format!("/api/v1/applications/{id}"), Some(&asha)).await;
     assert_eq!(still["status"], "applied", "the confirmation page moved nothing");
 
     let done = browser
-        .post_form(&format!("/applications/{id}/withdraw"), &[("csrf_token", &confirm.csrf())])
+        .post_form(
+            &format!("/applications/{id}/withdraw"),
+            &[("csrf_token", &confirm.csrf())],
+        )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let shown = browser.get(done.location.as_deref().expect("location")).await;
     assert!(shown.body.contains("Your application is withdrawn"), "{}", shown.body);
     assert!(shown.body.contains("<strong>withdrawn</strong>"), "{}", shown.body);
 
-    let (_, row) = app.get_json(&format!("/api/v1/applications/{id}"), Some(&s.recruiter)).await;
+    let (_, row) = app
+        .get_json(&format!("/api/v1/applications/{id}"), Some(&s.recruiter))
+        .await;
     assert_eq!(row["status"], "withdrawn", "kept, not deleted: {row}");
     let mut recruiter = signed_in(&app, "recruiter@example.com").await;
     let staff_view = recruiter
         .get(&format!("/drives/{}/applications/{id}", s.drive_id))
         .await;
-    assert!(staff_view.body.contains("withdrawn by the candidate"), "{}", staff_view.body);
+    assert!(
+        staff_view.body.contains("withdrawn by the candidate"),
+        "{}",
+        staff_view.body
+    );
 
     let (status, again) = app
         .post_json(&format!("/api/v1/applications/{id}/withdraw"), &json!({}), Some(&asha))
@@ -346,7 +406,10 @@ async fn a_candidate_withdraws_after_confirming_and_the_application_stays_shown_
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
     let (status, reapply) = apply(&app, &s, &asha).await;
     assert_eq!(status, StatusCode::CONFLICT, "{reapply}");
-    assert!(reapply["error"]["message"].as_str().expect("message").contains("withdrew"));
+    assert!(reapply["error"]["message"]
+        .as_str()
+        .expect("message")
+        .contains("withdrew"));
 
     // Nobody withdraws another person's application.
     let bina = candidate(&app, "bina").await;

@@ -71,7 +71,10 @@ async fn deactivating_an_account_ends_its_sessions_at_once_and_reactivating_lets
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
     let (status, own) = post(&app, &format!("/api/v1/users/{}/deactivate", s.admin_id), &s.admin).await;
     assert_eq!(status, StatusCode::CONFLICT, "{own}");
-    assert!(own["error"]["message"].as_str().expect("message").contains("your own account"));
+    assert!(own["error"]["message"]
+        .as_str()
+        .expect("message")
+        .contains("your own account"));
     let (status, _) = post(&app, &format!("/api/v1/users/{}/deactivate", s.admin_id), &s.recruiter).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
@@ -86,17 +89,28 @@ async fn an_admin_changes_a_name_and_role_and_the_new_role_holds_on_the_next_req
     let app = crate::helpers::spawn_app().await;
     let s = staff(&app).await;
     let path = format!("/api/v1/users/{}", s.recruiter_id);
-    let (status, _) = app
-        .get_json("/api/v1/drives?state=archived", Some(&s.recruiter))
-        .await;
+    let (status, _) = app.get_json("/api/v1/drives?state=archived", Some(&s.recruiter)).await;
     assert_eq!(status, StatusCode::OK);
 
-    let (status, account) = patch(&app, &path, &json!({"full_name": "Priya Nair", "role": "trainer"}), &s.admin).await;
+    let (status, account) = patch(
+        &app,
+        &path,
+        &json!({"full_name": "Priya Nair", "role": "trainer"}),
+        &s.admin,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{account}");
-    assert_eq!((account["full_name"].clone(), account["role"].clone()), (json!("Priya Nair"), json!("trainer")));
+    assert_eq!(
+        (account["full_name"].clone(), account["role"].clone()),
+        (json!("Priya Nair"), json!("trainer"))
+    );
     // Trainers do not run drives: refused at once, despite the cached session.
     let (status, _) = app
-        .post_json("/api/v1/drives", &json!({"name": "x", "assessment_id": 1}), Some(&s.recruiter))
+        .post_json(
+            "/api/v1/drives",
+            &json!({"name": "x", "assessment_id": 1}),
+            Some(&s.recruiter),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
@@ -114,7 +128,10 @@ async fn an_admin_changes_a_name_and_role_and_the_new_role_holds_on_the_next_req
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{own}");
     let (_, unchanged) = app.get_json(&path, Some(&s.admin)).await;
-    assert_eq!(unchanged["full_name"], "Priya Nair", "nothing half-written: {unchanged}");
+    assert_eq!(
+        unchanged["full_name"], "Priya Nair",
+        "nothing half-written: {unchanged}"
+    );
 
     // The page does the same, errors next to the field.
     let mut admin = signed_in(&app, "admin@example.com").await;
@@ -131,7 +148,11 @@ async fn an_admin_changes_a_name_and_role_and_the_new_role_holds_on_the_next_req
     let saved = admin
         .post_form(
             &format!("/admin/users/{}", s.recruiter_id),
-            &[("csrf_token", &page.csrf()), ("full_name", "Priya Nair"), ("role", "recruiter")],
+            &[
+                ("csrf_token", &page.csrf()),
+                ("full_name", "Priya Nair"),
+                ("role", "recruiter"),
+            ],
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
@@ -154,7 +175,10 @@ async fn deactivating_from_the_page_asks_first_and_names_the_person() {
     let (status, _) = app.get_json("/api/v1/drives", Some(&s.recruiter)).await;
     assert_eq!(status, StatusCode::OK, "asking ended nothing");
     let done = admin
-        .post_form(&path, &[("csrf_token", &page.csrf()), ("active", "0"), ("confirmed", "1")])
+        .post_form(
+            &path,
+            &[("csrf_token", &page.csrf()), ("active", "0"), ("confirmed", "1")],
+        )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let (status, _) = app.get_json("/api/v1/drives", Some(&s.recruiter)).await;
@@ -165,7 +189,10 @@ async fn deactivating_from_the_page_asks_first_and_names_the_person() {
 async fn admins_search_people_by_part_of_a_name_or_email() {
     let app = crate::helpers::spawn_app().await;
     let s = staff(&app).await;
-    for (email, name) in [("meera.iyer@example.com", "Meera Iyer"), ("karan@example.com", "Karan Mehta")] {
+    for (email, name) in [
+        ("meera.iyer@example.com", "Meera Iyer"),
+        ("karan@example.com", "Karan Mehta"),
+    ] {
         app.post_json(
             "/api/v1/candidates",
             &json!({"email": email, "password": PASSWORD, "full_name": name}),
@@ -186,7 +213,10 @@ async fn admins_search_people_by_part_of_a_name_or_email() {
     let (_, found) = app.get_json("/api/v1/users?q=karan%40", Some(&s.admin)).await;
     assert_eq!(emails(&found), vec!["karan@example.com"]);
     let (_, found) = app.get_json("/api/v1/users?q=%25", Some(&s.admin)).await;
-    assert!(emails(&found).is_empty(), "a % is searched for, not a wildcard: {found}");
+    assert!(
+        emails(&found).is_empty(),
+        "a % is searched for, not a wildcard: {found}"
+    );
     post(&app, &format!("/api/v1/users/{}/deactivate", s.recruiter_id), &s.admin).await;
     let (_, inactive) = app.get_json("/api/v1/users?active=false", Some(&s.admin)).await;
     assert_eq!(emails(&inactive), vec!["recruiter@example.com"]);
@@ -196,7 +226,11 @@ async fn admins_search_people_by_part_of_a_name_or_email() {
     assert!(page.body.contains("Karan Mehta"), "{}", page.body);
     assert!(!page.body.contains("Meera Iyer"), "{}", page.body);
     let none = admin.get("/admin/users?q=zzz").await;
-    assert!(none.body.contains("Nobody’s name or email contains “zzz”"), "{}", none.body);
+    assert!(
+        none.body.contains("Nobody’s name or email contains “zzz”"),
+        "{}",
+        none.body
+    );
 }
 
 #[actix_web::test]
@@ -236,10 +270,15 @@ async fn the_audit_log_names_people_and_filters_by_person_action_and_day_a_page_
     let (status, bad) = app.get_json("/api/v1/audit-log?from=yesterday", Some(&s.admin)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
 
-    let (_, first) = app.get_json("/api/v1/audit-log?person=anita&limit=1", Some(&s.admin)).await;
+    let (_, first) = app
+        .get_json("/api/v1/audit-log?person=anita&limit=1", Some(&s.admin))
+        .await;
     let after = first["next_after"].as_str().expect("a next page").to_string();
     let (_, second) = app
-        .get_json(&format!("/api/v1/audit-log?person=anita&limit=1&after={after}"), Some(&s.admin))
+        .get_json(
+            &format!("/api/v1/audit-log?person=anita&limit=1&after={after}"),
+            Some(&s.admin),
+        )
         .await;
     assert_ne!(first["items"][0]["id"], second["items"][0]["id"]);
     assert_eq!(second["items"][0]["actor_name"], "Anita Rao");
@@ -250,7 +289,11 @@ async fn the_audit_log_names_people_and_filters_by_person_action_and_day_a_page_
     assert!(!page.body.contains("user.reactivate</td>"), "{}", page.body);
     assert!(!page.body.contains("user 1"), "names, not ids: {}", page.body);
     let nothing = admin.get("/admin/audit?person=nobody-at-all").await;
-    assert!(nothing.body.contains("Nothing recorded matches these filters"), "{}", nothing.body);
+    assert!(
+        nothing.body.contains("Nothing recorded matches these filters"),
+        "{}",
+        nothing.body
+    );
     let wrong = admin.get("/admin/audit?from=07-12-2026").await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -40,7 +40,11 @@ pub async fn edit(
     responses((status = 200, body = Account), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
 #[post("/users/{id}/deactivate")]
-pub async fn deactivate(state: web::Data<AppState>, AdminUser(admin): AdminUser, path: web::Path<UserId>) -> AppResult<HttpResponse> {
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    path: web::Path<UserId>,
+) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
     let account = state
@@ -55,7 +59,11 @@ pub async fn deactivate(state: web::Data<AppState>, AdminUser(admin): AdminUser,
     responses((status = 200, body = Account), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
 #[post("/users/{id}/reactivate")]
-pub async fn reactivate(state: web::Data<AppState>, AdminUser(admin): AdminUser, path: web::Path<UserId>) -> AppResult<HttpResponse> {
+pub async fn reactivate(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    path: web::Path<UserId>,
+) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let now = state.clock.now();
     let account = state

@@ -107,7 +107,14 @@ pub struct UserEdit {
     pub role: Option<Role>,
 }
 
-fn record(conn: &mut DbConn, admin: UserId, action: &str, id: UserId, detail: &str, now: NaiveDateTime) -> AppResult<()> {
+fn record(
+    conn: &mut DbConn,
+    admin: UserId,
+    action: &str,
+    id: UserId,
+    detail: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     audit::record(
         conn,
         Event {
@@ -125,7 +132,10 @@ fn record(conn: &mut DbConn, admin: UserId, action: &str, id: UserId, detail: &s
 /// own role (so the last one cannot lock everyone out).
 pub fn edit(conn: &mut DbConn, id: UserId, change: &UserEdit, admin: UserId, now: NaiveDateTime) -> AppResult<Account> {
     let name = match change.full_name.as_deref() {
-        Some(n) => Some(check_full_name(n).map_err(|m| AppError::invalid("The name needs fixing.", vec![ErrorDetail::field("full_name", m)]))?),
+        Some(n) => Some(
+            check_full_name(n)
+                .map_err(|m| AppError::invalid("The name needs fixing.", vec![ErrorDetail::field("full_name", m)]))?,
+        ),
         None => None,
     };
     conn.transaction(|conn| {
@@ -140,11 +150,15 @@ pub fn edit(conn: &mut DbConn, id: UserId, change: &UserEdit, admin: UserId, now
         let name = name.filter(|n| *n != before.full_name);
         let mut changes = Vec::new();
         if let Some(n) = &name {
-            diesel::update(users::table.find(id)).set(users::full_name.eq(n)).execute(conn)?;
+            diesel::update(users::table.find(id))
+                .set(users::full_name.eq(n))
+                .execute(conn)?;
             changes.push(format!("name '{}' → '{n}'", before.full_name));
         }
         if let Some(r) = role {
-            diesel::update(users::table.find(id)).set(users::role.eq(r)).execute(conn)?;
+            diesel::update(users::table.find(id))
+                .set(users::role.eq(r))
+                .execute(conn)?;
             changes.push(format!("role {} → {r}", before.role));
         }
         if !changes.is_empty() {
@@ -157,7 +171,13 @@ pub fn edit(conn: &mut DbConn, id: UserId, change: &UserEdit, admin: UserId, now
 
 /// Deactivates (ending every session of the account) or reactivates an
 /// account. An administrator cannot deactivate themselves.
-pub fn set_active(conn: &mut DbConn, id: UserId, active: bool, admin: UserId, now: NaiveDateTime) -> AppResult<Account> {
+pub fn set_active(
+    conn: &mut DbConn,
+    id: UserId,
+    active: bool,
+    admin: UserId,
+    now: NaiveDateTime,
+) -> AppResult<Account> {
     if !active && id == admin {
         return Err(AppError::conflict(
             "own_account",
@@ -174,7 +194,9 @@ pub fn set_active(conn: &mut DbConn, id: UserId, active: bool, admin: UserId, no
             };
             return Err(AppError::conflict("unchanged", sentence));
         }
-        diesel::update(users::table.find(id)).set(users::active.eq(active)).execute(conn)?;
+        diesel::update(users::table.find(id))
+            .set(users::active.eq(active))
+            .execute(conn)?;
         let action = if active {
             "user.reactivate"
         } else {

@@ -219,7 +219,12 @@ async fn audit_page(
         .await?;
     let Page { rows: entries, next } = Page::cut(entries, AUDIT_PER_PAGE, |e| e.entry.id);
     let text = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_string();
-    let (person, action, from, to) = (text(&query.person), text(&query.action), text(&query.from), text(&query.to));
+    let (person, action, from, to) = (
+        text(&query.person),
+        text(&query.action),
+        text(&query.from),
+        text(&query.to),
+    );
     let kept = serde_urlencoded::to_string([
         ("person", person.as_str()),
         ("action", action.as_str()),

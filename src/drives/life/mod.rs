@@ -89,7 +89,13 @@ fn archived_refusal() -> AppError {
 
 /// Replaces a drive's settings. An archived drive is read-only, and the test
 /// cannot change once someone applied (their scores are of the old test).
-pub fn edit(conn: &mut DbConn, id: DriveId, drive: &NewDrive, actor: UserId, now: NaiveDateTime) -> AppResult<DriveRow> {
+pub fn edit(
+    conn: &mut DbConn,
+    id: DriveId,
+    drive: &NewDrive,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<DriveRow> {
     let mut errors = service::check_fields(drive);
     conn.transaction(|conn| {
         let before = find(conn, id)?;
@@ -137,7 +143,14 @@ pub fn edit(conn: &mut DbConn, id: DriveId, drive: &NewDrive, actor: UserId, now
     })
 }
 
-fn record(conn: &mut DbConn, actor: UserId, action: &str, id: DriveId, detail: &str, now: NaiveDateTime) -> AppResult<()> {
+fn record(
+    conn: &mut DbConn,
+    actor: UserId,
+    action: &str,
+    id: DriveId,
+    detail: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     audit::record(
         conn,
         Event {
@@ -153,14 +166,26 @@ fn record(conn: &mut DbConn, actor: UserId, action: &str, id: DriveId, detail: &
 
 /// Closes, reopens, archives or restores a drive, or refuses with 409 and
 /// a sentence saying why.
-pub fn change(conn: &mut DbConn, id: DriveId, change: &LifeChange, actor: UserId, now: NaiveDateTime) -> AppResult<DriveRow> {
+pub fn change(
+    conn: &mut DbConn,
+    id: DriveId,
+    change: &LifeChange,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<DriveRow> {
     if change.closes_at.is_some() && change.to != LifeMove::Reopen {
-        return Err(AppError::invalid_field("closes_at", "A new closing time goes with reopening only."));
+        return Err(AppError::invalid_field(
+            "closes_at",
+            "A new closing time goes with reopening only.",
+        ));
     }
     if let Some(c) = change.closes_at.filter(|c| c.naive_utc() <= now) {
         return Err(AppError::invalid_field(
             "closes_at",
-            format!("{} has passed; give a closing time in the future, or none.", c.format("%Y-%m-%d %H:%M UTC")),
+            format!(
+                "{} has passed; give a closing time in the future, or none.",
+                c.format("%Y-%m-%d %H:%M UTC")
+            ),
         ));
     }
     conn.transaction(|conn| {
@@ -193,7 +218,13 @@ pub struct InviteLink {
 
 /// The drive's invite code, made on first asking; `renew` makes a new one,
 /// and the old link stops working.
-pub fn invite_code(conn: &mut DbConn, id: DriveId, renew: bool, actor: UserId, now: NaiveDateTime) -> AppResult<String> {
+pub fn invite_code(
+    conn: &mut DbConn,
+    id: DriveId,
+    renew: bool,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<String> {
     conn.transaction(|conn| {
         let drive = find(conn, id)?;
         if drive.state == DriveState::Archived {
@@ -216,7 +247,11 @@ pub fn invite_code(conn: &mut DbConn, id: DriveId, renew: bool, actor: UserId, n
 
 /// The drive an invite link leads to; archived drives' links lead nowhere.
 pub fn by_invite_code(conn: &mut DbConn, code: &str) -> AppResult<DriveRow> {
-    let gone = || AppError::NotFound("This invite link does not lead to a drive any more; ask the recruiter who sent it for a new one.".into());
+    let gone = || {
+        AppError::NotFound(
+            "This invite link does not lead to a drive any more; ask the recruiter who sent it for a new one.".into(),
+        )
+    };
     let code = code.trim();
     if code.is_empty() || code.len() > 64 {
         return Err(gone());
@@ -232,14 +267,23 @@ pub fn by_invite_code(conn: &mut DbConn, code: &str) -> AppResult<DriveRow> {
 
 /// The candidate withdraws their own application: it stays, shown as
 /// withdrawn, and the move goes through the pipeline like any other.
-pub fn withdraw(conn: &mut DbConn, id: ApplicationId, user: &User, now: NaiveDateTime, mail: &MailContext) -> AppResult<ApplicationRow> {
+pub fn withdraw(
+    conn: &mut DbConn,
+    id: ApplicationId,
+    user: &User,
+    now: NaiveDateTime,
+    mail: &MailContext,
+) -> AppResult<ApplicationRow> {
     conn.transaction(|conn| {
         let app = super::listing::application(conn, id)?;
         if app.candidate_id != user.id {
             return Err(AppError::NotFound(format!("There is no application {id}.")));
         }
         if app.status == ApplicationStatus::Withdrawn {
-            return Err(AppError::conflict("already_withdrawn", "You withdrew this application already."));
+            return Err(AppError::conflict(
+                "already_withdrawn",
+                "You withdrew this application already.",
+            ));
         }
         if !pipeline::allowed_from(app.status).contains(&ApplicationStatus::Withdrawn) {
             return Err(AppError::conflict(
@@ -254,7 +298,15 @@ pub fn withdraw(conn: &mut DbConn, id: ApplicationId, user: &User, now: NaiveDat
             note: "withdrawn by the candidate",
             message: "",
         };
-        pipeline::transition(conn, &Moving::from(&app), ApplicationStatus::Withdrawn, Mover::Candidate(user.id), words, now, mail)?;
+        pipeline::transition(
+            conn,
+            &Moving::from(&app),
+            ApplicationStatus::Withdrawn,
+            Mover::Candidate(user.id),
+            words,
+            now,
+            mail,
+        )?;
         audit::record(
             conn,
             Event {

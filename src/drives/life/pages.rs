@@ -42,7 +42,10 @@ fn form_of(drive: &DriveRow) -> FormFields {
             "min_score_percent".to_string(),
             drive.min_score_percent.map(|m| m.to_string()).unwrap_or_default(),
         ),
-        ("min_degree_class".to_string(), drive.min_degree_class.clone().unwrap_or_default()),
+        (
+            "min_degree_class".to_string(),
+            drive.min_degree_class.clone().unwrap_or_default(),
+        ),
         ("degrees".to_string(), drive.degrees.0.join(", ")),
         ("tie_break_sections".to_string(), drive.tie_break_sections.0.join(", ")),
         ("opens_at".to_string(), when(drive.opens_at)),
@@ -52,7 +55,13 @@ fn form_of(drive: &DriveRow) -> FormFields {
     FormFields::new(pairs)
 }
 
-async fn edit_form(state: &AppState, ctx: &PageCtx, id: DriveId, form: FormFields, errors: FormErrors) -> AppResult<NewPage> {
+async fn edit_form(
+    state: &AppState,
+    ctx: &PageCtx,
+    id: DriveId,
+    form: FormFields,
+    errors: FormErrors,
+) -> AppResult<NewPage> {
     let mut page = NewPage::build(state, ctx, form, errors).await?;
     page.action = format!("/drives/{id}/edit");
     page.heading = "Edit the drive".into();
@@ -61,7 +70,12 @@ async fn edit_form(state: &AppState, ctx: &PageCtx, id: DriveId, form: FormField
     Ok(page)
 }
 
-async fn edit_page(state: web::Data<AppState>, ctx: PageCtx, _r: RecruiterUser, path: web::Path<DriveId>) -> AppResult<HttpResponse> {
+async fn edit_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    _r: RecruiterUser,
+    path: web::Path<DriveId>,
+) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let drive = state.db(move |conn| service::find(conn, id)).await?;
     if drive.state == crate::db::DriveState::Archived {
