@@ -3,55 +3,46 @@
 
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDateTime;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use super::service;
+use super::admin::{self, Account, UserSearch};
 use crate::app::AppState;
-use crate::audit::{self, AuditFilter, Entry};
-use crate::db::{Role, UserId};
+use crate::audit::{self, AuditFilter, Named};
+use crate::db::UserId;
 use crate::error::{AppResult, ErrorBody};
-use crate::identity::User;
 use crate::web::auth::AdminUser;
 use crate::web::input::Query;
 use crate::web::openapi::ApiRoutes;
 use crate::web::paging::{self, Page, PageQuery, Paged};
 
-/// Filters on the list of users.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UserFilter {
-    /// Only people with this role.
-    pub role: Option<Role>,
-}
-
-/// People with accounts, in the order they joined (administrators only).
-#[utoipa::path(tag = "accounts", params(UserFilter, PageQuery),
-    responses((status = 200, body = Paged<User>), (status = 403, body = ErrorBody),
+/// People with accounts, in the order they joined, searched by name or
+/// email (administrators only).
+#[utoipa::path(tag = "accounts", params(UserSearch, PageQuery),
+    responses((status = 200, body = Paged<Account>), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 #[get("/users")]
 pub async fn users(
     state: web::Data<AppState>,
     _admin: AdminUser,
-    filter: Query<UserFilter>,
+    filter: Query<UserSearch>,
     page: Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    let role = filter.into_inner().role;
     let size = page.size();
     let after = page.after_id()?.map(UserId);
     let rows = state
-        .db(move |conn| service::list_users(conn, role, after, paging::fetch(size)))
+        .db(move |conn| admin::search(conn, &filter, after, paging::fetch(size)))
         .await?;
     Ok(HttpResponse::Ok().json(Paged::from_page(Page::cut(rows, size, |u| u.id))))
 }
 
 /// One person's account (administrators only).
 #[utoipa::path(tag = "accounts", params(("id" = i32, Path)),
-    responses((status = 200, body = User), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Account), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/users/{id}")]
 pub async fn user(state: web::Data<AppState>, _admin: AdminUser, path: web::Path<UserId>) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    Ok(HttpResponse::Ok().json(state.db(move |conn| service::find_user(conn, id)).await?))
+    Ok(HttpResponse::Ok().json(state.db(move |conn| admin::find(conn, id)).await?))
 }
 
 /// One audit entry: who did what, when, to which record.
@@ -60,6 +51,8 @@ pub struct AuditRow {
     pub id: i32,
     /// Who acted; null for the system (workers, the command line).
     pub actor_id: Option<UserId>,
+    /// Their name, as the log's readers know them; null for the system.
+    pub actor_name: Option<String>,
     #[schema(example = "drive.create")]
     pub action: String,
     #[schema(example = "drive")]
@@ -70,11 +63,13 @@ pub struct AuditRow {
     pub at: NaiveDateTime,
 }
 
-impl From<Entry> for AuditRow {
-    fn from(e: Entry) -> Self {
+impl From<Named> for AuditRow {
+    fn from(named: Named) -> Self {
+        let e = named.entry;
         AuditRow {
             id: e.id,
             actor_id: e.actor_id,
+            actor_name: named.actor_name,
             action: e.action,
             entity: e.entity,
             entity_id: e.entity_id,
@@ -84,7 +79,8 @@ impl From<Entry> for AuditRow {
     }
 }
 
-/// The audit log, newest first (administrators only).
+/// The audit log, newest first, with who acted by name; filter by person,
+/// action and day (administrators only).
 #[utoipa::path(tag = "accounts", params(AuditFilter, PageQuery),
     responses((status = 200, body = Paged<AuditRow>), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -100,7 +96,7 @@ pub async fn audit_log(
     let rows = state
         .db(move |conn| audit::filtered_page(conn, &filter, before, paging::fetch(size)))
         .await?;
-    let page = Page::cut(rows, size, |e| e.id);
+    let page = Page::cut(rows, size, |e| e.entry.id);
     Ok(HttpResponse::Ok().json(Paged::from_page(page).map(AuditRow::from)))
 }
 

@@ -1,5 +1,6 @@
 //! People and their access: accounts, roles, sessions, sign-in, profiles.
 
+pub mod admin;
 pub mod api;
 pub mod client;
 pub mod directory;
@@ -20,6 +21,7 @@ pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
     directory::configure(cfg);
     service_tokens::api::configure(cfg);
+    admin::api::configure(cfg);
 }
 
 /// This area's pages.
@@ -27,4 +29,5 @@ pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     web::configure(cfg);
     password_pages::configure(cfg);
     service_tokens::web::configure(cfg);
+    admin::pages::configure(cfg);
 }

@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 use serde::Deserialize;
 
+use super::admin::{self, Account, UserSearch};
 use super::api::{clear_session_cookie, session_cookie};
 use super::client::ClientAddr;
 use super::flows;
@@ -13,10 +14,8 @@ use super::next_path::safe_next;
 use super::service::{self, NewAccount};
 use super::validate::{ProfileInput, DEGREE_CLASSES, DOMAINS, TRACKS};
 use crate::app::AppState;
-use crate::audit;
 use crate::db::{Role, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
-use crate::identity::User;
 use crate::web::auth::{session_token, AdminUser, CandidateUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
@@ -141,17 +140,26 @@ struct RegisterPage {
     email: String,
     full_name: String,
     errors: FieldErrors,
+    /// Where to go after signing in (a drive's invite link), or `/`.
+    next: String,
 }
 
-async fn register_page(ctx: PageCtx) -> AppResult<HttpResponse> {
+#[derive(Deserialize)]
+struct RegisterQuery {
+    next: Option<String>,
+}
+
+async fn register_page(ctx: PageCtx, query: Query<RegisterQuery>) -> AppResult<HttpResponse> {
+    let next = safe_next(query.next.as_deref());
     if ctx.user.is_some() {
-        return Ok(redirect("/"));
+        return Ok(redirect(&next));
     }
     render(&RegisterPage {
         chrome: ctx.chrome("Register"),
         email: String::new(),
         full_name: String::new(),
         errors: FieldErrors::default(),
+        next,
     })
 }
 
@@ -160,6 +168,7 @@ struct RegisterForm {
     email: String,
     full_name: String,
     password: String,
+    next: Option<String>,
 }
 
 impl TryFrom<&RegisterForm> for NewAccount {
@@ -172,6 +181,18 @@ impl TryFrom<&RegisterForm> for NewAccount {
 
 /// Where registration sends everyone: sign in, then on to the profile.
 pub const AFTER_REGISTRATION: &str = "/signin?registered=1&next=%2Fprofile%3Fwelcome%3D1";
+
+/// After registering with somewhere to go (an invite link), sign in and go
+/// there; otherwise on to the profile.
+fn after_registration(next: Option<&str>) -> String {
+    match safe_next(next) {
+        home if home == "/" => AFTER_REGISTRATION.to_string(),
+        next => {
+            let query = serde_urlencoded::to_string([("registered", "1"), ("next", next.as_str())]).unwrap_or_default();
+            format!("/signin?{query}")
+        }
+    }
+}
 
 async fn register(
     state: web::Data<AppState>,
@@ -186,7 +207,7 @@ async fn register(
         // The same answer whether or not the address was new: no session
         // (an existing owner's could not be given), and the sign-in page
         // says an email is on its way.
-        Ok(()) => Ok(redirect(AFTER_REGISTRATION)),
+        Ok(()) => Ok(redirect(&after_registration(form.next.as_deref()))),
         Err(e @ AppError::Invalid { .. }) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &RegisterPage {
@@ -194,6 +215,7 @@ async fn register(
                 email: form.email,
                 full_name: form.full_name,
                 errors: FieldErrors::from_error(&e),
+                next: safe_next(form.next.as_deref()),
             },
         ),
         Err(e) => Err(e),
@@ -355,15 +377,16 @@ async fn save_profile(
 }
 
 const USERS_PER_PAGE: i64 = 50;
-const AUDIT_PER_PAGE: i64 = 100;
 
 #[derive(Template)]
 #[template(path = "accounts/users.html")]
 struct UsersPage {
     chrome: Chrome,
-    users: Vec<User>,
+    users: Vec<Account>,
     pager: Pager,
     role_filter: String,
+    /// The search as typed.
+    q: String,
     created: Option<String>,
     errors: FieldErrors,
     staff_roles: [Role; 3],
@@ -378,6 +401,7 @@ impl UsersPage {
 #[derive(Deserialize)]
 struct UsersQuery {
     role: Option<String>,
+    q: Option<String>,
     after: Option<i32>,
     created: Option<String>,
 }
@@ -390,22 +414,31 @@ async fn users_page(
 ) -> AppResult<HttpResponse> {
     let role = query.role.as_deref().and_then(|r| r.parse::<Role>().ok());
     let after = query.after.map(UserId);
+    let q: String = query
+        .q
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(200)
+        .collect();
+    let search = UserSearch {
+        q: Some(q.clone()),
+        role,
+        active: None,
+    };
     let users = state
-        .db(move |conn| service::list_users(conn, role, after, paging::fetch(USERS_PER_PAGE)))
+        .db(move |conn| admin::search(conn, &search, after, paging::fetch(USERS_PER_PAGE)))
         .await?;
     let Page { rows: users, next } = Page::cut(users, USERS_PER_PAGE, |u| u.id);
     let role_filter = role.map(|r| r.as_str().to_string()).unwrap_or_default();
+    let filter = serde_urlencoded::to_string([("role", role_filter.as_str()), ("q", q.as_str())]).unwrap_or_default();
     render(&UsersPage {
         chrome: ctx.chrome("Users"),
         users,
-        pager: Pager::next(
-            "/admin/users",
-            &format!("role={role_filter}"),
-            "after",
-            next,
-            "Next page",
-        ),
+        pager: Pager::next("/admin/users", &filter, "after", next, "Next page"),
         role_filter,
+        q,
         created: query.created.clone(),
         errors: FieldErrors::default(),
         staff_roles: [Role::Recruiter, Role::Trainer, Role::Admin],
@@ -462,7 +495,7 @@ async fn add_staff(
         }
         Err(e @ AppError::Invalid { .. }) => {
             let users = state
-                .db(move |conn| service::list_users(conn, None, None, USERS_PER_PAGE))
+                .db(move |conn| admin::search(conn, &UserSearch::default(), None, USERS_PER_PAGE))
                 .await?;
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -471,6 +504,7 @@ async fn add_staff(
                     users,
                     pager: Pager::default(),
                     role_filter: String::new(),
+                    q: String::new(),
                     created: None,
                     errors: FieldErrors::from_error(&e),
                     staff_roles: [Role::Recruiter, Role::Trainer, Role::Admin],
@@ -479,37 +513,6 @@ async fn add_staff(
         }
         Err(e) => Err(e),
     }
-}
-
-#[derive(Template)]
-#[template(path = "accounts/audit.html")]
-struct AuditPage {
-    chrome: Chrome,
-    entries: Vec<audit::Entry>,
-    pager: Pager,
-}
-
-#[derive(Deserialize)]
-struct AuditQuery {
-    before: Option<i32>,
-}
-
-async fn audit_page(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    _admin: AdminUser,
-    query: Query<AuditQuery>,
-) -> AppResult<HttpResponse> {
-    let before = query.before;
-    let entries = state
-        .db(move |conn| audit::page(conn, before, paging::fetch(AUDIT_PER_PAGE)))
-        .await?;
-    let Page { rows: entries, next } = Page::cut(entries, AUDIT_PER_PAGE, |e| e.id);
-    render(&AuditPage {
-        chrome: ctx.chrome("Audit log"),
-        entries,
-        pager: Pager::next("/admin/audit", "", "before", next, "Older entries"),
-    })
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -521,6 +524,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/profile", web::get().to(profile_page))
         .route("/profile", web::post().to(save_profile))
         .route("/admin/users", web::get().to(users_page))
-        .route("/admin/users", web::post().to(add_staff))
-        .route("/admin/audit", web::get().to(audit_page));
+        .route("/admin/users", web::post().to(add_staff));
 }

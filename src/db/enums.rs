@@ -53,6 +53,16 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// Where a drive is in its life (`drives::life` holds the moves).
+    #[derive(utoipa::ToSchema)]
+    pub enum DriveState {
+        Open = "open",
+        Closed = "closed",
+        Archived = "archived",
+    }
+}
+
+stored_enum! {
     /// A bank import: previewed first, then applied or discarded.
     pub enum ImportStatus {
         Previewed = "previewed",

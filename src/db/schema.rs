@@ -304,6 +304,8 @@ diesel::table! {
         closes_at -> Nullable<Timestamp>,
         created_by -> Nullable<Integer>,
         created_at -> Timestamp,
+        state -> Text,
+        invite_code -> Nullable<Text>,
     }
 }
 

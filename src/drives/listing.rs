@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 
 use super::service::{ApplicationRow, DriveRow};
 use crate::db::schema::{applications, drives};
-use crate::db::{ApplicationId, ApplicationStatus, DbConn, DriveId, UserId};
+use crate::db::{ApplicationId, ApplicationStatus, DbConn, DriveId, DriveState, UserId};
 use crate::error::{AppError, AppResult};
 use crate::web::paging::{self, Page, PageQuery};
 
@@ -20,6 +20,10 @@ pub struct DriveFilter {
     pub open: Option<bool>,
     /// Only drives that test with this assessment.
     pub assessment_id: Option<i32>,
+    /// Only drives in this state; without it, every drive but the archived
+    /// ones (candidates never see archived drives).
+    #[param(inline)]
+    pub state: Option<DriveState>,
 }
 
 /// A page of drives, newest first. `only_open` holds for candidates
@@ -42,10 +46,20 @@ pub fn drives_page(
     }
     if only_open || filter.open == Some(true) {
         query = query
+            .filter(drives::state.eq(DriveState::Open))
             .filter(drives::opens_at.is_null().or(drives::opens_at.le(now)))
             .filter(drives::closes_at.is_null().or(drives::closes_at.gt(now)));
     } else if filter.open == Some(false) {
-        query = query.filter(drives::opens_at.gt(now).or(drives::closes_at.le(now)));
+        query = query.filter(
+            drives::state
+                .ne(DriveState::Open)
+                .or(drives::opens_at.gt(now))
+                .or(drives::closes_at.le(now)),
+        );
+    }
+    match filter.state {
+        Some(state) => query = query.filter(drives::state.eq(state)),
+        None => query = query.filter(drives::state.ne(DriveState::Archived)),
     }
     if let Some(assessment) = filter.assessment_id {
         query = query.filter(drives::assessment_id.eq(crate::db::AssessmentId(assessment)));

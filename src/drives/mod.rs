@@ -6,6 +6,7 @@ pub mod charts;
 pub mod eligibility;
 pub mod interviews;
 pub mod invitations;
+pub mod life;
 
 pub mod letters;
 
@@ -24,12 +25,14 @@ pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     invitations::api::configure(cfg);
     scorecards::api::configure(cfg);
     interviews::api::configure(cfg);
+    life::api::configure(cfg);
 }
 
 /// This area's pages.
 pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     rankings::pages::configure(cfg);
     applicants::pages::configure(cfg);
+    life::pages::configure(cfg);
     web::configure(cfg);
     invitations::web::configure(cfg);
     scorecards::pages::configure(cfg);

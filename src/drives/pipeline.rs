@@ -11,7 +11,7 @@ use super::letters::{self, Letter};
 use super::service::{find, ApplicationRow};
 use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, users};
-use crate::db::{ApplicationId, ApplicationStatus, CohortId, DbConn, DriveId, UserId, WebhookEvent};
+use crate::db::{ApplicationId, ApplicationStatus, CohortId, DbConn, DriveId, DriveState, UserId, WebhookEvent};
 use crate::error::{AppError, AppResult};
 use crate::mail::MailContext;
 use crate::notices::{self, Recipient};
@@ -68,13 +68,16 @@ pub struct Decision {
 }
 
 /// Who moves an application on: a recruiter's decision, grading (the only
-/// way to `tested`), or an interview booked or cancelled (by the candidate or
-/// a recruiter), which moves only between shortlisted and interviewing.
+/// way to `tested`), an interview booked or cancelled (by the candidate or
+/// a recruiter), which moves only between shortlisted and interviewing, or
+/// the candidate withdrawing it.
 #[derive(Debug, Clone, Copy)]
 pub enum Mover {
     Staff(UserId),
     Grading,
     Scheduling(UserId),
+    /// The candidate themselves: only ever to `withdrawn`.
+    Candidate(UserId),
 }
 
 impl Mover {
@@ -87,12 +90,13 @@ impl Mover {
                 (ApplicationStatus::ShortlistedKpo, ApplicationStatus::Interviewing)
                     | (ApplicationStatus::Interviewing, ApplicationStatus::ShortlistedKpo)
             ),
+            Mover::Candidate(_) => to == ApplicationStatus::Withdrawn && allowed_from(from).contains(&to),
         }
     }
 
     fn actor(self) -> Option<UserId> {
         match self {
-            Mover::Staff(id) | Mover::Scheduling(id) => Some(id),
+            Mover::Staff(id) | Mover::Scheduling(id) | Mover::Candidate(id) => Some(id),
             Mover::Grading => None,
         }
     }
@@ -279,6 +283,12 @@ pub fn decide(
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::NotFound(format!("There is no application {id}.")))?;
+        if find(conn, app.drive_id)?.state == DriveState::Archived {
+            return Err(AppError::conflict(
+                "drive_archived",
+                "This drive is archived and read-only; restore it first to move its applications.",
+            ));
+        }
         let asked = decision.status.trim();
         let to = asked
             .parse::<ApplicationStatus>()

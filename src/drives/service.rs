@@ -10,7 +10,7 @@ use crate::accounts::validate::{DEGREE_CLASSES, DOMAINS};
 use crate::assessments::blueprint::{Kind, Section};
 use crate::audit::{self, Event};
 use crate::db::schema::{application_events, applications, assessments, drives};
-use crate::db::{ApplicationId, ApplicationStatus, AssessmentId, DbConn, DriveId, Json, UserId};
+use crate::db::{ApplicationId, ApplicationStatus, AssessmentId, DbConn, DriveId, DriveState, Json, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::identity::User;
 use crate::mail::MailContext;
@@ -70,6 +70,11 @@ pub struct DriveRow {
     #[serde(skip)]
     pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
+    /// Open, closed (no new applications) or archived (hidden from candidates).
+    pub state: DriveState,
+    /// The shareable invite link's code: staff read it at `/drives/{id}/invite-link`.
+    #[serde(skip)]
+    pub invite_code: Option<String>,
 }
 
 impl DriveRow {
@@ -83,7 +88,9 @@ impl DriveRow {
     }
 
     pub fn is_open(&self, now: NaiveDateTime) -> bool {
-        self.opens_at.is_none_or(|o| now >= o) && self.closes_at.is_none_or(|c| now < c)
+        self.state == DriveState::Open
+            && self.opens_at.is_none_or(|o| now >= o)
+            && self.closes_at.is_none_or(|c| now < c)
     }
 
     pub fn describe_rules(&self) -> String {
@@ -126,7 +133,7 @@ pub fn create(conn: &mut DbConn, drive: &NewDrive, actor: UserId, now: NaiveDate
 }
 
 /// The problems a drive's own fields have, without the database.
-fn check_fields(drive: &NewDrive) -> Vec<ErrorDetail> {
+pub(super) fn check_fields(drive: &NewDrive) -> Vec<ErrorDetail> {
     let mut errors = Vec::new();
     let name = drive.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -185,7 +192,7 @@ fn check_fields(drive: &NewDrive) -> Vec<ErrorDetail> {
 
 /// Whether the drive's test exists, is an aptitude test and has the
 /// sections named to break ties.
-fn check_assessment(conn: &mut DbConn, drive: &NewDrive, errors: &mut Vec<ErrorDetail>) -> AppResult<()> {
+pub(super) fn check_assessment(conn: &mut DbConn, drive: &NewDrive, errors: &mut Vec<ErrorDetail>) -> AppResult<()> {
     let assessment = assessments::table
         .find(drive.assessment_id)
         .select((assessments::kind, assessments::sections))
@@ -306,6 +313,15 @@ pub fn apply(
         // A double click must find the first click's application.
         crate::db::serialize_person(conn, user.id)?;
         let drive = find(conn, drive_id)?;
+        if drive.state == DriveState::Archived {
+            return Err(AppError::NotFound(format!("There is no drive {drive_id}.")));
+        }
+        if drive.state == DriveState::Closed {
+            return Err(AppError::conflict(
+                "drive_closed",
+                "This drive has been closed to new applications; look for another open drive.",
+            ));
+        }
         if !drive.is_open(now) {
             return Err(AppError::conflict(
                 "drive_closed",
@@ -326,6 +342,12 @@ pub fn apply(
         if let Some(app) = existing {
             // An ineligible application is checked again against the updated
             // profile, as its refusal invited; anything else stands.
+            if app.status == ApplicationStatus::Withdrawn {
+                return Err(AppError::conflict(
+                    "already_applied",
+                    "You withdrew your application to this drive; it cannot be made again.",
+                ));
+            }
             if app.eligible || app.status != ApplicationStatus::Applied {
                 return Err(AppError::conflict(
                     "already_applied",
@@ -476,13 +498,19 @@ pub fn applications_of(conn: &mut DbConn, user_id: UserId) -> AppResult<Vec<Appl
         .load(conn)?)
 }
 
-/// A page of drives, newest first: those before `before`, at most `limit`.
-pub fn page(conn: &mut DbConn, before: Option<DriveId>, limit: i64) -> AppResult<Vec<DriveRow>> {
+/// A page of drives, newest first: those before `before`, at most `limit`;
+/// the archived ones, or every other.
+pub fn page(conn: &mut DbConn, before: Option<DriveId>, archived: bool, limit: i64) -> AppResult<Vec<DriveRow>> {
     let mut query = drives::table
         .select(DriveRow::as_select())
         .order(drives::id.desc())
         .limit(limit)
         .into_boxed();
+    query = if archived {
+        query.filter(drives::state.eq(DriveState::Archived))
+    } else {
+        query.filter(drives::state.ne(DriveState::Archived))
+    };
     if let Some(before) = before {
         query = query.filter(drives::id.lt(before));
     }

@@ -15,9 +15,10 @@ use crate::assessments::blueprint::Kind;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::assessments::web::{FormErrors, FormFields};
-use crate::db::{ApplicationStatus, AssessmentId, DriveId, Role};
+use crate::db::{ApplicationStatus, AssessmentId, DriveId, DriveState, Role};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::identity::User;
+use crate::mail::MailContext;
 use crate::web::auth::{AuthUser, RecruiterUser};
 use crate::web::csrf::CsrfForm;
 use crate::web::input::Query;
@@ -42,7 +43,7 @@ fn viewer(user: User) -> AppResult<Viewer> {
 }
 
 /// When a drive takes applications, in words, in the firm's time zone.
-fn window(drive: &DriveRow, zone: &FirmZone) -> String {
+pub(super) fn window(drive: &DriveRow, zone: &FirmZone) -> String {
     match (drive.opens_at, drive.closes_at) {
         (Some(o), Some(c)) => format!("{} to {}", zone.text(o), zone.text(c)),
         (Some(o), None) => format!("from {}", zone.text(o)),
@@ -62,6 +63,7 @@ pub(crate) fn status_label(status: ApplicationStatus) -> String {
 
 struct DriveSummary {
     drive: DriveRow,
+    state: &'static str,
     window: String,
     open_now: bool,
     total: i64,
@@ -75,11 +77,15 @@ struct StaffList {
     drives: Vec<DriveSummary>,
     pager: Pager,
     first_page: bool,
+    /// Showing the archived drives instead of the current ones.
+    archived: bool,
 }
 
 #[derive(Deserialize)]
 struct ListQuery {
     before: Option<i32>,
+    /// `archived` for the archived drives.
+    state: Option<String>,
 }
 
 async fn list(
@@ -90,16 +96,24 @@ async fn list(
 ) -> AppResult<HttpResponse> {
     match viewer(user)? {
         Viewer::Candidate(user) => candidate::list(&state, &ctx, user).await,
-        Viewer::Recruiter => staff_list(&state, &ctx, query.before.map(DriveId)).await,
+        Viewer::Recruiter => {
+            let archived = query.state.as_deref() == Some("archived");
+            staff_list(&state, &ctx, query.before.map(DriveId), archived).await
+        }
     }
 }
 
 /// Every drive, newest first, with its applications counted by status.
-async fn staff_list(state: &AppState, ctx: &PageCtx, before: Option<DriveId>) -> AppResult<HttpResponse> {
+async fn staff_list(
+    state: &AppState,
+    ctx: &PageCtx,
+    before: Option<DriveId>,
+    archived: bool,
+) -> AppResult<HttpResponse> {
     let now = state.clock.now();
     let (drives, counts) = state
         .db(move |conn| {
-            let drives = service::page(conn, before, paging::fetch(PAGE_SIZE))?;
+            let drives = service::page(conn, before, archived, paging::fetch(PAGE_SIZE))?;
             let counts = match (drives.last(), drives.first()) {
                 (Some(oldest), Some(newest)) => service::application_counts(conn, oldest.id, newest.id)?,
                 _ => vec![],
@@ -123,6 +137,7 @@ async fn staff_list(state: &AppState, ctx: &PageCtx, before: Option<DriveId>) ->
                 .collect::<Vec<_>>()
                 .join(", ");
             DriveSummary {
+                state: super::life::state_label(drive.state),
                 window: window(&drive, &ctx.zone),
                 open_now: drive.is_open(now),
                 total: mine.iter().map(|(_, _, n)| n).sum(),
@@ -131,31 +146,43 @@ async fn staff_list(state: &AppState, ctx: &PageCtx, before: Option<DriveId>) ->
             }
         })
         .collect();
+    let filter = if archived { "state=archived" } else { "" };
     render(&StaffList {
-        chrome: ctx.chrome("Drives"),
+        chrome: ctx.chrome(if archived { "Archived drives" } else { "Drives" }),
         drives,
-        pager: Pager::next("/drives", "", "before", next, "Older drives").with_first(
+        pager: Pager::next("/drives", filter, "before", next, "Older drives").with_first(
             before.is_none(),
-            "/drives",
+            if archived { "/drives?state=archived" } else { "/drives" },
             "Back to the newest",
         ),
         first_page: before.is_none(),
+        archived,
     })
 }
 
+/// The drive form: a new drive, or (`life::pages`) an edit of one.
 #[derive(Template)]
 #[template(path = "drives/new.html")]
-struct NewPage {
-    chrome: Chrome,
+pub(super) struct NewPage {
+    pub(super) chrome: Chrome,
     form: FormFields,
     errors: FormErrors,
     tests: Vec<(AssessmentId, String)>,
     domains: &'static [&'static str],
     degree_classes: &'static [&'static str],
+    /// Where the form posts, its heading and its button.
+    pub(super) action: String,
+    pub(super) heading: String,
+    pub(super) submit: &'static str,
 }
 
 impl NewPage {
-    async fn build(state: &AppState, ctx: &PageCtx, form: FormFields, errors: FormErrors) -> AppResult<NewPage> {
+    pub(super) async fn build(
+        state: &AppState,
+        ctx: &PageCtx,
+        form: FormFields,
+        errors: FormErrors,
+    ) -> AppResult<NewPage> {
         let all = state.db(assessments::list).await?;
         let tests = all
             .into_iter()
@@ -169,6 +196,9 @@ impl NewPage {
             tests,
             domains: &DOMAINS,
             degree_classes: &DEGREE_CLASSES,
+            action: "/drives".into(),
+            heading: "New drive".into(),
+            submit: "Create the drive",
         })
     }
 
@@ -191,7 +221,7 @@ fn comma_list(raw: &str) -> Vec<String> {
 
 /// Reads the form into what the service takes; field names match the
 /// service's, so its errors land on the same inputs.
-fn read_drive(form: &FormFields) -> AppResult<NewDrive> {
+pub(super) fn read_drive(form: &FormFields) -> AppResult<NewDrive> {
     let mut errors = Vec::new();
     let assessment_id = match form.optional("assessment_id").map(str::parse::<AssessmentId>) {
         Some(Ok(id)) => Some(id),
@@ -262,12 +292,28 @@ struct StaffShow {
     counts: Vec<(String, i64)>,
     total: i64,
     created: bool,
+    /// The drive's life: its state in words, its invite link, what was just done.
+    state: &'static str,
+    invite: Option<String>,
+    done: Option<&'static str>,
+}
+
+impl StaffShow {
+    fn archived(&self) -> bool {
+        self.drive.state == DriveState::Archived
+    }
+
+    fn closed(&self) -> bool {
+        self.drive.state == DriveState::Closed
+    }
 }
 
 #[derive(Deserialize)]
 struct ShowQuery {
     applied: Option<String>,
     created: Option<String>,
+    done: Option<String>,
+    withdrawn: Option<String>,
 }
 
 async fn show(
@@ -280,7 +326,10 @@ async fn show(
     let id = path.into_inner();
     match viewer(user)? {
         Viewer::Candidate(user) => {
-            render(&candidate::show_page(&state, &ctx, user, id, None, query.applied.is_some()).await?)
+            let notice = query.withdrawn.is_some().then(|| {
+                "Your application is withdrawn. The recruiters no longer consider you for this drive.".to_string()
+            });
+            render(&candidate::show_page(&state, &ctx, user, id, notice, query.applied.is_some()).await?)
         }
         Viewer::Recruiter => {
             let now = state.clock.now();
@@ -298,7 +347,14 @@ async fn show(
                     (super::staff_label(s).to_string(), n)
                 })
                 .collect();
+            let invite = drive
+                .invite_code
+                .as_ref()
+                .map(|code| format!("{}/join/{code}", MailContext::from(state.config.as_ref()).base_url));
             render(&StaffShow {
+                state: super::life::state_label(drive.state),
+                invite,
+                done: query.done.as_deref().and_then(super::life::pages::done_sentence),
                 chrome: ctx.chrome(drive.name.clone()),
                 rules: drive.describe_rules(),
                 window: window(&drive, &ctx.zone),

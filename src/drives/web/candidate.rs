@@ -13,7 +13,7 @@ use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::attempts::marking;
 use crate::attempts::models::AttemptRow;
-use crate::db::{ApplicationStatus, AttemptId, AttemptStatus, DriveId};
+use crate::db::{ApplicationStatus, AttemptId, AttemptStatus, DriveId, DriveState};
 use crate::drives::service::{self, ApplicationRow, DriveRow};
 use crate::error::{AppError, AppResult};
 use crate::identity::User;
@@ -51,7 +51,7 @@ pub(super) async fn list(state: &AppState, ctx: &PageCtx, user: User) -> AppResu
         .await?;
     let mut open = Vec::new();
     let mut earlier = Vec::new();
-    for drive in drives {
+    for drive in drives.into_iter().filter(|d| d.state != DriveState::Archived) {
         let application = apps
             .iter()
             .position(|a| a.drive_id == drive.id)
@@ -144,6 +144,12 @@ impl ShowPage {
     fn status(&self, app: &ApplicationRow) -> String {
         crate::drives::candidate_label(app.status).to_string()
     }
+
+    /// Whether the candidate may still withdraw this application.
+    fn withdrawable(&self, app: &ApplicationRow) -> bool {
+        crate::drives::pipeline::allowed_from(app.status).contains(&ApplicationStatus::Withdrawn)
+            && self.drive.state != DriveState::Archived
+    }
 }
 
 pub(super) async fn show_page(
@@ -162,6 +168,11 @@ pub(super) async fn show_page(
             let application = service::applications_of(conn, user.id)?
                 .into_iter()
                 .find(|a| a.drive_id == id);
+            // An archived drive is gone from candidates' view, except for
+            // those who applied and follow their application.
+            if drive.state == DriveState::Archived && application.is_none() {
+                return Err(AppError::NotFound(format!("There is no drive {id}.")));
+            }
             let test = match &application {
                 Some(app) if app.eligible && app.status != ApplicationStatus::Withdrawn => {
                     let assessment = assessments::find(conn, drive.assessment_id)?;

@@ -1,0 +1,3 @@
+DROP INDEX drives_invite_code;
+ALTER TABLE drives DROP COLUMN invite_code;
+ALTER TABLE drives DROP COLUMN state;
