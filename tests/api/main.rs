@@ -16,12 +16,15 @@ mod attempts;
 mod banks;
 mod browser;
 mod browser_adaptive;
+mod browser_editor;
 mod durability;
 mod edges;
 mod equal_forms;
 
 mod excel;
+mod editor;
 mod helpers;
+mod images;
 mod invitations;
 
 mod hiring;

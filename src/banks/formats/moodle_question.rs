@@ -4,6 +4,7 @@ use super::moodle_xml::Element;
 use super::numbers::{parse_number, percent_to_fraction};
 use super::position::LineIndex;
 use super::text::{category_path, clean_tags, clean_text, optional_text};
+use crate::banks::images;
 use crate::banks::question::{
     AnswerExtras, ChoiceOption, Diagnostic, Difficulty, EmbeddedFile, NumericAnswer, ParseOutcome, ParsedQuestion,
     QuestionBody, QuestionExtras, RichText, Severity, TextAnswer, TextFormat,
@@ -170,6 +171,21 @@ pub(super) fn format_name(format: TextFormat) -> &'static str {
     }
 }
 
+/// Moodle 1.9's picture: `<image>` names it, `<image_base64>` holds it.
+fn moodle_19_image(element: &Element) -> Option<EmbeddedFile> {
+    let content: String = element.child("image_base64")?.text.split_whitespace().collect();
+    if content.is_empty() {
+        return None;
+    }
+    let named = element.child("image").map(|i| i.text.trim()).unwrap_or_default();
+    let name = named.rsplit(['/', '\\']).next().filter(|n| !n.is_empty()).unwrap_or("image");
+    Some(EmbeddedFile {
+        name: name.to_owned(),
+        path: "/".to_owned(),
+        content,
+    })
+}
+
 /// The `<file>`s embedded in a text element.
 fn files(element: &Element) -> Vec<EmbeddedFile> {
     element
@@ -240,11 +256,12 @@ fn lost(element: &Element) -> Vec<&'static str> {
     if is_set("minwordlimit", &["", "0"]) || is_set("maxwordlimit", &["", "0"]) {
         lost.push("its word limits");
     }
-    if element.child("image").is_some_and(|i| !i.text.trim().is_empty()) || element.child("image_base64").is_some() {
-        lost.push("its Moodle 1.9 image (<image>)");
-    }
-    if element.path(&["questiontext", "file"]).is_some() {
-        lost.push("the files embedded in its text (such as images; the text may refer to them)");
+    // A Moodle 1.9 image without its content names a course file the
+    // export does not hold.
+    if element.child("image").is_some_and(|i| !i.text.trim().is_empty())
+        && element.child("image_base64").is_none_or(|b| b.text.trim().is_empty())
+    {
+        lost.push("its Moodle 1.9 image (<image> names a course file the export does not include)");
     }
     lost
 }
@@ -299,10 +316,28 @@ impl Question<'_> {
             Some(stem) => self.text(stem).map(|s| clean_text(&s)).unwrap_or_default(),
             None => String::new(),
         };
-        let stem_format = format_named(stem_element.and_then(|s| s.attribute("format"))).unwrap_or_default();
+        let mut stem_format = format_named(stem_element.and_then(|s| s.attribute("format"))).unwrap_or_default();
+        let mut stem = stem;
         self.warn_lost(element);
+        let mut extras = QuestionExtras {
+            stem_files: stem_element.map(files).unwrap_or_default(),
+            ..QuestionExtras::default()
+        };
+        if let Some(image) = moodle_19_image(element) {
+            // As Moodle's importer does: the file joins the stem's and the
+            // stem shows it at its end.
+            if stem_format == TextFormat::Plain {
+                stem = crate::content::escape(&stem);
+                stem_format = TextFormat::Html;
+            }
+            stem.push_str(&format!(
+                " <img src=\"{}{}\" alt=\"\">",
+                images::PLUGINFILE,
+                image.name.replace(' ', "%20")
+            ));
+            extras.stem_files.push(image);
+        }
         let points = self.points(element)?;
-        let mut extras = QuestionExtras::default();
         let explanation = element.child("generalfeedback").and_then(|f| self.rich(f, stem_format));
         if let Some(explanation) = &explanation {
             extras.explanation_format = explanation.format;
@@ -311,6 +346,7 @@ impl Question<'_> {
         let name = element.child("name").and_then(|n| self.text(n));
         let tags = tags(element);
         let body = self.body(element, kind, stem_format, &mut extras)?;
+        self.warn_unusable_files(element, &extras);
         let difficulty = self.difficulty(element)?;
         let (irt_a, irt_b) = self.irt(element);
         Some(ParsedQuestion {
@@ -332,6 +368,23 @@ impl Question<'_> {
     }
 
     /// Warns about the elements Assay has no place for.
+    /// Files that are not images fit to show are kept for export, and the
+    /// trainer hears that candidates will not see them.
+    fn warn_unusable_files(&mut self, element: &Element, extras: &QuestionExtras) {
+        for file in images::embedded_files(extras) {
+            if let Err(why) = images::usable(file) {
+                let line = self.line(element);
+                self.diagnostics.push(Diagnostic::warning(
+                    line,
+                    format!(
+                        "the embedded file \"{}\" is not shown to candidates: {why}; it is kept for export",
+                        file.name
+                    ),
+                ));
+            }
+        }
+    }
+
     fn warn_lost(&mut self, element: &Element) {
         let lost = lost(element);
         if !lost.is_empty() {
