@@ -139,7 +139,9 @@ pub fn create(
             if let Some(other) = taken {
                 return Err(AppError::invalid_field(
                     "external_id",
-                    format!("Question {other} in this bank already has the id \"{ext}\"; choose another or leave it empty."),
+                    format!(
+                        "Question {other} in this bank already has the id \"{ext}\"; choose another or leave it empty."
+                    ),
                 ));
             }
         }

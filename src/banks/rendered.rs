@@ -5,8 +5,8 @@
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::models::{QuestionRow, VersionRow};
 use super::images;
+use super::models::{QuestionRow, VersionRow};
 use super::question::{EmbeddedFile, ParsedQuestion, TextFormat};
 use crate::content::{render, render_inline, Markup, Rich};
 use crate::db::schema::{question_versions, questions};

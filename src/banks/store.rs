@@ -9,10 +9,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::images;
 use super::models::{NewVersion, QuestionRow};
 use super::question::{Diagnostic, ParsedQuestion};
 use crate::db::schema::{banks, question_versions, questions};
-use super::images;
 use crate::db::{BankId, DbConn, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};
 use crate::tokens::to_hex;
@@ -311,7 +311,9 @@ fn insert_version(
         .filter(|r| !images::embedded_files(&q.extras).is_empty() || !r.0.images().is_empty())
         .map(|r| r.0.clone());
     let Some(rendered) = rendered else {
-        diesel::insert_into(question_versions::table).values(new).execute(conn)?;
+        diesel::insert_into(question_versions::table)
+            .values(new)
+            .execute(conn)?;
         return Ok(());
     };
     let version_id: VersionId = diesel::insert_into(question_versions::table)

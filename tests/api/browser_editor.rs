@@ -58,7 +58,10 @@ async fn a_trainer_edits_a_question_and_sees_the_preview_change_in_a_real_browse
         .await
         .expect("editor");
     // The preview starts as the stored question, as a candidate sees it.
-    assert_eq!(inner_html(c, "#preview #stem").await.trim(), "<p>Which ratio is <em>current</em>?</p>");
+    assert_eq!(
+        inner_html(c, "#preview #stem").await.trim(),
+        "<p>Which ratio is <em>current</em>?</p>"
+    );
     assert!(text(c, "#preview fieldset.answers").await.contains("Debt / equity"));
     // Only the fields of this kind of question show.
     let numeric = c
@@ -81,9 +84,15 @@ async fn a_trainer_edits_a_question_and_sees_the_preview_change_in_a_real_browse
     .await;
     // The key is behind its toggle.
     let table = c.find(Locator::Css("#preview-key table")).await.expect("key table");
-    assert!(!table.is_displayed().await.expect("displayed"), "the key stays hidden until asked for");
+    assert!(
+        !table.is_displayed().await.expect("displayed"),
+        "the key stays hidden until asked for"
+    );
     click(c, Locator::Css("#preview-key summary")).await;
-    eventually("the key", || async move { text(c, "#preview-key").await.contains("A (key)") }).await;
+    eventually("the key", || async move {
+        text(c, "#preview-key").await.contains("A (key)")
+    })
+    .await;
 
     // Saving makes version 2, shown on the question page.
     click(c, Locator::Css("#editor button[value='save']")).await;

@@ -14,7 +14,9 @@ const PIXEL_PNG: &str =
 
 fn pixel() -> Vec<u8> {
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(PIXEL_PNG).expect("png")
+    base64::engine::general_purpose::STANDARD
+        .decode(PIXEL_PNG)
+        .expect("png")
 }
 
 fn sha_of(bytes: &[u8]) -> String {
@@ -86,7 +88,11 @@ fn stored_images(app: &TestApp) -> Vec<(String, String, i32)> {
         .expect("images")
 }
 
-async fn get_image(app: &TestApp, sha: &str, token: Option<&str>) -> (StatusCode, awc::http::header::HeaderMap, Vec<u8>) {
+async fn get_image(
+    app: &TestApp,
+    sha: &str,
+    token: Option<&str>,
+) -> (StatusCode, awc::http::header::HeaderMap, Vec<u8>) {
     let mut req = app.client.get(app.url(&format!("/images/{sha}")));
     if let Some(token) = token {
         req = req.bearer_auth(token);
@@ -106,7 +112,10 @@ async fn moodle_images_in_both_forms_are_imported_once_shown_and_exported_back_a
 
     // The same picture twice is stored once, under its content's hash.
     let sha = sha_of(&pixel());
-    assert_eq!(stored_images(&app), vec![(sha.clone(), "image/png".to_owned(), pixel().len() as i32)]);
+    assert_eq!(
+        stored_images(&app),
+        vec![(sha.clone(), "image/png".to_owned(), pixel().len() as i32)]
+    );
     let stems = stems_shown(&app, &trainer, bank_id).await;
     for stem in &stems {
         assert!(stem.contains(&format!(r#"<img src="/images/{sha}""#)), "{stem}");
@@ -121,15 +130,26 @@ async fn moodle_images_in_both_forms_are_imported_once_shown_and_exported_back_a
     // re-import reads the same questions.
     let exported = {
         let mut conn = app.state.pool.get().expect("conn");
-        let mut questions = assay::banks::service::export(&mut conn, assay::db::BankId(bank_id as i32)).expect("export");
+        let mut questions =
+            assay::banks::service::export(&mut conn, assay::db::BankId(bank_id as i32)).expect("export");
         assay::banks::images::store::embed_for_moodle(&mut conn, &mut questions).expect("embed");
         assay::banks::formats::write_moodle_xml(&questions)
     };
     assert_eq!(exported.matches("encoding=\"base64\"").count(), 2, "{exported}");
-    assert!(exported.contains(r#"<file name="rising chart.png" path="/" encoding="base64">"#), "{exported}");
-    assert!(exported.contains(r#"<file name="old chart.png" path="/" encoding="base64">"#), "{exported}");
+    assert!(
+        exported.contains(r#"<file name="rising chart.png" path="/" encoding="base64">"#),
+        "{exported}"
+    );
+    assert!(
+        exported.contains(r#"<file name="old chart.png" path="/" encoding="base64">"#),
+        "{exported}"
+    );
     let again = import_moodle(&app, &trainer, "Charts", &exported).await;
-    assert_eq!((again["created"].clone(), again["updated"].clone()), (json!(0), json!(0)), "{again}");
+    assert_eq!(
+        (again["created"].clone(), again["updated"].clone()),
+        (json!(0), json!(0)),
+        "{again}"
+    );
     assert_eq!(stored_images(&app).len(), 1);
 }
 
@@ -139,13 +159,21 @@ async fn a_file_that_is_no_image_is_kept_for_export_but_never_served() {
     let (_, trainer) = app.staff("trainer@example.com", assay::db::Role::Trainer).await;
     // An SVG with a script, named as a PNG.
     let svg = "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIG9ubG9hZD0iYWxlcnQoMSkiLz4=";
-    let xml = moodle_file().replacen(PIXEL_PNG, svg, 1).replace("<image>course/images/old chart.png</image>", "");
+    let xml = moodle_file()
+        .replacen(PIXEL_PNG, svg, 1)
+        .replace("<image>course/images/old chart.png</image>", "");
     let report = import_moodle(&app, &trainer, "Sneaky", &xml).await;
     let warnings = report["warnings"].to_string();
-    assert!(warnings.contains("rising chart.png") && warnings.contains("SVG"), "{warnings}");
+    assert!(
+        warnings.contains("rising chart.png") && warnings.contains("SVG"),
+        "{warnings}"
+    );
     let bank_id = report["bank_id"].as_i64().expect("bank id");
     let stems = stems_shown(&app, &trainer, bank_id).await;
-    assert!(stems.iter().any(|s| s.contains("@@PLUGINFILE@@/rising%20chart.png")), "{stems:?}");
+    assert!(
+        stems.iter().any(|s| s.contains("@@PLUGINFILE@@/rising%20chart.png")),
+        "{stems:?}"
+    );
     // Only the real picture (Moodle 1.9's) is stored.
     assert_eq!(stored_images(&app).len(), 1);
 }
@@ -181,7 +209,13 @@ async fn uploads_are_checked_by_content_and_the_same_bytes_are_stored_once() {
     let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#.to_vec();
     let (status, refused) = upload(trainer.clone(), svg).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
-    assert!(refused["error"]["details"][0]["message"].as_str().unwrap().contains("SVG"), "{refused}");
+    assert!(
+        refused["error"]["details"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("SVG"),
+        "{refused}"
+    );
     let (status, refused) = upload(trainer.clone(), b"%PDF-1.4 not an image".to_vec()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     let (status, _) = upload(candidate, pixel()).await;
@@ -236,14 +270,21 @@ answer = true
     // Another candidate, a stranger and a made-up address all hear the same.
     assert_eq!(get_image(&app, &sha, Some(&bystander)).await.0, StatusCode::NOT_FOUND);
     assert_eq!(get_image(&app, &sha, None).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(get_image(&app, "../../etc/passwd", Some(&drive.trainer)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get_image(&app, "../../etc/passwd", Some(&drive.trainer)).await.0,
+        StatusCode::NOT_FOUND
+    );
     // Staff see it.
     assert_eq!(get_image(&app, &sha, Some(&drive.recruiter)).await.0, StatusCode::OK);
 
     // After submitting, the taker can still see what their attempt showed.
-    let attempt_id = attempt["id"].as_i64().expect("attempt id");
+    let attempt_id = attempt["attempt_id"].as_i64().expect("attempt id");
     let (status, body) = app
-        .post_json(&format!("/api/v1/attempts/{attempt_id}/submit"), &json!({}), Some(&taker))
+        .post_json(
+            &format!("/api/v1/attempts/{attempt_id}/submit"),
+            &json!({}),
+            Some(&taker),
+        )
         .await;
     assert!(status.is_success(), "{body}");
     assert_eq!(get_image(&app, &sha, Some(&taker)).await.0, StatusCode::OK);

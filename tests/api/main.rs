@@ -21,8 +21,8 @@ mod durability;
 mod edges;
 mod equal_forms;
 
-mod excel;
 mod editor;
+mod excel;
 mod helpers;
 mod images;
 mod invitations;

@@ -108,7 +108,12 @@ impl EditorPage {
             preview: None,
             types: QuestionType::ALL,
             difficulties: Difficulty::ALL,
-            formats: [TextFormat::Markdown, TextFormat::Html, TextFormat::Plain, TextFormat::Moodle],
+            formats: [
+                TextFormat::Markdown,
+                TextFormat::Html,
+                TextFormat::Plain,
+                TextFormat::Moodle,
+            ],
         }
     }
 
@@ -185,7 +190,9 @@ async fn save_new(
         Err(problems) => Err(problems.0),
         Ok(q) if preview_only => return again(&state, ctx, bank_id, None, form, Some(Preview::of(&q)), vec![]).await,
         Ok(q) => {
-            let saved = state.db(move |conn| editing::create(conn, bank_id, &q, user.id, now)).await;
+            let saved = state
+                .db(move |conn| editing::create(conn, bank_id, &q, user.id, now))
+                .await;
             match saved {
                 Ok(id) => return Ok(redirect(&format!("/banks/{bank_id}/questions/{id}?saved=1"))),
                 Err(e @ AppError::Invalid { .. }) => Err(e.details().to_vec()),

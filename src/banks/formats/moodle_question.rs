@@ -178,7 +178,11 @@ fn moodle_19_image(element: &Element) -> Option<EmbeddedFile> {
         return None;
     }
     let named = element.child("image").map(|i| i.text.trim()).unwrap_or_default();
-    let name = named.rsplit(['/', '\\']).next().filter(|n| !n.is_empty()).unwrap_or("image");
+    let name = named
+        .rsplit(['/', '\\'])
+        .next()
+        .filter(|n| !n.is_empty())
+        .unwrap_or("image");
     Some(EmbeddedFile {
         name: name.to_owned(),
         path: "/".to_owned(),

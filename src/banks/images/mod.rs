@@ -203,7 +203,11 @@ pub fn embedded_files(x: &QuestionExtras) -> Vec<&EmbeddedFile> {
     x.stem_files
         .iter()
         .chain(&x.explanation_files)
-        .chain(x.answers.iter().flat_map(|a| a.text_files.iter().chain(&a.feedback_files)))
+        .chain(
+            x.answers
+                .iter()
+                .flat_map(|a| a.text_files.iter().chain(&a.feedback_files)),
+        )
         .chain(rich.into_iter().flatten().flat_map(|r| &r.files))
         .collect()
 }

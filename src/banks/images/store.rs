@@ -93,7 +93,10 @@ pub fn attach(
         .load(conn)?;
     for sha in stored {
         diesel::insert_into(version_images::table)
-            .values((version_images::version_id.eq(version_id), version_images::sha256.eq(sha)))
+            .values((
+                version_images::version_id.eq(version_id),
+                version_images::sha256.eq(sha),
+            ))
             .execute(conn)?;
     }
     Ok(())

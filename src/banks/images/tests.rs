@@ -33,7 +33,10 @@ fn an_image_over_the_limit_is_refused_with_its_size() {
     let mut big = b"\x89PNG\r\n\x1a\n".to_vec();
     big.resize(MAX_IMAGE_BYTES + 1, 0);
     let message = check(&big).unwrap_err();
-    assert!(message.contains("2049 KiB") && message.contains("2048 KiB"), "{message}");
+    assert!(
+        message.contains("2049 KiB") && message.contains("2048 KiB"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -51,8 +54,15 @@ fn plugin_file_references_become_the_stored_images_address() {
 #[test]
 fn the_sanitiser_keeps_the_address_of_a_stored_image() {
     let sha = "ab".repeat(32);
-    let out = render(&format!("![chart](/images/{sha}) <img src=\"/images/{sha}\" onerror=\"x()\">"), Markup::Markdown);
-    assert!(out.html.contains(&format!(r#"<img src="/images/{sha}" alt="chart">"#)), "{}", out.html);
+    let out = render(
+        &format!("![chart](/images/{sha}) <img src=\"/images/{sha}\" onerror=\"x()\">"),
+        Markup::Markdown,
+    );
+    assert!(
+        out.html.contains(&format!(r#"<img src="/images/{sha}" alt="chart">"#)),
+        "{}",
+        out.html
+    );
     assert!(!out.html.contains("onerror"), "{}", out.html);
     assert_eq!(referenced(&out.html), vec![sha]);
 }

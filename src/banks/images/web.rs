@@ -23,7 +23,11 @@ fn not_found() -> AppError {
 /// is told it does not exist, so an address reveals nothing. The address
 /// names the content, which never changes: browsers may keep it for a year,
 /// but only privately.
-async fn serve(state: web::Data<AppState>, MaybeUser(user): MaybeUser, path: web::Path<String>) -> AppResult<HttpResponse> {
+async fn serve(
+    state: web::Data<AppState>,
+    MaybeUser(user): MaybeUser,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let sha = path.into_inner();
     let user = user.ok_or_else(not_found)?;
     if !is_sha256(&sha) {
@@ -136,7 +140,10 @@ async fn upload_form(
     csrf::verify(&req, token.as_deref())?;
     let (saved, error) = match keep(&state, user.id, bytes).await {
         Ok(saved) => (Some(saved), None),
-        Err(e @ AppError::Invalid { .. }) => (None, Some(e.details().first().map(|d| d.message.clone()).unwrap_or_default())),
+        Err(e @ AppError::Invalid { .. }) => (
+            None,
+            Some(e.details().first().map(|d| d.message.clone()).unwrap_or_default()),
+        ),
         Err(e) => return Err(e),
     };
     let status = if saved.is_some() {

@@ -237,11 +237,14 @@ fn credit(text: &str) -> Option<f64> {
 }
 
 fn decimal(text: &str) -> Option<f64> {
-    text.trim().replace(',', "").parse::<f64>().ok().filter(|n| n.is_finite())
+    text.trim()
+        .replace(',', "")
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
 }
 
-const CREDIT_HELP: &str =
-    "Give a percentage from -100 to 100 (100 for a right answer, 0 or blank for a wrong one).";
+const CREDIT_HELP: &str = "Give a percentage from -100 to 100 (100 for a right answer, 0 or blank for a wrong one).";
 
 impl EditorForm {
     /// The question the form describes. `kept` is the version being edited:
@@ -367,7 +370,10 @@ impl EditorForm {
                 continue;
             }
             let value = decimal(&row.value).unwrap_or_else(|| {
-                problems.add(&format!("numeric_value_{i}"), "Give the answer as a number, such as 12.5.");
+                problems.add(
+                    &format!("numeric_value_{i}"),
+                    "Give the answer as a number, such as 12.5.",
+                );
                 0.0
             });
             let tolerance = match row.tolerance.trim() {
@@ -387,7 +393,11 @@ impl EditorForm {
                     0.0
                 }),
             };
-            answers.push(NumericAnswer { value, tolerance, credit });
+            answers.push(NumericAnswer {
+                value,
+                tolerance,
+                credit,
+            });
         }
         if answers.is_empty() {
             problems.add("numeric", "Give the right answer as a number.");

@@ -18,8 +18,16 @@ fn a_filled_form_reads_back_into_the_question_it_shows() {
         stem_format: TextFormat::Markdown,
         body: QuestionBody::SingleChoice {
             options: vec![
-                ChoiceOption { text: "A".into(), credit: 1.0, feedback: Some("Yes".into()) },
-                ChoiceOption { text: "B".into(), credit: 0.0, feedback: None },
+                ChoiceOption {
+                    text: "A".into(),
+                    credit: 1.0,
+                    feedback: Some("Yes".into()),
+                },
+                ChoiceOption {
+                    text: "B".into(),
+                    credit: 0.0,
+                    feedback: None,
+                },
             ],
         },
         explanation: Some("Because.".into()),
@@ -48,7 +56,13 @@ fn each_problem_names_its_field() {
     let fields: Vec<&str> = problems.iter().filter_map(|p| p.field.as_deref()).collect();
     assert_eq!(
         fields,
-        ["points", "stem", "numeric_value_0", "numeric_tolerance_0", "numeric_credit_0"]
+        [
+            "points",
+            "stem",
+            "numeric_value_0",
+            "numeric_tolerance_0",
+            "numeric_credit_0"
+        ]
     );
 }
 

@@ -260,7 +260,10 @@ fn toml_reports_an_empty_bank_name_on_its_line() {
 #[test]
 fn a_native_stem_without_a_format_is_markdown_and_plain_must_be_asked_for() {
     let outcome = toml(
-        r#"[[question]]
+        r#"[bank]
+name = "Bank"
+
+[[question]]
 type = "essay"
 stem = "Explain **accrual**."
 
