@@ -1,13 +1,14 @@
 //! Maps the elements of a Moodle XML `<quiz>` onto questions.
 
+use super::moodle_files::{files, moodle_19_image, unusable_files};
 use super::moodle_xml::Element;
 use super::numbers::{parse_number, percent_to_fraction};
 use super::position::LineIndex;
 use super::text::{category_path, clean_tags, clean_text, optional_text};
 use crate::banks::images;
 use crate::banks::question::{
-    AnswerExtras, ChoiceOption, Diagnostic, Difficulty, EmbeddedFile, NumericAnswer, ParseOutcome, ParsedQuestion,
-    QuestionBody, QuestionExtras, RichText, Severity, TextAnswer, TextFormat,
+    AnswerExtras, ChoiceOption, Diagnostic, Difficulty, NumericAnswer, ParseOutcome, ParsedQuestion, QuestionBody,
+    QuestionExtras, RichText, Severity, TextAnswer, TextFormat,
 };
 
 /// Finds problems in one question, each on the line of the element at fault.
@@ -169,37 +170,6 @@ pub(super) fn format_name(format: TextFormat) -> &'static str {
         TextFormat::Markdown => "markdown",
         TextFormat::Moodle => "moodle_auto_format",
     }
-}
-
-/// Moodle 1.9's picture: `<image>` names it, `<image_base64>` holds it.
-fn moodle_19_image(element: &Element) -> Option<EmbeddedFile> {
-    let content: String = element.child("image_base64")?.text.split_whitespace().collect();
-    if content.is_empty() {
-        return None;
-    }
-    let named = element.child("image").map(|i| i.text.trim()).unwrap_or_default();
-    let name = named
-        .rsplit(['/', '\\'])
-        .next()
-        .filter(|n| !n.is_empty())
-        .unwrap_or("image");
-    Some(EmbeddedFile {
-        name: name.to_owned(),
-        path: "/".to_owned(),
-        content,
-    })
-}
-
-/// The `<file>`s embedded in a text element.
-fn files(element: &Element) -> Vec<EmbeddedFile> {
-    element
-        .children_named("file")
-        .map(|f| EmbeddedFile {
-            name: f.attribute("name").unwrap_or_default().to_owned(),
-            path: f.attribute("path").unwrap_or("/").to_owned(),
-            content: f.text.split_whitespace().collect(),
-        })
-        .collect()
 }
 
 /// Elements Moodle exports that Assay does not keep, each with what it is
@@ -372,21 +342,9 @@ impl Question<'_> {
     }
 
     /// Warns about the elements Assay has no place for.
-    /// Files that are not images fit to show are kept for export, and the
-    /// trainer hears that candidates will not see them.
     fn warn_unusable_files(&mut self, element: &Element, extras: &QuestionExtras) {
-        for file in images::embedded_files(extras) {
-            if let Err(why) = images::usable(file) {
-                let line = self.line(element);
-                self.diagnostics.push(Diagnostic::warning(
-                    line,
-                    format!(
-                        "the embedded file \"{}\" is not shown to candidates: {why}; it is kept for export",
-                        file.name
-                    ),
-                ));
-            }
-        }
+        let line = self.line(element);
+        self.diagnostics.extend(unusable_files(line, extras));
     }
 
     fn warn_lost(&mut self, element: &Element) {
