@@ -77,7 +77,10 @@ pub fn run(state: &AppState, command: BankCommand) -> CliResult<()> {
         BankCommand::Export { bank, format } => {
             let mut conn = state.pool.get()?;
             let found = service::find_bank_by_name(&mut conn, &bank)?;
-            let questions = service::export(&mut conn, found.id)?;
+            let mut questions = service::export(&mut conn, found.id)?;
+            if Format::parse(&format) == Some(Format::MoodleXml) {
+                crate::banks::images::store::embed_for_moodle(&mut conn, &mut questions)?;
+            }
             let text = match Format::parse(&format) {
                 Some(Format::Toml) => formats::write_toml(&found.name, &questions),
                 Some(Format::Gift) => formats::write_gift(&questions),

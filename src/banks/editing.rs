@@ -8,7 +8,7 @@ use super::models::{QuestionRow, VersionRow};
 use super::question::ParsedQuestion;
 use super::store;
 use crate::audit::{self, Event};
-use crate::db::schema::{question_versions, questions};
+use crate::db::schema::{banks, question_versions, questions};
 use crate::db::{BankId, DbConn, QuestionId, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 
@@ -116,6 +116,54 @@ pub fn save_edit(
             now,
         )?;
         Ok(true)
+    })
+}
+
+/// Adds a question written in the editor to a bank, as version 1.
+pub fn create(
+    conn: &mut DbConn,
+    bank_id: BankId,
+    q: &ParsedQuestion,
+    actor: UserId,
+    now: NaiveDateTime,
+) -> AppResult<QuestionId> {
+    conn.transaction(|conn| {
+        let bank_category: Option<String> = banks::table.find(bank_id).select(banks::category).first(conn)?;
+        if let Some(ext) = &q.external_id {
+            let taken: Option<QuestionId> = questions::table
+                .filter(questions::bank_id.eq(bank_id))
+                .filter(questions::external_id.eq(ext))
+                .select(questions::id)
+                .first(conn)
+                .optional()?;
+            if let Some(other) = taken {
+                return Err(AppError::invalid_field(
+                    "external_id",
+                    format!(
+                        "Question {other} in this bank already has the id \"{ext}\"; choose another or leave it empty."
+                    ),
+                ));
+            }
+        }
+        let target = store::Target {
+            bank_id,
+            bank_category: bank_category.as_deref(),
+            actor: Some(actor),
+            now,
+        };
+        let id = store::create_question(conn, &target, q)?;
+        audit::record(
+            conn,
+            Event {
+                actor: Some(actor),
+                action: "question.create",
+                entity: "question",
+                entity_id: Some(id.0),
+                detail: "created in the editor",
+            },
+            now,
+        )?;
+        Ok(id)
     })
 }
 

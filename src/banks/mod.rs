@@ -4,7 +4,9 @@
 pub mod api;
 pub mod cli;
 pub mod editing;
+pub mod editor;
 pub mod formats;
+pub mod images;
 pub mod models;
 pub mod question;
 pub mod rendered;
@@ -17,9 +19,12 @@ pub mod web;
 /// This area's JSON API, relative to `/api/v1`.
 pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
+    images::web::configure_api(cfg);
 }
 
 /// This area's pages.
 pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
+    editor::configure(cfg);
     web::configure(cfg);
+    images::web::configure(cfg);
 }

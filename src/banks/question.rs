@@ -167,6 +167,10 @@ impl AnswerExtras {
 /// still load.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QuestionExtras {
+    /// Files the stem refers to as `@@PLUGINFILE@@/name` (Moodle XML
+    /// `<questiontext><file>`, or Moodle 1.9's `<image_base64>`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stem_files: Vec<EmbeddedFile>,
     /// One per option or answer, in the body's order; empty when none of
     /// them carries anything.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

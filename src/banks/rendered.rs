@@ -5,8 +5,9 @@
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::images;
 use super::models::{QuestionRow, VersionRow};
-use super::question::{ParsedQuestion, TextFormat};
+use super::question::{EmbeddedFile, ParsedQuestion, TextFormat};
 use crate::content::{render, render_inline, Markup, Rich};
 use crate::db::schema::{question_versions, questions};
 use crate::db::{DbConn, Json};
@@ -40,26 +41,43 @@ impl RenderedQuestion {
         let own = |format: Option<TextFormat>| markup(format.unwrap_or(q.stem_format));
         let extras = |i: usize| q.extras.answer(i);
         let options = q.body.options();
+        // Moodle's `@@PLUGINFILE@@/name` becomes the stored image's address.
+        let files: Vec<EmbeddedFile> = images::embedded_files(&q.extras).into_iter().cloned().collect();
+        let resolve = |text: &str| images::resolve_plugin_files(text, &files);
         RenderedQuestion {
-            stem: render(&q.stem, markup(q.stem_format)),
+            stem: render(&resolve(&q.stem), markup(q.stem_format)),
             options: options
                 .iter()
                 .enumerate()
-                .map(|(i, o)| render_inline(&o.text, own(extras(i).and_then(|e| e.text_format))))
+                .map(|(i, o)| render_inline(&resolve(&o.text), own(extras(i).and_then(|e| e.text_format))))
                 .collect(),
             feedback: options
                 .iter()
                 .enumerate()
                 .map(|(i, o)| {
                     let format = own(extras(i).and_then(|e| e.feedback_format));
-                    o.feedback.as_deref().map(|f| render(f, format))
+                    o.feedback.as_deref().map(|f| render(&resolve(f), format))
                 })
                 .collect(),
             explanation: q
                 .explanation
                 .as_deref()
-                .map(|e| render(e, own(q.extras.explanation_format))),
+                .map(|e| render(&resolve(e), own(q.extras.explanation_format))),
         }
+    }
+
+    /// Every stored image the rendered texts show.
+    pub fn images(&self) -> Vec<String> {
+        let mut all = String::new();
+        let texts = std::iter::once(&self.stem)
+            .chain(&self.options)
+            .chain(self.feedback.iter().flatten())
+            .chain(&self.explanation);
+        for rich in texts {
+            all.push_str(&rich.html);
+            all.push('\n');
+        }
+        images::referenced(&all)
     }
 
     /// The option at a body index, or an empty text for a body without it.

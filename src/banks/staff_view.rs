@@ -3,7 +3,8 @@
 //! explanation.
 
 use super::models::{QuestionRow, VersionRow};
-use super::question::QuestionBody;
+use super::question::{ParsedQuestion, QuestionBody};
+use super::rendered::RenderedQuestion;
 use crate::error::AppResult;
 
 pub struct StaffOption {
@@ -34,6 +35,11 @@ impl StaffView {
     pub fn of(question: &QuestionRow, version: &VersionRow) -> AppResult<StaffView> {
         let rendered = version.rendered(question)?;
         let parsed = version.to_parsed(question)?;
+        Ok(StaffView::from_parts(&parsed, rendered))
+    }
+
+    /// A question with its rendering, stored or not (the editor's preview).
+    pub fn from_parts(parsed: &ParsedQuestion, rendered: RenderedQuestion) -> StaffView {
         let best = parsed.body.options().iter().map(|o| o.credit).fold(0.0, f64::max);
         let multiple = matches!(parsed.body, QuestionBody::MultipleResponse { .. });
         let options = parsed
@@ -69,11 +75,11 @@ impl StaffView {
             QuestionBody::Essay => vec!["Marked by a person".to_owned()],
             QuestionBody::SingleChoice { .. } | QuestionBody::MultipleResponse { .. } => vec![],
         };
-        Ok(StaffView {
+        StaffView {
             stem_html: rendered.stem.html,
             options,
             answers,
             explanation_html: rendered.explanation.map(|e| e.html),
-        })
+        }
     }
 }

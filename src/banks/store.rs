@@ -9,10 +9,11 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::images;
 use super::models::{NewVersion, QuestionRow};
 use super::question::{Diagnostic, ParsedQuestion};
 use crate::db::schema::{banks, question_versions, questions};
-use crate::db::{BankId, DbConn, QuestionId, UserId};
+use crate::db::{BankId, DbConn, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};
 use crate::tokens::to_hex;
 
@@ -232,7 +233,7 @@ pub fn apply(
     progress: &dyn Fn(usize),
 ) -> AppResult<()> {
     let Target {
-        bank_id,
+        bank_id: _,
         bank_category,
         actor,
         now,
@@ -241,21 +242,7 @@ pub fn apply(
         match (change, existing) {
             (Change::Unchanged, _) => {}
             (Change::Create, _) => {
-                let id: QuestionId = diesel::insert_into(questions::table)
-                    .values((
-                        questions::bank_id.eq(bank_id),
-                        questions::external_id.eq(q.external_id.as_deref()),
-                        questions::category.eq(category_of(q, bank_category)),
-                        questions::stem_key.eq(normalise_stem(&q.stem)),
-                        questions::current_version.eq(1),
-                        questions::retired.eq(false),
-                        questions::created_at.eq(now),
-                    ))
-                    .returning(questions::id)
-                    .get_result(conn)?;
-                diesel::insert_into(question_versions::table)
-                    .values(NewVersion::from_parsed(q, id, 1, actor, now)?)
-                    .execute(conn)?;
+                create_question(conn, target, q)?;
             }
             (Change::Update, Some(id)) => add_version(conn, *id, *version, q, bank_category, actor, now)?,
             (Change::Update, None) => return Err(AppError::Internal("an update step without a question".into())),
@@ -268,6 +255,24 @@ pub fn apply(
     Ok(())
 }
 
+/// Adds a new question with `q` as its first version.
+pub fn create_question(conn: &mut DbConn, target: &Target<'_>, q: &ParsedQuestion) -> AppResult<QuestionId> {
+    let id: QuestionId = diesel::insert_into(questions::table)
+        .values((
+            questions::bank_id.eq(target.bank_id),
+            questions::external_id.eq(q.external_id.as_deref()),
+            questions::category.eq(category_of(q, target.bank_category)),
+            questions::stem_key.eq(normalise_stem(&q.stem)),
+            questions::current_version.eq(1),
+            questions::retired.eq(false),
+            questions::created_at.eq(target.now),
+        ))
+        .returning(questions::id)
+        .get_result(conn)?;
+    insert_version(conn, q, id, 1, target.actor, target.now)?;
+    Ok(id)
+}
+
 /// Adds version `version` of a question and makes it current.
 pub fn add_version(
     conn: &mut DbConn,
@@ -278,9 +283,7 @@ pub fn add_version(
     actor: Option<UserId>,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    diesel::insert_into(question_versions::table)
-        .values(NewVersion::from_parsed(q, id, version, actor, now)?)
-        .execute(conn)?;
+    insert_version(conn, q, id, version, actor, now)?;
     diesel::update(questions::table.find(id))
         .set((
             questions::current_version.eq(version),
@@ -289,4 +292,33 @@ pub fn add_version(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Inserts one version; when its texts show images, stores the ones it
+/// embeds and links it to every image it shows (`images::store::attach`).
+fn insert_version(
+    conn: &mut DbConn,
+    q: &ParsedQuestion,
+    id: QuestionId,
+    version: i32,
+    actor: Option<UserId>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let new = NewVersion::from_parsed(q, id, version, actor, now)?;
+    let rendered = new
+        .rendered
+        .as_ref()
+        .filter(|r| !images::embedded_files(&q.extras).is_empty() || !r.0.images().is_empty())
+        .map(|r| r.0.clone());
+    let Some(rendered) = rendered else {
+        diesel::insert_into(question_versions::table)
+            .values(new)
+            .execute(conn)?;
+        return Ok(());
+    };
+    let version_id: VersionId = diesel::insert_into(question_versions::table)
+        .values(new)
+        .returning(question_versions::id)
+        .get_result(conn)?;
+    images::store::attach(conn, version_id, q, &rendered, actor, now)
 }

@@ -261,7 +261,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    images (sha256) {
+        sha256 -> Text,
+        content_type -> Text,
+        bytes -> Binary,
+        size -> Integer,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    version_images (version_id, sha256) {
+        version_id -> Integer,
+        sha256 -> Text,
+    }
+}
+
 diesel::joinable!(questions -> banks (bank_id));
+diesel::joinable!(version_images -> question_versions (version_id));
+diesel::joinable!(version_images -> images (sha256));
 diesel::joinable!(question_versions -> questions (question_id));
 diesel::joinable!(bank_imports -> banks (bank_id));
 
@@ -682,6 +702,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     banks,
     questions,
     question_versions,
+    images,
+    version_images,
     bank_imports,
     assessments,
     drives,

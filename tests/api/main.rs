@@ -23,15 +23,18 @@ mod browser_applicants;
 mod calibration;
 mod chrome;
 mod drive_life;
+mod browser_editor;
 mod durability;
 mod edges;
 mod equal_forms;
 mod everyone;
 
+mod editor;
 mod excel;
 mod first_run;
 mod helpers;
 mod interviews;
+mod images;
 mod invitations;
 mod keyboard;
 

@@ -340,6 +340,11 @@ fn overlay(read: QuestionExtras, kept: QuestionExtras) -> QuestionExtras {
         } else {
             kept.answers
         },
+        stem_files: if kept.stem_files.is_empty() {
+            read.stem_files
+        } else {
+            kept.stem_files
+        },
         explanation_format: kept.explanation_format.or(read.explanation_format),
         explanation_files: if kept.explanation_files.is_empty() {
             read.explanation_files

@@ -9,6 +9,7 @@ mod choices;
 mod gift;
 mod gift_answers;
 mod gift_writer;
+mod moodle_files;
 mod moodle_question;
 mod moodle_xml;
 mod moodle_xml_writer;

@@ -1,12 +1,14 @@
 //! Maps the elements of a Moodle XML `<quiz>` onto questions.
 
+use super::moodle_files::{files, moodle_19_image, unusable_files};
 use super::moodle_xml::Element;
 use super::numbers::{parse_number, percent_to_fraction};
 use super::position::LineIndex;
 use super::text::{category_path, clean_tags, clean_text, optional_text};
+use crate::banks::images;
 use crate::banks::question::{
-    AnswerExtras, ChoiceOption, Diagnostic, Difficulty, EmbeddedFile, NumericAnswer, ParseOutcome, ParsedQuestion,
-    QuestionBody, QuestionExtras, RichText, Severity, TextAnswer, TextFormat,
+    AnswerExtras, ChoiceOption, Diagnostic, Difficulty, NumericAnswer, ParseOutcome, ParsedQuestion, QuestionBody,
+    QuestionExtras, RichText, Severity, TextAnswer, TextFormat,
 };
 
 /// Finds problems in one question, each on the line of the element at fault.
@@ -170,18 +172,6 @@ pub(super) fn format_name(format: TextFormat) -> &'static str {
     }
 }
 
-/// The `<file>`s embedded in a text element.
-fn files(element: &Element) -> Vec<EmbeddedFile> {
-    element
-        .children_named("file")
-        .map(|f| EmbeddedFile {
-            name: f.attribute("name").unwrap_or_default().to_owned(),
-            path: f.attribute("path").unwrap_or("/").to_owned(),
-            content: f.text.split_whitespace().collect(),
-        })
-        .collect()
-}
-
 /// Elements Moodle exports that Assay does not keep, each with what it is
 /// in words, and whether it holds something: only those are worth a
 /// warning, since Moodle writes most of them on every question.
@@ -240,11 +230,12 @@ fn lost(element: &Element) -> Vec<&'static str> {
     if is_set("minwordlimit", &["", "0"]) || is_set("maxwordlimit", &["", "0"]) {
         lost.push("its word limits");
     }
-    if element.child("image").is_some_and(|i| !i.text.trim().is_empty()) || element.child("image_base64").is_some() {
-        lost.push("its Moodle 1.9 image (<image>)");
-    }
-    if element.path(&["questiontext", "file"]).is_some() {
-        lost.push("the files embedded in its text (such as images; the text may refer to them)");
+    // A Moodle 1.9 image without its content names a course file the
+    // export does not hold.
+    if element.child("image").is_some_and(|i| !i.text.trim().is_empty())
+        && element.child("image_base64").is_none_or(|b| b.text.trim().is_empty())
+    {
+        lost.push("its Moodle 1.9 image (<image> names a course file the export does not include)");
     }
     lost
 }
@@ -299,10 +290,28 @@ impl Question<'_> {
             Some(stem) => self.text(stem).map(|s| clean_text(&s)).unwrap_or_default(),
             None => String::new(),
         };
-        let stem_format = format_named(stem_element.and_then(|s| s.attribute("format"))).unwrap_or_default();
+        let mut stem_format = format_named(stem_element.and_then(|s| s.attribute("format"))).unwrap_or_default();
+        let mut stem = stem;
         self.warn_lost(element);
+        let mut extras = QuestionExtras {
+            stem_files: stem_element.map(files).unwrap_or_default(),
+            ..QuestionExtras::default()
+        };
+        if let Some(image) = moodle_19_image(element) {
+            // As Moodle's importer does: the file joins the stem's and the
+            // stem shows it at its end.
+            if stem_format == TextFormat::Plain {
+                stem = crate::content::escape(&stem);
+                stem_format = TextFormat::Html;
+            }
+            stem.push_str(&format!(
+                " <img src=\"{}{}\" alt=\"\">",
+                images::PLUGINFILE,
+                image.name.replace(' ', "%20")
+            ));
+            extras.stem_files.push(image);
+        }
         let points = self.points(element)?;
-        let mut extras = QuestionExtras::default();
         let explanation = element.child("generalfeedback").and_then(|f| self.rich(f, stem_format));
         if let Some(explanation) = &explanation {
             extras.explanation_format = explanation.format;
@@ -311,6 +320,7 @@ impl Question<'_> {
         let name = element.child("name").and_then(|n| self.text(n));
         let tags = tags(element);
         let body = self.body(element, kind, stem_format, &mut extras)?;
+        self.warn_unusable_files(element, &extras);
         let difficulty = self.difficulty(element)?;
         let (irt_a, irt_b) = self.irt(element);
         Some(ParsedQuestion {
@@ -332,6 +342,11 @@ impl Question<'_> {
     }
 
     /// Warns about the elements Assay has no place for.
+    fn warn_unusable_files(&mut self, element: &Element, extras: &QuestionExtras) {
+        let line = self.line(element);
+        self.diagnostics.extend(unusable_files(line, extras));
+    }
+
     fn warn_lost(&mut self, element: &Element) {
         let lost = lost(element);
         if !lost.is_empty() {

@@ -62,9 +62,10 @@ fn write_header(out: &mut String, q: &ParsedQuestion) {
     );
     let _ = writeln!(
         out,
-        "    <questiontext format=\"{}\">{}</questiontext>",
+        "    <questiontext format=\"{}\">{}{}</questiontext>",
         format_name(stem_format),
-        text_element(&q.stem)
+        text_element(&q.stem),
+        file_elements(&q.extras.stem_files)
     );
     if let Some(explanation) = &q.explanation {
         let format = q.extras.explanation_format.unwrap_or(stem_format);

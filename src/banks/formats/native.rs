@@ -164,7 +164,8 @@ impl Reader<'_> {
             points: points.unwrap_or(1.0),
             tags: clean_tags(tags.iter().map(|(t, _)| t.as_str())),
             stem: stem?,
-            stem_format: stem_format.unwrap_or_default(),
+            // A stem without `format` is Markdown, the native format's default.
+            stem_format: stem_format.unwrap_or(TextFormat::Markdown),
             body: body?,
             explanation: explanation.and_then(|e| optional_text(&e)),
             extras: extras.unwrap_or_default(),

@@ -49,9 +49,9 @@ fn write_question(out: &mut String, q: &ParsedQuestion, category_shared: bool) {
         field("tags", array(q.tags.iter().map(|t| string(t))));
     }
     match q.stem_format {
-        TextFormat::Plain => {}
+        TextFormat::Markdown => {}
+        TextFormat::Plain => field("format", string("plain")),
         TextFormat::Html => field("format", string("html")),
-        TextFormat::Markdown => field("format", string("markdown")),
         TextFormat::Moodle => field("format", string("moodle")),
     }
     field("stem", string(&q.stem));

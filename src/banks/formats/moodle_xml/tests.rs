@@ -254,12 +254,18 @@ fn moodle_xml_refuses_absurd_nesting_without_overflowing() {
 }
 
 #[test]
-fn moodle_xml_warns_that_embedded_files_are_not_imported() {
+fn moodle_xml_keeps_files_embedded_in_the_stem_and_warns_of_one_that_is_no_image() {
     let input = "<quiz>\n<question type=\"essay\">\n<questiontext format=\"html\"><text>See <![CDATA[<img src=\"@@PLUGINFILE@@/a.png\">]]></text>\n<file name=\"a.png\" encoding=\"base64\">AAAA</file></questiontext></question></quiz>";
     let outcome = xml(input);
     assert_eq!(outcome.questions.len(), 1);
+    assert_eq!(outcome.questions[0].extras.stem_files.len(), 1, "kept for export");
+    assert_eq!(outcome.diagnostics.len(), 1, "{:?}", outcome.diagnostics);
     assert_eq!(outcome.diagnostics[0].line, 2);
-    assert!(outcome.diagnostics[0].message.contains("files embedded in its text"));
+    let message = &outcome.diagnostics[0].message;
+    assert!(
+        message.contains("\"a.png\" is not shown to candidates") && message.contains("kept for export"),
+        "{message}"
+    );
     assert_eq!(outcome.diagnostics[0].severity, Severity::Warning);
 }
 

@@ -256,3 +256,31 @@ fn toml_reports_an_empty_bank_name_on_its_line() {
     let outcome = toml("[bank]\nname = \"  \"\n[[question]]\ntype = \"essay\"\nstem = \"s\"\n");
     assert_eq!(errors(&outcome), vec![(2, "the bank's `name` is empty".to_owned())]);
 }
+
+#[test]
+fn a_native_stem_without_a_format_is_markdown_and_plain_must_be_asked_for() {
+    let outcome = toml(
+        r#"[bank]
+name = "Bank"
+
+[[question]]
+type = "essay"
+stem = "Explain **accrual**."
+
+[[question]]
+type = "essay"
+format = "plain"
+stem = "Keep *these* stars."
+"#,
+    );
+    assert!(errors(&outcome).is_empty(), "{:?}", outcome.diagnostics);
+    let formats: Vec<TextFormat> = outcome.questions.iter().map(|q| q.stem_format).collect();
+    assert_eq!(formats, [TextFormat::Markdown, TextFormat::Plain]);
+    // The writer leaves the default out and names plain, so a round trip keeps both.
+    let written = crate::banks::formats::write_toml("Bank", &outcome.questions);
+    assert!(written.contains("format = \"plain\""), "{written}");
+    assert!(!written.contains("format = \"markdown\""), "{written}");
+    let again = toml(&written);
+    let formats_again: Vec<TextFormat> = again.questions.iter().map(|q| q.stem_format).collect();
+    assert_eq!(formats_again, formats);
+}

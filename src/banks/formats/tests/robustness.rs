@@ -193,6 +193,11 @@ fn assert_round_trips(format: Format, input: &str, questions: &[ParsedQuestion])
         (Format::Toml, write_toml("b", questions)),
     ] {
         let back = read(written_as, &text, &ParseOptions::default());
+        // A random edit can leave a credit Moodle refuses (33.3%): GIFT
+        // then refuses that question as Moodle does, which is no loss.
+        if back.diagnostics.iter().any(|d| d.unsupported) {
+            continue;
+        }
         assert_eq!(
             strip(&back.questions),
             strip(questions),

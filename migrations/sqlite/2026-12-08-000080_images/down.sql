@@ -1,0 +1,2 @@
+DROP TABLE version_images;
+DROP TABLE images;

@@ -1,0 +1,291 @@
+//! Images in questions: imported from Moodle XML in both of Moodle's forms,
+//! stored once per content, served only to people allowed to see a question
+//! that shows them, and written back into Moodle XML.
+
+use awc::http::StatusCode;
+use serde_json::{json, Value};
+
+use crate::attempts::{applicant, drive_over, start};
+use crate::helpers::{json_body, TestApp};
+
+/// The smallest valid PNG: one transparent pixel.
+const PIXEL_PNG: &str =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+fn pixel() -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(PIXEL_PNG)
+        .expect("png")
+}
+
+fn sha_of(bytes: &[u8]) -> String {
+    assay::banks::images::sha256(bytes)
+}
+
+/// Moodle 2's form (a `<file>` the text names with `@@PLUGINFILE@@`) and
+/// Moodle 1.9's (`<image>` with `<image_base64>`), showing the same picture.
+fn moodle_file() -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="truefalse">
+    <name><text>Chart</text></name>
+    <questiontext format="html"><text><![CDATA[<p>The chart rises: <img src="@@PLUGINFILE@@/rising%20chart.png" alt="chart"></p>]]></text>
+      <file name="rising chart.png" path="/" encoding="base64">{PIXEL_PNG}</file>
+    </questiontext>
+    <defaultgrade>1</defaultgrade>
+    <answer fraction="100"><text>true</text></answer>
+    <answer fraction="0"><text>false</text></answer>
+  </question>
+  <question type="truefalse">
+    <name><text>Old chart</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Moodle 1.9 kept this picture apart.</p>]]></text></questiontext>
+    <image>course/images/old chart.png</image>
+    <image_base64>{PIXEL_PNG}</image_base64>
+    <defaultgrade>1</defaultgrade>
+    <answer fraction="0"><text>true</text></answer>
+    <answer fraction="100"><text>false</text></answer>
+  </question>
+</quiz>
+"#
+    )
+}
+
+async fn import_moodle(app: &TestApp, token: &str, bank_name: &str, xml: &str) -> Value {
+    let mut res = app
+        .client
+        .post(app.url(&format!("/api/v1/banks/import?format=moodle_xml&bank={bank_name}")))
+        .bearer_auth(token)
+        .send_body(xml.to_owned())
+        .await
+        .expect("import");
+    let body = json_body(&mut res).await;
+    assert_eq!(res.status(), StatusCode::OK, "{body}");
+    body
+}
+
+async fn stems_shown(app: &TestApp, token: &str, bank_id: i64) -> Vec<String> {
+    let (status, body) = app
+        .get_json(&format!("/api/v1/banks/{bank_id}/questions"), Some(token))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|q| q["stem_shown"]["html"].as_str().expect("html").to_owned())
+        .collect()
+}
+
+fn stored_images(app: &TestApp) -> Vec<(String, String, i32)> {
+    use assay::db::schema::images;
+    use diesel::prelude::*;
+    let mut conn = app.state.pool.get().expect("conn");
+    images::table
+        .select((images::sha256, images::content_type, images::size))
+        .load(&mut *conn)
+        .expect("images")
+}
+
+async fn get_image(
+    app: &TestApp,
+    sha: &str,
+    token: Option<&str>,
+) -> (StatusCode, awc::http::header::HeaderMap, Vec<u8>) {
+    let mut req = app.client.get(app.url(&format!("/images/{sha}")));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    let mut res = req.send().await.expect("get image");
+    let body = res.body().await.expect("body").to_vec();
+    (res.status(), res.headers().clone(), body)
+}
+
+#[actix_web::test]
+async fn moodle_images_in_both_forms_are_imported_once_shown_and_exported_back_as_files() {
+    let app = crate::helpers::spawn_app().await;
+    let (_, trainer) = app.staff("trainer@example.com", assay::db::Role::Trainer).await;
+    let report = import_moodle(&app, &trainer, "Charts", &moodle_file()).await;
+    assert_eq!(report["created"], 2, "{report}");
+    let bank_id = report["bank_id"].as_i64().expect("bank id");
+
+    // The same picture twice is stored once, under its content's hash.
+    let sha = sha_of(&pixel());
+    assert_eq!(
+        stored_images(&app),
+        vec![(sha.clone(), "image/png".to_owned(), pixel().len() as i32)]
+    );
+    let stems = stems_shown(&app, &trainer, bank_id).await;
+    for stem in &stems {
+        assert!(stem.contains(&format!(r#"<img src="/images/{sha}""#)), "{stem}");
+        assert!(!stem.contains("@@PLUGINFILE@@"), "{stem}");
+    }
+    let (status, headers, body) = get_image(&app, &sha, Some(&trainer)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, pixel());
+    assert_eq!(headers.get("content-type").unwrap(), "image/png");
+
+    // Exported to Moodle XML, each text carries its file again, and a
+    // re-import reads the same questions.
+    let exported = {
+        let mut conn = app.state.pool.get().expect("conn");
+        let mut questions =
+            assay::banks::service::export(&mut conn, assay::db::BankId(bank_id as i32)).expect("export");
+        assay::banks::images::store::embed_for_moodle(&mut conn, &mut questions).expect("embed");
+        assay::banks::formats::write_moodle_xml(&questions)
+    };
+    assert_eq!(exported.matches("encoding=\"base64\"").count(), 2, "{exported}");
+    assert!(
+        exported.contains(r#"<file name="rising chart.png" path="/" encoding="base64">"#),
+        "{exported}"
+    );
+    assert!(
+        exported.contains(r#"<file name="old chart.png" path="/" encoding="base64">"#),
+        "{exported}"
+    );
+    let again = import_moodle(&app, &trainer, "Charts", &exported).await;
+    assert_eq!(
+        (again["created"].clone(), again["updated"].clone()),
+        (json!(0), json!(0)),
+        "{again}"
+    );
+    assert_eq!(stored_images(&app).len(), 1);
+}
+
+#[actix_web::test]
+async fn a_file_that_is_no_image_is_kept_for_export_but_never_served() {
+    let app = crate::helpers::spawn_app().await;
+    let (_, trainer) = app.staff("trainer@example.com", assay::db::Role::Trainer).await;
+    // An SVG with a script, named as a PNG.
+    let svg = "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIG9ubG9hZD0iYWxlcnQoMSkiLz4=";
+    let xml = moodle_file()
+        .replacen(PIXEL_PNG, svg, 1)
+        .replace("<image>course/images/old chart.png</image>", "");
+    let report = import_moodle(&app, &trainer, "Sneaky", &xml).await;
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("rising chart.png") && warnings.contains("SVG"),
+        "{warnings}"
+    );
+    let bank_id = report["bank_id"].as_i64().expect("bank id");
+    let stems = stems_shown(&app, &trainer, bank_id).await;
+    assert!(
+        stems.iter().any(|s| s.contains("@@PLUGINFILE@@/rising%20chart.png")),
+        "{stems:?}"
+    );
+    // Only the real picture (Moodle 1.9's) is stored.
+    assert_eq!(stored_images(&app).len(), 1);
+}
+
+#[actix_web::test]
+async fn uploads_are_checked_by_content_and_the_same_bytes_are_stored_once() {
+    let app = crate::helpers::spawn_app().await;
+    let (_, trainer) = app.staff("trainer@example.com", assay::db::Role::Trainer).await;
+    let (_, candidate) = app.candidate("ann@example.com").await;
+    let upload = |token: String, bytes: Vec<u8>| {
+        let app = &app;
+        async move {
+            let mut res = app
+                .client
+                .post(app.url("/api/v1/images"))
+                .bearer_auth(token)
+                .send_body(bytes)
+                .await
+                .expect("upload");
+            let body = json_body(&mut res).await;
+            (res.status(), body)
+        }
+    };
+    let (status, first) = upload(trainer.clone(), pixel()).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let sha = sha_of(&pixel());
+    assert_eq!(first["sha256"], sha.as_str());
+    assert_eq!(first["url"], format!("/images/{sha}"));
+    let (status, second) = upload(trainer.clone(), pixel()).await;
+    assert_eq!((status, &second), (StatusCode::CREATED, &first));
+    assert_eq!(stored_images(&app).len(), 1);
+
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#.to_vec();
+    let (status, refused) = upload(trainer.clone(), svg).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(
+        refused["error"]["details"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("SVG"),
+        "{refused}"
+    );
+    let (status, refused) = upload(trainer.clone(), b"%PDF-1.4 not an image".to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let (status, _) = upload(candidate, pixel()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(stored_images(&app).len(), 1);
+}
+
+#[actix_web::test]
+async fn an_image_is_served_only_to_staff_and_to_candidates_whose_attempt_shows_it() {
+    let app = crate::helpers::spawn_app().await;
+    let (_, uploader) = app.staff("uploader@example.com", assay::db::Role::Trainer).await;
+    let mut res = app
+        .client
+        .post(app.url("/api/v1/images"))
+        .bearer_auth(&uploader)
+        .send_body(pixel())
+        .await
+        .expect("upload");
+    let saved = json_body(&mut res).await;
+    let url = saved["url"].as_str().expect("url").to_owned();
+    let sha = saved["sha256"].as_str().expect("sha").to_owned();
+    let toml = format!(
+        r#"[bank]
+name = "Charts"
+
+[[question]]
+id = "chart-1"
+type = "true_false"
+stem = "The chart rises.\n\n![A rising line]({url})"
+answer = true
+"#
+    );
+    let drive = drive_over(&app, &toml, 1, json!({})).await;
+
+    let (_, taker, _) = applicant(&app, "taker@example.com", &drive, 80.0).await;
+    let (_, bystander, _) = applicant(&app, "bystander@example.com", &drive, 80.0).await;
+    // Before any attempt, no candidate may see it.
+    assert_eq!(get_image(&app, &sha, Some(&taker)).await.0, StatusCode::NOT_FOUND);
+    let (status, attempt) = start(&app, &taker, drive.assessment_id).await;
+    assert!(status.is_success(), "{attempt}");
+    let shown = attempt.to_string();
+    assert!(shown.contains(&url), "the attempt shows the image: {shown}");
+
+    let (status, headers, body) = get_image(&app, &sha, Some(&taker)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, pixel());
+    assert_eq!(headers.get("content-type").unwrap(), "image/png");
+    assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
+    let cache = headers.get("cache-control").unwrap().to_str().unwrap();
+    assert!(cache.contains("immutable") && cache.contains("private"), "{cache}");
+
+    // Another candidate, a stranger and a made-up address all hear the same.
+    assert_eq!(get_image(&app, &sha, Some(&bystander)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get_image(&app, &sha, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get_image(&app, "../../etc/passwd", Some(&drive.trainer)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // Staff see it.
+    assert_eq!(get_image(&app, &sha, Some(&drive.recruiter)).await.0, StatusCode::OK);
+
+    // After submitting, the taker can still see what their attempt showed.
+    let attempt_id = attempt["attempt_id"].as_i64().expect("attempt id");
+    let (status, body) = app
+        .post_json(
+            &format!("/api/v1/attempts/{attempt_id}/submit"),
+            &json!({}),
+            Some(&taker),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    assert_eq!(get_image(&app, &sha, Some(&taker)).await.0, StatusCode::OK);
+}
