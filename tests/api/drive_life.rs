@@ -384,7 +384,7 @@ async fn a_candidate_withdraws_after_confirming_and_the_application_stays_shown_
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let shown = browser.get(done.location.as_deref().expect("location")).await;
     assert!(shown.body.contains("Your application is withdrawn"), "{}", shown.body);
-    assert!(shown.body.contains("<strong>withdrawn</strong>"), "{}", shown.body);
+    assert!(shown.body.contains("<strong>Withdrawn</strong>"), "{}", shown.body);
 
     let (_, row) = app
         .get_json(&format!("/api/v1/applications/{id}"), Some(&s.recruiter))

@@ -4,6 +4,7 @@
 
 mod flow;
 mod pages;
+mod panel;
 mod race;
 
 use assay::db::schema::notices;

@@ -35,7 +35,7 @@ async fn interviewed(app: &TestApp, s: &Setup, name: &str, quant: usize, verbal:
 }
 
 /// A scorecard rating the five default competencies `ratings`, with evidence.
-fn card(ratings: [i32; 5], recommendation: &str, submit: bool) -> Value {
+pub(crate) fn card(ratings: [i32; 5], recommendation: &str, submit: bool) -> Value {
     let rated: Vec<Value> = COMPETENCIES
         .iter()
         .zip(ratings)
@@ -44,7 +44,7 @@ fn card(ratings: [i32; 5], recommendation: &str, submit: bool) -> Value {
     json!({"ratings": rated, "recommendation": recommendation, "summary": "Solid.", "submit": submit})
 }
 
-async fn score(app: &TestApp, token: &str, id: i64, body: &Value) -> (StatusCode, Value) {
+pub(crate) async fn score(app: &TestApp, token: &str, id: i64, body: &Value) -> (StatusCode, Value) {
     app.put_json(&format!("/api/v1/applications/{id}/scorecards/mine"), body, Some(token))
         .await
 }

@@ -139,11 +139,39 @@ fn own(conn: &mut DbConn, id: ApplicationId, user: UserId) -> AppResult<Option<S
 /// Whether `viewer` may read the panel's submitted scorecards of `id`: an
 /// interviewer once their own is submitted; a recruiter or administrator
 /// who is not on the panel.
+///
+/// Once an interview is booked, its slot's interviewers are the panel: a
+/// panel member reads the others only after submitting, and only panel
+/// members fill scorecards, so nobody reads the panel first and scores after.
 pub fn may_see_panel(conn: &mut DbConn, id: ApplicationId, viewer: &User) -> AppResult<bool> {
     Ok(match own(conn, id, viewer.id)? {
         Some(card) => card.submitted_at.is_some(),
-        None => matches!(viewer.role, Role::Recruiter | Role::Admin),
+        None => {
+            matches!(viewer.role, Role::Recruiter | Role::Admin)
+                && !booked_panel(conn, id)?.is_some_and(|panel| panel.contains(&viewer.id))
+        }
     })
+}
+
+/// The interviewers of the application's booked interview; none while no
+/// interview is booked (then any recruiter may score it).
+fn booked_panel(conn: &mut DbConn, id: ApplicationId) -> AppResult<Option<Vec<UserId>>> {
+    use crate::db::schema::{interview_panel, interviews};
+    let slot: Option<crate::db::SlotId> = interviews::table
+        .filter(interviews::application_id.eq(id))
+        .filter(interviews::status.eq(crate::db::InterviewStatus::Booked))
+        .select(interviews::slot_id)
+        .first(conn)
+        .optional()?;
+    match slot {
+        None => Ok(None),
+        Some(slot) => Ok(Some(
+            interview_panel::table
+                .filter(interview_panel::slot_id.eq(slot))
+                .select(interview_panel::user_id)
+                .load(conn)?,
+        )),
+    }
 }
 
 /// The refusal an interviewer gets before submitting their own scorecard.
@@ -350,6 +378,13 @@ pub fn save(
                     ))
                     .execute(conn)?;
                 card.id
+            }
+            None if booked_panel(conn, id)?.is_some_and(|panel| !panel.contains(&viewer.id)) => {
+                return Err(AppError::Forbidden(
+                    "Only the interviewers on this application's interview panel fill its scorecard; \
+                     a recruiter can add you to the panel by moving the interview to a slot you interview."
+                        .into(),
+                ))
             }
             None => diesel::insert_into(scorecards::table)
                 .values((
