@@ -30,8 +30,19 @@ const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
 
 /// Binds the whole application to a listener. Background workers are started
 /// by the caller (`assay serve`), so tests can drive them by hand.
+/// How many connections may wait to be accepted. std's `TcpListener::bind`
+/// listens with 128: when a thousand candidates press Start at once, the
+/// kernel dropped the rest of their connection requests (`ListenOverflows`)
+/// and each waited a full second to try again, most of the 1.1 s the
+/// thousand starts took. The kernel caps it at `net.core.somaxconn`.
+const LISTEN_BACKLOG: i32 = 4096;
+
 pub fn start(listener: TcpListener, state: AppState, workers: usize) -> AppResult<Server> {
     let workers = workers.max(1);
+    // Listening again on a listening socket only resizes its queue.
+    socket2::SockRef::from(&listener)
+        .listen(LISTEN_BACKLOG)
+        .map_err(|e| AppError::Config(format!("cannot widen the listening queue: {e}")))?;
     let blocking = blocking_threads_per_worker(state.config.pool_size, workers);
     // Answer saves wait here to be committed together (group commit); one
     // queue per server, as its writer threads hold its connections.
