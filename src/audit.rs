@@ -81,20 +81,7 @@ pub struct AuditFilter {
     pub to: Option<NaiveDate>,
 }
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
-/// `%term%` for LIKE, lower-cased, with LIKE's own characters escaped.
-fn contains(term: &str) -> String {
-    let mut out = String::from("%");
-    for c in term.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
+use crate::db::search::{contains, lower};
 
 /// An entry with the name and email of who acted (none for the system).
 #[derive(Debug, Clone, Queryable, Serialize)]

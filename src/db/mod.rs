@@ -9,6 +9,7 @@ mod enums;
 pub mod group;
 mod ids;
 pub mod schema;
+pub mod search;
 mod stored;
 
 pub use enums::*;

@@ -44,20 +44,7 @@ pub struct UserSearch {
     pub active: Option<bool>,
 }
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
-/// `%term%` for LIKE, lower-cased, with LIKE's own characters escaped.
-fn contains(term: &str) -> String {
-    let mut out = String::from("%");
-    for c in term.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
+use crate::db::search::{contains, lower};
 
 /// People with accounts in the order they joined, after `after`, at most `limit`.
 pub fn search(conn: &mut DbConn, filter: &UserSearch, after: Option<UserId>, limit: i64) -> AppResult<Vec<Account>> {

@@ -17,7 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail::MailContext;
 use crate::web::paging::{self, Page};
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+use crate::db::search::{contains, lower};
 
 /// The most rows one page shows, and the most people one bulk move takes.
 pub const MAX_PAGE: i64 = 200;
@@ -59,19 +59,6 @@ impl ApplicantRow {
     }
 }
 
-/// `LIKE` pattern for a search term, its wildcards taken literally.
-fn pattern(term: &str) -> String {
-    let mut out = String::from("%");
-    for c in term.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
 type Boxed<'a> = diesel::dsl::IntoBoxed<
     'a,
     diesel::dsl::Filter<
@@ -92,7 +79,7 @@ fn matching<'a>(drive_id: DriveId, q: &ApplicantQuery) -> AppResult<Boxed<'a>> {
         .filter(applications::drive_id.eq(drive_id))
         .into_boxed();
     if let Some(term) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-        let like = pattern(term);
+        let like = contains(term);
         query = query.filter(
             lower(users::full_name)
                 .like(like.clone())
@@ -343,6 +330,6 @@ mod tests {
 
     #[test]
     fn search_wildcards_are_taken_literally() {
-        assert_eq!(pattern(" A%b_ "), "%a\\%b\\_%");
+        assert_eq!(contains(" A%b_ "), "%a\\%b\\_%");
     }
 }
