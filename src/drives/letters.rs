@@ -14,7 +14,7 @@ use crate::db::schema::{applications, users};
 use crate::db::{ApplicationId, ApplicationStatus, DbConn, UserId};
 use crate::error::{AppError, AppResult};
 use crate::mail::MailContext;
-use crate::notices::templates::{Mail, NotSelected, OfferedBpo, OfferedKpo, Rendered, Shortlisted};
+use crate::notices::templates::{Mail, NotSelected, OfferedBpo, OfferedKpo, Rendered, Shortlisted, Withdrawn};
 
 /// The longest message to a candidate.
 pub const MESSAGE_MAX: usize = 2000;
@@ -28,6 +28,7 @@ pub(super) enum Letter {
     OfferedKpo,
     OfferedBpo,
     NotSelected,
+    Withdrawn,
 }
 
 impl Letter {
@@ -38,6 +39,7 @@ impl Letter {
             ApplicationStatus::OfferedKpo => Some(Letter::OfferedKpo),
             ApplicationStatus::OfferedBpo => Some(Letter::OfferedBpo),
             ApplicationStatus::Rejected => Some(Letter::NotSelected),
+            ApplicationStatus::Withdrawn => Some(Letter::Withdrawn),
             _ => None,
         }
     }
@@ -67,6 +69,13 @@ impl Letter {
             }
             .render_mail(),
             Letter::NotSelected => NotSelected {
+                ctx: mail,
+                name,
+                drive,
+                message,
+            }
+            .render_mail(),
+            Letter::Withdrawn => Withdrawn {
                 ctx: mail,
                 name,
                 drive,

@@ -117,6 +117,13 @@ email!(
 );
 
 email!(
+    /// The candidate withdrew their application: what it means, in writing.
+    Withdrawn, "withdrawn", "email/withdrawn.txt", "email/withdrawn.html",
+    { name: &'a str, drive: &'a str, message: &'a str },
+    |m| format!("You withdrew your application to {}", m.drive)
+);
+
+email!(
     /// Hired into a training cohort.
     Hired, "hired", "email/hired.txt", "email/hired.html",
     { name: &'a str, cohort: &'a str, starts_on: String, message: &'a str },
@@ -182,6 +189,7 @@ pub fn kind_label(kind: &str) -> String {
         "shortlisted" => "Shortlisted for a KPO interview",
         "offered_bpo" => "Offered a BPO role",
         "not_selected" => "Not selected",
+        "withdrawn" => "Application withdrawn",
         "hired" => "Hired",
         "exam_result" => "Exam result",
         "routing_decision" => "Routing decision",

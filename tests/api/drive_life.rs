@@ -390,6 +390,21 @@ async fn a_candidate_withdraws_after_confirming_and_the_application_stays_shown_
         .get_json(&format!("/api/v1/applications/{id}"), Some(&s.recruiter))
         .await;
     assert_eq!(row["status"], "withdrawn", "kept, not deleted: {row}");
+    let letters: Vec<(String, String, String)> = {
+        use assay::db::schema::notices;
+        use diesel::prelude::*;
+        let mut conn = app.state.pool.get().expect("conn");
+        notices::table
+            .filter(notices::kind.eq("withdrawn"))
+            .select((notices::recipient_email, notices::subject, notices::body_text))
+            .load(&mut *conn)
+            .expect("notices")
+    };
+    assert_eq!(letters.len(), 1, "one confirmation of the withdrawal: {letters:?}");
+    let (to, subject, text) = &letters[0];
+    assert_eq!(to, "asha@example.com");
+    assert_eq!(subject, "You withdrew your application to Open drive");
+    assert!(text.contains("If this was a mistake"), "{text}");
     let mut recruiter = signed_in(&app, "recruiter@example.com").await;
     let staff_view = recruiter
         .get(&format!("/drives/{}/applications/{id}", s.drive_id))
