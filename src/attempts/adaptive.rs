@@ -18,7 +18,7 @@ use rand::SeedableRng;
 use super::grading::{self, Totals};
 use super::models::AttemptRow;
 use super::scoring::{self, Answer, ItemScore};
-use super::service::{items_with_bodies, saved_answers};
+use super::views::{items_with_bodies, saved_answers};
 use crate::assessments::calibrated::{calibrated_pools, Calibrated};
 use crate::assessments::draw::Item;
 use crate::assessments::models::AssessmentRow;
@@ -175,7 +175,7 @@ fn answered(conn: &mut DbConn, attempt_id: AttemptId) -> AppResult<Vec<(Question
         .into_iter()
         .map(|(q, a, _)| (q, a))
         .collect();
-    Ok(super::service::items(conn, attempt_id)?
+    Ok(super::views::items(conn, attempt_id)?
         .into_iter()
         .filter(|item| {
             let order = item.option_order();
@@ -295,7 +295,7 @@ fn next_or_end(
 ) -> AppResult<Advanced> {
     let engine = Engine::load(conn, assessment)?
         .ok_or_else(|| AppError::Internal(format!("assessment {} is not adaptive", assessment.id)))?;
-    let items = super::service::items(conn, attempt.id)?;
+    let items = super::views::items(conn, attempt.id)?;
     if let Some(open) = items.iter().find(|i| i.score.is_none()) {
         return Ok(Advanced::Next(open.question_id));
     }

@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use super::flags;
 use super::grading::{self, AttemptResult};
 use super::save_queue::{Save, SaveQueue};
-use super::service::{self, QuestionView};
 use super::signals::{self, Leave, Signal};
+use super::views::{self, QuestionView};
 use crate::app::AppState;
 use crate::assessments::service as assessments;
 use crate::db::group::GroupWriter;
@@ -50,7 +50,7 @@ pub async fn start(
     let now = state.clock.now();
     let (attempt, new) = super::starting::start_or_resume(&state, &writer, id, user).await?;
     let shown = attempt.clone();
-    let questions = state.db(move |conn| service::question_views(conn, &shown)).await?;
+    let questions = state.db(move |conn| views::question_views(conn, &shown)).await?;
     let body = Started {
         attempt_id: attempt.id,
         deadline: attempt.deadline,
@@ -120,14 +120,14 @@ pub async fn submit(
     let effects = state.effects();
     let result = state
         .db(move |conn| {
-            let attempt = service::find_for(conn, id, &user)?;
+            let attempt = views::find_for(conn, id, &user)?;
             if attempt.user_id != user.id {
                 return Err(AppError::Forbidden(
                     "Only the person taking a test can submit it.".into(),
                 ));
             }
             grading::grade(conn, id, now, &effects)?;
-            let attempt = service::find_for(conn, id, &user)?;
+            let attempt = views::find_for(conn, id, &user)?;
             let show_score = assessments::find(conn, attempt.assessment_id)?.show_score;
             Ok(grading::result(conn, &attempt)?.for_viewer(&user, show_score))
         })
@@ -179,9 +179,9 @@ pub async fn get(
     let now = state.clock.now();
     let view = state
         .db(move |conn| {
-            let attempt = service::find_for(conn, id, &user)?;
-            let questions = service::question_views(conn, &attempt)?;
-            let responses = service::saved_answers(conn, id)?
+            let attempt = views::find_for(conn, id, &user)?;
+            let questions = views::question_views(conn, &attempt)?;
+            let responses = views::saved_answers(conn, id)?
                 .into_iter()
                 .map(|(question_id, answer, seq)| SavedResponse {
                     question_id,
@@ -383,11 +383,11 @@ pub async fn next(
     let step = state
         .db(move |conn| {
             let advanced = super::adaptive::advance(conn, id, user.id, question_id, now, &effects)?;
-            let attempt = service::find_for(conn, id, &user)?;
+            let attempt = views::find_for(conn, id, &user)?;
             match advanced {
                 super::adaptive::Advanced::Next(q) => Ok(NextStep {
                     finished: false,
-                    question: service::question_views(conn, &attempt)?.into_iter().find(|v| v.id == q),
+                    question: views::question_views(conn, &attempt)?.into_iter().find(|v| v.id == q),
                     result: None,
                 }),
                 super::adaptive::Advanced::Finished => {

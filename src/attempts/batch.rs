@@ -19,7 +19,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Double, Integer, Nullable, Text, Timestamp};
 use diesel::sqlite::SqliteConnection;
 
-use super::service::SaveCheck;
+use super::saving::SaveCheck;
 use crate::banks::question::QuestionType;
 use crate::db::{AttemptId, AttemptStatus, Json, QuestionId, UserId};
 use crate::error::AppResult;

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::models::AttemptRow;
 use super::scoring::{self, Answer, ItemScore};
-use super::service::{items_with_bodies, saved_answers};
+use super::views::{items_with_bodies, saved_answers};
 use crate::assessments::blueprint::Kind;
 use crate::assessments::service as assessments;
 use crate::banks::question::QuestionType;

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::grading;
 use super::models::AttemptRow;
-use super::service::{items_with_bodies, saved_answers};
+use super::views::{items_with_bodies, saved_answers};
 use crate::app::AppState;
 use crate::banks::question::QuestionType;
 use crate::db::schema::{assessments, attempts, users};

@@ -9,9 +9,11 @@ pub mod marking;
 pub mod models;
 pub mod resits;
 pub mod save_queue;
+pub mod saving;
 pub mod scoring;
 pub mod service;
 pub mod starting;
+pub mod views;
 
 pub mod signals;
 pub mod web;

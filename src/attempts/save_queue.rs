@@ -10,7 +10,7 @@
 //! flight wait for the next one, so the busier the test, the larger each
 //! batch and the fewer flushes per save.
 //!
-//! Grading stays exclusive with saving (see `service::save_response`): the
+//! Grading stays exclusive with saving (see `saving::save_response`): the
 //! batch holds its attempts' rows `FOR SHARE` on PostgreSQL, and runs as
 //! one `IMMEDIATE` transaction on SQLite.
 
@@ -23,7 +23,7 @@ use chrono::NaiveDateTime;
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-use super::service;
+use super::saving;
 use crate::db::{AttemptId, Backend, DbConn, Pool, QuestionId, UserId};
 use crate::error::{AppError, AppResult};
 
@@ -138,9 +138,9 @@ fn write_batch(conn: &mut DbConn, batch: &[Job]) -> Vec<AppResult<()>> {
         let mut attempts: Vec<AttemptId> = batch.iter().map(|j| j.save.attempt_id).collect();
         attempts.sort_unstable_by_key(|a| a.0);
         attempts.dedup();
-        service::hold_open_attempts(conn, &attempts)?;
+        saving::hold_open_attempts(conn, &attempts)?;
         let saves: Vec<&Save> = batch.iter().map(|j| &j.save).collect();
-        service::save_batch_in_transaction(conn, &saves)
+        saving::save_batch_in_transaction(conn, &saves)
     });
     match written {
         Ok(outcomes) => outcomes,

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use self::sheet::{form_answer, millis, open_sheet, owned, test_page, TestPage};
 use super::grading::{self, AttemptResult};
-use super::{flags, service};
+use super::{flags, saving};
 use crate::app::AppState;
 use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
@@ -182,11 +182,11 @@ fn save_posted(
         .ok_or_else(|| AppError::NotFound(format!("Attempt {id} of yours has no question {question_id}.")))?;
     let qtype = q.qtype;
     let given = form_answer(qtype, &values.iter().map(String::as_str).collect::<Vec<_>>());
-    let saved = match service::save_response(conn, id, user.id, question_id, &given, seq, now) {
+    let saved = match saving::save_response(conn, id, user.id, question_id, &given, seq, now) {
         // The person just pressed the button, so this answer is
         // their newest intent, whatever another tab sent before.
         Err(AppError::Stale { seq: kept }) => {
-            service::save_response(conn, id, user.id, question_id, &given, kept + 1, now)
+            saving::save_response(conn, id, user.id, question_id, &given, kept + 1, now)
         }
         other => other,
     };

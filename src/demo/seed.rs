@@ -176,10 +176,13 @@ fn take(
         return Ok(());
     };
     let later = now + Duration::minutes(20);
-    for (n, (item, _, body)) in attempts::items_with_bodies(conn, id)?.into_iter().enumerate() {
+    for (n, (item, _, body)) in crate::attempts::views::items_with_bodies(conn, id)?
+        .into_iter()
+        .enumerate()
+    {
         let right = f64::from(u32::try_from(n % 10).unwrap_or(0)) / 10.0 < skill;
         let answer = answer(&body, &item.option_order(), right);
-        attempts::save_response(conn, id, user.id, item.question_id, &answer, 1, later)?;
+        crate::attempts::saving::save_response(conn, id, user.id, item.question_id, &answer, 1, later)?;
     }
     grading::grade(conn, id, later, &state.effects())
 }

@@ -309,8 +309,8 @@ async fn two_saves_of_one_answer_in_one_batch_keep_the_newer_and_call_the_older_
         .state
         .db(move |conn| {
             conn.transaction(|conn| {
-                assay::attempts::service::hold_open_attempts(conn, &[newer.attempt_id])?;
-                let outcomes = assay::attempts::service::save_batch_in_transaction(conn, &[&newer, &older])?;
+                assay::attempts::saving::hold_open_attempts(conn, &[newer.attempt_id])?;
+                let outcomes = assay::attempts::saving::save_batch_in_transaction(conn, &[&newer, &older])?;
                 Ok(outcomes
                     .into_iter()
                     .map(|o| o.map_err(|e| e.code()))
@@ -360,9 +360,9 @@ async fn one_batch_refuses_each_bad_save_alone_and_keeps_the_rest() {
         .state
         .db(move |conn| {
             conn.transaction(|conn| {
-                assay::attempts::service::hold_open_attempts(conn, &[attempt])?;
+                assay::attempts::saving::hold_open_attempts(conn, &[attempt])?;
                 let saves: Vec<&Save> = batch.iter().collect();
-                let outcomes = assay::attempts::service::save_batch_in_transaction(conn, &saves)?;
+                let outcomes = assay::attempts::saving::save_batch_in_transaction(conn, &saves)?;
                 Ok(outcomes
                     .into_iter()
                     .map(|o| o.map_err(|e| e.code()))

@@ -12,7 +12,7 @@ use crate::assessments::models::AssessmentRow;
 use crate::assessments::service as assessments;
 use crate::attempts::models::AttemptRow;
 use crate::attempts::scoring::Answer;
-use crate::attempts::service::{self, QuestionView};
+use crate::attempts::views::{self, QuestionView};
 use crate::attempts::{flags, grading};
 use crate::banks::question::QuestionType;
 use crate::db::{AttemptId, AttemptStatus, DbConn, QuestionId};
@@ -23,7 +23,7 @@ use crate::web::pages::Chrome;
 
 /// The attempt, if `user` is the person taking it.
 pub(super) fn owned(conn: &mut DbConn, id: AttemptId, user: &User) -> AppResult<AttemptRow> {
-    match service::find_for(conn, id, user)? {
+    match views::find_for(conn, id, user)? {
         attempt if attempt.user_id == user.id => Ok(attempt),
         _ => Err(AppError::NotFound(format!("There is no attempt {id} of yours."))),
     }
@@ -91,12 +91,12 @@ pub(super) fn open_sheet(
         grading::grade(conn, id, now, effects)?;
         return Ok(None);
     }
-    let questions = service::question_views(conn, &attempt)?;
+    let questions = views::question_views(conn, &attempt)?;
     let adaptive_number = match attempt.is_adaptive() {
-        true => Some(service::items(conn, id)?.len()),
+        true => Some(views::items(conn, id)?.len()),
         false => None,
     };
-    let saved = service::saved_answers(conn, id)?
+    let saved = views::saved_answers(conn, id)?
         .into_iter()
         .map(|(q, a, s)| (q, (a, s)))
         .collect();
