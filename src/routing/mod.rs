@@ -7,6 +7,7 @@ pub mod api;
 pub mod engine;
 pub mod excel;
 
+pub mod history;
 pub mod listing;
 pub mod runs;
 pub mod service;

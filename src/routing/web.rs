@@ -15,7 +15,8 @@ use serde::Deserialize;
 
 use self::chart::RunChart;
 use super::engine::Status;
-use super::runs::{self, Line, RunSummary, RunView};
+use super::history::{self, RunSummary};
+use super::runs::{self, Line, RunView};
 use super::service::{self, CohortName, PlacedPerson, ProcessRow};
 use crate::app::AppState;
 use crate::assessments::web::{FormErrors, FormFields};
@@ -237,7 +238,7 @@ async fn load(state: &AppState, ctx: &PageCtx, id: RunId) -> AppResult<RunPage> 
         .db(move |conn| {
             let run = runs::view(conn, id)?;
             let cohort = service::cohort_name(conn, run.cohort_id)?;
-            let summary = runs::runs_of_cohort(conn, run.cohort_id)?
+            let summary = history::runs_of_cohort(conn, run.cohort_id)?
                 .into_iter()
                 .find(|r| r.id == id);
             let processes = service::list_processes(conn)?;

@@ -19,7 +19,7 @@ use crate::assessments::service as assessments;
 use crate::assessments::web::{FormErrors, FormFields};
 use crate::db::{AssessmentId, CohortId, DbConn, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
-use crate::routing::runs::{self, RunSummary};
+use crate::routing::history::{self, RunSummary};
 use crate::routing::service as routing;
 use crate::web::auth::TrainerUser;
 use crate::web::csrf::CsrfForm;
@@ -237,7 +237,7 @@ fn cohort_page(conn: &mut DbConn, chrome: Chrome, id: CohortId) -> AppResult<Coh
         trainees,
         exams,
         addable,
-        runs: runs::runs_of_cohort(conn, id)?,
+        runs: history::runs_of_cohort(conn, id)?,
         notice: None,
         form_key: "",
         form: FormFields::default(),

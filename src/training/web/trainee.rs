@@ -15,7 +15,7 @@ use crate::attempts::resits::{self, Next};
 use crate::db::{AttemptId, AttemptStatus, DbConn};
 use crate::error::AppResult;
 use crate::identity::User;
-use crate::routing::runs::{self, PublishedLine};
+use crate::routing::history::{self, PublishedLine};
 use crate::routing::service::{self as routing, ProcessRow};
 use crate::training::service::{self, CohortRow};
 use crate::web::auth::CandidateUser;
@@ -104,8 +104,8 @@ fn load(
         }
         cohorts.push(CohortView { cohort, exams });
     }
-    let lines = runs::published_lines_of(conn, user.id)?;
-    let current = match runs::placement_of(conn, user.id)? {
+    let lines = history::published_lines_of(conn, user.id)?;
+    let current = match history::placement_of(conn, user.id)? {
         Some((process_id, run_id, since)) => {
             let process = routing::list_processes(conn)?.into_iter().find(|p| p.id == process_id);
             process.map(|process| Current {
