@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::allowances;
 use super::flags;
 use super::grading::{self, AttemptResult};
 use super::save_queue::{Save, SaveQueue};
@@ -314,7 +315,7 @@ pub async fn extend(
     let now = state.clock.now();
     let ExtendRequest { minutes, reason } = body.into_inner();
     let deadline = state
-        .db(move |conn| grading::extend(conn, id, minutes, &reason, user.id, now))
+        .db(move |conn| allowances::extend(conn, id, minutes, &reason, user.id, now))
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"deadline": crate::clock::rfc3339::format(&deadline)})))
 }
@@ -340,7 +341,7 @@ pub async fn accommodation(
     let now = state.clock.now();
     let AccommodationRequest { factor, reason } = body.into_inner();
     state
-        .db(move |conn| grading::set_accommodation(conn, id, factor, &reason, user.id, now))
+        .db(move |conn| allowances::set_accommodation(conn, id, factor, &reason, user.id, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,6 +1,7 @@
 //! Attempts: a person taking one assessment, on the server's clock.
 
 pub mod adaptive;
+pub mod allowances;
 pub mod api;
 mod batch;
 pub mod flags;
