@@ -27,6 +27,7 @@ pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
 /// This area's pages.
 pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     web::configure(cfg);
+    admin::staff_list::configure(cfg);
     password_pages::configure(cfg);
     service_tokens::web::configure(cfg);
     admin::pages::configure(cfg);

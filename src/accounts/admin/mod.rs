@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod staff_list;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
