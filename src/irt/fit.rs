@@ -13,8 +13,9 @@
 
 use serde::Serialize;
 
-use super::calibrate::{log_tables, par_rows, posterior, Par};
+use super::calibrate::Par;
 use super::data::{Responses, MISSING};
+use super::estep::{log_tables, par_rows, posterior};
 use super::logistic;
 use super::quadrature::Nodes;
 use crate::convert::count_f64;

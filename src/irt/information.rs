@@ -8,8 +8,9 @@
 //! (for item j: (y_ij − P_j(θ))·x). The first term is the information if θ
 //! were known; the second is the information lost by not knowing it.
 
-use super::calibrate::{log_tables, par_rows, posterior, Par};
+use super::calibrate::Par;
 use super::data::{Responses, MISSING};
+use super::estep::{log_tables, par_rows, posterior};
 use super::linalg::spd_inverse;
 use super::logistic;
 use super::quadrature::Nodes;

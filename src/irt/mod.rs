@@ -37,6 +37,7 @@ mod calibrate;
 pub mod cat;
 pub mod cli;
 mod data;
+mod estep;
 mod fit;
 mod information;
 mod linalg;
