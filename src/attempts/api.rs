@@ -46,16 +46,17 @@ pub struct Started {
 
 /// Start the assessment, or resume the open attempt.
 ///
-/// For a signed-in candidate invited to the assessment (by a drive or a
-/// cohort). Starts an attempt with its own form of questions and a deadline
-/// from the time limit (stretched by the person's accommodation), or, when an
-/// attempt is already open, gives that one back unchanged so a reload or a
-/// second device resumes it. `server_now` lets the client count down without
+/// For a candidate who may take it: an eligible applicant to a drive that
+/// uses the test, or a trainee whose cohort has the exam (403 otherwise).
+/// Starts an attempt with its own form of questions and a deadline from the
+/// time limit (stretched by the person's accommodation), or, when an attempt
+/// is already open, gives that one back unchanged so a reload or a second
+/// device resumes it. 409 when no attempt is left or the test is not open. `server_now` lets the client count down without
 /// trusting its own clock. Answer keys are never included.
 #[utoipa::path(tag = "attempts", params(("id" = i32, Path, description = "The assessment's id.")),
     responses((status = 201, body = Started, description = "A new attempt was started; its clock runs from now."),
         (status = 200, body = Started, description = "The open attempt was resumed, with its original deadline."),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/assessments/{id}/attempts")]
 pub async fn start(
     state: web::Data<AppState>,
@@ -351,9 +352,9 @@ pub struct MarkRequest {
 
 /// Mark one essay answer.
 ///
-/// For trainers and administrators, on a submitted attempt. Marking again
-/// replaces the mark. When the last essay is marked the attempt is graded
-/// and the person is told their result.
+/// For trainers and administrators, on an attempt awaiting marking (409
+/// otherwise). When the last essay is marked the attempt is graded and the
+/// person is told their result.
 #[utoipa::path(tag = "attempts",
     params(("id" = i32, Path, description = "The attempt's id."), ("question_id" = i32, Path, description = "The essay question's id.")),
     request_body = MarkRequest,
@@ -391,6 +392,7 @@ pub struct ExtendRequest {
 #[schema(example = json!({"deadline": "2026-12-09T11:40:00.000Z"}))]
 pub struct Extended {
     /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub deadline: String,
 }
 
