@@ -17,7 +17,11 @@ use crate::web::input::Json;
 use crate::web::input::{EmailText, Line, Name, PasswordText};
 use crate::web::openapi::ApiRoutes;
 
+/// A candidate's registration, with an optional profile.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"email": "priya.venkataraman@gmail.com", "password": "monsoon-kolam-teal-42",
+    "full_name": "Priya Venkataraman", "degree": "B.Com", "institute": "Loyola College, Chennai", "graduation_year": 2025,
+    "score_percent": 78.4, "degree_class": "distinction", "domain": "finance", "preferred_track": "kpo"}))]
 pub struct RegisterRequest {
     pub email: EmailText,
     pub password: PasswordText,
@@ -26,25 +30,34 @@ pub struct RegisterRequest {
     pub profile: ProfileInput,
 }
 
+/// The id of what was just made.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": 42}))]
 pub struct Created {
     pub id: i32,
 }
 
 /// A sentence for the person, where there is nothing else to return.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"message": "Thank you for registering. We have sent an email to the address you gave; sign in with that address and the password you chose."}))]
 pub struct Message {
     pub message: String,
 }
 
+/// An email address and password.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"email": "asha.rao@kpo.example.com", "password": "monsoon-kolam-teal-42"}))]
 pub struct SignInRequest {
     pub email: EmailText,
     pub password: PasswordText,
 }
 
+/// A new session: its token and who signed in.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"token": "k3Jx9QvB2mT7wLpZ4rN8cY1hF6dS0aEu", "user": {"id": 1, "email": "asha.rao@kpo.example.com",
+    "full_name": "Asha Rao", "role": "admin"}}))]
 pub struct SignInResponse {
+    /// Send it as `Authorization: Bearer <token>`; the same value is set as the session cookie.
     pub token: String,
     pub user: User,
 }
@@ -76,12 +89,17 @@ fn has_profile(p: &ProfileInput) -> bool {
         || p.preferred_track.is_some()
 }
 
-/// Register a candidate, then sign in. The answer is the same whether or not
-/// the address already has an account (its owner is emailed instead), so it
-/// tells no one which addresses are registered. The password must not be
-/// easy to guess (zxcvbn score 3 of 4 or more); a refusal says why.
+/// Register a candidate.
+///
+/// Open to anyone, without signing in. Makes a candidate account, with the
+/// profile fields when given, and emails the address; then sign in. The
+/// answer is the same whether or not the address already has an account (its
+/// owner is emailed instead), so it tells no one which addresses are
+/// registered. The password must not be easy to guess (zxcvbn score 3 of 4
+/// or more); a refusal says why.
 #[utoipa::path(tag = "accounts", request_body = RegisterRequest,
-    responses((status = 201, body = Message), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Message, description = "Received; the same answer for a new and a known address."),
+        (status = 422, body = ErrorBody)))]
 #[post("/candidates")]
 pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -> AppResult<HttpResponse> {
     let body = body.into_inner();
@@ -93,15 +111,19 @@ pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -
     }))
 }
 
-/// Sign in; returns a token for `Authorization: Bearer` and sets the session
-/// cookie. At most 5 failed sign-ins per account and per client address 30
-/// (by default; `SIGN_IN_FAILURES_PER_ADDRESS`) in 15 minutes are checked;
-/// beyond that the answer is 429 with `Retry-After`, without checking the
-/// password. Sign-ins still being checked hold places under the address's
-/// limit; when all are held the request waits for one, and after 20 s
-/// answers 503 `busy` with `Retry-After`.
+/// Sign in with an email address and password.
+///
+/// Open to anyone. Returns a token for `Authorization: Bearer` and sets the
+/// session cookie. At most 5 failed sign-ins per account and per client
+/// address 30 (by default; `SIGN_IN_FAILURES_PER_ADDRESS`) in 15 minutes are
+/// checked; beyond that the answer is 429 with `Retry-After`, without
+/// checking the password. Sign-ins still being checked hold places under the
+/// address's limit; when all are held the request waits for one, and after
+/// 20 s answers 503 `busy` with `Retry-After`.
 #[utoipa::path(tag = "accounts", request_body = SignInRequest,
-    responses((status = 200, body = SignInResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
+    responses((status = 200, body = SignInResponse, description = "Signed in: the token, and who it is for."),
+        (status = 401, body = ErrorBody, description = "The address and password do not match an active account."),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 #[post("/session")]
 pub async fn sign_in(
     state: web::Data<AppState>,
@@ -114,8 +136,11 @@ pub async fn sign_in(
         .json(SignInResponse { token, user }))
 }
 
-/// Sign out: the token stops working at once.
-#[utoipa::path(tag = "accounts", responses((status = 204), (status = 401, body = ErrorBody)))]
+/// Sign out.
+///
+/// For anyone signed in. The session's token stops working at once and the
+/// session cookie is cleared; the person's other sessions go on.
+#[utoipa::path(tag = "accounts", responses((status = 204, description = "Signed out."), (status = 401, body = ErrorBody)))]
 #[delete("/session")]
 pub async fn sign_out(state: web::Data<AppState>, req: HttpRequest, _user: AuthUser) -> AppResult<HttpResponse> {
     if let Some((token, _)) = session_token(&req) {
@@ -126,8 +151,12 @@ pub async fn sign_out(state: web::Data<AppState>, req: HttpRequest, _user: AuthU
 }
 
 /// The signed-in candidate's profile.
+///
+/// For candidates: their education, experience and preferred track, as
+/// drives' eligibility rules read them. Fields never filled in are null.
 #[utoipa::path(tag = "accounts",
-    responses((status = 200, body = ProfileInput), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ProfileInput, description = "The profile."), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
 #[get("/me/profile")]
 pub async fn get_profile(state: web::Data<AppState>, CandidateUser(user): CandidateUser) -> AppResult<HttpResponse> {
     let row = state.db(move |conn| service::get_profile(conn, user.id)).await?;
@@ -135,8 +164,12 @@ pub async fn get_profile(state: web::Data<AppState>, CandidateUser(user): Candid
 }
 
 /// Replace the signed-in candidate's profile.
+///
+/// For candidates. The whole profile is replaced: a field left out is
+/// cleared. Each invalid field is named in the refusal.
 #[utoipa::path(tag = "accounts", request_body = ProfileInput,
-    responses((status = 200, body = ProfileInput), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ProfileInput, description = "The profile as stored."), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[put("/me/profile")]
 pub async fn put_profile(
     state: web::Data<AppState>,
@@ -151,16 +184,22 @@ pub async fn put_profile(
     Ok(HttpResponse::Ok().json(ProfileInput::from(&row)))
 }
 
+/// The address to send a reset link to.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"email": "priya.venkataraman@gmail.com"}))]
 pub struct ForgotPasswordRequest {
     pub email: EmailText,
 }
 
-/// Ask for a password reset link by email. The answer is the same whether or
-/// not the address has an account; at most one link is mailed per account
-/// every 5 minutes, and a link works once, for an hour.
+/// Ask for a password reset link by email.
+///
+/// Open to anyone. The answer is the same whether or not the address has an
+/// account; at most one link is mailed per account every 5 minutes, and a
+/// link works once, for an hour.
 #[utoipa::path(tag = "accounts", request_body = ForgotPasswordRequest,
-    responses((status = 202, body = Message), (status = 422, body = ErrorBody)))]
+    responses((status = 202, body = Message, description = "Received; a link is mailed if the address has an account.",
+            example = json!({"message": "If that address has an account, we have sent it a link to choose a new password. The link works once, for an hour; check your spam folder if it does not arrive within a few minutes."})),
+        (status = 422, body = ErrorBody)))]
 #[post("/password/forgot")]
 pub async fn forgot_password(state: web::Data<AppState>, body: Json<ForgotPasswordRequest>) -> AppResult<HttpResponse> {
     let email = flows::reset_address(&body.email)?;
@@ -170,35 +209,44 @@ pub async fn forgot_password(state: web::Data<AppState>, body: Json<ForgotPasswo
     }))
 }
 
+/// The emailed token and the new password.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"token": "Yq8LmB3xT0vR5kHw9sJd2NfC7gPz4aUe", "password": "banyan-rasam-violet-17"}))]
 pub struct ResetPasswordRequest {
     /// The token from the emailed link.
     pub token: Line<128>,
     pub password: PasswordText,
 }
 
-/// Choose a new password with the token from a reset link. Every session of
-/// the person ends; sign in with the new password. An unknown, used or
-/// expired token is refused with 422 naming `token`.
+/// Choose a new password with the token from a reset link.
+///
+/// Open to anyone holding a reset token. Every session of the person ends;
+/// sign in with the new password. An unknown, used or expired token is
+/// refused with 422 naming `token`, as is a password easy to guess.
 #[utoipa::path(tag = "accounts", request_body = ResetPasswordRequest,
-    responses((status = 204), (status = 422, body = ErrorBody)))]
+    responses((status = 204, description = "The password is changed."), (status = 422, body = ErrorBody)))]
 #[post("/password/reset")]
 pub async fn reset_password(state: web::Data<AppState>, body: Json<ResetPasswordRequest>) -> AppResult<HttpResponse> {
     flows::reset_password(&state, &body.token, &body.password).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The current password and the new one.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"current_password": "monsoon-kolam-teal-42", "new_password": "banyan-rasam-violet-17"}))]
 pub struct ChangePasswordRequest {
     pub current_password: PasswordText,
     pub new_password: PasswordText,
 }
 
-/// Change the signed-in person's password. A wrong current password is 422
-/// naming `current_password` and counts as a failed sign-in (429 past the
-/// limits). Every other session of the person ends; this one goes on.
+/// Change the signed-in person's password.
+///
+/// For anyone signed in. A wrong current password is 422 naming
+/// `current_password` and counts as a failed sign-in (429 past the limits).
+/// Every other session of the person ends; this one goes on.
 #[utoipa::path(tag = "accounts", request_body = ChangePasswordRequest,
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 204, description = "The password is changed."), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 #[put("/me/password")]
 pub async fn change_password(
     state: web::Data<AppState>,

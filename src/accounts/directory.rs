@@ -16,10 +16,14 @@ use crate::web::input::Query;
 use crate::web::openapi::ApiRoutes;
 use crate::web::paging::{self, Page, PageQuery, Paged};
 
-/// People with accounts, in the order they joined, searched by name or
-/// email (administrators only).
+/// People with accounts, searched by name or email.
+///
+/// For administrators. In the order they joined, a keyset page at a time
+/// (`?after=&limit=`); `?q=` matches any part of the name or email in any
+/// case, and `?role=` and `?active=` narrow the list.
 #[utoipa::path(tag = "accounts", params(UserSearch, PageQuery),
-    responses((status = 200, body = Paged<Account>), (status = 403, body = ErrorBody),
+    responses((status = 200, body = Paged<Account>, description = "One page of accounts; pass `next_after` as `?after=` for the next.",
+        example = json!({"items": [{"id": 57, "email": "priya.venkataraman@gmail.com", "full_name": "Priya Venkataraman", "role": "candidate", "active": true, "created_at": "2026-11-02T10:15:00"}], "next_after": "57"})), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 #[get("/users")]
 pub async fn users(
@@ -36,9 +40,13 @@ pub async fn users(
     Ok(HttpResponse::Ok().json(Paged::from_page(Page::cut(rows, size, |u| u.id))))
 }
 
-/// One person's account (administrators only).
-#[utoipa::path(tag = "accounts", params(("id" = i32, Path)),
-    responses((status = 200, body = Account), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// One person's account.
+///
+/// For administrators: email, name, role, whether it is active, and when it
+/// was made.
+#[utoipa::path(tag = "accounts", params(("id" = i32, Path, description = "The person's user id.")),
+    responses((status = 200, body = Account, description = "The account."), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 #[get("/users/{id}")]
 pub async fn user(state: web::Data<AppState>, _admin: AdminUser, path: web::Path<UserId>) -> AppResult<HttpResponse> {
     let id = path.into_inner();
@@ -47,6 +55,8 @@ pub async fn user(state: web::Data<AppState>, _admin: AdminUser, path: web::Path
 
 /// One audit entry: who did what, when, to which record.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": 9134, "actor_id": 1, "actor_name": "Asha Rao", "action": "drive.create", "entity": "drive", "entity_id": 14,
+    "detail": "Motor claims walk-in drive, Chennai, 12 December 2026", "at": "2026-12-07T09:00:00"}))]
 pub struct AuditRow {
     pub id: i32,
     /// Who acted; null for the system (workers, the command line).
@@ -79,10 +89,14 @@ impl From<Named> for AuditRow {
     }
 }
 
-/// The audit log, newest first, with who acted by name; filter by person,
-/// action and day (administrators only).
+/// The audit log, newest first, with who acted by name.
+///
+/// For administrators. A keyset page at a time (`?after=&limit=`; the next
+/// page holds older entries), filtered by person, action and day.
 #[utoipa::path(tag = "accounts", params(AuditFilter, PageQuery),
-    responses((status = 200, body = Paged<AuditRow>), (status = 403, body = ErrorBody),
+    responses((status = 200, body = Paged<AuditRow>, description = "One page of entries; pass `next_after` as `?after=` for older ones.",
+        example = json!({"items": [{"id": 9134, "actor_id": 1, "actor_name": "Asha Rao", "action": "drive.create", "entity": "drive", "entity_id": 14,
+    "detail": "Motor claims walk-in drive, Chennai, 12 December 2026", "at": "2026-12-07T09:00:00"}], "next_after": "9134"})), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 #[get("/audit-log")]
 pub async fn audit_log(

@@ -88,6 +88,8 @@ pub fn check_full_name(name: &str) -> Result<String, String> {
 
 /// The profile as sent by the API or a form, before validation.
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"degree": "B.Com", "institute": "Loyola College, Chennai", "graduation_year": 2025, "score_percent": 78.4,
+    "degree_class": "distinction", "domain": "finance", "experience_years": 1, "preferred_track": "kpo"}))]
 pub struct ProfileInput {
     #[schema(max_length = 200)]
     pub degree: Option<String>,

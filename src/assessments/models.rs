@@ -58,6 +58,10 @@ impl AssessmentRow {
 
 /// What anyone signed in may read about an assessment: never its questions.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"id": 21, "title": "Motor claims aptitude test", "kind": "aptitude", "time_limit_minutes": 45, "pass_percent": 60.0,
+    "negative_marking": 0.25, "max_attempts": 1, "opens_at": "2026-12-09T03:30:00", "closes_at": "2026-12-12T12:30:00",
+    "sections": [{"name": "Insurance basics", "count": 20}, {"name": "Verbal ability", "count": 20}],
+    "question_count": 40, "adaptive": null}))]
 pub struct PublicAssessment {
     pub id: AssessmentId,
     pub title: String,
@@ -66,7 +70,11 @@ pub struct PublicAssessment {
     pub pass_percent: f64,
     pub negative_marking: f64,
     pub max_attempts: i32,
+    /// UTC, without a zone (`2026-12-09T03:30:00`); null when always open.
+    #[schema(value_type = Option<String>)]
     pub opens_at: Option<NaiveDateTime>,
+    /// UTC, without a zone; null when it never closes.
+    #[schema(value_type = Option<String>)]
     pub closes_at: Option<NaiveDateTime>,
     pub sections: Vec<PublicSection>,
     /// For an adaptive test, the most questions it can give.

@@ -32,6 +32,10 @@ pub struct SectionResult {
 
 /// API.md's result shape.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"attempt_id": 2817, "status": "graded", "score": 34.0, "max_score": 40.0, "percent": 85.0, "passed": true,
+    "percentile": 78.5, "sections": [{"name": "Insurance basics", "score": 18.0, "max_score": 20.0, "percent": 90.0},
+    {"name": "Verbal ability", "score": 16.0, "max_score": 20.0, "percent": 80.0}],
+    "graded_at": "2026-12-09T11:02:14.000Z", "ability": null}))]
 pub struct AttemptResult {
     pub attempt_id: AttemptId,
     pub status: AttemptStatus,

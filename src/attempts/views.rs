@@ -40,6 +40,12 @@ pub struct OptionView {
 
 /// A question as the candidate sees it: no key, no credit, no explanation.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"id": 412, "type": "single_choice", "section": "Insurance basics",
+    "stem": "A term policy pays out only if the insured dies within the term. What is such a policy called?",
+    "stem_html": "<p>A term policy pays out only if the insured dies within the term. What is such a policy called?</p>",
+    "points": 1.0, "options": [{"id": 0, "text": "Pure protection", "html": "Pure protection"},
+    {"id": 1, "text": "Endowment", "html": "Endowment"}, {"id": 2, "text": "Unit-linked", "html": "Unit-linked"},
+    {"id": 3, "text": "Annuity", "html": "Annuity"}]}))]
 pub struct QuestionView {
     pub id: QuestionId,
     #[serde(rename = "type")]

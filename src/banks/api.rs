@@ -69,9 +69,18 @@ pub fn parse_format(name: Option<&str>) -> AppResult<Option<Format>> {
 }
 
 /// Import a question bank file (the request body).
+///
+/// For trainers and administrators. Reads TOML, CSV, GIFT, Aiken or Moodle
+/// XML (named with `?format=`, or detected), into the bank named with
+/// `?bank=` (made when new). A question the bank holds already (known by
+/// its external id, or by category and text) gets a new version when it
+/// changed. `?dry_run=true`
+/// reports what would change and writes nothing. Every problem in the file
+/// is named with its line in the refusal; nothing is imported then.
 #[utoipa::path(tag = "banks", params(ImportQuery),
     request_body(content = String, description = "the file", content_type = "application/octet-stream"),
-    responses((status = 200, body = ImportReport), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ImportReport, description = "What was imported (or would be, on a dry run)."),
+        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/banks/import")]
 pub async fn import(
     state: web::Data<AppState>,
@@ -106,8 +115,12 @@ pub async fn import(
 }
 
 /// List question banks with their counts of questions in use.
+///
+/// For trainers and administrators. In the order they were made, a keyset
+/// page at a time (`?after=&limit=`).
 #[utoipa::path(tag = "banks", params(PageQuery),
-    responses((status = 200, body = Paged<BankSummary>), (status = 403, body = ErrorBody),
+    responses((status = 200, body = Paged<BankSummary>, description = "One page of banks; pass `next_after` as `?after=` for the next.",
+        example = json!({"items": [{"id": 7, "name": "Motor insurance claims", "category": "Insurance/Motor", "created_at": "2026-11-20T06:30:00", "updated_at": "2026-12-04T11:45:00", "questions": 184}], "next_after": null})), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 #[get("/banks")]
 pub async fn list(state: web::Data<AppState>, _user: TrainerUser, page: Query<PageQuery>) -> AppResult<HttpResponse> {
@@ -116,15 +129,32 @@ pub async fn list(state: web::Data<AppState>, _user: TrainerUser, page: Query<Pa
 }
 
 /// One question bank.
-#[utoipa::path(tag = "banks", params(("id" = i32, Path)),
-    responses((status = 200, body = crate::banks::models::Bank), (status = 404, body = ErrorBody)))]
+///
+/// For trainers and administrators: its name, category and dates. List its
+/// questions with `/banks/{id}/questions`.
+#[utoipa::path(tag = "banks", params(("id" = i32, Path, description = "The bank's id.")),
+    responses((status = 200, body = crate::banks::models::Bank, description = "The bank."), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 #[get("/banks/{id:\\d+}")]
 pub async fn read(state: web::Data<AppState>, _user: TrainerUser, path: web::Path<BankId>) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     Ok(HttpResponse::Ok().json(state.db(move |conn| service::find_bank(conn, id)).await?))
 }
 
+/// A question's current version, with its key, as trainers see it.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": 412, "version_id": 1204, "version": 2, "external_id": "MC-0412", "category": "Insurance/Motor", "type": "single_choice",
+    "difficulty": "medium", "points": 1.0, "tags": ["term-insurance", "basics"],
+    "stem": "A term policy pays out only if the insured dies within the term. What is such a policy called?",
+    "stem_format": "plain",
+    "stem_shown": {"html": "<p>A term policy pays out only if the insured dies within the term. What is such a policy called?</p>",
+        "text": "A term policy pays out only if the insured dies within the term. What is such a policy called?"},
+    "options_shown": [{"html": "Pure protection", "text": "Pure protection"}, {"html": "Endowment", "text": "Endowment"}],
+    "explanation_shown": {"html": "<p>It pays only on death within the term, with no maturity benefit.</p>",
+        "text": "It pays only on death within the term, with no maturity benefit."},
+    "key": {"type": "single_choice", "options": [{"text": "Pure protection", "credit": 1.0}, {"text": "Endowment", "credit": 0.0}]},
+    "explanation": "It pays only on death within the term, with no maturity benefit.",
+    "quarantined": false, "retired": false, "irt_a": 1.32, "irt_b": -0.41}))]
 pub struct QuestionOut {
     pub id: QuestionId,
     pub version_id: VersionId,
@@ -157,9 +187,26 @@ pub struct QuestionOut {
     pub irt_b: Option<f64>,
 }
 
-/// A bank's current questions with their answer keys (trainers only).
-#[utoipa::path(tag = "banks", params(("id" = i32, Path), QuestionFilter),
-    responses((status = 200, body = Paged<QuestionOut>), (status = 404, body = ErrorBody),
+/// A bank's current questions with their answer keys.
+///
+/// For trainers and administrators. Each question's current version, in id
+/// order, a keyset page at a time (`?after=&limit=`), filtered by
+/// `?category=`, `?type=`, `?difficulty=` and `?tag=`; retired questions
+/// only with `?include_retired=true`.
+#[utoipa::path(tag = "banks", params(("id" = i32, Path, description = "The bank's id."), QuestionFilter),
+    responses((status = 200, body = Paged<QuestionOut>, description = "One page of questions; pass `next_after` as `?after=` for the next.",
+        example = json!({"items": [{"id": 412, "version_id": 1204, "version": 2, "external_id": "MC-0412", "category": "Insurance/Motor", "type": "single_choice",
+    "difficulty": "medium", "points": 1.0, "tags": ["term-insurance", "basics"],
+    "stem": "A term policy pays out only if the insured dies within the term. What is such a policy called?",
+    "stem_format": "plain",
+    "stem_shown": {"html": "<p>A term policy pays out only if the insured dies within the term. What is such a policy called?</p>",
+        "text": "A term policy pays out only if the insured dies within the term. What is such a policy called?"},
+    "options_shown": [{"html": "Pure protection", "text": "Pure protection"}, {"html": "Endowment", "text": "Endowment"}],
+    "explanation_shown": {"html": "<p>It pays only on death within the term, with no maturity benefit.</p>",
+        "text": "It pays only on death within the term, with no maturity benefit."},
+    "key": {"type": "single_choice", "options": [{"text": "Pure protection", "credit": 1.0}, {"text": "Endowment", "credit": 0.0}]},
+    "explanation": "It pays only on death within the term, with no maturity benefit.",
+    "quarantined": false, "retired": false, "irt_a": 1.32, "irt_b": -0.41}], "next_after": null})), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 #[get("/banks/{id}/questions")]
 pub async fn questions(

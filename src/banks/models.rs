@@ -8,15 +8,21 @@ use crate::db::schema::{banks, question_versions, questions};
 use crate::db::{BankId, Json, QuestionId, UserId, VersionId};
 use crate::error::{AppError, AppResult};
 
+/// A question bank.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = banks)]
+#[schema(example = json!({"id": 7, "name": "Motor insurance claims", "category": "Insurance/Motor", "created_at": "2026-11-20T06:30:00", "updated_at": "2026-12-04T11:45:00"}))]
 pub struct Bank {
     pub id: BankId,
     pub name: String,
     pub category: Option<String>,
     #[serde(skip)]
     pub created_by: Option<UserId>,
+    /// UTC, without a zone.
+    #[schema(value_type = String)]
     pub created_at: NaiveDateTime,
+    /// UTC, without a zone.
+    #[schema(value_type = String)]
     pub updated_at: NaiveDateTime,
 }
 

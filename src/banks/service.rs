@@ -33,7 +33,11 @@ pub struct Warning {
     pub message: String,
 }
 
+/// What an import did, or would do on a dry run.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"bank_id": 7, "bank_name": "Motor insurance claims", "format": "gift", "dry_run": false,
+    "created": 38, "updated": 4, "unchanged": 142,
+    "warnings": [{"line": 57, "message": "The question has no answer marked right; it was imported as an essay."}]}))]
 pub struct ImportReport {
     pub bank_id: Option<BankId>,
     pub bank_name: String,
@@ -255,7 +259,9 @@ impl AppliedImport<'_> {
     }
 }
 
+/// A bank with how many of its questions are in use.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"id": 7, "name": "Motor insurance claims", "category": "Insurance/Motor", "created_at": "2026-11-20T06:30:00", "updated_at": "2026-12-04T11:45:00", "questions": 184}))]
 pub struct BankSummary {
     #[serde(flatten)]
     pub bank: Bank,

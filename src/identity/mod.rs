@@ -33,6 +33,7 @@ pub struct UserRow {
 
 /// A signed-in person, as the request sees them.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"id": 57, "email": "priya.venkataraman@gmail.com", "full_name": "Priya Venkataraman", "role": "candidate"}))]
 pub struct User {
     pub id: UserId,
     pub email: String,

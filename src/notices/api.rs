@@ -32,6 +32,9 @@ pub struct NoticesQuery {
 
 /// One outbox row, without its bodies.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": 5120, "kind": "application_received", "recipient_email": "priya.venkataraman@gmail.com",
+    "subject": "Your application to the motor claims drive, Chennai", "status": "sent", "tries": 1, "last_error": null,
+    "next_try_at": "2026-12-07T09:00:00Z", "created_at": "2026-12-07T09:00:00Z", "sent_at": "2026-12-07T09:00:04Z"}))]
 pub struct NoticeRow {
     pub id: NoticeId,
     pub kind: String,
@@ -68,9 +71,17 @@ impl From<Summary> for NoticeRow {
 }
 
 /// The outbox: each notice's status, tries and last error, newest first.
+///
+/// For administrators. Every email Assay queued (invitations, results,
+/// placements, password links), newest first, a keyset page at a time
+/// (`?after=&limit=`; the next page holds older notices), filtered by state
+/// with `?status=`. The bodies are not included.
 #[utoipa::path(tag = "notices", params(NoticesQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = Paged<NoticeRow>), (status = 400, body = ErrorBody),
+    responses((status = 200, body = Paged<NoticeRow>, description = "One page of notices; pass `next_after` as `?after=` for older ones.",
+        example = json!({"items": [{"id": 5120, "kind": "application_received", "recipient_email": "priya.venkataraman@gmail.com",
+    "subject": "Your application to the motor claims drive, Chennai", "status": "sent", "tries": 1, "last_error": null,
+    "next_try_at": "2026-12-07T09:00:00Z", "created_at": "2026-12-07T09:00:00Z", "sent_at": "2026-12-07T09:00:04Z"}], "next_after": "5120"})), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/notices")]
 pub async fn list_notices(

@@ -21,8 +21,15 @@ use crate::web::input::Note;
 use crate::web::openapi::ApiRoutes;
 
 /// The item analysis of an assessment's counting attempts.
-#[utoipa::path(tag = "reports", params(("id" = i32, Path)),
-    responses((status = 200, body = ItemAnalysisView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+///
+/// For trainers and administrators. Test statistics (mean, spread,
+/// reliability, standard error of measurement), and for each question
+/// version its facility, discrimination, each option's share among all,
+/// the upper and the lower group, and flags such as `likely_miskey` once
+/// enough attempts saw it. Counting graded attempts enter, one per person.
+#[utoipa::path(tag = "reports", params(("id" = i32, Path, description = "The assessment's id.")),
+    responses((status = 200, body = ItemAnalysisView, description = "The analysis, with every counting result and the histogram."),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/assessments/{id}/item-analysis")]
 pub async fn item_analysis(
     state: web::Data<AppState>,
@@ -35,17 +42,24 @@ pub async fn item_analysis(
     Ok(HttpResponse::Ok().json(ItemAnalysisView::from(&analysis)))
 }
 
+/// Why a version is quarantined.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"reason": "Shared on a Telegram group before the Chennai drive"}))]
 pub struct QuarantineRequest {
     /// Why; kept in the audit log and shown on the report.
     pub reason: Note,
 }
 
-/// Quarantine a question version: it is drawn into no new form; attempts
-/// that show it keep it. Quarantining it again changes nothing.
-#[utoipa::path(tag = "reports", params(("id" = i32, Path)),
+/// Quarantine a question version.
+///
+/// For trainers and administrators. The version is drawn into no new form;
+/// attempts that already show it keep it, and it is shown as quarantined on
+/// the item analysis with the reason. Quarantining it again changes
+/// nothing. Recorded in the audit log.
+#[utoipa::path(tag = "reports", params(("id" = i32, Path, description = "The question version's id.")),
     request_body = QuarantineRequest,
-    responses((status = 200, body = VersionState), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = VersionState, description = "The version, now quarantined."), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 #[post("/question-versions/{id}/quarantine")]
 pub async fn quarantine_version(
@@ -66,6 +80,7 @@ pub async fn quarantine_version(
 /// Either `key` or `body`, with a reason.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "The key marked Endowment; a term policy is pure protection", "key": [0]}))]
 pub struct CorrectKeyRequest {
     /// Why; kept in the audit log.
     pub reason: Note,
@@ -99,12 +114,17 @@ impl CorrectKeyRequest {
     }
 }
 
-/// Correct a miskeyed version: a new version with the right key becomes
-/// current, every submitted attempt that saw the old one is re-scored (and
-/// recorded), changed results move the rankings and are told by email.
-#[utoipa::path(tag = "reports", params(("id" = i32, Path)),
+/// Correct a miskeyed question version.
+///
+/// For trainers and administrators. A new version with the right key
+/// becomes current, open attempts move to it, every submitted attempt that
+/// saw the old one is re-scored (and recorded), and changed results move
+/// the rankings and are told by email. Only the question's current version
+/// can be corrected (409 otherwise). Recorded in the audit log.
+#[utoipa::path(tag = "reports", params(("id" = i32, Path, description = "The question version's id.")),
     request_body = CorrectKeyRequest,
-    responses((status = 200, body = Correction), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = Correction, description = "What the correction did, attempt by attempt."),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/question-versions/{id}/correct-key")]
 pub async fn correct_key(

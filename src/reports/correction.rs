@@ -65,6 +65,10 @@ pub struct Regrade {
 
 /// What a correction did.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"question_id": 412, "old_version_id": 1204, "new_version_id": 1240, "new_version": 3,
+    "moved_open_attempts": 1, "results_changed": 1, "notices_queued": 1,
+    "regrades": [{"attempt_id": 2817, "version_id": 1204, "user_id": 57, "status": "graded", "old_score": 36.0,
+        "new_score": 37.0, "old_percent": 90.0, "new_percent": 92.5, "notified": true}]}))]
 pub struct Correction {
     pub question_id: QuestionId,
     pub old_version_id: VersionId,

@@ -16,6 +16,8 @@ pub const REASON_MAX: usize = 1000;
 
 /// A version's quarantine state.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"version_id": 1204, "question_id": 412, "version": 2, "quarantined": true,
+    "quarantine_reason": "Shared on a Telegram group before the Chennai drive"}))]
 pub struct VersionState {
     pub version_id: VersionId,
     pub question_id: QuestionId,

@@ -180,6 +180,27 @@ pub struct GroupsView {
 
 /// `GET /api/v1/assessments/{id}/item-analysis`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"assessment_id": 21, "title": "Motor claims post-training exam", "pass_percent": 60.0,
+    "test": {"n": 120, "mean_percent": 68.4, "median_percent": 70.0, "sd_percent": 12.6, "skewness": -0.42, "kurtosis": 2.8,
+        "cronbach_alpha": 0.84, "kr20": 0.84, "error_ratio_percent": 40.0, "standard_error_percent": 5.0, "items": 40,
+        "max_total": 40.0, "standard_error": 2.0},
+    "items": [{"question_id": 412, "version_id": 1204,
+        "stem": "A term policy pays out only if the insured dies within the term. What is such a policy called?",
+        "stem_html": "<p>A term policy pays out only if the insured dies within the term. What is such a policy called?</p>",
+        "section": "Insurance basics", "facility_percent": 64.2, "sd_percent": 48.1, "random_guess_percent": 25.0,
+        "intended_weight_percent": 2.5, "effective_weight_percent": 3.1, "discrimination_index": 0.41,
+        "discriminative_efficiency": 0.55, "point_biserial": 0.38, "upper_lower_index": 0.47,
+        "distractors": [{"option_id": 0, "text": "Pure protection", "is_key": true, "share_all": 0.642, "share_upper": 0.875, "share_lower": 0.406},
+            {"option_id": 1, "text": "Endowment", "is_key": false, "share_all": 0.183, "share_upper": 0.063, "share_lower": 0.313},
+            {"option_id": 2, "text": "Unit-linked", "is_key": false, "share_all": 0.117, "share_upper": 0.031, "share_lower": 0.188},
+            {"option_id": 3, "text": "Annuity", "is_key": false, "share_all": 0.058, "share_upper": 0.031, "share_lower": 0.094}],
+        "flags": [], "enough_responses": true, "version": 2, "type": "single_choice", "slot": 0, "n": 120,
+        "max_mark": 1.0, "group_size": 32, "blank": {"share_all": 0.0, "share_upper": 0.0, "share_lower": 0.0},
+        "quarantined": false, "quarantine_reason": null, "corrected_version_id": null}],
+    "groups": {"size": 32, "fraction": 0.27, "tie_break": "attempts ranked by total, highest first, ties ordered by attempt id ascending"},
+    "forms_differ": false, "note": null,
+    "results": [{"attempt_id": 2817, "name": "Priya Venkataraman", "score": 37.0, "max_score": 40.0, "percent": 92.5}],
+    "distribution": [0, 0, 0, 2, 9, 21, 34, 30, 18, 6]}))]
 pub struct ItemAnalysisView {
     pub assessment_id: AssessmentId,
     pub title: String,

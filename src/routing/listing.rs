@@ -25,6 +25,7 @@ pub struct RunFilter {
 /// A routing run without its lines (read one run for those).
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = routing_runs)]
+#[schema(example = json!({"id": 9, "cohort_id": 3, "assessment_id": 21, "status": "published", "created_at": "2026-12-07T09:00:00", "published_at": "2026-12-07T10:00:00"}))]
 pub struct RunRow {
     pub id: RunId,
     pub cohort_id: CohortId,

@@ -17,7 +17,12 @@ use crate::notices::templates::{Mail, RoutingDecision};
 use crate::notices::{self, Recipient};
 use crate::web::input::Name;
 
+/// One trainee's line in a routing run: where they go, and why.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"trainee_id": 57, "full_name": "Priya Venkataraman", "rank": 1, "percent": 92.0, "status": "assigned",
+        "process_id": 4, "review_process_id": null, "previous_process_id": null,
+        "explanation": "Ranked 1 of 18 at 92%; Motor Claims Review (complex, cut-off 70%) had 12 of 12 seats left: assigned.",
+        "override_reason": null}))]
 pub struct Line {
     pub trainee_id: UserId,
     pub full_name: String,
@@ -33,7 +38,17 @@ pub struct Line {
     pub override_reason: Option<String>,
 }
 
+/// A routing run with every line.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"run_id": 9, "cohort_id": 3, "assessment_id": 21, "status": "draft", "band_points": 3.2,
+        "band_note": "standard error of measurement, 3.2 points over 18 graded attempts",
+        "assignments": [{"trainee_id": 57, "full_name": "Priya Venkataraman", "rank": 1, "percent": 92.0, "status": "assigned",
+        "process_id": 4, "review_process_id": null, "previous_process_id": null,
+        "explanation": "Ranked 1 of 18 at 92%; Motor Claims Review (complex, cut-off 70%) had 12 of 12 seats left: assigned.",
+        "override_reason": null}, {"trainee_id": 63, "full_name": "Rohit Deshmukh", "rank": 2, "percent": 58.5, "status": "retrain",
+        "process_id": null, "review_process_id": null, "previous_process_id": null,
+        "explanation": "Ranked 2 of 18 at 58.5%; no process with a free seat matches these scores: retrain.",
+        "override_reason": null}], "not_examined": [71]}))]
 pub struct RunView {
     pub run_id: RunId,
     pub cohort_id: CohortId,
@@ -48,7 +63,9 @@ pub struct RunView {
     pub not_examined: Vec<UserId>,
 }
 
+/// A routing run to draft.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(example = json!({"assessment_id": 21, "tie_break_sections": ["Insurance basics", "Verbal ability"]}))]
 pub struct NewRun {
     pub assessment_id: AssessmentId,
     /// Sections whose scores break ties, in order.
@@ -250,7 +267,9 @@ pub fn view(conn: &mut DbConn, id: RunId) -> AppResult<RunView> {
     })
 }
 
+/// A person's decision on one line.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(example = json!({"trainee_id": 63, "process_id": 4, "reason": "Cleared the client's voice and accent check on 8 December"}))]
 pub struct OverrideRequest {
     pub trainee_id: UserId,
     /// The process to place them in, or null for retrain.

@@ -17,7 +17,10 @@ use crate::error::{AppError, AppResult, ErrorDetail};
 // The engine's enums are pure; here they become the columns they are kept in.
 text_column!(Tier, Track, engine::Status);
 
+/// A client process to route trainees into.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(example = json!({"name": "Motor Claims Review", "client": "Northwind Insurance", "track": "kpo", "tier": "complex",
+    "min_percent": 70.0, "section_minimums": {"Insurance basics": 60.0}, "seats": 12}))]
 pub struct NewProcess {
     #[schema(max_length = 200)]
     pub name: String,
@@ -29,14 +32,19 @@ pub struct NewProcess {
     /// critical, complex, standard or basic
     #[schema(max_length = 64)]
     pub tier: String,
+    /// The overall cut-off, in percent.
     pub min_percent: f64,
+    /// Percent needed in named sections of the exam, besides the cut-off.
     #[serde(default)]
     pub section_minimums: BTreeMap<String, f64>,
+    /// How many trainees it takes.
     pub seats: i32,
 }
 
+/// A client process, with its cut-off and seats.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = processes)]
+#[schema(example = json!({"id": 4, "name": "Motor Claims Review", "client": "Northwind Insurance", "track": "kpo", "tier": "complex", "min_percent": 70.0, "seats": 12}))]
 pub struct ProcessRow {
     pub id: ProcessId,
     pub name: String,

@@ -18,8 +18,13 @@ use crate::web::openapi::ApiRoutes;
 use crate::web::paging::{PageQuery, Paged};
 
 /// Create a training cohort.
+///
+/// For trainers and administrators. A cohort has a name, training dates (up
+/// to six months) and, optionally, a number of seats. Recorded in the audit
+/// log.
 #[utoipa::path(tag = "training", request_body = NewCohort,
-    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Created, description = "The cohort was made; `id` is its id."), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 #[post("/cohorts")]
 pub async fn create(
     state: web::Data<AppState>,
@@ -34,14 +39,21 @@ pub async fn create(
     Ok(HttpResponse::Created().json(Created { id: id.0 }))
 }
 
+/// The hired candidate to add.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"candidate_id": 57}))]
 pub struct AddTrainee {
     pub candidate_id: UserId,
 }
 
-/// Add a hired candidate to the cohort (409 when already in it).
-#[utoipa::path(tag = "training", params(("id" = i32, Path)), request_body = AddTrainee,
-    responses((status = 201), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Add a hired candidate to the cohort.
+///
+/// For staff (recruiters, trainers, administrators). The candidate must have
+/// been hired; they are told by email that their training starts. 409 when
+/// they are already in the cohort or it has no seat left.
+#[utoipa::path(tag = "training", params(("id" = i32, Path, description = "The cohort's id.")), request_body = AddTrainee,
+    responses((status = 201, description = "The trainee was added."), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/cohorts/{id}/trainees")]
 pub async fn add_trainee(
     state: web::Data<AppState>,
@@ -62,14 +74,21 @@ pub async fn add_trainee(
     Ok(HttpResponse::Created().finish())
 }
 
+/// The exam to assign.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"assessment_id": 21}))]
 pub struct AssignExam {
     pub assessment_id: AssessmentId,
 }
 
 /// Let the cohort's trainees take a post-training exam.
-#[utoipa::path(tag = "training", params(("id" = i32, Path)), request_body = AssignExam,
-    responses((status = 201), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+///
+/// For trainers and administrators. The assessment must be a post-training
+/// exam. Every trainee of the cohort may then start it; routing runs rank
+/// the cohort on it. 409 when it is already assigned.
+#[utoipa::path(tag = "training", params(("id" = i32, Path, description = "The cohort's id.")), request_body = AssignExam,
+    responses((status = 201, description = "The exam is assigned."), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/cohorts/{id}/exams")]
 pub async fn assign_exam(
     state: web::Data<AppState>,
@@ -86,12 +105,17 @@ pub async fn assign_exam(
     Ok(HttpResponse::Created().finish())
 }
 
-/// Open a re-sit of one of the cohort's exams for one trainee, or for
-/// everyone the latest published routing run sent to retrain; each is told
-/// by email. Trainees who can sit already are listed as skipped; 409 when
-/// nobody would get one.
-#[utoipa::path(tag = "training", params(("id" = i32, Path), ("exam_id" = i32, Path)), request_body = NewResits,
-    responses((status = 201, body = ResitPlan), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+/// Open re-sits of one of the cohort's exams.
+///
+/// For trainers and administrators. Opens a re-sit for one trainee
+/// (`trainee_id`), or for everyone the latest published routing run sent to
+/// retrain (`routed_to_retrain: true`), for `days` days (default 14); each is
+/// told by email. Trainees who can sit already are listed as skipped; 409
+/// when nobody would get one.
+#[utoipa::path(tag = "training", params(("id" = i32, Path, description = "The cohort's id."),
+        ("exam_id" = i32, Path, description = "The exam's assessment id.")), request_body = NewResits,
+    responses((status = 201, body = ResitPlan, description = "The re-sits opened, and who was skipped and why."),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 #[post("/cohorts/{id}/exams/{exam_id}/resits")]
 pub async fn grant_resits(
@@ -116,8 +140,12 @@ pub async fn grant_resits(
 }
 
 /// Cohorts, newest first.
+///
+/// For staff. A keyset page at a time (`?after=&limit=`); `?active_on=`
+/// keeps only cohorts training at that moment.
 #[utoipa::path(tag = "training", params(CohortFilter, PageQuery),
-    responses((status = 200, body = Paged<CohortRow>), (status = 403, body = ErrorBody),
+    responses((status = 200, body = Paged<CohortRow>, description = "One page of cohorts; pass `next_after` as `?after=` for the next.",
+        example = json!({"items": [{"id": 3, "name": "Motor claims batch, January 2027", "starts_on": "2027-01-04T00:00:00", "ends_on": "2027-02-26T00:00:00", "seats": 30}], "next_after": null})), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 #[get("/cohorts")]
 pub async fn list(
@@ -133,8 +161,11 @@ pub async fn list(
 }
 
 /// One cohort.
-#[utoipa::path(tag = "training", params(("id" = i32, Path)),
-    responses((status = 200, body = CohortRow), (status = 404, body = ErrorBody)))]
+///
+/// For staff: its name, training dates and seats.
+#[utoipa::path(tag = "training", params(("id" = i32, Path, description = "The cohort's id.")),
+    responses((status = 200, body = CohortRow, description = "The cohort."), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 #[get("/cohorts/{id}")]
 pub async fn read(state: web::Data<AppState>, _user: StaffUser, path: web::Path<CohortId>) -> AppResult<HttpResponse> {
     let id = path.into_inner();
@@ -142,8 +173,12 @@ pub async fn read(state: web::Data<AppState>, _user: StaffUser, path: web::Path<
 }
 
 /// A cohort's trainees.
-#[utoipa::path(tag = "training", params(("id" = i32, Path), PageQuery),
-    responses((status = 200, body = Paged<TraineeRow>), (status = 404, body = ErrorBody),
+///
+/// For staff. In the order of their user ids, a keyset page at a time
+/// (`?after=&limit=`), with the application each was hired through.
+#[utoipa::path(tag = "training", params(("id" = i32, Path, description = "The cohort's id."), PageQuery),
+    responses((status = 200, body = Paged<TraineeRow>, description = "One page of trainees; pass `next_after` as `?after=` for the next.",
+        example = json!({"items": [{"user_id": 57, "full_name": "Priya Venkataraman", "email": "priya.venkataraman@gmail.com", "application_id": 412, "added_at": "2026-12-07T09:00:00"}], "next_after": null})), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 #[get("/cohorts/{id}/trainees")]
 pub async fn trainees(

@@ -15,8 +15,9 @@ use crate::web::paging::{self, Page, PageQuery};
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CohortFilter {
-    /// Only cohorts training on this date-time (RFC 3339 without zone, UTC).
-    #[param(value_type = Option<String>, format = DateTime, example = "2026-12-07T09:00:00")]
+    /// Only cohorts training on this date-time: UTC, written without a zone
+    /// (`2026-12-07T09:00:00`).
+    #[param(value_type = Option<String>, max_length = 32, example = "2026-12-07T09:00:00")]
     pub active_on: Option<NaiveDateTime>,
 }
 
@@ -43,6 +44,7 @@ pub fn cohorts_page(
 
 /// A trainee in a cohort.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"user_id": 57, "full_name": "Priya Venkataraman", "email": "priya.venkataraman@gmail.com", "application_id": 412, "added_at": "2026-12-07T09:00:00"}))]
 pub struct TraineeRow {
     pub user_id: UserId,
     pub full_name: String,

@@ -50,6 +50,9 @@ pub struct ResitLine {
 
 /// What granting re-sits did, or would do.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"assessment_id": 21, "exam": "Motor claims post-training exam", "until": "2027-03-12T09:00:00",
+    "lines": [{"trainee_id": 63, "full_name": "Rohit Deshmukh", "skipped_because": null},
+    {"trainee_id": 68, "full_name": "Kavya Iyer", "skipped_because": "already has a re-sit open"}]}))]
 pub struct ResitPlan {
     pub assessment_id: AssessmentId,
     pub exam: String,
@@ -273,6 +276,7 @@ fn notify(
 
 /// Parses the API's choice of who gets a re-sit.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(example = json!({"routed_to_retrain": true, "days": 14}))]
 pub struct NewResits {
     /// One trainee of the cohort; leave it out with `routed_to_retrain`.
     #[serde(default)]

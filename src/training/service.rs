@@ -12,7 +12,9 @@ use crate::db::{ApplicationStatus, AssessmentId, CohortId, DbConn, UserId};
 use crate::error::{AppError, AppResult, ErrorDetail};
 use crate::mail::MailContext;
 
+/// A training cohort to make.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(example = json!({"name": "Motor claims batch, January 2027", "starts_on": "2027-01-04", "ends_on": "2027-02-26", "seats": 30}))]
 pub struct NewCohort {
     #[schema(max_length = 200)]
     pub name: String,
@@ -28,8 +30,10 @@ pub struct NewCohort {
     pub seats: Option<i32>,
 }
 
+/// A training cohort.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = cohorts)]
+#[schema(example = json!({"id": 3, "name": "Motor claims batch, January 2027", "starts_on": "2027-01-04T00:00:00", "ends_on": "2027-02-26T00:00:00", "seats": 30}))]
 pub struct CohortRow {
     pub id: CohortId,
     pub name: String,

@@ -19,6 +19,8 @@ pub const LOG_LENGTH: i64 = 100;
 
 /// A new endpoint.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"url": "https://ats.example.com/hooks/assay", "description": "Sync applicants into the ATS",
+    "events": ["application.received", "attempt.graded"]}))]
 pub struct EndpointRequest {
     /// Where to post events: an https:// (or http://) address that resolves
     /// to a public address.
@@ -36,6 +38,9 @@ pub struct EndpointRequest {
 
 /// An endpoint, with the secret its deliveries are signed with.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": 2, "url": "https://ats.example.com/hooks/assay", "description": "Sync applicants into the ATS",
+    "events": ["application.received", "attempt.graded"], "active": true,
+    "secret": "whsec_8f2c41d9a7b3e605f1c94d28ab7e3c10", "created_at": "2026-12-07T09:00:00Z"}))]
 pub struct EndpointView {
     pub id: WebhookId,
     pub url: String,
@@ -63,6 +68,8 @@ impl From<Endpoint> for EndpointView {
 
 /// One delivery of one event to one endpoint.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": 8812, "event_id": "evt_3b9f2c7e1a4d48f0b6c2e9a17d5f3c80", "event_type": "attempt.graded", "status": "delivered", "tries": 1,
+    "last_error": null, "next_try_at": "2026-12-09T11:02:15Z", "created_at": "2026-12-09T11:02:15Z", "delivered_at": "2026-12-09T11:02:16Z"}))]
 pub struct DeliveryView {
     pub id: DeliveryId,
     /// The same on every try and redelivery: de-duplicate on it.
@@ -111,9 +118,16 @@ pub(super) async fn register(state: &AppState, request: EndpointRequest, actor: 
     state.db(move |conn| store::create(conn, &new, actor, now)).await
 }
 
-/// Register a webhook endpoint. The answer holds its signing secret.
+/// Register a webhook endpoint.
+///
+/// For administrators. Assay posts each event named to the address, signed
+/// with the endpoint's secret (`Assay-Signature`), retrying with back-off
+/// until it is accepted. The address must be https:// (or http://) and
+/// resolve to a public address. The answer holds the signing secret.
+/// Recorded in the audit log.
 #[utoipa::path(tag = "webhooks", request_body = EndpointRequest, security(("bearer" = [])),
-    responses((status = 201, body = EndpointView), (status = 401, body = ErrorBody),
+    responses((status = 201, body = EndpointView, description = "The endpoint, with the secret to verify its deliveries."),
+        (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/webhooks")]
 pub async fn create(
@@ -126,8 +140,14 @@ pub async fn create(
 }
 
 /// Every webhook endpoint, newest first.
+///
+/// For administrators: each endpoint's address, events, whether it is
+/// active, and its signing secret. Not paged: a firm has a handful.
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])),
-    responses((status = 200, body = Vec<EndpointView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<EndpointView>, description = "Every endpoint.", example = json!([{"id": 2, "url": "https://ats.example.com/hooks/assay", "description": "Sync applicants into the ATS",
+    "events": ["application.received", "attempt.graded"], "active": true,
+    "secret": "whsec_8f2c41d9a7b3e605f1c94d28ab7e3c10", "created_at": "2026-12-07T09:00:00Z"}])),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/webhooks")]
 pub async fn list(state: web::Data<AppState>, _admin: AdminUser) -> AppResult<HttpResponse> {
     let endpoints = state.db(store::list).await?;
@@ -135,8 +155,15 @@ pub async fn list(state: web::Data<AppState>, _admin: AdminUser) -> AppResult<Ht
 }
 
 /// An endpoint's last 100 deliveries, newest first.
-#[utoipa::path(tag = "webhooks", params(("id" = i32, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Vec<DeliveryView>), (status = 401, body = ErrorBody),
+///
+/// For administrators: each delivery's event, state, tries, last error and
+/// next try, to see what an integration missed.
+#[utoipa::path(tag = "webhooks", params(("id" = i32, Path, description = "The endpoint's id.")), security(("bearer" = [])),
+    responses((status = 200, body = Vec<DeliveryView>, description = "The deliveries, newest first.", example = json!([{"id": 8812, "event_id": "evt_3b9f2c7e1a4d48f0b6c2e9a17d5f3c80", "event_type": "attempt.graded", "status": "delivered", "tries": 1,
+    "last_error": null, "next_try_at": "2026-12-09T11:02:15Z", "created_at": "2026-12-09T11:02:15Z", "delivered_at": "2026-12-09T11:02:16Z"}, {"id": 8790, "event_id": "evt_9e41c0d7b2a54f3e8c1d6a0b7f2e5d94", "event_type": "application.received", "status": "queued", "tries": 3,
+    "last_error": "the endpoint answered 503 Service Unavailable", "next_try_at": "2026-12-09T11:10:00Z",
+    "created_at": "2026-12-09T10:40:00Z", "delivered_at": null}])),
+        (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/webhooks/{id}/deliveries")]
 pub async fn deliveries(
@@ -155,8 +182,14 @@ pub async fn deliveries(
 }
 
 /// Send a delivery again, with the same event id and body.
-#[utoipa::path(tag = "webhooks", params(("id" = i32, Path)), security(("bearer" = [])),
-    responses((status = 202, body = DeliveryView), (status = 401, body = ErrorBody),
+///
+/// For administrators. The delivery is queued to be tried again at once;
+/// receivers de-duplicate on `event_id`. Recorded in the audit log.
+#[utoipa::path(tag = "webhooks", params(("id" = i32, Path, description = "The delivery's id.")), security(("bearer" = [])),
+    responses((status = 202, body = DeliveryView, description = "Queued to be sent again.", example = json!({"id": 8790, "event_id": "evt_9e41c0d7b2a54f3e8c1d6a0b7f2e5d94", "event_type": "application.received", "status": "queued", "tries": 0,
+    "last_error": null, "next_try_at": "2026-12-09T11:10:00Z",
+    "created_at": "2026-12-09T10:40:00Z", "delivered_at": null})),
+        (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/webhooks/deliveries/{id}/redeliver")]
 pub async fn redeliver(
@@ -171,8 +204,11 @@ pub async fn redeliver(
 }
 
 /// Stop sending to an endpoint; its delivery log stays.
-#[utoipa::path(tag = "webhooks", params(("id" = i32, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = ErrorBody),
+///
+/// For administrators. No new events are sent to it; deliveries already
+/// made stay readable. Recorded in the audit log.
+#[utoipa::path(tag = "webhooks", params(("id" = i32, Path, description = "The endpoint's id.")), security(("bearer" = [])),
+    responses((status = 204, description = "The endpoint is disabled."), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[post("/webhooks/{id}/disable")]
 pub async fn disable(

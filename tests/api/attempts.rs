@@ -562,6 +562,38 @@ async fn an_accommodation_factor_lengthens_the_deadline() {
 }
 
 #[actix_web::test]
+async fn extending_an_open_attempt_is_for_staff_and_answers_its_new_deadline() {
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({"time_limit_minutes": 40})).await;
+    let (_, token, _) = applicant(&app, "extend@example.com", &drive, 80.0).await;
+    let (_, started) = start(&app, &token, drive.assessment_id).await;
+    let attempt = started["attempt_id"].as_i64().expect("attempt id");
+    let path = format!("/api/v1/attempts/{attempt}/extend");
+    let body = json!({"minutes": 10, "reason": "Power cut at the test centre"});
+
+    let (status, refused) = app.post_json(&path, &body, Some(&token)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the candidate cannot extend: {refused}");
+
+    let (status, extended) = app.post_json(&path, &body, Some(&drive.recruiter)).await;
+    assert_eq!(status, StatusCode::OK, "{extended}");
+    assert_eq!(
+        extended.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()),
+        Some(vec!["deadline".to_string()]),
+        "{extended}"
+    );
+    let time = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().expect("a time")).expect("rfc3339");
+    assert_eq!(
+        (time(&extended["deadline"]) - time(&started["deadline"])).num_minutes(),
+        10
+    );
+    let (_, view) = app.get_json(&format!("/api/v1/attempts/{attempt}"), Some(&token)).await;
+    assert_eq!(
+        view["deadline"], extended["deadline"],
+        "the attempt keeps the new deadline"
+    );
+}
+
+#[actix_web::test]
 async fn a_blueprint_the_bank_cannot_fill_is_refused_naming_the_section_and_shortfall() {
     let app = spawn_app().await;
     let (_, trainer) = app.staff("t@example.com", Role::Trainer).await;

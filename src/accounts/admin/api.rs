@@ -11,10 +11,16 @@ use crate::web::auth::AdminUser;
 use crate::web::input::Json;
 use crate::web::openapi::ApiRoutes;
 
-/// Change a person's name or role (administrators only; not your own role).
-/// A role change takes effect on the person's next request.
-#[utoipa::path(tag = "accounts", params(("id" = i32, Path)), request_body = UserEdit,
-    responses((status = 200, body = Account), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+/// Change a person's name or role.
+///
+/// For administrators; not their own role (409). A field left out stays as
+/// it is. A role change takes effect on the person's next request. Recorded
+/// in the audit log.
+#[utoipa::path(tag = "accounts", params(("id" = i32, Path, description = "The person's user id.")), request_body = UserEdit,
+    responses((status = 200, body = Account, description = "The account as changed.", example = json!({"id": 12,
+            "email": "rahul.menon@kpo.example.com", "full_name": "Rahul Menon", "role": "trainer", "active": true,
+            "created_at": "2026-10-01T09:30:00"})),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[patch("/users/{id}")]
 pub async fn edit(
@@ -34,10 +40,16 @@ pub async fn edit(
     Ok(HttpResponse::Ok().json(account))
 }
 
-/// Deactivate an account: the person cannot sign in, and every session of
-/// theirs ends at once (administrators only; not your own account).
-#[utoipa::path(tag = "accounts", params(("id" = i32, Path)),
-    responses((status = 200, body = Account), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+/// Deactivate an account.
+///
+/// For administrators; not their own account, nor one already deactivated
+/// (409). The person cannot sign in, and every session of theirs ends at
+/// once; their records stay. Recorded in the audit log.
+#[utoipa::path(tag = "accounts", params(("id" = i32, Path, description = "The person's user id.")),
+    responses((status = 200, body = Account, description = "The account, now inactive.", example = json!({"id": 12,
+            "email": "rahul.menon@kpo.example.com", "full_name": "Rahul Menon", "role": "trainer", "active": false,
+            "created_at": "2026-10-01T09:30:00"})),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
 #[post("/users/{id}/deactivate")]
 pub async fn deactivate(
@@ -54,9 +66,13 @@ pub async fn deactivate(
     Ok(HttpResponse::Ok().json(account))
 }
 
-/// Reactivate a deactivated account: the person can sign in again.
-#[utoipa::path(tag = "accounts", params(("id" = i32, Path)),
-    responses((status = 200, body = Account), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+/// Reactivate a deactivated account.
+///
+/// For administrators; 409 when the account is active already. The person
+/// can sign in again. Recorded in the audit log.
+#[utoipa::path(tag = "accounts", params(("id" = i32, Path, description = "The person's user id.")),
+    responses((status = 200, body = Account, description = "The account, active again."), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
 #[post("/users/{id}/reactivate")]
 pub async fn reactivate(

@@ -21,6 +21,7 @@ use crate::error::{AppError, AppResult, ErrorDetail};
 /// An account as administrators see it.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = users)]
+#[schema(example = json!({"id": 57, "email": "priya.venkataraman@gmail.com", "full_name": "Priya Venkataraman", "role": "candidate", "active": true, "created_at": "2026-11-02T10:15:00"}))]
 pub struct Account {
     pub id: UserId,
     pub email: String,
@@ -89,6 +90,7 @@ pub fn find(conn: &mut DbConn, id: UserId) -> AppResult<Account> {
 
 /// What an administrator changes about a person; a field left out stays.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(example = json!({"full_name": "Rahul Menon", "role": "trainer"}))]
 pub struct UserEdit {
     #[schema(max_length = 200)]
     pub full_name: Option<String>,

@@ -21,6 +21,8 @@ pub struct Image {
 
 /// What an upload or import keeps: the image's name and size.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "url": "/images/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "content_type": "image/png", "size": 48213}))]
 pub struct SavedImage {
     /// The SHA-256 of the bytes, in hex: the image's name.
     pub sha256: String,

@@ -76,12 +76,17 @@ fn conn_save(
     conn.transaction(|conn| store::save(conn, bytes, content_type, Some(user), now))
 }
 
-/// Upload an image (the request body) for use in question texts. The same
-/// bytes uploaded twice are stored once and answer with the same address.
+/// Upload an image (the request body) for use in question texts.
+///
+/// For trainers and administrators. PNG, JPEG, GIF or WebP of at most 2 MiB,
+/// checked by its content. The same bytes uploaded twice are stored once and
+/// answer with the same address; put `url` in a question's text. Staff, and
+/// candidates whose attempt shows it, may then fetch it.
 #[utoipa::path(tag = "banks",
     request_body(content = String, description = "a PNG, JPEG, GIF or WebP image of at most 2 MiB",
         content_type = "application/octet-stream"),
-    responses((status = 201, body = SavedImage), (status = 403, body = ErrorBody),
+    responses((status = 201, body = SavedImage, description = "Stored (or already stored): its name and address."),
+        (status = 403, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/images")]
 pub async fn upload(

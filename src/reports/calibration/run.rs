@@ -115,6 +115,10 @@ fn run(pool: &Pool, clock: &Clock, id: CalibrationId, ids: &[AssessmentId]) -> A
 
 /// What an accept wrote.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"calibration": {"id": 5, "assessment_ids": [21, 22], "status": "accepted", "iteration": 38,
+    "log_likelihood": -10422.7, "people": 640, "error": null, "started_at": "2026-12-08T09:00:00.000Z",
+    "finished_at": "2026-12-08T09:00:41.000Z", "seconds": 41.0, "accepted_at": "2026-12-08T11:15:00.000Z"},
+    "versions_updated": 46, "versions_skipped": 2}))]
 pub struct Accepted {
     pub calibration: CalibrationSummary,
     /// Versions that now carry this calibration's a and b.

@@ -56,6 +56,9 @@ struct SummaryRow {
 
 /// A calibration without its report.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": 5, "assessment_ids": [21, 22], "status": "finished", "iteration": 38, "log_likelihood": -10422.7,
+    "people": 640, "error": null, "started_at": "2026-12-08T09:00:00.000Z", "finished_at": "2026-12-08T09:00:41.000Z",
+    "seconds": 41.0, "accepted_at": null}))]
 pub struct CalibrationSummary {
     pub id: CalibrationId,
     pub assessment_ids: Vec<AssessmentId>,
@@ -104,6 +107,23 @@ impl From<SummaryRow> for CalibrationSummary {
 
 /// A calibration with its report (once finished).
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"calibration": {"id": 5, "assessment_ids": [21, 22], "status": "finished", "iteration": 38, "log_likelihood": -10422.7,
+    "people": 640, "error": null, "started_at": "2026-12-08T09:00:00.000Z", "finished_at": "2026-12-08T09:00:41.000Z",
+    "seconds": 41.0, "accepted_at": null}, "report": {"model": "2PL: P = 1/(1 + exp(-a(theta - b))), theta ~ N(0, 1), no 1.702 constant",
+    "method": "marginal maximum likelihood, Bock-Aitkin EM on Gauss-Hermite nodes; items not shown are missing",
+    "standard_errors": "observed information (Louis' formula, the exact Hessian of the marginal log-likelihood); SE(b) by the delta method",
+    "item_fit": "chi-square over 10 ability groups of the people shown the item; df = groups - 2",
+    "people": 640.0, "quadrature_nodes": 41, "iterations": 38, "converged": true, "log_likelihood": -10422.7,
+    "max_gradient": 0.00004, "dichotomised": "Each answer counts as right only when it earned the question's full points; partial credit counts as wrong (the 2PL model is for right/wrong answers).",
+    "partial_credit_items": 0, "notes": [],
+    "items": [{"version_id": 1204, "question_id": 412, "version": 2,
+        "stem": "A term policy pays out only if the insured dies within the term. What is such a policy called?",
+        "a": 1.32, "b": -0.41, "se_a": 0.14, "se_b": 0.09, "share_right": 0.64, "shown": 640.0,
+        "fit": {"chi_square": 9.8, "df": 8, "p_value": 0.28, "rmsd": 0.021, "misfits": false},
+        "ok": true, "note": null, "partial_credit": false}],
+    "left_out": [{"version_id": 1231, "question_id": 430, "version": 1, "stem": "What does KYC stand for?",
+        "reason": "Left out: everyone of the 212 people shown it answered right, so it has no finite difficulty."}],
+    "read_seconds": 0.8, "fit_seconds": 40.2}}))]
 pub struct CalibrationDetail {
     pub calibration: CalibrationSummary,
     pub report: Option<CalibrationReport>,
