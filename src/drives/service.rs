@@ -52,6 +52,7 @@ pub struct NewDrive {
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = drives)]
+#[schema(example = crate::drives::examples::drive)]
 pub struct DriveRow {
     pub id: DriveId,
     pub name: String,
@@ -277,6 +278,7 @@ pub fn list(conn: &mut DbConn) -> AppResult<Vec<DriveRow>> {
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = applications)]
+#[schema(example = crate::drives::examples::application)]
 pub struct ApplicationRow {
     pub id: ApplicationId,
     pub drive_id: DriveId,
@@ -294,6 +296,7 @@ pub struct ApplicationRow {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = crate::drives::examples::applied)]
 pub struct Applied {
     pub application_id: ApplicationId,
     pub eligible: bool,
