@@ -7,6 +7,14 @@
 
 use serde_json::{json, Value};
 
+/// `base` with the fields of `changes` put over its own.
+fn with(mut base: Value, changes: Value) -> Value {
+    if let (Some(fields), Value::Object(changes)) = (base.as_object_mut(), changes) {
+        fields.extend(changes);
+    }
+    base
+}
+
 /// A drive, as `DriveRow` serializes it (stored times are UTC, written
 /// without an offset).
 pub fn drive() -> Value {
@@ -44,10 +52,10 @@ pub fn application() -> Value {
 
 /// The application after the recruiter confirmed the KPO offer.
 pub fn offered_application() -> Value {
-    let mut app = application();
-    app["status"] = json!("offered_kpo");
-    app["updated_at"] = json!("2026-12-10T09:20:00");
-    app
+    with(
+        application(),
+        json!({"status": "offered_kpo", "updated_at": "2026-12-10T09:20:00"}),
+    )
 }
 
 /// Just applied.
@@ -91,52 +99,49 @@ pub fn interview() -> Value {
 
 /// The interview moved to another slot: the calendar event's SEQUENCE rose.
 pub fn moved_interview() -> Value {
-    let mut view = interview();
-    view["sequence"] = json!(1);
-    view["slot"]["id"] = json!(43);
-    view["slot"]["starts_at"] = json!("2026-12-10T08:30:00.000Z");
-    view["slot"]["ends_at"] = json!("2026-12-10T09:00:00.000Z");
-    view["slot"]["when"] = json!("Thu 10 Dec 2026, 14:00 IST (Asia/Kolkata)");
-    view
+    let slot = with(
+        slot(),
+        json!({"id": 43, "starts_at": "2026-12-10T08:30:00.000Z", "ends_at": "2026-12-10T09:00:00.000Z",
+            "when": "Thu 10 Dec 2026, 14:00 IST (Asia/Kolkata)"}),
+    );
+    with(interview(), json!({"sequence": 1, "slot": slot}))
 }
 
 /// The interview cancelled.
 pub fn cancelled_interview() -> Value {
-    let mut view = interview();
-    view["status"] = json!("cancelled");
-    view["sequence"] = json!(1);
-    view
+    with(interview(), json!({"status": "cancelled", "sequence": 1}))
 }
 
 /// A drive's own competencies, each with its five anchors.
 pub fn competency_set() -> Value {
-    json!({
-        "competencies": [
-            {"name": "Claims analysis", "anchors": [
-                "Could not say what the claim turns on; accepted or refused it without reasons.",
-                "Found the policy clause that applies but missed facts that change the outcome.",
-                "Worked through cover, exclusions and quantum in order and reached a sound decision with prompting.",
-                "Decided the claim unprompted, checked the figures and explained each step clearly.",
-                "Decided quickly, spotted the possible fraud indicator and weighed the customer and the insurer fairly."
-            ]},
-            {"name": "Spoken English", "anchors": [
-                "Could not hold the conversation without repeated help; often misunderstood questions.",
-                "Held a simple conversation but struggled with follow-up questions or was often hard to understand.",
-                "Understood every question and answered clearly, with occasional slips that did not block meaning.",
-                "Spoke fluently and clearly at a natural pace and explained technical points simply.",
-                "Fluent and confident under pressure; would be at ease leading a call with an overseas client."
-            ]},
-            {"name": "Client orientation", "anchors": [
-                "Showed no sense of who the client is or why deadlines and accuracy matter to them.",
-                "Recognised the client's needs when prompted, but put their own convenience first in the scenarios.",
-                "Put the client's needs first in the scenarios and knew when to escalate a problem.",
-                "Anticipated what the client would ask next and balanced quality, deadline and confidentiality well.",
-                "Handled the difficult-client scenario with tact and judgment, protecting both the relationship and the work's quality."
-            ]}
-        ],
-        "default": false,
-        "fixed": false
-    })
+    json!({"competencies": competencies(), "default": false, "fixed": false})
+}
+
+/// The drive's three competencies.
+fn competencies() -> Value {
+    json!([
+        {"name": "Claims analysis", "anchors": [
+            "Could not say what the claim turns on; accepted or refused it without reasons.",
+            "Found the policy clause that applies but missed facts that change the outcome.",
+            "Worked through cover, exclusions and quantum in order and reached a sound decision with prompting.",
+            "Decided the claim unprompted, checked the figures and explained each step clearly.",
+            "Decided quickly, spotted the possible fraud indicator and weighed the customer and the insurer fairly."
+        ]},
+        {"name": "Spoken English", "anchors": [
+            "Could not hold the conversation without repeated help; often misunderstood questions.",
+            "Held a simple conversation but struggled with follow-up questions or was often hard to understand.",
+            "Understood every question and answered clearly, with occasional slips that did not block meaning.",
+            "Spoke fluently and clearly at a natural pace and explained technical points simply.",
+            "Fluent and confident under pressure; would be at ease leading a call with an overseas client."
+        ]},
+        {"name": "Client orientation", "anchors": [
+            "Showed no sense of who the client is or why deadlines and accuracy matter to them.",
+            "Recognised the client's needs when prompted, but put their own convenience first in the scenarios.",
+            "Put the client's needs first in the scenarios and knew when to escalate a problem.",
+            "Anticipated what the client would ask next and balanced quality, deadline and confidentiality well.",
+            "Handled the difficult-client scenario with tact and judgment, protecting both the relationship and the work's quality."
+        ]}
+    ])
 }
 
 /// The drive's hiring rules.
@@ -183,7 +188,7 @@ pub fn hidden_scorecard() -> Value {
 pub fn my_scorecard() -> Value {
     json!({
         "application_id": 3051,
-        "competencies": competency_set()["competencies"],
+        "competencies": competencies(),
         "scorecard": scorecard()
     })
 }
@@ -304,30 +309,26 @@ pub fn invitation_accepted() -> Value {
 
 /// The same list previewed: nobody is invited yet.
 pub fn invitation_preview() -> Value {
-    let mut outcome = invitation_outcome();
-    outcome["invited"] = json!(0);
-    outcome
+    with(invitation_outcome(), json!({"invited": 0}))
 }
 
 /// The drive closed to new applications.
 pub fn closed_drive() -> Value {
-    let mut drive = drive();
-    drive["state"] = json!("closed");
-    drive
+    with(drive(), json!({"state": "closed"}))
 }
 
 /// The application withdrawn by its candidate.
 pub fn withdrawn_application() -> Value {
-    let mut app = application();
-    app["status"] = json!("withdrawn");
-    app["updated_at"] = json!("2026-12-04T11:05:00");
-    app
+    with(
+        application(),
+        json!({"status": "withdrawn", "updated_at": "2026-12-04T11:05:00"}),
+    )
 }
 
 /// The application shortlisted for a KPO interview.
 pub fn shortlisted_application() -> Value {
-    let mut app = application();
-    app["status"] = json!("shortlisted_kpo");
-    app["updated_at"] = json!("2026-12-05T10:40:00");
-    app
+    with(
+        application(),
+        json!({"status": "shortlisted_kpo", "updated_at": "2026-12-05T10:40:00"}),
+    )
 }
