@@ -71,8 +71,8 @@ pub fn drives_page(
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ApplicationFilter {
-    /// Only applications in this state, e.g. `applied`, `shortlisted`, `hired`.
-    #[param(max_length = 64, example = "shortlisted")]
+    /// Only applications in this state, e.g. `applied`, `shortlisted_kpo`, `hired`.
+    #[param(max_length = 64, example = "shortlisted_kpo")]
     pub status: Option<String>,
     /// Only this candidate's applications (candidates always see only their own).
     pub candidate_id: Option<i32>,

@@ -4,6 +4,7 @@ pub mod api;
 pub mod applicants;
 pub mod charts;
 pub mod eligibility;
+pub mod examples;
 pub mod interviews;
 pub mod invitations;
 pub mod life;

@@ -52,6 +52,7 @@ pub struct NewDrive {
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = drives)]
+#[schema(example = crate::drives::examples::drive)]
 pub struct DriveRow {
     pub id: DriveId,
     pub name: String,
@@ -65,10 +66,16 @@ pub struct DriveRow {
     pub domains: Json<Vec<String>>,
     #[serde(skip)]
     pub tie_break_sections: Json<Vec<String>>,
+    /// UTC, without a zone.
+    #[schema(value_type = Option<String>)]
     pub opens_at: Option<NaiveDateTime>,
+    /// UTC, without a zone.
+    #[schema(value_type = Option<String>)]
     pub closes_at: Option<NaiveDateTime>,
     #[serde(skip)]
     pub created_by: Option<UserId>,
+    /// UTC, without a zone.
+    #[schema(value_type = String)]
     pub created_at: NaiveDateTime,
     /// Open, closed (no new applications) or archived (hidden from candidates).
     pub state: DriveState,
@@ -277,6 +284,7 @@ pub fn list(conn: &mut DbConn) -> AppResult<Vec<DriveRow>> {
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = applications)]
+#[schema(example = crate::drives::examples::application)]
 pub struct ApplicationRow {
     pub id: ApplicationId,
     pub drive_id: DriveId,
@@ -288,12 +296,19 @@ pub struct ApplicationRow {
     pub attempt_id: Option<crate::db::AttemptId>,
     pub percent: Option<f64>,
     pub tie_break: Option<f64>,
+    /// UTC, without a zone.
+    #[schema(value_type = Option<String>)]
     pub submitted_at: Option<NaiveDateTime>,
+    /// UTC, without a zone.
+    #[schema(value_type = String)]
     pub created_at: NaiveDateTime,
+    /// UTC, without a zone.
+    #[schema(value_type = String)]
     pub updated_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = crate::drives::examples::applied)]
 pub struct Applied {
     pub application_id: ApplicationId,
     pub eligible: bool,

@@ -18,7 +18,10 @@ use crate::web::paging::{PageQuery, Paged};
 
 /// Publish an interview slot; shortlisted applicants without an interview are emailed a link to pick one.
 #[utoipa::path(tag = "interviews", params(("id" = i32, Path)), request_body = slots::NewSlot,
-    responses((status = 201, body = Created), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    description = "Recruiters and administrators publish an interview slot for a drive: when it starts (with its offset), how long one interview takes, where (a place, a video link or both), the staff who interview, and how many candidates it takes. Shortlisted applicants who have no interview yet are emailed a link to pick a slot.",
+    responses((status = 201, body = Created, description = "The slot was published; `id` is the new slot's id.", example = json!({"id": 41})),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 #[post("/drives/{id}/interview-slots")]
 pub async fn publish(
     state: web::Data<AppState>,
@@ -39,7 +42,10 @@ pub async fn publish(
 /// A drive's interview slots, soonest first. Recruiters see every slot; a
 /// shortlisted candidate sees the ones with a place left.
 #[utoipa::path(tag = "interviews", params(("id" = i32, Path), PageQuery),
-    responses((status = 200, body = Paged<SlotView>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    description = "Staff see every slot of the drive, soonest first, a keyset page at a time (`?after=&limit=`), with its panel and how many places are booked. A candidate shortlisted in the drive (or holding an interview in it) sees, on one page, the upcoming slots with a place left, to pick one with `POST /me/interviews`; any other candidate is answered 404.",
+    responses((status = 200, body = Paged<SlotView>, description = "One page of slots, times in UTC and in the firm's time zone; pass `next_after` as `?after=` for the next.",
+        example = json!({"items": [crate::drives::examples::slot()], "next_after": null})),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[get("/drives/{id}/interview-slots")]
 pub async fn drive_slots(
     state: web::Data<AppState>,
@@ -96,7 +102,10 @@ fn shortlisted(conn: &mut crate::db::DbConn, drive: DriveId, candidate: UserId) 
 
 /// A drive's interviews, newest booking first.
 #[utoipa::path(tag = "interviews", params(("id" = i32, Path), PageQuery),
-    responses((status = 200, body = Paged<InterviewView>), (status = 403, body = ErrorBody),
+    description = "Recruiters and administrators list the drive's interviews, booked and cancelled, newest booking first, a keyset page at a time (`?after=&limit=`), each with its candidate and slot.",
+    responses((status = 200, body = Paged<InterviewView>, description = "One page of interviews; pass `next_after` as `?after=` for the next.",
+        example = json!({"items": [crate::drives::examples::interview()], "next_after": null})),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[get("/drives/{id}/interviews")]
 pub async fn drive_interviews(
@@ -128,7 +137,10 @@ pub struct Assign {
 
 /// Assign a shortlisted applicant to a slot (the recruiter books for them).
 #[utoipa::path(tag = "interviews", params(("id" = i32, Path)), request_body = Assign,
-    responses((status = 201, body = InterviewView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    description = "Recruiters and administrators book an interview for a shortlisted applicant of the drive in one of its slots with a place left. The candidate and the panel are emailed a calendar invitation. An applicant who already holds an interview (`already_booked`) or is not shortlisted (`not_shortlisted`), a slot that has begun (`slot_started`) or a full one (`slot_full`) is refused with 409.",
+    responses((status = 201, body = InterviewView, description = "The interview was booked."),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/drives/{id}/interviews")]
 pub async fn assign(
     state: web::Data<AppState>,
@@ -167,7 +179,10 @@ pub struct Pick {
 
 /// Book an interview slot for myself (a shortlisted candidate). 409 `slot_full` when its last place was just taken.
 #[utoipa::path(tag = "interviews", request_body = Pick,
-    responses((status = 201, body = InterviewView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    description = "A candidate shortlisted in the slot's drive books one of its slots for themselves. They and the panel are emailed a calendar invitation. A slot whose last place was just taken is refused with 409 `slot_full` (pick another); a candidate not shortlisted in that drive is answered 404.",
+    responses((status = 201, body = InterviewView, description = "The interview was booked."),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/me/interviews")]
 pub async fn pick(
     state: web::Data<AppState>,
@@ -190,7 +205,10 @@ pub async fn pick(
 
 /// My interviews, newest first.
 #[utoipa::path(tag = "interviews", params(PageQuery),
-    responses((status = 200, body = Paged<InterviewView>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    description = "A candidate lists their own interviews in every drive, booked and cancelled, newest first, a keyset page at a time (`?after=&limit=`).",
+    responses((status = 200, body = Paged<InterviewView>, description = "One page of the candidate's interviews; pass `next_after` as `?after=` for the next.",
+        example = json!({"items": [crate::drives::examples::interview()], "next_after": null})),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[get("/me/interviews")]
 pub async fn mine(
     state: web::Data<AppState>,
@@ -206,7 +224,9 @@ pub async fn mine(
 
 /// One interview: staff see any, a candidate only their own.
 #[utoipa::path(tag = "interviews", params(("id" = i32, Path)),
-    responses((status = 200, body = InterviewView), (status = 404, body = ErrorBody)))]
+    description = "Staff may read any interview; a candidate only their own (anyone else's is answered 404). Shows its slot, panel, status and the calendar event's UID and SEQUENCE.",
+    responses((status = 200, body = InterviewView, description = "The interview."),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/interviews/{id}")]
 pub async fn read(
     state: web::Data<AppState>,
@@ -235,7 +255,10 @@ pub struct Move {
 
 /// Move an interview to another slot; everyone gets the updated calendar event (same UID, SEQUENCE + 1).
 #[utoipa::path(tag = "interviews", params(("id" = i32, Path)), request_body = Move,
-    responses((status = 200, body = InterviewView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    description = "Recruiters and administrators move a booked interview to another slot of the same drive with a place left. Everyone on it is emailed the updated calendar event (same UID, SEQUENCE one higher), the candidate with `message` if given. A cancelled interview (`interview_cancelled`), the slot it is already in (`same_slot`), a slot that has begun (`slot_started`) or a full one (`slot_full`) is refused with 409.",
+    responses((status = 200, body = InterviewView, description = "The interview in its new slot.", example = json!(crate::drives::examples::moved_interview())),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/interviews/{id}/reschedule")]
 pub async fn reschedule(
     state: web::Data<AppState>,
@@ -266,7 +289,10 @@ pub struct Cancel {
 
 /// Cancel an interview; everyone gets the calendar event cancelled and the candidate may pick another time.
 #[utoipa::path(tag = "interviews", params(("id" = i32, Path)), request_body = Cancel,
-    responses((status = 200, body = InterviewView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    description = "Recruiters and administrators cancel a booked interview. The candidate and the panel are emailed the calendar event's cancellation, with `message` if given, and the candidate may pick another slot. An interview cancelled already is refused with 409 (`interview_cancelled`).",
+    responses((status = 200, body = InterviewView, description = "The interview, now `cancelled`.", example = json!(crate::drives::examples::cancelled_interview())),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/interviews/{id}/cancel")]
 pub async fn cancel(
     state: web::Data<AppState>,

@@ -16,6 +16,7 @@ use crate::zone::FirmZone;
 
 /// A slot as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = crate::drives::examples::slot)]
 pub struct SlotView {
     pub id: SlotId,
     pub drive_id: DriveId,
@@ -70,6 +71,7 @@ pub fn slot_views(conn: &mut DbConn, rows: &[SlotRow], zone: FirmZone) -> AppRes
 
 /// An interview as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = crate::drives::examples::interview)]
 pub struct InterviewView {
     pub id: InterviewId,
     pub application_id: ApplicationId,

@@ -47,7 +47,10 @@ async fn read_list(state: &AppState, query: &ListQuery, payload: web::Payload) -
 /// be invited, and who was invited already. Nothing is sent.
 #[utoipa::path(tag = "drives", params(("id" = i32, Path), ListQuery),
     request_body(content = String, description = "the CSV or XLSX file", content_type = "application/octet-stream"),
-    responses((status = 200, body = Outcome), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    description = "Recruiters and administrators check a list of graduates (CSV, or XLSX with `?format=xlsx`: a header row naming a `name` and an `email` column, and optionally `degree`, `institute` and `score`; at most 5,000 people) before inviting them to the drive. Nothing is sent or stored. Every bad row is answered 422 with its line in `error.details`; otherwise the answer says who would be invited and who was invited to this drive already.",
+    responses((status = 200, body = Outcome, description = "Who the list would invite (`invited` is 0: nothing was sent), and who was invited before.",
+        example = json!(crate::drives::examples::invitation_preview())),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/drives/{id}/invitations/preview")]
 pub async fn preview(
@@ -67,7 +70,9 @@ pub async fn preview(
 /// personal link by email. A list with any bad row invites nobody.
 #[utoipa::path(tag = "drives", params(("id" = i32, Path), ListQuery),
     request_body(content = String, description = "the CSV or XLSX file", content_type = "application/octet-stream"),
-    responses((status = 200, body = Outcome), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    description = "Recruiters and administrators invite a list of graduates (CSV, or XLSX with `?format=xlsx`) to the drive: everyone on it not invited to this drive before gets an email with a personal link, to set a password and apply in one step. A list with any bad row invites nobody (422, each line in `error.details`). Sending the same list again invites nobody twice.",
+    responses((status = 200, body = Outcome, description = "How many were invited now, who they are, and who had been invited before."),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/drives/{id}/invitations")]
 pub async fn invite(
@@ -89,6 +94,7 @@ pub async fn invite(
 
 /// An invitation as its link shows it.
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::drives::examples::invitation)]
 pub struct InvitationView {
     pub drive_id: DriveId,
     pub full_name: String,
@@ -101,7 +107,9 @@ pub struct InvitationView {
 
 /// Read an invitation by its link's token.
 #[utoipa::path(tag = "drives", params(("token" = String, Path)),
-    responses((status = 200, body = InvitationView), (status = 404, body = ErrorBody)))]
+    description = "Anyone holding an invitation link reads the invitation by the link's token, without signing in: the drive, and the person's details as the recruiter's list gave them. An unknown token is answered 404.",
+    responses((status = 200, body = InvitationView, description = "The invitation, and whether it was accepted already."),
+        (status = 404, body = ErrorBody)))]
 #[get("/invitations/{token}")]
 pub async fn show(state: web::Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
     let token = path.into_inner();
@@ -127,8 +135,9 @@ pub struct AcceptRequest {
 /// Accept an invitation: set a password, and the account (with the
 /// profile from the list) and the application to the drive are made at once.
 #[utoipa::path(tag = "drives", params(("token" = String, Path)), request_body = AcceptRequest,
-    responses((status = 201, body = Accepted), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    description = "The invited person accepts by the link's token, without signing in, choosing a password (at least 10 characters, not easy to guess). Their candidate account is made with the profile from the list, they apply to the drive (eligibility decided as for any application), and they are signed in. A link works once: accepting again is refused with 409 (`invitation_used`).",
+    responses((status = 201, body = Accepted, description = "The account and the application were made; `token` is a session token for `Authorization: Bearer`."),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/invitations/{token}/accept")]
 pub async fn accept(
     state: web::Data<AppState>,

@@ -20,6 +20,7 @@ use crate::on_backend;
 
 /// What a list would do, or did.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = InvitationOutcome, example = crate::drives::examples::invitation_outcome)]
 pub struct Outcome {
     /// People invited by this upload (0 for a preview).
     pub invited: usize,
@@ -148,6 +149,7 @@ pub fn find_by_token(conn: &mut DbConn, token: &str) -> AppResult<Invitation> {
 
 /// What accepting did: the new account, its application, and a session.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = InvitationAccepted, example = crate::drives::examples::invitation_accepted)]
 pub struct Accepted {
     pub user_id: UserId,
     pub application_id: ApplicationId,

@@ -210,6 +210,7 @@ pub fn change(
 
 /// A drive's shareable invite link.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = crate::drives::examples::invite_link)]
 pub struct InviteLink {
     /// The whole link to share, e.g. `https://assay.example/join/4f…`.
     pub url: String,

@@ -19,7 +19,11 @@ use crate::web::paging::Paged;
 
 /// A drive's ranked applicants, best first; page with `after` = the last row's application id.
 #[utoipa::path(tag = "drives", params(("id" = i32, Path), RankingQuery),
-    responses((status = 200, body = Paged<RankingRow>), (status = 403, body = ErrorBody)))]
+    description = "Recruiters and administrators read the drive's graded applicants ranked best first: by test percent with the drive's tie-break sections, or by one section's percent with `sort=section:NAME`. Each row has the rank, percentile, section scores, interview and combined scores once the panel has scored, and the attempt's focus losses and pastes. Filters: `status`, `domain`, `degree`, `min_percent` and `eligible`. A keyset page at a time: pass the last row's `next_after` as `?after=` (`limit` 1 to 500, default 50).",
+    responses((status = 200, body = Paged<RankingRow>, description = "One page of ranked applicants; pass `next_after` as `?after=` for the next.",
+        example = json!({"items": [crate::drives::examples::ranking_row()], "next_after": null})),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 #[get("/drives/{id}/rankings")]
 pub async fn rankings(
     state: web::Data<AppState>,
@@ -46,7 +50,11 @@ const CSV_BATCH: i64 = 5_000;
 
 /// The same rows as CSV, streamed a batch at a time so memory stays flat.
 #[utoipa::path(tag = "drives", params(("id" = i32, Path), RankingQuery),
-    responses((status = 200, content_type = "text/csv")))]
+    description = "Recruiters and administrators download the drive's whole ranking, with the same filters and order as `GET /drives/{id}/rankings`, as a CSV file (one row per applicant, sections as `name: percent` joined by `; `). It streams, a batch at a time, so a drive of any size downloads in flat memory; `limit` and `after` are ignored. Cells that a spreadsheet would read as a formula are neutralised.",
+    responses((status = 200, content_type = "text/csv", description = "The ranking as CSV (`text/csv; charset=utf-8`), sent as an attachment named `drive-{id}-rankings.csv`.",
+        example = json!("rank,application_id,candidate_id,full_name,status,percent,percentile,sections,eligible,domain,degree,focus_losses,pastes,tested_at\n1,3051,214,Priya Nair,interviewing,78.50,96.40,Quantitative aptitude: 82.0; Verbal ability: 75.0,true,finance,B.Com,0,0,2026-12-03T05:42:10.000Z\n")),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 #[get("/drives/{id}/rankings.csv")]
 pub async fn rankings_csv(
     state: web::Data<AppState>,
@@ -108,8 +116,11 @@ pub async fn rankings_csv(
 
 /// The same rows as an Excel workbook (typed columns, frozen header).
 #[utoipa::path(tag = "drives", params(("id" = i32, Path), RankingQuery),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    description = "Recruiters and administrators download the drive's whole ranking, with the same filters and order as `GET /drives/{id}/rankings`, as an Excel workbook: numbers and dates as typed cells, the header row frozen. `limit` and `after` are ignored.",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            description = "The ranking as an XLSX workbook, sent as an attachment named `drive-{id}-rankings.xlsx`."),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 #[get("/drives/{id}/rankings.xlsx")]
 pub async fn rankings_xlsx(
     state: web::Data<AppState>,
@@ -144,8 +155,11 @@ pub async fn rankings_xlsx(
 }
 
 /// Move an application to its next pipeline state; 409 names the allowed moves.
-#[utoipa::path(tag = "drives", params(("id" = i32, Path)),
-    request_body = Decision, responses((status = 200, body = ApplicationRow), (status = 409, body = ErrorBody)))]
+#[utoipa::path(tag = "drives", params(("id" = i32, Path)), request_body = Decision,
+    description = "Recruiters and administrators move an application to its next pipeline state (for example `tested` to `shortlisted_kpo`, or `offered_kpo` to `hired` with the training `cohort_id` the person joins). The candidate is emailed when the move has a letter, with `message` if given; `note` stays internal. A move the current state does not allow is refused with 409 naming the allowed ones, as is any move in an archived drive (`drive_archived`).",
+    responses((status = 200, body = ApplicationRow, description = "The application in its new state.", example = json!(crate::drives::examples::shortlisted_application())),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/applications/{id}/decision")]
 pub async fn decision(
     state: web::Data<AppState>,
@@ -171,9 +185,11 @@ pub async fn decision(
 
 /// What a decision would email the candidate, without deciding: the
 /// internal note never appears in it; `email` is null when the move sends none.
-#[utoipa::path(tag = "drives", params(("id" = i32, Path)),
-    request_body = Decision, responses((status = 200, body = DecisionPreview), (status = 409, body = ErrorBody),
-    (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "drives", params(("id" = i32, Path)), request_body = Decision,
+    description = "Recruiters and administrators see the email a decision would send the candidate, exactly as they would read it, without deciding anything. The internal `note` never appears in it. A move the current state does not allow is refused with 409, as deciding would be.",
+    responses((status = 200, body = DecisionPreview, description = "The email, or `email: null` when the move sends none."),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/applications/{id}/decision/preview")]
 pub async fn decision_preview(
     state: web::Data<AppState>,
@@ -189,6 +205,7 @@ pub async fn decision_preview(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(example = crate::drives::examples::decision_preview)]
 pub struct DecisionPreview {
     pub email: Option<letters::LetterPreview>,
 }

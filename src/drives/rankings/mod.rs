@@ -166,13 +166,19 @@ impl Standing {
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct RankingQuery {
-    #[param(max_length = 64)]
+    /// Only applications in this pipeline state, e.g. `tested` or `shortlisted_kpo`.
+    #[param(max_length = 64, example = "tested")]
     pub status: Option<String>,
-    #[param(max_length = 64)]
+    /// Only candidates whose profile names this domain, e.g. `finance`.
+    #[param(max_length = 64, example = "finance")]
     pub domain: Option<String>,
-    #[param(max_length = 200)]
+    /// Only candidates with this degree, e.g. `B.Com`.
+    #[param(max_length = 200, example = "B.Com")]
     pub degree: Option<String>,
+    /// Only test percents at or above this, 0 to 100.
+    #[param(example = 60.0)]
     pub min_percent: Option<f64>,
+    /// Only applications that met (true) or missed (false) the drive's rules.
     pub eligible: Option<bool>,
     /// `section:NAME` sorts by that section's percent.
     #[param(max_length = 300)]
@@ -191,6 +197,7 @@ pub struct SectionPercent {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = crate::drives::examples::ranking_row)]
 pub struct RankingRow {
     pub rank: i64,
     pub application_id: ApplicationId,

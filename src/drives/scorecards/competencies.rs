@@ -38,6 +38,7 @@ fn anchors_schema() -> utoipa::openapi::schema::Array {
 
 /// A drive's competencies, and whether they are the defaults.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = crate::drives::examples::competency_set)]
 pub struct CompetencySet {
     pub competencies: Vec<Competency>,
     /// True while the drive uses the default five.

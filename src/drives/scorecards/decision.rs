@@ -90,6 +90,7 @@ pub fn set_rules(
 /// The panel's view of one application: means per competency, the
 /// interview, test and combined scores, and the proposal.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = crate::drives::examples::panel)]
 pub struct Panel {
     pub application_id: ApplicationId,
     pub competencies: Vec<CompetencyMean>,
@@ -168,6 +169,7 @@ pub fn scores(conn: &mut DbConn, drive_id: DriveId, ids: &[ApplicationId]) -> Ap
 
 /// One row of the decision page.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = crate::drives::examples::proposal)]
 pub struct ProposalRow {
     pub application_id: ApplicationId,
     pub candidate_id: UserId,
@@ -252,6 +254,7 @@ pub struct HiringDecision {
 
 /// What a hiring decision did.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = crate::drives::examples::decided)]
 pub struct Decided {
     pub application: ApplicationRow,
     #[schema(value_type = Option<String>)]

@@ -69,6 +69,7 @@ pub fn interview_percent(means: &[CompetencyMean]) -> Option<f64> {
 /// How a drive weighs its test against its interviews, and where its offers
 /// start on the combined score.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = crate::drives::examples::hiring_rules)]
 pub struct HiringRules {
     /// Percent of the combined score the test makes, 0 to 100.
     #[schema(minimum = 0, maximum = 100, example = 60)]

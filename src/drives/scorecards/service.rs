@@ -73,6 +73,7 @@ pub struct Rating {
 
 /// A scorecard as the viewer may see it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = crate::drives::examples::scorecard)]
 pub struct Scorecard {
     pub application_id: ApplicationId,
     pub interviewer_id: UserId,
@@ -94,6 +95,7 @@ pub struct Scorecard {
 
 /// The viewer's own scorecard and the competencies it rates.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = crate::drives::examples::my_scorecard)]
 pub struct MyScorecard {
     pub application_id: ApplicationId,
     pub competencies: Vec<Competency>,
