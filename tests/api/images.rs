@@ -338,8 +338,7 @@ fn moodle_option_images() -> String {
 /// The bank's questions exported to Moodle XML, stored images embedded.
 fn moodle_export(app: &TestApp, bank_id: i64) -> String {
     let mut conn = app.state.pool.get().expect("conn");
-    let mut questions =
-        assay::banks::service::export(&mut conn, assay::db::BankId(bank_id as i32)).expect("export");
+    let mut questions = assay::banks::service::export(&mut conn, assay::db::BankId(bank_id as i32)).expect("export");
     assay::banks::images::store::embed_for_moodle(&mut conn, &mut questions).expect("embed");
     assay::banks::formats::write_moodle_xml(&questions)
 }
@@ -388,7 +387,10 @@ async fn images_in_options_and_feedback_are_imported_shown_only_where_their_text
     assert!(feedback.contains(&image(&tick)), "{feedback}");
     let explanation = question["explanation_shown"]["html"].as_str().expect("explanation");
     assert!(explanation.contains(&image(&guide)), "{explanation}");
-    assert!(!listed.to_string().contains("@@PLUGINFILE@@"), "{listed}");
+    for shown in ["stem_shown", "options_shown", "feedback_shown", "explanation_shown"] {
+        let html = question[shown].to_string();
+        assert!(!html.contains("@@PLUGINFILE@@"), "{shown}: {html}");
+    }
     let mut browser = crate::helpers::signed_in(&app, "trainer@example.com").await;
     let page = browser
         .get(&format!("/banks/{bank_id}/questions/{}", question["id"]))
@@ -414,15 +416,24 @@ async fn images_in_options_and_feedback_are_imported_shown_only_where_their_text
         assert_eq!(get_image(&app, sha, Some(&taker)).await.0, StatusCode::NOT_FOUND);
         assert_eq!(get_image(&app, sha, Some(&trainer)).await.0, StatusCode::OK);
     }
-    assert_eq!(get_image(&app, &rising, Some(&bystander)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get_image(&app, &rising, Some(&bystander)).await.0,
+        StatusCode::NOT_FOUND
+    );
 
     // Exported, each picture rides in its own element; imported again,
     // nothing changes and each picture is still stored once.
     let exported = moodle_export(&app, bank_id);
     for part in [
-        format!(r#"alt="rising line"></p>]]></text><file name="rising.png" path="/" encoding="base64">{PIXEL_PNG}</file>"#),
-        format!(r#"alt="tick"></p>]]></text><file name="tick.gif" path="/" encoding="base64">{GREEN_GIF}</file></feedback>"#),
-        format!(r#"alt="guide"></p>]]></text><file name="guide.gif" path="/" encoding="base64">{BLUE_GIF}</file></generalfeedback>"#),
+        format!(
+            r#"alt="rising line"></p>]]></text><file name="rising.png" path="/" encoding="base64">{PIXEL_PNG}</file>"#
+        ),
+        format!(
+            r#"alt="tick"></p>]]></text><file name="tick.gif" path="/" encoding="base64">{GREEN_GIF}</file></feedback>"#
+        ),
+        format!(
+            r#"alt="guide"></p>]]></text><file name="guide.gif" path="/" encoding="base64">{BLUE_GIF}</file></generalfeedback>"#
+        ),
     ] {
         assert!(exported.contains(&part), "{part} missing from\n{exported}");
     }

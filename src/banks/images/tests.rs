@@ -136,9 +136,16 @@ mod moodle_files {
             panic!("{:?}", q.body)
         };
         assert_eq!(options[0].text, format!("![rising line]({moodle})"));
-        assert_eq!(options[0].feedback.as_deref(), Some(format!("Yes: ![tick]({moodle})").as_str()));
+        assert_eq!(
+            options[0].feedback.as_deref(),
+            Some(format!("Yes: ![tick]({moodle})").as_str())
+        );
         let x = &q.extras;
-        for files in [&x.answers[0].text_files, &x.answers[0].feedback_files, &x.explanation_files] {
+        for files in [
+            &x.answers[0].text_files,
+            &x.answers[0].feedback_files,
+            &x.explanation_files,
+        ] {
             assert_eq!(files.len(), 1, "{x:?}");
             assert_eq!(files[0].name, format!("{}.png", image.sha256));
             assert_eq!(decode(&files[0]).unwrap(), image.bytes);
@@ -155,7 +162,11 @@ mod moodle_files {
         let original = uploaded_in_every_text(&image.sha256);
         let mut exported = original.clone();
         embed(&mut exported, std::slice::from_ref(&image));
-        let outcome = read(Format::MoodleXml, &write_moodle_xml(&[exported]), &ParseOptions::default());
+        let outcome = read(
+            Format::MoodleXml,
+            &write_moodle_xml(&[exported]),
+            &ParseOptions::default(),
+        );
         assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
         let again = &outcome.questions[0];
         // Read back, the question still carries the files (an import into

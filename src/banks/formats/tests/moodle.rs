@@ -478,7 +478,11 @@ fn each_moodle_text_shows_its_own_file_and_feedback_images_are_not_shown_while_a
     let feedback = shown.feedback[0].as_ref().unwrap();
     assert!(feedback.html.contains(&format!("/images/{tick}")), "{}", feedback.html);
     let explanation = shown.explanation.as_ref().unwrap();
-    assert!(explanation.html.contains(&format!("/images/{guide}")), "{}", explanation.html);
+    assert!(
+        explanation.html.contains(&format!("/images/{guide}")),
+        "{}",
+        explanation.html
+    );
     assert!(!format!("{shown:?}").contains("@@PLUGINFILE@@"), "{shown:?}");
     // Candidates see the stem and the options; feedback and the
     // explanation only staff.
