@@ -174,6 +174,8 @@ pub struct QuestionOut {
     pub stem_shown: Rich,
     /// Each option (in `key`'s order) as shown.
     pub options_shown: Vec<Rich>,
+    /// Each option's feedback (in `key`'s order) as shown, where it has one.
+    pub feedback_shown: Vec<Option<Rich>>,
     /// The explanation as shown.
     pub explanation_shown: Option<Rich>,
     /// The options and the answer key.
@@ -245,6 +247,7 @@ pub async fn questions(
                 stem_format: v.stem_format.to_string(),
                 stem_shown: shown.stem,
                 options_shown: shown.options,
+                feedback_shown: shown.feedback,
                 explanation_shown: shown.explanation,
                 key: parsed.body,
                 explanation: v.explanation,

@@ -42,48 +42,75 @@ impl RenderedQuestion {
         let extras = |i: usize| q.extras.answer(i);
         let options = q.body.options();
         // Moodle's `@@PLUGINFILE@@/name` becomes the stored image's address.
-        let files: Vec<EmbeddedFile> = images::embedded_files(&q.extras).into_iter().cloned().collect();
-        let resolve = |text: &str| images::resolve_plugin_files(text, &files);
+        // Each text has its own files in Moodle (two options may each hold
+        // a different `image.png`), so a text's own files come first; the
+        // question's other files are a fallback for hand-written files.
+        let all: Vec<EmbeddedFile> = images::embedded_files(&q.extras).into_iter().cloned().collect();
+        let resolve = |text: &str, own_files: &[EmbeddedFile]| {
+            let files: Vec<EmbeddedFile> = own_files.iter().chain(&all).cloned().collect();
+            images::resolve_plugin_files(text, &files)
+        };
+        let text_files = |i: usize| extras(i).map_or(&[][..], |e| &e.text_files[..]);
+        let feedback_files = |i: usize| extras(i).map_or(&[][..], |e| &e.feedback_files[..]);
         RenderedQuestion {
-            stem: render(&resolve(&q.stem), markup(q.stem_format)),
+            stem: render(&resolve(&q.stem, &q.extras.stem_files), markup(q.stem_format)),
             options: options
                 .iter()
                 .enumerate()
-                .map(|(i, o)| render_inline(&resolve(&o.text), own(extras(i).and_then(|e| e.text_format))))
+                .map(|(i, o)| {
+                    render_inline(
+                        &resolve(&o.text, text_files(i)),
+                        own(extras(i).and_then(|e| e.text_format)),
+                    )
+                })
                 .collect(),
             feedback: options
                 .iter()
                 .enumerate()
                 .map(|(i, o)| {
                     let format = own(extras(i).and_then(|e| e.feedback_format));
-                    o.feedback.as_deref().map(|f| render(&resolve(f), format))
+                    o.feedback
+                        .as_deref()
+                        .map(|f| render(&resolve(f, feedback_files(i)), format))
                 })
                 .collect(),
-            explanation: q
-                .explanation
-                .as_deref()
-                .map(|e| render(&resolve(e), own(q.extras.explanation_format))),
+            explanation: q.explanation.as_deref().map(|e| {
+                render(
+                    &resolve(e, &q.extras.explanation_files),
+                    own(q.extras.explanation_format),
+                )
+            }),
         }
     }
 
     /// Every stored image the rendered texts show.
     pub fn images(&self) -> Vec<String> {
-        let mut all = String::new();
         let texts = std::iter::once(&self.stem)
             .chain(&self.options)
             .chain(self.feedback.iter().flatten())
             .chain(&self.explanation);
-        for rich in texts {
-            all.push_str(&rich.html);
-            all.push('\n');
-        }
-        images::referenced(&all)
+        referenced_in(texts)
+    }
+
+    /// The stored images a candidate sees while answering: the stem's and
+    /// the options'. Feedback and the explanation are shown only to staff.
+    pub fn images_while_answering(&self) -> Vec<String> {
+        referenced_in(std::iter::once(&self.stem).chain(&self.options))
     }
 
     /// The option at a body index, or an empty text for a body without it.
     pub fn option(&self, index: usize) -> Rich {
         self.options.get(index).cloned().unwrap_or_default()
     }
+}
+
+fn referenced_in<'a>(texts: impl Iterator<Item = &'a Rich>) -> Vec<String> {
+    let mut all = String::new();
+    for rich in texts {
+        all.push_str(&rich.html);
+        all.push('\n');
+    }
+    images::referenced(&all)
 }
 
 impl VersionRow {

@@ -26,7 +26,12 @@ pub fn normalise_stem(stem: &str) -> String {
 /// A fingerprint of everything a version holds, so an unchanged re-import
 /// makes no version. The external id and category identify the question and
 /// are not part of it.
+///
+/// A stored image an export embedded as a `<file>` counts as the image's
+/// address it came from (`images::moodle::unembedded`), so exporting to
+/// Moodle XML and importing again is no change.
 pub fn content_hash(q: &ParsedQuestion) -> String {
+    let q = &*images::moodle::unembedded(q);
     let mut canonical = serde_json::json!({
         "name": q.name,
         "difficulty": q.difficulty,

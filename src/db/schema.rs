@@ -276,6 +276,7 @@ diesel::table! {
     version_images (version_id, sha256) {
         version_id -> Integer,
         sha256 -> Text,
+        shown_while_answering -> Bool,
     }
 }
 

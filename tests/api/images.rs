@@ -289,3 +289,232 @@ answer = true
     assert!(status.is_success(), "{body}");
     assert_eq!(get_image(&app, &sha, Some(&taker)).await.0, StatusCode::OK);
 }
+
+/// Two more pictures, GIFs of one pixel in other colours, so each text
+/// shows its own image.
+const GREEN_GIF: &str = "R0lGODlhAQABAIAAAACAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==";
+const BLUE_GIF: &str = "R0lGODlhAQABAIAAAAAAyP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==";
+
+fn decoded(base64_text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(base64_text)
+        .expect("base64")
+}
+
+/// A Moodle question with a picture in an option, another in that option's
+/// feedback and a third in the general feedback, as Moodle exports them.
+fn moodle_option_images() -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="multichoice">
+    <name><text>Trend</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Which chart shows a rising trend?</p>]]></text></questiontext>
+    <generalfeedback format="html">
+      <text><![CDATA[<p>Read the slope: <img src="@@PLUGINFILE@@/guide.gif" alt="guide"></p>]]></text>
+      <file name="guide.gif" path="/" encoding="base64">{BLUE_GIF}</file>
+    </generalfeedback>
+    <defaultgrade>1</defaultgrade>
+    <idnumber>chart-trend</idnumber>
+    <single>true</single>
+    <answer fraction="100" format="html">
+      <text><![CDATA[<p><img src="@@PLUGINFILE@@/rising.png" alt="rising line"></p>]]></text>
+      <file name="rising.png" path="/" encoding="base64">{PIXEL_PNG}</file>
+      <feedback format="html">
+        <text><![CDATA[<p>Yes <img src="@@PLUGINFILE@@/tick.gif" alt="tick"></p>]]></text>
+        <file name="tick.gif" path="/" encoding="base64">{GREEN_GIF}</file>
+      </feedback>
+    </answer>
+    <answer fraction="0" format="html">
+      <text><![CDATA[<p>A flat line</p>]]></text>
+    </answer>
+  </question>
+</quiz>
+"#
+    )
+}
+
+/// The bank's questions exported to Moodle XML, stored images embedded.
+fn moodle_export(app: &TestApp, bank_id: i64) -> String {
+    let mut conn = app.state.pool.get().expect("conn");
+    let mut questions = assay::banks::service::export(&mut conn, assay::db::BankId(bank_id as i32)).expect("export");
+    assay::banks::images::store::embed_for_moodle(&mut conn, &mut questions).expect("embed");
+    assay::banks::formats::write_moodle_xml(&questions)
+}
+
+/// A test of one question drawn from `bank_id`, and a drive over it.
+async fn drive_over_bank(app: &TestApp, trainer: String, bank_id: i64) -> crate::attempts::Drive {
+    let (_, recruiter) = app.staff("recruiter@example.com", assay::db::Role::Recruiter).await;
+    let assessment_id = crate::attempts::assessment(
+        app,
+        &trainer,
+        json!({"title": "Charts", "kind": "aptitude", "time_limit_minutes": 30, "pass_percent": 50.0,
+               "sections": [{"name": "Charts", "bank_id": bank_id, "count": 1}]}),
+    )
+    .await;
+    crate::attempts::finance_drive(app, "Charts drive", (trainer, recruiter), bank_id, assessment_id).await
+}
+
+#[actix_web::test]
+async fn images_in_options_and_feedback_are_imported_shown_only_where_their_text_is_and_survive_a_round_trip() {
+    let app = crate::helpers::spawn_app().await;
+    let (_, trainer) = app.staff("trainer@example.com", assay::db::Role::Trainer).await;
+    let report = import_moodle(&app, &trainer, "Charts", &moodle_option_images()).await;
+    assert_eq!(report["created"], 1, "{report}");
+    assert_eq!(report["warnings"], json!([]), "{report}");
+    let bank_id = report["bank_id"].as_i64().expect("bank id");
+    let rising = sha_of(&pixel());
+    let tick = sha_of(&decoded(GREEN_GIF));
+    let guide = sha_of(&decoded(BLUE_GIF));
+    let mut stored: Vec<String> = stored_images(&app).into_iter().map(|(sha, _, _)| sha).collect();
+    stored.sort();
+    let mut expected = vec![rising.clone(), tick.clone(), guide.clone()];
+    expected.sort();
+    assert_eq!(stored, expected);
+
+    // Staff read every text with its image: over the API and on the
+    // question's page.
+    let (status, listed) = app
+        .get_json(&format!("/api/v1/banks/{bank_id}/questions"), Some(&trainer))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let question = &listed["items"][0];
+    let image = |sha: &str| format!(r#"src="/images/{sha}""#);
+    let option = question["options_shown"][0]["html"].as_str().expect("option");
+    assert!(option.contains(&image(&rising)), "{option}");
+    let feedback = question["feedback_shown"][0]["html"].as_str().expect("feedback");
+    assert!(feedback.contains(&image(&tick)), "{feedback}");
+    let explanation = question["explanation_shown"]["html"].as_str().expect("explanation");
+    assert!(explanation.contains(&image(&guide)), "{explanation}");
+    for shown in ["stem_shown", "options_shown", "feedback_shown", "explanation_shown"] {
+        let html = question[shown].to_string();
+        assert!(!html.contains("@@PLUGINFILE@@"), "{shown}: {html}");
+    }
+    let mut browser = crate::helpers::signed_in(&app, "trainer@example.com").await;
+    let page = browser
+        .get(&format!("/banks/{bank_id}/questions/{}", question["id"]))
+        .await;
+    for sha in [&rising, &tick, &guide] {
+        assert!(page.body.contains(&image(sha)), "{sha} missing from\n{}", page.body);
+    }
+
+    // A candidate taking the test sees the option's picture, and may fetch
+    // it; the feedback's pictures are never shown to candidates, so theirs
+    // are refused, as every picture is to a candidate who has not started.
+    let drive = drive_over_bank(&app, trainer.clone(), bank_id).await;
+    let (_, taker, _) = applicant(&app, "taker@example.com", &drive, 80.0).await;
+    let (_, bystander, _) = applicant(&app, "bystander@example.com", &drive, 80.0).await;
+    let (status, attempt) = start(&app, &taker, drive.assessment_id).await;
+    assert!(status.is_success(), "{attempt}");
+    let seen = attempt["questions"].to_string();
+    assert!(seen.contains(&format!("/images/{rising}")), "{seen}");
+    assert!(!seen.contains(&tick) && !seen.contains(&guide), "{seen}");
+    let (status, _, body) = get_image(&app, &rising, Some(&taker)).await;
+    assert_eq!((status, body), (StatusCode::OK, pixel()));
+    for sha in [&tick, &guide] {
+        assert_eq!(get_image(&app, sha, Some(&taker)).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(get_image(&app, sha, Some(&trainer)).await.0, StatusCode::OK);
+    }
+    assert_eq!(
+        get_image(&app, &rising, Some(&bystander)).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Exported, each picture rides in its own element; imported again,
+    // nothing changes and each picture is still stored once.
+    let exported = moodle_export(&app, bank_id);
+    for part in [
+        format!(
+            r#"alt="rising line"></p>]]></text><file name="rising.png" path="/" encoding="base64">{PIXEL_PNG}</file>"#
+        ),
+        format!(
+            r#"alt="tick"></p>]]></text><file name="tick.gif" path="/" encoding="base64">{GREEN_GIF}</file></feedback>"#
+        ),
+        format!(
+            r#"alt="guide"></p>]]></text><file name="guide.gif" path="/" encoding="base64">{BLUE_GIF}</file></generalfeedback>"#
+        ),
+    ] {
+        assert!(exported.contains(&part), "{part} missing from\n{exported}");
+    }
+    let again = import_moodle(&app, &trainer, "Charts", &exported).await;
+    assert_eq!(
+        (&again["created"], &again["updated"], &again["unchanged"]),
+        (&json!(0), &json!(0), &json!(1)),
+        "{again}"
+    );
+    assert_eq!(stored_images(&app).len(), 3);
+    let (_, listed_again) = app
+        .get_json(&format!("/api/v1/banks/{bank_id}/questions"), Some(&trainer))
+        .await;
+    assert_eq!(listed_again["items"], listed["items"]);
+}
+
+#[actix_web::test]
+async fn an_image_uploaded_for_an_option_is_exported_inside_that_option_and_reimports_unchanged() {
+    let app = crate::helpers::spawn_app().await;
+    let (_, trainer) = app.staff("trainer@example.com", assay::db::Role::Trainer).await;
+    let mut res = app
+        .client
+        .post(app.url("/api/v1/images"))
+        .bearer_auth(&trainer)
+        .send_body(pixel())
+        .await
+        .expect("upload");
+    let saved = json_body(&mut res).await;
+    let url = saved["url"].as_str().expect("url").to_owned();
+    let sha = saved["sha256"].as_str().expect("sha").to_owned();
+    let toml = format!(
+        r#"[bank]
+name = "Uploads"
+
+[[question]]
+id = "chart-up"
+type = "single_choice"
+stem = "Which line rises?"
+options = ["![rising line]({url})", "A flat line"]
+answer = "A"
+explanation = "Read the slope: ![the same line]({url})"
+"#
+    );
+    let bank_id = crate::attempts::bank(&app, &trainer, &toml).await;
+
+    let exported = moodle_export(&app, bank_id);
+    let file = format!(r#"<file name="{sha}.png" path="/" encoding="base64">{PIXEL_PNG}</file>"#);
+    assert!(
+        exported.contains(&format!(
+            "![rising line](@@PLUGINFILE@@/{sha}.png)]]></text>{file}</answer>"
+        )),
+        "{exported}"
+    );
+    assert!(exported.contains(&format!("{file}</generalfeedback>")), "{exported}");
+    assert!(!exported.contains(&url), "{exported}");
+
+    let again = import_moodle(&app, &trainer, "Uploads", &exported).await;
+    assert_eq!(
+        (&again["created"], &again["updated"], &again["unchanged"]),
+        (&json!(0), &json!(0), &json!(1)),
+        "{again}"
+    );
+    // Into an empty bank (another Assay), the file is stored and shown.
+    {
+        use assay::db::schema::images;
+        use diesel::prelude::*;
+        let mut conn = app.state.pool.get().expect("conn");
+        diesel::delete(assay::db::schema::version_images::table)
+            .execute(&mut *conn)
+            .expect("unlink");
+        diesel::delete(images::table).execute(&mut *conn).expect("forget");
+    }
+    let elsewhere = import_moodle(&app, &trainer, "Elsewhere", &exported).await;
+    assert_eq!(elsewhere["created"], 1, "{elsewhere}");
+    assert_eq!(stored_images(&app).len(), 1);
+    let (_, listed) = app
+        .get_json(
+            &format!("/api/v1/banks/{}/questions", elsewhere["bank_id"]),
+            Some(&trainer),
+        )
+        .await;
+    let option = listed["items"][0]["options_shown"][0]["html"].as_str().expect("option");
+    assert!(option.contains(&format!(r#"src="{url}""#)), "{option}");
+}

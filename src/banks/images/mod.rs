@@ -8,6 +8,7 @@
 //! a file name; SVG is refused, since it can carry scripts. This file is
 //! pure: checking, naming and finding references.
 
+pub mod moodle;
 pub mod store;
 pub mod web;
 

@@ -5,8 +5,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::super::question::{EmbeddedFile, ParsedQuestion};
+use super::super::question::ParsedQuestion;
 use super::super::rendered::RenderedQuestion;
+use super::moodle::StoredImage;
 use super::{embedded_files, usable};
 use crate::db::schema::{attempt_items, attempts, images, version_images};
 use crate::db::{DbConn, UserId, VersionId};
@@ -89,15 +90,18 @@ pub fn attach(
     if shown.is_empty() {
         return Ok(());
     }
+    let while_answering = rendered.images_while_answering();
     let stored: Vec<String> = images::table
         .filter(images::sha256.eq_any(&shown))
         .select(images::sha256)
         .load(conn)?;
     for sha in stored {
+        let answering = while_answering.contains(&sha);
         diesel::insert_into(version_images::table)
             .values((
                 version_images::version_id.eq(version_id),
                 version_images::sha256.eq(sha),
+                version_images::shown_while_answering.eq(answering),
             ))
             .execute(conn)?;
     }
@@ -114,7 +118,10 @@ pub fn find(conn: &mut DbConn, sha256: &str) -> AppResult<Option<Image>> {
 }
 
 /// Staff see every image; a candidate sees an image only when one of their
-/// attempts (open or finished) holds a version that shows it.
+/// attempts (open or finished) holds a version that shows it in its stem or
+/// an option. Feedback and explanations are never shown to candidates (the
+/// test page and the results show neither), so an image only they show is
+/// staff's alone.
 pub fn may_see(conn: &mut DbConn, user: &User, sha256: &str) -> AppResult<bool> {
     if user.is_staff() {
         return Ok(true);
@@ -123,6 +130,7 @@ pub fn may_see(conn: &mut DbConn, user: &User, sha256: &str) -> AppResult<bool> 
         .inner_join(attempt_items::table.on(attempt_items::version_id.eq(version_images::version_id)))
         .inner_join(attempts::table.on(attempts::id.eq(attempt_items::attempt_id)))
         .filter(version_images::sha256.eq(sha256))
+        .filter(version_images::shown_while_answering.eq(true))
         .filter(attempts::user_id.eq(user.id))
         .select(attempts::id)
         .first(conn)
@@ -130,55 +138,34 @@ pub fn may_see(conn: &mut DbConn, user: &User, sha256: &str) -> AppResult<bool> 
     Ok(holding.is_some())
 }
 
-/// The bytes of the stored images a question refers to as `/images/…`, for
-/// an export that embeds them.
-pub fn for_export(conn: &mut DbConn, shas: &[String]) -> AppResult<Vec<(String, String, Vec<u8>)>> {
-    Ok(images::table
+/// The stored images a question refers to as `/images/…`, for an export
+/// that embeds them.
+pub fn for_export(conn: &mut DbConn, shas: &[String]) -> AppResult<Vec<StoredImage>> {
+    let rows: Vec<(String, String, Vec<u8>)> = images::table
         .filter(images::sha256.eq_any(shas))
         .select((images::sha256, images::content_type, images::bytes))
-        .load(conn)?)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(sha256, content_type, bytes)| StoredImage {
+            sha256,
+            content_type,
+            bytes,
+        })
+        .collect())
 }
 
-fn extension(content_type: &str) -> &'static str {
-    match content_type {
-        "image/jpeg" => "jpg",
-        "image/gif" => "gif",
-        "image/webp" => "webp",
-        _ => "png",
-    }
-}
-
-/// For a Moodle XML export: each stored image a stem or explanation shows
-/// as `/images/<sha256>` (an editor upload) becomes a `<file>` of that text,
-/// referred to as Moodle does (`@@PLUGINFILE@@/<sha256>.png`).
+/// For a Moodle XML export: each stored image a text of a question shows as
+/// `/images/<sha256>` (an editor upload, in the stem, an option, feedback or
+/// the explanation) becomes a `<file>` of that text (`super::moodle::embed`).
 pub fn embed_for_moodle(conn: &mut DbConn, questions: &mut [ParsedQuestion]) -> AppResult<()> {
     for q in questions.iter_mut() {
-        let explanation = q.explanation.clone().unwrap_or_default();
-        let shown: Vec<String> = super::referenced(&q.stem)
-            .into_iter()
-            .chain(super::referenced(&explanation))
-            .collect();
+        let shown = super::moodle::referenced(q);
         if shown.is_empty() {
             continue;
         }
-        for (sha, content_type, bytes) in for_export(conn, &shown)? {
-            let name = format!("{sha}.{}", extension(&content_type));
-            let file = EmbeddedFile {
-                name: name.clone(),
-                path: "/".to_owned(),
-                content: super::encode(&bytes),
-            };
-            let address = super::url(&sha);
-            let moodle = format!("{}{name}", super::PLUGINFILE);
-            if q.stem.contains(&address) {
-                q.stem = q.stem.replace(&address, &moodle);
-                q.extras.stem_files.push(file.clone());
-            }
-            if let Some(e) = q.explanation.as_mut().filter(|e| e.contains(&address)) {
-                *e = e.replace(&address, &moodle);
-                q.extras.explanation_files.push(file);
-            }
-        }
+        let stored = for_export(conn, &shown)?;
+        super::moodle::embed(q, &stored);
     }
     Ok(())
 }

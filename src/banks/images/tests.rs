@@ -74,3 +74,124 @@ fn only_sixty_four_hex_digits_name_an_image() {
     assert!(!is_sha256("../etc/passwd"));
     assert!(referenced("/images/1234").is_empty());
 }
+
+mod moodle_files {
+    use super::super::moodle::{embed, unembedded, StoredImage};
+    use super::*;
+    use crate::banks::formats::{read, write_moodle_xml, Format, ParseOptions};
+    use crate::banks::question::{ChoiceOption, Difficulty, ParsedQuestion, QuestionBody, TextFormat};
+    use crate::banks::rendered::RenderedQuestion;
+    use crate::banks::store::content_hash;
+
+    fn pixel() -> StoredImage {
+        let bytes = decode(&file("x.png", PIXEL_PNG)).unwrap();
+        StoredImage {
+            sha256: sha256(&bytes),
+            content_type: "image/png".to_owned(),
+            bytes,
+        }
+    }
+
+    /// A question whose option, option feedback and explanation show an
+    /// image uploaded in the editor.
+    fn uploaded_in_every_text(sha: &str) -> ParsedQuestion {
+        ParsedQuestion {
+            line: 1,
+            external_id: Some("chart-up".to_owned()),
+            name: Some("Uploaded chart".to_owned()),
+            category: None,
+            difficulty: Difficulty::Medium,
+            points: 1.0,
+            tags: Vec::new(),
+            stem: "Which line rises?".to_owned(),
+            stem_format: TextFormat::Markdown,
+            body: QuestionBody::SingleChoice {
+                options: vec![
+                    ChoiceOption {
+                        text: format!("![rising line](/images/{sha})"),
+                        credit: 1.0,
+                        feedback: Some(format!("Yes: ![tick](/images/{sha})")),
+                    },
+                    ChoiceOption {
+                        text: "A flat line".to_owned(),
+                        credit: 0.0,
+                        feedback: None,
+                    },
+                ],
+            },
+            explanation: Some(format!("Read the slope: ![guide](/images/{sha})")),
+            extras: Default::default(),
+            irt_a: None,
+            irt_b: None,
+        }
+    }
+
+    #[test]
+    fn an_uploaded_image_in_an_option_or_feedback_is_embedded_in_that_text() {
+        let image = pixel();
+        let mut q = uploaded_in_every_text(&image.sha256);
+        embed(&mut q, std::slice::from_ref(&image));
+        let moodle = format!("@@PLUGINFILE@@/{}.png", image.sha256);
+        let QuestionBody::SingleChoice { options } = &q.body else {
+            panic!("{:?}", q.body)
+        };
+        assert_eq!(options[0].text, format!("![rising line]({moodle})"));
+        assert_eq!(
+            options[0].feedback.as_deref(),
+            Some(format!("Yes: ![tick]({moodle})").as_str())
+        );
+        let x = &q.extras;
+        for files in [
+            &x.answers[0].text_files,
+            &x.answers[0].feedback_files,
+            &x.explanation_files,
+        ] {
+            assert_eq!(files.len(), 1, "{x:?}");
+            assert_eq!(files[0].name, format!("{}.png", image.sha256));
+            assert_eq!(decode(&files[0]).unwrap(), image.bytes);
+        }
+        assert!(x.answers[1].is_empty(), "{x:?}");
+        assert!(x.stem_files.is_empty(), "{x:?}");
+        let written = write_moodle_xml(&[q]);
+        assert_eq!(written.matches("encoding=\"base64\"").count(), 3, "{written}");
+    }
+
+    #[test]
+    fn an_exported_upload_read_back_is_the_same_question() {
+        let image = pixel();
+        let original = uploaded_in_every_text(&image.sha256);
+        let mut exported = original.clone();
+        embed(&mut exported, std::slice::from_ref(&image));
+        let outcome = read(
+            Format::MoodleXml,
+            &write_moodle_xml(&[exported]),
+            &ParseOptions::default(),
+        );
+        assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
+        let again = &outcome.questions[0];
+        // Read back, the question still carries the files (an import into
+        // another Assay stores them), yet it is the same question.
+        assert_eq!(super::super::embedded_files(&again.extras).len(), 3);
+        assert_eq!(content_hash(again), content_hash(&original));
+        assert_eq!(
+            *unembedded(again),
+            ParsedQuestion {
+                line: again.line,
+                ..original.clone()
+            }
+        );
+        assert_eq!(RenderedQuestion::of(again), RenderedQuestion::of(&original));
+    }
+
+    #[test]
+    fn a_file_named_like_an_export_but_holding_other_bytes_stays_a_file() {
+        let image = pixel();
+        let mut q = uploaded_in_every_text(&image.sha256);
+        embed(&mut q, std::slice::from_ref(&image));
+        let other = "R0lGODlhAQABAIAAAACAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==";
+        q.extras.answers[0].text_files[0].content = other.to_owned();
+        let kept = unembedded(&q);
+        assert_eq!(kept.extras.answers[0].text_files.len(), 1);
+        assert!(kept.body.options()[0].text.contains("@@PLUGINFILE@@"));
+    }
+}

@@ -422,3 +422,87 @@ fn raw_html_in_an_option_feedback_is_reported_once() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].1.contains("CDATA"), "{}", found[0].1);
 }
+
+/// The one question of `images_in_options.xml` named `name`.
+fn with_images(name: &str) -> crate::banks::question::ParsedQuestion {
+    let outcome = read_fixture("images_in_options.xml");
+    outcome
+        .questions
+        .into_iter()
+        .find(|q| q.name.as_deref() == Some(name))
+        .unwrap()
+}
+
+fn sha_of(file: &crate::banks::question::EmbeddedFile) -> String {
+    let image = crate::banks::images::usable(file).unwrap();
+    image.sha256
+}
+
+#[test]
+fn moodle_xml_images_in_options_and_feedback_are_imported_without_a_warning() {
+    let outcome = read_fixture("images_in_options.xml");
+    assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
+    let trend = with_images("Trend");
+    let x = &trend.extras;
+    assert_eq!(x.explanation_files[0].name, "slope guide.gif");
+    assert_eq!(x.answers[0].text_files[0].name, "image.png");
+    assert_eq!(x.answers[0].feedback_files[0].name, "tick.gif");
+    assert_eq!(x.answers[1].text_files[0].name, "image.png");
+    assert_ne!(
+        sha_of(&x.answers[0].text_files[0]),
+        sha_of(&x.answers[1].text_files[0]),
+        "two options, two pictures under one name"
+    );
+    let reading = with_images("Reading");
+    assert_eq!(reading.extras.answers[0].feedback_files[0].name, "peak.png");
+}
+
+#[test]
+fn each_moodle_text_shows_its_own_file_and_feedback_images_are_not_shown_while_answering() {
+    use crate::banks::rendered::RenderedQuestion;
+    let trend = with_images("Trend");
+    let x = &trend.extras;
+    let (rising, falling) = (sha_of(&x.answers[0].text_files[0]), sha_of(&x.answers[1].text_files[0]));
+    let (tick, guide) = (sha_of(&x.answers[0].feedback_files[0]), sha_of(&x.explanation_files[0]));
+    let shown = RenderedQuestion::of(&trend);
+    assert!(
+        shown.options[0].html.contains(&format!("/images/{rising}")),
+        "{}",
+        shown.options[0].html
+    );
+    assert!(
+        shown.options[1].html.contains(&format!("/images/{falling}")),
+        "{}",
+        shown.options[1].html
+    );
+    let feedback = shown.feedback[0].as_ref().unwrap();
+    assert!(feedback.html.contains(&format!("/images/{tick}")), "{}", feedback.html);
+    let explanation = shown.explanation.as_ref().unwrap();
+    assert!(
+        explanation.html.contains(&format!("/images/{guide}")),
+        "{}",
+        explanation.html
+    );
+    assert!(!format!("{shown:?}").contains("@@PLUGINFILE@@"), "{shown:?}");
+    // Candidates see the stem and the options; feedback and the
+    // explanation only staff.
+    assert_eq!(shown.images_while_answering(), vec![rising.clone(), falling.clone()]);
+    assert_eq!(shown.images(), vec![rising, falling, tick, guide]);
+}
+
+#[test]
+fn moodle_xml_images_in_options_and_feedback_are_written_back_in_their_own_elements() {
+    let outcome = read_fixture("images_in_options.xml");
+    let written = write_moodle_xml(&outcome.questions);
+    for part in [
+        "<file name=\"slope guide.gif\" path=\"/\" encoding=\"base64\">R0lGOD",
+        "<text><![CDATA[<p><img src=\"@@PLUGINFILE@@/image.png\" alt=\"rising line\"></p>]]></text><file name=\"image.png\" path=\"/\" encoding=\"base64\">iVBOR",
+        "<text><![CDATA[<p><img src=\"@@PLUGINFILE@@/image.png\" alt=\"falling line\"></p>]]></text><file name=\"image.png\" path=\"/\" encoding=\"base64\">R0lGOD",
+        "<file name=\"tick.gif\" path=\"/\" encoding=\"base64\">R0lGOD",
+        "<file name=\"peak.png\" path=\"/\" encoding=\"base64\">iVBOR",
+    ] {
+        assert!(written.contains(part), "{part} missing from\n{written}");
+    }
+    let again = reread(Format::MoodleXml, &written);
+    assert_eq!(without_lines(&again.questions), without_lines(&outcome.questions));
+}

@@ -1,0 +1,1 @@
+ALTER TABLE version_images DROP COLUMN shown_while_answering;
