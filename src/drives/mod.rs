@@ -35,6 +35,7 @@ pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     life::pages::configure(cfg);
     web::configure(cfg);
     invitations::web::configure(cfg);
+    invitations::pages::configure(cfg);
     scorecards::pages::configure(cfg);
     interviews::pages::configure(cfg);
 }
