@@ -22,6 +22,7 @@ pub mod web;
 pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
     rankings::api::configure(cfg);
+    applicants::api::configure(cfg);
     invitations::api::configure(cfg);
     scorecards::api::configure(cfg);
     interviews::api::configure(cfg);
