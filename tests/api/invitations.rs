@@ -441,3 +441,68 @@ async fn a_recruiter_uploads_a_list_on_the_page_sees_each_bad_row_sends_once_and
         .await;
     assert!(applicants.body.contains("Kiran Das"), "Kiran applied in the same step");
 }
+
+#[actix_web::test]
+async fn an_archived_drive_invites_nobody_until_restored() {
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    let state = format!("/api/v1/drives/{}/state", drive.drive_id);
+    let (status, body) = app
+        .post_json(&state, &json!({"move": "archive"}), Some(&drive.recruiter))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let csv = format!("{HEADER}Asha Rao,asha@example.com,B.Com,72,SRCC\n");
+    let (status, body) = upload(&app, &drive, "", "csv", csv.clone().into_bytes()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "drive_archived", "{body}");
+    assert!(invitations_mailed(&app).is_empty());
+    let (status, _) = app
+        .post_json(&state, &json!({"move": "restore"}), Some(&drive.recruiter))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = upload(&app, &drive, "", "csv", csv.into_bytes()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["invited"], 1);
+}
+
+#[actix_web::test]
+async fn a_file_the_page_cannot_read_comes_back_on_the_page_with_the_reason() {
+    let app = spawn_app().await;
+    let drive = drive_with(&app, json!({})).await;
+    let mut browser = crate::helpers::signed_in(&app, "recruiter@example.com").await;
+    let page = browser.get(&format!("/drives/{}/invitations", drive.drive_id)).await;
+    let cookie = browser
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    for (file, bytes, reason) in [
+        ("list.csv", b"Email\nasha@example.com\n".to_vec(), "must name a"),
+        (
+            "old.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest".to_vec(),
+            "old Excel file (.xls)",
+        ),
+    ] {
+        let (content_type, body) = multipart(&page.csrf(), file, &bytes);
+        let mut res = app
+            .client
+            .post(app.url(&format!("/drives/{}/invitations/upload", drive.drive_id)))
+            .insert_header(("Cookie", cookie.clone()))
+            .insert_header(("Content-Type", content_type))
+            .send_body(body)
+            .await
+            .expect("upload");
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{file}");
+        let html = String::from_utf8_lossy(&res.body().await.expect("body")).to_string();
+        assert!(html.contains(reason), "{file}: {html}");
+        assert!(html.contains("Check the list"), "the upload form is there to try again");
+    }
+    let mut conn = app.state.pool.get().expect("conn");
+    let kept: i64 = assay::db::schema::campus_uploads::table
+        .count()
+        .get_result(&mut *conn)
+        .expect("count");
+    assert_eq!(kept, 0, "an unreadable file is not kept");
+}

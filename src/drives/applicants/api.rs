@@ -51,7 +51,8 @@ async fn rows(state: &AppState, drive_id: DriveId, query: ExportQuery) -> AppRes
 
 /// The drive's applicants matching the search and filter, as CSV.
 #[utoipa::path(tag = "drives", params(("id" = i32, Path), ExportQuery),
-    responses((status = 200, content_type = "text/csv"), (status = 403, body = ErrorBody),
+    description = "Every applicant to the drive who matches the search (`q`, part of a name or email), the status filter and the sort, as the applicant list page shows them, all at once rather than a page at a time: application and candidate ids, name, email, status in a recruiter's words, eligibility, test percent and when they applied (UTC). Text a spreadsheet could run as a formula starts with an apostrophe.",
+    responses((status = 200, content_type = "text/csv", description = "A CSV file with a header row, one applicant a row."), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[get("/drives/{id}/applicants.csv")]
 pub async fn applicants_csv(
@@ -76,7 +77,9 @@ pub async fn applicants_csv(
 
 /// The same rows as an Excel workbook (typed columns, frozen header).
 #[utoipa::path(tag = "drives", params(("id" = i32, Path), ExportQuery),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    description = "The same rows and columns as the CSV, as an Excel workbook of one sheet: a bold, frozen header row with a filter, ids and percents as numbers, eligibility as yes/no, when they applied as an Excel date and time, each column wide enough to read. No cell is a formula.",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        description = "An `.xlsx` workbook with one sheet, \"Applicants\"."),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[get("/drives/{id}/applicants.xlsx")]
 pub async fn applicants_xlsx(

@@ -9,7 +9,7 @@ use super::list::{Invitee, Parsed};
 use crate::accounts::service::{self as accounts, NewAccount};
 use crate::accounts::validate::ProfileInput;
 use crate::db::schema::{applications, campus_invitations, users};
-use crate::db::{ApplicationId, DbConn, DriveId, Role, UserId};
+use crate::db::{ApplicationId, DbConn, DriveId, DriveState, Role, UserId};
 use crate::drives::service::{self as drives, Applied};
 use crate::error::{AppError, AppResult};
 use crate::identity::User;
@@ -110,6 +110,12 @@ pub fn invite(
     let list = check(parsed)?;
     conn.transaction(|conn| {
         let drive = drives::find(conn, drive_id)?;
+        if drive.state == DriveState::Archived {
+            return Err(AppError::conflict(
+                "drive_archived",
+                "This drive is archived: restore it from its page first to invite anyone.",
+            ));
+        }
         let applied = applied_before(conn, drive_id, &list)?;
         let mut outcome = Outcome {
             invited: 0,
