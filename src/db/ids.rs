@@ -72,4 +72,5 @@ typed_id!(
     ServiceTokenId,
     SlotId,
     InterviewId,
+    CampusUploadId,
 );

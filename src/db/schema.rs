@@ -171,6 +171,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    campus_uploads (id) {
+        id -> Integer,
+        drive_id -> Integer,
+        file_name -> Text,
+        xlsx -> Bool,
+        bytes -> Binary,
+        created_by -> Integer,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        invited -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
     service_tokens (id) {
         id -> Integer,
         name -> Text,
@@ -730,6 +744,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_tries,
     campus_invitations,
+    campus_uploads,
     drive_competencies,
     drive_hiring_rules,
     scorecards,

@@ -23,6 +23,7 @@ pub mod web;
 pub fn configure_api(cfg: &mut crate::web::openapi::ApiRoutes) {
     api::configure(cfg);
     rankings::api::configure(cfg);
+    applicants::api::configure(cfg);
     invitations::api::configure(cfg);
     scorecards::api::configure(cfg);
     interviews::api::configure(cfg);
@@ -36,6 +37,7 @@ pub fn configure_pages(cfg: &mut actix_web::web::ServiceConfig) {
     life::pages::configure(cfg);
     web::configure(cfg);
     invitations::web::configure(cfg);
+    invitations::pages::configure(cfg);
     scorecards::pages::configure(cfg);
     interviews::pages::configure(cfg);
 }

@@ -211,6 +211,9 @@ async fn every_page_of_every_role_passes_axe_with_no_serious_or_critical_violati
             starts.push(seeded.test_page.clone());
             starts.push(format!("{}/confirm", seeded.test_page));
         }
+        if who == "recruiter" {
+            starts.push(seeded.campus_list.clone());
+        }
         let (n, more) = walk(c, &base, &axe, who, &starts).await;
         assert!(n >= 4, "the {who}'s walk reached only {n} pages");
         checked += n;

@@ -24,6 +24,50 @@ pub const PEOPLE: [(&str, &str); 6] = [
 pub struct Everyone {
     /// The page of the test the candidate (`ravi@`) is in the middle of.
     pub test_page: String,
+    /// The recruiter's preview of a campus list with a bad row, not sent.
+    pub campus_list: String,
+}
+
+/// A campus list sent to one person, and another uploaded with a bad row
+/// and not sent yet; returns the address of the second one's preview.
+async fn campus(app: &TestApp, s: &crate::rankings::Setup) -> String {
+    use assay::db::schema::users;
+    use diesel::prelude::*;
+    let mut res = app
+        .client
+        .post(app.url(&format!("/api/v1/drives/{}/invitations?format=csv", s.drive_id)))
+        .bearer_auth(&s.recruiter)
+        .send_body("Name,Email,Institute\nLeela Menon,leela@example.com,Loyola\n")
+        .await
+        .expect("invite");
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        crate::helpers::json_body(&mut res).await
+    );
+    let recruiter: assay::db::UserId = {
+        let mut conn = app.state.pool.get().expect("conn");
+        users::table
+            .filter(users::email.eq("recruiter@example.com"))
+            .select(users::id)
+            .first(&mut *conn)
+            .expect("the recruiter")
+    };
+    let drive = assay::db::DriveId(s.drive_id as i32);
+    let upload = assay::drives::invitations::uploads::NewUpload {
+        file_name: "graduates.csv".into(),
+        xlsx: false,
+        bytes: b"Name,Email\nLeela Menon,leela@example.com\nSam,not an address\nNew Person,new.person@example.com\n"
+            .to_vec(),
+    };
+    let now = app.state.clock.now();
+    let id = app
+        .state
+        .db(move |conn| assay::drives::invitations::uploads::save(conn, drive, &upload, recruiter, now))
+        .await
+        .expect("an upload");
+    format!("/drives/{drive}/invitations/uploads/{id}")
 }
 
 async fn decide(app: &TestApp, recruiter: &str, application: i64, status: &str) {
@@ -48,6 +92,7 @@ pub async fn everyone(app: &TestApp) -> Everyone {
     takes(app, &s, "Divya Shah", finance(65.0), 1, 3).await;
     decide(app, &s.recruiter, meera, "shortlisted_kpo").await;
     decide(app, &s.recruiter, anil, "offered_bpo").await;
+    let campus_list = campus(app, &s).await;
 
     // A second drive over a test of every question type, which Ravi is sitting.
     let every = bank(app, &s.trainer, EVERY_TYPE).await;
@@ -87,5 +132,6 @@ pub async fn everyone(app: &TestApp) -> Everyone {
     assert_eq!(code, StatusCode::OK, "{body}");
     Everyone {
         test_page: format!("/attempts/{open}"),
+        campus_list,
     }
 }

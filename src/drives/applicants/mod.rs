@@ -4,6 +4,8 @@
 //! and afterwards what happened to each. Every move goes through
 //! `pipeline::decide`.
 
+pub mod api;
+pub mod export;
 pub mod pages;
 
 use chrono::NaiveDateTime;

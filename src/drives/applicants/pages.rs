@@ -31,6 +31,8 @@ struct ListPage {
     total: i64,
     matching: usize,
     query: ApplicantQuery,
+    /// The search, filter and sort, for the download links.
+    query_string: String,
     pager: Pager,
     done: Option<String>,
 }
@@ -102,6 +104,7 @@ async fn list(
         ineligible,
         matching,
         query,
+        query_string,
         pager,
         done: done.into_inner().done,
     })

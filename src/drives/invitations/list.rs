@@ -32,6 +32,32 @@ pub struct Parsed {
     pub problems: Vec<ErrorDetail>,
 }
 
+impl Parsed {
+    /// Only the good rows: the recruiter's page sends them once the
+    /// recruiter has seen the bad rows named and left out.
+    pub fn good_rows(self) -> Parsed {
+        Parsed {
+            invitees: self.invitees,
+            problems: Vec::new(),
+        }
+    }
+}
+
+/// What kind of file an upload is, read from its first bytes rather than
+/// its name: an XLSX workbook is a zip archive.
+pub fn is_xlsx_bytes(bytes: &[u8]) -> AppResult<bool> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Ok(true)
+    } else if bytes.starts_with(b"\xd0\xcf\x11\xe0") {
+        Err(AppError::invalid_field(
+            "file",
+            "This is an old Excel file (.xls): in Excel, save it as \"Excel Workbook (.xlsx)\" or \"CSV UTF-8\" and upload that.",
+        ))
+    } else {
+        Ok(false)
+    }
+}
+
 /// The most people one list may invite.
 pub const MAX_ROWS: usize = 5_000;
 

@@ -7,5 +7,7 @@
 
 pub mod api;
 pub mod list;
+pub mod pages;
 pub mod service;
+pub mod uploads;
 pub mod web;

@@ -8,8 +8,8 @@ use utoipa::ToSchema;
 use super::list::{Invitee, Parsed};
 use crate::accounts::service::{self as accounts, NewAccount};
 use crate::accounts::validate::ProfileInput;
-use crate::db::schema::campus_invitations;
-use crate::db::{ApplicationId, DbConn, DriveId, Role, UserId};
+use crate::db::schema::{applications, campus_invitations, users};
+use crate::db::{ApplicationId, DbConn, DriveId, DriveState, Role, UserId};
 use crate::drives::service::{self as drives, Applied};
 use crate::error::{AppError, AppResult};
 use crate::identity::User;
@@ -28,6 +28,9 @@ pub struct Outcome {
     pub new: Vec<Invitee>,
     /// People on the list who had been invited to this drive already.
     pub already_invited: Vec<String>,
+    /// People on the list who have applied to this drive already: they are
+    /// not invited (they would find their application there already).
+    pub already_applied: Vec<String>,
 }
 
 fn invited_before(conn: &mut DbConn, drive_id: DriveId, list: &[Invitee]) -> AppResult<Vec<String>> {
@@ -36,6 +39,17 @@ fn invited_before(conn: &mut DbConn, drive_id: DriveId, list: &[Invitee]) -> App
         .filter(campus_invitations::drive_id.eq(drive_id))
         .filter(campus_invitations::email.eq_any(&emails))
         .select(campus_invitations::email)
+        .load(conn)?)
+}
+
+/// Of these addresses, those whose accounts applied to this drive.
+fn applied_before(conn: &mut DbConn, drive_id: DriveId, list: &[Invitee]) -> AppResult<Vec<String>> {
+    let emails: Vec<String> = list.iter().map(|i| i.email.to_lowercase()).collect();
+    Ok(applications::table
+        .inner_join(users::table.on(users::id.eq(applications::candidate_id)))
+        .filter(applications::drive_id.eq(drive_id))
+        .filter(users::email.eq_any(&emails))
+        .select(users::email)
         .load(conn)?)
 }
 
@@ -55,14 +69,33 @@ fn check(parsed: Parsed) -> AppResult<Vec<Invitee>> {
 pub fn preview(conn: &mut DbConn, drive_id: DriveId, parsed: Parsed) -> AppResult<Outcome> {
     drives::find(conn, drive_id)?;
     let list = check(parsed)?;
-    let before = invited_before(conn, drive_id, &list)?;
-    let (old, new): (Vec<Invitee>, Vec<Invitee>) =
-        list.into_iter().partition(|i| before.contains(&i.email.to_lowercase()));
-    Ok(Outcome {
+    sort(conn, drive_id, list)
+}
+
+/// Sorts good rows into who would be invited, who was invited already and
+/// who applied already; nothing is written.
+pub fn sort(conn: &mut DbConn, drive_id: DriveId, list: Vec<Invitee>) -> AppResult<Outcome> {
+    let invited = invited_before(conn, drive_id, &list)?;
+    let applied = applied_before(conn, drive_id, &list)?;
+    let mut outcome = Outcome {
         invited: 0,
-        new,
-        already_invited: old.into_iter().map(|i| i.email).collect(),
-    })
+        new: Vec::new(),
+        already_invited: Vec::new(),
+        already_applied: Vec::new(),
+    };
+    for person in list {
+        let key = person.email.to_lowercase();
+        // Applied first: one who accepted an invitation has applied too,
+        // and `invite` reads it in this order.
+        if applied.contains(&key) {
+            outcome.already_applied.push(person.email);
+        } else if invited.contains(&key) {
+            outcome.already_invited.push(person.email);
+        } else {
+            outcome.new.push(person);
+        }
+    }
+    Ok(outcome)
 }
 
 /// Invites everyone on the list not invited to this drive yet, each with a
@@ -78,12 +111,24 @@ pub fn invite(
     let list = check(parsed)?;
     conn.transaction(|conn| {
         let drive = drives::find(conn, drive_id)?;
+        if drive.state == DriveState::Archived {
+            return Err(AppError::conflict(
+                "drive_archived",
+                "This drive is archived: restore it from its page first to invite anyone.",
+            ));
+        }
+        let applied = applied_before(conn, drive_id, &list)?;
         let mut outcome = Outcome {
             invited: 0,
             new: Vec::new(),
             already_invited: Vec::new(),
+            already_applied: Vec::new(),
         };
         for person in list {
+            if applied.contains(&person.email.to_lowercase()) {
+                outcome.already_applied.push(person.email);
+                continue;
+            }
             let token = crate::tokens::random_token();
             let inserted = on_backend!(conn, c => diesel::insert_into(campus_invitations::table)
                 .values((
@@ -122,6 +167,37 @@ pub fn invite(
         }
         Ok(outcome)
     })
+}
+
+/// An invitation as the drive's list shows it to recruiters.
+#[derive(Debug, Clone, Queryable)]
+pub struct InvitationRow {
+    pub full_name: String,
+    pub email: String,
+    pub institute: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+}
+
+/// The drive's newest `limit` invitations, and how many it has in all.
+pub fn for_drive(conn: &mut DbConn, drive_id: DriveId, limit: i64) -> AppResult<(Vec<InvitationRow>, i64)> {
+    let total = campus_invitations::table
+        .filter(campus_invitations::drive_id.eq(drive_id))
+        .count()
+        .get_result(conn)?;
+    let rows = campus_invitations::table
+        .filter(campus_invitations::drive_id.eq(drive_id))
+        .order((campus_invitations::created_at.desc(), campus_invitations::id.desc()))
+        .limit(limit)
+        .select((
+            campus_invitations::full_name,
+            campus_invitations::email,
+            campus_invitations::institute,
+            campus_invitations::created_at,
+            campus_invitations::accepted_at,
+        ))
+        .load(conn)?;
+    Ok((rows, total))
 }
 
 /// An invitation, found by its link's token.
