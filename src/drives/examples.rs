@@ -279,7 +279,8 @@ pub fn invitation_outcome() -> Value {
             {"line": 4, "full_name": "Mohammed Farhan Shaikh", "email": "farhan.shaikh@example.in", "degree": "BBA (Finance)",
                 "institute": "MIT World Peace University, Pune", "score_percent": 74.0}
         ],
-        "already_invited": ["rohit.sharma@example.in"]
+        "already_invited": ["rohit.sharma@example.in"],
+        "already_applied": ["sneha.kulkarni@example.in"]
     })
 }
 
