@@ -129,6 +129,19 @@ async fn a_whole_drive_runs_over_http_from_applications_to_a_hire_and_no_interna
     assert_eq!(*status, StatusCode::CONFLICT, "{taken}");
     assert_eq!(taken["error"]["code"], "slot_full", "{taken}");
     assert!(message(taken).contains("choose another time"), "{taken}");
+    let (_, offered) = app
+        .get_json(
+            &format!("/api/v1/drives/{}/interview-slots", s.drive_id),
+            Some(&loser.token),
+        )
+        .await;
+    let offered: Vec<i64> = offered["items"]
+        .as_array()
+        .expect("slots")
+        .iter()
+        .filter_map(|slot| slot["id"].as_i64())
+        .collect();
+    assert_eq!(offered, [second, late], "the full slot is no longer offered");
     // The one who lost books the second slot; Dev the late one.
     let (status, booked) = pick(&app, &loser.token, second).await;
     assert_eq!(status, StatusCode::CREATED, "{booked}");
