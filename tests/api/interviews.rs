@@ -2,7 +2,7 @@
 //! receives (book, move, cancel: one UID, a rising SEQUENCE), the reminder
 //! the day before, and the race for a slot's last place.
 
-mod flow;
+pub(crate) mod flow;
 mod pages;
 mod panel;
 mod race;

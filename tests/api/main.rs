@@ -63,3 +63,4 @@ mod staff_admin;
 mod test_page;
 mod trust;
 mod webhooks;
+mod whole_drive;

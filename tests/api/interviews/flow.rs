@@ -14,19 +14,19 @@ use crate::notices::sink::{free_port, Received, SmtpSink};
 
 /// What one received email's calendar event says.
 #[derive(Debug)]
-struct Seen {
-    to: String,
-    subject: String,
-    method: String,
-    uid: String,
-    sequence: u32,
-    status: Option<EventStatus>,
-    starts: NaiveDateTime,
+pub(crate) struct Seen {
+    pub to: String,
+    pub subject: String,
+    pub method: String,
+    pub uid: String,
+    pub sequence: u32,
+    pub status: Option<EventStatus>,
+    pub starts: NaiveDateTime,
 }
 
 /// Every received email with a calendar attachment, parsed with the
 /// `icalendar` parser.
-fn calendar_emails(received: &[Received]) -> Vec<Seen> {
+pub(crate) fn calendar_emails(received: &[Received]) -> Vec<Seen> {
     received
         .iter()
         .filter_map(|mail| {
