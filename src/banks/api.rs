@@ -266,6 +266,51 @@ pub async fn questions(
     }))
 }
 
+/// Which file a bank exports to.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `moodle_xml` (with the questions' images embedded), `gift` or `toml`.
+    #[param(value_type = String, max_length = 64, example = "moodle_xml")]
+    pub format: Word,
+}
+
+/// The bank as a file to take elsewhere.
+///
+/// For trainers and administrators. Every current (not retired) question
+/// of the bank, written as Moodle XML with its images embedded as
+/// `<file>` elements, as GIFT, or as Assay's own TOML; importing the file
+/// back changes nothing. Sent as an attachment named after the bank.
+#[utoipa::path(tag = "banks", params(("id" = i32, Path, description = "The bank's id."), ExportQuery),
+    responses((status = 200, content_type = "text/plain", description = "The bank's questions in the asked format: `application/xml` for Moodle XML, `text/plain` for GIFT, `application/toml` for TOML, each `charset=utf-8`, as an attachment.",
+        example = json!("// Motor claims\n::MC-0412::A term policy pays out only if the insured dies within the term. What is such a policy called? {\n=Pure protection\n~Endowment\n}\n")),
+        (status = 401, body = ErrorBody, description = "Not signed in."),
+        (status = 403, body = ErrorBody, description = "Only trainers and administrators export banks."),
+        (status = 404, body = ErrorBody, description = "There is no such bank."),
+        (status = 422, body = ErrorBody, description = "The format is not one a bank exports to.")))]
+#[get("/banks/{id}/export")]
+pub async fn export(
+    state: web::Data<AppState>,
+    _user: TrainerUser,
+    path: web::Path<BankId>,
+    query: Query<ExportQuery>,
+) -> AppResult<HttpResponse> {
+    let bank_id = path.into_inner();
+    let format = super::export::format(query.format.as_str())?;
+    let file = state
+        .db(move |conn| super::export::export(conn, bank_id, format))
+        .await?;
+    let mut response = HttpResponse::Ok();
+    for header in file.headers() {
+        response.insert_header(header);
+    }
+    Ok(response.body(file.text))
+}
+
 pub fn configure(cfg: &mut ApiRoutes) {
-    cfg.service(import).service(list).service(read).service(questions);
+    cfg.service(import)
+        .service(list)
+        .service(read)
+        .service(questions)
+        .service(export);
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::formats::{self, Format};
+use super::formats::Format;
 use super::service::{self, ImportRequest};
 use crate::app::AppState;
 use crate::cli_error::{CliError, CliResult};
@@ -77,16 +77,9 @@ pub fn run(state: &AppState, command: BankCommand) -> CliResult<()> {
         BankCommand::Export { bank, format } => {
             let mut conn = state.pool.get()?;
             let found = service::find_bank_by_name(&mut conn, &bank)?;
-            let mut questions = service::export(&mut conn, found.id)?;
-            if Format::parse(&format) == Some(Format::MoodleXml) {
-                crate::banks::images::store::embed_for_moodle(&mut conn, &mut questions)?;
-            }
-            let text = match Format::parse(&format) {
-                Some(Format::Toml) => formats::write_toml(&found.name, &questions),
-                Some(Format::Gift) => formats::write_gift(&questions),
-                Some(Format::MoodleXml) => formats::write_moodle_xml(&questions),
-                _ => return Err(CliError::Usage("Export writes toml, gift or moodle_xml.".into())),
-            };
+            let format = super::export::format(&format)
+                .map_err(|_| CliError::Usage("Export writes toml, gift or moodle_xml.".into()))?;
+            let text = super::export::export(&mut conn, found.id, format)?.text;
             print!("{text}");
             Ok(())
         }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod cli;
 pub mod editing;
 pub mod editor;
+pub mod export;
 pub mod formats;
 pub mod images;
 pub mod models;

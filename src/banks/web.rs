@@ -254,6 +254,24 @@ struct BankQuery {
     imported: Option<String>,
 }
 
+/// The bank as a file, in the format the link names.
+async fn export(
+    state: web::Data<AppState>,
+    _t: TrainerUser,
+    path: web::Path<(BankId, String)>,
+) -> AppResult<HttpResponse> {
+    let (bank_id, format) = path.into_inner();
+    let format = super::export::format(&format)?;
+    let file = state
+        .db(move |conn| super::export::export(conn, bank_id, format))
+        .await?;
+    let mut response = HttpResponse::Ok();
+    for header in file.headers() {
+        response.insert_header(header);
+    }
+    Ok(response.body(file.text))
+}
+
 async fn bank(
     state: web::Data<AppState>,
     ctx: PageCtx,
@@ -415,6 +433,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/banks/imports/{id}/apply", web::post().to(apply))
         .route("/banks/imports/{id}/discard", web::post().to(discard))
         .route("/banks/{id}", web::get().to(bank))
+        .route("/banks/{id}/export/{format}", web::get().to(export))
         .route("/banks/{bank}/questions/{id}", web::get().to(question))
         .route("/banks/{bank}/questions/{id}/edit", web::post().to(edit))
         .route("/banks/{bank}/questions/{id}/retire", web::post().to(retire));

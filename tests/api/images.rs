@@ -518,3 +518,119 @@ explanation = "Read the slope: ![the same line]({url})"
     let option = listed["items"][0]["options_shown"][0]["html"].as_str().expect("option");
     assert!(option.contains(&format!(r#"src="{url}""#)), "{option}");
 }
+
+/// A download's status, content type, file name and text.
+async fn download(app: &TestApp, path: &str, token: Option<&str>) -> (StatusCode, String, String, String) {
+    let mut req = app.client.get(app.url(path));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    let mut res = req.send().await.expect("download");
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    let body = res.body().limit(16 << 20).await.expect("body");
+    (
+        res.status(),
+        content_type,
+        disposition,
+        String::from_utf8(body.to_vec()).expect("utf-8"),
+    )
+}
+
+#[actix_web::test]
+async fn a_trainer_downloads_a_bank_as_moodle_xml_gift_or_toml_and_the_moodle_file_reimports_unchanged() {
+    let app = crate::helpers::spawn_app().await;
+    let (_, trainer) = app.staff("trainer@example.com", assay::db::Role::Trainer).await;
+    let report = import_moodle(&app, &trainer, "Motor%20claims%3A%20set%20A", &moodle_option_images()).await;
+    let bank_id = report["bank_id"].as_i64().expect("bank id");
+
+    // Over the API: Moodle XML with every picture embedded in its element.
+    let (status, content_type, disposition, xml) = download(
+        &app,
+        &format!("/api/v1/banks/{bank_id}/export?format=moodle_xml"),
+        Some(&trainer),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{xml}");
+    assert_eq!(content_type, "application/xml; charset=utf-8");
+    assert_eq!(disposition, "attachment; filename=\"motor-claims-set-a.xml\"");
+    assert_eq!(xml, moodle_export(&app, bank_id), "the download is the export");
+    assert!(xml.contains("encoding=\"base64\""), "{xml}");
+    let again = import_moodle(&app, &trainer, "Motor%20claims%3A%20set%20A", &xml).await;
+    assert_eq!(
+        (again["created"].clone(), again["updated"].clone()),
+        (json!(0), json!(0)),
+        "{again}"
+    );
+
+    // From the bank page: its links, and the same files as the API's.
+    let mut browser = crate::helpers::signed_in(&app, "trainer@example.com").await;
+    let page = browser.get(&format!("/banks/{bank_id}")).await;
+    for format in ["moodle_xml", "gift", "toml"] {
+        assert!(
+            page.body.contains(&format!("/banks/{bank_id}/export/{format}")),
+            "no {format} link: {}",
+            page.body
+        );
+    }
+    let gift = browser.get(&format!("/banks/{bank_id}/export/gift")).await;
+    assert_eq!(gift.status, StatusCode::OK, "{}", gift.body);
+    let (_, gift_type, gift_name, api_gift) = download(
+        &app,
+        &format!("/api/v1/banks/{bank_id}/export?format=gift"),
+        Some(&trainer),
+    )
+    .await;
+    assert_eq!(
+        (gift_type.as_str(), gift_name.as_str()),
+        (
+            "text/plain; charset=utf-8",
+            "attachment; filename=\"motor-claims-set-a.gift.txt\""
+        )
+    );
+    assert_eq!(gift.body, api_gift);
+    assert!(api_gift.contains("::"), "{api_gift}");
+    let (status, toml_type, _, toml) = download(
+        &app,
+        &format!("/api/v1/banks/{bank_id}/export?format=toml"),
+        Some(&trainer),
+    )
+    .await;
+    assert_eq!(
+        (status, toml_type.as_str()),
+        (StatusCode::OK, "application/toml; charset=utf-8")
+    );
+    assert!(
+        toml.contains("[[question]]") || toml.contains("[[questions]]"),
+        "{toml}"
+    );
+
+    // A format a bank does not export to, a bank that does not exist, and
+    // people who may not export: each told, nothing written.
+    let (status, _, _, body) = download(
+        &app,
+        &format!("/api/v1/banks/{bank_id}/export?format=csv"),
+        Some(&trainer),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("moodle_xml, gift or toml"), "{body}");
+    let (status, _, _, _) = download(&app, "/api/v1/banks/999999/export?format=gift", Some(&trainer)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, candidate) = app.candidate("asha@example.com").await;
+    let (status, _, _, _) = download(
+        &app,
+        &format!("/api/v1/banks/{bank_id}/export?format=gift"),
+        Some(&candidate),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _, _) = download(&app, &format!("/api/v1/banks/{bank_id}/export?format=gift"), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
