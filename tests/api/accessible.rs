@@ -133,6 +133,8 @@ pub(crate) fn walkable(href: &str) -> bool {
         ]
         .iter()
         .any(|s| path.ends_with(s))
+        // A bank's downloads, one per format (`/banks/{id}/export/gift`).
+        && !path.contains("/export/")
 }
 
 /// The site's links on the page on show, as paths with their queries.
