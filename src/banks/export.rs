@@ -16,26 +16,27 @@ pub struct Exported {
 }
 
 impl Exported {
-    /// The headers of a download of this file.
-    pub fn headers(&self) -> [(&'static str, String); 2] {
-        [
-            ("Content-Type", self.content_type.to_string()),
-            (
+    /// The file as a download.
+    pub fn download(self) -> actix_web::HttpResponse {
+        actix_web::HttpResponse::Ok()
+            .insert_header(("Content-Type", self.content_type))
+            .insert_header((
                 "Content-Disposition",
                 format!("attachment; filename=\"{}\"", self.file_name),
-            ),
-        ]
+            ))
+            .body(self.text)
     }
+}
+
+fn not_exported() -> AppError {
+    AppError::invalid_field("format", "A bank exports as moodle_xml, gift or toml.")
 }
 
 /// The formats a bank exports to, by the names the readers take.
 pub fn format(name: &str) -> AppResult<Format> {
     match Format::parse(name) {
         Some(f @ (Format::MoodleXml | Format::Gift | Format::Toml)) => Ok(f),
-        _ => Err(AppError::invalid_field(
-            "format",
-            "A bank exports as moodle_xml, gift or toml.",
-        )),
+        _ => Err(not_exported()),
     }
 }
 
@@ -58,12 +59,7 @@ pub fn export(conn: &mut DbConn, bank_id: BankId, format: Format) -> AppResult<E
             "toml",
             "application/toml; charset=utf-8",
         ),
-        Format::Csv | Format::Aiken => {
-            return Err(AppError::invalid_field(
-                "format",
-                "A bank exports as moodle_xml, gift or toml.",
-            ))
-        }
+        Format::Csv | Format::Aiken => return Err(not_exported()),
     };
     Ok(Exported {
         file_name: format!("{}.{extension}", file_stem(&bank.name)),

@@ -265,11 +265,7 @@ async fn export(
     let file = state
         .db(move |conn| super::export::export(conn, bank_id, format))
         .await?;
-    let mut response = HttpResponse::Ok();
-    for header in file.headers() {
-        response.insert_header(header);
-    }
-    Ok(response.body(file.text))
+    Ok(file.download())
 }
 
 async fn bank(
